@@ -1,0 +1,3 @@
+from promotelint.cli import main
+
+main()
