@@ -1,0 +1,1 @@
+"""Offline compiler of serverless.yml into the CloudFormation template `serverless package` writes."""
