@@ -532,11 +532,10 @@ class Resolver:
         while stack:
             node, p = stack.pop()
             if isinstance(node, dict):
-                if is_opaque(node):
-                    continue
-                stack.extend((v, p + (k,)) for k, v in node.items())
+                if not is_opaque(node):
+                    stack.extend(reversed([(v, p + (k,)) for k, v in node.items()]))
             elif isinstance(node, list):
-                stack.extend((v, p + (i,)) for i, v in enumerate(node))
+                stack.extend(reversed([(v, p + (i,)) for i, v in enumerate(node)]))
             elif isinstance(node, str) and "${" in node:
                 try:
                     variables = parse(node)
