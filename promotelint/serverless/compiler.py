@@ -1,0 +1,43 @@
+"""The ordered compile pipeline: the framework's `package` lifecycle as an explicit tuple of steps.
+
+The framework runs its plugins' hooks per lifecycle event in plugin load order
+(lib/plugins/index.js); EVENT_COMPILERS keeps that order so resources land in the template in the
+same order as in `serverless package` output.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from promotelint.serverless import core
+from promotelint.serverless.context import CompileContext
+from promotelint.serverless.functions import compile_functions
+from promotelint.serverless.layers import compile_layers
+
+Step = Callable[[CompileContext], None]
+
+EVENT_COMPILERS: tuple[Step, ...] = ()
+
+FINALIZE: tuple[Step, ...] = (
+    core.add_export_name_for_outputs,
+    core.merge_custom_provider_resources,
+    core.strip_null_props_from_template_resources,
+)
+
+
+def steps() -> tuple[Step, ...]:
+    return (
+        core.normalize_service,
+        core.generate_core_template,
+        core.merge_iam_templates,
+        compile_layers,
+        compile_functions,
+        *EVENT_COMPILERS,
+        *FINALIZE,
+    )
+
+
+def compile_config(ctx: CompileContext) -> None:
+    """Fill ctx.template from ctx.config (ctx.config is replaced by its normalised copy)."""
+    for step in steps():
+        step(ctx)
