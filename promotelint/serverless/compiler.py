@@ -11,12 +11,23 @@ from typing import Callable
 
 from promotelint.serverless import core
 from promotelint.serverless.context import CompileContext
+from promotelint.serverless.events.s3 import compile_s3
+from promotelint.serverless.events.schedule import compile_schedule
+from promotelint.serverless.events.sns import compile_sns
+from promotelint.serverless.events.sqs import compile_sqs
+from promotelint.serverless.events.stream import compile_stream
 from promotelint.serverless.functions import compile_functions
 from promotelint.serverless.layers import compile_layers
 
 Step = Callable[[CompileContext], None]
 
-EVENT_COMPILERS: tuple[Step, ...] = ()
+EVENT_COMPILERS: tuple[Step, ...] = (
+    compile_schedule,
+    compile_s3,
+    compile_sns,
+    compile_stream,
+    compile_sqs,
+)
 
 FINALIZE: tuple[Step, ...] = (
     core.add_export_name_for_outputs,

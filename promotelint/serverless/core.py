@@ -392,3 +392,61 @@ def strip_null_props_from_template_resources(ctx: CompileContext) -> None:
             _strip_nulls(props)
         else:
             resource.pop("Properties", None)
+
+
+def iter_events(ctx: CompileContext, kind: str):
+    """(function name, function, event index, event value) for each `kind` event, in config order."""
+    for name, fn in functions(ctx).items():
+        for index, event in enumerate(fn.get("events") or []):
+            if isinstance(event, dict) and event.get(kind) is not None and event.get(kind) is not False:
+                yield name, fn, index, event[kind]
+
+
+def drop_none(value: Any) -> Any:
+    """Drop the keys the framework leaves `undefined`, which JSON output omits."""
+    if isinstance(value, dict):
+        return {k: drop_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [drop_none(v) for v in value]
+    return value
+
+
+def put(ctx: CompileContext, logical_id: str, resource: dict[str, Any], config_path: tuple,
+        merge: bool = False) -> dict[str, Any]:
+    """Add a resource (or `_.merge` it into an existing one) and record where it came from."""
+    res = resources(ctx)
+    resource = drop_none(resource)
+    res[logical_id] = lodash_merge(res.get(logical_id), resource) if merge else resource
+    ctx.origins.setdefault(logical_id, ctx.origin(config_path))
+    return res[logical_id]
+
+
+def alias_logical_id(fn: dict[str, Any]) -> str | None:
+    return (fn.get("targetAlias") or {}).get("logicalId")
+
+
+def as_list(value: Any) -> list:
+    """AJV's `coerceTypes: 'array'`: a scalar where the schema wants an array becomes [scalar]."""
+    return value if isinstance(value, list) else [value]
+
+
+def function_iam_role_resource_name(ctx: CompileContext, function: dict[str, Any]) -> str | None:
+    """The logical ID of the role the function runs with, when that role is in this stack."""
+    role = custom_execution_role(ctx, function)
+    if role:
+        if isinstance(role, str):
+            return None if ":" in role else role
+        if isinstance(role, dict):
+            get_att = role.get("Fn::GetAtt")
+            if (isinstance(get_att, list) and len(get_att) == 2 and all(isinstance(x, str) for x in get_att)
+                    and get_att[1] == "Arn"):
+                return get_att[0]
+            if role.get("Fn::ImportValue") or role.get("Ref") or role.get("Fn::Sub"):
+                return None
+    return naming.ROLE_LOGICAL_ID
+
+
+def add_role_statement(ctx: CompileContext, statement: dict[str, Any]) -> None:
+    statements = role_statements(ctx)
+    if statements is not None:
+        statements.append(statement)
