@@ -74,6 +74,130 @@ def changeset(
     sys.stdout.write(text)
 
 
+def _choose_format(format: str) -> str:
+    from promotelint.report import FORMATS
+
+    if format == "auto":
+        return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    if format not in FORMATS:
+        raise InputError(f"unknown format {format!r}", fix="use one of: auto, " + ", ".join(FORMATS))
+    return format
+
+
+@app.command()
+def check(
+    paths: Optional[List[str]] = typer.Argument(None, help="Services (serverless.yml, its directory) or "
+                                                "templates; none: every service under here that changed."),
+    base_ref: Optional[str] = typer.Option(None, "--base-ref", help="Git revision of the deployed side: "
+                                           "origin/main, a tag, a SHA, HEAD~1, main...HEAD."),
+    head_ref: Optional[str] = typer.Option(None, "--head-ref", help="Git revision of the new side "
+                                           "(default: the working tree)."),
+    staged: bool = typer.Option(False, "--staged", help="New side: the staged content (pre-commit)."),
+    base_template: Optional[Path] = typer.Option(None, "--base-template", help="The deployed template "
+                                                 "(`aws cloudformation get-template` output) as the base."),
+    format: str = typer.Option("auto", "--format", "-f", help="auto (github under GitHub Actions, else "
+                               "text), text, json, sarif, github, markdown, junit."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report here; the text "
+                                          "summary still goes to the terminal."),
+    summary: Optional[Path] = typer.Option(None, "--summary", help="Append a markdown summary here "
+                                           "(e.g. \"$GITHUB_STEP_SUMMARY\")."),
+    stage: Optional[str] = typer.Option(None, "--stage", help="Stage for serverless.yml sides."),
+    region: str = typer.Option("us-east-1", "--region", help="AWS region of the stacks."),
+    param: Optional[List[str]] = typer.Option(None, "--param", help="KEY=VALUE for ${param:KEY}."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Services checked at once (default: cores)."),
+    show_all: bool = typer.Option(False, "--show-all", help="List minor changes too."),
+) -> None:
+    """Check a promotion: predict each service's change set between two sides and apply the rules.
+
+    Exit 0: nothing blocks; 1: blocking findings; 2: bad input (for any service).
+    """
+    from promotelint.model import StackReport
+    from promotelint.report import FORMATS, RenderOptions
+    from promotelint.rules import evaluate, load_rules
+    from promotelint.sources import CompileSettings
+
+    format = _choose_format(format)
+    settings = CompileSettings(stage=stage, region=region, params=_parse_pairs(param, "--param"))
+    changesets, errors = _check_changesets(paths or [], base_ref, head_ref, staged, base_template,
+                                           settings, region, jobs)
+    rules = load_rules()
+    reports = [StackReport(cs, evaluate(rules, cs)) for cs in changesets]
+    for error in errors:
+        print(f"promotelint: error: {error}", file=sys.stderr)
+    blocking = any(f.severity == "error" and not f.suppressed for r in reports for f in r.findings)
+    code = EXIT_INPUT if errors else (1 if blocking else 0)
+    meta = {r.id: {"summary": r.summary, "description": r.description.strip(), "fix": r.fix or "",
+                   "severity": r.severity} for r in rules}
+    options = RenderOptions(show_all=show_all, exit_code=code, rules=meta)
+    if output is not None:
+        _write(output, FORMATS[format](reports, options))
+        terminal = _choose_format("auto")
+    else:
+        terminal = format
+    if summary is not None:
+        _write(summary, FORMATS["markdown"](reports, options), append=True)
+    color = terminal == "text" and _color(sys.stdout)
+    sys.stdout.write(FORMATS[terminal](reports, RenderOptions(show_all=show_all, color=color, exit_code=code,
+                                                              rules=meta)))
+    raise typer.Exit(code)
+
+
+def _write(path: Path, text: str, append: bool = False) -> None:
+    try:
+        with open(path, "a" if append else "w", encoding="utf-8") as f:
+            f.write(text)
+    except OSError as exc:
+        raise InputError(f"cannot write the report: {exc.strerror or exc}", file=str(path),
+                         fix="check the directory exists and is writable") from None
+
+
+def _check_changesets(paths, base_ref, head_ref, staged, base_template, settings, region, jobs):
+    """The change sets of every stack to check, and the errors of those that could not be read."""
+    from promotelint import git
+    from promotelint.services import CheckSettings, Pair, Side, check_pairs, discover
+    from promotelint.sources import read_source, read_text, template_from_text
+
+    if base_ref and base_template:
+        raise InputError("--base-ref and --base-template both name the base", fix="pass one of them")
+    if head_ref and staged:
+        raise InputError("--head-ref and --staged both name the head", fix="pass one of them")
+    if not base_ref and not base_template:
+        raise InputError("nothing to compare against", fix="pass --base-ref REV (e.g. origin/main) or "
+                         "--base-template FILE (the deployed template)")
+    needs_git = base_ref or head_ref or staged
+    root = str(git.repo_root(".")) if needs_git else os.getcwd()
+    head = git.WORKTREE
+    if head_ref:
+        head = git.resolve_rev(root, head_ref, "--head-ref")
+    elif staged:
+        head = git.INDEX
+    head_label = head_ref or ("index" if staged else "working tree")
+    check_settings = CheckSettings(root=root, compile=settings, region=region)
+    if base_template is not None:
+        if len(paths) > 1:
+            raise InputError("--base-template is the base of one service; several PATHs given",
+                             fix="run once per service")
+        base_t = template_from_text(read_text(base_template), str(base_template))
+        target = paths[0] if paths else "."
+        if needs_git:
+            base_sha = git.resolve_rev(root, "HEAD")  # only to locate the path; its content is unused
+            found = [p for p in discover(root, base_sha, head, [target], base_label="HEAD",
+                                         head_label=head_label, settings=settings) if p.head]
+            if len(found) != 1:
+                raise InputError(f"--base-template needs exactly one service at {target}, found {len(found)}",
+                                 file=target, fix="name the serverless.yml or template")
+            pairs = [Pair(None, found[0].head, base_template=base_t)]
+        else:
+            pairs = [Pair(None, None, base_template=base_t, head_template=read_source(Path(target), settings))]
+    else:
+        base_sha = git.resolve_rev(root, base_ref)
+        pairs = discover(root, base_sha, head, paths, base_label=base_ref, head_label=head_label,
+                         settings=settings)
+    outcomes = check_pairs(pairs, check_settings, jobs)
+    changesets = [cs for o in outcomes for cs in o.changesets]
+    return changesets, [o.error for o in outcomes if o.error]
+
+
 def main() -> None:
     try:
         # Standalone mode: click reports usage errors itself (exit 2); anything else reaches us.

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
-from typing import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Sequence
 
 from promotelint import git
 from promotelint.errors import InputError
-from promotelint.model import Finding, StackChangeSet, StackReport, Template
+from promotelint.model import StackChangeSet, Template
 from promotelint.sources import SERVERLESS_NAMES, CompileSettings, template_from_text
 
 TEMPLATE_SUFFIXES = (".json", ".yml", ".yaml", ".template")
@@ -52,14 +52,14 @@ class CheckSettings:
     root: str  # the git work tree, absolute
     compile: CompileSettings = CompileSettings()
     region: str = "us-east-1"
-    # the rules stage: change set -> findings; a module-level function so it crosses processes
-    evaluate: Callable[[StackChangeSet], Sequence[Finding]] | None = None
-    predict_kwargs: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Outcome:
-    reports: tuple[StackReport, ...] = ()
+    """What checking one pair gave: its stacks' change sets (two for a renamed service). The
+    rules run afterwards, in the calling process: they are cheap, and config stays in one place."""
+
+    changesets: tuple[StackChangeSet, ...] = ()
     error: str | None = None  # an InputError for this service: exit 2, the others still reported
     reads: frozenset[str] = frozenset()  # repo-relative files the head side read
 
@@ -251,7 +251,7 @@ def check_pair(pair: Pair, settings: CheckSettings) -> Outcome:
         base_t = pair.base_template
         if pair.base is not None and base_t is None:
             base_t, _ = load_side(pair.base, settings.root, settings.compile, _READERS)
-        options = PredictOptions(region=settings.region, **settings.predict_kwargs)
+        options = PredictOptions(region=settings.region)
         stacks: list[StackChangeSet] = []
         if base_t is not None and head_t is not None and base_t.stack_name and head_t.stack_name \
                 and base_t.stack_name != head_t.stack_name:
@@ -266,9 +266,7 @@ def check_pair(pair: Pair, settings: CheckSettings) -> Outcome:
             stacks.append(_new(head_t, options))
         else:
             stacks.append(predict(base_t, head_t, options))
-        evaluate = settings.evaluate
-        reports = tuple(StackReport(cs, tuple(evaluate(cs)) if evaluate else ()) for cs in stacks)
-        return Outcome(reports=reports, reads=reads)
+        return Outcome(changesets=tuple(stacks), reads=reads)
     except InputError as exc:
         return Outcome(error=str(exc))
 
@@ -304,16 +302,3 @@ def check_pairs(pairs: Sequence[Pair], settings: CheckSettings, workers: int | N
 
 def _reset_readers() -> None:
     _READERS.clear()  # pipes of the parent's readers are not ours to use
-
-
-def worst_exit(outcomes: Iterable[Outcome], blocking: Callable[[Finding], bool] | None = None) -> int:
-    """2 if any service could not be read, else 1 if any finding blocks, else 0."""
-    blocking = blocking or (lambda f: f.severity == "error" and not f.suppressed)
-    code = 0
-    for outcome in outcomes:
-        if outcome.error:
-            return 2
-        if any(blocking(f) for r in outcome.reports for f in r.findings):
-            code = 1
-    return code
-

@@ -8,7 +8,7 @@ import pytest
 
 from promotelint import git
 from promotelint.errors import InputError
-from promotelint.services import CheckSettings, check_pair, check_pairs, discover, worst_exit
+from promotelint.services import CheckSettings, check_pair, check_pairs, discover
 from tests.gitrepo import TEMPLATE, Repo, service, table_resources
 
 
@@ -26,7 +26,7 @@ def run(repo: Repo, base: str = "HEAD", head=git.WORKTREE, paths=()):
     outcomes = [check_pair(p, CheckSettings(root=root)) for p in pairs]
     for o in outcomes:
         assert o.error is None, o.error
-    return pairs, [r.changeset for o in outcomes for r in o.reports]
+    return pairs, [cs for o in outcomes for cs in o.changesets]
 
 
 def actions(cs):
@@ -233,7 +233,7 @@ def test_paths_with_spaces_and_subdirectory_cwd(repo, monkeypatch):
     root = str(repo.path)
     pairs = discover(root, git.resolve_rev(root, "HEAD"), git.WORKTREE, [], cwd=".")
     outcome = check_pair(pairs[0], CheckSettings(root=root))
-    cs = outcome.reports[0].changeset
+    cs = outcome.changesets[0]
     assert cs.head_source == "a b/serverless.yml"
     assert "shared files/t.yml" in outcome.reads
     table = next(c for c in cs.changes if c.logical_id == "Table")
@@ -251,8 +251,7 @@ def test_missing_fragment_is_an_error_for_that_service_only(repo):
     pairs = discover(root, git.resolve_rev(root, "HEAD"), git.WORKTREE, [], cwd=".")
     outcomes = check_pairs(pairs, CheckSettings(root=root), workers=2)
     assert outcomes[0].error and "missing.yml" in outcomes[0].error
-    assert outcomes[1].reports[0].changeset.name == "b-dev"
-    assert worst_exit(outcomes) == 2
+    assert outcomes[1].changesets[0].name == "b-dev"
 
 
 def test_parallel_equals_serial(repo):
@@ -265,5 +264,5 @@ def test_parallel_equals_serial(repo):
     pairs = discover(root, git.resolve_rev(root, "HEAD"), git.WORKTREE, [], cwd=".")
     serial = check_pairs(pairs, CheckSettings(root=root), workers=1)
     parallel = check_pairs(pairs, CheckSettings(root=root), workers=2)
-    assert [o.reports for o in serial] == [o.reports for o in parallel]
+    assert [o.changesets for o in serial] == [o.changesets for o in parallel]
     assert len(serial) == 4
