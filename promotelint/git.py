@@ -19,6 +19,7 @@ from promotelint.errors import InputError
 WORKTREE = None  # the head side read from the working tree
 INDEX = ":"  # the head side read from the index (staged content)
 
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"  # git's empty tree: the base of a first commit
 _SHALLOW_FIX = ("fetch the history first: `fetch-depth: 0` in actions/checkout, `GIT_DEPTH: 0` in "
                 "GitLab CI, or `git fetch --unshallow origin` / `git fetch origin main`")
 
@@ -72,6 +73,8 @@ def resolve_rev(repo: str | os.PathLike, rev: str, option: str = "--base-ref") -
         return proc.stdout.decode().strip()
     if is_shallow(repo):
         raise InputError(f"{option} {rev}: not in this shallow clone", fix=_SHALLOW_FIX)
+    if rev == "HEAD" and _git(repo, "rev-list", "-n1", "--all", check=False).stdout.strip() == b"":
+        return EMPTY_TREE  # no commit yet (a pre-commit hook on the first commit): everything is new
     raise InputError(f"{option} {rev}: unknown revision",
                      fix="check the name (`git rev-parse REV`), or `git fetch origin` for a remote branch")
 
