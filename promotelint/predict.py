@@ -201,9 +201,10 @@ class _DiffContext:
             return []
         details: list[Detail] = []
         if b != h:
-            params = sorted(p for p, _ in references(raw_h if raw_h is not _MISSING else None)
-                            | references(raw_b if raw_b is not _MISSING else None)
-                            if p in self.h_params or p in self.b_params
+            raws = [r for r in (raw_h, raw_b) if r is not _MISSING]
+            names = {n for r in raws for n, _ in references(r)}
+            names |= {n for r in raws for n in _condition_inputs(self.h_ev.template, r)}
+            params = sorted(p for p in names if p in self.h_params or p in self.b_params
                             if self.h_params.get(p, _MISSING) != self.b_params.get(p, _MISSING))
             resource_causes = self._known_reference_changes(raw_h, raw_b)
             if raw_b != raw_h:
@@ -240,6 +241,37 @@ class _DiffContext:
             if b != h:
                 out.append((lid, attr))
         return out
+
+
+def _condition_inputs(template: Mapping[str, Any], value: Any) -> set[str]:
+    """Names referred to by the conditions that the value's Fn::If branches on, transitively."""
+    conditions = template.get("Conditions") or {}
+    todo = _if_conditions(value)
+    seen: set[str] = set()
+    names: set[str] = set()
+    while todo:
+        name = todo.pop()
+        if name in seen or name not in conditions:
+            continue
+        seen.add(name)
+        names |= {n for n, _ in references(conditions[name])}
+        todo |= _if_conditions(conditions[name])
+    return names
+
+
+def _if_conditions(value: Any) -> set[str]:
+    found: set[str] = set()
+    if isinstance(value, dict):
+        for key, arg in value.items():
+            if key == "Fn::If" and isinstance(arg, list) and arg and isinstance(arg[0], str):
+                found.add(arg[0])
+            elif key == "Condition" and isinstance(arg, str):
+                found.add(arg)
+            found |= _if_conditions(arg)
+    elif isinstance(value, list):
+        for item in value:
+            found |= _if_conditions(item)
+    return found
 
 
 def _ordered_keys(*dicts: Mapping) -> list[str]:
