@@ -14,7 +14,7 @@ Guide and the ResourceChange / ResourceChangeDetail API reference):
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from promotelint.errors import InputError
@@ -64,16 +64,18 @@ def predict(base: Template, head: Template, options: PredictOptions = PredictOpt
     ctx = _DiffContext(b_ev, h_ev, b_params, h_params, b_res, h_res, b_eval, h_eval, region)
     replaced: set[str] = set()
     modified: dict[str, ResourceChange] = {}
-    while True:  # fixed point: each new replacement can change the properties that refer to it
-        modified = {}
-        for lid in common:
+    todo = common
+    while todo:  # fixed point: each new replacement can change the properties that refer to it
+        for lid in todo:
             change = ctx.modify_change(lid, replaced)
-            if change is not None:
+            if change is None:
+                modified.pop(lid, None)
+            else:
                 modified[lid] = change
         now = {lid for lid, c in modified.items() if c.replacement in ("True", "Conditional")}
-        if now <= replaced:
-            break
+        new = now - replaced
         replaced |= now
+        todo = [lid for lid in common if ctx.referenced(lid) & new]
 
     changes: list[ResourceChange] = []
     for lid, change in modified.items():
@@ -122,9 +124,18 @@ class _DiffContext:
     b_eval: dict
     h_eval: dict
     region: str
+    _referenced: dict[str, set[str]] = field(default_factory=dict)
+
+    def referenced(self, lid: str) -> set[str]:
+        """Logical IDs the head resource still refers to symbolically (cached)."""
+        if lid not in self._referenced:
+            self._referenced[lid] = {name for name, _ in references(self.h_eval[lid].get("Properties"))}
+        return self._referenced[lid]
 
     def modify_change(self, lid: str, replaced: set[str]) -> ResourceChange | None:
         before, after = self.b_eval[lid], self.h_eval[lid]
+        if before == after and not (self.referenced(lid) & replaced):
+            return None
         rtype, btype = str(after.get("Type")), str(before.get("Type"))
         facts = type_facts(rtype, self.region)
         details: list[Detail] = []
@@ -141,6 +152,8 @@ class _DiffContext:
         for prop in _ordered_keys(props_b, props_h, raw_b, raw_h):
             b = props_b.get(prop, _MISSING)
             h = props_h.get(prop, _MISSING)
+            if b == h and not (self.referenced(lid) & replaced):
+                continue
             if rtype != btype:
                 recreation = "Always"
             else:
@@ -187,18 +200,17 @@ class _DiffContext:
                           raw_b: Any, raw_h: Any, replaced: set[str]) -> list[Detail]:
         name = prop if attribute == "Properties" else None
         path = f"/Properties/{prop}"
-        change_type = _change_type(b, h)
-        before_value, after_value = _render(b), _render(h)
-
-        def target(after: str | None = after_value) -> Target:
-            return Target(attribute, recreation, name, path, before_value, after, change_type)
-
         # References in the new value to resources that are (or may be) replaced: the value the
         # resource gets is only known once the replacement exists.
         cascades = sorted((lid, attr) for lid, attr in references(h if h is not _MISSING else None)
                           if lid in replaced)
         if b == h and not cascades:
             return []
+        change_type = _change_type(b, h)
+        before_value, after_value = _render(b), _render(h)
+
+        def target(after: str | None = after_value) -> Target:
+            return Target(attribute, recreation, name, path, before_value, after, change_type)
         details: list[Detail] = []
         if b != h:
             raws = [r for r in (raw_h, raw_b) if r is not _MISSING]
