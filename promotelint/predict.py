@@ -436,9 +436,27 @@ def _output_changes(base: Template, head: Template, b_ev: Evaluator, h_ev: Evalu
             (bv, be), (hv, he) = b_out[key], h_out[key]
             dynamic = any(lid in replaced for lid, _ in references(hv))
             if bv != hv or be != he or dynamic:
+                volatile = be == he and not dynamic and (
+                    _mask_volatile(bv, b_ev) == _mask_volatile(hv, h_ev))
                 changes.append(OutputChange(key, "Modify", bv, hv, be, he,
-                                            "Dynamic" if dynamic else "Static", origin))
+                                            "Dynamic" if dynamic else "Static", origin, volatile))
     return changes
+
+
+def _mask_volatile(value: Any, ev: Evaluator) -> Any:
+    """The value with references to volatile resources (new on every deploy) made anonymous."""
+    if isinstance(value, dict):
+        if len(value) == 1:
+            key, arg = next(iter(value.items()))
+            target = arg if key == "Ref" else (arg[0] if key == "Fn::GetAtt" and isinstance(arg, list) and arg else None)
+            if isinstance(target, str):
+                rtype = (ev.resources.get(target) or {}).get("Type")
+                if rtype in VOLATILE_TYPES:
+                    return {key: rtype}
+        return {k: _mask_volatile(v, ev) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_mask_volatile(v, ev) for v in value]
+    return value
 
 
 def check_references(template: Template) -> None:

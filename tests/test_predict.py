@@ -340,3 +340,13 @@ def test_unknown_types_are_flagged():
     head = {"Resources": {"C": {"Type": "Custom::Thing", "Properties": {"ServiceToken": "arn", "A": 2}}}}
     (change,) = predict(template(base), template(head)).changes
     assert change.unknown_type and change.replacement == "False"
+
+
+def test_output_pointing_at_a_new_lambda_version_is_routine():
+    def side(version_id):
+        return {"Resources": {version_id: {"Type": "AWS::Lambda::Version", "Properties": {"FunctionName": "f"}}},
+                "Outputs": {"FnQualifiedArn": {"Value": {"Ref": version_id},
+                                               "Export": {"Name": "sls-svc-prod-FnQualifiedArn"}}}}
+    (output,) = predict(template(side("FnLambdaVersionA")), template(side("FnLambdaVersionB"))).outputs
+    assert output.action == "Modify" and output.volatile and not output.export_affected
+    assert output.to_json()["volatile"] is True
