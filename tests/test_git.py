@@ -266,3 +266,11 @@ def test_parallel_equals_serial(repo):
     parallel = check_pairs(pairs, CheckSettings(root=root), workers=2)
     assert [o.changesets for o in serial] == [o.changesets for o in parallel]
     assert len(serial) == 4
+
+
+def test_first_commit_compares_with_nothing(repo):
+    repo.write("svc/serverless.yml", service("svc"))
+    repo.git("add", "-A")
+    assert git.resolve_rev(repo.path, "HEAD") == git.EMPTY_TREE
+    _, stacks = run(repo, head=git.INDEX)
+    assert stacks[0].name == "svc-dev" and set(actions(stacks[0]).values()) == {"Add"}
