@@ -13,7 +13,7 @@ def _yaml(data: Any) -> str:
 
     yaml = YAML()
     yaml.default_flow_style = False
-    yaml.width = 100
+    yaml.width = 4096  # long messages stay on one line
     out = io.StringIO()
     yaml.dump(data, out)
     return out.getvalue()
@@ -56,7 +56,7 @@ A rule file is YAML, validated against `promotelint/schema/rule.schema.json`. Ad
 | `summary` | one line |
 | `description` | why it is dangerous, an example, the safe way, how to suppress (markdown) |
 | `match` | `on: resource`, `output` or `stack`, plus conditions that must all hold |
-| `message`, `fix` | templates; `{fact}` is replaced by the subject's fact |
+| `message`, `fix` | templates; `{{fact}}` is replaced by the subject's fact |
 | `cases` | list of `when:` (a condition) with another `severity` (or `off`), `message` or `fix`; each comes from the first matching case that sets it |
 
 Conditions (every key must hold):
