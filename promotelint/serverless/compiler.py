@@ -11,6 +11,10 @@ from typing import Callable
 
 from promotelint.serverless import core
 from promotelint.serverless.context import CompileContext
+from promotelint.serverless.events.alexa import compile_alexa_skill, compile_alexa_smart_home
+from promotelint.serverless.events.cloudwatch import compile_cloudwatch_event, compile_cloudwatch_log
+from promotelint.serverless.events.eventbridge import compile_event_bridge
+from promotelint.serverless.events.iot import compile_iot, compile_iot_fleet_provisioning
 from promotelint.serverless.events.s3 import compile_s3
 from promotelint.serverless.events.schedule import compile_schedule
 from promotelint.serverless.events.sns import compile_sns
@@ -26,6 +30,13 @@ EVENT_COMPILERS: tuple[Step, ...] = (
     compile_s3,
     compile_sns,
     compile_stream,
+    compile_alexa_skill,
+    compile_alexa_smart_home,
+    compile_iot,
+    compile_iot_fleet_provisioning,
+    compile_cloudwatch_event,
+    compile_cloudwatch_log,
+    compile_event_bridge,
     compile_sqs,
 )
 
