@@ -13,6 +13,7 @@ from promotelint.serverless import core
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.events.alexa import compile_alexa_skill, compile_alexa_smart_home
 from promotelint.serverless.events.cloudwatch import compile_cloudwatch_event, compile_cloudwatch_log
+from promotelint.serverless.events.cognito import compile_cognito_user_pool, merge_cognito_with_custom_resources
 from promotelint.serverless.events.eventbridge import compile_event_bridge
 from promotelint.serverless.events.iot import compile_iot, compile_iot_fleet_provisioning
 from promotelint.serverless.events.s3 import compile_s3
@@ -36,6 +37,7 @@ EVENT_COMPILERS: tuple[Step, ...] = (
     compile_iot_fleet_provisioning,
     compile_cloudwatch_event,
     compile_cloudwatch_log,
+    compile_cognito_user_pool,
     compile_event_bridge,
     compile_sqs,
 )
@@ -44,6 +46,7 @@ FINALIZE: tuple[Step, ...] = (
     core.add_export_name_for_outputs,
     core.merge_custom_provider_resources,
     core.strip_null_props_from_template_resources,
+    merge_cognito_with_custom_resources,  # the framework's after:package:finalize hook
 )
 
 
