@@ -11,6 +11,7 @@ from typing import Callable
 
 from promotelint.serverless import core
 from promotelint.serverless.context import CompileContext
+from promotelint.serverless.events.alb import compile_alb
 from promotelint.serverless.events.alexa import compile_alexa_skill, compile_alexa_smart_home
 from promotelint.serverless.events.cloudwatch import compile_cloudwatch_event, compile_cloudwatch_log
 from promotelint.serverless.events.cognito import compile_cognito_user_pool, merge_cognito_with_custom_resources
@@ -31,6 +32,7 @@ EVENT_COMPILERS: tuple[Step, ...] = (
     compile_s3,
     compile_sns,
     compile_stream,
+    compile_alb,
     compile_alexa_skill,
     compile_alexa_smart_home,
     compile_iot,
