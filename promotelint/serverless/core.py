@@ -146,7 +146,51 @@ def normalize_service(ctx: CompileContext) -> None:
             fn["name"] = f"{config.get('service')}-{ctx.stage}-{name}"
     if not isinstance(config.get("layers"), dict):
         config["layers"] = {}
+    _coerce_like_schema_validation(config)
     ctx.config = config
+
+
+def _wrap_string_get_att(value: Any) -> None:
+    if isinstance(value, dict):
+        if isinstance(value.get("Fn::GetAtt"), str) and len(value) == 1:
+            value["Fn::GetAtt"] = [value["Fn::GetAtt"]]
+        for item in value.values():
+            _wrap_string_get_att(item)
+    elif isinstance(value, list):
+        for item in value:
+            _wrap_string_get_att(item)
+
+
+def _coerce_like_schema_validation(config: dict[str, Any]) -> None:
+    """The framework validates the config with AJV `coerceTypes: 'array'`, which rewrites it in place:
+    a scalar where the schema wants an array becomes a one-item array. These are the rewrites that
+    change the template: resource DependsOn lists, and `Fn::GetAtt: "A.B"` strings wherever the
+    provider and function schemas accept CloudFormation functions."""
+    custom = config.get("resources")
+    if isinstance(custom, dict):
+        for section in ("Resources", "extensions"):
+            for resource in (custom.get(section) or {}).values() if isinstance(custom.get(section), dict) else ():
+                if isinstance(resource, dict) and isinstance(resource.get("DependsOn"), str):
+                    resource["DependsOn"] = [resource["DependsOn"]]
+    _wrap_string_get_att(config.get("provider"))
+    _wrap_string_get_att(config.get("functions"))
+    # Environment values are strings in the schema; AJV turns numbers and booleans into strings.
+    holders = [config.get("provider")] + list((config.get("functions") or {}).values())
+    for holder in holders:
+        env = holder.get("environment") if isinstance(holder, dict) else None
+        if isinstance(env, dict):
+            for key, value in env.items():
+                if isinstance(value, (bool, int, float)):
+                    env[key] = js_string(value)
+
+
+def js_string(value: Any) -> str:
+    """JavaScript's String(value) for scalars."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e21:
+        return str(int(value))
+    return str(value)
 
 
 def generate_core_template(ctx: CompileContext) -> None:
