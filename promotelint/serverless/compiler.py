@@ -13,6 +13,7 @@ from promotelint.serverless import core
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.events.alb import compile_alb
 from promotelint.serverless.events.alexa import compile_alexa_skill, compile_alexa_smart_home
+from promotelint.serverless.events.apigateway import compile_api_gateway
 from promotelint.serverless.events.cloudwatch import compile_cloudwatch_event, compile_cloudwatch_log
 from promotelint.serverless.events.cognito import compile_cognito_user_pool, merge_cognito_with_custom_resources
 from promotelint.serverless.events.eventbridge import compile_event_bridge
@@ -22,6 +23,7 @@ from promotelint.serverless.events.schedule import compile_schedule
 from promotelint.serverless.events.sns import compile_sns
 from promotelint.serverless.events.sqs import compile_sqs
 from promotelint.serverless.events.stream import compile_stream
+from promotelint.serverless.events.websockets import compile_websockets
 from promotelint.serverless.functions import compile_functions
 from promotelint.serverless.layers import compile_layers
 
@@ -30,6 +32,8 @@ Step = Callable[[CompileContext], None]
 EVENT_COMPILERS: tuple[Step, ...] = (
     compile_schedule,
     compile_s3,
+    compile_api_gateway,
+    compile_websockets,
     compile_sns,
     compile_stream,
     compile_alb,
