@@ -449,6 +449,9 @@ def compile_functions(ctx: CompileContext) -> None:
     compiled = [(name, fn, *_compile_function(ctx, name, fn)) for name, fn in functions(ctx).items()]
     # The framework awaits the artifact hash after adding every function resource, so all
     # functions come first and then, per function, its version, alias, URL and invoke config.
+    # Each local layer adds a hashed artifact (more I/O) before the version is added, so functions
+    # without layers finish first.
+    compiled.sort(key=lambda item: len(_layer_configurations(ctx, item[2]["Properties"])))
     granted: list = []
     for name, fn, resource, artifact in compiled:
         _compile_version(ctx, name, fn, resource, artifact)
