@@ -14,6 +14,7 @@ from promotelint.serverless.context import CompileContext
 from promotelint.serverless.events.alb import compile_alb
 from promotelint.serverless.events.alexa import compile_alexa_skill, compile_alexa_smart_home
 from promotelint.serverless.events.apigateway import compile_api_gateway
+from promotelint.serverless.events.brokers import compile_activemq, compile_kafka, compile_msk, compile_rabbitmq
 from promotelint.serverless.events.cloudwatch import compile_cloudwatch_event, compile_cloudwatch_log
 from promotelint.serverless.events.cognito import compile_cognito_user_pool, merge_cognito_with_custom_resources
 from promotelint.serverless.events.eventbridge import compile_event_bridge
@@ -36,6 +37,10 @@ EVENT_COMPILERS: tuple[Step, ...] = (
     compile_websockets,
     compile_sns,
     compile_stream,
+    compile_kafka,
+    compile_activemq,
+    compile_rabbitmq,
+    compile_msk,
     compile_alb,
     compile_alexa_skill,
     compile_alexa_smart_home,
