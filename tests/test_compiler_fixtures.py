@@ -64,3 +64,14 @@ def test_origins_point_at_the_config_entries():
     lines = (FIXTURES / "core-functions" / "serverless.yml").read_text().splitlines()
     assert lines[template.origins["HelloLambdaFunction"].line - 1].strip() == "hello:"
     assert lines[template.origins["Table"].line - 1].strip() == "Table:"
+
+
+def test_unmodelled_plugins_and_events_are_named_in_warnings(tmp_path):
+    (tmp_path / "serverless.yml").write_text(
+        "service: s\nplugins: [serverless-offline]\nprovider: {name: aws}\n"
+        "functions:\n  f:\n    handler: h.f\n    events:\n      - cloudFront: {eventType: viewer-request}\n"
+        "      - schedule: rate(1 hour)\n")
+    warnings = compile_service(tmp_path, env={}).warnings
+    assert any("plugin serverless-offline" in w for w in warnings)
+    assert any('"cloudFront" events are not modelled' in w for w in warnings)
+    assert not any("schedule" in w for w in warnings)

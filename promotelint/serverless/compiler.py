@@ -27,6 +27,7 @@ from promotelint.serverless.events.stream import compile_stream
 from promotelint.serverless.events.websockets import compile_websockets
 from promotelint.serverless.functions import compile_functions
 from promotelint.serverless.layers import compile_layers
+from promotelint.serverless.unmodelled import warn_unmodelled
 
 Step = Callable[[CompileContext], None]
 
@@ -53,6 +54,18 @@ EVENT_COMPILERS: tuple[Step, ...] = (
     compile_sqs,
 )
 
+# The event keys EVENT_COMPILERS handle; any other event type gets a warning (keep both in step).
+MODELLED_EVENTS = frozenset({
+    "schedule", "s3", "http", "websocket", "sns", "stream", "kafka", "activemq", "rabbitmq", "msk", "alb",
+    "alexaSkill", "alexaSmartHome", "iot", "iotFleetProvisioning", "cloudwatchEvent", "cloudwatchLog",
+    "cognitoUserPool", "eventBridge", "sqs",
+})
+
+
+def _warn_unmodelled(ctx: CompileContext) -> None:
+    warn_unmodelled(ctx, MODELLED_EVENTS)
+
+
 FINALIZE: tuple[Step, ...] = (
     core.add_export_name_for_outputs,
     core.merge_custom_provider_resources,
@@ -64,6 +77,7 @@ FINALIZE: tuple[Step, ...] = (
 def steps() -> tuple[Step, ...]:
     return (
         core.normalize_service,
+        _warn_unmodelled,
         core.generate_core_template,
         core.merge_iam_templates,
         compile_layers,
