@@ -174,6 +174,15 @@ def _coerce_like_schema_validation(config: dict[str, Any]) -> None:
                     resource["DependsOn"] = [resource["DependsOn"]]
     _wrap_string_get_att(config.get("provider"))
     _wrap_string_get_att(config.get("functions"))
+    prov = config.get("provider") if isinstance(config.get("provider"), dict) else {}
+    iam = prov.get("iam") if isinstance(prov.get("iam"), dict) else {}
+    role = iam.get("role") if isinstance(iam.get("role"), dict) else {}
+    api = prov.get("apiGateway") if isinstance(prov.get("apiGateway"), dict) else {}
+    for statements in (role.get("statements"), prov.get("iamRoleStatements"), api.get("resourcePolicy")):
+        for statement in statements if isinstance(statements, list) else ():
+            for key in ("Action", "NotAction"):
+                if isinstance(statement, dict) and isinstance(statement.get(key), str):
+                    statement[key] = [statement[key]]
     # Environment values are strings in the schema; AJV turns numbers and booleans into strings.
     holders = [config.get("provider")] + list((config.get("functions") or {}).values())
     for holder in holders:

@@ -260,7 +260,7 @@ def _compile_version(ctx: CompileContext, name: str, fn: dict[str, Any], resourc
     should_version = fn["versionFunction"] if fn.get("versionFunction") is not None else prov.get("versionFunctions", True)
     if should_version is None:
         should_version = True
-    if not (should_version or fn.get("provisionedConcurrency") or fn.get("snapStart")):
+    if not _is_versioned(ctx, fn):
         return
     version: dict[str, Any] = {"Type": "AWS::Lambda::Version", "DeletionPolicy": "Retain",
                                "Properties": {"FunctionName": {"Ref": lid},
@@ -445,15 +445,30 @@ def _compile_event_invoke_config(ctx: CompileContext, name: str, fn: dict[str, A
     ctx.origins.setdefault(lid, ctx.origin(("functions", name)))
 
 
+def _is_versioned(ctx: CompileContext, fn: dict[str, Any]) -> bool:
+    version = fn.get("versionFunction")
+    if version is None:
+        version = provider(ctx).get("versionFunctions", True)
+        version = True if version is None else version
+    return bool(version or fn.get("provisionedConcurrency") or fn.get("snapStart"))
+
+
 def compile_functions(ctx: CompileContext) -> None:
-    compiled = [(name, fn, *_compile_function(ctx, name, fn)) for name, fn in functions(ctx).items()]
-    # The framework awaits the artifact hash after adding every function resource, so all
-    # functions come first and then, per function, its version, alias, URL and invoke config.
-    # Each local layer adds a hashed artifact (more I/O) before the version is added, so functions
-    # without layers finish first.
-    compiled.sort(key=lambda item: len(_layer_configurations(ctx, item[2]["Properties"])))
+    # The framework compiles all functions concurrently: a function that is versioned awaits its
+    # artifact hash after adding its resource, so its version, alias, URL and invoke config come
+    # after every function resource; an unversioned one finishes at once. Each local layer adds a
+    # hashed artifact (more I/O) before the version, so functions without layers finish first.
     granted: list = []
-    for name, fn, resource, artifact in compiled:
+    deferred = []
+    for name, fn in functions(ctx).items():
+        resource, artifact = _compile_function(ctx, name, fn)
+        if _is_versioned(ctx, fn):
+            deferred.append((name, fn, resource, artifact))
+            continue
+        _compile_function_url(ctx, name, fn)
+        _compile_event_invoke_config(ctx, name, fn, granted)
+    deferred.sort(key=lambda item: len(_layer_configurations(ctx, item[2]["Properties"])))
+    for name, fn, resource, artifact in deferred:
         _compile_version(ctx, name, fn, resource, artifact)
         _compile_function_url(ctx, name, fn)
         _compile_event_invoke_config(ctx, name, fn, granted)
