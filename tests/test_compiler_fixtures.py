@@ -75,3 +75,15 @@ def test_unmodelled_plugins_and_events_are_named_in_warnings(tmp_path):
     assert any("plugin serverless-offline" in w for w in warnings)
     assert any('"cloudFront" events are not modelled' in w for w in warnings)
     assert not any("schedule" in w for w in warnings)
+
+
+def test_string_numbers_and_flags_are_coerced_as_the_framework_validation_does(tmp_path):
+    (tmp_path / "serverless.yml").write_text(
+        "service: s\nprovider: {name: aws, memorySize: '${env:MEM}', versionFunctions: '${env:VERSIONED}'}\n"
+        "functions:\n  f:\n    handler: h.f\n    timeout: '${env:TIMEOUT}'\n"
+        "    environment: {COUNT: 3, ON: true}\n")
+    template = compile_service(tmp_path, env={"MEM": "256", "TIMEOUT": "20", "VERSIONED": "false"})
+    props = template.data["Resources"]["FLambdaFunction"]["Properties"]
+    assert (props["MemorySize"], props["Timeout"]) == (256, 20)
+    assert props["Environment"]["Variables"] == {"COUNT": "3", "ON": "true"}
+    assert not any("LambdaVersion" in i for i in template.data["Resources"])

@@ -9,6 +9,7 @@ bucket object).
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 from promotelint.errors import InputError
@@ -175,6 +176,11 @@ def _coerce_like_schema_validation(config: dict[str, Any]) -> None:
     _wrap_string_get_att(config.get("provider"))
     _wrap_string_get_att(config.get("functions"))
     prov = config.get("provider") if isinstance(config.get("provider"), dict) else {}
+    for holder in [prov] + [fn for fn in (config.get("functions") or {}).values() if isinstance(fn, dict)]:
+        for keys, kind in ((_INTEGER_KEYS, int), (_BOOLEAN_KEYS, bool)):
+            for key in keys:
+                if key in holder:
+                    holder[key] = _coerce_scalar(holder[key], kind)
     iam = prov.get("iam") if isinstance(prov.get("iam"), dict) else {}
     role = iam.get("role") if isinstance(iam.get("role"), dict) else {}
     api = prov.get("apiGateway") if isinstance(prov.get("apiGateway"), dict) else {}
@@ -191,6 +197,23 @@ def _coerce_like_schema_validation(config: dict[str, Any]) -> None:
             for key, value in env.items():
                 if isinstance(value, (bool, int, float)):
                     env[key] = js_string(value)
+
+
+_INTEGER_KEYS = ("memorySize", "timeout", "reservedConcurrency", "provisionedConcurrency", "logRetentionInDays",
+                 "ephemeralStorageSize", "maximumEventAge", "maximumRetryAttempts")
+_BOOLEAN_KEYS = ("versionFunctions", "versionFunction", "disableLogs")
+
+
+def _coerce_scalar(value: Any, kind: type) -> Any:
+    """AJV's scalar coercion of a string to the integer or boolean the schema wants."""
+    if not isinstance(value, str):
+        return value
+    if kind is bool:
+        return {"true": True, "false": False}.get(value, value)
+    text = value.strip()
+    if re.fullmatch(r"[+-]?\d+", text):
+        return int(text)
+    return value
 
 
 def js_string(value: Any) -> str:
