@@ -17,6 +17,7 @@ from promotelint.serverless.events.apigateway import compile_api_gateway
 from promotelint.serverless.events.cloudwatch import compile_cloudwatch_event, compile_cloudwatch_log
 from promotelint.serverless.events.cognito import compile_cognito_user_pool, merge_cognito_with_custom_resources
 from promotelint.serverless.events.eventbridge import compile_event_bridge
+from promotelint.serverless.events.httpapi import compile_http_api
 from promotelint.serverless.events.iot import compile_iot, compile_iot_fleet_provisioning
 from promotelint.serverless.events.s3 import compile_s3
 from promotelint.serverless.events.schedule import compile_schedule
@@ -46,6 +47,7 @@ EVENT_COMPILERS: tuple[Step, ...] = (
     compile_cognito_user_pool,
     compile_event_bridge,
     compile_sqs,
+    compile_http_api,
 )
 
 FINALIZE: tuple[Step, ...] = (

@@ -235,10 +235,8 @@ def ensure_cloudwatch_role(ctx: CompileContext, where: tuple) -> None:
     put_resource(ctx, naming.CUSTOM_API_GATEWAY_ACCOUNT_CLOUDWATCH_ROLE_LOGICAL_ID,
                  {"Type": "Custom::ApiGatewayAccountRole", "Version": 1, "Properties": properties},
                  where, replace=True)
-    try:
-        from promotelint.serverless.custom_resources import add_custom_resource
-    except ImportError:
-        ctx.warnings.append("API Gateway logs: the custom resource function that sets the "
-                            "CloudWatch role is not in the prediction")
-        return
-    add_custom_resource(ctx, "apiGatewayCloudWatchRole", CLOUDWATCH_ROLE_STATEMENTS, where)
+    # imported here: custom_resources imports the core steps, which must not load at import time
+    from promotelint.serverless.custom_resources import add_custom_resource_to_service
+
+    add_custom_resource_to_service(ctx, "apiGatewayCloudWatchRole", CLOUDWATCH_ROLE_STATEMENTS,
+                                   where)
