@@ -16,7 +16,8 @@ from promotelint.serverless.conformance import compare
 from promotelint.yamlload import load_text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "serverless"
-NAMES = sorted(p.name for p in FIXTURES.iterdir() if (p / "expected.json").is_file())
+# resolved.json exists where tools/regen_goldens.py ran `serverless print` (the variables fixtures).
+NAMES = sorted(p.name for p in FIXTURES.iterdir() if (p / "resolved.json").is_file())
 HAS_COMPILER = importlib.util.find_spec("promotelint.serverless.compiler") is not None
 
 
