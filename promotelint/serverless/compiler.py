@@ -60,7 +60,7 @@ EVENT_COMPILERS: tuple[Step, ...] = (
 MODELLED_EVENTS = frozenset({
     "schedule", "s3", "http", "websocket", "sns", "stream", "kafka", "activemq", "rabbitmq", "msk", "alb",
     "alexaSkill", "alexaSmartHome", "iot", "iotFleetProvisioning", "cloudwatchEvent", "cloudwatchLog",
-    "cognitoUserPool", "eventBridge", "sqs",
+    "cognitoUserPool", "eventBridge", "sqs", "httpApi",
 })
 
 
