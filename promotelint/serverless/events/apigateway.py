@@ -15,6 +15,7 @@ from typing import Any
 
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
+from promotelint.serverless.events.apigateway_schema import coerce_api_config
 from promotelint.serverless.events.apigateway_common import (
     ensure_cloudwatch_role, execute_api_arn, fail, function_events, functions, get_function, is_object, js_json, js_str,
     lambda_invocation_uri, lambda_target, log_group, merge, provider, put_output, put_resource,
@@ -152,6 +153,7 @@ def _root_resource_id(ctx: CompileContext) -> Any:
 
 
 def compile_api_gateway(ctx: CompileContext) -> None:
+    coerce_api_config(ctx.config)
     api = _validate(ctx)
     if not api.events:
         return

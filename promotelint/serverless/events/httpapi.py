@@ -13,6 +13,7 @@ from typing import Any
 
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
+from promotelint.serverless.events.apigateway_schema import coerce_api_config
 from promotelint.serverless.events.apigateway_common import (
     execute_api_arn, fail, function_events, functions, js_json, js_str, lambda_invocation_uri,
     lambda_target, log_group, provider, put_output, put_resource, service_name, target_alias,
@@ -99,6 +100,7 @@ def _user_config(ctx: CompileContext) -> dict[str, Any]:
 
 
 def compile_http_api(ctx: CompileContext) -> None:
+    coerce_api_config(ctx.config)
     config = _resolve(ctx)
     if not config.routes:
         return
