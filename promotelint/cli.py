@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import List, Optional
+from typing import Annotated, List, Optional
 
 import typer
 
@@ -40,38 +40,133 @@ def _root(debug: bool = typer.Option(False, "--debug", help="Show tracebacks for
     _DEBUG = debug
 
 
-@app.command()
-def changeset(
-    base: Path = typer.Argument(..., help="Deployed side: template, .serverless dir or serverless.yml."),
-    head: Path = typer.Argument(..., help="Side about to be deployed."),
-    format: str = typer.Option("text", "--format", "-f", help="text or json."),
-    region: str = typer.Option("us-east-1", "--region", help="AWS region of the stack."),
-    parameter: Optional[List[str]] = typer.Option(None, "--parameter", help="KEY=VALUE for both sides."),
-    base_parameter: Optional[List[str]] = typer.Option(None, "--base-parameter", help="KEY=VALUE, base only."),
-    head_parameter: Optional[List[str]] = typer.Option(None, "--head-parameter", help="KEY=VALUE, head only."),
-    stack_name: Optional[str] = typer.Option(None, "--stack-name", help="Stack name (AWS::StackName)."),
-    stage: Optional[str] = typer.Option(None, "--stage", help="Stage for serverless.yml sides."),
-    show_all: bool = typer.Option(False, "--show-all", help="List minor changes too."),
-) -> None:
-    """Print the change set CloudFormation would compute from BASE to HEAD."""
+# Options shared by `changeset` and `check` (one definition, so the two never drift apart).
+Base = Annotated[Path, typer.Argument(help="Deployed side: template, .serverless dir or serverless.yml.")]
+Head = Annotated[Path, typer.Argument(help="Side about to be deployed.")]
+Format = Annotated[str, typer.Option("--format", "-f", help="text or json.")]
+Region = Annotated[str, typer.Option("--region", help="AWS region of the stack.")]
+Parameter = Annotated[Optional[List[str]], typer.Option("--parameter", help="KEY=VALUE for both sides.")]
+BaseParameter = Annotated[Optional[List[str]], typer.Option("--base-parameter", help="KEY=VALUE, base only.")]
+HeadParameter = Annotated[Optional[List[str]], typer.Option("--head-parameter", help="KEY=VALUE, head only.")]
+StackName = Annotated[Optional[str], typer.Option("--stack-name", help="Stack name (AWS::StackName).")]
+Stage = Annotated[Optional[str], typer.Option("--stage", help="Stage for serverless.yml sides.")]
+ShowAll = Annotated[bool, typer.Option("--show-all", help="List minor changes too.")]
+ConfigFile = Annotated[Optional[Path], typer.Option(
+    "--config", help="Config file (.promotelint.yml or pyproject.toml); default: found from HEAD upward.")]
+
+
+def _predict(base: Path, head: Path, format: str, region: str, parameter, base_parameter, head_parameter,
+             stack_name: Optional[str], stage: Optional[str], stateful: Optional[dict] = None):
     from promotelint.predict import PredictOptions, predict
-    from promotelint.report import FORMATS, RenderOptions
-    from promotelint.model import StackReport
+    from promotelint.report import FORMATS
     from promotelint.sources import CompileSettings, read_source
 
     if format not in FORMATS:
         raise InputError(f"unknown format {format!r}", fix="use one of: " + ", ".join(FORMATS))
     both = _parse_pairs(parameter, "--parameter")
-    settings = CompileSettings(stage=stage, region=region)
-    base_t = read_source(base, settings)
-    head_t = read_source(head, settings)
     options = PredictOptions(
         region=region, stack_name=stack_name,
         base_parameters={**both, **_parse_pairs(base_parameter, "--base-parameter")},
-        head_parameters={**both, **_parse_pairs(head_parameter, "--head-parameter")})
-    result = predict(base_t, head_t, options)
-    text = FORMATS[format]([StackReport(result)], RenderOptions(show_all=show_all, color=_color(sys.stdout)))
-    sys.stdout.write(text)
+        head_parameters={**both, **_parse_pairs(head_parameter, "--head-parameter")}, stateful=stateful)
+    settings = CompileSettings(stage=stage, region=region)
+    return predict(read_source(base, settings), read_source(head, settings), options)
+
+
+def _print(reports, format: str, show_all: bool, exit_code: Optional[int] = None) -> None:
+    from promotelint.report import FORMATS, RenderOptions
+
+    options = RenderOptions(show_all=show_all, color=_color(sys.stdout), exit_code=exit_code)
+    sys.stdout.write(FORMATS[format](reports, options))
+
+
+def _config(config: Optional[Path], start: Path):
+    from promotelint.config import Config, find_config, load_config
+
+    path = config if config is not None else find_config(start)
+    return load_config(path) if path is not None else Config()
+
+
+def _rules(cfg):
+    from promotelint.config import check_rule_ids
+    from promotelint.rules import load_rules
+
+    rules = load_rules(cfg.rule_files)
+    check_rule_ids(cfg, [r.id for r in rules])
+    return rules
+
+
+@app.command()
+def changeset(base: Base, head: Head, format: Format = "text", region: Region = "us-east-1",
+              parameter: Parameter = None, base_parameter: BaseParameter = None,
+              head_parameter: HeadParameter = None, stack_name: StackName = None, stage: Stage = None,
+              show_all: ShowAll = False) -> None:
+    """Print the change set CloudFormation would compute from BASE to HEAD."""
+    from promotelint.model import StackReport
+
+    result = _predict(base, head, format, region, parameter, base_parameter, head_parameter, stack_name, stage)
+    _print([StackReport(result)], format, show_all)
+
+
+@app.command()
+def check(base: Base, head: Head, format: Format = "text", region: Region = "us-east-1",
+          parameter: Parameter = None, base_parameter: BaseParameter = None,
+          head_parameter: HeadParameter = None, stack_name: StackName = None, stage: Stage = None,
+          show_all: ShowAll = False, config: ConfigFile = None,
+          fail_on: Annotated[Optional[str], typer.Option(
+              "--fail-on", help="error (default), warning or never: what makes the exit code 1.")] = None,
+          ) -> None:
+    """Predict the change set from BASE to HEAD and exit 1 if the rules find it dangerous."""
+    import datetime
+
+    from promotelint.schemas import stateful_tiers
+    from promotelint.verdict import FAIL_ON, exit_code, judge
+
+    if fail_on is not None and fail_on not in FAIL_ON:
+        raise InputError(f"unknown --fail-on {fail_on!r}", fix="use one of: " + ", ".join(FAIL_ON))
+    cfg = _config(config, head)
+    rules = _rules(cfg)
+    stateful = {**stateful_tiers(), **cfg.stateful}
+    result = _predict(base, head, format, region, parameter, base_parameter, head_parameter, stack_name,
+                      stage, stateful)
+    reports = [judge(result, rules, cfg, datetime.date.today())]
+    code = exit_code(reports, fail_on or cfg.fail_on or "error")
+    _print(reports, format, show_all, code)
+    raise typer.Exit(code)
+
+
+@app.command("rules")
+def list_rules(format: Annotated[str, typer.Option("--format", "-f", help="text or markdown.")] = "text",
+               config: ConfigFile = None) -> None:
+    """List the rules with their severities (markdown: the text of docs/rules.md)."""
+    from promotelint import ruledoc
+
+    if format not in ("text", "markdown"):
+        raise InputError(f"unknown format {format!r}", fix="use text or markdown")
+    if format == "markdown":
+        from promotelint.rules import load_builtin_rules
+
+        # docs/rules.md documents what ships, whatever the local config says.
+        sys.stdout.write(ruledoc.rules_markdown(load_builtin_rules()))
+        return
+    cfg = _config(config, Path.cwd())
+    sys.stdout.write(ruledoc.rules_table(_rules(cfg), cfg.severities))
+
+
+@app.command()
+def explain(rule: Annotated[str, typer.Argument(help="Rule id, e.g. stateful-resource-removed.")],
+            config: ConfigFile = None) -> None:
+    """Explain one rule: why it matters, when it fires, how to make the change safely."""
+    import difflib
+
+    from promotelint import ruledoc
+
+    cfg = _config(config, Path.cwd())
+    rules = {r.id: r for r in _rules(cfg)}
+    if rule not in rules:
+        close = difflib.get_close_matches(rule, list(rules), n=1)
+        raise InputError(f"no rule {rule!r}", fix=f"did you mean {close[0]}?" if close else
+                         "run `promotelint rules` for the list")
+    sys.stdout.write(ruledoc.explain(rules[rule], cfg.severities.get(rule)))
 
 
 def _choose_format(format: str) -> str:

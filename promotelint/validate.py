@@ -34,9 +34,12 @@ def validate(data: Any, schema_name: str, source: str, line_of: Callable[[tuple]
     from jsonschema.exceptions import best_match
 
     validator = jsonschema.Draft202012Validator(load_schema(schema_name))
-    error = best_match(validator.iter_errors(data))
-    if error is None:
+    errors = list(validator.iter_errors(data))
+    if not errors:
         return
+    # An unknown key is usually a typo that also causes the other errors (a "missing" key): say it first.
+    unknown = [e for e in errors if e.validator in ("additionalProperties", "unevaluatedProperties")]
+    error = best_match(unknown or errors)
     path = tuple(error.absolute_path)
     unexpected = re.search(r"'([^']+)' (?:was|were) unexpected", error.message)
     if error.validator in ("additionalProperties", "unevaluatedProperties") and unexpected:

@@ -9,6 +9,7 @@ bucket object).
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 from promotelint.errors import InputError
@@ -146,7 +147,82 @@ def normalize_service(ctx: CompileContext) -> None:
             fn["name"] = f"{config.get('service')}-{ctx.stage}-{name}"
     if not isinstance(config.get("layers"), dict):
         config["layers"] = {}
+    _coerce_like_schema_validation(config)
     ctx.config = config
+
+
+def _wrap_string_get_att(value: Any) -> None:
+    if isinstance(value, dict):
+        if isinstance(value.get("Fn::GetAtt"), str) and len(value) == 1:
+            value["Fn::GetAtt"] = [value["Fn::GetAtt"]]
+        for item in value.values():
+            _wrap_string_get_att(item)
+    elif isinstance(value, list):
+        for item in value:
+            _wrap_string_get_att(item)
+
+
+def _coerce_like_schema_validation(config: dict[str, Any]) -> None:
+    """The framework validates the config with AJV `coerceTypes: 'array'`, which rewrites it in place:
+    a scalar where the schema wants an array becomes a one-item array. These are the rewrites that
+    change the template: resource DependsOn lists, and `Fn::GetAtt: "A.B"` strings wherever the
+    provider and function schemas accept CloudFormation functions."""
+    custom = config.get("resources")
+    if isinstance(custom, dict):
+        for section in ("Resources", "extensions"):
+            for resource in (custom.get(section) or {}).values() if isinstance(custom.get(section), dict) else ():
+                if isinstance(resource, dict) and isinstance(resource.get("DependsOn"), str):
+                    resource["DependsOn"] = [resource["DependsOn"]]
+    _wrap_string_get_att(config.get("provider"))
+    _wrap_string_get_att(config.get("functions"))
+    prov = config.get("provider") if isinstance(config.get("provider"), dict) else {}
+    for holder in [prov] + [fn for fn in (config.get("functions") or {}).values() if isinstance(fn, dict)]:
+        for keys, kind in ((_INTEGER_KEYS, int), (_BOOLEAN_KEYS, bool)):
+            for key in keys:
+                if key in holder:
+                    holder[key] = _coerce_scalar(holder[key], kind)
+    iam = prov.get("iam") if isinstance(prov.get("iam"), dict) else {}
+    role = iam.get("role") if isinstance(iam.get("role"), dict) else {}
+    api = prov.get("apiGateway") if isinstance(prov.get("apiGateway"), dict) else {}
+    for statements in (role.get("statements"), prov.get("iamRoleStatements"), api.get("resourcePolicy")):
+        for statement in statements if isinstance(statements, list) else ():
+            for key in ("Action", "NotAction"):
+                if isinstance(statement, dict) and isinstance(statement.get(key), str):
+                    statement[key] = [statement[key]]
+    # Environment values are strings in the schema; AJV turns numbers and booleans into strings.
+    holders = [config.get("provider")] + list((config.get("functions") or {}).values())
+    for holder in holders:
+        env = holder.get("environment") if isinstance(holder, dict) else None
+        if isinstance(env, dict):
+            for key, value in env.items():
+                if isinstance(value, (bool, int, float)):
+                    env[key] = js_string(value)
+
+
+_INTEGER_KEYS = ("memorySize", "timeout", "reservedConcurrency", "provisionedConcurrency", "logRetentionInDays",
+                 "ephemeralStorageSize", "maximumEventAge", "maximumRetryAttempts")
+_BOOLEAN_KEYS = ("versionFunctions", "versionFunction", "disableLogs")
+
+
+def _coerce_scalar(value: Any, kind: type) -> Any:
+    """AJV's scalar coercion of a string to the integer or boolean the schema wants."""
+    if not isinstance(value, str):
+        return value
+    if kind is bool:
+        return {"true": True, "false": False}.get(value, value)
+    text = value.strip()
+    if re.fullmatch(r"[+-]?\d+", text):
+        return int(text)
+    return value
+
+
+def js_string(value: Any) -> str:
+    """JavaScript's String(value) for scalars."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e21:
+        return str(int(value))
+    return str(value)
 
 
 def generate_core_template(ctx: CompileContext) -> None:
