@@ -107,33 +107,6 @@ def changeset(base: Base, head: Head, format: Format = "text", region: Region = 
     _print([StackReport(result)], format, show_all)
 
 
-@app.command()
-def check(base: Base, head: Head, format: Format = "text", region: Region = "us-east-1",
-          parameter: Parameter = None, base_parameter: BaseParameter = None,
-          head_parameter: HeadParameter = None, stack_name: StackName = None, stage: Stage = None,
-          show_all: ShowAll = False, config: ConfigFile = None,
-          fail_on: Annotated[Optional[str], typer.Option(
-              "--fail-on", help="error (default), warning or never: what makes the exit code 1.")] = None,
-          ) -> None:
-    """Predict the change set from BASE to HEAD and exit 1 if the rules find it dangerous."""
-    import datetime
-
-    from promotelint.schemas import stateful_tiers
-    from promotelint.verdict import FAIL_ON, exit_code, judge
-
-    if fail_on is not None and fail_on not in FAIL_ON:
-        raise InputError(f"unknown --fail-on {fail_on!r}", fix="use one of: " + ", ".join(FAIL_ON))
-    cfg = _config(config, head)
-    rules = _rules(cfg)
-    stateful = {**stateful_tiers(), **cfg.stateful}
-    result = _predict(base, head, format, region, parameter, base_parameter, head_parameter, stack_name,
-                      stage, stateful)
-    reports = [judge(result, rules, cfg, datetime.date.today())]
-    code = exit_code(reports, fail_on or cfg.fail_on or "error")
-    _print(reports, format, show_all, code)
-    raise typer.Exit(code)
-
-
 @app.command("rules")
 def list_rules(format: Annotated[str, typer.Option("--format", "-f", help="text or markdown.")] = "text",
                config: ConfigFile = None) -> None:
@@ -181,56 +154,88 @@ def _choose_format(format: str) -> str:
 
 @app.command()
 def check(
-    paths: Optional[List[str]] = typer.Argument(None, help="Services (serverless.yml, its directory) or "
-                                                "templates; none: every service under here that changed."),
-    base_ref: Optional[str] = typer.Option(None, "--base-ref", help="Git revision of the deployed side: "
-                                           "origin/main, a tag, a SHA, HEAD~1, main...HEAD."),
-    head_ref: Optional[str] = typer.Option(None, "--head-ref", help="Git revision of the new side "
-                                           "(default: the working tree)."),
-    staged: bool = typer.Option(False, "--staged", help="New side: the staged content (pre-commit)."),
-    base_template: Optional[Path] = typer.Option(None, "--base-template", help="The deployed template "
-                                                 "(`aws cloudformation get-template` output) as the base."),
-    format: str = typer.Option("auto", "--format", "-f", help="auto (github under GitHub Actions, else "
-                               "text), text, json, sarif, github, markdown, junit."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report here; the text "
-                                          "summary still goes to the terminal."),
-    summary: Optional[Path] = typer.Option(None, "--summary", help="Append a markdown summary here "
-                                           "(e.g. \"$GITHUB_STEP_SUMMARY\")."),
-    stage: Optional[str] = typer.Option(None, "--stage", help="Stage for serverless.yml sides."),
-    region: str = typer.Option("us-east-1", "--region", help="AWS region of the stacks."),
-    param: Optional[List[str]] = typer.Option(None, "--param", help="KEY=VALUE for ${param:KEY}."),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Services checked at once (default: cores)."),
-    show_all: bool = typer.Option(False, "--show-all", help="List minor changes too."),
+    paths: Annotated[Optional[List[str]], typer.Argument(
+        help="BASE HEAD (two files/dirs), or with --base-ref/--base-template the services (serverless.yml, "
+             "its directory, a template) to check; none: every service under here whose files changed.",
+        show_default=False)] = None,
+    base_ref: Annotated[Optional[str], typer.Option(
+        "--base-ref", help="Git revision of the deployed side: origin/main, a tag, a SHA, HEAD~1, "
+                           "main...HEAD (merge base).")] = None,
+    head_ref: Annotated[Optional[str], typer.Option(
+        "--head-ref", help="Git revision of the new side (default: the working tree).")] = None,
+    staged: Annotated[bool, typer.Option("--staged", help="New side: the staged content (pre-commit).")] = False,
+    base_template: Annotated[Optional[Path], typer.Option(
+        "--base-template", help="The deployed template (`aws cloudformation get-template` output, JSON or "
+                                "YAML) as the base.")] = None,
+    format: Annotated[str, typer.Option(
+        "--format", "-f", help="auto (github under GitHub Actions, else text), text, json, sarif, github, "
+                               "markdown, junit.")] = "auto",
+    output: Annotated[Optional[Path], typer.Option(
+        "--output", "-o", help="Write the report here; the text summary still goes to the terminal.")] = None,
+    summary: Annotated[Optional[Path], typer.Option(
+        "--summary", help='Append a markdown summary here (e.g. "$GITHUB_STEP_SUMMARY").')] = None,
+    region: Region = "us-east-1", parameter: Parameter = None, base_parameter: BaseParameter = None,
+    head_parameter: HeadParameter = None, stack_name: StackName = None, stage: Stage = None,
+    param: Annotated[Optional[List[str]], typer.Option(
+        "--param", help="KEY=VALUE for ${param:KEY} in serverless.yml.")] = None,
+    jobs: Annotated[Optional[int], typer.Option(
+        "--jobs", "-j", help="Services checked at once (default: the machine's cores).")] = None,
+    show_all: ShowAll = False, config: ConfigFile = None,
+    fail_on: Annotated[Optional[str], typer.Option(
+        "--fail-on", help="error (default), warning or never: what makes the exit code 1.")] = None,
 ) -> None:
-    """Check a promotion: predict each service's change set between two sides and apply the rules.
+    """Predict each stack's change set from the deployed side to the new one and exit 1 if the rules
+    find it dangerous (2 if a service cannot be read)."""
+    import datetime
 
-    Exit 0: nothing blocks; 1: blocking findings; 2: bad input (for any service).
-    """
-    from promotelint.model import StackReport
+    from promotelint.predict import PredictOptions
     from promotelint.report import FORMATS, RenderOptions
-    from promotelint.rules import evaluate, load_rules
+    from promotelint.schemas import stateful_tiers
     from promotelint.sources import CompileSettings
+    from promotelint.verdict import FAIL_ON, exit_code, judge
 
+    if fail_on is not None and fail_on not in FAIL_ON:
+        raise InputError(f"unknown --fail-on {fail_on!r}", fix="use one of: " + ", ".join(FAIL_ON))
     format = _choose_format(format)
+    paths = paths or []
+    git_mode = bool(base_ref or base_template)
+    if not git_mode and len(paths) != 2:
+        raise InputError("nothing to compare", fix="pass BASE HEAD, or --base-ref REV (e.g. origin/main), "
+                         "or --base-template FILE (the deployed template)")
+    if not git_mode and (head_ref or staged):
+        raise InputError("--head-ref/--staged need --base-ref", fix="add --base-ref REV")
+    cfg = _config(config, Path(paths[1]) if not git_mode else Path.cwd())
+    rules = _rules(cfg)
+    both = _parse_pairs(parameter, "--parameter")
+    options = PredictOptions(
+        region=region, stack_name=stack_name, stateful={**stateful_tiers(), **cfg.stateful},
+        base_parameters={**both, **_parse_pairs(base_parameter, "--base-parameter")},
+        head_parameters={**both, **_parse_pairs(head_parameter, "--head-parameter")})
     settings = CompileSettings(stage=stage, region=region, params=_parse_pairs(param, "--param"))
-    changesets, errors = _check_changesets(paths or [], base_ref, head_ref, staged, base_template,
-                                           settings, region, jobs)
-    rules = load_rules()
-    reports = [StackReport(cs, evaluate(rules, cs)) for cs in changesets]
+    if git_mode:
+        changesets, errors = _check_changesets(paths, base_ref, head_ref, staged, base_template, settings,
+                                               options, jobs)
+    else:
+        from promotelint.predict import predict
+        from promotelint.sources import read_source
+
+        changesets = [predict(read_source(Path(paths[0]), settings), read_source(Path(paths[1]), settings),
+                              options)]
+        errors = []
+    today = datetime.date.today()
+    reports = [judge(cs, rules, cfg, today) for cs in changesets]
     for error in errors:
         print(f"promotelint: error: {error}", file=sys.stderr)
-    blocking = any(f.severity == "error" and not f.suppressed for r in reports for f in r.findings)
-    code = EXIT_INPUT if errors else (1 if blocking else 0)
+    code = EXIT_INPUT if errors else exit_code(reports, fail_on or cfg.fail_on or "error")
     meta = {r.id: {"summary": r.summary, "description": r.description.strip(), "fix": r.fix or "",
-                   "severity": r.severity} for r in rules}
-    options = RenderOptions(show_all=show_all, exit_code=code, rules=meta)
+                   "severity": cfg.severities.get(r.id, r.severity)} for r in rules}
     if output is not None:
-        _write(output, FORMATS[format](reports, options))
+        _write(output, FORMATS[format](reports, RenderOptions(show_all=show_all, exit_code=code, rules=meta)))
         terminal = _choose_format("auto")
     else:
         terminal = format
     if summary is not None:
-        _write(summary, FORMATS["markdown"](reports, options), append=True)
+        _write(summary, FORMATS["markdown"](reports, RenderOptions(exit_code=code, rules=meta)), append=True)
     color = terminal == "text" and _color(sys.stdout)
     sys.stdout.write(FORMATS[terminal](reports, RenderOptions(show_all=show_all, color=color, exit_code=code,
                                                               rules=meta)))
@@ -246,7 +251,7 @@ def _write(path: Path, text: str, append: bool = False) -> None:
                          fix="check the directory exists and is writable") from None
 
 
-def _check_changesets(paths, base_ref, head_ref, staged, base_template, settings, region, jobs):
+def _check_changesets(paths, base_ref, head_ref, staged, base_template, settings, options, jobs):
     """The change sets of every stack to check, and the errors of those that could not be read."""
     from promotelint import git
     from promotelint.services import CheckSettings, Pair, Side, check_pairs, discover
@@ -256,9 +261,6 @@ def _check_changesets(paths, base_ref, head_ref, staged, base_template, settings
         raise InputError("--base-ref and --base-template both name the base", fix="pass one of them")
     if head_ref and staged:
         raise InputError("--head-ref and --staged both name the head", fix="pass one of them")
-    if not base_ref and not base_template:
-        raise InputError("nothing to compare against", fix="pass --base-ref REV (e.g. origin/main) or "
-                         "--base-template FILE (the deployed template)")
     needs_git = base_ref or head_ref or staged
     root = str(git.repo_root(".")) if needs_git else os.getcwd()
     head = git.WORKTREE
@@ -267,7 +269,7 @@ def _check_changesets(paths, base_ref, head_ref, staged, base_template, settings
     elif staged:
         head = git.INDEX
     head_label = head_ref or ("index" if staged else "working tree")
-    check_settings = CheckSettings(root=root, compile=settings, region=region)
+    check_settings = CheckSettings(root=root, compile=settings, predict=options)
     if base_template is not None:
         if len(paths) > 1:
             raise InputError("--base-template is the base of one service; several PATHs given",

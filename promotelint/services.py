@@ -21,6 +21,7 @@ from typing import Sequence
 from promotelint import git
 from promotelint.errors import InputError
 from promotelint.model import StackChangeSet, Template
+from promotelint.predict import PredictOptions
 from promotelint.sources import SERVERLESS_NAMES, CompileSettings, template_from_text
 
 TEMPLATE_SUFFIXES = (".json", ".yml", ".yaml", ".template")
@@ -51,7 +52,7 @@ class Pair:
 class CheckSettings:
     root: str  # the git work tree, absolute
     compile: CompileSettings = CompileSettings()
-    region: str = "us-east-1"
+    predict: PredictOptions = PredictOptions()
 
 
 @dataclass(frozen=True)
@@ -240,7 +241,7 @@ _READERS: dict = {}  # per process: one cat-file per (repo, revision), reused ac
 
 
 def check_pair(pair: Pair, settings: CheckSettings) -> Outcome:
-    from promotelint.predict import PredictOptions, predict
+    from promotelint.predict import predict
 
     try:
         head_t, reads = pair.head_template, frozenset()
@@ -251,7 +252,7 @@ def check_pair(pair: Pair, settings: CheckSettings) -> Outcome:
         base_t = pair.base_template
         if pair.base is not None and base_t is None:
             base_t, _ = load_side(pair.base, settings.root, settings.compile, _READERS)
-        options = PredictOptions(region=settings.region)
+        options = settings.predict
         stacks: list[StackChangeSet] = []
         if base_t is not None and head_t is not None and base_t.stack_name and head_t.stack_name \
                 and base_t.stack_name != head_t.stack_name:
