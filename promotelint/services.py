@@ -13,7 +13,9 @@ directory, or to any file its head side reads (`${file()}` fragments anywhere in
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Sequence
@@ -297,7 +299,10 @@ def check_pairs(pairs: Sequence[Pair], settings: CheckSettings, workers: int | N
     from promotelint.schemas import stateful_tiers
 
     stateful_tiers()
-    with ProcessPoolExecutor(max_workers=workers, initializer=_reset_readers) as pool:
+    # fork: the workers start with everything above already imported and loaded (elsewhere fork is
+    # unsafe or missing, and the platform's default start method re-imports instead)
+    context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_reset_readers) as pool:
         return list(pool.map(check_pair, pairs, [settings] * len(pairs)))
 
 
