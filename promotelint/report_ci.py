@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 from typing import Any, Mapping, Sequence
 from urllib.parse import quote
 from xml.sax.saxutils import escape as xml_escape, quoteattr
@@ -54,7 +55,14 @@ def _head_file(report: StackReport) -> str:
 
 
 def _location(finding: Finding, report: StackReport) -> Origin:
-    return finding.origin or Origin(_head_file(report))
+    origin = finding.origin
+    if origin is None:
+        return Origin(_head_file(report))
+    cs = report.changeset
+    if origin.file in (cs.head_source, cs.base_source) and ":" in origin.file and origin.file[1:2] != ":":
+        # a stack-level finding placed on a source named `REV:path`: the file is the path
+        return replace(origin, file=origin.file.split(":", 1)[1])
+    return origin
 
 
 def _fingerprint(finding: Finding, report: StackReport) -> str:

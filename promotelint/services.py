@@ -212,17 +212,26 @@ def load_side(s: Side, root: str, settings: CompileSettings, readers: dict) -> t
     reader.touched = set()
     absolute = os.path.join(reader.root, s.path)
     display = _display_path(absolute)
-    source = display if s.rev is git.WORKTREE else f"{s.label}:{s.path}"
     if s.kind == "template":
-        template = template_from_text(reader.read_text(absolute), display)
-        return replace(template, source=source), frozenset(reader.touched)
+        return template_from_text(reader.read_text(absolute), display), frozenset(reader.touched)
     from promotelint.serverless.compile import compile_service
 
     template = compile_service(absolute, stage=settings.stage, region=settings.region,
                                params=dict(settings.params), env=settings.env,
                                env_file=settings.env_file, reader=reader)
     origins = {k: replace(o, file=_display_path(o.file)) for k, o in template.origins.items()}
-    return replace(template, source=source, origins=origins), frozenset(reader.touched)
+    return replace(template, source=display, origins=origins), frozenset(reader.touched)
+
+
+def _labelled(cs: StackChangeSet, pair: Pair, root: str) -> StackChangeSet:
+    """Sources name the revision a side was read from (`origin/main:svc/serverless.yml`); the
+    working tree's are plain paths. Origins stay plain paths, for file:line locations."""
+    out = {}
+    for key, s in (("base_source", pair.base), ("head_source", pair.head)):
+        if s is not None and s.rev is not git.WORKTREE and getattr(cs, key) == _display_path(
+                os.path.join(root, s.path)):
+            out[key] = f"{s.label}:{s.path}"
+    return replace(cs, **out)
 
 
 def _display_path(path: str) -> str:
@@ -269,7 +278,7 @@ def check_pair(pair: Pair, settings: CheckSettings) -> Outcome:
             stacks.append(_new(head_t, options))
         else:
             stacks.append(predict(base_t, head_t, options))
-        return Outcome(changesets=tuple(stacks), reads=reads)
+        return Outcome(changesets=tuple(_labelled(cs, pair, settings.root) for cs in stacks), reads=reads)
     except InputError as exc:
         return Outcome(error=str(exc))
 

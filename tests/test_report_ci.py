@@ -140,3 +140,12 @@ def test_junit_counts_blocking_findings_as_failures():
     assert [s.get("failures") for s in suites] == ["1", "0"]
     failure = suites[0].find("testcase/failure")
     assert failure.get("type") == "stateful-resource-replaced" and "its data" in failure.text
+
+
+def test_locations_drop_the_revision_of_a_source_named_rev_colon_path():
+    report = _report()
+    cs = replace(report.changeset, head_source="origin/main:my svc/serverless.yml")
+    finding = Finding(rule="export-removed", severity="error", summary="export removed", message="m",
+                      origin=Origin("origin/main:my svc/serverless.yml"))
+    out = FORMATS["github"]([StackReport(cs, (finding,))], RenderOptions())
+    assert "::error file=my svc/serverless.yml,title=" in out
