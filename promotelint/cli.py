@@ -79,22 +79,6 @@ def _print(reports, format: str, show_all: bool, exit_code: Optional[int] = None
     sys.stdout.write(FORMATS[format](reports, options))
 
 
-def _config(config: Optional[Path], start: Path):
-    from promotelint.config import Config, find_config, load_config
-
-    path = config if config is not None else find_config(start)
-    return load_config(path) if path is not None else Config()
-
-
-def _rules(cfg):
-    from promotelint.config import check_rule_ids
-    from promotelint.rules import load_rules
-
-    rules = load_rules(cfg.rule_files)
-    check_rule_ids(cfg, [r.id for r in rules])
-    return rules
-
-
 @app.command()
 def changeset(base: Base, head: Head, format: Format = "text", region: Region = "us-east-1",
               parameter: Parameter = None, base_parameter: BaseParameter = None,
@@ -118,16 +102,13 @@ def check(base: Base, head: Head, format: Format = "text", region: Region = "us-
     """Predict the change set from BASE to HEAD and exit 1 if the rules find it dangerous."""
     import datetime
 
-    from promotelint.schemas import stateful_tiers
-    from promotelint.verdict import FAIL_ON, exit_code, judge
+    from promotelint.verdict import FAIL_ON, exit_code, judge, setup, stateful_types
 
     if fail_on is not None and fail_on not in FAIL_ON:
         raise InputError(f"unknown --fail-on {fail_on!r}", fix="use one of: " + ", ".join(FAIL_ON))
-    cfg = _config(config, head)
-    rules = _rules(cfg)
-    stateful = {**stateful_tiers(), **cfg.stateful}
+    cfg, rules = setup(config, head)
     result = _predict(base, head, format, region, parameter, base_parameter, head_parameter, stack_name,
-                      stage, stateful)
+                      stage, stateful_types(cfg))
     reports = [judge(result, rules, cfg, datetime.date.today())]
     code = exit_code(reports, fail_on or cfg.fail_on or "error")
     _print(reports, format, show_all, code)
@@ -148,8 +129,10 @@ def list_rules(format: Annotated[str, typer.Option("--format", "-f", help="text 
         # docs/rules.md documents what ships, whatever the local config says.
         sys.stdout.write(ruledoc.rules_markdown(load_builtin_rules()))
         return
-    cfg = _config(config, Path.cwd())
-    sys.stdout.write(ruledoc.rules_table(_rules(cfg), cfg.severities))
+    from promotelint.verdict import setup
+
+    cfg, rules = setup(config, Path.cwd())
+    sys.stdout.write(ruledoc.rules_table(rules, cfg.severities))
 
 
 @app.command()
@@ -159,9 +142,10 @@ def explain(rule: Annotated[str, typer.Argument(help="Rule id, e.g. stateful-res
     import difflib
 
     from promotelint import ruledoc
+    from promotelint.verdict import setup
 
-    cfg = _config(config, Path.cwd())
-    rules = {r.id: r for r in _rules(cfg)}
+    cfg, loaded = setup(config, Path.cwd())
+    rules = {r.id: r for r in loaded}
     if rule not in rules:
         close = difflib.get_close_matches(rule, list(rules), n=1)
         raise InputError(f"no rule {rule!r}", fix=f"did you mean {close[0]}?" if close else
