@@ -116,13 +116,19 @@ def check(base: Base, head: Head, format: Format = "text", region: Region = "us-
 
 
 @app.command("rules")
-def list_rules(format: Annotated[str, typer.Option("--format", "-f", help="text or markdown.")] = "text",
+def list_rules(format: Annotated[str, typer.Option(
+        "--format", "-f", help="text, markdown (docs/rules.md) or json (rules/bundle.json).")] = "text",
                config: ConfigFile = None) -> None:
-    """List the rules with their severities (markdown: the text of docs/rules.md)."""
+    """List the rules with their severities."""
     from promotelint import ruledoc
 
-    if format not in ("text", "markdown"):
-        raise InputError(f"unknown format {format!r}", fix="use text or markdown")
+    if format not in ("text", "markdown", "json"):
+        raise InputError(f"unknown format {format!r}", fix="use text, markdown or json")
+    if format == "json":
+        from promotelint.rules import rules_bundle
+
+        sys.stdout.write(rules_bundle())
+        return
     if format == "markdown":
         from promotelint.rules import load_builtin_rules
 
