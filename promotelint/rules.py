@@ -41,7 +41,7 @@ FACT_NAMES: dict[str, frozenset[str]] = {
         "schema-attributes-changed", "gsi-added", "gsi-removed", "gsi-add-and-remove",
         "takes-name-of"}),
     "output": frozenset({"stack", "action", "output", "export", "before-export", "after-export",
-                         "export-affected", "export-renamed", "evaluation"}),
+                         "export-affected", "export-renamed", "evaluation", "volatile-value"}),
 }
 _RESOURCE_ONLY = ("replacement", "type", "policy-action", "changed")
 _FIELD = re.compile(r"\{([a-z][a-z0-9-]*)\}")
