@@ -56,7 +56,7 @@ ConfigFile = Annotated[Optional[Path], typer.Option(
 
 
 def _predict(base: Path, head: Path, format: str, region: str, parameter, base_parameter, head_parameter,
-             stack_name: Optional[str], stage: Optional[str], stateful: Optional[dict] = None):
+             stack_name: Optional[str], stage: Optional[str]):
     from promotelint.predict import PredictOptions, predict
     from promotelint.report import FORMATS
     from promotelint.sources import CompileSettings, read_source
@@ -67,7 +67,7 @@ def _predict(base: Path, head: Path, format: str, region: str, parameter, base_p
     options = PredictOptions(
         region=region, stack_name=stack_name,
         base_parameters={**both, **_parse_pairs(base_parameter, "--base-parameter")},
-        head_parameters={**both, **_parse_pairs(head_parameter, "--head-parameter")}, stateful=stateful)
+        head_parameters={**both, **_parse_pairs(head_parameter, "--head-parameter")})
     settings = CompileSettings(stage=stage, region=region)
     return predict(read_source(base, settings), read_source(head, settings), options)
 
@@ -89,30 +89,6 @@ def changeset(base: Base, head: Head, format: Format = "text", region: Region = 
 
     result = _predict(base, head, format, region, parameter, base_parameter, head_parameter, stack_name, stage)
     _print([StackReport(result)], format, show_all)
-
-
-@app.command()
-def check(base: Base, head: Head, format: Format = "text", region: Region = "us-east-1",
-          parameter: Parameter = None, base_parameter: BaseParameter = None,
-          head_parameter: HeadParameter = None, stack_name: StackName = None, stage: Stage = None,
-          show_all: ShowAll = False, config: ConfigFile = None,
-          fail_on: Annotated[Optional[str], typer.Option(
-              "--fail-on", help="error (default), warning or never: what makes the exit code 1.")] = None,
-          ) -> None:
-    """Predict the change set from BASE to HEAD and exit 1 if the rules find it dangerous."""
-    import datetime
-
-    from promotelint.verdict import FAIL_ON, exit_code, judge, setup, stateful_types
-
-    if fail_on is not None and fail_on not in FAIL_ON:
-        raise InputError(f"unknown --fail-on {fail_on!r}", fix="use one of: " + ", ".join(FAIL_ON))
-    cfg, rules = setup(config, head)
-    result = _predict(base, head, format, region, parameter, base_parameter, head_parameter, stack_name,
-                      stage, stateful_types(cfg))
-    reports = [judge(result, rules, cfg, datetime.date.today())]
-    code = exit_code(reports, fail_on or cfg.fail_on or "error")
-    _print(reports, format, show_all, code)
-    raise typer.Exit(code)
 
 
 @app.command("rules")
@@ -157,6 +133,157 @@ def explain(rule: Annotated[str, typer.Argument(help="Rule id, e.g. stateful-res
         raise InputError(f"no rule {rule!r}", fix=f"did you mean {close[0]}?" if close else
                          "run `promotelint rules` for the list")
     sys.stdout.write(ruledoc.explain(rules[rule], cfg.severities.get(rule)))
+
+
+def _choose_format(format: str) -> str:
+    from promotelint.report import FORMATS
+
+    if format == "auto":
+        return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    if format not in FORMATS:
+        raise InputError(f"unknown format {format!r}", fix="use one of: auto, " + ", ".join(FORMATS))
+    return format
+
+
+@app.command()
+def check(
+    paths: Annotated[Optional[List[str]], typer.Argument(
+        help="BASE HEAD (two files/dirs), or with --base-ref/--base-template the services (serverless.yml, "
+             "its directory, a template) to check; none: every service under here whose files changed.",
+        show_default=False)] = None,
+    base_ref: Annotated[Optional[str], typer.Option(
+        "--base-ref", help="Git revision of the deployed side: origin/main, a tag, a SHA, HEAD~1, "
+                           "main...HEAD (merge base).")] = None,
+    head_ref: Annotated[Optional[str], typer.Option(
+        "--head-ref", help="Git revision of the new side (default: the working tree).")] = None,
+    staged: Annotated[bool, typer.Option("--staged", help="New side: the staged content (pre-commit).")] = False,
+    base_template: Annotated[Optional[Path], typer.Option(
+        "--base-template", help="The deployed template (`aws cloudformation get-template` output, JSON or "
+                                "YAML) as the base.")] = None,
+    format: Annotated[str, typer.Option(
+        "--format", "-f", help="auto (github under GitHub Actions, else text), text, json, sarif, github, "
+                               "markdown, junit.")] = "auto",
+    output: Annotated[Optional[Path], typer.Option(
+        "--output", "-o", help="Write the report here; the text summary still goes to the terminal.")] = None,
+    summary: Annotated[Optional[Path], typer.Option(
+        "--summary", help='Append a markdown summary here (e.g. "$GITHUB_STEP_SUMMARY").')] = None,
+    region: Region = "us-east-1", parameter: Parameter = None, base_parameter: BaseParameter = None,
+    head_parameter: HeadParameter = None, stack_name: StackName = None, stage: Stage = None,
+    param: Annotated[Optional[List[str]], typer.Option(
+        "--param", help="KEY=VALUE for ${param:KEY} in serverless.yml.")] = None,
+    jobs: Annotated[Optional[int], typer.Option(
+        "--jobs", "-j", help="Services checked at once (default: the machine's cores).")] = None,
+    show_all: ShowAll = False, config: ConfigFile = None,
+    fail_on: Annotated[Optional[str], typer.Option(
+        "--fail-on", help="error (default), warning or never: what makes the exit code 1.")] = None,
+) -> None:
+    """Predict each stack's change set from the deployed side to the new one and exit 1 if the rules
+    find it dangerous (2 if a service cannot be read)."""
+    import datetime
+
+    from promotelint.predict import PredictOptions
+    from promotelint.report import FORMATS, RenderOptions
+    from promotelint.sources import CompileSettings
+    from promotelint.verdict import FAIL_ON, exit_code, judge, setup, stateful_types
+
+    if fail_on is not None and fail_on not in FAIL_ON:
+        raise InputError(f"unknown --fail-on {fail_on!r}", fix="use one of: " + ", ".join(FAIL_ON))
+    format = _choose_format(format)
+    paths = paths or []
+    git_mode = bool(base_ref or base_template)
+    if not git_mode and len(paths) != 2:
+        raise InputError("nothing to compare", fix="pass BASE HEAD, or --base-ref REV (e.g. origin/main), "
+                         "or --base-template FILE (the deployed template)")
+    if not git_mode and (head_ref or staged):
+        raise InputError("--head-ref/--staged need --base-ref", fix="add --base-ref REV")
+    cfg, rules = setup(config, Path(paths[1]) if not git_mode else Path.cwd())
+    both = _parse_pairs(parameter, "--parameter")
+    options = PredictOptions(
+        region=region, stack_name=stack_name, stateful=stateful_types(cfg),
+        base_parameters={**both, **_parse_pairs(base_parameter, "--base-parameter")},
+        head_parameters={**both, **_parse_pairs(head_parameter, "--head-parameter")})
+    settings = CompileSettings(stage=stage, region=region, params=_parse_pairs(param, "--param"))
+    if git_mode:
+        changesets, errors = _check_changesets(paths, base_ref, head_ref, staged, base_template, settings,
+                                               options, jobs)
+    else:
+        from promotelint.predict import predict
+        from promotelint.sources import read_source
+
+        changesets = [predict(read_source(Path(paths[0]), settings), read_source(Path(paths[1]), settings),
+                              options)]
+        errors = []
+    today = datetime.date.today()
+    reports = [judge(cs, rules, cfg, today) for cs in changesets]
+    for error in errors:
+        print(f"promotelint: error: {error}", file=sys.stderr)
+    code = EXIT_INPUT if errors else exit_code(reports, fail_on or cfg.fail_on or "error")
+    meta = {r.id: {"summary": r.summary, "description": r.description.strip(), "fix": r.fix or "",
+                   "severity": cfg.severities.get(r.id, r.severity)} for r in rules}
+    if output is not None:
+        _write(output, FORMATS[format](reports, RenderOptions(show_all=show_all, exit_code=code, rules=meta)))
+        terminal = _choose_format("auto")
+    else:
+        terminal = format
+    if summary is not None:
+        _write(summary, FORMATS["markdown"](reports, RenderOptions(exit_code=code, rules=meta)), append=True)
+    color = terminal == "text" and _color(sys.stdout)
+    sys.stdout.write(FORMATS[terminal](reports, RenderOptions(show_all=show_all, color=color, exit_code=code,
+                                                              rules=meta)))
+    raise typer.Exit(code)
+
+
+def _write(path: Path, text: str, append: bool = False) -> None:
+    try:
+        with open(path, "a" if append else "w", encoding="utf-8") as f:
+            f.write(text)
+    except OSError as exc:
+        raise InputError(f"cannot write the report: {exc.strerror or exc}", file=str(path),
+                         fix="check the directory exists and is writable") from None
+
+
+def _check_changesets(paths, base_ref, head_ref, staged, base_template, settings, options, jobs):
+    """The change sets of every stack to check, and the errors of those that could not be read."""
+    from promotelint import git
+    from promotelint.services import CheckSettings, Pair, Side, check_pairs, discover
+    from promotelint.sources import read_source, read_text, template_from_text
+
+    if base_ref and base_template:
+        raise InputError("--base-ref and --base-template both name the base", fix="pass one of them")
+    if head_ref and staged:
+        raise InputError("--head-ref and --staged both name the head", fix="pass one of them")
+    needs_git = base_ref or head_ref or staged
+    root = str(git.repo_root(".")) if needs_git else os.getcwd()
+    head = git.WORKTREE
+    if head_ref:
+        head = git.resolve_rev(root, head_ref, "--head-ref")
+    elif staged:
+        head = git.INDEX
+    head_label = head_ref or ("index" if staged else "working tree")
+    check_settings = CheckSettings(root=root, compile=settings, predict=options)
+    if base_template is not None:
+        if len(paths) > 1:
+            raise InputError("--base-template is the base of one service; several PATHs given",
+                             fix="run once per service")
+        base_t = template_from_text(read_text(base_template), str(base_template))
+        target = paths[0] if paths else "."
+        if needs_git:
+            base_sha = git.resolve_rev(root, "HEAD")  # only to locate the path; its content is unused
+            found = [p for p in discover(root, base_sha, head, [target], base_label="HEAD",
+                                         head_label=head_label, settings=settings) if p.head]
+            if len(found) != 1:
+                raise InputError(f"--base-template needs exactly one service at {target}, found {len(found)}",
+                                 file=target, fix="name the serverless.yml or template")
+            pairs = [Pair(None, found[0].head, base_template=base_t)]
+        else:
+            pairs = [Pair(None, None, base_template=base_t, head_template=read_source(Path(target), settings))]
+    else:
+        base_sha = git.resolve_rev(root, base_ref)
+        pairs = discover(root, base_sha, head, paths, base_label=base_ref, head_label=head_label,
+                         settings=settings)
+    outcomes = check_pairs(pairs, check_settings, jobs)
+    changesets = [cs for o in outcomes for cs in o.changesets]
+    return changesets, [o.error for o in outcomes if o.error]
 
 
 def main() -> None:

@@ -171,10 +171,12 @@ class OutputChange:
     after_export: Any = None
     evaluation: str = "Static"  # Dynamic when the new value depends on a replaced resource
     origin: Origin | None = None
+    volatile: bool = False  # only a Lambda version / API deployment it points at changed: routine
+
 
     @property
     def export_affected(self) -> bool:
-        if self.before_export is None:
+        if self.before_export is None or self.volatile:
             return False
         return self.action == "Remove" or self.before_export != self.after_export or (
             self.before_value != self.after_value or self.evaluation == "Dynamic")
@@ -188,6 +190,8 @@ class OutputChange:
         out["Evaluation"] = self.evaluation
         if self.origin is not None:
             out["origin"] = _origin_json(self.origin)
+        if self.volatile:
+            out["volatile"] = True
         return out
 
 

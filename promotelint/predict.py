@@ -14,7 +14,7 @@ Guide and the ResourceChange / ResourceChangeDetail API reference):
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from promotelint.errors import InputError
@@ -64,16 +64,18 @@ def predict(base: Template, head: Template, options: PredictOptions = PredictOpt
     ctx = _DiffContext(b_ev, h_ev, b_params, h_params, b_res, h_res, b_eval, h_eval, region)
     replaced: set[str] = set()
     modified: dict[str, ResourceChange] = {}
-    while True:  # fixed point: each new replacement can change the properties that refer to it
-        modified = {}
-        for lid in common:
+    todo = common
+    while todo:  # fixed point: each new replacement can change the properties that refer to it
+        for lid in todo:
             change = ctx.modify_change(lid, replaced)
-            if change is not None:
+            if change is None:
+                modified.pop(lid, None)
+            else:
                 modified[lid] = change
         now = {lid for lid, c in modified.items() if c.replacement in ("True", "Conditional")}
-        if now <= replaced:
-            break
+        new = now - replaced
         replaced |= now
+        todo = [lid for lid in common if ctx.referenced(lid) & new]
 
     changes: list[ResourceChange] = []
     for lid, change in modified.items():
@@ -122,9 +124,18 @@ class _DiffContext:
     b_eval: dict
     h_eval: dict
     region: str
+    _referenced: dict[str, set[str]] = field(default_factory=dict)
+
+    def referenced(self, lid: str) -> set[str]:
+        """Logical IDs the head resource still refers to symbolically (cached)."""
+        if lid not in self._referenced:
+            self._referenced[lid] = {name for name, _ in references(self.h_eval[lid].get("Properties"))}
+        return self._referenced[lid]
 
     def modify_change(self, lid: str, replaced: set[str]) -> ResourceChange | None:
         before, after = self.b_eval[lid], self.h_eval[lid]
+        if before == after and not (self.referenced(lid) & replaced):
+            return None
         rtype, btype = str(after.get("Type")), str(before.get("Type"))
         facts = type_facts(rtype, self.region)
         details: list[Detail] = []
@@ -141,6 +152,8 @@ class _DiffContext:
         for prop in _ordered_keys(props_b, props_h, raw_b, raw_h):
             b = props_b.get(prop, _MISSING)
             h = props_h.get(prop, _MISSING)
+            if b == h and not (self.referenced(lid) & replaced):
+                continue
             if rtype != btype:
                 recreation = "Always"
             else:
@@ -187,23 +200,23 @@ class _DiffContext:
                           raw_b: Any, raw_h: Any, replaced: set[str]) -> list[Detail]:
         name = prop if attribute == "Properties" else None
         path = f"/Properties/{prop}"
-        change_type = _change_type(b, h)
-        before_value, after_value = _render(b), _render(h)
-
-        def target(after: str | None = after_value) -> Target:
-            return Target(attribute, recreation, name, path, before_value, after, change_type)
-
         # References in the new value to resources that are (or may be) replaced: the value the
         # resource gets is only known once the replacement exists.
         cascades = sorted((lid, attr) for lid, attr in references(h if h is not _MISSING else None)
                           if lid in replaced)
         if b == h and not cascades:
             return []
+        change_type = _change_type(b, h)
+        before_value, after_value = _render(b), _render(h)
+
+        def target(after: str | None = after_value) -> Target:
+            return Target(attribute, recreation, name, path, before_value, after, change_type)
         details: list[Detail] = []
         if b != h:
-            params = sorted(p for p, _ in references(raw_h if raw_h is not _MISSING else None)
-                            | references(raw_b if raw_b is not _MISSING else None)
-                            if p in self.h_params or p in self.b_params
+            raws = [r for r in (raw_h, raw_b) if r is not _MISSING]
+            names = {n for r in raws for n, _ in references(r)}
+            names |= {n for r in raws for n in _condition_inputs(self.h_ev.template, r)}
+            params = sorted(p for p in names if p in self.h_params or p in self.b_params
                             if self.h_params.get(p, _MISSING) != self.b_params.get(p, _MISSING))
             resource_causes = self._known_reference_changes(raw_h, raw_b)
             if raw_b != raw_h:
@@ -240,6 +253,37 @@ class _DiffContext:
             if b != h:
                 out.append((lid, attr))
         return out
+
+
+def _condition_inputs(template: Mapping[str, Any], value: Any) -> set[str]:
+    """Names referred to by the conditions that the value's Fn::If branches on, transitively."""
+    conditions = template.get("Conditions") or {}
+    todo = _if_conditions(value)
+    seen: set[str] = set()
+    names: set[str] = set()
+    while todo:
+        name = todo.pop()
+        if name in seen or name not in conditions:
+            continue
+        seen.add(name)
+        names |= {n for n, _ in references(conditions[name])}
+        todo |= _if_conditions(conditions[name])
+    return names
+
+
+def _if_conditions(value: Any) -> set[str]:
+    found: set[str] = set()
+    if isinstance(value, dict):
+        for key, arg in value.items():
+            if key == "Fn::If" and isinstance(arg, list) and arg and isinstance(arg[0], str):
+                found.add(arg[0])
+            elif key == "Condition" and isinstance(arg, str):
+                found.add(arg)
+            found |= _if_conditions(arg)
+    elif isinstance(value, list):
+        for item in value:
+            found |= _if_conditions(item)
+    return found
 
 
 def _ordered_keys(*dicts: Mapping) -> list[str]:
@@ -392,9 +436,27 @@ def _output_changes(base: Template, head: Template, b_ev: Evaluator, h_ev: Evalu
             (bv, be), (hv, he) = b_out[key], h_out[key]
             dynamic = any(lid in replaced for lid, _ in references(hv))
             if bv != hv or be != he or dynamic:
+                volatile = be == he and not dynamic and (
+                    _mask_volatile(bv, b_ev) == _mask_volatile(hv, h_ev))
                 changes.append(OutputChange(key, "Modify", bv, hv, be, he,
-                                            "Dynamic" if dynamic else "Static", origin))
+                                            "Dynamic" if dynamic else "Static", origin, volatile))
     return changes
+
+
+def _mask_volatile(value: Any, ev: Evaluator) -> Any:
+    """The value with references to volatile resources (new on every deploy) made anonymous."""
+    if isinstance(value, dict):
+        if len(value) == 1:
+            key, arg = next(iter(value.items()))
+            target = arg if key == "Ref" else (arg[0] if key == "Fn::GetAtt" and isinstance(arg, list) and arg else None)
+            if isinstance(target, str):
+                rtype = (ev.resources.get(target) or {}).get("Type")
+                if rtype in VOLATILE_TYPES:
+                    return {key: rtype}
+        return {k: _mask_volatile(v, ev) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_mask_volatile(v, ev) for v in value]
+    return value
 
 
 def check_references(template: Template) -> None:

@@ -127,11 +127,20 @@ def _data_dir() -> Path:
 
 @lru_cache(maxsize=8)
 def _type_index(region: str) -> dict[str, str]:
-    """Type name -> schema file stem, from cfn-lint's per-region provider module (read as text)."""
-    module = _data_dir() / "schemas" / "providers" / (region.replace("-", "_") + ".py")
-    if not module.exists():
-        module = _data_dir() / "schemas" / "providers" / "us_east_1.py"
-    return dict(re.findall(r'"([^"]+)": "([0-9a-f]{16})"', module.read_text()))
+    """Type name -> schema file stem, from cfn-lint's per-region provider index.
+
+    cfn-lint keeps it as providers/<region>.json (recent releases) or as a Python module
+    providers/<region_with_underscores>.py (earlier 1.x), read here as text, never imported.
+    """
+    providers = _data_dir() / "schemas" / "providers"
+    for name in (region, "us-east-1"):
+        as_json = providers / f"{name}.json"
+        if as_json.exists():
+            return json.loads(as_json.read_text())
+        as_module = providers / (name.replace("-", "_") + ".py")
+        if as_module.exists():
+            return dict(re.findall(r'"([^"]+)": "([0-9a-f]{16})"', as_module.read_text()))
+    raise RuntimeError(f"cfn-lint's resource schema index is not where expected under {providers}")
 
 
 @lru_cache(maxsize=None)

@@ -1,30 +1,28 @@
-"""The wheel must carry every package directory, the rule files and the JSON Schemas."""
+"""The wheel's package list is explicit (see pyproject.toml); it must name every subpackage."""
 
-import sys
+from __future__ import annotations
+
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _setuptools_config():
-    if sys.version_info < (3, 11):
-        tomllib = pytest.importorskip("tomli")
-    else:
-        import tomllib
-    return tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+tomllib = pytest.importorskip("tomllib")
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_every_package_directory_is_listed():
-    listed = set(_setuptools_config()["packages"])
-    on_disk = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "promotelint").rglob("*")
-               if p.suffix in (".py", ".json", ".yml") and "__pycache__" not in p.parts}
-    assert on_disk - listed == set(), "add these packages to pyproject.toml [tool.setuptools] packages"
-
-
-def test_rules_dir_ships_as_builtin_rules_with_its_data():
-    config = _setuptools_config()
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    listed = set(config["packages"])
+    on_disk = {".".join(d.relative_to(ROOT).parts) for d in (ROOT / "promotelint").rglob("*")
+               if d.is_dir() and d.name != "__pycache__" and any(f.is_file() for f in d.iterdir())}
+    on_disk.add("promotelint")
+    assert on_disk <= listed
     assert config["package-dir"]["promotelint.builtin_rules"] == "rules"
-    assert "*.yml" in config["package-data"]["*"] and "*.json" in config["package-data"]["*"]
     assert any((ROOT / "rules").glob("*.yml"))
+
+
+def test_wheel_data_globs_cover_rules_and_schemas():
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    patterns = config["package-data"]["*"]
+    assert "*.yml" in patterns and "*.json" in patterns  # rules/*.yml, rules/bundle.json, schema/*.json
+    assert (ROOT / "rules" / "bundle.json").is_file() and any((ROOT / "promotelint" / "schema").glob("*.json"))

@@ -1,0 +1,95 @@
+"""The ordered compile pipeline: the framework's `package` lifecycle as an explicit tuple of steps.
+
+The framework runs its plugins' hooks per lifecycle event in plugin load order
+(lib/plugins/index.js); EVENT_COMPILERS keeps that order so resources land in the template in the
+same order as in `serverless package` output.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from promotelint.serverless import core
+from promotelint.serverless.context import CompileContext
+from promotelint.serverless.events.alb import compile_alb
+from promotelint.serverless.events.alexa import compile_alexa_skill, compile_alexa_smart_home
+from promotelint.serverless.events.apigateway import compile_api_gateway
+from promotelint.serverless.events.brokers import compile_activemq, compile_kafka, compile_msk, compile_rabbitmq
+from promotelint.serverless.events.cloudwatch import compile_cloudwatch_event, compile_cloudwatch_log
+from promotelint.serverless.events.cognito import compile_cognito_user_pool, merge_cognito_with_custom_resources
+from promotelint.serverless.events.eventbridge import compile_event_bridge
+from promotelint.serverless.events.httpapi import compile_http_api
+from promotelint.serverless.events.iot import compile_iot, compile_iot_fleet_provisioning
+from promotelint.serverless.events.s3 import compile_s3
+from promotelint.serverless.events.schedule import compile_schedule
+from promotelint.serverless.events.sns import compile_sns
+from promotelint.serverless.events.sqs import compile_sqs
+from promotelint.serverless.events.stream import compile_stream
+from promotelint.serverless.events.websockets import compile_websockets
+from promotelint.serverless.functions import compile_functions
+from promotelint.serverless.layers import compile_layers
+from promotelint.serverless.unmodelled import warn_unmodelled
+
+Step = Callable[[CompileContext], None]
+
+EVENT_COMPILERS: tuple[Step, ...] = (
+    compile_schedule,
+    compile_s3,
+    compile_api_gateway,
+    compile_websockets,
+    compile_sns,
+    compile_stream,
+    compile_kafka,
+    compile_activemq,
+    compile_rabbitmq,
+    compile_msk,
+    compile_alb,
+    compile_alexa_skill,
+    compile_alexa_smart_home,
+    compile_iot,
+    compile_iot_fleet_provisioning,
+    compile_cloudwatch_event,
+    compile_cloudwatch_log,
+    compile_cognito_user_pool,
+    compile_event_bridge,
+    compile_sqs,
+    compile_http_api,
+)
+
+# The event keys EVENT_COMPILERS handle; any other event type gets a warning (keep both in step).
+MODELLED_EVENTS = frozenset({
+    "schedule", "s3", "http", "websocket", "sns", "stream", "kafka", "activemq", "rabbitmq", "msk", "alb",
+    "alexaSkill", "alexaSmartHome", "iot", "iotFleetProvisioning", "cloudwatchEvent", "cloudwatchLog",
+    "cognitoUserPool", "eventBridge", "sqs", "httpApi",
+})
+
+
+def _warn_unmodelled(ctx: CompileContext) -> None:
+    warn_unmodelled(ctx, MODELLED_EVENTS)
+
+
+FINALIZE: tuple[Step, ...] = (
+    core.add_export_name_for_outputs,
+    core.merge_custom_provider_resources,
+    core.strip_null_props_from_template_resources,
+    merge_cognito_with_custom_resources,  # the framework's after:package:finalize hook
+)
+
+
+def steps() -> tuple[Step, ...]:
+    return (
+        core.normalize_service,
+        _warn_unmodelled,
+        core.generate_core_template,
+        core.merge_iam_templates,
+        compile_layers,
+        compile_functions,
+        *EVENT_COMPILERS,
+        *FINALIZE,
+    )
+
+
+def compile_config(ctx: CompileContext) -> None:
+    """Fill ctx.template from ctx.config (ctx.config is replaced by its normalised copy)."""
+    for step in steps():
+        step(ctx)

@@ -1,0 +1,379 @@
+"""Measure how closely the compiler reproduces `serverless package` on a corpus of real services.
+
+    python -m promotelint.serverless.conformance DIR [--case NAME] [-v]
+
+DIR holds one directory per case: the service (case.json `service_dir`, default `.`) with its
+serverless.yml, `expected.json` (stage dev) and optionally `expected.prod.json` (stage prod), both
+beside the config. Both sides are normalised the same way: only the names and fields the framework
+derives from the clock or from the zipped code bytes (listed in the corpus README) are masked, so
+everything else must be equal. The golden-fixture tests use the same `normalize` / `compare`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+MASK = "~"
+
+# Logical IDs that carry a hash or a clock reading. The group is the stable prefix both sides share,
+# so a different hash is matched, not reported as one missing and one extra resource.
+_VOLATILE_IDS = (
+    re.compile(r"^(.+LambdaVersion)[0-9A-Za-z]+$"),
+    re.compile(r"^(ApiGatewayDeployment)(?!Stage$)[0-9A-Za-z]+$"),
+    re.compile(r"^(WebsocketsDeployment)(?!Stage$)[0-9A-Za-z]+$"),
+    # `retain: true` layers (and their permissions) end with a sha1 of the layer zip
+    re.compile(r"^(.+LambdaLayer(?:Permission.*?)?)[0-9a-f]{40}$"),
+)
+
+
+def _volatile_prefix(logical_id: str) -> str | None:
+    for pattern in _VOLATILE_IDS:
+        m = pattern.match(logical_id)
+        if m:
+            return m.group(1)
+    return None
+
+
+def _mask_s3_key(key: Any) -> Any:
+    # serverless/<service>/<stage>/<epoch-ms>-<ISO time>/<artifact>(.zip, .jar, ...): the directory
+    # before the artifact is the run's timestamp (a fixed token on our side).
+    if isinstance(key, str):
+        parts = key.split("/")
+        if len(parts) >= 3 and "." in parts[-1]:
+            parts[-2] = MASK
+            return "/".join(parts)
+    return key
+
+
+def _rename(value: Any, names: dict[str, str], sub_pattern: re.Pattern | None) -> Any:
+    if isinstance(value, str):
+        if value in names:
+            return names[value]
+        if "." in value and value.split(".", 1)[0] in names:  # GetAtt "Id.Attr" string form
+            head, tail = value.split(".", 1)
+            return f"{names[head]}.{tail}"
+        return value
+    if isinstance(value, list):
+        return [_rename(v, names, sub_pattern) for v in value]
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            if k == "Fn::Sub" and sub_pattern is not None:
+                v = _rename_in_sub(v, names, sub_pattern)
+            out[k] = _rename(v, names, sub_pattern)
+        return out
+    return value
+
+
+def _rename_in_sub(value: Any, names: dict[str, str], pattern: re.Pattern) -> Any:
+    def repl(text: str) -> str:
+        return pattern.sub(lambda m: "${" + names[m.group(1)] + m.group(2), text)
+
+    if isinstance(value, str):
+        return repl(value)
+    if isinstance(value, list) and value and isinstance(value[0], str):
+        return [repl(value[0])] + value[1:]
+    return value
+
+
+def normalize(template: Any) -> dict:
+    """A copy of `template` with volatile logical IDs (and every reference to them) and fields masked."""
+    if not isinstance(template, dict):
+        return template
+    resources = template.get("Resources") or {}
+    names: dict[str, str] = {}
+    taken: set[str] = set(resources)
+    for logical_id in resources:
+        prefix = _volatile_prefix(logical_id)
+        if prefix is None:
+            continue
+        new = prefix + MASK
+        n = 2
+        while new in taken:
+            new = f"{prefix}{MASK}{n}"
+            n += 1
+        names[logical_id] = new
+        taken.add(new)
+    sub_pattern = None
+    if names:
+        alternatives = "|".join(re.escape(k) for k in sorted(names, key=len, reverse=True))
+        sub_pattern = re.compile(r"\$\{(" + alternatives + r")([.}])")
+    out = _rename(template, names, sub_pattern) if names else json.loads(json.dumps(template))
+    if isinstance(out.get("Resources"), dict):
+        out["Resources"] = {names.get(k, k): v for k, v in zip(resources, out["Resources"].values())}
+        for resource in out["Resources"].values():
+            if not isinstance(resource, dict):
+                continue
+            props = resource.get("Properties")
+            if not isinstance(props, dict):
+                continue
+            kind = resource.get("Type")
+            if kind == "AWS::Lambda::Function" and isinstance(props.get("Code"), dict):
+                if "S3Key" in props["Code"]:
+                    props["Code"]["S3Key"] = _mask_s3_key(props["Code"]["S3Key"])
+            elif kind == "AWS::Lambda::LayerVersion" and isinstance(props.get("Content"), dict):
+                if "S3Key" in props["Content"]:
+                    props["Content"]["S3Key"] = _mask_s3_key(props["Content"]["S3Key"])
+            elif kind == "AWS::Lambda::Version" and "CodeSha256" in props:
+                props["CodeSha256"] = MASK
+    for name, output in (out.get("Outputs") or {}).items():
+        if not isinstance(output, dict) or "Value" not in output:
+            continue
+        if name.endswith("LambdaLayerHash"):
+            output["Value"] = MASK
+        elif name.endswith("LambdaLayerS3Key"):
+            output["Value"] = _mask_s3_key(output["Value"])
+    return out
+
+
+@dataclass
+class Comparison:
+    """How one compiled template compares with the framework's, both normalised."""
+
+    expected_ids: int = 0
+    missing: list[str] = field(default_factory=list)  # "Id (Type)" only in the expected template
+    extra: list[str] = field(default_factory=list)  # only in ours
+    equal_properties: int = 0
+    equal_resources: int = 0  # whole definition equal (DependsOn, Condition, policies too)
+    diffs: list[str] = field(default_factory=list)  # human-readable, for -v
+    outputs_expected: int = 0
+    outputs_equal: int = 0
+
+    @property
+    def exact_ids(self) -> bool:
+        return not self.missing and not self.extra
+
+
+def _diff(a: Any, b: Any, path: str, out: list[str], limit: int = 12) -> None:
+    """Paths where `a` (expected) and `b` (ours) differ, at most `limit` of them."""
+    if len(out) >= limit or a == b:
+        return
+    if isinstance(a, dict) and isinstance(b, dict):
+        for k in a:
+            if k not in b:
+                out.append(f"{path}.{k}: missing (expected {_short(a[k])})")
+            else:
+                _diff(a[k], b[k], f"{path}.{k}", out, limit)
+            if len(out) >= limit:
+                return
+        for k in b:
+            if k not in a:
+                out.append(f"{path}.{k}: extra {_short(b[k])}")
+                if len(out) >= limit:
+                    return
+        if list(a) != list(b) and not out:
+            out.append(f"{path}: key order differs")
+        return
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for i, (x, y) in enumerate(zip(a, b)):
+            _diff(x, y, f"{path}[{i}]", out, limit)
+        return
+    out.append(f"{path}: expected {_short(a)}, got {_short(b)}")
+
+
+def _short(value: Any, width: int = 160) -> str:
+    text = json.dumps(value, sort_keys=False, default=str)
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def compare(expected: dict, actual: dict) -> Comparison:
+    """Compare two templates after `normalize`-ing both."""
+    expected = normalize(expected)
+    actual = normalize(actual)
+    exp_res = expected.get("Resources") or {}
+    act_res = actual.get("Resources") or {}
+    result = Comparison(expected_ids=len(exp_res))
+    for logical_id, resource in exp_res.items():
+        other = act_res.get(logical_id)
+        kind = resource.get("Type")
+        if other is None or other.get("Type") != kind:
+            result.missing.append(f"{logical_id} ({kind})")
+            continue
+        if resource.get("Properties") == other.get("Properties"):
+            result.equal_properties += 1
+        if resource == other:
+            result.equal_resources += 1
+        else:
+            _diff(resource, other, f"Resources.{logical_id}", result.diffs)
+    for logical_id, resource in act_res.items():
+        other = exp_res.get(logical_id)
+        if other is None or other.get("Type") != resource.get("Type"):
+            result.extra.append(f"{logical_id} ({resource.get('Type')})")
+    exp_out = expected.get("Outputs") or {}
+    act_out = actual.get("Outputs") or {}
+    result.outputs_expected = len(exp_out)
+    for name, output in exp_out.items():
+        if act_out.get(name) == output:
+            result.outputs_equal += 1
+        elif name not in act_out:
+            result.diffs.append(f"Outputs.{name}: missing")
+        else:
+            _diff(output, act_out[name], f"Outputs.{name}", result.diffs)
+    for name in act_out:
+        if name not in exp_out:
+            result.diffs.append(f"Outputs.{name}: extra")
+    for section in sorted((set(expected) | set(actual)) - {"Resources", "Outputs"}):
+        if expected.get(section) != actual.get(section):
+            _diff(expected.get(section), actual.get(section), section, result.diffs)
+    return result
+
+
+@dataclass
+class Variant:
+    stage: str
+    expected_resources: int
+    expected_outputs: int
+    comparison: Comparison | None = None
+    error: str | None = None  # why it did not compile
+
+
+@dataclass
+class CaseResult:
+    name: str
+    variants: list[Variant]
+    seconds: float = 0.0
+
+    @property
+    def compiled(self) -> bool:
+        return all(v.comparison is not None for v in self.variants)
+
+    @property
+    def exact_ids(self) -> bool:
+        return all(v.comparison is not None and v.comparison.exact_ids for v in self.variants)
+
+
+def run_case(case_dir: Path) -> CaseResult:
+    from promotelint.serverless.compile import compile_service
+
+    info = {}
+    if (case_dir / "case.json").is_file():
+        info = json.loads((case_dir / "case.json").read_text())
+    service_dir = case_dir / info.get("service_dir", ".")
+    config = service_dir / info.get("config", "serverless.yml")
+    if not config.is_file():
+        config = service_dir
+    env = dict(info.get("env") or {})
+    variants = []
+    start = time.perf_counter()
+    for stage, expected_name in (("dev", "expected.json"), ("prod", "expected.prod.json")):
+        expected_path = service_dir / expected_name
+        if not expected_path.is_file():
+            continue
+        expected = json.loads(expected_path.read_text())
+        variant = Variant(stage, len(expected.get("Resources") or {}), len(expected.get("Outputs") or {}))
+        variants.append(variant)
+        try:
+            template = compile_service(config, stage=stage, region=info.get("region", "us-east-1"), env=env)
+        except Exception as exc:  # a crash is a finding here, not the end of the run
+            kind = "" if type(exc).__name__ == "InputError" else type(exc).__name__ + ": "
+            variant.error = f"{kind}{exc}"
+            continue
+        variant.comparison = compare(expected, dict(template.data))
+    return CaseResult(case_dir.name, variants, time.perf_counter() - start)
+
+
+def _case_dirs(root: Path, only: list[str] | None) -> list[Path]:
+    if (root / "case.json").is_file() or (root / "expected.json").is_file():
+        return [root]
+    dirs = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    if only:
+        dirs = [p for p in dirs if p.name in only or any(o in p.name for o in only)]
+    return dirs
+
+
+@dataclass
+class Totals:
+    cases: int = 0
+    compiled: int = 0
+    exact: int = 0
+    resources: int = 0
+    equal_properties: int = 0
+    equal_resources: int = 0
+    outputs: int = 0
+    equal_outputs: int = 0
+
+    @property
+    def exact_ratio(self) -> float:
+        return self.exact / self.cases if self.cases else 0.0
+
+    @property
+    def properties_ratio(self) -> float:
+        return self.equal_properties / self.resources if self.resources else 0.0
+
+    def line(self) -> str:
+        def pct(n: int, d: int) -> str:
+            return f"{100 * n / d:.1f}%" if d else "n/a"
+
+        return (f"cases {self.cases}, compiled {self.compiled}, exact id+type sets {self.exact} "
+                f"({pct(self.exact, self.cases)}), resources {self.resources}, equal properties "
+                f"{self.equal_properties} ({pct(self.equal_properties, self.resources)}), equal "
+                f"definitions {self.equal_resources} ({pct(self.equal_resources, self.resources)}), "
+                f"outputs {self.outputs}, equal {self.equal_outputs} ({pct(self.equal_outputs, self.outputs)})")
+
+
+def run(root: Path, only: list[str] | None = None, verbose: bool = False, out=print) -> Totals:
+    """Compile every case under `root`, print one line per case (differences with `verbose`), return totals.
+
+    A case counts as compiled / exact only if all of its stages (dev, and prod when present) are;
+    resources and outputs are summed over all stages.
+    """
+    totals = Totals()
+    for case_dir in _case_dirs(root, only):
+        result = run_case(case_dir)
+        if not result.variants:
+            continue
+        totals.cases += 1
+        totals.compiled += result.compiled
+        totals.exact += result.exact_ids
+        for variant in result.variants:
+            label = f"{result.name} [{variant.stage}]"
+            totals.resources += variant.expected_resources
+            totals.outputs += variant.expected_outputs
+            comparison = variant.comparison
+            if comparison is None:
+                out(f"FAIL  {label}: {variant.error}")
+                continue
+            totals.equal_properties += comparison.equal_properties
+            totals.equal_resources += comparison.equal_resources
+            totals.equal_outputs += comparison.outputs_equal
+            mark = "ok  " if comparison.exact_ids and comparison.equal_resources == comparison.expected_ids \
+                and not comparison.diffs else "diff"
+            out(f"{mark}  {label}: ids {'exact' if comparison.exact_ids else 'DIFFER'} "
+                f"({comparison.expected_ids - len(comparison.missing)}/{comparison.expected_ids}, "
+                f"{len(comparison.extra)} extra), equal properties "
+                f"{comparison.equal_properties}/{comparison.expected_ids}, outputs "
+                f"{comparison.outputs_equal}/{comparison.outputs_expected} ({result.seconds:.2f}s)")
+            if verbose:
+                for item in comparison.missing:
+                    out(f"        missing {item}")
+                for item in comparison.extra:
+                    out(f"        extra   {item}")
+                for item in comparison.diffs:
+                    out(f"        {item}")
+    out(totals.line())
+    return totals
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m promotelint.serverless.conformance",
+                                     description=__doc__.split("\n\n")[0])
+    parser.add_argument("dir", type=Path, help="corpus directory (one sub-directory per case) or one case")
+    parser.add_argument("--case", action="append", help="only this case (substring match; repeatable)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="print the differences")
+    args = parser.parse_args(argv)
+    if not args.dir.is_dir():
+        print(f"{args.dir}: not a directory", file=sys.stderr)
+        return 2
+    run(args.dir, args.case, args.verbose)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

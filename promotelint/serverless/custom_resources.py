@@ -1,0 +1,90 @@
+"""The framework's own custom-resource Lambda and its role (lib/plugins/aws/custom-resources).
+
+Existing S3 buckets, existing Cognito user pools, EventBridge on older setups and the API Gateway
+CloudWatch role are configured through a Lambda the framework ships; its code zip is the
+framework's, so its S3 key uses the same fixed artifact directory as the service's functions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from promotelint.serverless import naming
+from promotelint.serverless.context import CompileContext
+from promotelint.serverless.core import provider, resources, service_name
+from promotelint.serverless.functions import artifact_directory_name, deployment_bucket_ref
+
+_HANDLERS = {
+    "s3": (naming.CUSTOM_RESOURCE_S3_HANDLER_FUNCTION_NAME, "s3/handler.handler"),
+    "cognitoUserPool": (naming.CUSTOM_RESOURCE_COGNITO_HANDLER_FUNCTION_NAME, "cognito-user-pool/handler.handler"),
+    "eventBridge": (naming.CUSTOM_RESOURCE_EVENT_BRIDGE_HANDLER_FUNCTION_NAME, "event-bridge/handler.handler"),
+    "apiGatewayCloudWatchRole": (naming.CUSTOM_RESOURCE_APIGW_CW_ROLE_HANDLER_FUNCTION_NAME,
+                                 "api-gateway-cloud-watch-role/handler.handler"),
+}
+
+
+def add_custom_resource_to_service(ctx: CompileContext, resource_name: str, statements: list[dict[str, Any]],
+                                   config_path: tuple = ()) -> None:
+    prov = provider(ctx)
+    logs = prov.get("logs")
+    write_logs = isinstance(logs, dict) and logs.get("frameworkLambda")
+    res = resources(ctx)
+    function_name, handler = _HANDLERS[resource_name]
+    function_lid = naming.get_custom_resource_handler_function_logical_id(function_name)
+    prefix = f"{service_name(ctx)}-{ctx.stage}"
+    absolute_name = f"{prefix}-{function_name}"
+    if len(absolute_name) > 64:
+        # The framework's own workaround for Lambda's 64 character limit.
+        absolute_name = absolute_name[:32] + hashlib.md5(absolute_name.encode()).hexdigest()
+    iam = prov.get("iam") if isinstance(prov.get("iam"), dict) else {}
+    deployment_role = iam.get("deploymentRole", prov.get("cfnRole")) if "deploymentRole" in iam else prov.get("cfnRole")
+    where = ctx.origin(config_path)
+    role_lid = naming.CUSTOM_RESOURCES_ROLE_LOGICAL_ID
+    if not deployment_role:
+        role = res.get(role_lid)
+        if not role:
+            role = {"Type": "AWS::IAM::Role", "Properties": {
+                "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
+                    "Effect": "Allow", "Principal": {"Service": ["lambda.amazonaws.com"]},
+                    "Action": ["sts:AssumeRole"]}]},
+                "Policies": [{"PolicyName": {"Fn::Join": ["-", [ctx.stage, service_name(ctx),
+                                                                "custom-resources-lambda"]]},
+                              "PolicyDocument": {"Version": "2012-10-17", "Statement": []}}]}}
+            res[role_lid] = role
+            ctx.origins.setdefault(role_lid, where)
+            if write_logs:
+                group = naming.get_log_group_name(prefix)
+                sub = "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:" + group
+                role["Properties"]["Policies"][0]["PolicyDocument"]["Statement"].extend([
+                    {"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:CreateLogGroup", "logs:TagResource"],
+                     "Resource": [{"Fn::Sub": f"{sub}*:*"}]},
+                    {"Effect": "Allow", "Action": ["logs:PutLogEvents"], "Resource": [{"Fn::Sub": f"{sub}*:*:*"}]},
+                ])
+        existing = role["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+        for statement in statements:
+            # The framework compares Resource by identity; equal plain strings are the only match.
+            if not any(isinstance(s.get("Resource"), str) and s.get("Resource") == statement.get("Resource")
+                       for s in existing):
+                existing.append(statement)
+    function: dict[str, Any] = {"Type": "AWS::Lambda::Function", "Properties": {
+        "Code": {"S3Bucket": deployment_bucket_ref(ctx),
+                 "S3Key": f"{artifact_directory_name(ctx)}/{naming.CUSTOM_RESOURCES_ARTIFACT_NAME}"},
+        "FunctionName": absolute_name, "Handler": handler, "MemorySize": 1024,
+        "Runtime": "nodejs18.x", "Timeout": 180,
+    }, "DependsOn": []}
+    res[function_lid] = function
+    ctx.origins.setdefault(function_lid, where)
+    if deployment_role:
+        function["Properties"]["Role"] = deployment_role
+    else:
+        function["Properties"]["Role"] = {"Fn::GetAtt": [role_lid, "Arn"]}
+        function["DependsOn"].append(role_lid)
+    if write_logs:
+        log_lid = naming.get_log_group_logical_id(function_name)
+        function["DependsOn"].append(log_lid)
+        props = {"LogGroupName": naming.get_log_group_name(absolute_name),
+                 "RetentionInDays": prov.get("logRetentionInDays"),
+                 "DataProtectionPolicy": prov.get("logDataProtectionPolicy")}
+        res[log_lid] = {"Type": "AWS::Logs::LogGroup", "Properties": props}
+        ctx.origins.setdefault(log_lid, where)

@@ -1,0 +1,59 @@
+"""`alexaSkill` and `alexaSmartHome` events (alexa-skill.js, alexa-smart-home.js): permissions only."""
+
+from __future__ import annotations
+
+import re
+
+from promotelint.serverless import naming
+from promotelint.serverless.context import CompileContext
+from promotelint.serverless.core import alias_logical_id, functions, put
+from promotelint.serverless.functions import resolve_lambda_target
+
+
+def _no_escaped_newlines(value: str) -> str:
+    return re.sub(r"\\n|\\r", "", value)
+
+
+def compile_alexa_skill(ctx: CompileContext) -> None:
+    for name, fn in functions(ctx).items():
+        number = 0
+        for index, event in enumerate(fn.get("events") or []):
+            if not isinstance(event, dict) or not event.get("alexaSkill"):
+                continue
+            skill = event["alexaSkill"]
+            enabled = True
+            if isinstance(skill, str):
+                app_id = skill
+            else:
+                app_id = skill.get("appId") if isinstance(skill, dict) else None
+                enabled = not isinstance(skill, dict) or skill.get("enabled") is not False
+            number += 1
+            props = {"FunctionName": resolve_lambda_target(name, fn),
+                     "Action": "lambda:InvokeFunction" if enabled else "lambda:DisableInvokeFunction",
+                     "Principal": "alexa-appkit.amazon.com"}
+            if app_id:
+                props["EventSourceToken"] = _no_escaped_newlines(str(app_id))
+            put(ctx, naming.get_lambda_alexa_skill_permission_logical_id(name, number), {
+                "Type": "AWS::Lambda::Permission", "DependsOn": alias_logical_id(fn), "Properties": props},
+                ("functions", name, "events", index), merge=True)
+
+
+def compile_alexa_smart_home(ctx: CompileContext) -> None:
+    for name, fn in functions(ctx).items():
+        number = 0
+        for index, event in enumerate(fn.get("events") or []):
+            if not isinstance(event, dict) or not event.get("alexaSmartHome"):
+                continue
+            number += 1
+            home = event["alexaSmartHome"]
+            if isinstance(home, dict):
+                token = home.get("appId")
+                action = "lambda:InvokeFunction" if home.get("enabled") is not False else "lambda:DisableInvokeFunction"
+            else:
+                token, action = home, "lambda:InvokeFunction"
+            put(ctx, naming.get_lambda_alexa_smart_home_permission_logical_id(name, number), {
+                "Type": "AWS::Lambda::Permission", "DependsOn": alias_logical_id(fn), "Properties": {
+                    "FunctionName": resolve_lambda_target(name, fn), "Action": action,
+                    "Principal": "alexa-connectedhome.amazon.com",
+                    "EventSourceToken": _no_escaped_newlines(str(token))}},
+                ("functions", name, "events", index), merge=True)

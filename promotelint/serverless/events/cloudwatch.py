@@ -1,0 +1,129 @@
+"""`cloudwatchEvent` and `cloudwatchLog` events (cloud-watch-event.js, cloud-watch-log.js)."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from promotelint.errors import InputError
+from promotelint.serverless import naming
+from promotelint.serverless.context import CompileContext
+from promotelint.serverless.core import alias_logical_id, functions, put
+from promotelint.serverless.functions import resolve_lambda_target
+
+_LOG_GROUP_EVENT_LIMIT = 2
+
+
+def _common_prefix(names: list[str]) -> str:
+    common = names[0]
+    for current in names:
+        i = 0
+        while i < len(common) and i < len(current) and common[i] == current[i]:
+            i += 1
+        common = common[:i]
+    if len(names) > 1 and not common.endswith("*"):
+        common += "*"
+    return common
+
+
+def compile_cloudwatch_log(ctx: CompileContext) -> None:
+    per_log_group: dict[str, int] = {}
+    for name, fn in functions(ctx).items():
+        number = 0
+        groups: list[str] = []
+        for index, event in enumerate(fn.get("events") or []):
+            if not isinstance(event, dict) or not event.get("cloudwatchLog"):
+                continue
+            path = ("functions", name, "events", index)
+            number += 1
+            value = event["cloudwatchLog"]
+            if isinstance(value, dict):
+                group = re.sub(r"\r?\n", "", str(value.get("logGroup")))
+                pattern = re.sub(r"\r?\n", "", value["filter"]) if value.get("filter") else ""
+            else:
+                group, pattern = re.sub(r"\r?\n", "", str(value)), ""
+            per_log_group[group] = per_log_group.get(group, 0) + 1
+            if per_log_group[group] > _LOG_GROUP_EVENT_LIMIT:
+                raise InputError(f'only {_LOG_GROUP_EVENT_LIMIT} subscription filters can be configured per log '
+                                 f'group; "{group}" has more', file=ctx.source, line=ctx.origin(path).line,
+                                 fix="subscribe fewer functions to that log group")
+            groups.append(group)
+            permission_lid = naming.get_lambda_cloudwatch_log_permission_logical_id(name)
+            slash, quote = pattern.find("\\"), pattern.find('"')
+            if slash >= 0 and quote >= 0 and quote > slash:
+                pattern = re.sub(r"\\(\"|\\|')", r"\1", pattern)
+            depends = [d for d in (permission_lid, alias_logical_id(fn)) if d]
+            target = resolve_lambda_target(name, fn)
+            rule: dict[str, Any] = {"Type": "AWS::Logs::SubscriptionFilter", "DependsOn": depends,
+                                    "Properties": {"LogGroupName": group, "FilterPattern": pattern,
+                                                   "DestinationArn": target}}
+            permission: dict[str, Any] = {"Type": "AWS::Lambda::Permission"}
+            permission_depends = [d for d in depends if d != permission_lid]
+            if permission_depends:
+                permission["DependsOn"] = permission_depends
+            permission["Properties"] = {
+                "FunctionName": target, "Action": "lambda:InvokeFunction",
+                "Principal": {"Fn::Join": ["", ["logs.", {"Ref": "AWS::Region"}, ".amazonaws.com"]]},
+                "SourceArn": {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":logs:", {"Ref": "AWS::Region"},
+                                                ":", {"Ref": "AWS::AccountId"}, ":log-group:",
+                                                _common_prefix(groups), ":*"]]}}
+            put(ctx, naming.get_cloudwatch_log_logical_id(name, number), rule, path, merge=True)
+            put(ctx, permission_lid, permission, path, merge=True)
+
+
+def _strip_escaped_newlines(value: Any) -> Any:
+    # The framework splices JSON text into a template and drops escaped newlines on the way.
+    text = json.dumps(value, ensure_ascii=False).replace("\\n", "").replace("\\r", "")
+    return json.loads(text)
+
+
+def compile_cloudwatch_event(ctx: CompileContext) -> None:
+    for name, fn in functions(ctx).items():
+        number = 0
+        for index, event in enumerate(fn.get("events") or []):
+            if not isinstance(event, dict) or not event.get("cloudwatchEvent"):
+                continue
+            path = ("functions", name, "events", index)
+            number += 1
+            config = event["cloudwatchEvent"] if isinstance(event["cloudwatchEvent"], dict) else {}
+            input_, input_path, transformer = config.get("input"), config.get("inputPath"), config.get("inputTransformer")
+            if len([x for x in (input_, input_path, transformer) if x]) > 1:
+                raise InputError("cloudwatchEvent: set only one of input, inputPath and inputTransformer",
+                                 file=ctx.source, line=ctx.origin(path).line, fix="keep one of them")
+            if input_ and isinstance(input_, (dict, list)):
+                input_ = json.dumps(input_, separators=(",", ":"), ensure_ascii=False)
+            rule_lid = naming.get_cloudwatch_event_logical_id(name, number)
+            depends = alias_logical_id(fn)
+            target = resolve_lambda_target(name, fn)
+            rule: dict[str, Any] = {"Type": "AWS::Events::Rule"}
+            if depends:
+                rule["DependsOn"] = depends
+            props: dict[str, Any] = {"EventPattern": _strip_escaped_newlines(config.get("event")),
+                                     "State": "DISABLED" if config.get("enabled") is False else "ENABLED"}
+            if config.get("description"):
+                props["Description"] = config["description"]
+            if config.get("name"):
+                props["Name"] = config["name"]
+            entry: dict[str, Any] = {}
+            if input_:
+                entry["Input"] = _strip_escaped_newlines(str(input_))
+            if input_path:
+                entry["InputPath"] = re.sub(r"\r?\n", "", str(input_path))
+            if transformer:
+                entry["InputTransformer"] = {"InputTemplate": transformer.get("inputTemplate")}
+                if transformer.get("inputPathsMap"):
+                    entry["InputTransformer"]["InputPathsMap"] = transformer["inputPathsMap"]
+            entry["Arn"] = target
+            entry["Id"] = naming.get_cloudwatch_event_id(name)
+            props["Targets"] = [entry]
+            rule["Properties"] = props
+            permission: dict[str, Any] = {"Type": "AWS::Lambda::Permission"}
+            if depends:
+                permission["DependsOn"] = depends
+            permission["Properties"] = {"FunctionName": target, "Action": "lambda:InvokeFunction",
+                                        "Principal": "events.amazonaws.com",
+                                        "SourceArn": {"Fn::GetAtt": [rule_lid, "Arn"]}}
+            put(ctx, rule_lid, rule, path, merge=True)
+            put(ctx, naming.get_lambda_cloudwatch_event_permission_logical_id(name, number), permission, path,
+                merge=True)

@@ -1,0 +1,156 @@
+"""`eventBridge` events (package/compile/events/event-bridge): rules, buses and permissions, or the
+framework's custom resource when `provider.eventBridge.useCloudFormation` is not set."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from promotelint.errors import InputError
+from promotelint.serverless import naming
+from promotelint.serverless.context import CompileContext
+from promotelint.serverless.core import alias_logical_id, drop_none, functions, provider, resources
+from promotelint.serverless.custom_resources import add_custom_resource_to_service
+from promotelint.serverless.functions import resolve_lambda_target
+
+_EVENTS_ARN = ["arn", {"Ref": "AWS::Partition"}, "events", {"Ref": "AWS::Region"}, {"Ref": "AWS::AccountId"}]
+
+
+def _hash_name(name: str, suffix: str) -> str:
+    return f"{name[:31 - len(suffix)]}{hashlib.md5(name.encode()).hexdigest()}-{suffix}"
+
+
+def _rule_name(function_name: str, index: int) -> str:
+    return f"{function_name}-rule-{index}"
+
+
+def _hashed_rule_name(function_name: str, index: int) -> str:
+    name = _rule_name(function_name, index)
+    return _hash_name(name, f"rule-{index}") if len(name) > 64 else name
+
+
+def _target_id(rule_name: Any) -> str:
+    target_id = f"{rule_name}-target"
+    return _hash_name(target_id, "target") if len(target_id) > 64 else target_id
+
+
+def compile_event_bridge(ctx: CompileContext) -> None:
+    options = provider(ctx).get("eventBridge")
+    use_cloudformation = options.get("useCloudFormation") if isinstance(options, dict) else True
+    statements: list[dict[str, Any]] = []
+    has_bus_statement = False
+    any_event = False
+    first_path: tuple = ()
+    for name, fn in functions(ctx).items():
+        for index, event in enumerate(fn.get("events") or []):
+            if not isinstance(event, dict) or not event.get("eventBridge"):
+                continue
+            path = ("functions", name, "events", index)
+            first_path = first_path or path
+            idx = index + 1
+            any_event = True
+            config = event["eventBridge"] if isinstance(event["eventBridge"], dict) else {}
+            bus = config.get("eventBus")
+            rule_name = config.get("name") or _hashed_rule_name(fn["name"], idx)
+            state = "DISABLED" if config.get("enabled") is False else "ENABLED"
+            input_, input_path = config.get("input"), config.get("inputPath")
+            transformer = config.get("inputTransformer")
+            if len([x for x in (input_, input_path, transformer) if x]) > 1:
+                raise _error(ctx, path, "set only one of input, inputPath and inputTransformer")
+            if transformer:
+                transformer = {k[:1].upper() + k[1:]: v for k, v in transformer.items()}
+            retry = config.get("retryPolicy")
+            dead_letter = None
+            if retry:
+                if not use_cloudformation:
+                    raise _error(ctx, path, "retryPolicy needs provider.eventBridge.useCloudFormation")
+                retry = {"MaximumEventAgeInSeconds": retry.get("maximumEventAge"),
+                         "MaximumRetryAttempts": retry.get("maximumRetryAttempts")}
+            if config.get("deadLetterQueueArn"):
+                if not use_cloudformation:
+                    raise _error(ctx, path, "deadLetterQueueArn needs provider.eventBridge.useCloudFormation")
+                dead_letter = {"Arn": config["deadLetterQueueArn"]}
+            if not use_cloudformation:
+                if isinstance(bus, (dict, list)):
+                    raise _error(ctx, path, "an event bus given as an intrinsic function needs "
+                                            "provider.eventBridge.useCloudFormation")
+                bus_name = bus[bus.index("/") + 1:] if isinstance(bus, str) and bus.startswith("arn") else bus
+                custom_lid = naming.get_custom_resource_event_bridge_resource_logical_id(name, idx)
+                handler_lid = naming.get_custom_resource_handler_function_logical_id(
+                    naming.CUSTOM_RESOURCE_EVENT_BRIDGE_HANDLER_FUNCTION_NAME)
+                resources(ctx)[custom_lid] = drop_none({
+                    "Type": "Custom::EventBridge", "Version": 1,
+                    "DependsOn": [naming.get_lambda_logical_id(name), handler_lid],
+                    "Properties": {"ServiceToken": {"Fn::GetAtt": [handler_lid, "Arn"]}, "FunctionName": fn["name"],
+                                   "EventBridgeConfig": {
+                                       "RuleName": rule_name, "State": state, "EventBus": bus,
+                                       "Schedule": config.get("schedule"), "Pattern": config.get("pattern"),
+                                       "Input": input_, "InputPath": input_path, "InputTransformer": transformer}}})
+                ctx.origins.setdefault(custom_lid, ctx.origin(path))
+                if not has_bus_statement and bus_name and bus_name != "default":
+                    statements.append({"Effect": "Allow",
+                                       "Resource": {"Fn::Join": [":", [*_EVENTS_ARN, "event-bus/*"]]},
+                                       "Action": ["events:CreateEventBus", "events:DeleteEventBus"]})
+                    has_bus_statement = True
+                continue
+            _compile_with_cloudformation(ctx, name, fn, idx, path, config, bus, rule_name, state,
+                                         input_, input_path, transformer, retry, dead_letter)
+    if not use_cloudformation and any_event:
+        statements.append({"Effect": "Allow", "Resource": {"Fn::Join": [":", [*_EVENTS_ARN, "rule/*"]]},
+                           "Action": ["events:PutRule", "events:RemoveTargets", "events:PutTargets",
+                                      "events:DeleteRule"]})
+        statements.append({"Effect": "Allow", "Resource": {"Fn::Join": [":", [
+            "arn", {"Ref": "AWS::Partition"}, "lambda", {"Ref": "AWS::Region"}, {"Ref": "AWS::AccountId"},
+            "function", "*"]]}, "Action": ["lambda:AddPermission", "lambda:RemovePermission"]})
+        add_custom_resource_to_service(ctx, "eventBridge", statements, first_path)
+
+
+def _compile_with_cloudformation(ctx: CompileContext, name: str, fn: dict[str, Any], idx: int, path: tuple,
+                                 config: dict[str, Any], bus: Any, rule_name: Any, state: str, input_: Any,
+                                 input_path: Any, transformer: Any, retry: Any, dead_letter: Any) -> None:
+    res = resources(ctx)
+    bus_exists = isinstance(bus, (dict, list))
+    bus_name = bus
+    if isinstance(bus, str) and bus.startswith("arn"):
+        bus_exists = True
+        bus_name = bus[bus.index("/") + 1:]
+    create_bus = not bus_exists and bus_name and bus_name != "default"
+    if create_bus:
+        bus_lid = naming.get_event_bridge_event_bus_logical_id(bus_name)
+        res[bus_lid] = {"Type": "AWS::Events::EventBus", "Properties": {"Name": bus_name}}
+        ctx.origins.setdefault(bus_lid, ctx.origin(path))
+    target: dict[str, Any] = {"Arn": resolve_lambda_target(name, fn), "Id": _target_id(rule_name)}
+    if retry:
+        target["RetryPolicy"] = retry
+    if dead_letter:
+        target["DeadLetterConfig"] = dead_letter
+    if input_:
+        target["Input"] = json.dumps(input_, separators=(",", ":"), ensure_ascii=False)
+    elif input_path:
+        target["InputPath"] = input_path
+    elif transformer:
+        target["InputTransformer"] = transformer
+    rule = {"Type": "AWS::Events::Rule", "DependsOn": alias_logical_id(fn), "Properties": {
+        "Description": config.get("description"),
+        "EventBusName": None if bus_name == "default" else bus_name,
+        "EventPattern": config.get("pattern"), "Name": rule_name,
+        "ScheduleExpression": config.get("schedule"), "State": state, "Targets": [target]}}
+    if create_bus:
+        rule["DependsOn"] = naming.get_event_bridge_event_bus_logical_id(bus_name)
+    rule_lid = naming.get_event_bridge_rule_logical_id(_rule_name(fn["name"], idx))
+    res[rule_lid] = drop_none(rule)
+    ctx.origins.setdefault(rule_lid, ctx.origin(path))
+    arn_path = [bus_name, rule_name] if bus_name else [rule_name]
+    permission_lid = naming.get_event_bridge_lambda_permission_logical_id(name, idx)
+    res[permission_lid] = drop_none({"Type": "AWS::Lambda::Permission", "DependsOn": alias_logical_id(fn),
+                                     "Properties": {
+        "Action": "lambda:InvokeFunction", "FunctionName": resolve_lambda_target(name, fn),
+        "Principal": "events.amazonaws.com",
+        "SourceArn": {"Fn::Join": [":", [*_EVENTS_ARN, {"Fn::Join": ["/", ["rule", *arn_path]]}]]}}})
+    ctx.origins.setdefault(permission_lid, ctx.origin(path))
+
+
+def _error(ctx: CompileContext, path: tuple, message: str) -> InputError:
+    return InputError(f"eventBridge event: {message}", file=ctx.source, line=ctx.origin(path).line,
+                      fix="see the framework's eventBridge event documentation")

@@ -1,0 +1,161 @@
+"""`s3` events (package/compile/events/s3): new buckets with notifications, or existing buckets
+configured through the framework's custom resource."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from promotelint.errors import InputError
+from promotelint.serverless import naming
+from promotelint.serverless.context import CompileContext
+from promotelint.serverless.core import alias_logical_id, functions, iter_events, provider, put, resources
+from promotelint.serverless.custom_resources import add_custom_resource_to_service
+from promotelint.serverless.functions import resolve_lambda_target
+
+# awsS3BucketName pattern of the framework's config schema
+_BUCKET_NAME = re.compile(r"(?!^(\d{1,3}\.){3}\d{1,3}$)(^(([a-z0-9]|[a-z0-9][a-z0-9-]*[a-z0-9])\.)*"
+                          r"([a-z0-9]|[a-z0-9][a-z0-9-]*[a-z0-9])$)")
+
+
+def compile_s3(ctx: CompileContext) -> None:
+    _new_buckets(ctx)
+    _existing_buckets(ctx)
+
+
+def _new_buckets(ctx: CompileContext) -> None:
+    configurations: dict[str, list] = {}
+    meta: dict[str, dict[str, str]] = {}
+    enabled: list[tuple[str, str, tuple]] = []
+    provider_s3 = provider(ctx).get("s3") or {}
+    for name, fn, index, event in iter_events(ctx, "s3"):
+        path = ("functions", name, "events", index)
+        if isinstance(event, dict) and event.get("existing"):
+            continue
+        notification = "s3:ObjectCreated:*"
+        filter_: dict[str, Any] = {}
+        if isinstance(event, dict):
+            if isinstance(event.get("bucket"), (dict, list)):
+                raise InputError('s3 event: a bucket given as an intrinsic function needs "existing: true"',
+                                 file=ctx.source, line=ctx.origin(path).line, fix="add existing: true")
+            bucket_ref = event.get("bucket")
+            if event.get("event"):
+                notification = event["event"]
+            if event.get("rules"):
+                rules = [{"Name": next(iter(rule)), "Value": next(iter(rule.values()))} for rule in event["rules"]]
+                filter_ = {"Filter": {"S3Key": {"Rules": rules}}}
+        else:
+            bucket_ref = event
+        bucket_ref = str(bucket_ref)
+        if isinstance(provider_s3.get(bucket_ref), dict):
+            bucket_name = provider_s3[bucket_ref].get("name") or bucket_ref
+            meta[bucket_name] = {"logicalId": naming.get_bucket_logical_id(bucket_ref), "bucketRef": bucket_ref}
+        else:
+            bucket_name = bucket_ref
+        if not isinstance(bucket_name, str) or not _BUCKET_NAME.search(bucket_name):
+            raise InputError(f"{bucket_name} - bucket name must be a valid S3 bucket name",
+                             file=ctx.source, line=ctx.origin(path).line,
+                             fix=f"check provider.s3.{bucket_ref} and the s3 events of function {name}")
+        configurations.setdefault(bucket_name, []).append(
+            {"Event": notification, "Function": resolve_lambda_target(name, fn), **filter_})
+        enabled.append((name, bucket_name, path))
+
+    def permission_id(fn_name: str, bucket_name: str) -> str:
+        return naming.get_lambda_s3_permission_logical_id(
+            fn_name, meta.get(bucket_name, {}).get("bucketRef") or bucket_name)
+
+    for bucket_name, lambda_configurations in configurations.items():
+        bucket_conf: dict[str, Any] | None = None
+        if bucket_name in meta:
+            bucket_conf = {key[:1].upper() + key[1:]: value
+                           for key, value in provider_s3[meta[bucket_name]["bucketRef"]].items() if key != "name"}
+        provided_notification: dict[str, Any] = {}
+        if bucket_conf:
+            provided_notification = bucket_conf.pop("NotificationConfiguration", None) or {}
+        props = {"BucketName": bucket_name,
+                 "NotificationConfiguration": {"LambdaConfigurations": lambda_configurations,
+                                               **provided_notification},
+                 **(bucket_conf or {})}
+        depends: list[str] = []
+        first_path: tuple = ()
+        for fn_name, b_name, path in enabled:
+            if b_name != bucket_name:
+                continue
+            first_path = first_path or path
+            depends.append(permission_id(fn_name, b_name))
+            alias = alias_logical_id(functions(ctx)[fn_name])
+            if alias:
+                depends.append(alias)
+        lid = meta.get(bucket_name, {}).get("logicalId") or naming.get_bucket_logical_id(bucket_name)
+        put(ctx, lid, {"Type": "AWS::S3::Bucket", "Properties": props, "DependsOn": depends},
+            first_path, merge=True)
+    for fn_name, bucket_name, path in enabled:
+        fn = functions(ctx)[fn_name]
+        put(ctx, permission_id(fn_name, bucket_name), {
+            "Type": "AWS::Lambda::Permission", "DependsOn": alias_logical_id(fn), "Properties": {
+                "FunctionName": resolve_lambda_target(fn_name, fn), "Action": "lambda:InvokeFunction",
+                "Principal": "s3.amazonaws.com",
+                "SourceArn": {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, f":s3:::{bucket_name}"]]},
+                "SourceAccount": {"Ref": "AWS::AccountId"}}}, path, merge=True)
+
+
+def _existing_buckets(ctx: CompileContext) -> None:
+    from promotelint.serverless.naming import start_case
+
+    statements: list[dict[str, Any]] = []
+    any_existing = False
+    bucket_resources: dict[str, list[str]] = {}
+    res = resources(ctx)
+    first_path: tuple = ()
+    for name, fn in functions(ctx).items():
+        count = 0
+        current = None
+        for index, event in enumerate(fn.get("events") or []):
+            s3 = event.get("s3") if isinstance(event, dict) else None
+            if not (isinstance(s3, dict) and s3.get("existing")):
+                continue
+            path = ("functions", name, "events", index)
+            first_path = first_path or path
+            count += 1
+            any_existing = True
+            bucket = s3.get("bucket")
+            key = json.dumps(bucket, separators=(",", ":")) if isinstance(bucket, (dict, list)) else str(bucket)
+            notification = s3.get("event") or "s3:ObjectCreated:*"
+            current = current or key
+            if key != current:
+                raise InputError(f'function "{fn["name"]}" configures two existing S3 buckets, {current} and {key}',
+                                 file=ctx.source, line=ctx.origin(path).line,
+                                 fix="configure only one existing bucket per function")
+            rules = [{start_case(next(iter(rule))): next(iter(rule.values()))}
+                     for rule in s3.get("rules") or []]
+            handler_lid = naming.get_custom_resource_handler_function_logical_id(
+                naming.CUSTOM_RESOURCE_S3_HANDLER_FUNCTION_NAME)
+            custom_lid = naming.get_custom_resource_s3_resource_logical_id(name)
+            ids = bucket_resources.setdefault(key, [])
+            if custom_lid not in ids:
+                ids.append(custom_lid)
+            if count == 1:
+                props: dict[str, Any] = {
+                    "ServiceToken": {"Fn::GetAtt": [handler_lid, "Arn"]}, "FunctionName": fn["name"],
+                    "BucketName": bucket, "BucketConfigs": [{"Event": notification, "Rules": rules}]}
+                if s3.get("forceDeploy"):
+                    # The framework puts Date.now() here to force an update on every deploy.
+                    props["ForceDeploy"] = "promotelint:changes-on-every-deploy"
+                put(ctx, custom_lid, {"Type": "Custom::S3", "Version": 1,
+                                      "DependsOn": [naming.get_lambda_logical_id(name), handler_lid],
+                                      "Properties": props}, path, merge=True)
+                statements.append({"Effect": "Allow", "Resource": {"Fn::Join": [":", [
+                    "arn", {"Ref": "AWS::Partition"}, "s3", "", "", bucket]]},
+                    "Action": ["s3:PutBucketNotification", "s3:GetBucketNotification"]})
+            else:
+                res[custom_lid]["Properties"]["BucketConfigs"].append({"Event": notification, "Rules": rules})
+    if any_existing:
+        statements.append({"Effect": "Allow", "Resource": {"Fn::Join": [":", [
+            "arn", {"Ref": "AWS::Partition"}, "lambda", {"Ref": "AWS::Region"}, {"Ref": "AWS::AccountId"},
+            "function", "*"]]}, "Action": ["lambda:AddPermission", "lambda:RemovePermission"]})
+    for ids in bucket_resources.values():
+        for previous, current_id in zip(ids, ids[1:]):
+            res[current_id]["DependsOn"].append(previous)
+    if statements:
+        add_custom_resource_to_service(ctx, "s3", statements, first_path)

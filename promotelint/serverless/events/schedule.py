@@ -1,0 +1,112 @@
+"""`schedule` events (package/compile/events/schedule.js): EventBridge rules or Scheduler schedules."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from promotelint.errors import InputError
+from promotelint.serverless import naming
+from promotelint.serverless.context import CompileContext
+from promotelint.serverless.core import alias_logical_id, as_list, iter_events, put, resources
+from promotelint.serverless.functions import resolve_lambda_target
+
+
+def compile_schedule(ctx: CompileContext) -> None:
+    scheduler_statement: dict[str, Any] = {"Effect": "Allow", "Action": ["lambda:InvokeFunction"], "Resource": []}
+    has_scheduler = False
+    counters: dict[str, int] = {}
+    fn_has_scheduler: dict[str, dict] = {}
+    for name, fn, index, event in iter_events(ctx, "schedule"):
+        path = ("functions", name, "events", index)
+        state, name_, description, method, timezone = "ENABLED", None, None, "eventBus", None
+        input_, input_path, transformer, role_arn = None, None, None, None
+        if isinstance(event, dict):
+            expressions = as_list(event.get("rate"))
+            if event.get("enabled") is False:
+                state = "DISABLED"
+            input_, input_path = event.get("input"), event.get("inputPath")
+            transformer, name_ = event.get("inputTransformer"), event.get("name")
+            timezone, description = event.get("timezone"), event.get("description")
+            role_arn = resources(ctx)[naming.get_lambda_logical_id(name)]["Properties"].get("Role")
+            method = event.get("method") or "eventBus"
+            if len(expressions) > 1 and name_:
+                raise _error(ctx, path, "a schedule with more than one rate cannot have a name")
+            if input_ and isinstance(input_, dict):
+                if isinstance(input_.get("body"), str):
+                    input_ = {**input_, "body": json.loads(input_["body"])}
+                input_ = json.dumps(input_, separators=(",", ":"), ensure_ascii=False)
+            if transformer:
+                if method == "scheduler":
+                    raise _error(ctx, path, '"inputTransformer" is not supported with "scheduler" mode')
+                transformer = {"InputTemplate": transformer.get("inputTemplate"),
+                               "InputPathsMap": transformer.get("inputPathsMap")}
+            if input_path and method == "scheduler":
+                raise _error(ctx, path, '"inputPath" is not supported with "scheduler" mode')
+            if timezone and method != "scheduler":
+                raise _error(ctx, path, '"timezone" is only supported with "scheduler" mode')
+        else:
+            expressions = [event]
+        target = resolve_lambda_target(name, fn)
+        depends = alias_logical_id(fn)
+        for expression in expressions:
+            counters[name] = counters.get(name, 0) + 1
+            number = counters[name]
+            if method == "scheduler":
+                has_scheduler = True
+                fn_has_scheduler[name] = fn
+                put(ctx, naming.get_scheduler_schedule_logical_id(name, number), {
+                    "Type": "AWS::Scheduler::Schedule",
+                    "DependsOn": depends,
+                    "Properties": {
+                        "ScheduleExpression": expression, "State": state,
+                        "Target": {"Arn": target, "RoleArn": role_arn, "Input": input_},
+                        "FlexibleTimeWindow": {"Mode": "OFF"},
+                        "Name": name_, "Description": description,
+                        "ScheduleExpressionTimezone": timezone,
+                    },
+                }, path)
+                continue
+            rule_lid = naming.get_schedule_logical_id(name, number)
+            rule: dict[str, Any] = {"Type": "AWS::Events::Rule"}
+            if depends:
+                rule["DependsOn"] = depends
+            props: dict[str, Any] = {"ScheduleExpression": expression, "State": state}
+            if name_:
+                props["Name"] = name_
+            if description:
+                props["Description"] = description
+            target_entry: dict[str, Any] = {}
+            if input_:
+                target_entry["Input"] = input_
+            if input_path:
+                target_entry["InputPath"] = input_path
+            if transformer:
+                target_entry["InputTransformer"] = transformer
+            target_entry["Arn"] = target
+            target_entry["Id"] = naming.get_schedule_id(name)
+            props["Targets"] = [target_entry]
+            rule["Properties"] = props
+            put(ctx, rule_lid, rule, path)
+            permission: dict[str, Any] = {"Type": "AWS::Lambda::Permission"}
+            if depends:
+                permission["DependsOn"] = depends
+            permission["Properties"] = {
+                "FunctionName": target, "Action": "lambda:InvokeFunction",
+                "Principal": "events.amazonaws.com", "SourceArn": {"Fn::GetAtt": [rule_lid, "Arn"]}}
+            put(ctx, naming.get_lambda_schedule_permission_logical_id(name, number), permission, path)
+    for fn in fn_has_scheduler.values():
+        arn = f"arn:${{AWS::Partition}}:lambda:${{AWS::Region}}:${{AWS::AccountId}}:function:{fn['name']}"
+        scheduler_statement["Resource"].extend([{"Fn::Sub": arn}, {"Fn::Sub": f"{arn}:*"}])
+    role = resources(ctx).get(naming.ROLE_LOGICAL_ID)
+    if has_scheduler and role:
+        for statement in role["Properties"]["AssumeRolePolicyDocument"]["Statement"]:
+            if "lambda.amazonaws.com" in statement["Principal"]["Service"]:
+                statement["Principal"]["Service"].append("scheduler.amazonaws.com")
+                break
+        role["Properties"]["Policies"][0]["PolicyDocument"]["Statement"].append(scheduler_statement)
+
+
+def _error(ctx: CompileContext, path: tuple, message: str) -> InputError:
+    return InputError(f"schedule event: {message}", file=ctx.source, line=ctx.origin(path).line,
+                      fix="see the framework's schedule event documentation")

@@ -1,0 +1,95 @@
+"""`sns` events (package/compile/events/sns.js): topics, subscriptions, permissions, DLQ policies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from promotelint.errors import InputError
+from promotelint.serverless import naming
+from promotelint.serverless.context import CompileContext
+from promotelint.serverless.core import alias_logical_id, iter_events, put, resources
+from promotelint.serverless.functions import resolve_lambda_target
+
+
+def compile_sns(ctx: CompileContext) -> None:
+    for name, fn, index, event in iter_events(ctx, "sns"):
+        path = ("functions", name, "events", index)
+        topic_arn: Any = None
+        topic_name: Any = None
+        region = None
+        redrive = None
+        if isinstance(event, dict):
+            if event.get("arn"):
+                topic_arn = event["arn"]
+                if isinstance(topic_arn, str):
+                    parts = [p.replace("@@", "::") for p in topic_arn.replace("::", "@@").split(":")]
+                    topic_name = parts[-1]
+                    if len(parts) > 3 and parts[3] != ctx.region:
+                        region = parts[3]
+                topic_name = event.get("topicName") or topic_name
+                if not topic_name:
+                    raise InputError('sns event: "topicName" is needed when "arn" is not a plain ARN',
+                                     file=ctx.source, line=ctx.origin(path).line, fix="add sns.topicName")
+            else:
+                topic_name = event.get("topicName")
+        elif str(event).startswith("arn:"):
+            topic_arn = event
+            topic_name = event.split(":")[-1]
+        else:
+            topic_name = event
+        topic_name = str(topic_name)
+        if isinstance(event, dict) and event.get("redrivePolicy"):
+            policy = event["redrivePolicy"]
+            if policy.get("deadLetterTargetArn"):
+                target_arn = policy["deadLetterTargetArn"]
+                queue, account, dl_region = (str(target_arn).split(":")[::-1] + ["", "", ""])[:3]
+                target_url: Any = {"Fn::Join": ["", [f"https://sqs.{dl_region}.", {"Ref": "AWS::URLSuffix"},
+                                                     f"/{account}/{queue}"]]}
+            elif policy.get("deadLetterTargetRef"):
+                target_arn = {"Fn::GetAtt": [policy["deadLetterTargetRef"], "Arn"]}
+                target_url = {"Ref": policy["deadLetterTargetRef"]}
+            else:
+                imported = policy.get("deadLetterTargetImport") or {}
+                target_arn = {"Fn::ImportValue": imported.get("arn")}
+                target_url = {"Fn::ImportValue": imported.get("url")}
+            redrive = {"deadLetterTargetArn": target_arn}
+            policy_lid = naming.get_topic_dlq_policy_logical_id(name, topic_name)
+            put(ctx, policy_lid, {"Type": "AWS::SQS::QueuePolicy", "Properties": {
+                "PolicyDocument": {"Version": "2012-10-17", "Id": policy_lid, "Statement": [{
+                    "Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"},
+                    "Action": "sqs:SendMessage", "Resource": target_arn,
+                    "Condition": {"ArnEquals": {"aws:SourceArn": topic_arn}}}]},
+                "Queues": [target_url]}}, path)
+        endpoint = resolve_lambda_target(name, fn)
+        subscription_lid = naming.get_lambda_sns_subscription_logical_id(name, topic_name)
+        opts = event if isinstance(event, dict) else {}
+        if topic_arn:
+            put(ctx, subscription_lid, {"Type": "AWS::SNS::Subscription", "DependsOn": alias_logical_id(fn),
+                                        "Properties": {
+                                            "TopicArn": topic_arn, "Protocol": "lambda", "Endpoint": endpoint,
+                                            "FilterPolicy": opts.get("filterPolicy"),
+                                            "FilterPolicyScope": opts.get("filterPolicyScope"),
+                                            "RedrivePolicy": redrive, "Region": region}}, path, merge=True)
+        else:
+            topic_arn = {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":sns:", {"Ref": "AWS::Region"},
+                                           ":", {"Ref": "AWS::AccountId"}, ":", topic_name]]}
+            topic_lid = naming.get_topic_logical_id(topic_name)
+            subscription = {"Endpoint": endpoint, "Protocol": "lambda"}
+            if topic_lid not in resources(ctx):
+                props: dict[str, Any] = {"TopicName": topic_name}
+                if opts.get("displayName"):
+                    props["DisplayName"] = opts["displayName"]
+                put(ctx, topic_lid, {"Type": "AWS::SNS::Topic", "DependsOn": alias_logical_id(fn),
+                                     "Properties": props}, path, merge=True)
+            if opts.get("filterPolicy") or redrive:
+                put(ctx, subscription_lid, {"Type": "AWS::SNS::Subscription", "Properties": {
+                    **subscription, "TopicArn": {"Ref": topic_lid}, "FilterPolicy": opts.get("filterPolicy"),
+                    "FilterPolicyScope": opts.get("filterPolicyScope"), "RedrivePolicy": redrive}},
+                    path, merge=True)
+            else:
+                topic = resources(ctx)[topic_lid]
+                topic.setdefault("Properties", {}).setdefault("Subscription", []).append(subscription)
+        put(ctx, naming.get_lambda_sns_permission_logical_id(name, topic_name), {
+            "Type": "AWS::Lambda::Permission", "DependsOn": alias_logical_id(fn), "Properties": {
+                "FunctionName": endpoint, "Action": "lambda:InvokeFunction",
+                "Principal": "sns.amazonaws.com", "SourceArn": topic_arn}}, path, merge=True)

@@ -1,0 +1,60 @@
+"""`sqs` events (package/compile/events/sqs.js): event source mappings and the role's queue access."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from promotelint.serverless import naming
+from promotelint.serverless.context import CompileContext
+from promotelint.serverless.core import (
+    add_role_statement, alias_logical_id, function_iam_role_resource_name, iter_events, put,
+)
+from promotelint.serverless.functions import resolve_lambda_target
+
+
+def source_name(arn: Any) -> str:
+    """The name part of an event source ARN, as the framework derives logical IDs from it."""
+    if isinstance(arn, dict):
+        if "Fn::GetAtt" in arn:
+            get_att = arn["Fn::GetAtt"]
+            return str(get_att[0] if isinstance(get_att, list) else get_att.split(".")[0])
+        if "Fn::ImportValue" in arn:
+            return str(arn["Fn::ImportValue"])
+        if "Fn::Join" in arn:
+            return str(arn["Fn::Join"][1][-1])
+        return ""
+    return str(arn).split(":")[-1]
+
+
+def filter_criteria(patterns: list) -> dict[str, Any]:
+    return {"Filters": [{"Pattern": json.dumps(p, separators=(",", ":"), ensure_ascii=False)} for p in patterns]}
+
+
+def compile_sqs(ctx: CompileContext) -> None:
+    statement: dict[str, Any] = {"Effect": "Allow",
+                                 "Action": ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
+                                 "Resource": []}
+    for name, fn, index, event in iter_events(ctx, "sqs"):
+        opts = event if isinstance(event, dict) else {}
+        arn = opts.get("arn") if opts else event
+        depends = [r for r in (function_iam_role_resource_name(ctx, fn), alias_logical_id(fn)) if r]
+        props: dict[str, Any] = {
+            "BatchSize": opts.get("batchSize") or 10,
+            "MaximumBatchingWindowInSeconds": opts.get("maximumBatchingWindow"),
+            "EventSourceArn": arn,
+            "FunctionName": resolve_lambda_target(name, fn),
+            "Enabled": opts.get("enabled") if "enabled" in opts else True,
+        }
+        if opts.get("functionResponseType") is not None:
+            props["FunctionResponseTypes"] = [opts["functionResponseType"]]
+        if opts.get("filterPatterns"):
+            props["FilterCriteria"] = filter_criteria(opts["filterPatterns"])
+        if opts.get("maximumConcurrency"):
+            props["ScalingConfig"] = {"MaximumConcurrency": opts["maximumConcurrency"]}
+        statement["Resource"].append(arn)
+        put(ctx, naming.get_queue_logical_id(name, source_name(arn)),
+            {"Type": "AWS::Lambda::EventSourceMapping", "DependsOn": depends, "Properties": props},
+            ("functions", name, "events", index), merge=True)
+    if statement["Resource"]:
+        add_role_statement(ctx, statement)

@@ -1,0 +1,120 @@
+"""`stream` events (package/compile/events/stream.js): DynamoDB and Kinesis event source mappings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from promotelint.errors import InputError
+from promotelint.serverless import naming
+from promotelint.serverless.context import CompileContext
+from promotelint.serverless.core import (
+    add_role_statement, alias_logical_id, function_iam_role_resource_name, functions, provider, put,
+    service_name,
+)
+from promotelint.serverless.events.sqs import filter_criteria
+from promotelint.serverless.functions import resolve_lambda_target
+
+
+def _stream_name(arn: Any) -> str:
+    if isinstance(arn, dict):
+        if "Fn::GetAtt" in arn:
+            return str(arn["Fn::GetAtt"][0])
+        if "Fn::ImportValue" in arn:
+            return str(arn["Fn::ImportValue"])
+        if "Ref" in arn:
+            return str(arn["Ref"])
+        if "Fn::Join" in arn:
+            return str(arn["Fn::Join"][1][-1]).split("/")[-1]
+        return ""
+    parts = str(arn).split("/")
+    return parts[1] if len(parts) > 1 else "undefined"
+
+
+def _statement(actions: list[str]) -> dict[str, Any]:
+    return {"Effect": "Allow", "Action": actions, "Resource": []}
+
+
+def compile_stream(ctx: CompileContext) -> None:
+    for name, fn in functions(ctx).items():
+        dynamodb = _statement(["dynamodb:GetRecords", "dynamodb:GetShardIterator",
+                               "dynamodb:DescribeStream", "dynamodb:ListStreams"])
+        kinesis = _statement(["kinesis:GetRecords", "kinesis:GetShardIterator",
+                              "kinesis:DescribeStream", "kinesis:ListStreams"])
+        kinesis_consumer_stream = _statement(["kinesis:GetRecords", "kinesis:GetShardIterator",
+                                              "kinesis:DescribeStreamSummary", "kinesis:ListShards"])
+        consumer = _statement(["kinesis:SubscribeToShard"])
+        on_failure_sns = _statement(["sns:Publish"])
+        on_failure_sqs = _statement(["sqs:ListQueues", "sqs:SendMessage"])
+        for index, event in enumerate(fn.get("events") or []):
+            if not isinstance(event, dict) or not event.get("stream"):
+                continue
+            stream = event["stream"]
+            path = ("functions", name, "events", index)
+            opts = stream if isinstance(stream, dict) else {}
+            arn = opts.get("arn") if opts else stream
+            stream_type = opts.get("type") or (str(arn).split(":")[2] if isinstance(arn, str) and
+                                                str(arn).count(":") >= 2 else "undefined")
+            stream_name = _stream_name(arn)
+            lid = naming.get_stream_logical_id(name, str(stream_type), stream_name)
+            depends = [r for r in (function_iam_role_resource_name(ctx, fn), alias_logical_id(fn)) if r]
+            props: dict[str, Any] = {
+                "BatchSize": opts.get("batchSize") or 10,
+                "Enabled": opts.get("enabled") if "enabled" in opts else True,
+                "EventSourceArn": arn,
+                "FunctionName": resolve_lambda_target(name, fn),
+                "ParallelizationFactor": opts.get("parallelizationFactor") or None,
+                "StartingPosition": opts.get("startingPosition") or "TRIM_HORIZON",
+            }
+            resource: dict[str, Any] = {"Type": "AWS::Lambda::EventSourceMapping", "DependsOn": depends,
+                                        "Properties": props}
+            if stream_type == "dynamodb":
+                dynamodb["Resource"].append(arn)
+            elif opts.get("consumer"):
+                kinesis_consumer_stream["Resource"].append(arn)
+            else:
+                kinesis["Resource"].append(arn)
+            for key, cfn_key in (("batchWindow", "MaximumBatchingWindowInSeconds"),
+                                 ("maximumRetryAttempts", "MaximumRetryAttempts"),
+                                 ("bisectBatchOnFunctionError", "BisectBatchOnFunctionError")):
+                if opts.get(key) is not None:
+                    props[cfn_key] = opts[key]
+            if opts.get("functionResponseType") is not None:
+                props["FunctionResponseTypes"] = [opts["functionResponseType"]]
+            if opts.get("maximumRecordAgeInSeconds"):
+                props["MaximumRecordAgeInSeconds"] = opts["maximumRecordAgeInSeconds"]
+            if opts.get("tumblingWindowInSeconds") is not None:
+                props["TumblingWindowInSeconds"] = opts["tumblingWindowInSeconds"]
+            if opts.get("destinations"):
+                on_failure = opts["destinations"].get("onFailure")
+                destination = on_failure.get("arn") if isinstance(on_failure, dict) else on_failure
+                kind = (on_failure.get("type") if isinstance(on_failure, dict) else None) or (
+                    str(destination).split(":")[2] if isinstance(destination, str) else None)
+                (on_failure_sns if kind == "sns" else on_failure_sqs)["Resource"].append(destination)
+                props["DestinationConfig"] = {"OnFailure": {"Destination": destination}}
+            if opts.get("filterPatterns"):
+                props["FilterCriteria"] = filter_criteria(opts["filterPatterns"])
+            new: dict[str, dict] = {lid: resource}
+            if opts.get("consumer") and stream_type == "kinesis":
+                if opts["consumer"] is True:
+                    consumer_name = naming.get_stream_consumer_name(name, stream_name, service_name(ctx),
+                                                                    ctx.stage, provider(ctx))
+                    consumer_lid = naming.get_stream_consumer_logical_id(consumer_name)
+                    new = {lid: resource, consumer_lid: {"Type": "AWS::Kinesis::StreamConsumer", "Properties": {
+                        "StreamARN": arn, "ConsumerName": consumer_name}}}
+                    depends.append(consumer_lid)
+                    props["EventSourceArn"] = {"Ref": consumer_lid}
+                    consumer["Resource"].append({"Ref": consumer_lid})
+                else:
+                    props["EventSourceArn"] = opts["consumer"]
+                    consumer["Resource"].append(opts["consumer"])
+                if opts.get("startingPosition") == "AT_TIMESTAMP" and not opts.get("startingPositionTimestamp"):
+                    raise InputError(f"stream event of {name}: AT_TIMESTAMP needs startingPositionTimestamp",
+                                     file=ctx.source, line=ctx.origin(path).line,
+                                     fix="add startingPositionTimestamp")
+                if opts.get("startingPositionTimestamp"):
+                    props["StartingPositionTimestamp"] = opts["startingPositionTimestamp"]
+            for new_lid, new_resource in new.items():
+                put(ctx, new_lid, new_resource, path, merge=True)
+        for statement in (dynamodb, kinesis, kinesis_consumer_stream, consumer, on_failure_sns, on_failure_sqs):
+            if statement["Resource"]:
+                add_role_statement(ctx, statement)

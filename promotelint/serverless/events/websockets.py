@@ -1,0 +1,392 @@
+"""WebSocket API (`websocket` events): port of the framework's package/compile/events/websockets.
+
+Steps in the framework's order: api, integrations, route responses, authorizers, permissions,
+routes, stage, deployment. The deployment ID hashes the compiled websocket resources exactly as
+the framework does (sha256 of their JSON), so it matches the framework's ID.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from promotelint.serverless import naming
+from promotelint.serverless.context import CompileContext
+from promotelint.serverless.events.apigateway_schema import coerce_api_config
+from promotelint.serverless.events.apigateway_common import (
+    ensure_cloudwatch_role, fail, function_events, functions, get_function, js_json, js_str,
+    lambda_invocation_uri, lambda_target, log_group, provider, put_output, put_resource,
+    service_name, target_alias,
+)
+
+API_LOGICAL_ID = "WebsocketsApi"
+STAGE_LOGICAL_ID = "WebsocketsDeploymentStage"
+LOG_GROUP_LOGICAL_ID = "WebsocketsLogGroup"
+DEFAULT_IDENTITY_SOURCE = ["route.request.header.Auth"]
+DEFAULT_LOG_FORMAT = " ".join([
+    "$context.identity.sourceIp", "$context.identity.caller", "$context.identity.user",
+    "[$context.requestTime]", '"$context.eventType $context.routeKey $context.connectionId"',
+    "$context.requestId",
+])
+
+
+# Names (naming.js, websockets part)
+
+def get_websockets_api_name(ctx: CompileContext) -> str:
+    name = provider(ctx).get("websocketsApiName")
+    if name and isinstance(name, str):
+        return name
+    return f"{ctx.stage}-{service_name(ctx)}-websockets"
+
+
+def get_integration_logical_id(function_name: str) -> str:
+    return f"{naming.get_normalized_function_name(function_name)}WebsocketsIntegration"
+
+
+def get_permission_logical_id(function_name: str) -> str:
+    return f"{naming.get_normalized_function_name(function_name)}LambdaPermissionWebsockets"
+
+
+def normalize_route_key(route: str) -> str:
+    return (route.replace("$", "S").replace("/", "Slash").replace("-", "Dash")
+            .replace("_", "Underscore").replace(".", "Period"))
+
+
+def get_route_logical_id(route: str) -> str:
+    return f"{normalize_route_key(route)}WebsocketsRoute"
+
+
+def get_route_response_logical_id(route: str) -> str:
+    return f"{get_route_logical_id(route)}Response"
+
+
+def get_deployment_logical_id(sha: str) -> str:
+    return f"WebsocketsDeployment{re.sub(r'[^0-9a-zA-Z]', '', sha)}"
+
+
+def get_authorizer_logical_id(function_name: str) -> str:
+    return f"{naming.get_normalized_function_name(function_name)}WebsocketsAuthorizer"
+
+
+@dataclass
+class _Event:
+    function_name: str
+    route: str
+    path: tuple
+    route_response_selection_expression: Any = None
+    authorizer: dict[str, Any] | None = None
+
+
+def _api_id(ctx: CompileContext) -> Any:
+    api_gateway = provider(ctx).get("apiGateway")
+    if isinstance(api_gateway, dict) and api_gateway.get("websocketApiId"):
+        return api_gateway["websocketApiId"]
+    return {"Ref": API_LOGICAL_ID}
+
+
+def _description(ctx: CompileContext) -> Any:
+    return provider(ctx).get("websocketsDescription") or "Serverless Websockets"
+
+
+def compile_websockets(ctx: CompileContext) -> None:
+    coerce_api_config(ctx.config)
+    events = _validate(ctx)
+    if not events:
+        return
+    _compile_api(ctx, events)
+    _compile_integrations(ctx, events)
+    _compile_route_responses(ctx, events)
+    _compile_authorizers(ctx, events)
+    _compile_permissions(ctx, events)
+    _compile_routes(ctx, events)
+    _compile_stage(ctx, events)
+    _compile_deployment(ctx, events)
+
+
+def _validate(ctx: CompileContext) -> list[_Event]:
+    events: list[_Event] = []
+    for function_name, function in functions(ctx).items():
+        for index, event in enumerate(function_events(function)):
+            if not isinstance(event, dict) or not event.get("websocket"):
+                continue
+            config = event["websocket"]
+            path = ("functions", function_name, "events", index, "websocket")
+            if isinstance(config, str):
+                events.append(_Event(function_name, config, path))
+                continue
+            if not isinstance(config, dict):
+                continue
+            if not isinstance(config.get("route"), str):
+                raise fail(ctx, f"websocket event of function {function_name} needs a `route`",
+                           path, fix="set `route:`, for example `route: $connect`")
+            item = _Event(function_name, config["route"], path)
+            if config.get("routeResponseSelectionExpression"):
+                item.route_response_selection_expression = config[
+                    "routeResponseSelectionExpression"]
+            authorizer = config.get("authorizer")
+            if isinstance(authorizer, str):
+                item.authorizer = _string_authorizer(ctx, authorizer, path + ("authorizer",))
+            elif isinstance(authorizer, dict):
+                item.authorizer = _object_authorizer(ctx, authorizer, path + ("authorizer",))
+            events.append(item)
+    return events
+
+
+def _string_authorizer(ctx: CompileContext, authorizer: str, where: tuple) -> dict[str, Any]:
+    if ":" in authorizer:
+        return {"name": authorizer.split(":")[-1], "uri": lambda_invocation_uri(authorizer),
+                "identitySource": list(DEFAULT_IDENTITY_SOURCE), "permission": authorizer}
+    function = get_function(ctx, authorizer, where)
+    return {"name": authorizer,
+            "uri": lambda_invocation_uri(lambda_target(authorizer, function)),
+            "identitySource": list(DEFAULT_IDENTITY_SOURCE),
+            "permission": naming.get_lambda_logical_id(authorizer)}
+
+
+def _object_authorizer(ctx: CompileContext, authorizer: dict[str, Any],
+                       where: tuple) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    arn = authorizer.get("arn")
+    if arn:
+        if isinstance(arn, (dict, list)):
+            if not authorizer.get("name"):
+                raise fail(ctx, 'Websocket Authorizer: Non-string "arn" needs to be accompanied '
+                                'with "name"', where)
+            out["name"] = authorizer["name"]
+        else:
+            out["name"] = js_str(arn).split(":")[-1]
+        out["uri"] = lambda_invocation_uri(arn)
+        out["permission"] = arn
+    elif authorizer.get("name"):
+        name = authorizer["name"]
+        function = get_function(ctx, name, where)
+        out["name"] = name
+        out["uri"] = lambda_invocation_uri(lambda_target(name, function))
+        out["permission"] = naming.get_lambda_logical_id(name)
+    out["identitySource"] = authorizer.get("identitySource") or list(DEFAULT_IDENTITY_SOURCE)
+    if "name" not in out:
+        raise fail(ctx, "Websocket Authorizer needs a `name` or an `arn`", where)
+    return out
+
+
+def _compile_api(ctx: CompileContext, events: list[_Event]) -> None:
+    prov = provider(ctx)
+    api_gateway = prov.get("apiGateway") if isinstance(prov.get("apiGateway"), dict) else {}
+    if api_gateway.get("websocketApiId"):
+        return
+    websocket = prov.get("websocket") if isinstance(prov.get("websocket"), dict) else {}
+    properties: dict[str, Any] = {
+        "Name": get_websockets_api_name(ctx),
+        "RouteSelectionExpression": (prov.get("websocketsApiRouteSelectionExpression")
+                                     or "$request.body.action"),
+        "Description": _description(ctx),
+        "ProtocolType": "WEBSOCKET",
+    }
+    if prov.get("tags") and websocket.get("useProviderTags"):
+        properties["Tags"] = dict(prov["tags"])
+    put_resource(ctx, API_LOGICAL_ID, {"Type": "AWS::ApiGatewayV2::Api",
+                                       "Properties": properties}, events[0].path)
+    role = ctx.template.get("Resources", {}).get(naming.ROLE_LOGICAL_ID)
+    if isinstance(role, dict):
+        # lets the functions post to connections
+        statements = role["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+        statements.append({
+            "Effect": "Allow",
+            "Action": ["execute-api:ManageConnections"],
+            "Resource": [{"Fn::Sub": "arn:${AWS::Partition}:execute-api:*:*:*/@connections/*"}],
+        })
+
+
+def _compile_integrations(ctx: CompileContext, events: list[_Event]) -> None:
+    for event in events:
+        function = get_function(ctx, event.function_name, event.path)
+        resource: dict[str, Any] = {"Type": "AWS::ApiGatewayV2::Integration"}
+        alias = target_alias(event.function_name, function)
+        if alias:
+            resource["DependsOn"] = alias[1]
+        resource["Properties"] = {
+            "ApiId": _api_id(ctx),
+            "IntegrationType": "AWS_PROXY",
+            "IntegrationUri": lambda_invocation_uri(lambda_target(event.function_name, function)),
+        }
+        put_resource(ctx, get_integration_logical_id(event.function_name), resource, event.path)
+
+
+def _compile_route_responses(ctx: CompileContext, events: list[_Event]) -> None:
+    for event in events:
+        if not event.route_response_selection_expression:
+            continue
+        put_resource(ctx, get_route_response_logical_id(event.route), {
+            "Type": "AWS::ApiGatewayV2::RouteResponse",
+            "Properties": {"ApiId": _api_id(ctx),
+                           "RouteId": {"Ref": get_route_logical_id(event.route)},
+                           "RouteResponseKey": "$default"},
+        }, event.path, replace=True)
+
+
+def _compile_authorizers(ctx: CompileContext, events: list[_Event]) -> None:
+    for event in events:
+        if not event.authorizer:
+            continue
+        name = event.authorizer["name"]
+        resource: dict[str, Any] = {"Type": "AWS::ApiGatewayV2::Authorizer"}
+        function = functions(ctx).get(name) if isinstance(name, str) else None
+        if isinstance(function, dict):
+            alias = target_alias(name, function)
+            if alias:
+                resource["DependsOn"] = alias[1]
+        resource["Properties"] = {
+            "ApiId": _api_id(ctx),
+            "Name": name,
+            "AuthorizerType": "REQUEST",
+            "AuthorizerUri": event.authorizer["uri"],
+            "IdentitySource": event.authorizer["identitySource"],
+        }
+        put_resource(ctx, get_authorizer_logical_id(js_str(name)), resource,
+                     event.path + ("authorizer",))
+
+
+def _compile_permissions(ctx: CompileContext, events: list[_Event]) -> None:
+    api_ref = _api_id(ctx).get("Ref") if isinstance(_api_id(ctx), dict) else None
+    for event in events:
+        function = get_function(ctx, event.function_name, event.path)
+        alias = target_alias(event.function_name, function)
+        depends_on = [d for d in (api_ref, alias[1] if alias else
+                                  naming.get_lambda_logical_id(event.function_name)) if d]
+        put_resource(ctx, get_permission_logical_id(event.function_name), {
+            "Type": "AWS::Lambda::Permission",
+            "DependsOn": depends_on,
+            "Properties": {
+                "FunctionName": lambda_target(event.function_name, function),
+                "Action": "lambda:InvokeFunction",
+                "Principal": "apigateway.amazonaws.com",
+            },
+        }, event.path)
+        if not event.authorizer:
+            continue
+        authorizer = event.authorizer
+        permission = authorizer["permission"]
+        resource: dict[str, Any] = {
+            "Type": "AWS::Lambda::Permission",
+            "DependsOn": [api_ref] if api_ref else [],
+            "Properties": {"Action": "lambda:InvokeFunction",
+                           "Principal": "apigateway.amazonaws.com"},
+        }
+        if isinstance(permission, (dict, list)) or ":" in js_str(permission):
+            resource["Properties"]["FunctionName"] = permission
+        else:
+            name = authorizer["name"]
+            auth_function = get_function(ctx, name, event.path + ("authorizer",))
+            resource["Properties"]["FunctionName"] = lambda_target(name, auth_function)
+            resource["DependsOn"].append(permission)
+            auth_alias = target_alias(name, auth_function)
+            if auth_alias:
+                resource["DependsOn"].append(auth_alias[1])
+        put_resource(ctx, get_permission_logical_id(js_str(authorizer["name"])), resource,
+                     event.path + ("authorizer",))
+
+
+def _compile_routes(ctx: CompileContext, events: list[_Event]) -> None:
+    for event in events:
+        properties: dict[str, Any] = {
+            "ApiId": _api_id(ctx),
+            "RouteKey": event.route,
+            "AuthorizationType": "NONE",
+            "Target": {"Fn::Join": ["/", [
+                "integrations", {"Ref": get_integration_logical_id(event.function_name)}]]},
+        }
+        if event.route_response_selection_expression:
+            properties["RouteResponseSelectionExpression"] = \
+                event.route_response_selection_expression
+        if event.authorizer:
+            properties["AuthorizationType"] = "CUSTOM"
+            properties["AuthorizerId"] = {
+                "Ref": get_authorizer_logical_id(js_str(event.authorizer["name"]))}
+        put_resource(ctx, get_route_logical_id(event.route),
+                     {"Type": "AWS::ApiGatewayV2::Route", "Properties": properties}, event.path)
+
+
+def _compile_stage(ctx: CompileContext, events: list[_Event]) -> None:
+    prov = provider(ctx)
+    api_gateway = prov.get("apiGateway") if isinstance(prov.get("apiGateway"), dict) else {}
+    if api_gateway.get("websocketApiId"):
+        return
+    logs = prov.get("logs").get("websocket") if isinstance(prov.get("logs"), dict) else None
+    properties: dict[str, Any] = {"ApiId": _api_id(ctx), "StageName": ctx.stage,
+                                  "Description": _description(ctx)}
+    put_resource(ctx, STAGE_LOGICAL_ID, {"Type": "AWS::ApiGatewayV2::Stage",
+                                         "Properties": properties}, events[0].path, replace=True)
+    if not logs:
+        return
+    logs = logs if isinstance(logs, dict) else {}
+    where = ("provider", "logs", "websocket")
+    access_logging = True if logs.get("accessLogging") is None else logs["accessLogging"]
+    execution_logging = True if logs.get("executionLogging") is None else logs["executionLogging"]
+    full_data = True if logs.get("fullExecutionData") is None else logs["fullExecutionData"]
+    level = "INFO"
+    if not execution_logging:
+        level = "OFF"
+    elif logs.get("level"):
+        level = logs["level"]
+        if level not in ("INFO", "ERROR"):
+            raise fail(ctx, "provider.logs.websocket.level is set to an invalid value. Support "
+                            f"values are INFO, ERROR, got {js_str(level)}.", where + ("level",))
+    properties["DefaultRouteSettings"] = {"DataTraceEnabled": full_data, "LoggingLevel": level}
+    if access_logging:
+        properties["AccessLogSettings"] = {
+            "DestinationArn": {"Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:"
+                                          "${AWS::AccountId}:log-group:${" + LOG_GROUP_LOGICAL_ID
+                                          + "}"},
+            "Format": logs.get("format") or DEFAULT_LOG_FORMAT,
+        }
+    put_resource(ctx, LOG_GROUP_LOGICAL_ID, log_group(
+        f"/aws/websocket/{service_name(ctx)}-{ctx.stage}", prov), where, replace=True)
+    ensure_cloudwatch_role(ctx, where)
+
+
+def _template_part(ctx: CompileContext) -> dict[str, Any]:
+    """pick-websockets-template-part.js: the resources that make up the websocket API."""
+    part = {}
+    for logical_id, resource in ctx.template.get("Resources", {}).items():
+        if logical_id == API_LOGICAL_ID:
+            part[logical_id] = resource
+            continue
+        if not isinstance(resource, dict):
+            continue
+        api_id = (resource.get("Properties") or {}).get("ApiId")
+        depends_on = resource.get("DependsOn")
+        if (isinstance(api_id, dict) and api_id.get("Ref") == API_LOGICAL_ID) or (
+                isinstance(depends_on, list) and API_LOGICAL_ID in depends_on):
+            part[logical_id] = resource
+    return part
+
+
+def _compile_deployment(ctx: CompileContext, events: list[_Event]) -> None:
+    depends_on: list[str] = []
+    for event in events:
+        if event.route_response_selection_expression:
+            depends_on.append(get_route_response_logical_id(event.route))
+        depends_on.append(get_route_logical_id(event.route))
+    digest = hashlib.sha256(js_json(_template_part(ctx)).encode()).digest()
+    logical_id = get_deployment_logical_id(base64.b64encode(digest).decode())
+    properties: dict[str, Any] = {"ApiId": _api_id(ctx), "Description": _description(ctx)}
+    prov = provider(ctx)
+    api_gateway = prov.get("apiGateway") if isinstance(prov.get("apiGateway"), dict) else {}
+    if api_gateway.get("websocketApiId"):
+        properties["StageName"] = ctx.stage
+    put_resource(ctx, logical_id, {"Type": "AWS::ApiGatewayV2::Deployment",
+                                   "DependsOn": depends_on, "Properties": properties},
+                 events[0].path)
+    put_output(ctx, "ServiceEndpointWebsocket", {
+        "Description": "URL of the service endpoint",
+        "Value": {"Fn::Join": ["", [
+            "wss://", _api_id(ctx), ".execute-api.", {"Ref": "AWS::Region"}, ".",
+            {"Ref": "AWS::URLSuffix"}, f"/{ctx.stage}",
+        ]]},
+    }, events[0].path)
+    stage = ctx.template.get("Resources", {}).get(STAGE_LOGICAL_ID)
+    if isinstance(stage, dict) and isinstance(stage.get("Properties"), dict):
+        stage["Properties"]["DeploymentId"] = {"Ref": logical_id}

@@ -1,0 +1,89 @@
+"""The compiler against templates the real framework made for small services (tests/fixtures/serverless).
+
+Each fixture's expected.json was written by `serverless package` (tools/regen_goldens.py); the test
+compiles the same service and compares after normalising only the volatile names and fields.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from promotelint.serverless.compile import compile_service
+from promotelint.serverless.conformance import compare
+
+FIXTURES = Path(__file__).parent / "fixtures" / "serverless"
+CORE_FIXTURES = sorted(p.name for p in FIXTURES.iterdir()
+                       if p.name.startswith(("core-", "events-")) and (p / "expected.json").is_file())
+
+
+def compiled(name: str):
+    fixture = FIXTURES / name
+    info = json.loads((fixture / "fixture.json").read_text()) if (fixture / "fixture.json").is_file() else {}
+    return compile_service(fixture, stage=info.get("stage", "dev"), region=info.get("region", "us-east-1"),
+                           env=info.get("env") or {})
+
+
+@pytest.mark.parametrize("name", CORE_FIXTURES)
+def test_fixture_matches_the_framework(name):
+    expected = json.loads((FIXTURES / name / "expected.json").read_text())
+    result = compare(expected, dict(compiled(name).data))
+    assert result.missing == [] and result.extra == []
+    assert result.diffs == []
+
+
+@pytest.mark.parametrize("name", CORE_FIXTURES)
+def test_fixture_keeps_the_framework_key_order(name):
+    expected = json.loads((FIXTURES / name / "expected.json").read_text())
+    actual = compiled(name).data
+    assert list(actual) == list(expected)
+    # Volatile IDs (versions, deployments) sort by their stable prefix.
+    strip = lambda ids: [i.split("LambdaVersion")[0] + ("LambdaVersion" if "LambdaVersion" in i else "") for i in ids]
+    assert strip(actual["Resources"]) == strip(expected["Resources"])
+
+
+def test_version_ids_are_stable_and_follow_the_configuration(tmp_path):
+    first = compiled("core-functions").data["Resources"]
+    again = compiled("core-functions").data["Resources"]
+    versions = sorted(i for i in first if "LambdaVersion" in i)
+    assert versions == sorted(i for i in again if "LambdaVersion" in i)
+
+    service = tmp_path / "svc"
+    service.mkdir()
+    (service / "serverless.yml").write_text(
+        "service: s\nprovider: {name: aws, runtime: nodejs18.x}\nfunctions: {f: {handler: h.f}}\n")
+    before = [i for i in compile_service(service, env={}).data["Resources"] if "LambdaVersion" in i]
+    (service / "serverless.yml").write_text(
+        "service: s\nprovider: {name: aws, runtime: nodejs18.x}\nfunctions: {f: {handler: h.f, memorySize: 256}}\n")
+    after = [i for i in compile_service(service, env={}).data["Resources"] if "LambdaVersion" in i]
+    assert len(before) == len(after) == 1 and before != after
+
+
+def test_origins_point_at_the_config_entries():
+    template = compiled("core-functions")
+    lines = (FIXTURES / "core-functions" / "serverless.yml").read_text().splitlines()
+    assert lines[template.origins["HelloLambdaFunction"].line - 1].strip() == "hello:"
+    assert lines[template.origins["Table"].line - 1].strip() == "Table:"
+
+
+def test_unmodelled_plugins_and_events_are_named_in_warnings(tmp_path):
+    (tmp_path / "serverless.yml").write_text(
+        "service: s\nplugins: [serverless-offline]\nprovider: {name: aws}\n"
+        "functions:\n  f:\n    handler: h.f\n    events:\n      - cloudFront: {eventType: viewer-request}\n"
+        "      - schedule: rate(1 hour)\n")
+    warnings = compile_service(tmp_path, env={}).warnings
+    assert any("plugin serverless-offline" in w for w in warnings)
+    assert any('"cloudFront" events are not modelled' in w for w in warnings)
+    assert not any("schedule" in w for w in warnings)
+
+
+def test_string_numbers_and_flags_are_coerced_as_the_framework_validation_does(tmp_path):
+    (tmp_path / "serverless.yml").write_text(
+        "service: s\nprovider: {name: aws, memorySize: '${env:MEM}', versionFunctions: '${env:VERSIONED}'}\n"
+        "functions:\n  f:\n    handler: h.f\n    timeout: '${env:TIMEOUT}'\n"
+        "    environment: {COUNT: 3, ON: true}\n")
+    template = compile_service(tmp_path, env={"MEM": "256", "TIMEOUT": "20", "VERSIONED": "false"})
+    props = template.data["Resources"]["FLambdaFunction"]["Properties"]
+    assert (props["MemorySize"], props["Timeout"]) == (256, 20)
+    assert props["Environment"]["Variables"] == {"COUNT": "3", "ON": "true"}
+    assert not any("LambdaVersion" in i for i in template.data["Resources"])

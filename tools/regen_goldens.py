@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Regenerate the golden files of tests/fixtures/serverless/<name>/ with the real Serverless Framework (v3):
+expected.json (`serverless package`'s cloudformation-template-update-stack.json) and resolved.json (the
+config with its variables resolved, from `serverless print --format json`).
+
+    python tools/regen_goldens.py [--serverless PATH] [NAME ...]
+
+PATH is the framework's `serverless` executable (default: $SERVERLESS_BIN, else
+node_modules/.bin/serverless under $SLS_NODE_MODULES's parent, else `npx serverless`). Each fixture is
+copied to a scratch directory without its expected*.json / fixture.json and packaged there offline
+(no AWS variables, empty HOME), with the stage, region, env, params and dotenv file from its optional
+fixture.json. Nothing here runs in the tests; the tests only read the committed goldens.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures" / "serverless"
+SKIP = {"expected.json", "expected.prod.json", "fixture.json", "resolved.json"}
+
+
+def serverless_command(explicit: str | None) -> list[str]:
+    if explicit:
+        return [explicit]
+    if os.environ.get("SERVERLESS_BIN"):
+        return [os.environ["SERVERLESS_BIN"]]
+    if os.environ.get("SLS_NODE_MODULES"):
+        return [str(Path(os.environ["SLS_NODE_MODULES"]) / ".bin" / "serverless")]
+    return ["npx", "--no-install", "serverless"]
+
+
+def package(fixture: Path, command: list[str]) -> tuple[dict, dict]:
+    """The packaged template and the resolved config (`serverless print`) of one fixture."""
+    info = json.loads((fixture / "fixture.json").read_text()) if (fixture / "fixture.json").is_file() else {}
+    with tempfile.TemporaryDirectory() as scratch, tempfile.TemporaryDirectory() as home:
+        # The service sits one level down so that `${file(../x)}` fixtures can reach a sibling file.
+        service = Path(scratch) / "repo" / "service"
+        shutil.copytree(fixture, service, ignore=lambda d, names: [n for n in names if n in SKIP and Path(d) == fixture])
+        for name, text in (info.get("outside") or {}).items():
+            (service.parent / name).write_text(text)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        env.update(SLS_TELEMETRY_DISABLED="1", SLS_NOTIFICATIONS_MODE="off", CI="1", HOME=home)
+        env.update(info.get("env") or {})
+        args = ["--stage", info.get("stage", "dev"), "--region", info.get("region", "us-east-1")]
+        for key, value in (info.get("params") or {}).items():
+            args.append(f"--param={key}={value}")
+        for key, value in (info.get("options") or {}).items():
+            args.append(f"--{key}={value}")
+        printed = _run(command + ["print", "--format", "json"] + args, service, env, fixture)
+        _run(command + ["package"] + args, service, env, fixture)
+        template = json.loads((service / ".serverless" / "cloudformation-template-update-stack.json").read_text())
+        return template, json.loads(printed)
+
+
+def _run(args: list[str], cwd: Path, env: dict, fixture: Path) -> str:
+    run = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True)
+    if run.returncode:
+        raise SystemExit(f"{fixture.name}: {' '.join(args[1:3])} failed:\n{run.stdout}\n{run.stderr}")
+    return run.stdout
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--serverless", help="path to the serverless executable")
+    parser.add_argument("names", nargs="*", help="fixtures to regenerate (default: all)")
+    args = parser.parse_args()
+    command = serverless_command(args.serverless)
+    fixtures = sorted(p for p in FIXTURES.iterdir() if (p / "serverless.yml").is_file())
+    if args.names:
+        fixtures = [p for p in fixtures if p.name in args.names]
+    for fixture in fixtures:
+        template, resolved = package(fixture, command)
+        (fixture / "expected.json").write_text(json.dumps(template, indent=2) + "\n")
+        (fixture / "resolved.json").write_text(json.dumps(resolved, indent=2) + "\n")
+        print(f"{fixture.name}: {len(template.get('Resources', {}))} resources")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
