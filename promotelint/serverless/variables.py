@@ -490,6 +490,15 @@ class Inputs:
     exists: Callable[[str], bool] | None = None
 
 
+_MISSING_FIX = {
+    "env": "set it in the environment or an --env-file, or add a fallback: ${env:NAME, 'default'}",
+    "opt": "pass the option (--stage, --region) or add a fallback: ${opt:stage, 'dev'}",
+    "param": "pass --param NAME=VALUE, set params.<stage> / params.default, or add a fallback",
+    "self": "define that key in the config or add a fallback: ${self:custom.x, 'default'}",
+    "file": "check the file and the key, or add a fallback: ${file(./x.yml):key, 'default'}",
+}
+
+
 class _Missing(Exception):
     """A source has no value and there is no fallback: becomes an InputError naming the variable."""
 
@@ -641,7 +650,7 @@ class Resolver:
             if value is not None:
                 return value
         raise self.error(path, f'cannot resolve {text} at {humanize(path)}: value not found at "{last_type}" source',
-                         "set the value or add a fallback, e.g. ${opt:stage, 'dev'}")
+                         _MISSING_FIX.get(last_type, "set the value or add a fallback: ${...,  'default'}"))
 
     def _meta_value(self, path: tuple, meta: dict | None) -> Any:
         """Value of a param / address, which may itself hold variables (resolved here, fully)."""
