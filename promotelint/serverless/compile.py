@@ -117,7 +117,8 @@ def _confinement_root(service_dir: str, reader: Reader) -> str:
 
 
 def _load_dotenv(resolver: Resolver, service_dir: str, reader: Reader, environment: dict) -> None:
-    """`useDotenv: true` (v3): .env.<stage>, else .env, from the service dir; set variables win."""
+    """`useDotenv: true` (v3): .env.<stage>, else .env, from the service dir; set variables win.
+    (v4 loads them without `useDotenv`.)"""
     if "useDotenv" not in resolver.config:
         return
     resolver.resolve_property(("useDotenv",))

@@ -8,7 +8,11 @@ fallback and nesting rules, the same errors (circular references, missing values
   plugin sources) give opaque tokens (promotelint.values) instead of failing: a string that
   interpolates one becomes one token holding the whole string;
 - `${file(...)}` may not leave `root` (the git work tree, or the service dir's parent).
-Keys are never resolved: v3 (and v4) leave `${...}` in a mapping key as literal text.
+Keys are never resolved: v3 leaves `${...}` in a mapping key as literal text.
+
+Serverless Framework v4 differs in places, noted where they apply: `${param:}` reads `stages.<stage>
+.params` / `stages.default.params` (v3: `params.<stage>` / `params.default`), .env files load without
+`useDotenv`, and it adds resolvers (`${vault:}`, `${terraform:}`, custom `resolvers:`), opaque here.
 """
 
 from __future__ import annotations
@@ -474,6 +478,8 @@ def variable_text(raw: str, variable: dict) -> str:
 # ---------------------------------------------------------------------------------------------------
 # Resolution
 
+# Sources whose value lives in AWS or a service (v3: ssm, cf, s3, aws:accountId; Dashboard: output,
+# secrets; v4 also vault, terraform): opaque tokens, never a network call.
 AWS_SOURCES = frozenset({"ssm", "cf", "s3", "secrets", "output", "vault", "terraform"})
 
 
@@ -785,7 +791,8 @@ class Resolver:
 
     def param(self, path: tuple, address: Any) -> Any:
         # Dashboard plugin's resolve-params.js: --param, then params.<stage>, then params.default
-        # (the Dashboard's own parameters need a login and are not consulted offline).
+        # (the Dashboard's own parameters need a login and are not consulted offline). v4 reads
+        # stages.<stage>.params and stages.default.params instead.
         if not address:
             raise _Missing('missing address argument in variable "param" source')
         name = _string(self, path, address, "param")
