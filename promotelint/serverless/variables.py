@@ -523,6 +523,7 @@ class Resolver:
         self.depends: dict[tuple, set] = {}
         self._files: dict[str, Any] = {}
         self._warned: set[str] = set()
+        self._last_lookup = ""
         self._collect(config, ())
 
     # -- bookkeeping ---------------------------------------------------------------------------------
@@ -655,7 +656,9 @@ class Resolver:
                                  "set the value or add a fallback, e.g. ${env:X, 'default'}") from None
             if value is not None:
                 return value
-        raise self.error(path, f'cannot resolve {text} at {humanize(path)}: value not found at "{last_type}" source',
+        looked_up = f" ({self._last_lookup})" if self._last_lookup else ""
+        raise self.error(path, f'cannot resolve {text} at {humanize(path)}: value not found at "{last_type}" '
+                               f'source{looked_up}',
                          _MISSING_FIX.get(last_type, "set the value or add a fallback: ${...,  'default'}"))
 
     def _meta_value(self, path: tuple, meta: dict | None) -> Any:
@@ -698,6 +701,14 @@ class Resolver:
         address = self._meta_value(path, source.get("address"))
         if is_opaque(address) or any(is_opaque(p) for p in params):
             return opaque(text)
+        value = self._dispatch(path, kind, params, address, text)
+        # What was looked up once nested variables are resolved, for the "not found" message (set
+        # after the lookup, which may resolve other properties).
+        self._last_lookup = ":".join(str(x) for x in ([f"{kind}({', '.join(map(str, params))})"] if params else [kind])
+                                     + ([address] if address is not None else []))
+        return value
+
+    def _dispatch(self, path: tuple, kind: str, params: list, address: Any, text: str) -> Any:
         if kind == "self":
             return self.config_property(path, _address_keys(address))
         if kind == "opt":
