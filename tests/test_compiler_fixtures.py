@@ -87,3 +87,20 @@ def test_string_numbers_and_flags_are_coerced_as_the_framework_validation_does(t
     assert (props["MemorySize"], props["Timeout"]) == (256, 20)
     assert props["Environment"]["Variables"] == {"COUNT": "3", "ON": "true"}
     assert not any("LambdaVersion" in i for i in template.data["Resources"])
+
+
+@pytest.mark.parametrize("functions_yaml, message", [
+    ("f: {handler: h.f, environment: [A=1]}", "functions.f.environment must be a mapping"),
+    ("f: {handler: h.f, events: {sqs: arn:aws:sqs:us-east-1:1:q}}", "functions.f.events must be a list"),
+    ("f: {handler: h.f, events: [{sqs: {arn: arn:aws:sqs:us-east-1:1:q, filterPatterns: x}}]}",
+     "filterPatterns must be a list"),
+    ("f: {handler: h.f, events: [{cloudwatchLog: {logGroup: {a: 1}}}]}", "cannot compile the service"),
+])
+def test_wrong_shapes_are_input_errors_with_the_config_line(tmp_path, functions_yaml, message):
+    from promotelint.errors import InputError
+
+    (tmp_path / "serverless.yml").write_text(f"service: s\nprovider: {{name: aws}}\nfunctions:\n  {functions_yaml}\n")
+    with pytest.raises(InputError) as caught:
+        compile_service(tmp_path, env={})
+    assert message in str(caught.value)
+    assert caught.value.file.endswith("serverless.yml")

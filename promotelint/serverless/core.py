@@ -148,7 +148,59 @@ def normalize_service(ctx: CompileContext) -> None:
     if not isinstance(config.get("layers"), dict):
         config["layers"] = {}
     _coerce_like_schema_validation(config)
+    _check_shapes(ctx, config)
     ctx.config = config
+
+
+_MAPPING, _LIST = (dict,), (list,)
+# Settings the compile steps read as mappings or lists; another shape is a config error (the
+# framework's schema rejects it too) and is reported as one instead of failing somewhere inside.
+_PROVIDER_SHAPES = {"environment": _MAPPING, "tags": _MAPPING, "vpc": _MAPPING, "iam": _MAPPING, "s3": _MAPPING,
+                    "alb": _MAPPING, "layers": _LIST, "ecr": _MAPPING, "deploymentBucketObject": _MAPPING,
+                    "kinesis": _MAPPING, "logs": _MAPPING, "tracing": _MAPPING, "eventBridge": _MAPPING}
+_FUNCTION_SHAPES = {"environment": _MAPPING, "tags": _MAPPING, "vpc": (dict, bool), "package": _MAPPING,
+                    "destinations": _MAPPING, "url": (dict, bool), "layers": _LIST, "events": _LIST,
+                    "fileSystemConfig": _MAPPING, "image": (dict, str)}
+_EVENT_SHAPES = {"sqs": (dict, str), "stream": (dict, str), "sns": (dict, str), "schedule": (dict, str),
+                 "s3": (dict, str), "cloudwatchLog": (dict, str), "alexaSkill": (dict, str),
+                 "alexaSmartHome": (dict, str), "alb": _MAPPING, "iot": _MAPPING, "iotFleetProvisioning": _MAPPING,
+                 "cloudwatchEvent": _MAPPING, "cognitoUserPool": _MAPPING, "eventBridge": _MAPPING,
+                 "kafka": _MAPPING, "msk": _MAPPING, "activemq": _MAPPING, "rabbitmq": _MAPPING}
+_EVENT_OPTION_SHAPES = {"rules": _LIST, "filterPatterns": _LIST, "conditions": _MAPPING, "destinations": _MAPPING,
+                        "accessConfigurations": _MAPPING, "redrivePolicy": _MAPPING, "inputTransformer": _MAPPING,
+                        "retryPolicy": _MAPPING, "healthCheck": (dict, bool)}
+_TYPE_NAMES = {dict: "a mapping", list: "a list", bool: "true/false", str: "a string", object: "a value"}
+
+
+def _check_shape(ctx: CompileContext, value: Any, kinds: tuple, path: tuple) -> None:
+    if value is None or isinstance(value, kinds):
+        return
+    wanted = " or ".join(_TYPE_NAMES[k] for k in kinds)
+    raise InputError(f"{'.'.join(str(p) for p in path)} must be {wanted}", file=ctx.source,
+                     line=ctx.origin(path).line, fix=f"write it as {wanted}")
+
+
+def _check_shapes(ctx: CompileContext, config: dict[str, Any]) -> None:
+    prov = config["provider"]
+    for key, kinds in _PROVIDER_SHAPES.items():
+        _check_shape(ctx, prov.get(key), kinds, ("provider", key))
+    _check_shape(ctx, config.get("package"), _MAPPING, ("package",))
+    custom = config.get("resources")
+    _check_shape(ctx, custom, _MAPPING, ("resources",))
+    for key in ("Resources", "Outputs", "Conditions", "extensions"):
+        _check_shape(ctx, (custom or {}).get(key), _MAPPING, ("resources", key))
+    for name, layer in config["layers"].items():
+        _check_shape(ctx, layer, _MAPPING, ("layers", name))
+    for name, fn in config["functions"].items():
+        for key, kinds in _FUNCTION_SHAPES.items():
+            _check_shape(ctx, fn.get(key), kinds, ("functions", name, key))
+        for index, event in enumerate(fn["events"]):
+            path = ("functions", name, "events", index)
+            _check_shape(ctx, event, (dict, str), path)
+            for kind, value in (event.items() if isinstance(event, dict) else ()):
+                _check_shape(ctx, value, _EVENT_SHAPES.get(kind, (object,)), path + (kind,))
+                for option, option_kinds in (_EVENT_OPTION_SHAPES.items() if isinstance(value, dict) else ()):
+                    _check_shape(ctx, value.get(option), option_kinds, path + (kind, option))
 
 
 def _wrap_string_get_att(value: Any) -> None:

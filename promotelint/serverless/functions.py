@@ -275,7 +275,7 @@ def _layer_configurations(ctx: CompileContext, props: dict[str, Any]) -> list[di
     names = {naming.get_lambda_layer_logical_id(n): n for n in ctx.config.get("layers") or {}}
     configs = []
     for layer in props.get("Layers") or []:
-        if isinstance(layer, dict) and "Ref" in layer:
+        if isinstance(layer, dict) and isinstance(layer.get("Ref"), str):
             resource = resources(ctx).get(layer["Ref"])
             if not isinstance(resource, dict) or layer["Ref"] not in names:
                 continue
