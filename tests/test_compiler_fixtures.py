@@ -92,9 +92,11 @@ def test_string_numbers_and_flags_are_coerced_as_the_framework_validation_does(t
 @pytest.mark.parametrize("functions_yaml, message", [
     ("f: {handler: h.f, environment: [A=1]}", "functions.f.environment must be a mapping"),
     ("f: {handler: h.f, events: {sqs: arn:aws:sqs:us-east-1:1:q}}", "functions.f.events must be a list"),
-    ("f: {handler: h.f, events: [{sqs: {arn: arn:aws:sqs:us-east-1:1:q, filterPatterns: x}}]}",
+    ("f: {handler: h.f, events: [{sqs: {arn: arn:aws:sqs:us-east-1:1:q, filterPatterns: {a: 1}}}]}",
      "filterPatterns must be a list"),
-    ("f: {handler: h.f, events: [{cloudwatchLog: {logGroup: {a: 1}}}]}", "cannot compile the service"),
+    ("f: {handler: h.f, events: [{cloudwatchLog: {logGroup: {a: 1}}}]}", "logGroup must be a string"),
+    ("f: {handler: h.f, events: [{alb: {listenerArn: {Ref: L}, priority: 1, conditions: {header: x}}}]}",
+     "cannot compile the service (compile alb)"),
 ])
 def test_wrong_shapes_are_input_errors_with_the_config_line(tmp_path, functions_yaml, message):
     from promotelint.errors import InputError

@@ -168,12 +168,17 @@ _EVENT_SHAPES = {"sqs": (dict, str), "stream": (dict, str), "sns": (dict, str), 
                  "kafka": _MAPPING, "msk": _MAPPING, "activemq": _MAPPING, "rabbitmq": _MAPPING}
 _EVENT_OPTION_SHAPES = {"rules": _LIST, "filterPatterns": _LIST, "conditions": _MAPPING, "destinations": _MAPPING,
                         "accessConfigurations": _MAPPING, "redrivePolicy": _MAPPING, "inputTransformer": _MAPPING,
-                        "retryPolicy": _MAPPING, "healthCheck": (dict, bool)}
+                        "retryPolicy": _MAPPING, "healthCheck": (dict, bool), "logGroup": (str,),
+                        "filter": (str,)}
 _TYPE_NAMES = {dict: "a mapping", list: "a list", bool: "true/false", str: "a string", object: "a value"}
 
 
-def _check_shape(ctx: CompileContext, value: Any, kinds: tuple, path: tuple) -> None:
+def _check_shape(ctx: CompileContext, holder: Any, key: Any, kinds: tuple, path: tuple) -> None:
+    value = holder[key] if isinstance(holder, list) else holder.get(key)
     if value is None or isinstance(value, kinds):
+        return
+    if kinds == _LIST and isinstance(value, (str, int, float, bool)):
+        holder[key] = [value]  # AJV's coerceTypes 'array'
         return
     wanted = " or ".join(_TYPE_NAMES[k] for k in kinds)
     raise InputError(f"{'.'.join(str(p) for p in path)} must be {wanted}", file=ctx.source,
@@ -183,24 +188,25 @@ def _check_shape(ctx: CompileContext, value: Any, kinds: tuple, path: tuple) -> 
 def _check_shapes(ctx: CompileContext, config: dict[str, Any]) -> None:
     prov = config["provider"]
     for key, kinds in _PROVIDER_SHAPES.items():
-        _check_shape(ctx, prov.get(key), kinds, ("provider", key))
-    _check_shape(ctx, config.get("package"), _MAPPING, ("package",))
-    custom = config.get("resources")
-    _check_shape(ctx, custom, _MAPPING, ("resources",))
+        _check_shape(ctx, prov, key, kinds, ("provider", key))
+    _check_shape(ctx, config, "package", _MAPPING, ("package",))
+    _check_shape(ctx, config, "resources", _MAPPING, ("resources",))
     for key in ("Resources", "Outputs", "Conditions", "extensions"):
-        _check_shape(ctx, (custom or {}).get(key), _MAPPING, ("resources", key))
-    for name, layer in config["layers"].items():
-        _check_shape(ctx, layer, _MAPPING, ("layers", name))
+        _check_shape(ctx, config.get("resources") or {}, key, _MAPPING, ("resources", key))
+    for name in config["layers"]:
+        _check_shape(ctx, config["layers"], name, _MAPPING, ("layers", name))
     for name, fn in config["functions"].items():
         for key, kinds in _FUNCTION_SHAPES.items():
-            _check_shape(ctx, fn.get(key), kinds, ("functions", name, key))
-        for index, event in enumerate(fn["events"]):
+            _check_shape(ctx, fn, key, kinds, ("functions", name, key))
+        for index in range(len(fn["events"])):
             path = ("functions", name, "events", index)
-            _check_shape(ctx, event, (dict, str), path)
-            for kind, value in (event.items() if isinstance(event, dict) else ()):
-                _check_shape(ctx, value, _EVENT_SHAPES.get(kind, (object,)), path + (kind,))
+            _check_shape(ctx, fn["events"], index, (dict, str), path)
+            event = fn["events"][index]
+            for kind in list(event) if isinstance(event, dict) else ():
+                _check_shape(ctx, event, kind, _EVENT_SHAPES.get(kind, (object,)), path + (kind,))
+                value = event[kind]
                 for option, option_kinds in (_EVENT_OPTION_SHAPES.items() if isinstance(value, dict) else ()):
-                    _check_shape(ctx, value.get(option), option_kinds, path + (kind, option))
+                    _check_shape(ctx, value, option, option_kinds, path + (kind, option))
 
 
 def _wrap_string_get_att(value: Any) -> None:
