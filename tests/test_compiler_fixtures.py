@@ -40,6 +40,7 @@ def test_fixture_keeps_the_framework_key_order(name):
     # Volatile IDs (versions, deployments) sort by their stable prefix.
     strip = lambda ids: [i.split("LambdaVersion")[0] + ("LambdaVersion" if "LambdaVersion" in i else "") for i in ids]
     assert strip(actual["Resources"]) == strip(expected["Resources"])
+    assert list(actual.get("Outputs", {})) == list(expected.get("Outputs", {}))
 
 
 def test_version_ids_are_stable_and_follow_the_configuration(tmp_path):
