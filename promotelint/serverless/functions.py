@@ -478,14 +478,6 @@ def _compile_event_invoke_config(ctx: CompileContext, name: str, fn: dict[str, A
     ctx.origins.setdefault(lid, ctx.origin(("functions", name)))
 
 
-def _artifact_rank(ctx: CompileContext, name: str, fn: dict[str, Any]) -> int:
-    """How late the framework's artifact hash tends to finish: a prebuilt artifact is hashed first,
-    then the service zip, then per-function zips (their order among each other varies by run)."""
-    if (fn.get("package") or {}).get("artifact") or (ctx.config.get("package") or {}).get("artifact"):
-        return 0
-    return 2 if _artifact_name(ctx, name, fn) == naming.get_function_artifact_name(name) else 1
-
-
 def _is_versioned(ctx: CompileContext, fn: dict[str, Any]) -> bool:
     version = fn.get("versionFunction")
     if version is None:
@@ -500,7 +492,8 @@ def compile_functions(ctx: CompileContext) -> None:
     # its version, alias, URL and invoke config come after the other resources; an unversioned one
     # finishes at once. An image function first awaits its image digest and then finishes, before
     # any artifact hash (file I/O) is ready. Each local layer adds a hashed artifact before the
-    # version, so functions without layers finish first, and then by artifact (_artifact_rank).
+    # version, so functions without layers finish first; artifact hashes are shared per file and
+    # tend to finish in the order the files were first asked for.
     granted: list = []
     deferred = []
     for name, fn in functions(ctx).items():
@@ -518,8 +511,10 @@ def compile_functions(ctx: CompileContext) -> None:
             _compile_version(ctx, name, fn, resource, artifact, code_sha)
             _compile_function_url(ctx, name, fn)
             _compile_event_invoke_config(ctx, name, fn, granted)
-    deferred.sort(key=lambda item: (len(_layer_configurations(ctx, item[2]["Properties"])),
-                                    _artifact_rank(ctx, item[0], item[1])))
+    first_use: dict[Any, int] = {}
+    for position, item in enumerate(deferred):
+        first_use.setdefault(item[3], position)
+    deferred.sort(key=lambda item: (len(_layer_configurations(ctx, item[2]["Properties"])), first_use[item[3]]))
     for name, fn, resource, artifact, code_sha in deferred:
         _compile_version(ctx, name, fn, resource, artifact, code_sha)
         _compile_function_url(ctx, name, fn)
