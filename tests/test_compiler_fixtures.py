@@ -65,6 +65,24 @@ def test_origins_point_at_the_config_entries():
     lines = (FIXTURES / "core-functions" / "serverless.yml").read_text().splitlines()
     assert lines[template.origins["HelloLambdaFunction"].line - 1].strip() == "hello:"
     assert lines[template.origins["Table"].line - 1].strip() == "Table:"
+    assert lines[template.origins["HelloLambdaFunctionUrl"].line - 1].strip() == "url:"
+    assert lines[template.origins["Outputs.TableName"].line - 1].strip() == "TableName:"
+
+
+@pytest.mark.parametrize("name", CORE_FIXTURES)
+def test_every_resource_and_output_has_an_origin_line(name):
+    template = compiled(name)
+    for logical_id in template.data["Resources"]:
+        assert template.origins[logical_id].line, logical_id
+    for output in template.data.get("Outputs", {}):
+        assert template.origins[f"Outputs.{output}"].line, output
+
+
+def test_event_resources_point_at_their_event():
+    template = compiled("events-queues")
+    lines = (FIXTURES / "events-queues" / "serverless.yml").read_text().splitlines()
+    line = template.origins["StreamerEventSourceMappingKinesisViews"].line
+    assert lines[line - 1].strip() == "- stream:" and "views" in lines[line + 1]
 
 
 def test_unmodelled_plugins_and_events_are_named_in_warnings(tmp_path):

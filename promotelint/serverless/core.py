@@ -315,7 +315,8 @@ def generate_core_template(ctx: CompileContext) -> None:
         },
         "Outputs": {naming.DEPLOYMENT_BUCKET_OUTPUT_LOGICAL_ID: {"Value": {"Ref": "ServerlessDeploymentBucket"}}},
     })
-    for lid in (naming.DEPLOYMENT_BUCKET_LOGICAL_ID, naming.DEPLOYMENT_BUCKET_POLICY_LOGICAL_ID):
+    for lid in (naming.DEPLOYMENT_BUCKET_LOGICAL_ID, naming.DEPLOYMENT_BUCKET_POLICY_LOGICAL_ID,
+                f"Outputs.{naming.DEPLOYMENT_BUCKET_OUTPUT_LOGICAL_ID}"):
         ctx.origins.setdefault(lid, ctx.origin(("provider", "deploymentBucket")))
     prov = provider(ctx)
     res = resources(ctx)

@@ -313,6 +313,8 @@ def _compile_version(ctx: CompileContext, name: str, fn: dict[str, Any], resourc
     fn["versionLogicalId"] = version_lid
     res[version_lid] = version
     ctx.origins.setdefault(version_lid, ctx.origin(("functions", name)))
+    ctx.origins.setdefault(f"Outputs.{naming.get_lambda_version_output_logical_id(name)}",
+                           ctx.origin(("functions", name)))
     outputs(ctx)[naming.get_lambda_version_output_logical_id(name)] = {
         "Description": "Current Lambda function version", "Value": {"Ref": version_lid}}
     if fn.get("provisionedConcurrency") and fn.get("snapStart"):
@@ -394,6 +396,7 @@ def _compile_function_url(ctx: CompileContext, name: str, fn: dict[str, Any]) ->
     where = ctx.origin(("functions", name, "url"))
     resources(ctx)[lid] = resource
     ctx.origins.setdefault(lid, where)
+    ctx.origins.setdefault(f"Outputs.{naming.get_lambda_function_url_output_logical_id(name)}", where)
     outputs(ctx)[naming.get_lambda_function_url_output_logical_id(name)] = {
         "Description": "Lambda Function URL", "Value": {"Fn::GetAtt": [lid, "FunctionUrl"]}}
     if auth == "NONE":
