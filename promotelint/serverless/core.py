@@ -239,8 +239,24 @@ def _coerce_like_schema_validation(config: dict[str, Any]) -> None:
             for key in keys:
                 if key in holder:
                     holder[key] = _coerce_scalar(holder[key], kind)
+    fns = [fn for fn in (config.get("functions") or {}).values() if isinstance(fn, dict)]
+    for holder, keys in [(prov.get("vpc"), ("securityGroupIds", "subnetIds")),
+                         *[(fn.get("vpc"), ("securityGroupIds", "subnetIds")) for fn in fns],
+                         *[((fn.get("url") or {}).get("cors") if isinstance(fn.get("url"), dict) else None,
+                            ("allowedOrigins", "allowedHeaders", "allowedMethods", "exposedResponseHeaders"))
+                           for fn in fns],
+                         *[(layer, ("compatibleRuntimes", "compatibleArchitectures", "allowedAccounts"))
+                           for layer in (config.get("layers") or {}).values()]]:
+        for key in keys if isinstance(holder, dict) else ():
+            if isinstance(holder.get(key), (str, int, float, bool)):
+                holder[key] = [holder[key]]
     iam = prov.get("iam") if isinstance(prov.get("iam"), dict) else {}
     role = iam.get("role") if isinstance(iam.get("role"), dict) else {}
+    for key in ("managedPolicies",):
+        if isinstance(role.get(key), str):
+            role[key] = [role[key]]
+    if isinstance(prov.get("iamManagedPolicies"), str):
+        prov["iamManagedPolicies"] = [prov["iamManagedPolicies"]]
     api = prov.get("apiGateway") if isinstance(prov.get("apiGateway"), dict) else {}
     for statements in (role.get("statements"), prov.get("iamRoleStatements"), api.get("resourcePolicy")):
         for statement in statements if isinstance(statements, list) else ():
