@@ -15,7 +15,7 @@ from typing import Any
 
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.events.apigateway_schema import coerce_api_config
+from promotelint.serverless.events.apigateway_schema import check_api_config
 from promotelint.serverless.events.apigateway_common import (
     ensure_cloudwatch_role, execute_api_arn, fail, function_events, functions, get_function, is_object, js_json, js_str,
     lambda_invocation_uri, lambda_target, log_group, merge, provider, put_output, put_resource,
@@ -153,7 +153,7 @@ def _root_resource_id(ctx: CompileContext) -> Any:
 
 
 def compile_api_gateway(ctx: CompileContext) -> None:
-    coerce_api_config(ctx.config)
+    check_api_config(ctx)
     api = _validate(ctx)
     if not api.events:
         return
@@ -468,6 +468,8 @@ def _get_response(http: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(response, dict):
         return {}
     if response.get("statusCodes"):
+        if not isinstance(response["statusCodes"], dict):
+            return {"statusCodes": {}}
         codes = dict(response["statusCodes"])
         if not any(isinstance(c, dict) and c.get("pattern") == "" for c in codes.values()):
             codes["200"] = dict(DEFAULT_STATUS_CODES["200"])
@@ -992,6 +994,10 @@ def _api_key_resource(ctx: CompileContext, api: _Api, key: Any) -> dict[str, Any
             "DependsOn": api.deployment_logical_id}
 
 
+def _as_list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
 def _plan_names(usage_plan: Any) -> list[str]:
     if not isinstance(usage_plan, list):
         return []
@@ -1009,7 +1015,7 @@ def _compile_api_keys(ctx: CompileContext, api: _Api) -> None:
         name = next(iter(definition), None) if isinstance(definition, dict) else None
         if isinstance(definition, dict) and name in _plan_names(usage_plan):
             number = 0
-            for key in definition[name] or []:
+            for key in _as_list(definition[name]):
                 number += 1
                 put_resource(ctx, get_api_key_logical_id(number, name),
                              _api_key_resource(ctx, api, key), where)
@@ -1100,7 +1106,7 @@ def _compile_usage_plan_keys(ctx: CompileContext, api: _Api) -> None:
             raise fail(ctx, f'API key "{name}" has no usage plan defined', where)
         if isinstance(definition, dict) and in_plans:
             number = 0
-            for _ in definition[name] or []:
+            for _ in _as_list(definition[name]):
                 number += 1
                 _usage_plan_key(ctx, get_usage_plan_key_logical_id(number, name),
                                 get_usage_plan_logical_id(name),

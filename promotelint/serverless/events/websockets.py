@@ -15,7 +15,7 @@ from typing import Any
 
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.events.apigateway_schema import coerce_api_config
+from promotelint.serverless.events.apigateway_schema import check_api_config
 from promotelint.serverless.events.apigateway_common import (
     ensure_cloudwatch_role, fail, function_events, functions, get_function, js_json, js_str,
     lambda_invocation_uri, lambda_target, log_group, provider, put_output, put_resource,
@@ -92,7 +92,7 @@ def _description(ctx: CompileContext) -> Any:
 
 
 def compile_websockets(ctx: CompileContext) -> None:
-    coerce_api_config(ctx.config)
+    check_api_config(ctx)
     events = _validate(ctx)
     if not events:
         return
