@@ -186,3 +186,12 @@ def test_values_unknown_offline_pass_through_or_are_named(tmp_path):
     text = SERVICE.replace("cors: true", "cors: {methods: '${ssm:/methods}'}")
     with pytest.raises(InputError, match="cors.methods must be a list known offline"):
         compiled(write_service(tmp_path, text))
+
+
+def test_authorizer_arns_unknown_offline_get_a_stable_stand_in_name_and_a_warning(tmp_path):
+    text = SERVICE.replace("- http: GET hello", "- http: {path: x, method: get, authorizer: "
+                           "'${ssm:/auth-arn}'}")
+    first = compiled(write_service(tmp_path, text))
+    assert "SsmautharnApiGatewayAuthorizer" in first.data["Resources"]
+    assert any("${ssm:/auth-arn} is not known offline" in w for w in first.warnings)
+    assert deployments(compiled(tmp_path)) == deployments(first)

@@ -15,7 +15,7 @@ from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.events.apigateway_schema import check_api_config
 from promotelint.serverless.events.apigateway_common import (
-    execute_api_arn, fail, function_events, functions, js_json, js_str, lambda_invocation_uri,
+    concat, execute_api_arn, fail, function_events, functions, js_json, js_str, lambda_invocation_uri,
     lambda_target, log_group, provider, put_output, put_resource, service_name, target_alias,
 )
 
@@ -46,7 +46,7 @@ DEFAULT_ACCESS_LOG_FORMAT = js_json({
 def get_http_api_name(ctx: CompileContext) -> str:
     config = _user_config(ctx)
     if config.get("name"):
-        return js_str(config["name"])
+        return concat(config["name"])
     if config.get("shouldStartNameWithService"):
         return f"{service_name(ctx)}-{ctx.stage}"
     return f"{ctx.stage}-{service_name(ctx)}"
