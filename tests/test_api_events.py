@@ -195,3 +195,12 @@ def test_authorizer_arns_unknown_offline_get_a_stable_stand_in_name_and_a_warnin
     assert "SsmautharnApiGatewayAuthorizer" in first.data["Resources"]
     assert any("${ssm:/auth-arn} is not known offline" in w for w in first.warnings)
     assert deployments(compiled(tmp_path)) == deployments(first)
+
+
+def test_tags_become_strings_as_the_framework_validation_makes_them(tmp_path):
+    text = SERVICE.replace("- http: GET hello", "- httpApi: GET /x").replace(
+        "provider: {name: aws, runtime: nodejs18.x}",
+        "provider: {name: aws, runtime: nodejs18.x, tags: {version: 2, on: true}}")
+    resources = compiled(write_service(tmp_path, text)).data["Resources"]
+    assert resources["HttpApi"]["Properties"]["Tags"] == {"version": "2", "on": "true"}
+    assert resources["HttpApiStage"]["Properties"]["Tags"] == {"version": "2", "on": "true"}
