@@ -1108,9 +1108,9 @@ def _compile_usage_plan_keys(ctx: CompileContext, api: _Api) -> None:
         if isinstance(definition, dict) and definition:
             name, value = next(iter(definition.items()))
         else:
-            # Object.entries of a string lists its characters: the first is the "name"
+            # Object.entries of a string lists its characters: ["0", first character]
             text = js_str(definition)
-            name, value = (text[:1], text[:1]) if text else (None, None)
+            name, value = ("0", text[:1]) if text else (None, None)
         in_plans = name in api.usage_plan_names
         if api.usage_plan_names and not in_plans and is_object(value):
             raise fail(ctx, f'API key "{name}" has no usage plan defined', where)
