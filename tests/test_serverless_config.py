@@ -63,3 +63,26 @@ def test_non_yaml_configs_are_a_clear_input_error():
     assert "only serverless.yml" in exc.value.message
     with pytest.raises(InputError):
         find_config("svc", MemoryReader({}))
+
+
+def test_schema_coercion_like_ajv_coerce_types():
+    from promotelint.serverless.config import coerce_like_schema
+
+    config = coerce_like_schema({
+        "provider": {"memorySize": "512", "environment": {"N": 42, "B": True, "E": None, "R": {"Ref": "X"}},
+                     "tracing": {"lambda": "true"}, "tags": {"v": 2},
+                     "iam": {"role": {"statements": [{"Effect": "Allow", "Action": "s3:GetObject"}]}}},
+        "functions": {"f": {"timeout": "30", "memorySize": "lots",
+                            "events": [{"sqs": {"batchSize": "10", "enabled": "false"}},
+                                       {"schedule": {"rate": "rate(1 hour)"}}]}},
+        "custom": {"memorySize": "512"},
+    })
+    assert config["provider"]["memorySize"] == 512
+    assert config["provider"]["environment"] == {"N": "42", "B": "true", "E": "", "R": {"Ref": "X"}}
+    assert config["provider"]["tracing"]["lambda"] is True and config["provider"]["tags"] == {"v": "2"}
+    assert config["provider"]["iam"]["role"]["statements"][0]["Action"] == ["s3:GetObject"]
+    fn = config["functions"]["f"]
+    assert fn["timeout"] == 30 and fn["memorySize"] == "lots"  # not a number: left for the schema error
+    assert fn["events"][0]["sqs"] == {"batchSize": 10, "enabled": False}
+    assert fn["events"][1]["schedule"]["rate"] == ["rate(1 hour)"]
+    assert config["custom"]["memorySize"] == "512"

@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""Regenerate tests/fixtures/serverless/<name>/expected.json with the real Serverless Framework (v3).
+"""Regenerate the golden files of tests/fixtures/serverless/<name>/ with the real Serverless Framework (v3):
+expected.json (`serverless package`'s cloudformation-template-update-stack.json) and resolved.json (the
+config with its variables resolved, from `serverless print --format json`).
 
     python tools/regen_goldens.py [--serverless PATH] [NAME ...]
 
@@ -23,7 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "serverless"
-SKIP = {"expected.json", "expected.prod.json", "fixture.json"}
+SKIP = {"expected.json", "expected.prod.json", "fixture.json", "resolved.json"}
 
 
 def serverless_command(explicit: str | None) -> list[str]:
@@ -36,7 +38,8 @@ def serverless_command(explicit: str | None) -> list[str]:
     return ["npx", "--no-install", "serverless"]
 
 
-def package(fixture: Path, command: list[str]) -> dict:
+def package(fixture: Path, command: list[str]) -> tuple[dict, dict]:
+    """The packaged template and the resolved config (`serverless print`) of one fixture."""
     info = json.loads((fixture / "fixture.json").read_text()) if (fixture / "fixture.json").is_file() else {}
     with tempfile.TemporaryDirectory() as scratch, tempfile.TemporaryDirectory() as home:
         # The service sits one level down so that `${file(../x)}` fixtures can reach a sibling file.
@@ -47,15 +50,22 @@ def package(fixture: Path, command: list[str]) -> dict:
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
         env.update(SLS_TELEMETRY_DISABLED="1", SLS_NOTIFICATIONS_MODE="off", CI="1", HOME=home)
         env.update(info.get("env") or {})
-        args = command + ["package", "--stage", info.get("stage", "dev"), "--region", info.get("region", "us-east-1")]
+        args = ["--stage", info.get("stage", "dev"), "--region", info.get("region", "us-east-1")]
         for key, value in (info.get("params") or {}).items():
             args.append(f"--param={key}={value}")
         for key, value in (info.get("options") or {}).items():
             args.append(f"--{key}={value}")
-        run = subprocess.run(args, cwd=service, env=env, capture_output=True, text=True)
-        if run.returncode:
-            raise SystemExit(f"{fixture.name}: serverless package failed:\n{run.stdout}\n{run.stderr}")
-        return json.loads((service / ".serverless" / "cloudformation-template-update-stack.json").read_text())
+        printed = _run(command + ["print", "--format", "json"] + args, service, env, fixture)
+        _run(command + ["package"] + args, service, env, fixture)
+        template = json.loads((service / ".serverless" / "cloudformation-template-update-stack.json").read_text())
+        return template, json.loads(printed)
+
+
+def _run(args: list[str], cwd: Path, env: dict, fixture: Path) -> str:
+    run = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True)
+    if run.returncode:
+        raise SystemExit(f"{fixture.name}: {' '.join(args[1:3])} failed:\n{run.stdout}\n{run.stderr}")
+    return run.stdout
 
 
 def main() -> int:
@@ -68,8 +78,9 @@ def main() -> int:
     if args.names:
         fixtures = [p for p in fixtures if p.name in args.names]
     for fixture in fixtures:
-        template = package(fixture, command)
+        template, resolved = package(fixture, command)
         (fixture / "expected.json").write_text(json.dumps(template, indent=2) + "\n")
+        (fixture / "resolved.json").write_text(json.dumps(resolved, indent=2) + "\n")
         print(f"{fixture.name}: {len(template.get('Resources', {}))} resources")
     return 0
 

@@ -11,22 +11,61 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
 from promotelint.errors import InputError
 from promotelint.model import Template
-from promotelint.serverless.config import FilesystemReader, Reader, find_config, load_config
+from promotelint.serverless.config import FilesystemReader, Reader, coerce_like_schema, find_config, load_config
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.variables import Inputs, Resolver
+
+
+@dataclass
+class ResolvedService:
+    """A service config with its variables resolved, and what the framework derives from it."""
+
+    config: dict[str, Any]
+    source: str  # the config file's path
+    positions: dict
+    service_dir: str
+    stage: str
+    region: str
+    stack_name: str
+    warnings: list[str]
 
 
 def compile_service(path: str | os.PathLike, *, stage: str | None = None, region: str | None = None,
                     params: Mapping[str, str] | None = None, env: Mapping[str, str] | None = None,
                     env_file: str | os.PathLike | None = None, reader: Reader | None = None) -> Template:
-    """`env` replaces the process environment for `${env:}` (None: os.environ); `env_file` (a dotenv
+    """The template `serverless package --stage S --region R` writes for the service at `path`."""
+    service = resolve_service(path, stage=stage, region=region, params=params, env=env, env_file=env_file,
+                              reader=reader)
+    ctx = CompileContext(config=service.config, stage=service.stage, region=service.region, template={},
+                         source=service.source, service_dir=Path(service.service_dir),
+                         positions=service.positions, warnings=service.warnings)
+    try:
+        from promotelint.serverless.compiler import compile_config
+    except ModuleNotFoundError as exc:  # until the compile steps land (compiler-core)
+        if exc.name != "promotelint.serverless.compiler":
+            raise
+        ctx.warnings.append("the compile steps (promotelint.serverless.compiler) are missing: empty template")
+    else:
+        compile_config(ctx)
+    return Template(data=ctx.template, source=service.source, origins=ctx.origins, stack_name=service.stack_name,
+                    warnings=tuple(ctx.warnings))
+
+
+def resolve_service(path: str | os.PathLike, *, stage: str | None = None, region: str | None = None,
+                    params: Mapping[str, str] | None = None, env: Mapping[str, str] | None = None,
+                    env_file: str | os.PathLike | None = None, reader: Reader | None = None) -> ResolvedService:
+    """Load the config at `path` and resolve its variables as the framework does before compiling.
+
+    `env` replaces the process environment for `${env:}` (None: os.environ); `env_file` (a dotenv
     file, read from the filesystem since it is an input of the run, not of the service) adds to it
-    and wins over it."""
+    and wins over it. `params` are the `--param k=v` values.
+    """
     reader = reader or FilesystemReader()
     config_path = find_config(os.fspath(path), reader)
     doc = load_config(config_path, reader)
@@ -46,10 +85,10 @@ def compile_service(path: str | os.PathLike, *, stage: str | None = None, region
                     exists=reader.exists)
     resolver = Resolver(doc.data, inputs, source=config_path, positions=doc.positions, warnings=warnings)
     _load_dotenv(resolver, service_dir, reader, environment)
-    config = resolver.resolve_all()
+    config = coerce_like_schema(resolver.resolve_all())
 
-    service = config.get("service")
-    if not isinstance(service, str) or not service:
+    name = config.get("service")
+    if not isinstance(name, str) or not name:
         raise InputError('"service" must be the service\'s name (a string)', file=config_path,
                          line=doc.line(("service",)) or 1, fix="set `service: <name>`")
     provider = config.get("provider")
@@ -57,20 +96,9 @@ def compile_service(path: str | os.PathLike, *, stage: str | None = None, region
         provider = {}
     stage = stage or _text(provider.get("stage")) or "dev"
     region = region or _text(provider.get("region")) or "us-east-1"
-    stack_name = provider.get("stackName") if isinstance(provider.get("stackName"), str) else f"{service}-{stage}"
-
-    ctx = CompileContext(config=config, stage=stage, region=region, template={}, source=config_path,
-                         service_dir=Path(service_dir), positions=doc.positions, warnings=warnings)
-    try:
-        from promotelint.serverless.compiler import compile_config
-    except ModuleNotFoundError as exc:  # until the compile steps land (compiler-core)
-        if exc.name != "promotelint.serverless.compiler":
-            raise
-        ctx.warnings.append("the compile steps (promotelint.serverless.compiler) are missing: empty template")
-    else:
-        compile_config(ctx)
-    return Template(data=ctx.template, source=config_path, origins=ctx.origins, stack_name=stack_name,
-                    warnings=tuple(ctx.warnings))
+    stack_name = provider.get("stackName") if isinstance(provider.get("stackName"), str) else f"{name}-{stage}"
+    return ResolvedService(config=config, source=config_path, positions=doc.positions, service_dir=service_dir,
+                           stage=stage, region=region, stack_name=stack_name, warnings=warnings)
 
 
 def _text(value: Any) -> str | None:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from typing import Callable
 
+from promotelint.errors import InputError
 from promotelint.serverless import core
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.events.alb import compile_alb
 from promotelint.serverless.events.alexa import compile_alexa_skill, compile_alexa_smart_home
 from promotelint.serverless.events.apigateway import compile_api_gateway
+from promotelint.serverless.events.brokers import compile_activemq, compile_kafka, compile_msk, compile_rabbitmq
 from promotelint.serverless.events.cloudwatch import compile_cloudwatch_event, compile_cloudwatch_log
 from promotelint.serverless.events.cognito import compile_cognito_user_pool, merge_cognito_with_custom_resources
 from promotelint.serverless.events.eventbridge import compile_event_bridge
@@ -27,6 +29,7 @@ from promotelint.serverless.events.stream import compile_stream
 from promotelint.serverless.events.websockets import compile_websockets
 from promotelint.serverless.functions import compile_functions
 from promotelint.serverless.layers import compile_layers
+from promotelint.serverless.unmodelled import warn_unmodelled
 
 Step = Callable[[CompileContext], None]
 
@@ -37,6 +40,10 @@ EVENT_COMPILERS: tuple[Step, ...] = (
     compile_websockets,
     compile_sns,
     compile_stream,
+    compile_kafka,
+    compile_activemq,
+    compile_rabbitmq,
+    compile_msk,
     compile_alb,
     compile_alexa_skill,
     compile_alexa_smart_home,
@@ -50,6 +57,18 @@ EVENT_COMPILERS: tuple[Step, ...] = (
     compile_http_api,
 )
 
+# The event keys EVENT_COMPILERS handle; any other event type gets a warning (keep both in step).
+MODELLED_EVENTS = frozenset({
+    "schedule", "s3", "http", "websocket", "sns", "stream", "kafka", "activemq", "rabbitmq", "msk", "alb",
+    "alexaSkill", "alexaSmartHome", "iot", "iotFleetProvisioning", "cloudwatchEvent", "cloudwatchLog",
+    "cognitoUserPool", "eventBridge", "sqs", "httpApi",
+})
+
+
+def _warn_unmodelled(ctx: CompileContext) -> None:
+    warn_unmodelled(ctx, MODELLED_EVENTS)
+
+
 FINALIZE: tuple[Step, ...] = (
     core.add_export_name_for_outputs,
     core.merge_custom_provider_resources,
@@ -61,6 +80,7 @@ FINALIZE: tuple[Step, ...] = (
 def steps() -> tuple[Step, ...]:
     return (
         core.normalize_service,
+        _warn_unmodelled,
         core.generate_core_template,
         core.merge_iam_templates,
         compile_layers,
@@ -73,4 +93,15 @@ def steps() -> tuple[Step, ...]:
 def compile_config(ctx: CompileContext) -> None:
     """Fill ctx.template from ctx.config (ctx.config is replaced by its normalised copy)."""
     for step in steps():
-        step(ctx)
+        try:
+            step(ctx)
+        except InputError:
+            raise
+        except (TypeError, AttributeError, KeyError, IndexError, ValueError) as exc:
+            # The steps are tested on configs the framework accepts; a value of another shape
+            # (which the framework's own schema rejects) ends here, reported as bad input.
+            name = getattr(step, "__name__", "compile").lstrip("_").replace("_", " ")
+            raise InputError(f"cannot compile the service ({name}): a setting has a shape the framework "
+                             f"does not accept ({type(exc).__name__}: {exc})", file=ctx.source,
+                             fix="check the settings that step reads against the framework's documentation"
+                             ) from None

@@ -164,3 +164,252 @@ def js_date_iso(text: str) -> str | None:
         offset = timedelta(hours=int(m.group(10)), minutes=int(m.group(11) or 0))
         moment = moment - offset if m.group(9) == "+" else moment + offset
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + fraction + "Z"
+
+
+# ---------------------------------------------------------------------------------------------------
+# After resolving variables the framework validates the config against its JSON schema with ajv
+# `coerceTypes`, which rewrites scalars in place: "768" becomes 768 for `memorySize`, "true" becomes
+# true for `enabled`, and 42 becomes "42" in `environment` / `tags`. The compile steps see the
+# coerced values, so do the same here. The table lists the typed fields of the v3 schema (core, AWS
+# provider and its events) as "parent: field=type ..."; `*` is any key, `[]` any list item.
+
+_COERCE_TABLE = (
+    "functions.*: disableLogs=bool ephemeralStorageSize=int logRetentionInDays=num maximumEventAge=int maximumRetryAttempts=int memorySize=int provisionedConcurrency=int reservedConcurrency=int snapStart=bool timeout=int tracing=bool url=bool versionFunction=bool",
+    "functions.*.events[].activemq: batchSize=num enabled=bool maximumBatchingWindow=num",
+    "functions.*.events[].alb: healthCheck=bool multiValueHeaders=bool priority=int",
+    "functions.*.events[].alb.healthCheck: healthyThresholdCount=int intervalSeconds=int timeoutSeconds=int unhealthyThresholdCount=int",
+    "functions.*.events[].alexaSkill: enabled=bool",
+    "functions.*.events[].alexaSmartHome: enabled=bool",
+    "functions.*.events[].cloudFront.behavior: Compress=bool DefaultTTL=num MaxTTL=num MinTTL=num SmoothStreaming=bool",
+    "functions.*.events[].cloudFront.behavior.ForwardedValues: QueryString=bool",
+    "functions.*.events[].cloudFront: includeBody=bool isDefaultOrigin=bool",
+    "functions.*.events[].cloudFront.origin: ConnectionAttempts=int ConnectionTimeout=int",
+    "functions.*.events[].cloudFront.origin.CustomOriginConfig: HTTPPort=int HTTPSPort=int OriginKeepaliveTimeout=int OriginReadTimeout=int",
+    "functions.*.events[].cloudwatchEvent: enabled=bool",
+    "functions.*.events[].cognitoUserPool: existing=bool forceDeploy=bool",
+    "functions.*.events[].eventBridge: enabled=bool",
+    "functions.*.events[].eventBridge.retryPolicy: maximumEventAge=int maximumRetryAttempts=int",
+    "functions.*.events[].http: async=bool cors=bool private=bool",
+    "functions.*.events[].http.authorizer: managedExternally=bool resultTtlInSeconds=int",
+    "functions.*.events[].http.cors: allowCredentials=bool maxAge=int",
+    "functions.*.events[].http.request.parameters.headers: *=bool",
+    "functions.*.events[].http.request.parameters.headers.*: required=bool",
+    "functions.*.events[].http.request.parameters.paths: *=bool",
+    "functions.*.events[].http.request.parameters.paths.*: required=bool",
+    "functions.*.events[].http.request.parameters.querystrings: *=bool",
+    "functions.*.events[].http.request.parameters.querystrings.*: required=bool",
+    "functions.*.events[].iot: enabled=bool",
+    "functions.*.events[].iotFleetProvisioning: enabled=bool",
+    "functions.*.events[].kafka: batchSize=num enabled=bool maximumBatchingWindow=num startingPositionTimestamp=num",
+    "functions.*.events[].msk: batchSize=num enabled=bool maximumBatchingWindow=num startingPositionTimestamp=num",
+    "functions.*.events[].rabbitmq: batchSize=num enabled=bool maximumBatchingWindow=num",
+    "functions.*.events[].s3: existing=bool forceDeploy=bool",
+    "functions.*.events[].schedule: enabled=bool",
+    "functions.*.events[].sqs: batchSize=int enabled=bool maximumBatchingWindow=int maximumConcurrency=int",
+    "functions.*.events[].stream: batchSize=int batchWindow=int bisectBatchOnFunctionError=bool enabled=bool maximumRecordAgeInSeconds=int maximumRetryAttempts=int parallelizationFactor=int startingPositionTimestamp=num tumblingWindowInSeconds=int",
+    "functions.*.package: individually=bool",
+    "functions.*.url: cors=bool",
+    "functions.*.url.cors: allowCredentials=bool maxAge=int",
+    "layers.*: retain=bool",
+    "package: excludeDevDependencies=bool individually=bool",
+    "provider.alb.authorizers.*: sessionTimeout=int",
+    "provider.apiGateway.apiKeys[].*[]: enabled=bool",
+    "provider.apiGateway.apiKeys[]: enabled=bool",
+    "provider.apiGateway: disableDefaultEndpoint=bool metrics=bool minimumCompressionSize=int shouldStartNameWithService=bool",
+    "provider.apiGateway.usagePlan.quota: limit=int offset=int",
+    "provider.apiGateway.usagePlan.throttle: burstLimit=int rateLimit=int",
+    "provider.apiGateway.usagePlan[].*.quota: limit=int offset=int",
+    "provider.apiGateway.usagePlan[].*.throttle: burstLimit=int rateLimit=int",
+    "provider.cloudFront.cachePolicies.*: DefaultTTL=int MaxTTL=int MinTTL=int",
+    "provider.cloudFront.cachePolicies.*.ParametersInCacheKeyAndForwardedToOrigin: EnableAcceptEncodingBrotli=bool EnableAcceptEncodingGzip=bool",
+    "provider.deploymentBucket: blockPublicAccess=bool maxPreviousDeploymentArtifacts=int skipPolicySetup=bool versioning=bool",
+    "provider: disableRollback=bool logRetentionInDays=num memorySize=int timeout=int versionFunctions=bool",
+    "provider.ecr: scanOnPush=bool",
+    "provider.eventBridge: useCloudFormation=bool",
+    "provider.httpApi.authorizers.*: enableSimpleResponses=bool managedExternally=bool resultTtlInSeconds=int",
+    "provider.httpApi: cors=bool disableDefaultEndpoint=bool metrics=bool shouldStartNameWithService=bool",
+    "provider.httpApi.cors: allowCredentials=bool maxAge=int",
+    "provider.logs: frameworkLambda=bool httpApi=bool restApi=bool websocket=bool",
+    "provider.logs.restApi: accessLogging=bool executionLogging=bool fullExecutionData=bool roleManagedExternally=bool",
+    "provider.logs.websocket: accessLogging=bool executionLogging=bool fullExecutionData=bool",
+    "provider.rollbackConfiguration: MonitoringTimeInMinutes=int",
+    "provider.s3.*.bucketEncryption.ServerSideEncryptionConfiguration[]: BucketKeyEnabled=bool",
+    "provider.s3.*.corsConfiguration.CorsRules[]: MaxAge=int",
+    "provider.s3.*.inventoryConfigurations[]: Enabled=bool",
+    "provider.s3.*.lifecycleConfiguration.Rules[].AbortIncompleteMultipartUpload: DaysAfterInitiation=int",
+    "provider.s3.*.lifecycleConfiguration.Rules[]: ExpirationInDays=int NoncurrentVersionExpirationInDays=int",
+    "provider.s3.*.lifecycleConfiguration.Rules[].NoncurrentVersionTransition: TransitionInDays=int",
+    "provider.s3.*.lifecycleConfiguration.Rules[].NoncurrentVersionTransitions[]: TransitionInDays=int",
+    "provider.s3.*.lifecycleConfiguration.Rules[].Transitions[]: TransitionInDays=int",
+    "provider.s3.*.objectLockConfiguration.Rule.DefaultRetention: Days=int Years=int",
+    "provider.s3.*: objectLockEnabled=bool",
+    "provider.s3.*.publicAccessBlockConfiguration: BlockPublicAcls=bool BlockPublicPolicy=bool IgnorePublicAcls=bool RestrictPublicBuckets=bool",
+    "provider.s3.*.replicationConfiguration.Rules[].Destination.Metrics.EventThreshold: Minutes=int",
+    "provider.s3.*.replicationConfiguration.Rules[].Destination.ReplicationTime.Time: Minutes=int",
+    "provider.s3.*.replicationConfiguration.Rules[]: Priority=int",
+    "provider.stackParameters[]: UsePreviousValue=bool",
+    "provider.tracing: apiGateway=bool lambda=bool",
+    "provider.websocket: useProviderTags=bool",
+    # `coerceTypes: "array"`: a scalar where the schema wants a list becomes a one-item list
+    "functions.*: dependsOn=arr events=arr layers=arr",
+    "functions.*.events[].activemq: filterPatterns=arr",
+    "functions.*.events[].alb: authorizer=arr",
+    "functions.*.events[].alb.conditions.header: values=arr",
+    "functions.*.events[].alb.conditions.header[]: values=arr",
+    "functions.*.events[].alb.conditions: host=arr ip=arr method=arr path=arr",
+    "functions.*.events[].cloudFront.behavior.ForwardedValues.Cookies: WhitelistedNames=arr",
+    "functions.*.events[].cloudFront.behavior.ForwardedValues: Headers=arr QueryStringCacheKeys=arr",
+    "functions.*.events[].cloudFront.behavior: TrustedKeyGroups=arr TrustedSigners=arr",
+    "functions.*.events[].cloudFront.origin.CustomOriginConfig: OriginSSLProtocols=arr",
+    "functions.*.events[].cloudFront.origin: OriginCustomHeaders=arr",
+    "functions.*.events[].eventBridge.pattern: $or=arr",
+    "functions.*.events[].http.authorizer: claims=arr scopes=arr",
+    "functions.*.events[].http.cors: headers=arr methods=arr origins=arr",
+    "functions.*.events[].httpApi.authorizer: scopes=arr",
+    "functions.*.events[].kafka.accessConfigurations: clientCertificateTlsAuth=arr saslPlainAuth=arr saslScram256Auth=arr saslScram512Auth=arr serverRootCaCertificate=arr vpcSecurityGroup=arr vpcSubnet=arr",
+    "functions.*.events[].kafka: bootstrapServers=arr filterPatterns=arr",
+    "functions.*.events[].msk: filterPatterns=arr",
+    "functions.*.events[].rabbitmq: filterPatterns=arr",
+    "functions.*.events[].s3: rules=arr",
+    "functions.*.events[].schedule: rate=arr",
+    "functions.*.events[].sqs: filterPatterns=arr",
+    "functions.*.events[].stream: filterPatterns=arr",
+    "functions.*.events[].websocket.authorizer: identitySource=arr",
+    "functions.*.image: command=arr entryPoint=arr",
+    "functions.*.logDataProtectionPolicy: Statement=arr",
+    "functions.*.package: exclude=arr include=arr patterns=arr",
+    "functions.*.url.cors: allowedHeaders=arr allowedMethods=arr allowedOrigins=arr exposedResponseHeaders=arr",
+    "layers.*: allowedAccounts=arr compatibleArchitectures=arr compatibleRuntimes=arr",
+    "layers.*.package: exclude=arr include=arr patterns=arr",
+    "package: exclude=arr include=arr patterns=arr",
+    "plugins: modules=arr",
+    "provider.apiGateway: apiKeys=arr binaryMediaTypes=arr resourcePolicy=arr",
+    "provider.apiGateway.apiKeys[]: *=arr",
+    "provider.apiGateway.resourcePolicy[]: Action=arr NotAction=arr",
+    "provider.apiGateway.resourcePolicy[].NotPrincipal: CanonicalUser=arr Federated=arr Service=arr",
+    "provider.apiGateway.resourcePolicy[].Principal: CanonicalUser=arr Federated=arr Service=arr",
+    "provider.cloudFront.cachePolicies.*.ParametersInCacheKeyAndForwardedToOrigin.CookiesConfig: Cookies=arr",
+    "provider.cloudFront.cachePolicies.*.ParametersInCacheKeyAndForwardedToOrigin.HeadersConfig: Headers=arr",
+    "provider.cloudFront.cachePolicies.*.ParametersInCacheKeyAndForwardedToOrigin.QueryStringsConfig: QueryStrings=arr",
+    "provider.ecr.images.*: cacheFrom=arr",
+    "provider.httpApi.cors: allowedHeaders=arr allowedMethods=arr allowedOrigins=arr exposedResponseHeaders=arr",
+    "provider.iam.role: managedPolicies=arr statements=arr",
+    "provider.iam.role.statements[]: Action=arr NotAction=arr",
+    "provider.iam.role.statements[].NotPrincipal: CanonicalUser=arr Federated=arr Service=arr",
+    "provider.iam.role.statements[].Principal: CanonicalUser=arr Federated=arr Service=arr",
+    "provider: iamManagedPolicies=arr iamRoleStatements=arr layers=arr notificationArns=arr stackParameters=arr stackPolicy=arr",
+    "provider.iamRoleStatements[]: Action=arr NotAction=arr",
+    "provider.iamRoleStatements[].NotPrincipal: CanonicalUser=arr Federated=arr Service=arr",
+    "provider.iamRoleStatements[].Principal: CanonicalUser=arr Federated=arr Service=arr",
+    "provider.logDataProtectionPolicy: Statement=arr",
+    "provider.rollbackConfiguration: RollbackTriggers=arr",
+    "provider.s3.*: analyticsConfigurations=arr inventoryConfigurations=arr metricsConfigurations=arr tags=arr",
+    "provider.s3.*.analyticsConfigurations[]: TagFilters=arr",
+    "provider.s3.*.bucketEncryption: ServerSideEncryptionConfiguration=arr",
+    "provider.s3.*.corsConfiguration: CorsRules=arr",
+    "provider.s3.*.corsConfiguration.CorsRules[]: AllowedHeaders=arr AllowedMethods=arr AllowedOrigins=arr ExposedHeaders=arr",
+    "provider.s3.*.inventoryConfigurations[]: OptionalFields=arr",
+    "provider.s3.*.lifecycleConfiguration: Rules=arr",
+    "provider.s3.*.lifecycleConfiguration.Rules[]: NoncurrentVersionTransitions=arr TagFilters=arr Transitions=arr",
+    "provider.s3.*.metricsConfigurations[]: TagFilters=arr",
+    "provider.s3.*.notificationConfiguration: LambdaConfigurations=arr QueueConfigurations=arr TopicConfigurations=arr",
+    "provider.s3.*.notificationConfiguration.LambdaConfigurations[].Filter.S3Key: Rules=arr",
+    "provider.s3.*.notificationConfiguration.QueueConfigurations[].Filter.S3Key: Rules=arr",
+    "provider.s3.*.notificationConfiguration.TopicConfigurations[].Filter.S3Key: Rules=arr",
+    "provider.s3.*.replicationConfiguration: Rules=arr",
+    "provider.s3.*.replicationConfiguration.Rules[].Filter.And: TagFilters=arr",
+    "provider.s3.*.websiteConfiguration: RoutingRules=arr",
+    "provider.stackPolicy[]: Action=arr NotAction=arr",
+    "provider.stackPolicy[].NotPrincipal: CanonicalUser=arr Federated=arr Service=arr",
+    "provider.stackPolicy[].Principal: CanonicalUser=arr Federated=arr Service=arr",
+    # string maps (environment variables, tags): numbers and booleans become text, null ""
+    "provider.environment: *=str",
+    "functions.*.environment: *=str",
+    "provider.tags: *=str",
+    "provider.stackTags: *=str",
+    "provider.deploymentBucket.tags: *=str",
+    "provider.iam.role.tags: *=str",
+    "functions.*.tags: *=str",
+)
+
+
+def _compile_table() -> dict:
+    tree: dict = {}
+    for line in _COERCE_TABLE:
+        parent, _, leaves = line.partition(": ")
+        for leaf in leaves.split():
+            name, _, kind = leaf.partition("=")
+            node = tree
+            for segment in parent.split(".") + [name]:
+                key = segment.rstrip("[]")
+                node = node.setdefault(key, {})
+                for _ in range((len(segment) - len(key)) // 2):
+                    node = node.setdefault("[]", {})
+            node.setdefault("=", set()).add(kind)
+    return tree
+
+
+_COERCE_TREE: dict | None = None
+
+
+def coerce_like_schema(config: dict) -> dict:
+    """Apply the framework's schema type coercion to `config` in place (see the table above)."""
+    global _COERCE_TREE
+    if _COERCE_TREE is None:
+        _COERCE_TREE = _compile_table()
+    _coerce(config, _COERCE_TREE)
+    return config
+
+
+def _coerce(value: Any, node: dict) -> None:
+    if isinstance(value, dict):
+        for key, sub in value.items():
+            for child in (node.get(key), node.get("*")):
+                if child is None:
+                    continue
+                kinds = child.get("=")
+                if kinds:
+                    value[key] = sub = _coerce_scalar(sub, kinds)
+                _coerce(sub, child)
+    elif isinstance(value, list) and "[]" in node:
+        child = node["[]"]
+        for i, item in enumerate(value):
+            if child.get("="):
+                value[i] = item = _coerce_scalar(item, child["="])
+            _coerce(item, child)
+
+
+def _coerce_scalar(value: Any, kinds: set) -> Any:
+    # ajv's coercion rules, applied only when the value does not have the type already.
+    if isinstance(value, (dict, list)):
+        return value
+    if "arr" in kinds:
+        return value if value is None else [value]
+    if "str" in kinds:
+        if isinstance(value, str):
+            return value
+        if value is None:
+            return ""
+        from promotelint.serverless.variables import js_string
+
+        return js_string(value)
+    if "bool" in kinds and not isinstance(value, bool):
+        if value in ("true", "false"):
+            return value == "true"
+        if value is None:
+            return False
+        if isinstance(value, (int, float)) and value in (0, 1):
+            return bool(value)
+    if ("int" in kinds or "num" in kinds) and not (isinstance(value, (int, float)) and not isinstance(value, bool)):
+        number: Any = None
+        if isinstance(value, str) and value.strip() == value and value:
+            from promotelint.serverless.variables import js_number
+
+            number = js_number(value)
+        elif isinstance(value, bool) and "bool" not in kinds:
+            number = int(value)
+        elif value is None:
+            number = 0
+        if number is not None and ("num" in kinds or float(number).is_integer()):
+            return number
+    return value

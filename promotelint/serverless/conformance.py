@@ -42,11 +42,11 @@ def _volatile_prefix(logical_id: str) -> str | None:
 
 
 def _mask_s3_key(key: Any) -> Any:
-    # serverless/<service>/<stage>/<epoch-ms>-<ISO time>/<artifact>.zip: the directory before the
-    # artifact is the run's timestamp (a fixed token on our side).
+    # serverless/<service>/<stage>/<epoch-ms>-<ISO time>/<artifact>(.zip, .jar, ...): the directory
+    # before the artifact is the run's timestamp (a fixed token on our side).
     if isinstance(key, str):
         parts = key.split("/")
-        if len(parts) >= 3 and parts[-1].endswith(".zip"):
+        if len(parts) >= 3 and "." in parts[-1]:
             parts[-2] = MASK
             return "/".join(parts)
     return key

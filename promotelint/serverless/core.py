@@ -9,6 +9,7 @@ bucket object).
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 from promotelint.errors import InputError
@@ -147,7 +148,65 @@ def normalize_service(ctx: CompileContext) -> None:
     if not isinstance(config.get("layers"), dict):
         config["layers"] = {}
     _coerce_like_schema_validation(config)
+    _check_shapes(ctx, config)
     ctx.config = config
+
+
+_MAPPING, _LIST = (dict,), (list,)
+# Settings the compile steps read as mappings or lists; another shape is a config error (the
+# framework's schema rejects it too) and is reported as one instead of failing somewhere inside.
+_PROVIDER_SHAPES = {"environment": _MAPPING, "tags": _MAPPING, "vpc": _MAPPING, "iam": _MAPPING, "s3": _MAPPING,
+                    "alb": _MAPPING, "layers": _LIST, "ecr": _MAPPING, "deploymentBucketObject": _MAPPING,
+                    "kinesis": _MAPPING, "logs": _MAPPING, "tracing": _MAPPING, "eventBridge": _MAPPING}
+_FUNCTION_SHAPES = {"environment": _MAPPING, "tags": _MAPPING, "vpc": (dict, bool), "package": _MAPPING,
+                    "destinations": _MAPPING, "url": (dict, bool), "layers": _LIST, "events": _LIST,
+                    "fileSystemConfig": _MAPPING, "image": (dict, str)}
+_EVENT_SHAPES = {"sqs": (dict, str), "stream": (dict, str), "sns": (dict, str), "schedule": (dict, str),
+                 "s3": (dict, str), "cloudwatchLog": (dict, str), "alexaSkill": (dict, str),
+                 "alexaSmartHome": (dict, str), "alb": _MAPPING, "iot": _MAPPING, "iotFleetProvisioning": _MAPPING,
+                 "cloudwatchEvent": _MAPPING, "cognitoUserPool": _MAPPING, "eventBridge": _MAPPING,
+                 "kafka": _MAPPING, "msk": _MAPPING, "activemq": _MAPPING, "rabbitmq": _MAPPING}
+_EVENT_OPTION_SHAPES = {"rules": _LIST, "filterPatterns": _LIST, "conditions": _MAPPING, "destinations": _MAPPING,
+                        "accessConfigurations": _MAPPING, "redrivePolicy": _MAPPING, "inputTransformer": _MAPPING,
+                        "retryPolicy": _MAPPING, "healthCheck": (dict, bool), "logGroup": (str,),
+                        "filter": (str,)}
+_TYPE_NAMES = {dict: "a mapping", list: "a list", bool: "true/false", str: "a string", object: "a value"}
+
+
+def _check_shape(ctx: CompileContext, holder: Any, key: Any, kinds: tuple, path: tuple) -> None:
+    value = holder[key] if isinstance(holder, list) else holder.get(key)
+    if value is None or isinstance(value, kinds):
+        return
+    if kinds == _LIST and isinstance(value, (str, int, float, bool)):
+        holder[key] = [value]  # AJV's coerceTypes 'array'
+        return
+    wanted = " or ".join(_TYPE_NAMES[k] for k in kinds)
+    raise InputError(f"{'.'.join(str(p) for p in path)} must be {wanted}", file=ctx.source,
+                     line=ctx.origin(path).line, fix=f"write it as {wanted}")
+
+
+def _check_shapes(ctx: CompileContext, config: dict[str, Any]) -> None:
+    prov = config["provider"]
+    for key, kinds in _PROVIDER_SHAPES.items():
+        _check_shape(ctx, prov, key, kinds, ("provider", key))
+    _check_shape(ctx, config, "package", _MAPPING, ("package",))
+    _check_shape(ctx, config, "resources", _MAPPING, ("resources",))
+    for key in ("Resources", "Outputs", "Conditions", "extensions"):
+        _check_shape(ctx, config.get("resources") or {}, key, _MAPPING, ("resources", key))
+    for name in config["layers"]:
+        _check_shape(ctx, config["layers"], name, _MAPPING, ("layers", name))
+    for name, fn in config["functions"].items():
+        for key, kinds in _FUNCTION_SHAPES.items():
+            _check_shape(ctx, fn, key, kinds, ("functions", name, key))
+        for index in range(len(fn["events"])):
+            path = ("functions", name, "events", index)
+            _check_shape(ctx, fn["events"], index, (dict, str), path)
+            event = fn["events"][index]
+            for kind in list(event) if isinstance(event, dict) else ():
+                _check_shape(ctx, event, kind, _EVENT_SHAPES.get(kind, (object,)), path + (kind,))
+                value = event[kind]
+                for option, option_kinds in (_EVENT_OPTION_SHAPES.items() if isinstance(value, dict) else ()):
+                    _check_shape(ctx, value, option, option_kinds, path + (kind, option))
 
 
 def _wrap_string_get_att(value: Any) -> None:
@@ -174,6 +233,36 @@ def _coerce_like_schema_validation(config: dict[str, Any]) -> None:
                     resource["DependsOn"] = [resource["DependsOn"]]
     _wrap_string_get_att(config.get("provider"))
     _wrap_string_get_att(config.get("functions"))
+    prov = config.get("provider") if isinstance(config.get("provider"), dict) else {}
+    for holder in [prov] + [fn for fn in (config.get("functions") or {}).values() if isinstance(fn, dict)]:
+        for keys, kind in ((_INTEGER_KEYS, int), (_BOOLEAN_KEYS, bool)):
+            for key in keys:
+                if key in holder:
+                    holder[key] = _coerce_scalar(holder[key], kind)
+    fns = [fn for fn in (config.get("functions") or {}).values() if isinstance(fn, dict)]
+    for holder, keys in [(prov.get("vpc"), ("securityGroupIds", "subnetIds")),
+                         *[(fn.get("vpc"), ("securityGroupIds", "subnetIds")) for fn in fns],
+                         *[((fn.get("url") or {}).get("cors") if isinstance(fn.get("url"), dict) else None,
+                            ("allowedOrigins", "allowedHeaders", "allowedMethods", "exposedResponseHeaders"))
+                           for fn in fns],
+                         *[(layer, ("compatibleRuntimes", "compatibleArchitectures", "allowedAccounts"))
+                           for layer in (config.get("layers") or {}).values()]]:
+        for key in keys if isinstance(holder, dict) else ():
+            if isinstance(holder.get(key), (str, int, float, bool)):
+                holder[key] = [holder[key]]
+    iam = prov.get("iam") if isinstance(prov.get("iam"), dict) else {}
+    role = iam.get("role") if isinstance(iam.get("role"), dict) else {}
+    for key in ("managedPolicies",):
+        if isinstance(role.get(key), str):
+            role[key] = [role[key]]
+    if isinstance(prov.get("iamManagedPolicies"), str):
+        prov["iamManagedPolicies"] = [prov["iamManagedPolicies"]]
+    api = prov.get("apiGateway") if isinstance(prov.get("apiGateway"), dict) else {}
+    for statements in (role.get("statements"), prov.get("iamRoleStatements"), api.get("resourcePolicy")):
+        for statement in statements if isinstance(statements, list) else ():
+            for key in ("Action", "NotAction"):
+                if isinstance(statement, dict) and isinstance(statement.get(key), str):
+                    statement[key] = [statement[key]]
     # Environment values are strings in the schema; AJV turns numbers and booleans into strings.
     holders = [config.get("provider")] + list((config.get("functions") or {}).values())
     for holder in holders:
@@ -182,6 +271,23 @@ def _coerce_like_schema_validation(config: dict[str, Any]) -> None:
             for key, value in env.items():
                 if isinstance(value, (bool, int, float)):
                     env[key] = js_string(value)
+
+
+_INTEGER_KEYS = ("memorySize", "timeout", "reservedConcurrency", "provisionedConcurrency", "logRetentionInDays",
+                 "ephemeralStorageSize", "maximumEventAge", "maximumRetryAttempts")
+_BOOLEAN_KEYS = ("versionFunctions", "versionFunction", "disableLogs")
+
+
+def _coerce_scalar(value: Any, kind: type) -> Any:
+    """AJV's scalar coercion of a string to the integer or boolean the schema wants."""
+    if not isinstance(value, str):
+        return value
+    if kind is bool:
+        return {"true": True, "false": False}.get(value, value)
+    text = value.strip()
+    if re.fullmatch(r"[+-]?\d+", text):
+        return int(text)
+    return value
 
 
 def js_string(value: Any) -> str:
@@ -225,7 +331,8 @@ def generate_core_template(ctx: CompileContext) -> None:
         },
         "Outputs": {naming.DEPLOYMENT_BUCKET_OUTPUT_LOGICAL_ID: {"Value": {"Ref": "ServerlessDeploymentBucket"}}},
     })
-    for lid in (naming.DEPLOYMENT_BUCKET_LOGICAL_ID, naming.DEPLOYMENT_BUCKET_POLICY_LOGICAL_ID):
+    for lid in (naming.DEPLOYMENT_BUCKET_LOGICAL_ID, naming.DEPLOYMENT_BUCKET_POLICY_LOGICAL_ID,
+                f"Outputs.{naming.DEPLOYMENT_BUCKET_OUTPUT_LOGICAL_ID}"):
         ctx.origins.setdefault(lid, ctx.origin(("provider", "deploymentBucket")))
     prov = provider(ctx)
     res = resources(ctx)

@@ -69,6 +69,38 @@ def resolve_function_arn(ctx: CompileContext, address: str) -> Any:
     return resolve_lambda_target(address, fn)
 
 
+_ECR_URI = re.compile(r"^\d+\.dkr\.ecr\.[a-z0-9-]+..amazonaws.com/([^@]+)|([^@:]+@sha256:[a-f0-9]{64})$")
+
+
+def _resolve_image(ctx: CompileContext, name: str, image: Any) -> tuple[Any, Any]:
+    """ImageUri and CodeSha256 of an image function (provider.js resolveImageUriAndSha).
+
+    A URI pinned by digest is resolved as the framework does; a tag or a locally built image
+    needs ECR or Docker, so its URI and digest stay opaque."""
+    where = ctx.origin(("functions", name, "image")).line
+    if isinstance(image, dict):
+        if bool(image.get("uri")) == bool(image.get("name")):
+            raise InputError(f'function "{name}": image needs exactly one of "uri" and "name"', file=ctx.source,
+                             line=where, fix="set image.uri or image.name")
+        uri, image_name = image.get("uri"), image.get("name")
+    elif isinstance(image, str) and _ECR_URI.match(image):
+        uri, image_name = image, None
+    else:
+        uri, image_name = None, image
+    if image_name is not None:
+        images = ((provider(ctx).get("ecr") or {}).get("images") or {})
+        defined = images.get(image_name)
+        if not defined:
+            raise InputError(f'function "{name}": image "{image_name}" is not defined in provider.ecr.images',
+                             file=ctx.source, line=where, fix="define it under provider.ecr.images")
+        uri = defined if isinstance(defined, str) else defined.get("uri")
+    if isinstance(uri, str) and "@sha256:" in uri:
+        return uri, uri.split("@")[1][len("sha256:"):]
+    label = uri or f"image {image_name} built from provider.ecr.images"
+    warn(ctx, f'function "{name}": the container image digest of {label} is not known offline')
+    return opaque(f"ImageUri of {label}"), opaque(f"CodeSha256 of {label}")
+
+
 def _artifact_name(ctx: CompileContext, name: str, fn: dict[str, Any]) -> str:
     package = fn.get("package") or {}
     service_package = ctx.config.get("package") or {}
@@ -104,7 +136,7 @@ def _deep_sort(value: Any) -> Any:
     return value
 
 
-def _compile_function(ctx: CompileContext, name: str, fn: dict[str, Any]) -> tuple[dict, str | None]:
+def _compile_function(ctx: CompileContext, name: str, fn: dict[str, Any]) -> tuple[dict, str | None, Any]:
     prov = provider(ctx)
     res = resources(ctx)
     path = ("functions", name)
@@ -129,8 +161,10 @@ def _compile_function(ctx: CompileContext, name: str, fn: dict[str, Any]) -> tup
     memory = fn.get("memorySize") or prov.get("memorySize") or 1024
     timeout = fn.get("timeout") or prov.get("timeout") or 6
     artifact = None
+    code_sha: Any = None
     if fn.get("handler"):
         artifact = _artifact_name(ctx, name, fn)
+        code_sha = code_sha256(artifact)
         management = {"mode": "auto"}
         for value in (prov.get("runtimeManagement"), fn.get("runtimeManagement")):
             if isinstance(value, str):
@@ -147,11 +181,10 @@ def _compile_function(ctx: CompileContext, name: str, fn: dict[str, Any]) -> tup
         props["Code"]["S3Key"] = f"{artifact_directory_name(ctx)}/{artifact}"
         props["Runtime"] = runtime
     else:
-        # The framework resolves the image digest through ECR; offline it stays opaque.
-        uri = image if isinstance(image, str) else (image or {}).get("uri") or (image or {}).get("name")
-        props["Code"]["ImageUri"] = opaque(f"ImageUri of {uri}")
+        uri, sha = _resolve_image(ctx, name, image)
+        props["Code"]["ImageUri"] = uri
         props["PackageType"] = "Image"
-        warn(ctx, f'function "{name}": container image digest is not known offline')
+        code_sha = sha
     props["FunctionName"] = fn["name"]
     props["MemorySize"] = memory
     props["Timeout"] = timeout
@@ -230,7 +263,7 @@ def _compile_function(ctx: CompileContext, name: str, fn: dict[str, Any]) -> tup
     lid = naming.get_lambda_logical_id(name)
     res[lid] = resource
     ctx.origins.setdefault(lid, ctx.origin(path))
-    return resource, artifact
+    return resource, artifact, code_sha
 
 
 def _replace_statements(ctx: CompileContext, statements: list) -> None:
@@ -242,7 +275,7 @@ def _layer_configurations(ctx: CompileContext, props: dict[str, Any]) -> list[di
     names = {naming.get_lambda_layer_logical_id(n): n for n in ctx.config.get("layers") or {}}
     configs = []
     for layer in props.get("Layers") or []:
-        if isinstance(layer, dict) and "Ref" in layer:
+        if isinstance(layer, dict) and isinstance(layer.get("Ref"), str):
             resource = resources(ctx).get(layer["Ref"])
             if not isinstance(resource, dict) or layer["Ref"] not in names:
                 continue
@@ -253,18 +286,18 @@ def _layer_configurations(ctx: CompileContext, props: dict[str, Any]) -> list[di
 
 
 def _compile_version(ctx: CompileContext, name: str, fn: dict[str, Any], resource: dict[str, Any],
-                     artifact: str | None) -> None:
+                     artifact: str | None, code_sha: Any) -> None:
     prov = provider(ctx)
     res = resources(ctx)
     lid = naming.get_lambda_logical_id(name)
     should_version = fn["versionFunction"] if fn.get("versionFunction") is not None else prov.get("versionFunctions", True)
     if should_version is None:
         should_version = True
-    if not (should_version or fn.get("provisionedConcurrency") or fn.get("snapStart")):
+    if not _is_versioned(ctx, fn):
         return
     version: dict[str, Any] = {"Type": "AWS::Lambda::Version", "DeletionPolicy": "Retain",
                                "Properties": {"FunctionName": {"Ref": lid},
-                                              "CodeSha256": code_sha256(artifact or str(fn.get("image")))}}
+                                              "CodeSha256": code_sha}}
     hashed = copy.deepcopy(resource["Properties"])
     if not fn.get("image"):
         hashed.pop("Code", None)
@@ -280,6 +313,8 @@ def _compile_version(ctx: CompileContext, name: str, fn: dict[str, Any], resourc
     fn["versionLogicalId"] = version_lid
     res[version_lid] = version
     ctx.origins.setdefault(version_lid, ctx.origin(("functions", name)))
+    ctx.origins.setdefault(f"Outputs.{naming.get_lambda_version_output_logical_id(name)}",
+                           ctx.origin(("functions", name)))
     outputs(ctx)[naming.get_lambda_version_output_logical_id(name)] = {
         "Description": "Current Lambda function version", "Value": {"Ref": version_lid}}
     if fn.get("provisionedConcurrency") and fn.get("snapStart"):
@@ -361,6 +396,7 @@ def _compile_function_url(ctx: CompileContext, name: str, fn: dict[str, Any]) ->
     where = ctx.origin(("functions", name, "url"))
     resources(ctx)[lid] = resource
     ctx.origins.setdefault(lid, where)
+    ctx.origins.setdefault(f"Outputs.{naming.get_lambda_function_url_output_logical_id(name)}", where)
     outputs(ctx)[naming.get_lambda_function_url_output_logical_id(name)] = {
         "Description": "Lambda Function URL", "Value": {"Fn::GetAtt": [lid, "FunctionUrl"]}}
     if auth == "NONE":
@@ -445,12 +481,44 @@ def _compile_event_invoke_config(ctx: CompileContext, name: str, fn: dict[str, A
     ctx.origins.setdefault(lid, ctx.origin(("functions", name)))
 
 
+def _is_versioned(ctx: CompileContext, fn: dict[str, Any]) -> bool:
+    version = fn.get("versionFunction")
+    if version is None:
+        version = provider(ctx).get("versionFunctions", True)
+        version = True if version is None else version
+    return bool(version or fn.get("provisionedConcurrency") or fn.get("snapStart"))
+
+
 def compile_functions(ctx: CompileContext) -> None:
-    compiled = [(name, fn, *_compile_function(ctx, name, fn)) for name, fn in functions(ctx).items()]
-    # The framework awaits the artifact hash after adding every function resource, so all
-    # functions come first and then, per function, its version, alias, URL and invoke config.
+    # The framework compiles all functions concurrently, so the template order follows its awaits:
+    # a handler function that is versioned awaits its artifact hash after adding its resource, so
+    # its version, alias, URL and invoke config come after the other resources; an unversioned one
+    # finishes at once. An image function first awaits its image digest and then finishes, before
+    # any artifact hash (file I/O) is ready. Each local layer adds a hashed artifact before the
+    # version, so functions without layers finish first; artifact hashes are shared per file and
+    # tend to finish in the order the files were first asked for.
     granted: list = []
-    for name, fn, resource, artifact in compiled:
-        _compile_version(ctx, name, fn, resource, artifact)
+    deferred = []
+    for name, fn in functions(ctx).items():
+        if fn.get("image"):
+            continue
+        resource, artifact, code_sha = _compile_function(ctx, name, fn)
+        if _is_versioned(ctx, fn):
+            deferred.append((name, fn, resource, artifact, code_sha))
+            continue
+        _compile_function_url(ctx, name, fn)
+        _compile_event_invoke_config(ctx, name, fn, granted)
+    for name, fn in functions(ctx).items():
+        if fn.get("image"):
+            resource, artifact, code_sha = _compile_function(ctx, name, fn)
+            _compile_version(ctx, name, fn, resource, artifact, code_sha)
+            _compile_function_url(ctx, name, fn)
+            _compile_event_invoke_config(ctx, name, fn, granted)
+    first_use: dict[Any, int] = {}
+    for position, item in enumerate(deferred):
+        first_use.setdefault(item[3], position)
+    deferred.sort(key=lambda item: (len(_layer_configurations(ctx, item[2]["Properties"])), first_use[item[3]]))
+    for name, fn, resource, artifact, code_sha in deferred:
+        _compile_version(ctx, name, fn, resource, artifact, code_sha)
         _compile_function_url(ctx, name, fn)
         _compile_event_invoke_config(ctx, name, fn, granted)

@@ -560,37 +560,36 @@ class Resolver:
         return self.config
 
     def resolve_property(self, path: tuple) -> None:
-        meta = self.pending.get(path)
-        if meta is None:
-            return
-        if path in self.stack:
-            raise self.error(path, f'circular reference: "{humanize(path)}" refers to itself',
-                             "break the cycle of ${self:...} references")
-        self.stack.append(path)
-        try:
-            value, source_values = self.resolve_string(path, meta["value"], meta["variables"])
-        finally:
-            self.stack.pop()
-        found: dict = {}
-        if isinstance(value, str):
-            variables = _parse_source_values(source_values) if source_values else self._parse_at(path, value)
-            if variables:
-                found[path] = {"value": value, "variables": variables}
-        elif isinstance(value, (dict, list)) and not is_opaque(value):
-            self._collect(value, path, found)
-        if found:
-            depth = self.nest.get(path, 0) + 1
-            if depth > 10:
-                raise self.error(path, f"cannot resolve variable at {humanize(path)}: excessive property "
-                                       "variables nest depth", "a value keeps resolving to more variables")
-            for sub in found:
-                self.nest[sub] = depth
-        self._set(path, value)
-        if path not in found:
+        """Resolve the property at `path`. Variables that its value brings (a `${file()}` fragment, a
+        copied subtree) become pending properties of their own, resolved when something needs them
+        or by resolve_all: resolving them here could see a cycle where the framework sees none."""
+        while path in self.pending:
+            if path in self.stack:
+                raise self.error(path, f'circular reference: "{humanize(path)}" refers to itself',
+                                 "break the cycle of ${self:...} references")
+            meta = self.pending[path]
+            self.stack.append(path)
+            try:
+                value, source_values = self.resolve_string(path, meta["value"], meta["variables"])
+            finally:
+                self.stack.pop()
+            found: dict = {}
+            if isinstance(value, str):
+                variables = _parse_source_values(source_values) if source_values else self._parse_at(path, value)
+                if variables:
+                    found[path] = {"value": value, "variables": variables}
+            elif isinstance(value, (dict, list)) and not is_opaque(value):
+                self._collect(value, path, found)
+            if found:
+                depth = self.nest.get(path, 0) + 1
+                if depth > 10:
+                    raise self.error(path, f"cannot resolve variable at {humanize(path)}: excessive property "
+                                           "variables nest depth", "a value keeps resolving to more variables")
+                for sub in found:
+                    self.nest[sub] = depth
+            self._set(path, value)
             del self.pending[path]
-        self.pending.update(found)
-        for sub in list(found):
-            self.resolve_property(sub)
+            self.pending.update(found)
 
     def _parse_at(self, path: tuple, value: str) -> list | None:
         try:
@@ -742,9 +741,13 @@ class Resolver:
             else:
                 return None
         if isinstance(value, (dict, list)) and not is_opaque(value):
-            for sub in [p for p in self.pending if p[: len(keys)] == keys]:
-                self._depend(path, sub)
-                self.resolve_property(sub)
+            while True:
+                under = [p for p in self.pending if p[: len(keys)] == keys]
+                if not under:
+                    break
+                for sub in under:
+                    self._depend(path, sub)
+                    self.resolve_property(sub)
             value = self.config
             for key in keys:
                 value = value[key] if isinstance(value, dict) else value[_list_index(key)]

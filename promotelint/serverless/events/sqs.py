@@ -13,16 +13,22 @@ from promotelint.serverless.core import (
 from promotelint.serverless.functions import resolve_lambda_target
 
 
+def join_last_part(join: Any) -> str:
+    """The last joined value of an Fn::Join, which the framework takes as a source's name."""
+    parts = join[1] if isinstance(join, list) and len(join) > 1 and isinstance(join[1], list) else []
+    return str(parts[-1]) if parts else "undefined"
+
+
 def source_name(arn: Any) -> str:
     """The name part of an event source ARN, as the framework derives logical IDs from it."""
     if isinstance(arn, dict):
-        if "Fn::GetAtt" in arn:
+        if arn.get("Fn::GetAtt"):
             get_att = arn["Fn::GetAtt"]
-            return str(get_att[0] if isinstance(get_att, list) else get_att.split(".")[0])
-        if "Fn::ImportValue" in arn:
+            return str(get_att[0] if isinstance(get_att, list) else str(get_att).split(".")[0])
+        if arn.get("Fn::ImportValue"):
             return str(arn["Fn::ImportValue"])
-        if "Fn::Join" in arn:
-            return str(arn["Fn::Join"][1][-1])
+        if arn.get("Fn::Join"):
+            return join_last_part(arn["Fn::Join"])
         return ""
     return str(arn).split(":")[-1]
 

@@ -11,20 +11,21 @@ from promotelint.serverless.core import (
     add_role_statement, alias_logical_id, function_iam_role_resource_name, functions, provider, put,
     service_name,
 )
-from promotelint.serverless.events.sqs import filter_criteria
+from promotelint.serverless.events.sqs import filter_criteria, join_last_part
 from promotelint.serverless.functions import resolve_lambda_target
 
 
 def _stream_name(arn: Any) -> str:
     if isinstance(arn, dict):
-        if "Fn::GetAtt" in arn:
-            return str(arn["Fn::GetAtt"][0])
-        if "Fn::ImportValue" in arn:
+        if arn.get("Fn::GetAtt"):
+            get_att = arn["Fn::GetAtt"]
+            return str(get_att[0] if isinstance(get_att, list) else get_att)
+        if arn.get("Fn::ImportValue"):
             return str(arn["Fn::ImportValue"])
-        if "Ref" in arn:
+        if arn.get("Ref"):
             return str(arn["Ref"])
-        if "Fn::Join" in arn:
-            return str(arn["Fn::Join"][1][-1]).split("/")[-1]
+        if arn.get("Fn::Join"):
+            return join_last_part(arn["Fn::Join"]).split("/")[-1]
         return ""
     parts = str(arn).split("/")
     return parts[1] if len(parts) > 1 else "undefined"

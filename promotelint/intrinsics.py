@@ -1,0 +1,386 @@
+"""Evaluate CloudFormation intrinsic functions wherever the value is knowable offline.
+
+What cannot be known offline stays symbolic, in the template's own long form: `{"Ref": "Bucket"}`
+for a physical ID that only exists after deployment, `{"Fn::GetAtt": ["Queue", "Arn"]}`, an
+`Fn::Sub` with the unknown `${...}` kept. Symbolic values are stable: when nothing they refer to is
+replaced, the same symbol on both sides means the same value. `AWS::AccountId` stays `{"Ref":
+"AWS::AccountId"}`: opaque but identical on both sides of one stack.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from promotelint.schemas import type_facts
+from promotelint.values import is_opaque
+
+NO_VALUE = object()  # AWS::NoValue: the key or item is dropped
+_SUB_VAR = re.compile(r"\$\{([^}]*)\}")
+_STABLE_PSEUDO = {"AWS::AccountId", "AWS::StackId", "AWS::NotificationARNs"}
+_PARTITIONS = {"cn-": ("aws-cn", "amazonaws.com.cn"), "us-gov-": ("aws-us-gov", "amazonaws.com"),
+               "us-iso-": ("aws-iso", "c2s.ic.gov"), "us-isob-": ("aws-iso-b", "sc2s.sgov.gov")}
+
+
+def partition_of(region: str) -> tuple[str, str]:
+    for prefix, facts in _PARTITIONS.items():
+        if region.startswith(prefix):
+            return facts
+    return ("aws", "amazonaws.com")
+
+
+@dataclass
+class Evaluator:
+    """Evaluates one side's template. Memoises what resources' Ref/GetAtt return when known."""
+
+    template: Mapping[str, Any]
+    parameters: Mapping[str, Any]  # parameter values as CloudFormation would see them
+    region: str = "us-east-1"
+    stack_name: str = "stack"
+    _conditions: dict[str, bool | None] = field(default_factory=dict)
+    _resolving: set = field(default_factory=set)
+    _known_props: dict[str, dict] = field(default_factory=dict)
+
+    @property
+    def resources(self) -> Mapping[str, Any]:
+        return self.template.get("Resources") or {}
+
+    # --- conditions -------------------------------------------------------------------------
+
+    def condition(self, name: str) -> bool | None:
+        """True / False, or None when it depends on something unknown offline."""
+        if name in self._conditions:
+            return self._conditions[name]
+        if name in self._resolving:
+            return None
+        self._resolving.add(name)
+        expr = (self.template.get("Conditions") or {}).get(name)
+        value = self._cond(expr) if expr is not None else None
+        self._resolving.discard(name)
+        self._conditions[name] = value
+        return value
+
+    def _cond(self, expr: Any) -> bool | None:
+        if isinstance(expr, bool):
+            return expr
+        if isinstance(expr, str):
+            return {"true": True, "false": False}.get(expr.lower())
+        if not isinstance(expr, dict) or len(expr) != 1:
+            return None
+        (fn, arg), = expr.items()
+        if fn == "Condition":
+            return self.condition(arg)
+        if fn == "Fn::Equals" and isinstance(arg, list) and len(arg) == 2:
+            a, b = (self.eval(x) for x in arg)
+            if is_symbolic(a) or is_symbolic(b):
+                return None
+            return _cf_str(a) == _cf_str(b)
+        if fn == "Fn::Not" and isinstance(arg, list) and len(arg) == 1:
+            v = self._cond(arg[0])
+            return None if v is None else not v
+        if fn in ("Fn::And", "Fn::Or") and isinstance(arg, list):
+            values = [self._cond(x) for x in arg]
+            if fn == "Fn::And":
+                return False if False in values else (None if None in values else True)
+            return True if True in values else (None if None in values else False)
+        return None
+
+    def present(self, logical_id: str) -> bool:
+        """A resource is absent when its Condition is false (unknown counts as present)."""
+        resource = self.resources.get(logical_id)
+        if not isinstance(resource, dict):
+            return False
+        cond = resource.get("Condition")
+        return cond is None or self.condition(cond) is not False
+
+    # --- values -----------------------------------------------------------------------------
+
+    def eval(self, value: Any) -> Any:
+        if isinstance(value, list):
+            out = [self.eval(v) for v in value]
+            return [v for v in out if v is not NO_VALUE]
+        if not isinstance(value, dict):
+            return value
+        if len(value) == 1:
+            (key, arg), = value.items()
+            if key == "Ref":
+                return self.ref(arg)
+            if key == "Condition" and isinstance(arg, str):
+                return value
+            if key.startswith("Fn::"):
+                handler = _FUNCTIONS.get(key)
+                if handler is not None:
+                    return handler(self, arg)
+                return {key: self.eval(arg)}
+            if is_opaque(value):
+                return value
+        out = {}
+        for k, v in value.items():
+            ev = self.eval(v)
+            if ev is not NO_VALUE:
+                out[k] = ev
+        return out
+
+    def ref(self, name: Any) -> Any:
+        if not isinstance(name, str):
+            return {"Ref": self.eval(name)}
+        if name == "AWS::NoValue":
+            return NO_VALUE
+        if name == "AWS::Region":
+            return self.region
+        if name == "AWS::StackName":
+            return self.stack_name
+        if name == "AWS::Partition":
+            return partition_of(self.region)[0]
+        if name == "AWS::URLSuffix":
+            return partition_of(self.region)[1]
+        if name in self.parameters:
+            return self.parameters[name]
+        if name in self.resources:
+            prop = type_facts(str(self.resources[name].get("Type")), self.region).ref_property
+            if prop:
+                known = self.known_property(name, prop)
+                if known is not None:
+                    return known
+        return {"Ref": name}
+
+    def get_att(self, logical_id: str, attribute: str) -> Any:
+        # An attribute named like a settable property returns that property's value (Queue.QueueName).
+        resource = self.resources.get(logical_id)
+        if isinstance(resource, dict) and "." not in attribute:
+            facts = type_facts(str(resource.get("Type")), self.region)
+            if facts.known and f"/properties/{attribute}" not in facts.read_only:
+                known = self.known_property(logical_id, attribute)
+                if known is not None:
+                    return known
+        return {"Fn::GetAtt": [logical_id, attribute]}
+
+    def known_property(self, logical_id: str, prop: str) -> Any:
+        """The statically known value of a resource's property, or None."""
+        key = (logical_id, prop)
+        if key in self._known_props:
+            return self._known_props[key]
+        if key in self._resolving:
+            return None
+        self._resolving.add(key)
+        props = (self.resources.get(logical_id) or {}).get("Properties") or {}
+        value = self.eval(props[prop]) if isinstance(props, dict) and prop in props else None
+        self._resolving.discard(key)
+        if value is NO_VALUE or is_symbolic(value):
+            value = None
+        self._known_props[key] = value
+        return value
+
+
+def is_symbolic(value: Any) -> bool:
+    """True when the value still holds something unknown offline (a reference or opaque token)."""
+    if isinstance(value, dict):
+        if len(value) == 1:
+            key = next(iter(value))
+            if key == "Ref" or key.startswith("Fn::") or is_opaque(value):
+                return True
+        return any(is_symbolic(v) for v in value.values())
+    if isinstance(value, list):
+        return any(is_symbolic(v) for v in value)
+    return False
+
+
+def references(value: Any) -> set[tuple[str, str | None]]:
+    """The (logical ID, attribute or None) pairs an evaluated value still refers to symbolically."""
+    found: set[tuple[str, str | None]] = set()
+
+    def walk(v: Any) -> None:
+        if isinstance(v, dict):
+            if len(v) == 1:
+                key, arg = next(iter(v.items()))
+                if key == "Ref" and isinstance(arg, str):
+                    found.add((arg, None))
+                    return
+                if key == "Fn::GetAtt":
+                    pair = _getatt_pair(arg)
+                    if pair:
+                        found.add(pair)
+                        return
+                if key == "Fn::Sub":
+                    text = arg[0] if isinstance(arg, list) and arg else arg
+                    if isinstance(text, str):
+                        for var in _SUB_VAR.findall(text):
+                            if not var.startswith("!"):
+                                name, _, attr = var.partition(".")
+                                found.add((name, attr or None))
+                    if isinstance(arg, list) and len(arg) > 1:
+                        walk(arg[1])
+                    return
+            for item in v.values():
+                walk(item)
+        elif isinstance(v, list):
+            for item in v:
+                walk(item)
+
+    walk(value)
+    return found
+
+
+def raw_parameter_refs(value: Any, parameters: Mapping[str, Any]) -> set[str]:
+    """Names of template parameters a raw (unevaluated) value refers to."""
+    return {name for name, _ in references(value) if name in parameters}
+
+
+def _getatt_pair(arg: Any) -> tuple[str, str] | None:
+    if isinstance(arg, str) and "." in arg:
+        name, _, attr = arg.partition(".")
+        return name, attr
+    if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str) and isinstance(arg[1], str):
+        return arg[0], arg[1]
+    return None
+
+
+def _cf_str(value: Any) -> Any:
+    """CloudFormation compares parameter values as strings: 1 and "1" are equal."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, (int, float)):
+        return str(value)
+    return value
+
+
+def _fn_getatt(ev: Evaluator, arg: Any) -> Any:
+    pair = _getatt_pair(arg)
+    if pair is None:
+        return {"Fn::GetAtt": ev.eval(arg)}
+    return ev.get_att(*pair)
+
+
+def _fn_sub(ev: Evaluator, arg: Any) -> Any:
+    if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str) and isinstance(arg[1], dict):
+        text, local = arg[0], {k: ev.eval(v) for k, v in arg[1].items()}
+    elif isinstance(arg, str):
+        text, local = arg, {}
+    else:
+        return {"Fn::Sub": ev.eval(arg)}
+    unknown = False
+
+    def repl(match: re.Match) -> str:
+        nonlocal unknown
+        var = match.group(1)
+        if var.startswith("!"):
+            return match.group(0)  # ${!Literal} stays literal until the end
+        if var in local:
+            value = local[var]
+        elif "." in var and not var.startswith("AWS::"):
+            value = ev.get_att(*var.split(".", 1))
+        else:
+            value = ev.ref(var)
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            return str(value)
+        unknown = True
+        return match.group(0)
+
+    result = _SUB_VAR.sub(repl, text)
+    if unknown:
+        return {"Fn::Sub": result}
+    return re.sub(r"\$\{!", "${", result)
+
+
+def _fn_join(ev: Evaluator, arg: Any) -> Any:
+    if not (isinstance(arg, list) and len(arg) == 2):
+        return {"Fn::Join": ev.eval(arg)}
+    delim, items = ev.eval(arg[0]), ev.eval(arg[1])
+    if isinstance(delim, str) and isinstance(items, list) and all(
+            isinstance(i, (str, int, float)) and not isinstance(i, bool) for i in items):
+        return delim.join(str(i) for i in items)
+    return {"Fn::Join": [delim, items]}
+
+
+def _fn_select(ev: Evaluator, arg: Any) -> Any:
+    if not (isinstance(arg, list) and len(arg) == 2):
+        return {"Fn::Select": ev.eval(arg)}
+    index, items = ev.eval(arg[0]), ev.eval(arg[1])
+    try:
+        i = int(index)
+    except (TypeError, ValueError):
+        return {"Fn::Select": [index, items]}
+    if isinstance(items, list) and 0 <= i < len(items):
+        return items[i]
+    return {"Fn::Select": [index, items]}
+
+
+def _fn_split(ev: Evaluator, arg: Any) -> Any:
+    if not (isinstance(arg, list) and len(arg) == 2):
+        return {"Fn::Split": ev.eval(arg)}
+    delim, text = ev.eval(arg[0]), ev.eval(arg[1])
+    if isinstance(delim, str) and delim and isinstance(text, str):
+        return text.split(delim)
+    return {"Fn::Split": [delim, text]}
+
+
+def _fn_find_in_map(ev: Evaluator, arg: Any) -> Any:
+    if not (isinstance(arg, list) and len(arg) >= 3):
+        return {"Fn::FindInMap": ev.eval(arg)}
+    keys = [ev.eval(a) for a in arg[:3]]
+    if all(isinstance(k, (str, int)) for k in keys):
+        node: Any = ev.template.get("Mappings") or {}
+        for k in keys:
+            node = node.get(str(k)) if isinstance(node, dict) else None
+        if node is not None:
+            return ev.eval(node)
+        if len(arg) == 4 and isinstance(arg[3], dict) and "DefaultValue" in arg[3]:
+            return ev.eval(arg[3]["DefaultValue"])
+    return {"Fn::FindInMap": keys + [ev.eval(a) for a in arg[3:]]}
+
+
+def _fn_if(ev: Evaluator, arg: Any) -> Any:
+    if not (isinstance(arg, list) and len(arg) == 3 and isinstance(arg[0], str)):
+        return {"Fn::If": ev.eval(arg)}
+    cond = ev.condition(arg[0])
+    if cond is True:
+        return ev.eval(arg[1])
+    if cond is False:
+        return ev.eval(arg[2])
+    return {"Fn::If": [arg[0], ev.eval(arg[1]), ev.eval(arg[2])]}
+
+
+def _fn_cond(fn: str):
+    def handler(ev_: Evaluator, arg: Any) -> Any:
+        value = ev_._cond({fn: arg})
+        return value if value is not None else {fn: ev_.eval(arg)}
+    return handler
+
+
+_FUNCTIONS = {
+    "Fn::GetAtt": _fn_getatt,
+    "Fn::Sub": _fn_sub,
+    "Fn::Join": _fn_join,
+    "Fn::Select": _fn_select,
+    "Fn::Split": _fn_split,
+    "Fn::FindInMap": _fn_find_in_map,
+    "Fn::If": _fn_if,
+    "Fn::Equals": _fn_cond("Fn::Equals"),
+    "Fn::And": _fn_cond("Fn::And"),
+    "Fn::Or": _fn_cond("Fn::Or"),
+    "Fn::Not": _fn_cond("Fn::Not"),
+}
+
+
+def parameter_values(template: Mapping[str, Any], given: Mapping[str, str]) -> dict[str, Any]:
+    """Parameter values as CloudFormation sees them: given, else the Default; unknown ones omitted.
+
+    List types are split on commas, as `Ref` of a CommaDelimitedList returns a list.
+    """
+    values: dict[str, Any] = {}
+    for name, decl in (template.get("Parameters") or {}).items():
+        decl = decl if isinstance(decl, dict) else {}
+        if name in given:
+            value: Any = given[name]
+        elif "Default" in decl:
+            value = decl["Default"]
+        else:
+            continue
+        ptype = str(decl.get("Type", "String"))
+        if (ptype == "CommaDelimitedList" or ptype.startswith("List<")) and isinstance(value, str):
+            value = [v.strip() for v in value.split(",")] if value else []
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        values[name] = value
+    return values

@@ -1,0 +1,523 @@
+"""Predict the change set CloudFormation would compute between a deployed template and a new one.
+
+The prediction follows CloudFormation's own model (the "Example change sets" page of the User
+Guide and the ResourceChange / ResourceChangeDetail API reference):
+- one detail per changed top-level property or resource attribute; a property whose value changes
+  because a parameter changed gets a Dynamic DirectModification detail and a Static
+  ParameterReference detail naming the parameter;
+- RequiresRecreation from the resource schema (create-only -> Always, conditional -> Conditionally);
+- Replacement: Always+Static -> True, Always+Dynamic or Conditionally -> Conditional, worst wins;
+- a property that refers to a resource that is (or may be) replaced changes too, found by iterating
+  to a fixed point so that chains of replacements are followed.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from promotelint.errors import InputError
+from promotelint.intrinsics import (NO_VALUE, Evaluator, is_symbolic, parameter_values,
+                                    references)
+from promotelint.model import (Detail, Origin, OutputChange, ResourceChange, StackChangeSet,
+                               Target, Template)
+from promotelint.schemas import VERSION_UPGRADE_PATHS, stateful_tiers, type_facts
+from promotelint.values import contains_opaque
+
+ATTRIBUTES = ("Metadata", "CreationPolicy", "UpdatePolicy", "DeletionPolicy", "UpdateReplacePolicy")
+VOLATILE_TYPES = frozenset({"AWS::Lambda::Version", "AWS::ApiGateway::Deployment",
+                            "AWS::ApiGatewayV2::Deployment"})
+KNOWN_AFTER_APPLY = "{{changeSet:KNOWN_AFTER_APPLY}}"
+PSEUDO_PARAMETERS = frozenset({"AWS::AccountId", "AWS::NotificationARNs", "AWS::NoValue",
+                               "AWS::Partition", "AWS::Region", "AWS::StackId", "AWS::StackName",
+                               "AWS::URLSuffix"})
+_RECREATION_RANK = {"Never": 0, "Conditionally": 1, "Always": 2}
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class PredictOptions:
+    region: str = "us-east-1"
+    stack_name: str | None = None
+    base_parameters: Mapping[str, str] = None  # type: ignore[assignment]
+    head_parameters: Mapping[str, str] = None  # type: ignore[assignment]
+    stateful: Mapping[str, str] | None = None  # type -> tier; defaults to schemas.stateful_tiers()
+
+
+def predict(base: Template, head: Template, options: PredictOptions = PredictOptions()) -> StackChangeSet:
+    check_references(head)
+    region = options.region
+    head_stack = options.stack_name or head.stack_name or base.stack_name or "stack"
+    base_stack = options.stack_name or base.stack_name or head_stack
+    b_params = parameter_values(base.data, options.base_parameters or {})
+    h_params = parameter_values(head.data, options.head_parameters or {})
+    b_ev = Evaluator(base.data, b_params, region, base_stack)
+    h_ev = Evaluator(head.data, h_params, region, head_stack)
+    b_res = {lid: r for lid, r in b_ev.resources.items() if b_ev.present(lid)}
+    h_res = {lid: r for lid, r in h_ev.resources.items() if h_ev.present(lid)}
+    b_eval = {lid: _evaluate_resource(b_ev, r) for lid, r in b_res.items()}
+    h_eval = {lid: _evaluate_resource(h_ev, r) for lid, r in h_res.items()}
+    tiers = dict(options.stateful) if options.stateful is not None else stateful_tiers()
+
+    common = [lid for lid in h_res if lid in b_res]
+    ctx = _DiffContext(b_ev, h_ev, b_params, h_params, b_res, h_res, b_eval, h_eval, region)
+    replaced: set[str] = set()
+    modified: dict[str, ResourceChange] = {}
+    todo = common
+    while todo:  # fixed point: each new replacement can change the properties that refer to it
+        for lid in todo:
+            change = ctx.modify_change(lid, replaced)
+            if change is None:
+                modified.pop(lid, None)
+            else:
+                modified[lid] = change
+        now = {lid for lid, c in modified.items() if c.replacement in ("True", "Conditional")}
+        new = now - replaced
+        replaced |= now
+        todo = [lid for lid in common if ctx.referenced(lid) & new]
+
+    changes: list[ResourceChange] = []
+    for lid, change in modified.items():
+        changes.append(_with_facts(change, tiers, head, h_res[lid]))
+    for lid in h_res:
+        if lid not in b_res:
+            rtype = str(h_res[lid].get("Type"))
+            changes.append(_with_facts(ResourceChange(
+                action="Add", logical_id=lid, resource_type=rtype, after=h_eval[lid],
+                volatile=rtype in VOLATILE_TYPES), tiers, head, h_res[lid]))
+    for lid in b_res:
+        if lid not in h_res:
+            rtype = str(b_res[lid].get("Type"))
+            changes.append(_with_facts(ResourceChange(
+                action="Remove", logical_id=lid, resource_type=rtype, before=b_eval[lid],
+                policy_action=_deletion_action(b_eval[lid]),
+                volatile=rtype in VOLATILE_TYPES), tiers, base, b_res[lid]))
+    changes = _pair_renames(changes)
+    changes.sort(key=lambda c: c.logical_id)
+    outputs = _output_changes(base, head, b_ev, h_ev, replaced)
+    return StackChangeSet(
+        name=head_stack, base_source=base.source, head_source=head.source, changes=tuple(changes),
+        outputs=tuple(outputs), base_stack_name=options.stack_name or base.stack_name,
+        head_stack_name=options.stack_name or head.stack_name,
+        warnings=tuple(dict.fromkeys(base.warnings + head.warnings)))
+
+
+def _evaluate_resource(ev: Evaluator, resource: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {"Type": resource.get("Type")}
+    for key in ("Properties",) + ATTRIBUTES:
+        if key in resource:
+            value = ev.eval(resource[key])
+            if value is not NO_VALUE:
+                out[key] = value
+    return out
+
+
+@dataclass
+class _DiffContext:
+    b_ev: Evaluator
+    h_ev: Evaluator
+    b_params: dict
+    h_params: dict
+    b_res: dict
+    h_res: dict
+    b_eval: dict
+    h_eval: dict
+    region: str
+    _referenced: dict[str, set[str]] = field(default_factory=dict)
+
+    def referenced(self, lid: str) -> set[str]:
+        """Logical IDs the head resource still refers to symbolically (cached)."""
+        if lid not in self._referenced:
+            self._referenced[lid] = {name for name, _ in references(self.h_eval[lid].get("Properties"))}
+        return self._referenced[lid]
+
+    def modify_change(self, lid: str, replaced: set[str]) -> ResourceChange | None:
+        before, after = self.b_eval[lid], self.h_eval[lid]
+        if before == after and not (self.referenced(lid) & replaced):
+            return None
+        rtype, btype = str(after.get("Type")), str(before.get("Type"))
+        facts = type_facts(rtype, self.region)
+        details: list[Detail] = []
+        if rtype != btype:
+            # Same logical ID, another type: CloudFormation would have to replace it (and in fact
+            # refuses the update; the update-will-fail rule says so).
+            details.append(Detail(Target("Properties", "Always", attribute_change_type="Modify"),
+                                  "Static", "DirectModification"))
+        raw_b = (self.b_res[lid].get("Properties") or {})
+        raw_h = (self.h_res[lid].get("Properties") or {})
+        props_b = before.get("Properties") or {}
+        props_h = after.get("Properties") or {}
+        opaque_create_only: list[str] = []
+        for prop in _ordered_keys(props_b, props_h, raw_b, raw_h):
+            b = props_b.get(prop, _MISSING)
+            h = props_h.get(prop, _MISSING)
+            if b == h and not (self.referenced(lid) & replaced):
+                continue
+            if rtype != btype:
+                recreation = "Always"
+            else:
+                recreation = facts.requires_recreation(prop, _plain(b), _plain(h))
+                recreation = self._version_upgrade_exemption(rtype, prop, recreation, after)
+            attribute = "Tags" if prop == (facts.tag_property or "Tags") else "Properties"
+            new = self._property_details(prop, attribute, recreation, b, h,
+                                         raw_b.get(prop, _MISSING), raw_h.get(prop, _MISSING), replaced)
+            if new and recreation != "Never" and h is not _MISSING and contains_opaque(h):
+                opaque_create_only.append(prop)
+            details.extend(new)
+        for attr in ATTRIBUTES:
+            b = before.get(attr, _MISSING)
+            h = after.get(attr, _MISSING)
+            if b != h:
+                details.append(Detail(Target(attr, "Never", path=f"/{attr}", before_value=_render(b),
+                                             after_value=_render(h),
+                                             attribute_change_type=_change_type(b, h)),
+                                      "Static", "DirectModification"))
+        if not details:
+            return None
+        # CloudFormation lists direct modifications first, then the references that cause changes.
+        details.sort(key=lambda d: d.change_source != "DirectModification")
+        replacement = _replacement(details)
+        scope = tuple(dict.fromkeys(d.target.attribute for d in details))
+        policy = None
+        if replacement in ("True", "Conditional"):
+            policy = "ReplaceAnd" + _replace_policy(after)
+        return ResourceChange(
+            action="Modify", logical_id=lid, resource_type=rtype, replacement=replacement, scope=scope,
+            details=tuple(details), policy_action=policy, before=before, after=after,
+            before_type=btype if btype != rtype else None, unknown_type=not facts.known,
+            opaque_create_only=tuple(opaque_create_only))
+
+    def _version_upgrade_exemption(self, rtype: str, prop: str, recreation: str, after: dict) -> str:
+        path = VERSION_UPGRADE_PATHS.get(rtype)
+        if path and path == f"/properties/{prop}" and recreation == "Always":
+            policy = after.get("UpdatePolicy") or {}
+            if str(policy.get("EnableVersionUpgrade", "")).lower() == "true":
+                return "Never"
+        return recreation
+
+    def _property_details(self, prop: str, attribute: str, recreation: str, b: Any, h: Any,
+                          raw_b: Any, raw_h: Any, replaced: set[str]) -> list[Detail]:
+        name = prop if attribute == "Properties" else None
+        path = f"/Properties/{prop}"
+        # References in the new value to resources that are (or may be) replaced: the value the
+        # resource gets is only known once the replacement exists.
+        cascades = sorted((lid, attr) for lid, attr in references(h if h is not _MISSING else None)
+                          if lid in replaced)
+        if b == h and not cascades:
+            return []
+        change_type = _change_type(b, h)
+        before_value, after_value = _render(b), _render(h)
+
+        def target(after: str | None = after_value) -> Target:
+            return Target(attribute, recreation, name, path, before_value, after, change_type)
+        details: list[Detail] = []
+        if b != h:
+            raws = [r for r in (raw_h, raw_b) if r is not _MISSING]
+            names = {n for r in raws for n, _ in references(r)}
+            names |= {n for r in raws for n in _condition_inputs(self.h_ev.template, r)}
+            params = sorted(p for p in names if p in self.h_params or p in self.b_params
+                            if self.h_params.get(p, _MISSING) != self.b_params.get(p, _MISSING))
+            resource_causes = self._known_reference_changes(raw_h, raw_b)
+            if raw_b != raw_h:
+                details.append(Detail(target(), "Dynamic" if is_symbolic(h) else "Static",
+                                      "DirectModification"))
+            elif params or resource_causes:
+                if params:
+                    details.append(Detail(target(), "Dynamic", "DirectModification"))
+                for p in params:
+                    details.append(Detail(target(), "Static", "ParameterReference", p))
+                for lid, attr in resource_causes:
+                    details.append(Detail(target(), "Static", _reference_source(attr),
+                                          lid if attr is None else f"{lid}.{attr}"))
+            else:  # a pseudo parameter or a condition changed the value
+                details.append(Detail(target(), "Dynamic" if is_symbolic(h) else "Static",
+                                      "DirectModification"))
+        for lid, attr in cascades:
+            details.append(Detail(target(KNOWN_AFTER_APPLY), "Dynamic", _reference_source(attr),
+                                  lid if attr is None else f"{lid}.{attr}"))
+        return details
+
+    def _known_reference_changes(self, raw_h: Any, raw_b: Any) -> list[tuple[str, str | None]]:
+        """Resources referenced by the property whose statically known Ref/GetAtt value changed."""
+        out = []
+        refs = references(raw_h if raw_h is not _MISSING else None) | references(
+            raw_b if raw_b is not _MISSING else None)
+        for lid, attr in sorted(refs, key=lambda r: (r[0], r[1] or "")):
+            if lid not in self.h_res or lid not in self.b_res:
+                continue
+            if attr is None:
+                b, h = self.b_ev.ref(lid), self.h_ev.ref(lid)
+            else:
+                b, h = self.b_ev.get_att(lid, attr), self.h_ev.get_att(lid, attr)
+            if b != h:
+                out.append((lid, attr))
+        return out
+
+
+def _condition_inputs(template: Mapping[str, Any], value: Any) -> set[str]:
+    """Names referred to by the conditions that the value's Fn::If branches on, transitively."""
+    conditions = template.get("Conditions") or {}
+    todo = _if_conditions(value)
+    seen: set[str] = set()
+    names: set[str] = set()
+    while todo:
+        name = todo.pop()
+        if name in seen or name not in conditions:
+            continue
+        seen.add(name)
+        names |= {n for n, _ in references(conditions[name])}
+        todo |= _if_conditions(conditions[name])
+    return names
+
+
+def _if_conditions(value: Any) -> set[str]:
+    found: set[str] = set()
+    if isinstance(value, dict):
+        for key, arg in value.items():
+            if key == "Fn::If" and isinstance(arg, list) and arg and isinstance(arg[0], str):
+                found.add(arg[0])
+            elif key == "Condition" and isinstance(arg, str):
+                found.add(arg)
+            found |= _if_conditions(arg)
+    elif isinstance(value, list):
+        for item in value:
+            found |= _if_conditions(item)
+    return found
+
+
+def _ordered_keys(*dicts: Mapping) -> list[str]:
+    keys: dict[str, None] = {}
+    for d in dicts:
+        if isinstance(d, dict):
+            keys.update(dict.fromkeys(d))
+    return list(keys)
+
+
+def _plain(value: Any) -> Any:
+    return None if value is _MISSING else value
+
+
+def _change_type(b: Any, h: Any) -> str:
+    if b is _MISSING:
+        return "Add"
+    if h is _MISSING:
+        return "Remove"
+    return "Modify"
+
+
+def _render(value: Any) -> str | None:
+    """CloudFormation gives property values as strings: text as is, anything else as JSON."""
+    if value is _MISSING:
+        return None
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, separators=(",", ":"), sort_keys=False, default=str)
+
+
+def _reference_source(attr: str | None) -> str:
+    return "ResourceReference" if attr is None else "ResourceAttribute"
+
+
+def _replacement(details: list[Detail]) -> str:
+    worst = "False"
+    for d in details:
+        rr = d.target.requires_recreation
+        if rr == "Always" and d.evaluation == "Static":
+            return "True"
+        if rr in ("Always", "Conditionally"):
+            worst = "Conditional"
+    return worst
+
+
+def _deletion_action(resource: Mapping[str, Any]) -> str:
+    policy = resource.get("DeletionPolicy")
+    if policy in ("Retain", "RetainExceptOnCreate"):
+        return "Retain"
+    if policy in ("Snapshot", "Delete"):
+        return str(policy)
+    rtype = resource.get("Type")
+    props = resource.get("Properties") or {}
+    if rtype == "AWS::RDS::DBCluster" or (rtype == "AWS::RDS::DBInstance" and "DBClusterIdentifier" not in props):
+        return "Snapshot"
+    return "Delete"
+
+
+def _replace_policy(resource: Mapping[str, Any]) -> str:
+    policy = resource.get("UpdateReplacePolicy")
+    return str(policy) if policy in ("Retain", "Snapshot") else "Delete"
+
+
+def _with_facts(change: ResourceChange, tiers: Mapping[str, str], side: Template,
+                raw: Mapping[str, Any]) -> ResourceChange:
+    from dataclasses import replace
+
+    origin = side.origins.get(change.logical_id)
+    if origin is None:
+        line = side.line_of(("Resources", change.logical_id))
+        origin = Origin(side.source, line)
+    tier = tiers.get(change.resource_type) or (tiers.get(change.before_type) if change.before_type else None)
+    if change.resource_type == "AWS::SNS::Topic" and tier == "transient":
+        props = (change.after or change.before or {}).get("Properties") or {}
+        if not props.get("Subscription"):
+            tier = None  # a topic without subscriptions holds nothing in flight worth warning about
+    facts = type_facts(change.resource_type)
+    return replace(change, origin=origin, stateful=tier,
+                   unknown_type=change.unknown_type or not facts.known)
+
+
+def _pair_renames(changes: list[ResourceChange]) -> list[ResourceChange]:
+    """Mark a Remove and an Add of the same type with near-identical properties as a likely rename."""
+    from dataclasses import replace
+
+    adds = [c for c in changes if c.action == "Add" and not c.volatile]
+    taken: set[str] = set()
+    pairs: dict[str, str] = {}
+    for removed in (c for c in changes if c.action == "Remove" and not c.volatile):
+        best, best_score = None, 0.0
+        for added in adds:
+            if added.resource_type != removed.resource_type or added.logical_id in taken:
+                continue
+            score = _similarity((removed.before or {}).get("Properties") or {},
+                                (added.after or {}).get("Properties") or {})
+            if score > best_score:
+                best, best_score = added, score
+        if best is not None and best_score >= 0.6:
+            taken.add(best.logical_id)
+            pairs[removed.logical_id] = best.logical_id
+    if not pairs:
+        return changes
+    back = {v: k for k, v in pairs.items()}
+    out = []
+    for c in changes:
+        if c.action == "Remove" and c.logical_id in pairs:
+            c = replace(c, renamed_to=pairs[c.logical_id])
+        elif c.action == "Add" and c.logical_id in back:
+            c = replace(c, renamed_from=back[c.logical_id])
+        out.append(c)
+    return out
+
+
+def _similarity(a: Mapping[str, Any], b: Mapping[str, Any]) -> float:
+    keys = set(a) | set(b)
+    if not keys:
+        return 1.0
+    return sum(1 for k in keys if a.get(k, _MISSING) == b.get(k, _MISSING)) / len(keys)
+
+
+def _output_changes(base: Template, head: Template, b_ev: Evaluator, h_ev: Evaluator,
+                    replaced: set[str]) -> list[OutputChange]:
+    def outputs(template: Template, ev: Evaluator) -> dict[str, tuple[Any, Any]]:
+        out = {}
+        for key, decl in (template.data.get("Outputs") or {}).items():
+            if not isinstance(decl, dict):
+                continue
+            cond = decl.get("Condition")
+            if cond is not None and ev.condition(cond) is False:
+                continue
+            export = decl.get("Export")
+            export_name = ev.eval(export.get("Name")) if isinstance(export, dict) else None
+            out[key] = (ev.eval(decl.get("Value")), export_name)
+        return out
+
+    b_out, h_out = outputs(base, b_ev), outputs(head, h_ev)
+    changes = []
+    for key in _ordered_keys(b_out, h_out):
+        origin_side = head if key in h_out else base
+        origin = origin_side.origins.get(f"Outputs.{key}") or Origin(
+            origin_side.source, origin_side.line_of(("Outputs", key)))
+        if key not in h_out:
+            bv, be = b_out[key]
+            changes.append(OutputChange(key, "Remove", before_value=bv, before_export=be, origin=origin))
+        elif key not in b_out:
+            hv, he = h_out[key]
+            changes.append(OutputChange(key, "Add", after_value=hv, after_export=he, origin=origin))
+        else:
+            (bv, be), (hv, he) = b_out[key], h_out[key]
+            dynamic = any(lid in replaced for lid, _ in references(hv))
+            if bv != hv or be != he or dynamic:
+                volatile = be == he and not dynamic and (
+                    _mask_volatile(bv, b_ev) == _mask_volatile(hv, h_ev))
+                changes.append(OutputChange(key, "Modify", bv, hv, be, he,
+                                            "Dynamic" if dynamic else "Static", origin, volatile))
+    return changes
+
+
+def _mask_volatile(value: Any, ev: Evaluator) -> Any:
+    """The value with references to volatile resources (new on every deploy) made anonymous."""
+    if isinstance(value, dict):
+        if len(value) == 1:
+            key, arg = next(iter(value.items()))
+            target = arg if key == "Ref" else (arg[0] if key == "Fn::GetAtt" and isinstance(arg, list) and arg else None)
+            if isinstance(target, str):
+                rtype = (ev.resources.get(target) or {}).get("Type")
+                if rtype in VOLATILE_TYPES:
+                    return {key: rtype}
+        return {k: _mask_volatile(v, ev) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_mask_volatile(v, ev) for v in value]
+    return value
+
+
+def check_references(template: Template) -> None:
+    """Refuse a template whose Ref / GetAtt / Sub / DependsOn name nothing (an invalid template)."""
+    data = template.data
+    resources = data.get("Resources")
+    if not isinstance(resources, dict):
+        raise InputError("not a CloudFormation template: no Resources section",
+                         file=template.source, fix="pass a template or a serverless.yml")
+    names = set(resources) | set(data.get("Parameters") or {}) | PSEUDO_PARAMETERS
+    conditions = set(data.get("Conditions") or {})
+
+    def fail(what: str, path: tuple) -> None:
+        origin = template.origins.get(path[1]) if len(path) > 1 and path[0] == "Resources" else None
+        line = template.line_of(path) or (origin.line if origin else None)
+        raise InputError(f"invalid template: {what}", file=(origin.file if origin and not
+                                                            template.positions else template.source),
+                         line=line, fix="define it or fix the name")
+
+    def walk(value: Any, path: tuple, local: frozenset = frozenset()) -> None:
+        if isinstance(value, dict):
+            if len(value) == 1:
+                key, arg = next(iter(value.items()))
+                if key == "Ref" and isinstance(arg, str) and arg not in names:
+                    fail(f"Ref to {arg!r}, which is not a resource or parameter", path)
+                if key == "Fn::GetAtt":
+                    target = arg.split(".", 1)[0] if isinstance(arg, str) else (
+                        arg[0] if isinstance(arg, list) and arg and isinstance(arg[0], str) else None)
+                    if target is not None and target not in resources:
+                        fail(f"Fn::GetAtt of {target!r}, which is not a resource", path)
+                if key == "Fn::Sub":
+                    text = arg if isinstance(arg, str) else (arg[0] if isinstance(arg, list) and arg else None)
+                    variables = frozenset(arg[1]) if isinstance(arg, list) and len(arg) > 1 and isinstance(arg[1], dict) else frozenset()
+                    if isinstance(text, str):
+                        for name, _attr in references({"Fn::Sub": text}):
+                            if name not in names and name not in variables and name not in local:
+                                fail(f"Fn::Sub variable ${{{name}}} names no resource or parameter", path)
+                    if isinstance(arg, list) and len(arg) > 1:
+                        walk(arg[1], path + (1,), local)
+                    return
+                if key == "Fn::If" and isinstance(arg, list) and arg and isinstance(arg[0], str) \
+                        and arg[0] not in conditions:
+                    fail(f"Fn::If on condition {arg[0]!r}, which is not defined", path)
+            for k, v in value.items():
+                walk(v, path + (k,), local)
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                walk(v, path + (i,), local)
+
+    for lid, resource in resources.items():
+        if not isinstance(resource, dict) or "Type" not in resource:
+            fail(f"resource {lid!r} has no Type", ("Resources", lid))
+        for key in ("Properties", "Metadata") + ATTRIBUTES[1:]:
+            if key in resource:
+                walk(resource[key], ("Resources", lid, key))
+        depends = resource.get("DependsOn")
+        for dep in [depends] if isinstance(depends, str) else (depends or []):
+            if dep not in resources:
+                fail(f"DependsOn {dep!r}, which is not a resource", ("Resources", lid, "DependsOn"))
+        cond = resource.get("Condition")
+        if isinstance(cond, str) and cond not in conditions:
+            fail(f"Condition {cond!r} is not defined", ("Resources", lid, "Condition"))
+    for key, decl in (data.get("Outputs") or {}).items():
+        walk(decl, ("Outputs", key))

@@ -1,0 +1,20 @@
+"""Warnings for what the compiler does not model, so a prediction is never silently incomplete."""
+
+from __future__ import annotations
+
+from promotelint.serverless.context import CompileContext
+from promotelint.serverless.core import functions, warn
+
+def warn_unmodelled(ctx: CompileContext, modelled_events: frozenset[str]) -> None:
+    plugins = ctx.config.get("plugins")
+    if isinstance(plugins, dict):
+        plugins = plugins.get("modules")
+    for plugin in plugins if isinstance(plugins, list) else []:
+        warn(ctx, f"plugin {plugin}: its resources and template changes are not in the prediction")
+    for name, fn in functions(ctx).items():
+        for event in fn.get("events") or []:
+            kinds = list(event) if isinstance(event, dict) else [str(event)]
+            for kind in kinds:
+                if kind not in modelled_events:
+                    warn(ctx, f'function "{name}": "{kind}" events are not modelled: '
+                              "their resources are not in the prediction")
