@@ -8,8 +8,11 @@ fixtures, resolved.json (the config with its variables resolved, from `serverles
 PATH is the framework's `serverless` executable (default: $SERVERLESS_BIN, else
 node_modules/.bin/serverless under $SLS_NODE_MODULES's parent, else `npx serverless`). Each fixture is
 copied to a scratch directory without its expected*.json / fixture.json and packaged there offline
-(no AWS variables, empty HOME), with the stage, region, env, params and dotenv file from its optional
-fixture.json. Nothing here runs in the tests; the tests only read the committed goldens.
+(no AWS variables, empty HOME), with the stage, region, env and params from its optional fixture.json,
+which may also list `standins` (empty files to create, e.g. a prebuilt artifact under the ignored
+dist/). Layers need the corpus's DescribeStacks stub ($SLS_DESCRIBE_STACKS_STUB or
+../shared/corpus/oracle-describe-stacks-stub.js). Nothing here runs in the tests; the tests only read
+the committed goldens. `--check` compares instead of writing.
 """
 
 from __future__ import annotations
@@ -54,6 +57,10 @@ def package(fixture: Path, command: list[str]) -> tuple[dict, dict]:
         # The service sits one level down so that `${file(../x)}` fixtures can reach a sibling file.
         service = Path(scratch) / "repo" / "service"
         shutil.copytree(fixture, service, ignore=lambda d, names: [n for n in names if n in SKIP and Path(d) == fixture])
+        for name in info.get("standins") or ():
+            # Empty artifacts and handlers the framework needs but git does not keep (dist/ is ignored).
+            (service / name).parent.mkdir(parents=True, exist_ok=True)
+            (service / name).touch()
         for name, text in (info.get("outside") or {}).items():
             (service.parent / name).write_text(text)
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
