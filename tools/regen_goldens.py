@@ -3,10 +3,11 @@
 expected.json (`serverless package`'s cloudformation-template-update-stack.json) and, for the vars-*
 fixtures, resolved.json (the config with its variables resolved, from `serverless print --format json`).
 
-    python tools/regen_goldens.py [--serverless PATH] [NAME ...]
+    python tools/regen_goldens.py [--serverless PATH] [--check] [NAME ...]
 
 PATH is the framework's `serverless` executable (default: $SERVERLESS_BIN, else
-node_modules/.bin/serverless under $SLS_NODE_MODULES's parent, else `npx serverless`). Each fixture is
+$SLS_NODE_MODULES/.bin/serverless with SLS_NODE_MODULES a node_modules directory, else
+`npx --no-install serverless`). Each fixture is
 copied to a scratch directory without its expected*.json / fixture.json and packaged there offline
 (no AWS variables, empty HOME), with the stage, region, env and params from its optional fixture.json,
 which may also list `standins` (empty files to create, e.g. a prebuilt artifact under the ignored
