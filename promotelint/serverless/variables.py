@@ -714,11 +714,11 @@ class Resolver:
         if kind == "opt":
             if address is None:
                 return dict(self.inputs.options)
-            return self.inputs.options.get(_string(self, path, address, "opt"))
+            return self.inputs.options.get(_string(address, "opt"))
         if kind == "env":
             if not address:
                 raise _Missing('missing address argument in variable "env" source')
-            return self.inputs.env.get(_string(self, path, address, "env"))
+            return self.inputs.env.get(_string(address, "env"))
         if kind == "sls":
             if address == "instanceId":
                 # A new random id on every run: equal on both sides of a comparison, unknown in value.
@@ -806,7 +806,7 @@ class Resolver:
         # stages.<stage>.params and stages.default.params instead.
         if not address:
             raise _Missing('missing address argument in variable "param" source')
-        name = _string(self, path, address, "param")
+        name = _string(address, "param")
         if name in self.inputs.params:
             return self.inputs.params[name]
         for group in (self.stage(path), "default"):
@@ -907,7 +907,7 @@ def _string_member(value: str, key: str) -> Any:
     return value[index] if index is not None and index < len(value) else None
 
 
-def _string(resolver: Resolver, path: tuple, value: Any, kind: str) -> str:
+def _string(value: Any, kind: str) -> str:
     if not isinstance(value, str):
         raise _Missing(f'non-string address argument in variable "{kind}" source: {value!r}')
     return value
