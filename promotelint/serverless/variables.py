@@ -74,7 +74,7 @@ def _literal(text: str, fallback_to_input: bool, value: str, source_start: int) 
         return None
     number = js_number(text)
     if number is not None:
-        return number
+        return None if number in (float("inf"), float("-inf")) else number  # JSON has no Infinity: null
     if fallback_to_input:
         return text
     raise VariableSyntaxError(f'Invalid literal source "{text}" at index {source_start} in "{value}"')
