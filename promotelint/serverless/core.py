@@ -15,6 +15,7 @@ from typing import Any
 from promotelint.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
+from promotelint.values import is_opaque, opaque
 
 
 # Helpers shared by the steps
@@ -97,6 +98,33 @@ def custom_execution_role(ctx: CompileContext, function: dict[str, Any]) -> Any:
     return prov.get("role")
 
 
+def is_mapping(value: Any) -> bool:
+    """A config mapping, as opposed to a scalar or a value only known at deploy time (opaque)."""
+    return isinstance(value, dict) and not is_opaque(value)
+
+
+def text(value: Any) -> str:
+    """A value as text: an opaque value gives its variable's text (`${ssm:/x}`)."""
+    if is_opaque(value):
+        return next(iter(value.values()))
+    return js_string(value) if isinstance(value, (bool, int, float)) else str(value)
+
+
+def concat(*parts: Any) -> Any:
+    """Join text the framework builds by interpolation; with an unknown part the whole is unknown."""
+    joined = "".join(text(p) for p in parts)
+    return opaque(joined) if any(is_opaque(p) for p in parts) else joined
+
+
+def name_from(ctx: CompileContext, value: Any, what: str) -> str:
+    """Text a logical ID is derived from; warns when the value is only known at deploy time, since
+    the deployed logical ID then derives from the resolved value instead."""
+    if is_opaque(value):
+        warn(ctx, f"{what} derives from {text(value)}, which is not known offline: "
+                  "its logical IDs may differ from the deployed ones")
+    return text(value)
+
+
 def warn(ctx: CompileContext, message: str) -> None:
     if message not in ctx.warnings:
         ctx.warnings.append(message)
@@ -175,7 +203,7 @@ _TYPE_NAMES = {dict: "a mapping", list: "a list", bool: "true/false", str: "a st
 
 def _check_shape(ctx: CompileContext, holder: Any, key: Any, kinds: tuple, path: tuple) -> None:
     value = holder[key] if isinstance(holder, list) else holder.get(key)
-    if value is None or isinstance(value, kinds):
+    if value is None or is_opaque(value) or isinstance(value, kinds):
         return
     if kinds == _LIST and isinstance(value, (str, int, float, bool)):
         holder[key] = [value]  # AJV's coerceTypes 'array'
@@ -358,9 +386,9 @@ def generate_core_template(ctx: CompileContext) -> None:
         res.pop(naming.DEPLOYMENT_BUCKET_POLICY_LOGICAL_ID, None)
 
 
-def _log_sub(log_group_name: str, suffix: str) -> dict[str, str]:
-    return {"Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}"
-                       f":log-group:{log_group_name}{suffix}"}
+def _log_sub(log_group_name: Any, suffix: str) -> dict[str, Any]:
+    return {"Fn::Sub": concat("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:",
+                              log_group_name, suffix)}
 
 
 def merge_iam_templates(ctx: CompileContext) -> None:
@@ -373,7 +401,7 @@ def merge_iam_templates(ctx: CompileContext) -> None:
         if fn.get("disableLogs"):
             continue
         lid = naming.get_log_group_logical_id(name)
-        props: dict[str, Any] = {"LogGroupName": naming.get_log_group_name(fn["name"])}
+        props: dict[str, Any] = {"LogGroupName": concat("/aws/lambda/", fn["name"])}
         retention = fn.get("logRetentionInDays") or prov.get("logRetentionInDays")
         if retention:
             props["RetentionInDays"] = retention
@@ -423,14 +451,14 @@ def merge_iam_templates(ctx: CompileContext) -> None:
     disabled_canonical: list[str] = []
     for fn in fns.values():
         fn_name, logs_disabled = fn.get("name"), fn.get("disableLogs")
-        if not fn_name or str(fn_name).startswith(canonical_prefix):
+        if not fn_name or (isinstance(fn_name, str) and fn_name.startswith(canonical_prefix)):
             if logs_disabled:
                 disabled_canonical.append(fn_name)
             else:
                 has_canonical = True
             continue
         if not logs_disabled:
-            group = naming.get_log_group_name(fn_name)
+            group = concat("/aws/lambda/", fn_name)
             statements[0]["Resource"].append(_log_sub(group, ":*"))
             statements[1]["Resource"].append(_log_sub(group, ":*:*"))
     if has_canonical:
@@ -439,7 +467,7 @@ def merge_iam_templates(ctx: CompileContext) -> None:
         statements[1]["Resource"].append(_log_sub(prefix, "*:*:*"))
         if disabled_canonical:
             statements.append({"Effect": "Deny", "Action": "logs:PutLogEvents", "Resource": [
-                _log_sub(naming.get_log_group_name(n), ":*") for n in disabled_canonical]})
+                _log_sub(concat("/aws/lambda/", n), ":*") for n in disabled_canonical]})
 
     custom = iam_role.get("statements") if iam_role.get("statements") else prov.get("iamRoleStatements")
     if custom:
