@@ -169,6 +169,10 @@ def normalize_service(ctx: CompileContext) -> None:
             raise InputError(f"function {name!r} must be a mapping", file=ctx.source,
                              line=ctx.origin(("functions", name)).line,
                              fix="give the function a handler or image")
+        if is_opaque(fn.get("events")):
+            warn(ctx, f'function "{name}": its events ({text(fn["events"])}) are not known offline: '
+                      "their resources are not in the prediction")
+            fn["events"] = []
         if not fn.get("events"):
             fn["events"] = []
         if not fn.get("name"):

@@ -260,7 +260,7 @@ def _compile_function(ctx: CompileContext, name: str, fn: dict[str, Any]) -> tup
     if fn.get("layers"):
         props["Layers"] = fn["layers"]
     elif prov.get("layers"):
-        props["Layers"] = list(prov["layers"])
+        props["Layers"] = prov["layers"] if is_opaque(prov["layers"]) else list(prov["layers"])
     lid = naming.get_lambda_logical_id(name)
     res[lid] = resource
     ctx.origins.setdefault(lid, ctx.origin(path))

@@ -96,7 +96,7 @@ def compile_stream(ctx: CompileContext) -> None:
                 on_failure = opts["destinations"].get("onFailure")
                 destination = on_failure.get("arn") if is_mapping(on_failure) else on_failure
                 kind = (on_failure.get("type") if is_mapping(on_failure) else None) or (
-                    str(destination).split(":")[2] if isinstance(destination, str) else None)
+                    (destination.split(":") + ["", "", ""])[2] if isinstance(destination, str) else None)
                 (on_failure_sns if kind == "sns" else on_failure_sqs)["Resource"].append(destination)
                 props["DestinationConfig"] = {"OnFailure": {"Destination": destination}}
             if opts.get("filterPatterns"):
