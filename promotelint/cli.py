@@ -56,7 +56,7 @@ ConfigFile = Annotated[Optional[Path], typer.Option(
 
 
 def _predict(base: Path, head: Path, format: str, region: str, parameter, base_parameter, head_parameter,
-             stack_name: Optional[str], stage: Optional[str], stateful: Optional[dict] = None):
+             stack_name: Optional[str], stage: Optional[str]):
     from promotelint.predict import PredictOptions, predict
     from promotelint.report import FORMATS
     from promotelint.sources import CompileSettings, read_source
@@ -67,7 +67,7 @@ def _predict(base: Path, head: Path, format: str, region: str, parameter, base_p
     options = PredictOptions(
         region=region, stack_name=stack_name,
         base_parameters={**both, **_parse_pairs(base_parameter, "--base-parameter")},
-        head_parameters={**both, **_parse_pairs(head_parameter, "--head-parameter")}, stateful=stateful)
+        head_parameters={**both, **_parse_pairs(head_parameter, "--head-parameter")})
     settings = CompileSettings(stage=stage, region=region)
     return predict(read_source(base, settings), read_source(head, settings), options)
 
@@ -77,22 +77,6 @@ def _print(reports, format: str, show_all: bool, exit_code: Optional[int] = None
 
     options = RenderOptions(show_all=show_all, color=_color(sys.stdout), exit_code=exit_code)
     sys.stdout.write(FORMATS[format](reports, options))
-
-
-def _config(config: Optional[Path], start: Path):
-    from promotelint.config import Config, find_config, load_config
-
-    path = config if config is not None else find_config(start)
-    return load_config(path) if path is not None else Config()
-
-
-def _rules(cfg):
-    from promotelint.config import check_rule_ids
-    from promotelint.rules import load_rules
-
-    rules = load_rules(cfg.rule_files)
-    check_rule_ids(cfg, [r.id for r in rules])
-    return rules
 
 
 @app.command()
@@ -108,21 +92,29 @@ def changeset(base: Base, head: Head, format: Format = "text", region: Region = 
 
 
 @app.command("rules")
-def list_rules(format: Annotated[str, typer.Option("--format", "-f", help="text or markdown.")] = "text",
+def list_rules(format: Annotated[str, typer.Option(
+        "--format", "-f", help="text, markdown (docs/rules.md) or json (rules/bundle.json).")] = "text",
                config: ConfigFile = None) -> None:
-    """List the rules with their severities (markdown: the text of docs/rules.md)."""
+    """List the rules with their severities."""
     from promotelint import ruledoc
 
-    if format not in ("text", "markdown"):
-        raise InputError(f"unknown format {format!r}", fix="use text or markdown")
+    if format not in ("text", "markdown", "json"):
+        raise InputError(f"unknown format {format!r}", fix="use text, markdown or json")
+    if format == "json":
+        from promotelint.rules import rules_bundle
+
+        sys.stdout.write(rules_bundle())
+        return
     if format == "markdown":
         from promotelint.rules import load_builtin_rules
 
         # docs/rules.md documents what ships, whatever the local config says.
         sys.stdout.write(ruledoc.rules_markdown(load_builtin_rules()))
         return
-    cfg = _config(config, Path.cwd())
-    sys.stdout.write(ruledoc.rules_table(_rules(cfg), cfg.severities))
+    from promotelint.verdict import setup
+
+    cfg, rules = setup(config, Path.cwd())
+    sys.stdout.write(ruledoc.rules_table(rules, cfg.severities))
 
 
 @app.command()
@@ -132,9 +124,10 @@ def explain(rule: Annotated[str, typer.Argument(help="Rule id, e.g. stateful-res
     import difflib
 
     from promotelint import ruledoc
+    from promotelint.verdict import setup
 
-    cfg = _config(config, Path.cwd())
-    rules = {r.id: r for r in _rules(cfg)}
+    cfg, loaded = setup(config, Path.cwd())
+    rules = {r.id: r for r in loaded}
     if rule not in rules:
         close = difflib.get_close_matches(rule, list(rules), n=1)
         raise InputError(f"no rule {rule!r}", fix=f"did you mean {close[0]}?" if close else
@@ -190,9 +183,8 @@ def check(
 
     from promotelint.predict import PredictOptions
     from promotelint.report import FORMATS, RenderOptions
-    from promotelint.schemas import stateful_tiers
     from promotelint.sources import CompileSettings
-    from promotelint.verdict import FAIL_ON, exit_code, judge
+    from promotelint.verdict import FAIL_ON, exit_code, judge, setup, stateful_types
 
     if fail_on is not None and fail_on not in FAIL_ON:
         raise InputError(f"unknown --fail-on {fail_on!r}", fix="use one of: " + ", ".join(FAIL_ON))
@@ -204,11 +196,10 @@ def check(
                          "or --base-template FILE (the deployed template)")
     if not git_mode and (head_ref or staged):
         raise InputError("--head-ref/--staged need --base-ref", fix="add --base-ref REV")
-    cfg = _config(config, Path(paths[1]) if not git_mode else Path.cwd())
-    rules = _rules(cfg)
+    cfg, rules = setup(config, Path(paths[1]) if not git_mode else Path.cwd())
     both = _parse_pairs(parameter, "--parameter")
     options = PredictOptions(
-        region=region, stack_name=stack_name, stateful={**stateful_tiers(), **cfg.stateful},
+        region=region, stack_name=stack_name, stateful=stateful_types(cfg),
         base_parameters={**both, **_parse_pairs(base_parameter, "--base-parameter")},
         head_parameters={**both, **_parse_pairs(head_parameter, "--head-parameter")})
     settings = CompileSettings(stage=stage, region=region, params=_parse_pairs(param, "--param"))
@@ -293,6 +284,26 @@ def _check_changesets(paths, base_ref, head_ref, staged, base_template, settings
     outcomes = check_pairs(pairs, check_settings, jobs)
     changesets = [cs for o in outcomes for cs in o.changesets]
     return changesets, [o.error for o in outcomes if o.error]
+
+
+@app.command("compile")
+def compile_command(
+    path: Path = typer.Argument(..., help="Service directory or its serverless.yml."),
+    stage: Optional[str] = typer.Option(None, "--stage", help="Stage (default: provider.stage, else dev)."),
+    region: Optional[str] = typer.Option(None, "--region", help="Region (default: provider.region, else us-east-1)."),
+    param: Optional[List[str]] = typer.Option(None, "--param", help="KEY=VALUE for ${param:KEY}."),
+    env_file: Optional[Path] = typer.Option(None, "--env-file", help="dotenv file adding to the environment."),
+) -> None:
+    """Print the template `serverless package` would write, compiled offline."""
+    import json
+
+    from promotelint.serverless.compile import compile_service
+
+    template = compile_service(path, stage=stage, region=region, params=_parse_pairs(param, "--param"),
+                               env_file=env_file)
+    for warning in template.warnings:
+        print(f"promotelint: warning: {warning}", file=sys.stderr)
+    sys.stdout.write(json.dumps(template.data, indent=2) + "\n")
 
 
 def main() -> None:

@@ -119,8 +119,9 @@ def subjects(changeset: StackChangeSet) -> Iterator[Subject]:
             continue
         yield Subject("resource", resource_facts(change, changeset, removed_names),
                       change.before, change.after, change)
+    volatile = frozenset(c.logical_id for c in changeset.changes if c.volatile)
     for output in changeset.outputs:
-        yield Subject("output", output_facts(output, changeset),
+        yield Subject("output", output_facts(output, changeset, volatile),
                       {"Value": output.before_value, "Export": output.before_export},
                       {"Value": output.after_value, "Export": output.after_export}, output)
 
@@ -213,7 +214,11 @@ def _gsi_facts(rtype: str, before: Mapping, after: Mapping) -> dict[str, Any]:
             "gsi-add-and-remove": bool(added and removed) or len(added) > 1 or len(removed) > 1}
 
 
-def output_facts(output: OutputChange, cs: StackChangeSet) -> dict[str, Any]:
+def output_facts(output: OutputChange, cs: StackChangeSet,
+                 volatile: frozenset[str] = frozenset()) -> dict[str, Any]:
+    from promotelint.intrinsics import references
+
+    refs = {lid for lid, _ in references(output.before_value) | references(output.after_value)}
     return {
         "stack": cs.name,
         "action": output.action,
@@ -225,4 +230,6 @@ def output_facts(output: OutputChange, cs: StackChangeSet) -> dict[str, Any]:
         "export-renamed": output.before_export is not None and output.after_export is not None
         and output.before_export != output.after_export,
         "evaluation": output.evaluation,
+        # The value follows a Lambda version or a deployment: it changes with every deploy.
+        "volatile-value": bool(refs & volatile),
     }

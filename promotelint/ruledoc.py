@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from typing import Any, Mapping, Sequence
 
-from promotelint.rules import FACT_NAMES, TYPE_SETS, Rule
+from promotelint.rules import FACTS, TYPE_SETS, Rule
 
 
 def _yaml(data: Any) -> str:
@@ -76,11 +76,9 @@ A value is a scalar (equal; `true` and `"true"` are the same), a list (any of; `
 or `{{present: true|false}}`. `replacement`, `type`, `policy-action` and `changed` apply to
 resource changes only. Lambda versions and API Gateway deployments never reach a rule.
 
-Facts of a resource change: {resource}.
+### Facts
 
-Facts of an output change: {output}.
-
-Facts of the stack: {stack}.
+{facts}
 
 ## Configuration and suppressions
 
@@ -120,6 +118,8 @@ def rules_markdown(rules: Sequence[Rule]) -> str:
                 "<details><summary>Rule definition</summary>", "", "```yaml",
                 _yaml({k: raw[k] for k in ("match", "message", "fix", "cases") if k in raw}).rstrip(),
                 "```", "", "</details>"]
-    out += ["", LANGUAGE.format(sets=", ".join(f"`{s}`" for s in TYPE_SETS),
-                                **{k: ", ".join(f"`{n}`" for n in sorted(v)) for k, v in FACT_NAMES.items()})]
+    facts = ["| on | fact | meaning |", "|---|---|---|"]
+    facts += [f"| {kind} | `{name}` | {meaning} |" for kind in ("resource", "output", "stack")
+              for name, meaning in FACTS[kind].items()]
+    out += ["", LANGUAGE.format(sets=", ".join(f"`{s}`" for s in TYPE_SETS), facts="\n".join(facts))]
     return "\n".join(out).rstrip() + "\n"

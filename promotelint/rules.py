@@ -31,18 +31,57 @@ RULES_DIR = Path(__file__).parent / "builtin_rules"  # in a wheel
 CHECKOUT_RULES_DIR = Path(__file__).parent.parent / "rules"  # in a source checkout
 
 # The facts each kind of subject has (facts.py computes them); templates and `facts:` may use these.
-FACT_NAMES: dict[str, frozenset[str]] = {
-    "stack": frozenset({"stack", "base-stack-name", "head-stack-name", "stack-renamed"}),
-    "resource": frozenset({
-        "stack", "action", "logical-id", "type", "replacement", "policy-action", "stateful",
-        "before-type", "renamed-to", "renamed-from", "unknown-type", "opaque-create-only", "name",
-        "name-property", "resource", "noun", "loses", "custom-name-kept", "custom-resource",
-        "nested-stack", "replacing-properties", "changed", "immutable-changed",
-        "schema-attributes-changed", "gsi-added", "gsi-removed", "gsi-add-and-remove",
-        "takes-name-of"}),
-    "output": frozenset({"stack", "action", "output", "export", "before-export", "after-export",
-                         "export-affected", "export-renamed", "evaluation"}),
+FACTS: dict[str, dict[str, str]] = {
+    "stack": {
+        "stack": "the stack name the head deploys to",
+        "base-stack-name": "the base side's stack name, when known",
+        "head-stack-name": "the head side's stack name, when known",
+        "stack-renamed": "both names are known and differ",
+    },
+    "resource": {
+        "stack": "the stack name",
+        "action": "Add, Modify or Remove",
+        "logical-id": "the logical ID",
+        "type": "the resource type (the head's, when it changed)",
+        "replacement": "True, Conditional or False (Modify only)",
+        "policy-action": "CloudFormation's PolicyAction (Delete, Retain, Snapshot, ReplaceAndDelete, ...)",
+        "stateful": "data or transient for stateful types, else absent",
+        "before-type": "the base's type, when the type changed under this logical ID",
+        "renamed-to": "on a Remove: the added logical ID it most likely became",
+        "renamed-from": "on an Add: the removed logical ID it most likely was",
+        "unknown-type": "true when there is no resource schema for the type",
+        "opaque-create-only": "create-only properties whose new value is only known in AWS",
+        "name": "the custom physical name (TableName, BucketName, ...), when set",
+        "name-property": "the type's name property (TableName, QueueName, ...)",
+        "resource": "`LogicalId (Type name)`, for messages",
+        "noun": "what the resource is to a person: database, bucket, queue, ...",
+        "loses": "what goes with it: all its items, all its objects, ...",
+        "custom-name-kept": "true when a replacement keeps the custom physical name",
+        "custom-resource": "true for Custom::* and AWS::CloudFormation::CustomResource",
+        "nested-stack": "true for AWS::CloudFormation::Stack",
+        "replacing-properties": "the properties (or attributes) that require recreation",
+        "changed": "the changed paths (/Properties/X, /DeletionPolicy); match them with `changed`",
+        "immutable-changed": "KMS KeySpec/KeyUsage/MultiRegion/Origin or Cognito Username/AliasAttributes changed",
+        "schema-attributes-changed": "Cognito user pool Schema attributes modified or removed",
+        "gsi-added": "DynamoDB global secondary indexes created (or rebuilt)",
+        "gsi-removed": "DynamoDB global secondary indexes deleted (or rebuilt)",
+        "gsi-add-and-remove": "true when one update both creates and deletes an index",
+        "takes-name-of": "on an Add: the removed resource whose custom physical name it takes",
+    },
+    "output": {
+        "stack": "the stack name",
+        "action": "Add, Modify or Remove",
+        "output": "the output's key",
+        "export": "the export name (the base's, else the head's)",
+        "before-export": "the base's export name",
+        "after-export": "the head's export name",
+        "export-affected": "true when an export is removed or its name or value changes",
+        "export-renamed": "true when both sides export it under different names",
+        "evaluation": "Dynamic when the new value depends on a replaced resource, else Static",
+        "volatile-value": "true when the value follows a Lambda version or a deployment",
+    },
 }
+FACT_NAMES: dict[str, frozenset[str]] = {kind: frozenset(facts) for kind, facts in FACTS.items()}
 _RESOURCE_ONLY = ("replacement", "type", "policy-action", "changed")
 _FIELD = re.compile(r"\{([a-z][a-z0-9-]*)\}")
 
@@ -86,10 +125,47 @@ def builtin_rules_dir() -> Path:
     return RULES_DIR if RULES_DIR.is_dir() else CHECKOUT_RULES_DIR
 
 
+BUNDLE_NAME = "bundle.json"
+
+
 def load_builtin_rules() -> tuple[Rule, ...]:
-    """The shipped rules, sorted by id. They are validated by the test suite, not at every run."""
-    return tuple(sorted((load_rule_file(p, validate_schema=False)
-                         for p in builtin_rules_dir().glob("*.yml")), key=lambda r: r.id))
+    """The shipped rules, sorted by id. They are validated by the test suite, not at every run.
+
+    Parsing YAML in pure Python costs ~60 ms for the built-in rules, so their parsed form is also
+    kept in rules/bundle.json (`promotelint rules --format json`) with each file's CRC: a file
+    edited since is parsed from YAML, so the bundle can be stale but never wrong.
+    """
+    import json
+    import zlib
+
+    directory = builtin_rules_dir()
+    try:
+        bundle = json.loads((directory / BUNDLE_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        bundle = {}
+    rules = []
+    for path in directory.glob("*.yml"):
+        entry = bundle.get(path.name) or {}
+        if entry.get("crc32") == zlib.crc32(path.read_bytes()):
+            rules.append(compile_rule(entry["rule"], str(path), validate_schema=False))
+        else:
+            rules.append(load_rule_file(path, validate_schema=False))
+    return tuple(sorted(rules, key=lambda r: r.id))
+
+
+def rules_bundle() -> str:
+    """The text of rules/bundle.json: every built-in rule file's CRC-32 and parsed data."""
+    import json
+    import zlib
+
+    from promotelint.yamlload import load_text
+
+    out = {}
+    for path in sorted(builtin_rules_dir().glob("*.yml")):
+        raw = path.read_bytes()
+        out[path.name] = {"crc32": zlib.crc32(raw),
+                          "rule": load_text(raw.decode("utf-8"), str(path)).data}
+    return json.dumps(out, indent=1) + "\n"
 
 
 def load_rules(extra_files: Sequence[Path] = ()) -> tuple[Rule, ...]:

@@ -3,15 +3,32 @@
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 from typing import Sequence
 
-from promotelint.config import Config
+from promotelint.config import Config, check_rule_ids, find_config, load_config
 from promotelint.errors import EXIT_BLOCKING, EXIT_OK
 from promotelint.model import StackChangeSet, StackReport
-from promotelint.rules import RANK, Rule, evaluate
+from promotelint.rules import RANK, Rule, evaluate, load_rules
 from promotelint.suppress import metadata_allows, suppress
 
 FAIL_ON = ("error", "warning", "never")
+
+
+def setup(config_file: Path | None, start: Path) -> tuple[Config, tuple[Rule, ...]]:
+    """The config (`config_file`, or found from `start` upward) and the rules it selects, checked."""
+    path = config_file if config_file is not None else find_config(start)
+    config = load_config(path) if path is not None else Config()
+    rules = load_rules(config.rule_files)
+    check_rule_ids(config, [r.id for r in rules])
+    return config, rules
+
+
+def stateful_types(config: Config) -> dict[str, str]:
+    """Resource type -> tier for the prediction: cfn-lint's list, our extras, then the config's."""
+    from promotelint.schemas import stateful_tiers
+
+    return {**stateful_tiers(), **config.stateful}
 
 
 def judge(changeset: StackChangeSet, rules: Sequence[Rule], config: Config,

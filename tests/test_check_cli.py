@@ -29,7 +29,8 @@ Resources:
 
 
 def run(*args, cwd):
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
+    env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}  # --format auto means text here
+    env.update(PYTHONPATH=str(ROOT), NO_COLOR="1")
     proc = subprocess.run([sys.executable, "-m", "promotelint", *map(str, args)], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=60)
     return proc.returncode, proc.stdout, proc.stderr

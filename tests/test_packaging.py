@@ -19,3 +19,10 @@ def test_every_package_directory_is_listed():
     assert on_disk <= listed
     assert config["package-dir"]["promotelint.builtin_rules"] == "rules"
     assert any((ROOT / "rules").glob("*.yml"))
+
+
+def test_wheel_data_globs_cover_rules_and_schemas():
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    patterns = config["package-data"]["*"]
+    assert "*.yml" in patterns and "*.json" in patterns  # rules/*.yml, rules/bundle.json, schema/*.json
+    assert (ROOT / "rules" / "bundle.json").is_file() and any((ROOT / "promotelint" / "schema").glob("*.json"))

@@ -66,3 +66,19 @@ def test_ids_of_the_interface_are_all_there():
         "stateful-resource-removed", "stateful-resource-replaced", "custom-name-replacement",
         "update-will-fail", "export-removed", "stack-renamed", "deletion-policy-weakened",
         "retained-resource-orphaned", "bucket-removed-not-empty", "unpredictable-change"}
+
+
+def test_rules_bundle_is_current():
+    from promotelint.rules import BUNDLE_NAME, rules_bundle
+
+    assert (builtin_rules_dir() / BUNDLE_NAME).read_text() == rules_bundle(), \
+        "rules/bundle.json is stale: run `python -m promotelint rules --format json > rules/bundle.json`"
+
+
+def test_bundle_and_yaml_give_the_same_rules():
+    from promotelint.rules import load_rule_file
+
+    for rule in RULES:
+        from_yaml = load_rule_file(Path(rule.source), validate_schema=False)
+        assert (from_yaml.raw, from_yaml.message, from_yaml.cases and len(from_yaml.cases)) == (
+            rule.raw, rule.message, rule.cases and len(rule.cases))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from promotelint.errors import InputError
 from promotelint.serverless import core
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.events.alb import compile_alb
@@ -92,4 +93,15 @@ def steps() -> tuple[Step, ...]:
 def compile_config(ctx: CompileContext) -> None:
     """Fill ctx.template from ctx.config (ctx.config is replaced by its normalised copy)."""
     for step in steps():
-        step(ctx)
+        try:
+            step(ctx)
+        except InputError:
+            raise
+        except (TypeError, AttributeError, KeyError, IndexError, ValueError) as exc:
+            # The steps are tested on configs the framework accepts; a value of another shape
+            # (which the framework's own schema rejects) ends here, reported as bad input.
+            name = getattr(step, "__name__", "compile").lstrip("_").replace("_", " ")
+            raise InputError(f"cannot compile the service ({name}): a setting has a shape the framework "
+                             f"does not accept ({type(exc).__name__}: {exc})", file=ctx.source,
+                             fix="check the settings that step reads against the framework's documentation"
+                             ) from None

@@ -49,8 +49,20 @@ class FilesystemReader:
     def exists(self, path: str) -> bool:
         return os.path.isfile(path)
 
-    def is_dir(self, path: str) -> bool:
-        return os.path.isdir(path)
+    def root_for(self, service_dir: str) -> str:
+        """The git work tree holding the service (`.git` is a file in worktrees), else its parent."""
+        here = os.path.abspath(service_dir)
+        probe = here
+        while True:
+            if os.path.exists(os.path.join(probe, ".git")):
+                break
+            parent = os.path.dirname(probe)
+            if parent == probe:
+                probe = os.path.dirname(here)
+                break
+            probe = parent
+        # ${file()} paths are joined onto service_dir as given: keep the root in the same form.
+        return probe if os.path.isabs(service_dir) else os.path.relpath(probe)
 
 
 def find_config(path: str, reader: Reader) -> str:

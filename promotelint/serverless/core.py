@@ -15,6 +15,7 @@ from typing import Any
 from promotelint.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
+from promotelint.values import is_opaque, opaque
 
 
 # Helpers shared by the steps
@@ -97,6 +98,33 @@ def custom_execution_role(ctx: CompileContext, function: dict[str, Any]) -> Any:
     return prov.get("role")
 
 
+def is_mapping(value: Any) -> bool:
+    """A config mapping, as opposed to a scalar or a value only known at deploy time (opaque)."""
+    return isinstance(value, dict) and not is_opaque(value)
+
+
+def text(value: Any) -> str:
+    """A value as text: an opaque value gives its variable's text (`${ssm:/x}`)."""
+    if is_opaque(value):
+        return next(iter(value.values()))
+    return js_string(value) if isinstance(value, (bool, int, float)) else str(value)
+
+
+def concat(*parts: Any) -> Any:
+    """Join text the framework builds by interpolation; with an unknown part the whole is unknown."""
+    joined = "".join(text(p) for p in parts)
+    return opaque(joined) if any(is_opaque(p) for p in parts) else joined
+
+
+def name_from(ctx: CompileContext, value: Any, what: str) -> str:
+    """Text a logical ID is derived from; warns when the value is only known at deploy time, since
+    the deployed logical ID then derives from the resolved value instead."""
+    if is_opaque(value):
+        warn(ctx, f"{what} derives from {text(value)}, which is not known offline: "
+                  "its logical IDs may differ from the deployed ones")
+    return text(value)
+
+
 def warn(ctx: CompileContext, message: str) -> None:
     if message not in ctx.warnings:
         ctx.warnings.append(message)
@@ -141,6 +169,10 @@ def normalize_service(ctx: CompileContext) -> None:
             raise InputError(f"function {name!r} must be a mapping", file=ctx.source,
                              line=ctx.origin(("functions", name)).line,
                              fix="give the function a handler or image")
+        if is_opaque(fn.get("events")):
+            warn(ctx, f'function "{name}": its events ({text(fn["events"])}) are not known offline: '
+                      "their resources are not in the prediction")
+            fn["events"] = []
         if not fn.get("events"):
             fn["events"] = []
         if not fn.get("name"):
@@ -148,7 +180,65 @@ def normalize_service(ctx: CompileContext) -> None:
     if not isinstance(config.get("layers"), dict):
         config["layers"] = {}
     _coerce_like_schema_validation(config)
+    _check_shapes(ctx, config)
     ctx.config = config
+
+
+_MAPPING, _LIST = (dict,), (list,)
+# Settings the compile steps read as mappings or lists; another shape is a config error (the
+# framework's schema rejects it too) and is reported as one instead of failing somewhere inside.
+_PROVIDER_SHAPES = {"environment": _MAPPING, "tags": _MAPPING, "vpc": _MAPPING, "iam": _MAPPING, "s3": _MAPPING,
+                    "alb": _MAPPING, "layers": _LIST, "ecr": _MAPPING, "deploymentBucketObject": _MAPPING,
+                    "kinesis": _MAPPING, "logs": _MAPPING, "tracing": _MAPPING, "eventBridge": _MAPPING}
+_FUNCTION_SHAPES = {"environment": _MAPPING, "tags": _MAPPING, "vpc": (dict, bool), "package": _MAPPING,
+                    "destinations": _MAPPING, "url": (dict, bool), "layers": _LIST, "events": _LIST,
+                    "fileSystemConfig": _MAPPING, "image": (dict, str)}
+_EVENT_SHAPES = {"sqs": (dict, str), "stream": (dict, str), "sns": (dict, str), "schedule": (dict, str),
+                 "s3": (dict, str), "cloudwatchLog": (dict, str), "alexaSkill": (dict, str),
+                 "alexaSmartHome": (dict, str), "alb": _MAPPING, "iot": _MAPPING, "iotFleetProvisioning": _MAPPING,
+                 "cloudwatchEvent": _MAPPING, "cognitoUserPool": _MAPPING, "eventBridge": _MAPPING,
+                 "kafka": _MAPPING, "msk": _MAPPING, "activemq": _MAPPING, "rabbitmq": _MAPPING}
+_EVENT_OPTION_SHAPES = {"rules": _LIST, "filterPatterns": _LIST, "conditions": _MAPPING, "destinations": _MAPPING,
+                        "accessConfigurations": _MAPPING, "redrivePolicy": _MAPPING, "inputTransformer": _MAPPING,
+                        "retryPolicy": _MAPPING, "healthCheck": (dict, bool), "logGroup": (str,),
+                        "filter": (str,)}
+_TYPE_NAMES = {dict: "a mapping", list: "a list", bool: "true/false", str: "a string", object: "a value"}
+
+
+def _check_shape(ctx: CompileContext, holder: Any, key: Any, kinds: tuple, path: tuple) -> None:
+    value = holder[key] if isinstance(holder, list) else holder.get(key)
+    if value is None or is_opaque(value) or isinstance(value, kinds):
+        return
+    if kinds == _LIST and isinstance(value, (str, int, float, bool)):
+        holder[key] = [value]  # AJV's coerceTypes 'array'
+        return
+    wanted = " or ".join(_TYPE_NAMES[k] for k in kinds)
+    raise InputError(f"{'.'.join(str(p) for p in path)} must be {wanted}", file=ctx.source,
+                     line=ctx.origin(path).line, fix=f"write it as {wanted}")
+
+
+def _check_shapes(ctx: CompileContext, config: dict[str, Any]) -> None:
+    prov = config["provider"]
+    for key, kinds in _PROVIDER_SHAPES.items():
+        _check_shape(ctx, prov, key, kinds, ("provider", key))
+    _check_shape(ctx, config, "package", _MAPPING, ("package",))
+    _check_shape(ctx, config, "resources", _MAPPING, ("resources",))
+    for key in ("Resources", "Outputs", "Conditions", "extensions"):
+        _check_shape(ctx, config.get("resources") or {}, key, _MAPPING, ("resources", key))
+    for name in config["layers"]:
+        _check_shape(ctx, config["layers"], name, _MAPPING, ("layers", name))
+    for name, fn in config["functions"].items():
+        for key, kinds in _FUNCTION_SHAPES.items():
+            _check_shape(ctx, fn, key, kinds, ("functions", name, key))
+        for index in range(len(fn["events"])):
+            path = ("functions", name, "events", index)
+            _check_shape(ctx, fn["events"], index, (dict, str), path)
+            event = fn["events"][index]
+            for kind in list(event) if isinstance(event, dict) else ():
+                _check_shape(ctx, event, kind, _EVENT_SHAPES.get(kind, (object,)), path + (kind,))
+                value = event[kind]
+                for option, option_kinds in (_EVENT_OPTION_SHAPES.items() if isinstance(value, dict) else ()):
+                    _check_shape(ctx, value, option, option_kinds, path + (kind, option))
 
 
 def _wrap_string_get_att(value: Any) -> None:
@@ -181,8 +271,24 @@ def _coerce_like_schema_validation(config: dict[str, Any]) -> None:
             for key in keys:
                 if key in holder:
                     holder[key] = _coerce_scalar(holder[key], kind)
+    fns = [fn for fn in (config.get("functions") or {}).values() if isinstance(fn, dict)]
+    for holder, keys in [(prov.get("vpc"), ("securityGroupIds", "subnetIds")),
+                         *[(fn.get("vpc"), ("securityGroupIds", "subnetIds")) for fn in fns],
+                         *[((fn.get("url") or {}).get("cors") if isinstance(fn.get("url"), dict) else None,
+                            ("allowedOrigins", "allowedHeaders", "allowedMethods", "exposedResponseHeaders"))
+                           for fn in fns],
+                         *[(layer, ("compatibleRuntimes", "compatibleArchitectures", "allowedAccounts"))
+                           for layer in (config.get("layers") or {}).values()]]:
+        for key in keys if isinstance(holder, dict) else ():
+            if isinstance(holder.get(key), (str, int, float, bool)):
+                holder[key] = [holder[key]]
     iam = prov.get("iam") if isinstance(prov.get("iam"), dict) else {}
     role = iam.get("role") if isinstance(iam.get("role"), dict) else {}
+    for key in ("managedPolicies",):
+        if isinstance(role.get(key), str):
+            role[key] = [role[key]]
+    if isinstance(prov.get("iamManagedPolicies"), str):
+        prov["iamManagedPolicies"] = [prov["iamManagedPolicies"]]
     api = prov.get("apiGateway") if isinstance(prov.get("apiGateway"), dict) else {}
     for statements in (role.get("statements"), prov.get("iamRoleStatements"), api.get("resourcePolicy")):
         for statement in statements if isinstance(statements, list) else ():
@@ -257,7 +363,8 @@ def generate_core_template(ctx: CompileContext) -> None:
         },
         "Outputs": {naming.DEPLOYMENT_BUCKET_OUTPUT_LOGICAL_ID: {"Value": {"Ref": "ServerlessDeploymentBucket"}}},
     })
-    for lid in (naming.DEPLOYMENT_BUCKET_LOGICAL_ID, naming.DEPLOYMENT_BUCKET_POLICY_LOGICAL_ID):
+    for lid in (naming.DEPLOYMENT_BUCKET_LOGICAL_ID, naming.DEPLOYMENT_BUCKET_POLICY_LOGICAL_ID,
+                f"Outputs.{naming.DEPLOYMENT_BUCKET_OUTPUT_LOGICAL_ID}"):
         ctx.origins.setdefault(lid, ctx.origin(("provider", "deploymentBucket")))
     prov = provider(ctx)
     res = resources(ctx)
@@ -283,9 +390,9 @@ def generate_core_template(ctx: CompileContext) -> None:
         res.pop(naming.DEPLOYMENT_BUCKET_POLICY_LOGICAL_ID, None)
 
 
-def _log_sub(log_group_name: str, suffix: str) -> dict[str, str]:
-    return {"Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}"
-                       f":log-group:{log_group_name}{suffix}"}
+def _log_sub(log_group_name: Any, suffix: str) -> dict[str, Any]:
+    return {"Fn::Sub": concat("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:",
+                              log_group_name, suffix)}
 
 
 def merge_iam_templates(ctx: CompileContext) -> None:
@@ -298,7 +405,7 @@ def merge_iam_templates(ctx: CompileContext) -> None:
         if fn.get("disableLogs"):
             continue
         lid = naming.get_log_group_logical_id(name)
-        props: dict[str, Any] = {"LogGroupName": naming.get_log_group_name(fn["name"])}
+        props: dict[str, Any] = {"LogGroupName": concat("/aws/lambda/", fn["name"])}
         retention = fn.get("logRetentionInDays") or prov.get("logRetentionInDays")
         if retention:
             props["RetentionInDays"] = retention
@@ -348,14 +455,14 @@ def merge_iam_templates(ctx: CompileContext) -> None:
     disabled_canonical: list[str] = []
     for fn in fns.values():
         fn_name, logs_disabled = fn.get("name"), fn.get("disableLogs")
-        if not fn_name or str(fn_name).startswith(canonical_prefix):
+        if not fn_name or (isinstance(fn_name, str) and fn_name.startswith(canonical_prefix)):
             if logs_disabled:
                 disabled_canonical.append(fn_name)
             else:
                 has_canonical = True
             continue
         if not logs_disabled:
-            group = naming.get_log_group_name(fn_name)
+            group = concat("/aws/lambda/", fn_name)
             statements[0]["Resource"].append(_log_sub(group, ":*"))
             statements[1]["Resource"].append(_log_sub(group, ":*:*"))
     if has_canonical:
@@ -364,7 +471,7 @@ def merge_iam_templates(ctx: CompileContext) -> None:
         statements[1]["Resource"].append(_log_sub(prefix, "*:*:*"))
         if disabled_canonical:
             statements.append({"Effect": "Deny", "Action": "logs:PutLogEvents", "Resource": [
-                _log_sub(naming.get_log_group_name(n), ":*") for n in disabled_canonical]})
+                _log_sub(concat("/aws/lambda/", n), ":*") for n in disabled_canonical]})
 
     custom = iam_role.get("statements") if iam_role.get("statements") else prov.get("iamRoleStatements")
     if custom:
