@@ -7,8 +7,9 @@ CloudFormation template (its blob). Discovery pairs each service's base and head
 - a service only at head is new (base: an empty stack, so everything is an Add); one only at base
   is deleted (head: an empty stack, so its whole stack is removed). A serverless.yml whose stack
   name changed is both: the old stack goes, a new one comes.
-With no PATH, only services whose files changed are checked: a change under the service's
-directory, or to any file its head side reads (`${file()}` fragments anywhere in the repository).
+With no PATH, only services whose template inputs changed are checked: a serverless.yml when a file
+its head side reads changed (itself, `${file()}` fragments anywhere in the repository, .env files),
+a template when its blob changed.
 """
 
 from __future__ import annotations
@@ -82,10 +83,6 @@ def _under(path: str, directory: str) -> bool:
     return directory == "" or path == directory or path.startswith(directory + "/")
 
 
-def _dirname(path: str) -> str:
-    return path.rsplit("/", 1)[0] if "/" in path else ""
-
-
 def discover(root: str, base: str, head: str | None, paths: Sequence[str], *, cwd: str = ".",
              base_label: str = "base", head_label: str = "head",
              settings: CompileSettings = CompileSettings()) -> list[Pair]:
@@ -133,11 +130,10 @@ def discover(root: str, base: str, head: str | None, paths: Sequence[str], *, cw
     only_head = sorted(c for c in configs if c in head_files and c not in base_files)
     only_base = sorted(c for c in configs if c in base_files and c not in head_files)
     for path in sorted(c for c in configs if c in base_files and c in head_files):
-        service_dir = _dirname(path)
-        if explicit or any(_under(c, service_dir) for c in changed):
-            pairs.append(Pair(side(path, False), side(path, True)))
-        else:
-            pairs.append(Pair(side(path, False), side(path, True), only_if_reads=changed))
+        # Unless named, a service counts as changed when a file its head side reads changed: a
+        # handler edit changes no template, a shared fragment edit may change many. Both sides
+        # read the same paths unless a file they both read changed, so the head's reads suffice.
+        pairs.append(Pair(side(path, False), side(path, True), only_if_reads=None if explicit else changed))
     pairs.extend(_pair_moved_services(only_base, only_head, side, root, settings))
 
     moves = git.renamed_files(root, base, head)

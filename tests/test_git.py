@@ -297,3 +297,11 @@ def test_moved_fragment_without_the_reference_updated_is_an_error_for_the_head(r
     pairs = discover(root, git.resolve_rev(root, "HEAD"), git.WORKTREE, [], cwd=".")
     [outcome] = [o for o in (check_pair(p, CheckSettings(root=root)) for p in pairs) if o.error or o.changesets]
     assert outcome.error and "shared/tables.yml" in outcome.error
+
+
+def test_handler_code_change_alone_changes_no_template(repo):
+    repo.write("svc/serverless.yml", service("svc"))
+    repo.write("svc/handler.py", "def hello(event, context):\n    return 1\n")
+    repo.commit()
+    repo.write("svc/handler.py", "def hello(event, context):\n    return 2\n")
+    assert run(repo)[1] == []
