@@ -133,3 +133,22 @@ def test_gitlab_command_runs_and_writes_junit(project):
     assert result.returncode == 1, result.stderr
     junit = (project.path / "promotelint.xml").read_text()
     assert 'failures="1"' in junit and "orders-prod" in junit
+
+
+def test_gitlab_script_in_a_single_branch_clone(project, tmp_path):
+    """GitLab clones only the merge request's branch: the script's `git fetch` must bring the target
+    branch in as origin/<target> before promotelint compares with it."""
+    project.git("branch", "prod", "main")
+    origin = tmp_path / "origin.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(project.path), str(origin)], check=True)
+    clone = tmp_path / "mr"
+    subprocess.run(["git", "clone", "-q", "--single-branch", "-b", "feature", f"file://{origin}", str(clone)],
+                   check=True)
+    env = {"CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "prod"}
+    script = [line for line in gitlab_job()["script"] if not line.startswith("pip ")]
+    before = run_doc_command(script[1], clone, env)
+    assert before.returncode == 2 and "unknown revision" in before.stderr  # origin/prod is not there yet
+    fetch = shlex.split(script[0].replace("$CI_MERGE_REQUEST_TARGET_BRANCH_NAME", "prod"))
+    subprocess.run(fetch, cwd=clone, check=True, capture_output=True)
+    after = run_doc_command(script[1], clone, env)
+    assert after.returncode == 1, after.stderr
