@@ -305,3 +305,18 @@ def test_handler_code_change_alone_changes_no_template(repo):
     repo.commit()
     repo.write("svc/handler.py", "def hello(event, context):\n    return 2\n")
     assert run(repo)[1] == []
+
+
+def test_symbolic_links_are_followed_inside_the_revision(repo):
+    repo.write("shared/tables.yml", table_resources("t1"))
+    repo.write("svc/serverless.yml", service("svc", fragment="tables.yml"))
+    (repo.path / "svc" / "tables.yml").symlink_to("../shared/tables.yml")
+    first = repo.commit()
+    repo.write("shared/tables.yml", table_resources("t2"))
+    reader = git.GitReader(repo.path, first)
+    assert "t1" in reader.read_text("svc/tables.yml") and reader.exists("svc/tables.yml")
+    assert {"svc/tables.yml", "shared/tables.yml"} <= reader.touched
+    _, stacks = run(repo)  # the link's target changed alone: the service is found, base read at HEAD
+    table = next(c for c in stacks[0].changes if c.logical_id == "Table")
+    assert table.replacement == "True"
+    assert git.GitReader(repo.path, git.INDEX).read_text("svc/tables.yml") == table_resources("t1")
