@@ -158,11 +158,12 @@ def _gh_property(text: str) -> str:
 
 
 def render_github(reports: Sequence[StackReport], options: RenderOptions = RenderOptions()) -> str:
-    out = ["::group::promotelint: predicted change sets"]
-    # a line starting with `::` inside the group would be taken for a command
-    out.extend(line if not line.startswith("::") else " " + line
-               for line in render_text(reports, RenderOptions(show_all=options.show_all)).splitlines())
-    out.append("::endgroup::")
+    text = render_text(reports, RenderOptions(show_all=options.show_all))
+    # The report quotes what a pull request wrote (names, values): stop-commands keeps any line of
+    # it from being run as a workflow command. The token only has to be absent from the text.
+    token = "promotelint-" + hashlib.sha256(text.encode()).hexdigest()[:16]
+    out = ["::group::promotelint: predicted change sets", f"::stop-commands::{token}", *text.splitlines(),
+           f"::{token}::", "::endgroup::"]
     for r in reports:
         for f in _active(r):
             where = _location(f, r)

@@ -102,6 +102,9 @@ def test_github_commands_escape_and_point_at_lines():
     out = FORMATS["github"]([_report()], RenderOptions(exit_code=1))
     lines = out.splitlines()
     assert lines[0] == "::group::promotelint: predicted change sets" and "::endgroup::" in lines
+    token = lines[1].removeprefix("::stop-commands::")
+    assert token != lines[1] and lines[lines.index("::endgroup::") - 1] == f"::{token}::"
+    assert all(not line.startswith("::") for line in lines[2:lines.index("::endgroup::") - 1])
     error = next(line for line in lines if line.startswith("::error "))
     assert error.startswith("::error file=my svc/serverless.yml,line=4,"
                             "title=promotelint stateful-resource-replaced%3A database replaced::")
