@@ -253,7 +253,15 @@ def check_pair(pair: Pair, settings: CheckSettings) -> Outcome:
     try:
         head_t, reads = pair.head_template, frozenset()
         if pair.head is not None and head_t is None:
-            head_t, reads = load_side(pair.head, settings.root, settings.compile, _READERS)
+            try:
+                head_t, reads = load_side(pair.head, settings.root, settings.compile, _READERS)
+            except InputError:
+                # A service that cannot be compiled but read nothing that changed is not part of
+                # this promotion: its error must not fail every run in the repository.
+                touched = _READERS[(settings.root, pair.head.rev)].touched
+                if pair.only_if_reads is not None and not (touched & pair.only_if_reads):
+                    return Outcome(reads=frozenset(touched))
+                raise
         if pair.only_if_reads is not None and not (reads & pair.only_if_reads):
             return Outcome(reads=reads)
         base_t = pair.base_template

@@ -320,3 +320,19 @@ def test_symbolic_links_are_followed_inside_the_revision(repo):
     table = next(c for c in stacks[0].changes if c.logical_id == "Table")
     assert table.replacement == "True"
     assert git.GitReader(repo.path, git.INDEX).read_text("svc/tables.yml") == table_resources("t1")
+
+
+def test_a_broken_service_that_did_not_change_does_not_fail_the_run(repo):
+    repo.write("broken/serverless.yml", service("broken", fragment="missing.yml"))
+    repo.write("ok/serverless.yml", service("ok"))
+    repo.commit()
+    repo.write("ok/serverless.yml", service("ok", table="t2"))
+    root = str(repo.path)
+    pairs = discover(root, git.resolve_rev(root, "HEAD"), git.WORKTREE, [], cwd=".")
+    outcomes = check_pairs(pairs, CheckSettings(root=root), workers=1)
+    assert [o.error for o in outcomes] == [None, None]
+    assert [cs.name for o in outcomes for cs in o.changesets] == ["ok-dev"]
+    repo.write("broken/serverless.yml", service("broken2", fragment="missing.yml"))  # now it changed
+    outcomes = check_pairs(discover(root, git.resolve_rev(root, "HEAD"), git.WORKTREE, [], cwd="."),
+                           CheckSettings(root=root), workers=1)
+    assert outcomes[0].error and "missing.yml" in outcomes[0].error
