@@ -93,8 +93,8 @@ stateful:                 # extra stateful types per tier
   data: [Custom::Database]
 rule-files: [ci/promotelint/*.yml]
 allow:
-  - rule: stateful-resource-removed
-    resource: Legacy*     # logical ID or glob; omit for any
+  - rule: stateful-resource-removed   # a rule id, or a glob of ids
+    resource: Legacy*     # logical ID (Outputs.<Key> for an export) or glob; omit for any
     reason: the legacy tables were migrated in PROJ-123
     expires: 2027-03-31   # optional; afterwards the finding is reported again
 ```
