@@ -63,7 +63,7 @@ def name_property(resource_type: str) -> str | None:
     facts = type_facts(resource_type)
     if not facts.known:
         return None
-    if facts.ref_property and f"/properties/{facts.ref_property}" in facts.create_only:
+    if facts.ref_property:  # a writable primary identifier: what Ref returns is the name itself
         return facts.ref_property
     suffix = resource_type.rsplit("::", 1)[-1]
     for candidate in (f"{suffix}Name", "Name"):
