@@ -2,7 +2,8 @@
 
 A pure post-prediction step: `subjects(changeset)` turns every change of a StackChangeSet into a
 flat mapping of kebab-case facts (the names rule files use in `facts:` and in message templates).
-Volatile changes (Lambda versions, API deployments) are left out here, so no rule can fire on them.
+Volatile changes (Lambda versions, API deployments) are left out here, so no rule can fire on them;
+when the stack name changes, only the stack itself is a subject.
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ def name_property(resource_type: str) -> str | None:
     facts = type_facts(resource_type)
     if not facts.known:
         return None
-    if facts.ref_property and f"/properties/{facts.ref_property}" in facts.create_only:
+    if facts.ref_property:  # a writable primary identifier: what Ref returns is the name itself
         return facts.ref_property
     suffix = resource_type.rsplit("::", 1)[-1]
     for candidate in (f"{suffix}Name", "Name"):
@@ -112,7 +113,12 @@ class Subject:
 
 def subjects(changeset: StackChangeSet) -> Iterator[Subject]:
     """Every subject rules are evaluated on: the stack, each non-volatile change, each output."""
-    yield Subject("stack", stack_facts(changeset))
+    stack = stack_facts(changeset)
+    yield Subject("stack", stack)
+    if stack["stack-renamed"]:
+        # The head deploys a new stack beside the old one, which is not updated at all: its
+        # resource and output "changes" would describe an update that never happens.
+        return
     removed_names = _removed_names(changeset)
     for change in changeset.changes:
         if change.volatile:

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
-import io
-from typing import Any, Mapping, Sequence
+from typing import Mapping, Sequence
 
 from promotelint.rules import FACTS, TYPE_SETS, Rule
 
 
-def _yaml(data: Any) -> str:
-    from ruamel.yaml import YAML
+def definition(rule: Rule) -> str:
+    """The rule file as written (comments and flow style kept), without its long description."""
+    from pathlib import Path
 
-    yaml = YAML()
-    yaml.default_flow_style = False
-    yaml.width = 4096  # long messages stay on one line
-    out = io.StringIO()
-    yaml.dump(data, out)
-    return out.getvalue()
+    try:
+        text = Path(rule.source).read_text(encoding="utf-8")
+    except OSError:
+        return ""
+    keep, skipping = [], False
+    for line in text.splitlines():
+        top_level = bool(line) and not line[0].isspace() and not line.startswith("#")
+        if top_level:
+            skipping = line.split(":", 1)[0] in ("id", "severity", "summary", "description")
+        if not skipping:
+            keep.append(line)
+    return "\n".join(keep).strip("\n")
 
 
 def rules_table(rules: Sequence[Rule], severities: Mapping[str, str] = {}) -> str:
@@ -30,12 +36,8 @@ def rules_table(rules: Sequence[Rule], severities: Mapping[str, str] = {}) -> st
 def explain(rule: Rule, severity: str | None = None) -> str:
     shown = severity or rule.severity
     note = f" (configured; the rule's own is {rule.severity})" if severity and severity != rule.severity else ""
-    raw = dict(rule.raw or {})
-    lines = [f"{rule.id}: {rule.summary}", f"severity: {shown}{note}", f"defined in: {rule.source}", "",
-             rule.description.rstrip(), "", "Fires when:", _indent(_yaml({"match": raw.get("match")}))]
-    if raw.get("cases"):
-        lines += ["Sub-cases:", _indent(_yaml({"cases": raw["cases"]}))]
-    lines += ["Message:", "  " + rule.message]
+    lines = [f"{rule.id}: {rule.summary}", f"severity: {shown}{note}", "", rule.description.rstrip(), "",
+             f"Definition ({rule.source}):", _indent(definition(rule))]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -93,8 +95,8 @@ stateful:                 # extra stateful types per tier
   data: [Custom::Database]
 rule-files: [ci/promotelint/*.yml]
 allow:
-  - rule: stateful-resource-removed
-    resource: Legacy*     # logical ID or glob; omit for any
+  - rule: stateful-resource-removed   # a rule id, or a glob of ids
+    resource: Legacy*     # logical ID (Outputs.<Key> for an export) or glob; omit for any
     reason: the legacy tables were migrated in PROJ-123
     expires: 2027-03-31   # optional; afterwards the finding is reported again
 ```
@@ -113,11 +115,9 @@ def rules_markdown(rules: Sequence[Rule]) -> str:
            "| rule | severity | summary |", "|---|---|---|"]
     out += [f"| [`{r.id}`](#{r.id}) | {r.severity} | {r.summary} |" for r in rules]
     for r in rules:
-        raw = dict(r.raw or {})
         out += ["", f"## {r.id}", "", f"**{r.severity}**: {r.summary}", "", r.description.rstrip(), "",
-                "<details><summary>Rule definition</summary>", "", "```yaml",
-                _yaml({k: raw[k] for k in ("match", "message", "fix", "cases") if k in raw}).rstrip(),
-                "```", "", "</details>"]
+                f"<details><summary>Rule definition (rules/{r.id}.yml)</summary>", "", "```yaml",
+                definition(r), "```", "", "</details>"]
     facts = ["| on | fact | meaning |", "|---|---|---|"]
     facts += [f"| {kind} | `{name}` | {meaning} |" for kind in ("resource", "output", "stack")
               for name, meaning in FACTS[kind].items()]

@@ -24,7 +24,6 @@ from promotelint.errors import InputError
 from promotelint.facts import Subject, subjects
 from promotelint.model import Finding, Origin, StackChangeSet
 
-SEVERITIES = ("error", "warning", "notice")
 RANK = {"error": 0, "warning": 1, "notice": 2}
 TYPE_SETS = ("@stateful", "@stateful-data", "@stateful-transient", "@delete-requires-empty")
 RULES_DIR = Path(__file__).parent / "builtin_rules"  # in a wheel
@@ -115,7 +114,7 @@ class Rule:
     fix: str | None = None
     cases: tuple[Case, ...] = ()
     source: str = ""
-    raw: Mapping[str, Any] | None = None  # the rule file's data, for `explain`
+    raw: Mapping[str, Any] | None = None  # the rule file's data as parsed
 
 
 # --- loading -----------------------------------------------------------------------------------

@@ -33,7 +33,8 @@ def validate(data: Any, schema_name: str, source: str, line_of: Callable[[tuple]
     import jsonschema
     from jsonschema.exceptions import best_match
 
-    validator = jsonschema.Draft202012Validator(load_schema(schema_name))
+    schema = load_schema(schema_name)
+    validator = jsonschema.Draft202012Validator(schema)
     errors = list(validator.iter_errors(data))
     if not errors:
         return
@@ -44,7 +45,7 @@ def validate(data: Any, schema_name: str, source: str, line_of: Callable[[tuple]
     unexpected = re.search(r"'([^']+)' (?:was|were) unexpected", error.message)
     if error.validator in ("additionalProperties", "unevaluatedProperties") and unexpected:
         key = path + (unexpected.group(1),)
-        allowed = sorted(_allowed_keys(error.schema))
+        allowed = sorted(_allowed_keys(error.schema, schema))
         raise InputError(f"unknown key {dotted(key)}", file=source, line=line_of(key),
                          fix=("allowed here: " + ", ".join(allowed)) if allowed else "remove it")
     if error.validator == "required":
@@ -56,19 +57,13 @@ def validate(data: Any, schema_name: str, source: str, line_of: Callable[[tuple]
                      line=line_of(path), fix=_fix(error))
 
 
-def _allowed_keys(schema: dict) -> set[str]:
-    keys = set(schema.get("properties", {}))
-    ref = schema.get("$ref", "")
+def _allowed_keys(subschema: dict, root: dict) -> set[str]:
+    """The keys a (sub)schema allows, following one local `$ref` (the rule schema's conditions)."""
+    keys = set(subschema.get("properties", {}))
+    ref = subschema.get("$ref", "")
     if ref.startswith("#/$defs/"):
-        keys |= set(load_schema_defs().get(ref[len("#/$defs/"):], {}).get("properties", {}))
+        keys |= set(root.get("$defs", {}).get(ref[len("#/$defs/"):], {}).get("properties", {}))
     return keys
-
-
-def load_schema_defs() -> dict:
-    defs: dict = {}
-    for path in SCHEMA_DIR.glob("*.schema.json"):
-        defs.update(load_schema(path.name[: -len(".schema.json")]).get("$defs", {}))
-    return defs
 
 
 def _short(error: Any) -> str:

@@ -229,3 +229,11 @@ def test_rules_table_shows_configured_severities_and_explain(repo):
     assert "**Safe way**" in out
     code, _, err = run("explain", "stack-rename", cwd=repo)
     assert code == 2 and "did you mean stack-renamed?" in err
+
+
+def test_changeset_json_also_follows_the_report_schema(repo):
+    code, out, _ = run("changeset", "service/base.yml", "service/head.yml", "--format", "json", cwd=repo)
+    assert code == 0
+    report = json.loads(out)
+    jsonschema.validate(report, REPORT_SCHEMA)
+    assert "summary" not in report and report["stacks"][0]["changes"][0]["ResourceChange"]["Action"] == "Remove"

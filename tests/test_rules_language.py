@@ -108,3 +108,16 @@ def test_volatile_changes_never_reach_a_rule():
     cs = predict(template(base), template(head))
     assert len(cs.changes) == 2
     assert evaluate([rule({"on": "resource", "action": ["Add", "Remove"]})], cs) == ()
+
+
+def test_a_renamed_stack_is_the_only_finding():
+    from promotelint.model import Template
+    from promotelint.rules import load_builtin_rules
+
+    base = Template(data={"Resources": {"T": {"Type": "AWS::DynamoDB::Table", "Properties": {"TableName": "a-t"}}}},
+                    source="base.yml", stack_name="a-prod")
+    head = Template(data={"Resources": {"T": {"Type": "AWS::DynamoDB::Table", "Properties": {"TableName": "b-t"}}}},
+                    source="head.yml", stack_name="b-prod")
+    cs = predict(base, head)
+    assert cs.changes[0].replacement == "True"
+    assert [f.rule for f in evaluate(load_builtin_rules(), cs)] == ["stack-renamed"]
