@@ -710,7 +710,7 @@ class Resolver:
 
     def _dispatch(self, path: tuple, kind: str, params: list, address: Any, text: str) -> Any:
         if kind == "self":
-            return self.config_property(path, _address_keys(address))
+            return self.config_property(path, _address_keys(address), text)
         if kind == "opt":
             if address is None:
                 return dict(self.inputs.options)
@@ -744,9 +744,10 @@ class Resolver:
                   "its value is unknown in the prediction")
         return opaque(text)
 
-    def config_property(self, path: tuple, keys: tuple) -> Any:
+    def config_property(self, path: tuple, keys: tuple, text: str | None = None) -> Any:
         """Value at `keys` in the config, resolving what it depends on first (resolve.js
-        resolveDependentProperty), as a copy."""
+        resolveDependentProperty), as a copy. Inside an unknown (opaque) value the result is unknown
+        too: a token of the variable's own text."""
         value: Any = self.config
         for i, key in enumerate(keys):
             if value is None:
@@ -756,7 +757,7 @@ class Resolver:
                 self._depend(path, prefix)
                 self.resolve_property(prefix)
             if is_opaque(value):
-                return value
+                return opaque(text or "${self:" + ".".join(keys) + "}")
             if isinstance(value, dict):
                 value = value.get(key)
             elif isinstance(value, list):
