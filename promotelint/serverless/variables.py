@@ -877,13 +877,23 @@ class Resolver:
                                  line=exc.line, fix=exc.fix) from None
         elif ext in (".json", ".tfstate"):
             try:
-                content = json.loads(text)
+                # JSON.parse: no NaN / Infinity, and one number type (1.0 is 1).
+                content = json.loads(text, parse_constant=_reject_constant, parse_float=_js_float)
             except ValueError as exc:
                 raise InputError(f"cannot parse {shown}: JSON parse error: {exc}", file=target) from None
         else:
             content = text  # anything else is plain text, as in file.js
         self._files[target] = content
         return json.loads(json.dumps(content))
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"unexpected token {name}")
+
+
+def _js_float(text: str) -> int | float:
+    value = float(text)
+    return int(value) if value.is_integer() and abs(value) < 2**53 else value
 
 
 def _address_keys(address: Any) -> tuple:
