@@ -307,7 +307,7 @@ _COERCE_TABLE = (
     "package: exclude=arr include=arr patterns=arr",
     "plugins: modules=arr",
     "provider.apiGateway: apiKeys=arr binaryMediaTypes=arr resourcePolicy=arr",
-    "provider.apiGateway.apiKeys[]: *=arr",
+    # (not apiKeys[].*: an item {name, value} matches its object branch first, nothing is wrapped)
     "provider.apiGateway.resourcePolicy[]: Action=arr NotAction=arr",
     "provider.apiGateway.resourcePolicy[].NotPrincipal: CanonicalUser=arr Federated=arr Service=arr",
     "provider.apiGateway.resourcePolicy[].Principal: CanonicalUser=arr Federated=arr Service=arr",
