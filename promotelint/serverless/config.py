@@ -403,24 +403,21 @@ def _coerce(value: Any, node: dict) -> None:
 
 
 def _coerce_scalar(value: Any, kinds: set) -> Any:
-    # ajv's coercion rules, applied only when the value does not have the type already.
-    if isinstance(value, (dict, list)):
+    # ajv's coercion rules, applied only when the value does not have the type already. A null stays
+    # null: the framework's schema lets it through (or fails it) untouched.
+    if value is None or isinstance(value, (dict, list)):
         return value
     if "arr" in kinds:
-        return value if value is None else [value]
+        return [value]
     if "str" in kinds:
         if isinstance(value, str):
             return value
-        if value is None:
-            return ""
         from promotelint.serverless.variables import js_string
 
         return js_string(value)
     if "bool" in kinds and not isinstance(value, bool):
         if value in ("true", "false"):
             return value == "true"
-        if value is None:
-            return False
         if isinstance(value, (int, float)) and value in (0, 1):
             return bool(value)
     if ("int" in kinds or "num" in kinds) and not (isinstance(value, (int, float)) and not isinstance(value, bool)):
@@ -431,8 +428,6 @@ def _coerce_scalar(value: Any, kinds: set) -> Any:
             number = js_number(value)
         elif isinstance(value, bool) and "bool" not in kinds:
             number = int(value)
-        elif value is None:
-            number = 0
         if number is not None and ("num" in kinds or float(number).is_integer()):
             return number
     return value
