@@ -422,7 +422,7 @@ def _coerce_scalar(value: Any, kinds: set) -> Any:
             return bool(value)
     if ("int" in kinds or "num" in kinds) and not (isinstance(value, (int, float)) and not isinstance(value, bool)):
         number: Any = None
-        if isinstance(value, str) and value.strip() == value and value:
+        if isinstance(value, str) and value:  # ajv: `data == +data`, so " 12" and "0x1F" count too
             from promotelint.serverless.variables import js_number
 
             number = js_number(value)
