@@ -56,7 +56,7 @@ def in_process(runs: int = 5) -> None:
                 steps_time[0] = 0.0
                 t0 = time.perf_counter()
                 template = compile_service(path, stage=info.get("stage", "dev"), region=info.get("region", "us-east-1"),
-                                           env=info.get("env") or {})
+                                           env=info.get("env") or {}, params=info.get("params") or {})
                 best_total = min(best_total, time.perf_counter() - t0)
                 best_steps = min(best_steps, steps_time[0])
             totals.append(best_total)
