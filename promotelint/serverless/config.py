@@ -49,8 +49,20 @@ class FilesystemReader:
     def exists(self, path: str) -> bool:
         return os.path.isfile(path)
 
-    def is_dir(self, path: str) -> bool:
-        return os.path.isdir(path)
+    def root_for(self, service_dir: str) -> str:
+        """The git work tree holding the service (`.git` is a file in worktrees), else its parent."""
+        here = os.path.abspath(service_dir)
+        probe = here
+        while True:
+            if os.path.exists(os.path.join(probe, ".git")):
+                break
+            parent = os.path.dirname(probe)
+            if parent == probe:
+                probe = os.path.dirname(here)
+                break
+            probe = parent
+        # ${file()} paths are joined onto service_dir as given: keep the root in the same form.
+        return probe if os.path.isabs(service_dir) else os.path.relpath(probe)
 
 
 def find_config(path: str, reader: Reader) -> str:
@@ -129,11 +141,22 @@ def _load(text: str, source: str) -> Document:
 
 class _JsYamlBuilder(_Builder):
     def scalar(self, node: Any) -> Any:
-        if node.tag == "tag:yaml.org,2002:timestamp":
+        tag = node.tag
+        if tag == "tag:yaml.org,2002:timestamp":
             iso = js_date_iso(node.value)
             if iso is not None:
                 return iso
-        return super().scalar(node)
+        elif tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float") and "_" in node.value:
+            return node.value  # js-yaml 4 reads 1_000 as text
+        value = super().scalar(node)
+        if isinstance(value, float):
+            # JavaScript has one number type, and JSON no Infinity / NaN (the framework's round trip
+            # makes them null): 1e3 and 1.0 are 1000 and 1.
+            if value != value or value in (float("inf"), float("-inf")):
+                return None
+            if value.is_integer() and abs(value) < 2**53:
+                return int(value)
+        return value
 
     def short_tag(self, node: Any, path: tuple) -> Any:
         if node.tag not in FRAMEWORK_TAGS:

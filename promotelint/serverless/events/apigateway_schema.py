@@ -1,0 +1,249 @@
+"""The type coercion the framework's config validation applies to the API Gateway settings.
+
+The framework validates serverless.yml with AJV `coerceTypes: 'array'`, which rewrites the config
+in place before any compiler runs: a scalar where the schema wants an array becomes a one-item
+array, a one-item array where it wants a scalar becomes that item, numeric strings become numbers,
+"true"/"false" become booleans and numbers become strings. Only the parts of the schema that reach
+the API Gateway resources are described here (provider.apiGateway, provider.httpApi, http,
+websocket and httpApi events).
+
+A schema is "str", "int", "bool", "obj" (any mapping), [item] (an array), a dict of properties
+("*" for any other key) or ("any", schema, ...) for AJV's anyOf.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from promotelint.errors import InputError
+from promotelint.values import OPAQUE_KEY
+
+_NUMBER = re.compile(r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$")
+
+STR_LIST = ["str"]
+_PARAMS = {"*": ("any", "bool", {"required": "bool"})}
+_CORS = ("any", "bool", {"allowCredentials": "bool", "cacheControl": "str", "headers": STR_LIST,
+                         "maxAge": "int", "methods": STR_LIST, "origin": "str",
+                         "origins": STR_LIST})
+_STRING_MAP = {"*": "str"}
+
+HTTP_EVENT = ("any", "str", {
+    "async": "bool",
+    "authorizer": ("any", "str", {
+        "claims": STR_LIST, "identitySource": "str", "identityValidationExpression": "str",
+        "managedExternally": "bool", "name": "str", "resultTtlInSeconds": "int",
+        "scopes": [("any", "str", "obj")], "type": "str",
+    }),
+    "cors": _CORS,
+    "integration": "str",
+    "method": "str",
+    "operationId": "str",
+    "path": "str",
+    "private": "bool",
+    "request": {
+        "method": "str",
+        "parameters": {"querystrings": _PARAMS, "headers": _PARAMS, "paths": _PARAMS},
+        "template": _STRING_MAP,
+        "schemas": {"*": ("any", "obj", "str")},
+    },
+    "response": {
+        "headers": _STRING_MAP,
+        "template": "str",
+        "statusCodes": {"*": {"headers": _STRING_MAP, "pattern": "str",
+                              "template": ("any", "str", _STRING_MAP)}},
+    },
+})
+
+WEBSOCKET_EVENT = ("any", "str", {
+    "route": "str",
+    "authorizer": ("any", "str", {"name": "str", "identitySource": STR_LIST}),
+})
+
+HTTP_API_EVENT = ("any", "str", {
+    "authorizer": ("any", "str", {"name": "str", "scopes": STR_LIST, "type": "str"}),
+    "method": "str",
+    "path": "str",
+})
+
+_USAGE_PLAN = {"quota": {"limit": "int", "offset": "int"},
+               "throttle": {"burstLimit": "int", "rateLimit": "int"}}
+_POLICY_RESOURCE = ("any", "str", ["str"])
+
+PROVIDER = {
+    "apiName": "str",
+    "endpointType": "str",
+    "vpcEndpointIds": STR_LIST,
+    "tags": _STRING_MAP,
+    "stackTags": _STRING_MAP,
+    "apiGateway": {
+        "apiKeys": [("any", "str", {"name": "str", "value": "str", "description": "str",
+                                    "customerId": "str", "enabled": "bool"},
+                     {"*": [("any", "str", {"name": "str", "value": "str", "description": "str",
+                                            "customerId": "str", "enabled": "bool"})]})],
+        "apiKeySourceType": "str",
+        "binaryMediaTypes": STR_LIST,
+        "description": "str",
+        "disableDefaultEndpoint": "bool",
+        "minimumCompressionSize": "int",
+        "resourcePolicy": [{"Action": STR_LIST, "NotAction": STR_LIST,
+                            "Resource": _POLICY_RESOURCE, "NotResource": _POLICY_RESOURCE}],
+        "shouldStartNameWithService": "bool",
+        "stage": "str",
+        "usagePlan": ("any", _USAGE_PLAN, [{"*": _USAGE_PLAN}]),
+        "restApiResources": ("any", [{"path": "str", "resourceId": "str"}], "obj"),
+        "request": {"schemas": {"*": {"name": "str", "description": "str"}}},
+    },
+    "httpApi": {
+        "authorizers": {"*": {"name": "str", "functionName": "str", "managedExternally": "bool",
+                              "resultTtlInSeconds": "int", "enableSimpleResponses": "bool",
+                              "payloadVersion": "str"}},
+        "cors": ("any", "bool", {"allowCredentials": "bool", "allowedHeaders": STR_LIST,
+                                 "allowedMethods": STR_LIST, "allowedOrigins": STR_LIST,
+                                 "exposedResponseHeaders": STR_LIST, "maxAge": "int"}),
+        "name": "str",
+        "payload": "str",
+        "metrics": "bool",
+        "disableDefaultEndpoint": "bool",
+        "shouldStartNameWithService": "bool",
+    },
+    "websocketsApiName": "str",
+    "websocketsApiRouteSelectionExpression": "str",
+    "websocketsDescription": "str",
+}
+
+_FAIL = object()
+_KIND = {"str": "a string", "int": "an integer", "bool": "a boolean", "obj": "a mapping"}
+
+
+def coerce(value: Any, schema: Any, path: tuple = (), problems: list | None = None) -> Any:
+    """`value` as AJV leaves it after validating against `schema` (unchanged where it fails).
+
+    Mappings or lists of the wrong shape, which the compilers could not read, are added to
+    `problems` as (path, what was expected); scalars of the wrong type are left for the compilers,
+    as the framework's `warn` validation mode leaves them.
+    """
+    result = _coerce(value, schema, path, problems)
+    return value if result is _FAIL else result
+
+
+def _describe(schema: Any) -> str:
+    if isinstance(schema, tuple):
+        return " or ".join(_describe(b) for b in schema[1:])
+    if isinstance(schema, list):
+        return "a list"
+    if isinstance(schema, dict):
+        return "a mapping"
+    return _KIND.get(schema, str(schema))
+
+
+def _coerce(value: Any, schema: Any, path: tuple, problems: list | None) -> Any:
+    if isinstance(value, dict) and OPAQUE_KEY in value and len(value) == 1:
+        # unknown offline: the framework would have seen a resolved value
+        if problems is not None and isinstance(schema, (list, dict)):
+            problems.append((path, f"{_describe(schema)} known offline"))
+        return value
+    if isinstance(schema, tuple):
+        for branch in schema[1:]:
+            result = _coerce(value, branch, path, None)
+            if result is not _FAIL:
+                return _coerce(value, branch, path, problems) if isinstance(
+                    branch, (dict, list)) else result
+        if problems is not None and isinstance(value, (dict, list)):
+            problems.append((path, _describe(schema)))
+        return _FAIL
+    if isinstance(schema, list):
+        if not isinstance(value, list):
+            if isinstance(value, (dict, type(None))):
+                if problems is not None and value is not None:
+                    problems.append((path, "a list"))
+                return _FAIL
+            value = [value]
+        return [coerce(item, schema[0], path + (i,), problems) for i, item in enumerate(value)]
+    if isinstance(schema, dict):
+        if not isinstance(value, dict):
+            if problems is not None and value is not None:
+                problems.append((path, "a mapping"))
+            return _FAIL
+        for key, item in value.items():
+            sub = schema.get(key, schema.get("*"))
+            if sub is not None:
+                value[key] = coerce(item, sub, path + (key,), problems)
+        return value
+    if schema == "obj":
+        return value if isinstance(value, dict) else _FAIL
+    if isinstance(value, list):
+        if len(value) != 1 or isinstance(value[0], (dict, list)):
+            return _FAIL
+        value = value[0]
+    return _scalar(value, schema)
+
+
+def _scalar(value: Any, kind: str) -> Any:
+    if value is None:
+        # left as is: a null request template removes the default template, as seen in the
+        # framework's output
+        return _FAIL
+    if kind == "str":
+        if isinstance(value, str):
+            return value
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, (int, float)):
+            return str(int(value)) if float(value).is_integer() and abs(value) < 1e21 \
+                else repr(value)
+        return _FAIL
+    if kind == "int":
+        if isinstance(value, bool):
+            return int(value)
+        if isinstance(value, int):
+            return value
+        if isinstance(value, float):
+            return int(value) if value.is_integer() else _FAIL
+        if isinstance(value, str) and _NUMBER.match(value):
+            number = float(value)
+            return int(number) if number.is_integer() else _FAIL
+        return _FAIL
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        if value in ("true", "false"):
+            return value == "true"
+        if isinstance(value, (int, float)) and value in (0, 1):
+            return bool(value)
+        return _FAIL
+    return value
+
+
+def coerce_api_config(config: dict[str, Any]) -> list[tuple[tuple, str]]:
+    """Apply the coercion in place to the provider settings and API events of a service.
+
+    Returns the (config path, expected shape) of the values the compilers could not read.
+    """
+    problems: list[tuple[tuple, str]] = []
+    provider = config.get("provider")
+    if isinstance(provider, dict):
+        coerce(provider, PROVIDER, ("provider",), problems)
+    functions = config.get("functions")
+    for name, function in (functions.items() if isinstance(functions, dict) else ()):
+        events = function.get("events") if isinstance(function, dict) else None
+        for index, event in enumerate(events if isinstance(events, list) else ()):
+            if not isinstance(event, dict):
+                continue
+            for key, schema in (("http", HTTP_EVENT), ("websocket", WEBSOCKET_EVENT),
+                                ("httpApi", HTTP_API_EVENT)):
+                if key in event:
+                    event[key] = coerce(event[key], schema,
+                                        ("functions", name, "events", index, key), problems)
+    return problems
+
+
+def check_api_config(ctx: Any) -> None:
+    """Coerce the config as the framework does; a value of an unreadable shape is an InputError."""
+    problems = coerce_api_config(ctx.config)
+    if problems:
+        path, expected = problems[0]
+        origin = ctx.origin(path)
+        where = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in path)
+        raise InputError(f"{where.replace('.[', '[')} must be {expected}", file=origin.file,
+                         line=origin.line, fix="see the Serverless Framework documentation")
