@@ -88,11 +88,11 @@ def test_event_resources_point_at_their_event():
 def test_unmodelled_plugins_and_events_are_named_in_warnings(tmp_path):
     (tmp_path / "serverless.yml").write_text(
         "service: s\nplugins: [serverless-offline]\nprovider: {name: aws}\n"
-        "functions:\n  f:\n    handler: h.f\n    events:\n      - cloudFront: {eventType: viewer-request}\n"
+        "functions:\n  f:\n    handler: h.f\n    events:\n      - stepFunctions: {name: x}\n"
         "      - schedule: rate(1 hour)\n")
     warnings = compile_service(tmp_path, env={}).warnings
     assert any("plugin serverless-offline" in w for w in warnings)
-    assert any('"cloudFront" events are not modelled' in w for w in warnings)
+    assert any('"stepFunctions" events are not modelled' in w for w in warnings)
     assert not any("schedule" in w for w in warnings)
 
 
@@ -125,3 +125,35 @@ def test_wrong_shapes_are_input_errors_with_the_config_line(tmp_path, functions_
         compile_service(tmp_path, env={})
     assert message in str(caught.value)
     assert caught.value.file.endswith("serverless.yml")
+
+
+def test_values_known_only_at_deploy_time_stay_opaque_and_are_named_in_warnings(tmp_path):
+    from promotelint.values import contains_opaque, is_opaque
+
+    (tmp_path / "serverless.yml").write_text("""
+service: opq
+provider: {name: aws, runtime: nodejs18.x}
+functions:
+  fn:
+    handler: h.f
+    name: ${ssm:/app/fn-name}
+    events:
+      - sqs: ${ssm:/app/queue-arn}
+      - sns: ${ssm:/app/topic-arn}
+      - s3: ${ssm:/app/bucket}
+      - schedule: ${ssm:/app/rate}
+      - eventBridge: {eventBus: "${ssm:/app/bus}", pattern: {source: [x]}}
+    destinations:
+      onFailure: ${ssm:/app/dest}
+""")
+    template = compile_service(tmp_path, env={})
+    resources = template.data["Resources"]
+    assert is_opaque(resources["FnLogGroup"]["Properties"]["LogGroupName"])
+    assert is_opaque(resources["FnEventSourceMappingSQSAppqueuearn"]["Properties"]["EventSourceArn"])
+    assert is_opaque(resources["FnSnsSubscriptionApptopicarn"]["Properties"]["TopicArn"])
+    assert is_opaque(resources["S3BucketSsmappbucket"]["Properties"]["BucketName"])
+    assert is_opaque(resources["FnEventsRuleSchedule1"]["Properties"]["ScheduleExpression"])
+    assert contains_opaque(resources["IamRoleLambdaExecution"]["Properties"]["Policies"])
+    assert all(lid.isalnum() for lid in resources)
+    for variable in ("queue-arn", "topic-arn", "bucket", "dest", "bus"):
+        assert any(f"/app/{variable}" in w for w in template.warnings), variable

@@ -9,12 +9,12 @@ bucket object).
 from __future__ import annotations
 
 import copy
-import re
 from typing import Any
 
 from promotelint.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
+from promotelint.values import is_opaque, opaque
 
 
 # Helpers shared by the steps
@@ -97,6 +97,33 @@ def custom_execution_role(ctx: CompileContext, function: dict[str, Any]) -> Any:
     return prov.get("role")
 
 
+def is_mapping(value: Any) -> bool:
+    """A config mapping, as opposed to a scalar or a value only known at deploy time (opaque)."""
+    return isinstance(value, dict) and not is_opaque(value)
+
+
+def text(value: Any) -> str:
+    """A value as text: an opaque value gives its variable's text (`${ssm:/x}`)."""
+    if is_opaque(value):
+        return next(iter(value.values()))
+    return js_string(value) if isinstance(value, (bool, int, float)) else str(value)
+
+
+def concat(*parts: Any) -> Any:
+    """Join text the framework builds by interpolation; with an unknown part the whole is unknown."""
+    joined = "".join(text(p) for p in parts)
+    return opaque(joined) if any(is_opaque(p) for p in parts) else joined
+
+
+def name_from(ctx: CompileContext, value: Any, what: str) -> str:
+    """Text a logical ID is derived from; warns when the value is only known at deploy time, since
+    the deployed logical ID then derives from the resolved value instead."""
+    if is_opaque(value):
+        warn(ctx, f"{what} derives from {text(value)}, which is not known offline: "
+                  "its logical IDs may differ from the deployed ones")
+    return text(value)
+
+
 def warn(ctx: CompileContext, message: str) -> None:
     if message not in ctx.warnings:
         ctx.warnings.append(message)
@@ -141,6 +168,10 @@ def normalize_service(ctx: CompileContext) -> None:
             raise InputError(f"function {name!r} must be a mapping", file=ctx.source,
                              line=ctx.origin(("functions", name)).line,
                              fix="give the function a handler or image")
+        if is_opaque(fn.get("events")):
+            warn(ctx, f'function "{name}": its events ({text(fn["events"])}) are not known offline: '
+                      "their resources are not in the prediction")
+            fn["events"] = []
         if not fn.get("events"):
             fn["events"] = []
         if not fn.get("name"):
@@ -175,7 +206,7 @@ _TYPE_NAMES = {dict: "a mapping", list: "a list", bool: "true/false", str: "a st
 
 def _check_shape(ctx: CompileContext, holder: Any, key: Any, kinds: tuple, path: tuple) -> None:
     value = holder[key] if isinstance(holder, list) else holder.get(key)
-    if value is None or isinstance(value, kinds):
+    if value is None or is_opaque(value) or isinstance(value, kinds):
         return
     if kinds == _LIST and isinstance(value, (str, int, float, bool)):
         holder[key] = [value]  # AJV's coerceTypes 'array'
@@ -221,10 +252,11 @@ def _wrap_string_get_att(value: Any) -> None:
 
 
 def _coerce_like_schema_validation(config: dict[str, Any]) -> None:
-    """The framework validates the config with AJV `coerceTypes: 'array'`, which rewrites it in place:
-    a scalar where the schema wants an array becomes a one-item array. These are the rewrites that
-    change the template: resource DependsOn lists, and `Fn::GetAtt: "A.B"` strings wherever the
-    provider and function schemas accept CloudFormation functions."""
+    """The framework validates the config with AJV `coerceTypes: 'array'`, which rewrites it in place.
+    config.coerce_like_schema (run by compile_service) applies the schema's plain type table; these
+    are the rewrites that come through the schema's unions and change the template: resource
+    DependsOn strings, `Fn::GetAtt: "A.B"` strings wherever the provider and function schemas accept
+    CloudFormation functions, and VPC id scalars."""
     custom = config.get("resources")
     if isinstance(custom, dict):
         for section in ("Resources", "extensions"):
@@ -233,61 +265,11 @@ def _coerce_like_schema_validation(config: dict[str, Any]) -> None:
                     resource["DependsOn"] = [resource["DependsOn"]]
     _wrap_string_get_att(config.get("provider"))
     _wrap_string_get_att(config.get("functions"))
-    prov = config.get("provider") if isinstance(config.get("provider"), dict) else {}
-    for holder in [prov] + [fn for fn in (config.get("functions") or {}).values() if isinstance(fn, dict)]:
-        for keys, kind in ((_INTEGER_KEYS, int), (_BOOLEAN_KEYS, bool)):
-            for key in keys:
-                if key in holder:
-                    holder[key] = _coerce_scalar(holder[key], kind)
     fns = [fn for fn in (config.get("functions") or {}).values() if isinstance(fn, dict)]
-    for holder, keys in [(prov.get("vpc"), ("securityGroupIds", "subnetIds")),
-                         *[(fn.get("vpc"), ("securityGroupIds", "subnetIds")) for fn in fns],
-                         *[((fn.get("url") or {}).get("cors") if isinstance(fn.get("url"), dict) else None,
-                            ("allowedOrigins", "allowedHeaders", "allowedMethods", "exposedResponseHeaders"))
-                           for fn in fns],
-                         *[(layer, ("compatibleRuntimes", "compatibleArchitectures", "allowedAccounts"))
-                           for layer in (config.get("layers") or {}).values()]]:
-        for key in keys if isinstance(holder, dict) else ():
-            if isinstance(holder.get(key), (str, int, float, bool)):
-                holder[key] = [holder[key]]
-    iam = prov.get("iam") if isinstance(prov.get("iam"), dict) else {}
-    role = iam.get("role") if isinstance(iam.get("role"), dict) else {}
-    for key in ("managedPolicies",):
-        if isinstance(role.get(key), str):
-            role[key] = [role[key]]
-    if isinstance(prov.get("iamManagedPolicies"), str):
-        prov["iamManagedPolicies"] = [prov["iamManagedPolicies"]]
-    api = prov.get("apiGateway") if isinstance(prov.get("apiGateway"), dict) else {}
-    for statements in (role.get("statements"), prov.get("iamRoleStatements"), api.get("resourcePolicy")):
-        for statement in statements if isinstance(statements, list) else ():
-            for key in ("Action", "NotAction"):
-                if isinstance(statement, dict) and isinstance(statement.get(key), str):
-                    statement[key] = [statement[key]]
-    # Environment values are strings in the schema; AJV turns numbers and booleans into strings.
-    holders = [config.get("provider")] + list((config.get("functions") or {}).values())
-    for holder in holders:
-        env = holder.get("environment") if isinstance(holder, dict) else None
-        if isinstance(env, dict):
-            for key, value in env.items():
-                if isinstance(value, (bool, int, float)):
-                    env[key] = js_string(value)
-
-
-_INTEGER_KEYS = ("memorySize", "timeout", "reservedConcurrency", "provisionedConcurrency", "logRetentionInDays",
-                 "ephemeralStorageSize", "maximumEventAge", "maximumRetryAttempts")
-_BOOLEAN_KEYS = ("versionFunctions", "versionFunction", "disableLogs")
-
-
-def _coerce_scalar(value: Any, kind: type) -> Any:
-    """AJV's scalar coercion of a string to the integer or boolean the schema wants."""
-    if not isinstance(value, str):
-        return value
-    if kind is bool:
-        return {"true": True, "false": False}.get(value, value)
-    text = value.strip()
-    if re.fullmatch(r"[+-]?\d+", text):
-        return int(text)
-    return value
+    for vpc in [(config.get("provider") or {}).get("vpc")] + [fn.get("vpc") for fn in fns]:
+        for key in ("securityGroupIds", "subnetIds") if isinstance(vpc, dict) else ():
+            if isinstance(vpc.get(key), (str, int, float, bool)):
+                vpc[key] = [vpc[key]]
 
 
 def js_string(value: Any) -> str:
@@ -358,9 +340,9 @@ def generate_core_template(ctx: CompileContext) -> None:
         res.pop(naming.DEPLOYMENT_BUCKET_POLICY_LOGICAL_ID, None)
 
 
-def _log_sub(log_group_name: str, suffix: str) -> dict[str, str]:
-    return {"Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}"
-                       f":log-group:{log_group_name}{suffix}"}
+def _log_sub(log_group_name: Any, suffix: str) -> dict[str, Any]:
+    return {"Fn::Sub": concat("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:",
+                              log_group_name, suffix)}
 
 
 def merge_iam_templates(ctx: CompileContext) -> None:
@@ -373,7 +355,7 @@ def merge_iam_templates(ctx: CompileContext) -> None:
         if fn.get("disableLogs"):
             continue
         lid = naming.get_log_group_logical_id(name)
-        props: dict[str, Any] = {"LogGroupName": naming.get_log_group_name(fn["name"])}
+        props: dict[str, Any] = {"LogGroupName": concat("/aws/lambda/", fn["name"])}
         retention = fn.get("logRetentionInDays") or prov.get("logRetentionInDays")
         if retention:
             props["RetentionInDays"] = retention
@@ -423,14 +405,14 @@ def merge_iam_templates(ctx: CompileContext) -> None:
     disabled_canonical: list[str] = []
     for fn in fns.values():
         fn_name, logs_disabled = fn.get("name"), fn.get("disableLogs")
-        if not fn_name or str(fn_name).startswith(canonical_prefix):
+        if not fn_name or (isinstance(fn_name, str) and fn_name.startswith(canonical_prefix)):
             if logs_disabled:
                 disabled_canonical.append(fn_name)
             else:
                 has_canonical = True
             continue
         if not logs_disabled:
-            group = naming.get_log_group_name(fn_name)
+            group = concat("/aws/lambda/", fn_name)
             statements[0]["Resource"].append(_log_sub(group, ":*"))
             statements[1]["Resource"].append(_log_sub(group, ":*:*"))
     if has_canonical:
@@ -439,7 +421,7 @@ def merge_iam_templates(ctx: CompileContext) -> None:
         statements[1]["Resource"].append(_log_sub(prefix, "*:*:*"))
         if disabled_canonical:
             statements.append({"Effect": "Deny", "Action": "logs:PutLogEvents", "Resource": [
-                _log_sub(naming.get_log_group_name(n), ":*") for n in disabled_canonical]})
+                _log_sub(concat("/aws/lambda/", n), ":*") for n in disabled_canonical]})
 
     custom = iam_role.get("statements") if iam_role.get("statements") else prov.get("iamRoleStatements")
     if custom:

@@ -19,10 +19,11 @@ from promotelint.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.core import (
+    concat, text,
     custom_execution_role, functions, outputs, provider, resources, role_statements, service_name,
     union_with_equal, warn,
 )
-from promotelint.values import opaque
+from promotelint.values import is_opaque, opaque
 
 ARTIFACT_DIRECTORY_TOKEN = "0000000000000-offline"
 DEFAULT_RUNTIME = "nodejs16.x"
@@ -259,7 +260,7 @@ def _compile_function(ctx: CompileContext, name: str, fn: dict[str, Any]) -> tup
     if fn.get("layers"):
         props["Layers"] = fn["layers"]
     elif prov.get("layers"):
-        props["Layers"] = list(prov["layers"])
+        props["Layers"] = prov["layers"] if is_opaque(prov["layers"]) else list(prov["layers"])
     lid = naming.get_lambda_logical_id(name)
     res[lid] = resource
     ctx.origins.setdefault(lid, ctx.origin(path))
@@ -411,6 +412,8 @@ def _compile_function_url(ctx: CompileContext, name: str, fn: dict[str, Any]) ->
 
 
 def _destination_arn(ctx: CompileContext, destination: Any) -> Any:
+    if is_opaque(destination):
+        return destination
     if isinstance(destination, dict):
         return destination.get("arn")
     return destination if str(destination).startswith("arn:") else resolve_function_arn(ctx, destination)
@@ -421,8 +424,12 @@ def _ensure_target_permission(ctx: CompileContext, destination: Any, granted: li
     if key in granted:
         return
     granted.append(key)
-    action = None
-    if isinstance(destination, dict):
+    action: Any = None
+    if is_opaque(destination):
+        # Whether it names a function, a queue, a topic or a bus is only known at deploy time.
+        warn(ctx, f"destination {text(destination)} is not known offline: the permission it needs is unknown")
+        action = opaque(f"action for destination {text(destination)}")
+    elif isinstance(destination, dict):
         action = {"function": "lambda:InvokeFunction", "sqs": "sqs:SendMessage", "sns": "sns:Publish",
                   "eventBus": "events:PutEvents"}.get(destination.get("type"))
     elif isinstance(destination, str):
@@ -437,14 +444,16 @@ def _ensure_target_permission(ctx: CompileContext, destination: Any, granted: li
     if action is None:
         raise InputError(f"unsupported destination target {destination}", file=ctx.source,
                          fix="use a function name or a Lambda, SQS, SNS or EventBridge ARN")
-    if isinstance(destination, dict):
+    if is_opaque(destination):
+        arn = destination
+    elif isinstance(destination, dict):
         arn = destination.get("arn")
     elif destination.startswith("arn:"):
         arn = destination
     else:
         target = functions(ctx).get(destination) or {}
-        arn = {"Fn::Sub": "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:"
-                          f"{target.get('name')}"}
+        arn = {"Fn::Sub": concat("arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:",
+                                 target.get("name"))}
     statements = role_statements(ctx)
     if statements is not None:
         statements.append({"Effect": "Allow", "Action": action, "Resource": arn})

@@ -8,7 +8,10 @@ from typing import Any
 from promotelint.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.core import alias_logical_id, functions, lodash_merge, provider, put, service_name
+from promotelint.serverless.core import (
+    alias_logical_id, functions, lodash_merge, name_from, provider, put, service_name,
+)
+from promotelint.values import is_opaque
 from promotelint.serverless.functions import resolve_lambda_target
 
 _LISTENER_ARN = re.compile(r"^arn:aws[\w-]*:elasticloadbalancing:.+:listener/app/[\w-]+/([\w-]+)/([\w-]+)$")
@@ -37,7 +40,10 @@ def _validate(ctx: CompileContext) -> tuple[list[dict[str, Any]], dict[str, Any]
                 continue
             path = ("functions", name, "events", index)
             listener = alb.get("listenerArn")
-            if isinstance(listener, dict) and listener.get("Ref"):
+            if is_opaque(listener):
+                alb_id = listener_id = naming.normalize_name_to_alphanumeric_only(
+                    name_from(ctx, listener, f"the alb event of function {name}"))
+            elif isinstance(listener, dict) and listener.get("Ref"):
                 alb_id = listener_id = listener["Ref"]
             else:
                 match = _LISTENER_ARN.match(listener) if isinstance(listener, str) else None

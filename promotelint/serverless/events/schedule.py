@@ -8,7 +8,7 @@ from typing import Any
 from promotelint.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.core import alias_logical_id, as_list, iter_events, put, resources
+from promotelint.serverless.core import alias_logical_id, as_list, concat, is_mapping, iter_events, put, resources
 from promotelint.serverless.functions import resolve_lambda_target
 
 
@@ -21,7 +21,7 @@ def compile_schedule(ctx: CompileContext) -> None:
         path = ("functions", name, "events", index)
         state, name_, description, method, timezone = "ENABLED", None, None, "eventBus", None
         input_, input_path, transformer, role_arn = None, None, None, None
-        if isinstance(event, dict):
+        if is_mapping(event):
             expressions = as_list(event.get("rate"))
             if event.get("enabled") is False:
                 state = "DISABLED"
@@ -32,7 +32,7 @@ def compile_schedule(ctx: CompileContext) -> None:
             method = event.get("method") or "eventBus"
             if len(expressions) > 1 and name_:
                 raise _error(ctx, path, "a schedule with more than one rate cannot have a name")
-            if input_ and isinstance(input_, dict):
+            if input_ and is_mapping(input_):
                 if isinstance(input_.get("body"), str):
                     input_ = {**input_, "body": json.loads(input_["body"])}
                 input_ = json.dumps(input_, separators=(",", ":"), ensure_ascii=False)
@@ -96,8 +96,8 @@ def compile_schedule(ctx: CompileContext) -> None:
                 "Principal": "events.amazonaws.com", "SourceArn": {"Fn::GetAtt": [rule_lid, "Arn"]}}
             put(ctx, naming.get_lambda_schedule_permission_logical_id(name, number), permission, path)
     for fn in fn_has_scheduler.values():
-        arn = f"arn:${{AWS::Partition}}:lambda:${{AWS::Region}}:${{AWS::AccountId}}:function:{fn['name']}"
-        scheduler_statement["Resource"].extend([{"Fn::Sub": arn}, {"Fn::Sub": f"{arn}:*"}])
+        arn = concat("arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:", fn["name"])
+        scheduler_statement["Resource"].extend([{"Fn::Sub": arn}, {"Fn::Sub": concat(arn, ":*")}])
     role = resources(ctx).get(naming.ROLE_LOGICAL_ID)
     if has_scheduler and role:
         for statement in role["Properties"]["AssumeRolePolicyDocument"]["Statement"]:

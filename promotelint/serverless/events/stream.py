@@ -8,9 +8,10 @@ from promotelint.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.core import (
-    add_role_statement, alias_logical_id, function_iam_role_resource_name, functions, provider, put,
-    service_name,
+    add_role_statement, alias_logical_id, function_iam_role_resource_name, functions, is_mapping, name_from,
+    provider, put, service_name,
 )
+from promotelint.values import is_opaque
 from promotelint.serverless.events.sqs import filter_criteria, join_last_part
 from promotelint.serverless.functions import resolve_lambda_target
 
@@ -51,11 +52,17 @@ def compile_stream(ctx: CompileContext) -> None:
                 continue
             stream = event["stream"]
             path = ("functions", name, "events", index)
-            opts = stream if isinstance(stream, dict) else {}
+            opts = stream if is_mapping(stream) else {}
             arn = opts.get("arn") if opts else stream
             stream_type = opts.get("type") or (str(arn).split(":")[2] if isinstance(arn, str) and
                                                 str(arn).count(":") >= 2 else "undefined")
-            stream_name = _stream_name(arn)
+            if is_opaque(arn):
+                # The type and name come from the ARN, only known at deploy time.
+                arn_text = name_from(ctx, arn, f"the stream event of function {name}")
+                stream_type = opts.get("type") or ("kinesis" if "kinesis" in arn_text.lower() else "dynamodb")
+                stream_name = arn_text.split("/")[-1]
+            else:
+                stream_name = _stream_name(arn)
             lid = naming.get_stream_logical_id(name, str(stream_type), stream_name)
             depends = [r for r in (function_iam_role_resource_name(ctx, fn), alias_logical_id(fn)) if r]
             props: dict[str, Any] = {
@@ -87,9 +94,9 @@ def compile_stream(ctx: CompileContext) -> None:
                 props["TumblingWindowInSeconds"] = opts["tumblingWindowInSeconds"]
             if opts.get("destinations"):
                 on_failure = opts["destinations"].get("onFailure")
-                destination = on_failure.get("arn") if isinstance(on_failure, dict) else on_failure
-                kind = (on_failure.get("type") if isinstance(on_failure, dict) else None) or (
-                    str(destination).split(":")[2] if isinstance(destination, str) else None)
+                destination = on_failure.get("arn") if is_mapping(on_failure) else on_failure
+                kind = (on_failure.get("type") if is_mapping(on_failure) else None) or (
+                    (destination.split(":") + ["", "", ""])[2] if isinstance(destination, str) else None)
                 (on_failure_sns if kind == "sns" else on_failure_sqs)["Resource"].append(destination)
                 props["DestinationConfig"] = {"OnFailure": {"Destination": destination}}
             if opts.get("filterPatterns"):
