@@ -194,11 +194,17 @@ def main() -> int:
         print("2. a pair (base and head differ in memorySize)")
         pair = describe("promotelint changeset base head (cold process, compiles both)",
                         timed(ours_pair, args.runs, cwd=ROOT, env=env))
+        compile_both = [sys.executable, "-c", "import sys; from promotelint.serverless.compile import compile_service; "
+                        "[compile_service(p, stage='dev', region='us-east-1') for p in sys.argv[1:]]",
+                        str(base), str(head)]
+        pair_only = describe("compile_service on both sides alone (cold process, no CLI, no prediction)",
+                             timed(compile_both, args.runs, cwd=ROOT, env=env))
         if package:
             both = [a + b for a, b in zip(timed(package, args.framework_runs, cwd=base, env=sls_env),
                                           timed(package, args.framework_runs, cwd=head, env=sls_env))]
             framework_pair = describe("serverless package, both sides", both)
             print(ratio(framework_pair, pair, 20))
+            print(ratio(framework_pair, pair_only, 20).replace("=>", "=> compile alone:"))
         else:
             print("  serverless package x2: skipped (framework node_modules not found)")
     return 0

@@ -16,6 +16,7 @@ from promotelint.serverless.events.alb import compile_alb
 from promotelint.serverless.events.alexa import compile_alexa_skill, compile_alexa_smart_home
 from promotelint.serverless.events.apigateway import compile_api_gateway
 from promotelint.serverless.events.brokers import compile_activemq, compile_kafka, compile_msk, compile_rabbitmq
+from promotelint.serverless.events.cloudfront import compile_cloudfront, prepare_cloudfront_functions
 from promotelint.serverless.events.cloudwatch import compile_cloudwatch_event, compile_cloudwatch_log
 from promotelint.serverless.events.cognito import compile_cognito_user_pool, merge_cognito_with_custom_resources
 from promotelint.serverless.events.eventbridge import compile_event_bridge
@@ -54,6 +55,7 @@ EVENT_COMPILERS: tuple[Step, ...] = (
     compile_cognito_user_pool,
     compile_event_bridge,
     compile_sqs,
+    compile_cloudfront,
     compile_http_api,
 )
 
@@ -61,7 +63,7 @@ EVENT_COMPILERS: tuple[Step, ...] = (
 MODELLED_EVENTS = frozenset({
     "schedule", "s3", "http", "websocket", "sns", "stream", "kafka", "activemq", "rabbitmq", "msk", "alb",
     "alexaSkill", "alexaSmartHome", "iot", "iotFleetProvisioning", "cloudwatchEvent", "cloudwatchLog",
-    "cognitoUserPool", "eventBridge", "sqs", "httpApi",
+    "cognitoUserPool", "eventBridge", "sqs", "cloudFront", "httpApi",
 })
 
 
@@ -84,6 +86,7 @@ def steps() -> tuple[Step, ...]:
         core.generate_core_template,
         core.merge_iam_templates,
         compile_layers,
+        prepare_cloudfront_functions,  # the framework's before:package:compileFunctions hook
         compile_functions,
         *EVENT_COMPILERS,
         *FINALIZE,

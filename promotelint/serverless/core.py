@@ -9,7 +9,6 @@ bucket object).
 from __future__ import annotations
 
 import copy
-import re
 from typing import Any
 
 from promotelint.errors import InputError
@@ -253,10 +252,11 @@ def _wrap_string_get_att(value: Any) -> None:
 
 
 def _coerce_like_schema_validation(config: dict[str, Any]) -> None:
-    """The framework validates the config with AJV `coerceTypes: 'array'`, which rewrites it in place:
-    a scalar where the schema wants an array becomes a one-item array. These are the rewrites that
-    change the template: resource DependsOn lists, and `Fn::GetAtt: "A.B"` strings wherever the
-    provider and function schemas accept CloudFormation functions."""
+    """The framework validates the config with AJV `coerceTypes: 'array'`, which rewrites it in place.
+    config.coerce_like_schema (run by compile_service) applies the schema's plain type table; these
+    are the rewrites that come through the schema's unions and change the template: resource
+    DependsOn strings, `Fn::GetAtt: "A.B"` strings wherever the provider and function schemas accept
+    CloudFormation functions, and VPC id scalars."""
     custom = config.get("resources")
     if isinstance(custom, dict):
         for section in ("Resources", "extensions"):
@@ -265,61 +265,11 @@ def _coerce_like_schema_validation(config: dict[str, Any]) -> None:
                     resource["DependsOn"] = [resource["DependsOn"]]
     _wrap_string_get_att(config.get("provider"))
     _wrap_string_get_att(config.get("functions"))
-    prov = config.get("provider") if isinstance(config.get("provider"), dict) else {}
-    for holder in [prov] + [fn for fn in (config.get("functions") or {}).values() if isinstance(fn, dict)]:
-        for keys, kind in ((_INTEGER_KEYS, int), (_BOOLEAN_KEYS, bool)):
-            for key in keys:
-                if key in holder:
-                    holder[key] = _coerce_scalar(holder[key], kind)
     fns = [fn for fn in (config.get("functions") or {}).values() if isinstance(fn, dict)]
-    for holder, keys in [(prov.get("vpc"), ("securityGroupIds", "subnetIds")),
-                         *[(fn.get("vpc"), ("securityGroupIds", "subnetIds")) for fn in fns],
-                         *[((fn.get("url") or {}).get("cors") if isinstance(fn.get("url"), dict) else None,
-                            ("allowedOrigins", "allowedHeaders", "allowedMethods", "exposedResponseHeaders"))
-                           for fn in fns],
-                         *[(layer, ("compatibleRuntimes", "compatibleArchitectures", "allowedAccounts"))
-                           for layer in (config.get("layers") or {}).values()]]:
-        for key in keys if isinstance(holder, dict) else ():
-            if isinstance(holder.get(key), (str, int, float, bool)):
-                holder[key] = [holder[key]]
-    iam = prov.get("iam") if isinstance(prov.get("iam"), dict) else {}
-    role = iam.get("role") if isinstance(iam.get("role"), dict) else {}
-    for key in ("managedPolicies",):
-        if isinstance(role.get(key), str):
-            role[key] = [role[key]]
-    if isinstance(prov.get("iamManagedPolicies"), str):
-        prov["iamManagedPolicies"] = [prov["iamManagedPolicies"]]
-    api = prov.get("apiGateway") if isinstance(prov.get("apiGateway"), dict) else {}
-    for statements in (role.get("statements"), prov.get("iamRoleStatements"), api.get("resourcePolicy")):
-        for statement in statements if isinstance(statements, list) else ():
-            for key in ("Action", "NotAction"):
-                if isinstance(statement, dict) and isinstance(statement.get(key), str):
-                    statement[key] = [statement[key]]
-    # Environment values are strings in the schema; AJV turns numbers and booleans into strings.
-    holders = [config.get("provider")] + list((config.get("functions") or {}).values())
-    for holder in holders:
-        env = holder.get("environment") if isinstance(holder, dict) else None
-        if isinstance(env, dict):
-            for key, value in env.items():
-                if isinstance(value, (bool, int, float)):
-                    env[key] = js_string(value)
-
-
-_INTEGER_KEYS = ("memorySize", "timeout", "reservedConcurrency", "provisionedConcurrency", "logRetentionInDays",
-                 "ephemeralStorageSize", "maximumEventAge", "maximumRetryAttempts")
-_BOOLEAN_KEYS = ("versionFunctions", "versionFunction", "disableLogs")
-
-
-def _coerce_scalar(value: Any, kind: type) -> Any:
-    """AJV's scalar coercion of a string to the integer or boolean the schema wants."""
-    if not isinstance(value, str):
-        return value
-    if kind is bool:
-        return {"true": True, "false": False}.get(value, value)
-    text = value.strip()
-    if re.fullmatch(r"[+-]?\d+", text):
-        return int(text)
-    return value
+    for vpc in [(config.get("provider") or {}).get("vpc")] + [fn.get("vpc") for fn in fns]:
+        for key in ("securityGroupIds", "subnetIds") if isinstance(vpc, dict) else ():
+            if isinstance(vpc.get(key), (str, int, float, bool)):
+                vpc[key] = [vpc[key]]
 
 
 def js_string(value: Any) -> str:

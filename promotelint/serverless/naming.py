@@ -482,3 +482,19 @@ def get_cloudfront_cache_policy_name(service: str, stage: str, cache_policy_name
 def get_ecr_repository_name(service: str, stage: str) -> str:
     name = re.sub(r"-+", "-", f"serverless-{service}-{stage}".lower())
     return re.sub(r"-$", "", name)
+
+
+def get_cloudfront_origin_id(origin: dict[str, Any]) -> str:
+    # JavaScript truthiness: an empty S3OriginConfig object still marks an S3 origin.
+    is_s3 = origin.get("S3OriginConfig") not in (None, False, "", 0)
+    domain = origin.get("DomainName")
+    if isinstance(domain, str):
+        domain_name = domain
+    else:
+        import json
+
+        domain_name = normalize_name_to_alphanumeric_only(json.dumps(domain, separators=(",", ":")))
+    origin_id = f"{'s3' if is_s3 else 'custom'}/{domain_name}"
+    if origin.get("OriginPath"):
+        origin_id += str(origin["OriginPath"])
+    return origin_id

@@ -710,7 +710,7 @@ class Resolver:
 
     def _dispatch(self, path: tuple, kind: str, params: list, address: Any, text: str) -> Any:
         if kind == "self":
-            return self.config_property(path, _address_keys(address))
+            return self.config_property(path, _address_keys(address), text)
         if kind == "opt":
             if address is None:
                 return dict(self.inputs.options)
@@ -744,9 +744,10 @@ class Resolver:
                   "its value is unknown in the prediction")
         return opaque(text)
 
-    def config_property(self, path: tuple, keys: tuple) -> Any:
+    def config_property(self, path: tuple, keys: tuple, text: str | None = None) -> Any:
         """Value at `keys` in the config, resolving what it depends on first (resolve.js
-        resolveDependentProperty), as a copy."""
+        resolveDependentProperty), as a copy. Inside an unknown (opaque) value the result is unknown
+        too: a token of the variable's own text."""
         value: Any = self.config
         for i, key in enumerate(keys):
             if value is None:
@@ -756,7 +757,7 @@ class Resolver:
                 self._depend(path, prefix)
                 self.resolve_property(prefix)
             if is_opaque(value):
-                return value
+                return opaque(text or "${self:" + ".".join(keys) + "}")
             if isinstance(value, dict):
                 value = value.get(key)
             elif isinstance(value, list):
@@ -876,13 +877,23 @@ class Resolver:
                                  line=exc.line, fix=exc.fix) from None
         elif ext in (".json", ".tfstate"):
             try:
-                content = json.loads(text)
+                # JSON.parse: no NaN / Infinity, and one number type (1.0 is 1).
+                content = json.loads(text, parse_constant=_reject_constant, parse_float=_js_float)
             except ValueError as exc:
                 raise InputError(f"cannot parse {shown}: JSON parse error: {exc}", file=target) from None
         else:
             content = text  # anything else is plain text, as in file.js
         self._files[target] = content
         return json.loads(json.dumps(content))
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"unexpected token {name}")
+
+
+def _js_float(text: str) -> int | float:
+    value = float(text)
+    return int(value) if value.is_integer() and abs(value) < 2**53 else value
 
 
 def _address_keys(address: Any) -> tuple:
