@@ -404,7 +404,9 @@ def _coerce(value: Any, node: dict) -> None:
 
 def _coerce_scalar(value: Any, kinds: set) -> Any:
     # ajv's coercion rules, applied only when the value does not have the type already.
-    if isinstance(value, (dict, list)):
+    # The framework removes nulls before validating and puts them back after (normalizeUserConfig
+    # in config-schema-handler), so a null is never coerced.
+    if value is None or isinstance(value, (dict, list)):
         return value
     if "arr" in kinds:
         return value if value is None else [value]
