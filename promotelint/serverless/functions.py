@@ -19,9 +19,8 @@ from promotelint.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.core import (
-    concat, js_truthy, text,
-    custom_execution_role, functions, outputs, provider, resources, role_statements, service_name,
-    union_with_equal, warn,
+    concat, custom_execution_role, functions, js_truthy, outputs, provider, resources, role_statements,
+    service_name, text, union_with_equal, warn,
 )
 from promotelint.values import is_opaque, opaque
 
