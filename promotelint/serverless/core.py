@@ -113,6 +113,8 @@ def text(value: Any) -> str:
     """A value as text: an opaque value gives its variable's text (`${ssm:/x}`)."""
     if is_opaque(value):
         return next(iter(value.values()))
+    if value is None:
+        return "undefined"
     return js_string(value) if isinstance(value, (bool, int, float)) else str(value)
 
 
@@ -151,6 +153,10 @@ def normalize_service(ctx: CompileContext) -> None:
                                          file=ctx.source, fix=f"make every {key} entry a mapping")
                     lodash_merge(merged, value)
             config[key] = merged
+            # Point origins of the merged entries at the list items they came from.
+            for path, position in list(ctx.positions.items()):
+                if len(path) > 2 and path[0] == key and isinstance(path[1], int):
+                    ctx.positions.setdefault((key,) + path[2:], position)
     prov = config.get("provider")
     if not isinstance(prov, dict):
         prov = config["provider"] = {"name": prov}

@@ -45,8 +45,7 @@ def prepare_cloudfront_functions(ctx: CompileContext) -> None:
                                  f'Lambda@Edge functions of type "{event_type}" do not support')
         if events:
             fn["versionFunction"] = True
-            fn.setdefault("memorySize", None)
-            fn["memorySize"] = fn["memorySize"] or 128
+            fn["memorySize"] = fn.get("memorySize") or 128
             fn["timeout"] = fn.get("timeout") or 5
 
 
