@@ -157,3 +157,14 @@ functions:
     assert all(lid.isalnum() for lid in resources)
     for variable in ("queue-arn", "topic-arn", "bucket", "dest", "bus"):
         assert any(f"/app/{variable}" in w for w in template.warnings), variable
+
+
+def test_functions_and_resources_given_as_lists_are_merged_with_their_origins(tmp_path):
+    (tmp_path / "serverless.yml").write_text(
+        "service: s\nprovider: {name: aws}\nfunctions:\n  - a: {handler: h.a}\n  - b: {handler: h.b}\n"
+        "resources:\n  - Resources: {Q: {Type: 'AWS::SQS::Queue'}}\n  - Resources: {Q: {Properties: {DelaySeconds: 1}}}\n")
+    template = compile_service(tmp_path, env={})
+    resources = template.data["Resources"]
+    assert resources["Q"] == {"Type": "AWS::SQS::Queue", "Properties": {"DelaySeconds": 1}}
+    assert template.origins["BLambdaFunction"].line == 5
+    assert template.origins["Q"].line in (7, 8)

@@ -307,7 +307,7 @@ _COERCE_TABLE = (
     "package: exclude=arr include=arr patterns=arr",
     "plugins: modules=arr",
     "provider.apiGateway: apiKeys=arr binaryMediaTypes=arr resourcePolicy=arr",
-    # (not apiKeys[].*: an item {name, value} matches its object branch first, nothing is wrapped)
+    "provider.apiGateway.apiKeys[]: *=arr",
     "provider.apiGateway.resourcePolicy[]: Action=arr NotAction=arr",
     "provider.apiGateway.resourcePolicy[].NotPrincipal: CanonicalUser=arr Federated=arr Service=arr",
     "provider.apiGateway.resourcePolicy[].Principal: CanonicalUser=arr Federated=arr Service=arr",
@@ -403,31 +403,38 @@ def _coerce(value: Any, node: dict) -> None:
 
 
 def _coerce_scalar(value: Any, kinds: set) -> Any:
-    # ajv's coercion rules, applied only when the value does not have the type already. A null stays
-    # null: the framework's schema lets it through (or fails it) untouched.
+    # ajv's coercion rules, applied only when the value does not have the type already.
+    # The framework removes nulls before validating and puts them back after (normalizeUserConfig
+    # in config-schema-handler), so a null is never coerced.
     if value is None or isinstance(value, (dict, list)):
         return value
     if "arr" in kinds:
-        return [value]
+        return value if value is None else [value]
     if "str" in kinds:
         if isinstance(value, str):
             return value
+        if value is None:
+            return ""
         from promotelint.serverless.variables import js_string
 
         return js_string(value)
     if "bool" in kinds and not isinstance(value, bool):
         if value in ("true", "false"):
             return value == "true"
+        if value is None:
+            return False
         if isinstance(value, (int, float)) and value in (0, 1):
             return bool(value)
     if ("int" in kinds or "num" in kinds) and not (isinstance(value, (int, float)) and not isinstance(value, bool)):
         number: Any = None
-        if isinstance(value, str) and value:  # ajv: `data == +data`, so " 12" and "0x1F" count too
+        if isinstance(value, str) and value.strip() == value and value:
             from promotelint.serverless.variables import js_number
 
             number = js_number(value)
         elif isinstance(value, bool) and "bool" not in kinds:
             number = int(value)
+        elif value is None:
+            number = 0
         if number is not None and ("num" in kinds or float(number).is_integer()):
             return number
     return value
