@@ -307,7 +307,7 @@ _COERCE_TABLE = (
     "package: exclude=arr include=arr patterns=arr",
     "plugins: modules=arr",
     "provider.apiGateway: apiKeys=arr binaryMediaTypes=arr resourcePolicy=arr",
-    "provider.apiGateway.apiKeys[]: *=arr",
+    # (not apiKeys[].*: an item {name, value} matches its object branch first, nothing is wrapped)
     "provider.apiGateway.resourcePolicy[]: Action=arr NotAction=arr",
     "provider.apiGateway.resourcePolicy[].NotPrincipal: CanonicalUser=arr Federated=arr Service=arr",
     "provider.apiGateway.resourcePolicy[].Principal: CanonicalUser=arr Federated=arr Service=arr",
@@ -409,32 +409,26 @@ def _coerce_scalar(value: Any, kinds: set) -> Any:
     if value is None or isinstance(value, (dict, list)):
         return value
     if "arr" in kinds:
-        return value if value is None else [value]
+        return [value]
     if "str" in kinds:
         if isinstance(value, str):
             return value
-        if value is None:
-            return ""
         from promotelint.serverless.variables import js_string
 
         return js_string(value)
     if "bool" in kinds and not isinstance(value, bool):
         if value in ("true", "false"):
             return value == "true"
-        if value is None:
-            return False
         if isinstance(value, (int, float)) and value in (0, 1):
             return bool(value)
     if ("int" in kinds or "num" in kinds) and not (isinstance(value, (int, float)) and not isinstance(value, bool)):
         number: Any = None
-        if isinstance(value, str) and value.strip() == value and value:
+        if isinstance(value, str) and value:  # ajv: `data == +data`, so " 12" and "0x1F" count too
             from promotelint.serverless.variables import js_number
 
             number = js_number(value)
         elif isinstance(value, bool) and "bool" not in kinds:
             number = int(value)
-        elif value is None:
-            number = 0
         if number is not None and ("num" in kinds or float(number).is_integer()):
             return number
     return value
