@@ -284,6 +284,8 @@ def check_pair(pair: Pair, settings: CheckSettings) -> Outcome:
             stacks.append(predict(base_t, head_t, options))
         return Outcome(changesets=tuple(_labelled(cs, pair, settings.root) for cs in stacks), reads=reads)
     except InputError as exc:
+        if exc.file:  # the compiler names files by the absolute paths it was given
+            exc.file = _display_path(exc.file)
         return Outcome(error=str(exc))
 
 
