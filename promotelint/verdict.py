@@ -34,7 +34,9 @@ def stateful_types(config: Config) -> dict[str, str]:
 def judge(changeset: StackChangeSet, rules: Sequence[Rule], config: Config,
           today: datetime.date) -> StackReport:
     findings = evaluate(rules, changeset, config.severities)
-    findings = suppress(findings, tuple(config.allow) + metadata_allows(changeset), today)
+    from_templates = metadata_allows(changeset)
+    check_rule_ids(Config(allow=from_templates), [r.id for r in rules])
+    findings = suppress(findings, tuple(config.allow) + from_templates, today)
     return StackReport(changeset, findings)
 
 
