@@ -70,3 +70,19 @@ def test_metadata_naming_an_unknown_rule_is_an_input_error():
         "promotelint": {"allow": [{"rule": "update-will-fial", "reason": "r"}]}}}}}
     with pytest.raises(InputError, match="did you mean update-will-fail"):
         judge(predict(template(base), template(head)), load_builtin_rules(), Config(), DAY)
+
+
+def test_config_entries_span_stacks_and_their_notices_come_once():
+    from promotelint.config import Config
+    from promotelint.rules import load_builtin_rules
+    from promotelint.verdict import judge_all
+
+    table = {"Resources": {"T": {"Type": "AWS::DynamoDB::Table"}}}
+    empty = {"Resources": {"Q": {"Type": "AWS::SQS::Queue"}}}
+    removal = predict(template(table), template({"Resources": {"T2": {"Type": "AWS::SNS::Topic"}}}))
+    quiet = predict(template(empty), template(empty))
+    config = Config(allow=(AllowEntry("stateful-resource-removed", "planned", "T"),
+                           AllowEntry("export-removed", "stale", None)))
+    reports = judge_all([quiet, removal, quiet], load_builtin_rules(), config, DAY)
+    assert [[(f.rule, f.suppressed) for f in r.findings] for r in reports] == [
+        [("allow-unused", False)], [("stateful-resource-removed", True)], []]
