@@ -237,3 +237,19 @@ def test_changeset_json_also_follows_the_report_schema(repo):
     report = json.loads(out)
     jsonschema.validate(report, REPORT_SCHEMA)
     assert "summary" not in report and report["stacks"][0]["changes"][0]["ResourceChange"]["Action"] == "Remove"
+
+
+def test_notes_api_example_promotions():
+    code, out, _ = run("check", "examples/notes-api/deployed", "examples/notes-api/safe-change", "--stage", "prod",
+                       "--format", "json", cwd=ROOT)
+    assert code == 0 and json.loads(out)["stacks"][0]["findings"] == []
+    code, out, _ = run("check", "examples/notes-api/deployed", "examples/notes-api/dangerous-change",
+                       "--stage", "prod", "--format", "json", cwd=ROOT)
+    assert code == 1
+    report = json.loads(out)
+    jsonschema.validate(report, REPORT_SCHEMA)
+    assert sorted((f["rule"], f["logicalId"], f["severity"]) for f in report["stacks"][0]["findings"]) == [
+        ("bucket-removed-not-empty", "AttachmentsBucket", "warning"),
+        ("custom-name-replacement", "NotesTable", "error"),
+        ("stateful-resource-removed", "AttachmentsBucket", "error"),
+    ]
