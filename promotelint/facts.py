@@ -17,9 +17,11 @@ from promotelint.values import OPAQUE_KEY
 # Properties CloudFormation refuses to change in place even though the schema does not mark them
 # create-only: the update fails whatever UpdateReplacePolicy says (AWS::KMS::Key KeySpec/KeyUsage/
 # MultiRegion/Origin: "the update request fails"; Cognito UsernameAttributes/AliasAttributes).
-IMMUTABLE = {
-    "AWS::KMS::Key": ("KeySpec", "KeyUsage", "MultiRegion", "Origin"),
-    "AWS::Cognito::UserPool": ("UsernameAttributes", "AliasAttributes"),
+# Each with the value CloudFormation assumes when the property is absent.
+IMMUTABLE: dict[str, dict[str, Any]] = {
+    "AWS::KMS::Key": {"KeySpec": "SYMMETRIC_DEFAULT", "KeyUsage": "ENCRYPT_DECRYPT", "MultiRegion": False,
+                      "Origin": "AWS_KMS"},
+    "AWS::Cognito::UserPool": {"UsernameAttributes": [], "AliasAttributes": []},
 }
 
 # What a person loses, per type: a noun for the message and what goes with the resource.
@@ -94,6 +96,15 @@ def _by_name(items: Any, key: str) -> dict[str, Any]:
     if not isinstance(items, list):
         return {}
     return {str(i.get(key)): i for i in items if isinstance(i, dict) and key in i}
+
+
+def _canonical(value: Any) -> Any:
+    """Compare as CloudFormation does: "false" is false, attribute lists are sets."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return sorted(value)
+    return value
 
 
 def _join(items: list[str] | tuple[str, ...]) -> str:
@@ -190,7 +201,8 @@ def resource_facts(change: ResourceChange, cs: StackChangeSet,
         "changed": tuple(dict.fromkeys(d.target.path or f"/{d.target.attribute}" for d in change.details)),
     }
     if change.action == "Modify":
-        immutable = [p for p in IMMUTABLE.get(change.resource_type, ()) if before.get(p) != after.get(p)]
+        immutable = [p for p, default in IMMUTABLE.get(change.resource_type, {}).items()
+                     if _canonical(before.get(p, default)) != _canonical(after.get(p, default))]
         facts["immutable-changed"] = _join(immutable) or None
         facts.update(_schema_facts(change.resource_type, before, after))
         facts.update(_gsi_facts(change.resource_type, before, after))
