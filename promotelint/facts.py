@@ -99,11 +99,18 @@ def _by_name(items: Any, key: str) -> dict[str, Any]:
 
 
 def _canonical(value: Any) -> Any:
-    """Compare as CloudFormation does: "false" is false, attribute lists are sets."""
+    """Compare as CloudFormation does: "false" is false, 256 is "256", attribute lists are sets."""
+    if isinstance(value, dict):
+        return {k: _canonical(v) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_canonical(v) for v in value]
+        return sorted(items) if all(isinstance(v, str) for v in items) else items
     if isinstance(value, bool):
         return str(value).lower()
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return sorted(value)
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower()
     return value
 
 
@@ -215,7 +222,7 @@ def _schema_facts(rtype: str, before: Mapping, after: Mapping) -> dict[str, Any]
     if rtype != "AWS::Cognito::UserPool":
         return {}
     b, a = _by_name(before.get("Schema"), "Name"), _by_name(after.get("Schema"), "Name")
-    changed = [n for n in b if n not in a or a[n] != b[n]]
+    changed = [n for n in b if n not in a or _canonical(a[n]) != _canonical(b[n])]
     return {"schema-attributes-changed": _join(changed) or None}
 
 
@@ -225,7 +232,8 @@ def _gsi_facts(rtype: str, before: Mapping, after: Mapping) -> dict[str, Any]:
     b = _by_name(before.get("GlobalSecondaryIndexes"), "IndexName")
     a = _by_name(after.get("GlobalSecondaryIndexes"), "IndexName")
     # An index whose key schema or projection changes is deleted and created again under its name.
-    rebuilt = [n for n in a if n in b and any(a[n].get(k) != b[n].get(k) for k in ("KeySchema", "Projection"))]
+    rebuilt = [n for n in a if n in b and any(_canonical(a[n].get(k)) != _canonical(b[n].get(k))
+                                              for k in ("KeySchema", "Projection"))]
     added = [n for n in a if n not in b] + rebuilt
     removed = [n for n in b if n not in a] + rebuilt
     return {"gsi-added": _join(added) or None, "gsi-removed": _join(removed) or None,
