@@ -128,8 +128,11 @@ def explain(rule: Annotated[str, typer.Argument(help="Rule id, e.g. stateful-res
 
     cfg, loaded = setup(config, Path.cwd())
     rules = {r.id: r for r in loaded}
+    if rule in ruledoc.ALLOW_NOTICES:
+        sys.stdout.write(ruledoc.ALLOW_NOTICES[rule])
+        return
     if rule not in rules:
-        close = difflib.get_close_matches(rule, list(rules), n=1)
+        close = difflib.get_close_matches(rule, list(rules) + list(ruledoc.ALLOW_NOTICES), n=1)
         raise InputError(f"no rule {rule!r}", fix=f"did you mean {close[0]}?" if close else
                          "run `promotelint rules` for the list")
     sys.stdout.write(ruledoc.explain(rules[rule], cfg.severities.get(rule)))

@@ -229,6 +229,8 @@ def test_rules_table_shows_configured_severities_and_explain(repo):
     assert "**Safe way**" in out
     code, _, err = run("explain", "stack-rename", cwd=repo)
     assert code == 2 and "did you mean stack-renamed?" in err
+    code, out, _ = run("explain", "allow-unused", cwd=repo)
+    assert code == 0 and "suppressed no finding" in out
 
 
 def test_changeset_json_also_follows_the_report_schema(repo):
