@@ -289,6 +289,26 @@ def _check_changesets(paths, base_ref, head_ref, staged, base_template, settings
     return changesets, [o.error for o in outcomes if o.error]
 
 
+@app.command("compile")
+def compile_command(
+    path: Path = typer.Argument(..., help="Service directory or its serverless.yml."),
+    stage: Optional[str] = typer.Option(None, "--stage", help="Stage (default: provider.stage, else dev)."),
+    region: Optional[str] = typer.Option(None, "--region", help="Region (default: provider.region, else us-east-1)."),
+    param: Optional[List[str]] = typer.Option(None, "--param", help="KEY=VALUE for ${param:KEY}."),
+    env_file: Optional[Path] = typer.Option(None, "--env-file", help="dotenv file adding to the environment."),
+) -> None:
+    """Print the template `serverless package` would write, compiled offline."""
+    import json
+
+    from promotelint.serverless.compile import compile_service
+
+    template = compile_service(path, stage=stage, region=region, params=_parse_pairs(param, "--param"),
+                               env_file=env_file)
+    for warning in template.warnings:
+        print(f"promotelint: warning: {warning}", file=sys.stderr)
+    sys.stdout.write(json.dumps(template.data, indent=2) + "\n")
+
+
 def main() -> None:
     try:
         # Standalone mode: click reports usage errors itself (exit 2); anything else reaches us.

@@ -11,6 +11,7 @@ index (INDEX, what `git commit` would record: the pre-commit hook's head).
 from __future__ import annotations
 
 import os
+import posixpath
 import subprocess
 from pathlib import Path
 
@@ -92,6 +93,7 @@ class GitReader:
         self.rev = rev  # commit SHA, or INDEX
         self.touched: set[str] = set()
         self._files: frozenset[str] | None = None
+        self._links: frozenset[str] = frozenset()
         self._proc: subprocess.Popen | None = None
 
     def __getstate__(self) -> dict:  # a pipe cannot cross a process boundary; reopen lazily
@@ -106,26 +108,43 @@ class GitReader:
     def files(self) -> frozenset[str]:
         if self._files is None:
             if self.rev == INDEX:
-                out = _git(self.root, "ls-files", "-z", "--cached").stdout
+                out = _git(self.root, "ls-files", "-z", "--cached", "--stage").stdout
             else:
-                out = _git(self.root, "ls-tree", "-r", "-z", "--name-only", "--full-tree", self.rev).stdout
-            self._files = frozenset(_z(out))
+                out = _git(self.root, "ls-tree", "-r", "-z", "--full-tree", self.rev).stdout
+            entries = [entry.split("\t", 1) for entry in _z(out)]
+            self._files = frozenset(path for _, path in entries)
+            self._links = frozenset(path for meta, path in entries if meta.startswith("120000"))
         return self._files
+
+    def _resolve(self, rel: str) -> str | None:
+        """Follow symbolic links stored in git (their blob is the target path), within the tree."""
+        for _ in range(16):
+            if rel not in self.files() or rel not in self._links:
+                return rel
+            target = self.read_blob(rel).decode("utf-8", errors="surrogateescape")
+            if target.startswith("/"):
+                return None
+            rel = posixpath.normpath(posixpath.join(posixpath.dirname(rel), target))
+            if rel.startswith("../") or rel == "..":
+                return None
+            self.touched.add(rel)
+        return None
 
     def exists(self, path: str) -> bool:
         rel = self.relative(path)
         if rel is None:
             return False
         self.touched.add(rel)
-        return rel in self.files()
+        rel = self._resolve(rel)
+        return rel is not None and rel in self.files()
 
     def read_text(self, path: str) -> str:
         rel = self.relative(path)
+        if rel is not None:
+            self.touched.add(rel)
+            rel = self._resolve(rel)
         if rel is None or rel not in self.files():
-            if rel is not None:
-                self.touched.add(rel)
             raise InputError(f"file not found at {self.label}", file=os.fspath(path))
-        self.touched.add(rel)
         data = self.read_blob(rel)
         try:
             return data.decode("utf-8")
@@ -178,16 +197,18 @@ class WorktreeReader:
 
     relative = GitReader.relative
 
+    def _touch(self, path: str) -> None:
+        for p in {os.path.abspath(path), os.path.realpath(path)}:  # a link and its target
+            rel = self.relative(p)
+            if rel is not None:
+                self.touched.add(rel)
+
     def exists(self, path: str) -> bool:
-        rel = self.relative(path)
-        if rel is not None:
-            self.touched.add(rel)
+        self._touch(path)
         return os.path.isfile(path)
 
     def read_text(self, path: str) -> str:
-        rel = self.relative(path)
-        if rel is not None:
-            self.touched.add(rel)
+        self._touch(path)
         try:
             with open(path, encoding="utf-8") as f:
                 return f.read()

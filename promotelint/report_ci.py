@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 from typing import Any, Mapping, Sequence
 from urllib.parse import quote
 from xml.sax.saxutils import escape as xml_escape, quoteattr
@@ -54,7 +55,14 @@ def _head_file(report: StackReport) -> str:
 
 
 def _location(finding: Finding, report: StackReport) -> Origin:
-    return finding.origin or Origin(_head_file(report))
+    origin = finding.origin
+    if origin is None:
+        return Origin(_head_file(report))
+    cs = report.changeset
+    if origin.file in (cs.head_source, cs.base_source) and ":" in origin.file and origin.file[1:2] != ":":
+        # a stack-level finding placed on a source named `REV:path`: the file is the path
+        return replace(origin, file=origin.file.split(":", 1)[1])
+    return origin
 
 
 def _fingerprint(finding: Finding, report: StackReport) -> str:
@@ -150,11 +158,12 @@ def _gh_property(text: str) -> str:
 
 
 def render_github(reports: Sequence[StackReport], options: RenderOptions = RenderOptions()) -> str:
-    out = ["::group::promotelint: predicted change sets"]
-    # a line starting with `::` inside the group would be taken for a command
-    out.extend(line if not line.startswith("::") else " " + line
-               for line in render_text(reports, RenderOptions(show_all=options.show_all)).splitlines())
-    out.append("::endgroup::")
+    text = render_text(reports, RenderOptions(show_all=options.show_all))
+    # The report quotes what a pull request wrote (names, values): stop-commands keeps any line of
+    # it from being run as a workflow command. The token only has to be absent from the text.
+    token = "promotelint-" + hashlib.sha256(text.encode()).hexdigest()[:16]
+    out = ["::group::promotelint: predicted change sets", f"::stop-commands::{token}", *text.splitlines(),
+           f"::{token}::", "::endgroup::"]
     for r in reports:
         for f in _active(r):
             where = _location(f, r)

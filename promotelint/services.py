@@ -7,13 +7,16 @@ CloudFormation template (its blob). Discovery pairs each service's base and head
 - a service only at head is new (base: an empty stack, so everything is an Add); one only at base
   is deleted (head: an empty stack, so its whole stack is removed). A serverless.yml whose stack
   name changed is both: the old stack goes, a new one comes.
-With no PATH, only services whose files changed are checked: a change under the service's
-directory, or to any file its head side reads (`${file()}` fragments anywhere in the repository).
+With no PATH, only services whose template inputs changed are checked: a serverless.yml when a file
+its head side reads changed (itself, `${file()}` fragments anywhere in the repository, .env files),
+a template when its blob changed.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Sequence
@@ -80,10 +83,6 @@ def _under(path: str, directory: str) -> bool:
     return directory == "" or path == directory or path.startswith(directory + "/")
 
 
-def _dirname(path: str) -> str:
-    return path.rsplit("/", 1)[0] if "/" in path else ""
-
-
 def discover(root: str, base: str, head: str | None, paths: Sequence[str], *, cwd: str = ".",
              base_label: str = "base", head_label: str = "head",
              settings: CompileSettings = CompileSettings()) -> list[Pair]:
@@ -131,11 +130,10 @@ def discover(root: str, base: str, head: str | None, paths: Sequence[str], *, cw
     only_head = sorted(c for c in configs if c in head_files and c not in base_files)
     only_base = sorted(c for c in configs if c in base_files and c not in head_files)
     for path in sorted(c for c in configs if c in base_files and c in head_files):
-        service_dir = _dirname(path)
-        if explicit or any(_under(c, service_dir) for c in changed):
-            pairs.append(Pair(side(path, False), side(path, True)))
-        else:
-            pairs.append(Pair(side(path, False), side(path, True), only_if_reads=changed))
+        # Unless named, a service counts as changed when a file its head side reads changed: a
+        # handler edit changes no template, a shared fragment edit may change many. Both sides
+        # read the same paths unless a file they both read changed, so the head's reads suffice.
+        pairs.append(Pair(side(path, False), side(path, True), only_if_reads=None if explicit else changed))
     pairs.extend(_pair_moved_services(only_base, only_head, side, root, settings))
 
     moves = git.renamed_files(root, base, head)
@@ -210,17 +208,26 @@ def load_side(s: Side, root: str, settings: CompileSettings, readers: dict) -> t
     reader.touched = set()
     absolute = os.path.join(reader.root, s.path)
     display = _display_path(absolute)
-    source = display if s.rev is git.WORKTREE else f"{s.label}:{s.path}"
     if s.kind == "template":
-        template = template_from_text(reader.read_text(absolute), display)
-        return replace(template, source=source), frozenset(reader.touched)
+        return template_from_text(reader.read_text(absolute), display), frozenset(reader.touched)
     from promotelint.serverless.compile import compile_service
 
     template = compile_service(absolute, stage=settings.stage, region=settings.region,
                                params=dict(settings.params), env=settings.env,
                                env_file=settings.env_file, reader=reader)
     origins = {k: replace(o, file=_display_path(o.file)) for k, o in template.origins.items()}
-    return replace(template, source=source, origins=origins), frozenset(reader.touched)
+    return replace(template, source=display, origins=origins), frozenset(reader.touched)
+
+
+def _labelled(cs: StackChangeSet, pair: Pair, root: str) -> StackChangeSet:
+    """Sources name the revision a side was read from (`origin/main:svc/serverless.yml`); the
+    working tree's are plain paths. Origins stay plain paths, for file:line locations."""
+    out = {}
+    for key, s in (("base_source", pair.base), ("head_source", pair.head)):
+        if s is not None and s.rev is not git.WORKTREE and getattr(cs, key) == _display_path(
+                os.path.join(root, s.path)):
+            out[key] = f"{s.label}:{s.path}"
+    return replace(cs, **out)
 
 
 def _display_path(path: str) -> str:
@@ -246,7 +253,15 @@ def check_pair(pair: Pair, settings: CheckSettings) -> Outcome:
     try:
         head_t, reads = pair.head_template, frozenset()
         if pair.head is not None and head_t is None:
-            head_t, reads = load_side(pair.head, settings.root, settings.compile, _READERS)
+            try:
+                head_t, reads = load_side(pair.head, settings.root, settings.compile, _READERS)
+            except InputError:
+                # A service that cannot be compiled but read nothing that changed is not part of
+                # this promotion: its error must not fail every run in the repository.
+                touched = _READERS[(settings.root, pair.head.rev)].touched
+                if pair.only_if_reads is not None and not (touched & pair.only_if_reads):
+                    return Outcome(reads=frozenset(touched))
+                raise
         if pair.only_if_reads is not None and not (reads & pair.only_if_reads):
             return Outcome(reads=reads)
         base_t = pair.base_template
@@ -267,7 +282,7 @@ def check_pair(pair: Pair, settings: CheckSettings) -> Outcome:
             stacks.append(_new(head_t, options))
         else:
             stacks.append(predict(base_t, head_t, options))
-        return Outcome(changesets=tuple(stacks), reads=reads)
+        return Outcome(changesets=tuple(_labelled(cs, pair, settings.root) for cs in stacks), reads=reads)
     except InputError as exc:
         return Outcome(error=str(exc))
 
@@ -297,7 +312,10 @@ def check_pairs(pairs: Sequence[Pair], settings: CheckSettings, workers: int | N
     from promotelint.schemas import stateful_tiers
 
     stateful_tiers()
-    with ProcessPoolExecutor(max_workers=workers, initializer=_reset_readers) as pool:
+    # fork: the workers start with everything above already imported and loaded (elsewhere fork is
+    # unsafe or missing, and the platform's default start method re-imports instead)
+    context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_reset_readers) as pool:
         return list(pool.map(check_pair, pairs, [settings] * len(pairs)))
 
 

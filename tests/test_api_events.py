@@ -159,3 +159,48 @@ def test_schema_coercion_matches_the_framework_validation():
     assert http["cors"] == {"origin": "https://a", "headers": ["X-A"], "maxAge": 60}
     assert http["request"] == {"template": {"text/plain": None}}
     assert coerce("GET /x", HTTP_EVENT) == "GET /x"
+
+
+@pytest.mark.parametrize("event, where", [
+    ("{path: x, method: get, cors: {methods: {GET: 1}}}", "cors.methods must be a list"),
+    ("{path: x, method: get, request: {parameters: [1]}}", "request.parameters must be a mapping"),
+    ("{path: x, method: get, authorizer: [a, b]}", "authorizer must be a string or a mapping"),
+])
+def test_unreadable_shapes_are_input_errors(tmp_path, event, where):
+    text = SERVICE.replace("- http: GET hello", f"- http: {event}")
+    with pytest.raises(InputError) as error:
+        compiled(write_service(tmp_path, text))
+    assert error.value.message == f"functions.hello.events[0].http.{where}"
+    assert error.value.line == 7
+
+
+def test_values_unknown_offline_pass_through_or_are_named(tmp_path):
+    text = SERVICE.replace("- http: GET hello", "- http: {path: x, method: get, operationId: "
+                           "'${ssm:/op}', authorizer: {arn: '${ssm:/auth}', name: auth}}")
+    resources = compiled(write_service(tmp_path, text)).data["Resources"]
+    assert resources["ApiGatewayMethodXGet"]["Properties"]["OperationName"] == {
+        "promotelint:opaque": "${ssm:/op}"}
+    uri = resources["AuthApiGatewayAuthorizer"]["Properties"]["AuthorizerUri"]
+    assert {"promotelint:opaque": "${ssm:/auth}"} in uri["Fn::Join"][1]
+
+    text = SERVICE.replace("cors: true", "cors: {methods: '${ssm:/methods}'}")
+    with pytest.raises(InputError, match="cors.methods must be a list known offline"):
+        compiled(write_service(tmp_path, text))
+
+
+def test_authorizer_arns_unknown_offline_get_a_stable_stand_in_name_and_a_warning(tmp_path):
+    text = SERVICE.replace("- http: GET hello", "- http: {path: x, method: get, authorizer: "
+                           "'${ssm:/auth-arn}'}")
+    first = compiled(write_service(tmp_path, text))
+    assert "SsmautharnApiGatewayAuthorizer" in first.data["Resources"]
+    assert any("${ssm:/auth-arn} is not known offline" in w for w in first.warnings)
+    assert deployments(compiled(tmp_path)) == deployments(first)
+
+
+def test_tags_become_strings_as_the_framework_validation_makes_them(tmp_path):
+    text = SERVICE.replace("- http: GET hello", "- httpApi: GET /x").replace(
+        "provider: {name: aws, runtime: nodejs18.x}",
+        "provider: {name: aws, runtime: nodejs18.x, tags: {version: 2, on: true}}")
+    resources = compiled(write_service(tmp_path, text)).data["Resources"]
+    assert resources["HttpApi"]["Properties"]["Tags"] == {"version": "2", "on": "true"}
+    assert resources["HttpApiStage"]["Properties"]["Tags"] == {"version": "2", "on": "true"}

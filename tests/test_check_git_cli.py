@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from tests.gitrepo import Repo, service
@@ -48,6 +49,7 @@ def test_deleted_service_blocks(repo):
     result = cli(repo.path, "--base-ref", "HEAD~1", "--head-ref", "HEAD", "--format", "json")
     assert result.returncode == 1
     report = json.loads(result.stdout)
+    jsonschema.validate(report, json.loads((ROOT / "promotelint" / "schema" / "report.schema.json").read_text()))
     [stack] = report["stacks"]
     assert stack["name"] == "billing-dev"
     assert {f["rule"] for f in stack["findings"]} >= {"stateful-resource-removed"}

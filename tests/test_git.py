@@ -274,3 +274,65 @@ def test_first_commit_compares_with_nothing(repo):
     assert git.resolve_rev(repo.path, "HEAD") == git.EMPTY_TREE
     _, stacks = run(repo, head=git.INDEX)
     assert stacks[0].name == "svc-dev" and set(actions(stacks[0]).values()) == {"Add"}
+
+
+def test_moved_fragment_with_its_reference_updated_is_no_change(repo):
+    repo.write("shared/tables.yml", table_resources("t1"))
+    repo.write("svc/serverless.yml", service("svc", fragment="../shared/tables.yml"))
+    repo.commit()
+    (repo.path / "shared" / "data").mkdir()
+    repo.git("mv", "shared/tables.yml", "shared/data/tables.yml")
+    repo.write("svc/serverless.yml", service("svc", fragment="../shared/data/tables.yml"))
+    pairs, stacks = run(repo)
+    assert [cs.name for cs in stacks] == ["svc-dev"] and stacks[0].changes == ()
+
+
+def test_moved_fragment_without_the_reference_updated_is_an_error_for_the_head(repo):
+    repo.write("shared/tables.yml", table_resources("t1"))
+    repo.write("svc/serverless.yml", service("svc", fragment="../shared/tables.yml"))
+    repo.commit()
+    (repo.path / "shared" / "data").mkdir()
+    repo.git("mv", "shared/tables.yml", "shared/data/tables.yml")
+    root = str(repo.path)
+    pairs = discover(root, git.resolve_rev(root, "HEAD"), git.WORKTREE, [], cwd=".")
+    [outcome] = [o for o in (check_pair(p, CheckSettings(root=root)) for p in pairs) if o.error or o.changesets]
+    assert outcome.error and "shared/tables.yml" in outcome.error
+
+
+def test_handler_code_change_alone_changes_no_template(repo):
+    repo.write("svc/serverless.yml", service("svc"))
+    repo.write("svc/handler.py", "def hello(event, context):\n    return 1\n")
+    repo.commit()
+    repo.write("svc/handler.py", "def hello(event, context):\n    return 2\n")
+    assert run(repo)[1] == []
+
+
+def test_symbolic_links_are_followed_inside_the_revision(repo):
+    repo.write("shared/tables.yml", table_resources("t1"))
+    repo.write("svc/serverless.yml", service("svc", fragment="tables.yml"))
+    (repo.path / "svc" / "tables.yml").symlink_to("../shared/tables.yml")
+    first = repo.commit()
+    repo.write("shared/tables.yml", table_resources("t2"))
+    reader = git.GitReader(repo.path, first)
+    assert "t1" in reader.read_text("svc/tables.yml") and reader.exists("svc/tables.yml")
+    assert {"svc/tables.yml", "shared/tables.yml"} <= reader.touched
+    _, stacks = run(repo)  # the link's target changed alone: the service is found, base read at HEAD
+    table = next(c for c in stacks[0].changes if c.logical_id == "Table")
+    assert table.replacement == "True"
+    assert git.GitReader(repo.path, git.INDEX).read_text("svc/tables.yml") == table_resources("t1")
+
+
+def test_a_broken_service_that_did_not_change_does_not_fail_the_run(repo):
+    repo.write("broken/serverless.yml", service("broken", fragment="missing.yml"))
+    repo.write("ok/serverless.yml", service("ok"))
+    repo.commit()
+    repo.write("ok/serverless.yml", service("ok", table="t2"))
+    root = str(repo.path)
+    pairs = discover(root, git.resolve_rev(root, "HEAD"), git.WORKTREE, [], cwd=".")
+    outcomes = check_pairs(pairs, CheckSettings(root=root), workers=1)
+    assert [o.error for o in outcomes] == [None, None]
+    assert [cs.name for o in outcomes for cs in o.changesets] == ["ok-dev"]
+    repo.write("broken/serverless.yml", service("broken2", fragment="missing.yml"))  # now it changed
+    outcomes = check_pairs(discover(root, git.resolve_rev(root, "HEAD"), git.WORKTREE, [], cwd="."),
+                           CheckSettings(root=root), workers=1)
+    assert outcomes[0].error and "missing.yml" in outcomes[0].error

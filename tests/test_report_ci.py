@@ -102,6 +102,9 @@ def test_github_commands_escape_and_point_at_lines():
     out = FORMATS["github"]([_report()], RenderOptions(exit_code=1))
     lines = out.splitlines()
     assert lines[0] == "::group::promotelint: predicted change sets" and "::endgroup::" in lines
+    token = lines[1].removeprefix("::stop-commands::")
+    assert token != lines[1] and lines[lines.index("::endgroup::") - 1] == f"::{token}::"
+    assert all(not line.startswith("::") for line in lines[2:lines.index("::endgroup::") - 1])
     error = next(line for line in lines if line.startswith("::error "))
     assert error.startswith("::error file=my svc/serverless.yml,line=4,"
                             "title=promotelint stateful-resource-replaced%3A database replaced::")
@@ -140,3 +143,12 @@ def test_junit_counts_blocking_findings_as_failures():
     assert [s.get("failures") for s in suites] == ["1", "0"]
     failure = suites[0].find("testcase/failure")
     assert failure.get("type") == "stateful-resource-replaced" and "its data" in failure.text
+
+
+def test_locations_drop_the_revision_of_a_source_named_rev_colon_path():
+    report = _report()
+    cs = replace(report.changeset, head_source="origin/main:my svc/serverless.yml")
+    finding = Finding(rule="export-removed", severity="error", summary="export removed", message="m",
+                      origin=Origin("origin/main:my svc/serverless.yml"))
+    out = FORMATS["github"]([StackReport(cs, (finding,))], RenderOptions())
+    assert "::error file=my svc/serverless.yml,title=" in out

@@ -78,7 +78,8 @@ def test_schema_coercion_like_ajv_coerce_types():
         "custom": {"memorySize": "512"},
     })
     assert config["provider"]["memorySize"] == 512
-    assert config["provider"]["environment"] == {"N": "42", "B": "true", "E": "", "R": {"Ref": "X"}}
+    # nulls are left alone (the framework drops them later; see fixture core-nulls)
+    assert config["provider"]["environment"] == {"N": "42", "B": "true", "E": None, "R": {"Ref": "X"}}
     assert config["provider"]["tracing"]["lambda"] is True and config["provider"]["tags"] == {"v": "2"}
     assert config["provider"]["iam"]["role"]["statements"][0]["Action"] == ["s3:GetObject"]
     fn = config["functions"]["f"]
@@ -86,3 +87,9 @@ def test_schema_coercion_like_ajv_coerce_types():
     assert fn["events"][0]["sqs"] == {"batchSize": 10, "enabled": False}
     assert fn["events"][1]["schedule"]["rate"] == ["rate(1 hour)"]
     assert config["custom"]["memorySize"] == "512"
+
+
+def test_numbers_as_javascript_and_json_have_them():
+    doc = load_js_yaml("a: 1e3\nb: 1.0\nc: .inf\nd: .nan\ne: 1_000\nf: 2.5\ng: 010\n", "s.yml")
+    assert doc.data == {"a": 1000, "b": 1, "c": None, "d": None, "e": "1_000", "f": 2.5, "g": 10}
+    assert isinstance(doc.data["a"], int)

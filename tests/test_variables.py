@@ -184,3 +184,10 @@ def test_keys_are_not_resolved_like_the_framework():
 def test_js_string():
     assert js_string([1, None, True, "a"]) == "1,,true,a"
     assert js_string(2.0) == "2" and js_string({"a": 1}) is None
+
+
+def test_reference_into_an_unknown_value_is_unknown_under_its_own_text():
+    config, _ = resolve("custom:\n  secret: ${ssm:/app/config}\n  same: ${self:custom.secret}\n"
+                        "  part: ${self:custom.secret.password}\n")
+    assert config["custom"]["same"] == opaque("${ssm:/app/config}")
+    assert config["custom"]["part"] == opaque("${self:custom.secret.password}")

@@ -105,29 +105,20 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def _confinement_root(service_dir: str, reader: Reader) -> str | None:
-    """Where `${file()}` may read: the git work tree holding the service, else the service dir's parent."""
+def _confinement_root(service_dir: str, reader: Reader) -> str:
+    """Where `${file()}` may read. A reader says so with `root` (a git revision reader: the
+    repository) or `root_for(service_dir)`; otherwise the service dir's parent."""
     root = getattr(reader, "root", None)
-    if root is not None:
-        return os.fspath(root)
-    here = os.path.abspath(service_dir)
-    probe = here
-    while True:
-        if os.path.exists(os.path.join(probe, ".git")):
-            return _relative_like(probe, service_dir)
-        parent = os.path.dirname(probe)
-        if parent == probe:
-            return _relative_like(os.path.dirname(here), service_dir)
-        probe = parent
-
-
-def _relative_like(root: str, service_dir: str) -> str:
-    # The resolver joins file paths onto service_dir as given; keep the root in the same form.
-    return root if os.path.isabs(service_dir) else os.path.relpath(root)
+    if root is None and hasattr(reader, "root_for"):
+        root = reader.root_for(service_dir)
+    if root is None:
+        root = os.path.dirname(os.path.normpath(service_dir)) or "."
+    return os.path.normpath(os.fspath(root))
 
 
 def _load_dotenv(resolver: Resolver, service_dir: str, reader: Reader, environment: dict) -> None:
-    """`useDotenv: true` (v3): .env.<stage>, else .env, from the service dir; set variables win."""
+    """`useDotenv: true` (v3): .env.<stage>, else .env, from the service dir; set variables win.
+    (v4 loads them without `useDotenv`.)"""
     if "useDotenv" not in resolver.config:
         return
     resolver.resolve_property(("useDotenv",))

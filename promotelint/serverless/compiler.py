@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from typing import Callable
 
+from promotelint.errors import InputError
 from promotelint.serverless import core
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.events.alb import compile_alb
 from promotelint.serverless.events.alexa import compile_alexa_skill, compile_alexa_smart_home
 from promotelint.serverless.events.apigateway import compile_api_gateway
 from promotelint.serverless.events.brokers import compile_activemq, compile_kafka, compile_msk, compile_rabbitmq
+from promotelint.serverless.events.cloudfront import compile_cloudfront, prepare_cloudfront_functions
 from promotelint.serverless.events.cloudwatch import compile_cloudwatch_event, compile_cloudwatch_log
 from promotelint.serverless.events.cognito import compile_cognito_user_pool, merge_cognito_with_custom_resources
 from promotelint.serverless.events.eventbridge import compile_event_bridge
@@ -53,6 +55,7 @@ EVENT_COMPILERS: tuple[Step, ...] = (
     compile_cognito_user_pool,
     compile_event_bridge,
     compile_sqs,
+    compile_cloudfront,
     compile_http_api,
 )
 
@@ -60,7 +63,7 @@ EVENT_COMPILERS: tuple[Step, ...] = (
 MODELLED_EVENTS = frozenset({
     "schedule", "s3", "http", "websocket", "sns", "stream", "kafka", "activemq", "rabbitmq", "msk", "alb",
     "alexaSkill", "alexaSmartHome", "iot", "iotFleetProvisioning", "cloudwatchEvent", "cloudwatchLog",
-    "cognitoUserPool", "eventBridge", "sqs", "httpApi",
+    "cognitoUserPool", "eventBridge", "sqs", "cloudFront", "httpApi",
 })
 
 
@@ -83,6 +86,7 @@ def steps() -> tuple[Step, ...]:
         core.generate_core_template,
         core.merge_iam_templates,
         compile_layers,
+        prepare_cloudfront_functions,  # the framework's before:package:compileFunctions hook
         compile_functions,
         *EVENT_COMPILERS,
         *FINALIZE,
@@ -92,4 +96,15 @@ def steps() -> tuple[Step, ...]:
 def compile_config(ctx: CompileContext) -> None:
     """Fill ctx.template from ctx.config (ctx.config is replaced by its normalised copy)."""
     for step in steps():
-        step(ctx)
+        try:
+            step(ctx)
+        except InputError:
+            raise
+        except (TypeError, AttributeError, KeyError, IndexError, ValueError) as exc:
+            # The steps are tested on configs the framework accepts; a value of another shape
+            # (which the framework's own schema rejects) ends here, reported as bad input.
+            name = getattr(step, "__name__", "compile").lstrip("_").replace("_", " ")
+            raise InputError(f"cannot compile the service ({name}): a setting has a shape the framework "
+                             f"does not accept ({type(exc).__name__}: {exc})", file=ctx.source,
+                             fix="check the settings that step reads against the framework's documentation"
+                             ) from None

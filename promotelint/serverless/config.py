@@ -49,8 +49,20 @@ class FilesystemReader:
     def exists(self, path: str) -> bool:
         return os.path.isfile(path)
 
-    def is_dir(self, path: str) -> bool:
-        return os.path.isdir(path)
+    def root_for(self, service_dir: str) -> str:
+        """The git work tree holding the service (`.git` is a file in worktrees), else its parent."""
+        here = os.path.abspath(service_dir)
+        probe = here
+        while True:
+            if os.path.exists(os.path.join(probe, ".git")):
+                break
+            parent = os.path.dirname(probe)
+            if parent == probe:
+                probe = os.path.dirname(here)
+                break
+            probe = parent
+        # ${file()} paths are joined onto service_dir as given: keep the root in the same form.
+        return probe if os.path.isabs(service_dir) else os.path.relpath(probe)
 
 
 def find_config(path: str, reader: Reader) -> str:
@@ -129,11 +141,22 @@ def _load(text: str, source: str) -> Document:
 
 class _JsYamlBuilder(_Builder):
     def scalar(self, node: Any) -> Any:
-        if node.tag == "tag:yaml.org,2002:timestamp":
+        tag = node.tag
+        if tag == "tag:yaml.org,2002:timestamp":
             iso = js_date_iso(node.value)
             if iso is not None:
                 return iso
-        return super().scalar(node)
+        elif tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float") and "_" in node.value:
+            return node.value  # js-yaml 4 reads 1_000 as text
+        value = super().scalar(node)
+        if isinstance(value, float):
+            # JavaScript has one number type, and JSON no Infinity / NaN (the framework's round trip
+            # makes them null): 1e3 and 1.0 are 1000 and 1.
+            if value != value or value in (float("inf"), float("-inf")):
+                return None
+            if value.is_integer() and abs(value) < 2**53:
+                return int(value)
+        return value
 
     def short_tag(self, node: Any, path: tuple) -> Any:
         if node.tag not in FRAMEWORK_TAGS:
@@ -284,7 +307,7 @@ _COERCE_TABLE = (
     "package: exclude=arr include=arr patterns=arr",
     "plugins: modules=arr",
     "provider.apiGateway: apiKeys=arr binaryMediaTypes=arr resourcePolicy=arr",
-    "provider.apiGateway.apiKeys[]: *=arr",
+    # (not apiKeys[].*: an item {name, value} matches its object branch first, nothing is wrapped)
     "provider.apiGateway.resourcePolicy[]: Action=arr NotAction=arr",
     "provider.apiGateway.resourcePolicy[].NotPrincipal: CanonicalUser=arr Federated=arr Service=arr",
     "provider.apiGateway.resourcePolicy[].Principal: CanonicalUser=arr Federated=arr Service=arr",
@@ -381,35 +404,31 @@ def _coerce(value: Any, node: dict) -> None:
 
 def _coerce_scalar(value: Any, kinds: set) -> Any:
     # ajv's coercion rules, applied only when the value does not have the type already.
-    if isinstance(value, (dict, list)):
+    # The framework removes nulls before validating and puts them back after (normalizeUserConfig
+    # in config-schema-handler), so a null is never coerced.
+    if value is None or isinstance(value, (dict, list)):
         return value
     if "arr" in kinds:
-        return value if value is None else [value]
+        return [value]
     if "str" in kinds:
         if isinstance(value, str):
             return value
-        if value is None:
-            return ""
         from promotelint.serverless.variables import js_string
 
         return js_string(value)
     if "bool" in kinds and not isinstance(value, bool):
         if value in ("true", "false"):
             return value == "true"
-        if value is None:
-            return False
         if isinstance(value, (int, float)) and value in (0, 1):
             return bool(value)
     if ("int" in kinds or "num" in kinds) and not (isinstance(value, (int, float)) and not isinstance(value, bool)):
         number: Any = None
-        if isinstance(value, str) and value.strip() == value and value:
+        if isinstance(value, str) and value:  # ajv: `data == +data`, so " 12" and "0x1F" count too
             from promotelint.serverless.variables import js_number
 
             number = js_number(value)
         elif isinstance(value, bool) and "bool" not in kinds:
             number = int(value)
-        elif value is None:
-            number = 0
         if number is not None and ("num" in kinds or float(number).is_integer()):
             return number
     return value

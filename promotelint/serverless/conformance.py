@@ -7,6 +7,9 @@ serverless.yml, `expected.json` (stage dev) and optionally `expected.prod.json` 
 beside the config. Both sides are normalised the same way: only the names and fields the framework
 derives from the clock or from the zipped code bytes (listed in the corpus README) are masked, so
 everything else must be equal. The golden-fixture tests use the same `normalize` / `compare`.
+
+Totals: a case is compiled / exact only when all its stages are; resources, equal properties and
+outputs are summed over every stage compared (dev and prod). Exit 0 whatever the figures.
 """
 
 from __future__ import annotations

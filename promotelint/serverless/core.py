@@ -9,12 +9,12 @@ bucket object).
 from __future__ import annotations
 
 import copy
-import re
 from typing import Any
 
 from promotelint.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
+from promotelint.values import is_opaque, opaque
 
 
 # Helpers shared by the steps
@@ -97,6 +97,42 @@ def custom_execution_role(ctx: CompileContext, function: dict[str, Any]) -> Any:
     return prov.get("role")
 
 
+def js_truthy(value: Any) -> bool:
+    """JavaScript truthiness: empty objects and arrays are true, 0, "" and null are not."""
+    if isinstance(value, (dict, list)):
+        return True
+    return bool(value)
+
+
+def is_mapping(value: Any) -> bool:
+    """A config mapping, as opposed to a scalar or a value only known at deploy time (opaque)."""
+    return isinstance(value, dict) and not is_opaque(value)
+
+
+def text(value: Any) -> str:
+    """A value as text: an opaque value gives its variable's text (`${ssm:/x}`)."""
+    if is_opaque(value):
+        return next(iter(value.values()))
+    if value is None:
+        return "undefined"
+    return js_string(value) if isinstance(value, (bool, int, float)) else str(value)
+
+
+def concat(*parts: Any) -> Any:
+    """Join text the framework builds by interpolation; with an unknown part the whole is unknown."""
+    joined = "".join(text(p) for p in parts)
+    return opaque(joined) if any(is_opaque(p) for p in parts) else joined
+
+
+def name_from(ctx: CompileContext, value: Any, what: str) -> str:
+    """Text a logical ID is derived from; warns when the value is only known at deploy time, since
+    the deployed logical ID then derives from the resolved value instead."""
+    if is_opaque(value):
+        warn(ctx, f"{what} derives from {text(value)}, which is not known offline: "
+                  "its logical IDs may differ from the deployed ones")
+    return text(value)
+
+
 def warn(ctx: CompileContext, message: str) -> None:
     if message not in ctx.warnings:
         ctx.warnings.append(message)
@@ -117,6 +153,10 @@ def normalize_service(ctx: CompileContext) -> None:
                                          file=ctx.source, fix=f"make every {key} entry a mapping")
                     lodash_merge(merged, value)
             config[key] = merged
+            # Point origins of the merged entries at the list items they came from.
+            for path, position in list(ctx.positions.items()):
+                if len(path) > 2 and path[0] == key and isinstance(path[1], int):
+                    ctx.positions.setdefault((key,) + path[2:], position)
     prov = config.get("provider")
     if not isinstance(prov, dict):
         prov = config["provider"] = {"name": prov}
@@ -141,6 +181,10 @@ def normalize_service(ctx: CompileContext) -> None:
             raise InputError(f"function {name!r} must be a mapping", file=ctx.source,
                              line=ctx.origin(("functions", name)).line,
                              fix="give the function a handler or image")
+        if is_opaque(fn.get("events")):
+            warn(ctx, f'function "{name}": its events ({text(fn["events"])}) are not known offline: '
+                      "their resources are not in the prediction")
+            fn["events"] = []
         if not fn.get("events"):
             fn["events"] = []
         if not fn.get("name"):
@@ -148,7 +192,65 @@ def normalize_service(ctx: CompileContext) -> None:
     if not isinstance(config.get("layers"), dict):
         config["layers"] = {}
     _coerce_like_schema_validation(config)
+    _check_shapes(ctx, config)
     ctx.config = config
+
+
+_MAPPING, _LIST = (dict,), (list,)
+# Settings the compile steps read as mappings or lists; another shape is a config error (the
+# framework's schema rejects it too) and is reported as one instead of failing somewhere inside.
+_PROVIDER_SHAPES = {"environment": _MAPPING, "tags": _MAPPING, "vpc": _MAPPING, "iam": _MAPPING, "s3": _MAPPING,
+                    "alb": _MAPPING, "layers": _LIST, "ecr": _MAPPING, "deploymentBucketObject": _MAPPING,
+                    "kinesis": _MAPPING, "logs": _MAPPING, "tracing": _MAPPING, "eventBridge": _MAPPING}
+_FUNCTION_SHAPES = {"environment": _MAPPING, "tags": _MAPPING, "vpc": (dict, bool), "package": _MAPPING,
+                    "destinations": _MAPPING, "url": (dict, bool), "layers": _LIST, "events": _LIST,
+                    "fileSystemConfig": _MAPPING, "image": (dict, str)}
+_EVENT_SHAPES = {"sqs": (dict, str), "stream": (dict, str), "sns": (dict, str), "schedule": (dict, str),
+                 "s3": (dict, str), "cloudwatchLog": (dict, str), "alexaSkill": (dict, str),
+                 "alexaSmartHome": (dict, str), "alb": _MAPPING, "iot": _MAPPING, "iotFleetProvisioning": _MAPPING,
+                 "cloudwatchEvent": _MAPPING, "cognitoUserPool": _MAPPING, "eventBridge": _MAPPING,
+                 "kafka": _MAPPING, "msk": _MAPPING, "activemq": _MAPPING, "rabbitmq": _MAPPING}
+_EVENT_OPTION_SHAPES = {"rules": _LIST, "filterPatterns": _LIST, "conditions": _MAPPING, "destinations": _MAPPING,
+                        "accessConfigurations": _MAPPING, "redrivePolicy": _MAPPING, "inputTransformer": _MAPPING,
+                        "retryPolicy": _MAPPING, "healthCheck": (dict, bool), "logGroup": (str,),
+                        "filter": (str,)}
+_TYPE_NAMES = {dict: "a mapping", list: "a list", bool: "true/false", str: "a string", object: "a value"}
+
+
+def _check_shape(ctx: CompileContext, holder: Any, key: Any, kinds: tuple, path: tuple) -> None:
+    value = holder[key] if isinstance(holder, list) else holder.get(key)
+    if value is None or is_opaque(value) or isinstance(value, kinds):
+        return
+    if kinds == _LIST and isinstance(value, (str, int, float, bool)):
+        holder[key] = [value]  # AJV's coerceTypes 'array'
+        return
+    wanted = " or ".join(_TYPE_NAMES[k] for k in kinds)
+    raise InputError(f"{'.'.join(str(p) for p in path)} must be {wanted}", file=ctx.source,
+                     line=ctx.origin(path).line, fix=f"write it as {wanted}")
+
+
+def _check_shapes(ctx: CompileContext, config: dict[str, Any]) -> None:
+    prov = config["provider"]
+    for key, kinds in _PROVIDER_SHAPES.items():
+        _check_shape(ctx, prov, key, kinds, ("provider", key))
+    _check_shape(ctx, config, "package", _MAPPING, ("package",))
+    _check_shape(ctx, config, "resources", _MAPPING, ("resources",))
+    for key in ("Resources", "Outputs", "Conditions", "extensions"):
+        _check_shape(ctx, config.get("resources") or {}, key, _MAPPING, ("resources", key))
+    for name in config["layers"]:
+        _check_shape(ctx, config["layers"], name, _MAPPING, ("layers", name))
+    for name, fn in config["functions"].items():
+        for key, kinds in _FUNCTION_SHAPES.items():
+            _check_shape(ctx, fn, key, kinds, ("functions", name, key))
+        for index in range(len(fn["events"])):
+            path = ("functions", name, "events", index)
+            _check_shape(ctx, fn["events"], index, (dict, str), path)
+            event = fn["events"][index]
+            for kind in list(event) if isinstance(event, dict) else ():
+                _check_shape(ctx, event, kind, _EVENT_SHAPES.get(kind, (object,)), path + (kind,))
+                value = event[kind]
+                for option, option_kinds in (_EVENT_OPTION_SHAPES.items() if isinstance(value, dict) else ()):
+                    _check_shape(ctx, value, option, option_kinds, path + (kind, option))
 
 
 def _wrap_string_get_att(value: Any) -> None:
@@ -163,10 +265,11 @@ def _wrap_string_get_att(value: Any) -> None:
 
 
 def _coerce_like_schema_validation(config: dict[str, Any]) -> None:
-    """The framework validates the config with AJV `coerceTypes: 'array'`, which rewrites it in place:
-    a scalar where the schema wants an array becomes a one-item array. These are the rewrites that
-    change the template: resource DependsOn lists, and `Fn::GetAtt: "A.B"` strings wherever the
-    provider and function schemas accept CloudFormation functions."""
+    """The framework validates the config with AJV `coerceTypes: 'array'`, which rewrites it in place.
+    config.coerce_like_schema (run by compile_service) applies the schema's plain type table; these
+    are the rewrites that come through the schema's unions and change the template: resource
+    DependsOn strings, `Fn::GetAtt: "A.B"` strings wherever the provider and function schemas accept
+    CloudFormation functions, and VPC id scalars."""
     custom = config.get("resources")
     if isinstance(custom, dict):
         for section in ("Resources", "extensions"):
@@ -175,45 +278,11 @@ def _coerce_like_schema_validation(config: dict[str, Any]) -> None:
                     resource["DependsOn"] = [resource["DependsOn"]]
     _wrap_string_get_att(config.get("provider"))
     _wrap_string_get_att(config.get("functions"))
-    prov = config.get("provider") if isinstance(config.get("provider"), dict) else {}
-    for holder in [prov] + [fn for fn in (config.get("functions") or {}).values() if isinstance(fn, dict)]:
-        for keys, kind in ((_INTEGER_KEYS, int), (_BOOLEAN_KEYS, bool)):
-            for key in keys:
-                if key in holder:
-                    holder[key] = _coerce_scalar(holder[key], kind)
-    iam = prov.get("iam") if isinstance(prov.get("iam"), dict) else {}
-    role = iam.get("role") if isinstance(iam.get("role"), dict) else {}
-    api = prov.get("apiGateway") if isinstance(prov.get("apiGateway"), dict) else {}
-    for statements in (role.get("statements"), prov.get("iamRoleStatements"), api.get("resourcePolicy")):
-        for statement in statements if isinstance(statements, list) else ():
-            for key in ("Action", "NotAction"):
-                if isinstance(statement, dict) and isinstance(statement.get(key), str):
-                    statement[key] = [statement[key]]
-    # Environment values are strings in the schema; AJV turns numbers and booleans into strings.
-    holders = [config.get("provider")] + list((config.get("functions") or {}).values())
-    for holder in holders:
-        env = holder.get("environment") if isinstance(holder, dict) else None
-        if isinstance(env, dict):
-            for key, value in env.items():
-                if isinstance(value, (bool, int, float)):
-                    env[key] = js_string(value)
-
-
-_INTEGER_KEYS = ("memorySize", "timeout", "reservedConcurrency", "provisionedConcurrency", "logRetentionInDays",
-                 "ephemeralStorageSize", "maximumEventAge", "maximumRetryAttempts")
-_BOOLEAN_KEYS = ("versionFunctions", "versionFunction", "disableLogs")
-
-
-def _coerce_scalar(value: Any, kind: type) -> Any:
-    """AJV's scalar coercion of a string to the integer or boolean the schema wants."""
-    if not isinstance(value, str):
-        return value
-    if kind is bool:
-        return {"true": True, "false": False}.get(value, value)
-    text = value.strip()
-    if re.fullmatch(r"[+-]?\d+", text):
-        return int(text)
-    return value
+    fns = [fn for fn in (config.get("functions") or {}).values() if isinstance(fn, dict)]
+    for vpc in [(config.get("provider") or {}).get("vpc")] + [fn.get("vpc") for fn in fns]:
+        for key in ("securityGroupIds", "subnetIds") if isinstance(vpc, dict) else ():
+            if isinstance(vpc.get(key), (str, int, float, bool)):
+                vpc[key] = [vpc[key]]
 
 
 def js_string(value: Any) -> str:
@@ -257,7 +326,8 @@ def generate_core_template(ctx: CompileContext) -> None:
         },
         "Outputs": {naming.DEPLOYMENT_BUCKET_OUTPUT_LOGICAL_ID: {"Value": {"Ref": "ServerlessDeploymentBucket"}}},
     })
-    for lid in (naming.DEPLOYMENT_BUCKET_LOGICAL_ID, naming.DEPLOYMENT_BUCKET_POLICY_LOGICAL_ID):
+    for lid in (naming.DEPLOYMENT_BUCKET_LOGICAL_ID, naming.DEPLOYMENT_BUCKET_POLICY_LOGICAL_ID,
+                f"Outputs.{naming.DEPLOYMENT_BUCKET_OUTPUT_LOGICAL_ID}"):
         ctx.origins.setdefault(lid, ctx.origin(("provider", "deploymentBucket")))
     prov = provider(ctx)
     res = resources(ctx)
@@ -283,9 +353,9 @@ def generate_core_template(ctx: CompileContext) -> None:
         res.pop(naming.DEPLOYMENT_BUCKET_POLICY_LOGICAL_ID, None)
 
 
-def _log_sub(log_group_name: str, suffix: str) -> dict[str, str]:
-    return {"Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}"
-                       f":log-group:{log_group_name}{suffix}"}
+def _log_sub(log_group_name: Any, suffix: str) -> dict[str, Any]:
+    return {"Fn::Sub": concat("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:",
+                              log_group_name, suffix)}
 
 
 def merge_iam_templates(ctx: CompileContext) -> None:
@@ -298,7 +368,7 @@ def merge_iam_templates(ctx: CompileContext) -> None:
         if fn.get("disableLogs"):
             continue
         lid = naming.get_log_group_logical_id(name)
-        props: dict[str, Any] = {"LogGroupName": naming.get_log_group_name(fn["name"])}
+        props: dict[str, Any] = {"LogGroupName": concat("/aws/lambda/", fn["name"])}
         retention = fn.get("logRetentionInDays") or prov.get("logRetentionInDays")
         if retention:
             props["RetentionInDays"] = retention
@@ -348,14 +418,14 @@ def merge_iam_templates(ctx: CompileContext) -> None:
     disabled_canonical: list[str] = []
     for fn in fns.values():
         fn_name, logs_disabled = fn.get("name"), fn.get("disableLogs")
-        if not fn_name or str(fn_name).startswith(canonical_prefix):
+        if not fn_name or (isinstance(fn_name, str) and fn_name.startswith(canonical_prefix)):
             if logs_disabled:
                 disabled_canonical.append(fn_name)
             else:
                 has_canonical = True
             continue
         if not logs_disabled:
-            group = naming.get_log_group_name(fn_name)
+            group = concat("/aws/lambda/", fn_name)
             statements[0]["Resource"].append(_log_sub(group, ":*"))
             statements[1]["Resource"].append(_log_sub(group, ":*:*"))
     if has_canonical:
@@ -364,12 +434,13 @@ def merge_iam_templates(ctx: CompileContext) -> None:
         statements[1]["Resource"].append(_log_sub(prefix, "*:*:*"))
         if disabled_canonical:
             statements.append({"Effect": "Deny", "Action": "logs:PutLogEvents", "Resource": [
-                _log_sub(naming.get_log_group_name(n), ":*") for n in disabled_canonical]})
+                _log_sub(concat("/aws/lambda/", n), ":*") for n in disabled_canonical]})
 
-    custom = iam_role.get("statements") if iam_role.get("statements") else prov.get("iamRoleStatements")
+    custom = iam_role.get("statements") if js_truthy(iam_role.get("statements")) else prov.get("iamRoleStatements")
     if custom:
         statements.extend(custom if isinstance(custom, list) else [custom])
-    managed = iam_role.get("managedPolicies") if iam_role.get("managedPolicies") else prov.get("iamManagedPolicies")
+    managed = (iam_role.get("managedPolicies") if js_truthy(iam_role.get("managedPolicies"))
+               else prov.get("iamManagedPolicies"))
     if managed:
         merge_managed_policies(ctx, managed if isinstance(managed, list) else [managed])
     if any("vpc" in fn for fn in fns.values()) or prov.get("vpc"):

@@ -19,10 +19,10 @@ from promotelint.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.core import (
-    custom_execution_role, functions, outputs, provider, resources, role_statements, service_name,
-    union_with_equal, warn,
+    concat, custom_execution_role, functions, js_truthy, outputs, provider, resources, role_statements,
+    service_name, text, union_with_equal, warn,
 )
-from promotelint.values import opaque
+from promotelint.values import is_opaque, opaque
 
 ARTIFACT_DIRECTORY_TOKEN = "0000000000000-offline"
 DEFAULT_RUNTIME = "nodejs16.x"
@@ -199,7 +199,7 @@ def _compile_function(ctx: CompileContext, name: str, fn: dict[str, Any]) -> tup
         depends = fn["dependsOn"]
         resource["DependsOn"] = list(resource.get("DependsOn") or []) + (
             depends if isinstance(depends, list) else [depends])
-    if fn.get("tags") or prov.get("tags"):
+    if js_truthy(fn.get("tags")) or js_truthy(prov.get("tags")):
         tags = {**(prov.get("tags") or {}), **(fn.get("tags") or {})}
         props["Tags"] = [{"Key": k, "Value": v} for k, v in tags.items()]
     if fn.get("ephemeralStorageSize"):
@@ -226,7 +226,7 @@ def _compile_function(ctx: CompileContext, name: str, fn: dict[str, Any]) -> tup
             _replace_statements(ctx, union_with_equal(statements, [{
                 "Effect": "Allow", "Action": ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
                 "Resource": ["*"]}]))
-    if fn.get("environment") or prov.get("environment"):
+    if js_truthy(fn.get("environment")) or js_truthy(prov.get("environment")):
         props["Environment"] = {"Variables": {**(prov.get("environment") or {}),
                                               **(fn.get("environment") or {})}}
     _compile_role(resource, custom_execution_role(ctx, fn) or naming.ROLE_LOGICAL_ID)
@@ -239,7 +239,7 @@ def _compile_function(ctx: CompileContext, name: str, fn: dict[str, Any]) -> tup
         if groups and subnets:
             props["VpcConfig"] = {"SecurityGroupIds": groups, "SubnetIds": subnets}
     fs_config = fn.get("fileSystemConfig")
-    if fs_config:
+    if js_truthy(fs_config):
         if "VpcConfig" not in props:
             raise InputError(f'function "{name}": fileSystemConfig needs a vpc on the function or provider',
                              file=ctx.source, line=ctx.origin(path + ("fileSystemConfig",)).line,
@@ -256,10 +256,10 @@ def _compile_function(ctx: CompileContext, name: str, fn: dict[str, Any]) -> tup
         props["ReservedConcurrentExecutions"] = reserved
     if not fn.get("disableLogs"):
         resource["DependsOn"] = [naming.get_log_group_logical_id(name)] + list(resource.get("DependsOn") or [])
-    if fn.get("layers"):
+    if js_truthy(fn.get("layers")):
         props["Layers"] = fn["layers"]
-    elif prov.get("layers"):
-        props["Layers"] = list(prov["layers"])
+    elif js_truthy(prov.get("layers")):
+        props["Layers"] = prov["layers"] if is_opaque(prov["layers"]) else list(prov["layers"])
     lid = naming.get_lambda_logical_id(name)
     res[lid] = resource
     ctx.origins.setdefault(lid, ctx.origin(path))
@@ -275,7 +275,7 @@ def _layer_configurations(ctx: CompileContext, props: dict[str, Any]) -> list[di
     names = {naming.get_lambda_layer_logical_id(n): n for n in ctx.config.get("layers") or {}}
     configs = []
     for layer in props.get("Layers") or []:
-        if isinstance(layer, dict) and "Ref" in layer:
+        if isinstance(layer, dict) and isinstance(layer.get("Ref"), str):
             resource = resources(ctx).get(layer["Ref"])
             if not isinstance(resource, dict) or layer["Ref"] not in names:
                 continue
@@ -313,6 +313,8 @@ def _compile_version(ctx: CompileContext, name: str, fn: dict[str, Any], resourc
     fn["versionLogicalId"] = version_lid
     res[version_lid] = version
     ctx.origins.setdefault(version_lid, ctx.origin(("functions", name)))
+    ctx.origins.setdefault(f"Outputs.{naming.get_lambda_version_output_logical_id(name)}",
+                           ctx.origin(("functions", name)))
     outputs(ctx)[naming.get_lambda_version_output_logical_id(name)] = {
         "Description": "Current Lambda function version", "Value": {"Ref": version_lid}}
     if fn.get("provisionedConcurrency") and fn.get("snapStart"):
@@ -355,12 +357,12 @@ def _uniq(values: list) -> list:
 
 def _compile_function_url(ctx: CompileContext, name: str, fn: dict[str, Any]) -> None:
     url = fn.get("url")
-    if not url:
+    if not js_truthy(url):
         return
     url = url if isinstance(url, dict) else {}
     auth = "AWS_IAM" if url.get("authorizer") == "aws_iam" else "NONE"
     cors = None
-    if url.get("cors"):
+    if js_truthy(url.get("cors")):
         cors = dict(_DEFAULT_CORS)
         url_cors = url["cors"] if isinstance(url["cors"], dict) else {}
         for key in ("allowedOrigins", "allowedHeaders", "allowedMethods"):
@@ -394,6 +396,7 @@ def _compile_function_url(ctx: CompileContext, name: str, fn: dict[str, Any]) ->
     where = ctx.origin(("functions", name, "url"))
     resources(ctx)[lid] = resource
     ctx.origins.setdefault(lid, where)
+    ctx.origins.setdefault(f"Outputs.{naming.get_lambda_function_url_output_logical_id(name)}", where)
     outputs(ctx)[naming.get_lambda_function_url_output_logical_id(name)] = {
         "Description": "Lambda Function URL", "Value": {"Fn::GetAtt": [lid, "FunctionUrl"]}}
     if auth == "NONE":
@@ -408,6 +411,8 @@ def _compile_function_url(ctx: CompileContext, name: str, fn: dict[str, Any]) ->
 
 
 def _destination_arn(ctx: CompileContext, destination: Any) -> Any:
+    if is_opaque(destination):
+        return destination
     if isinstance(destination, dict):
         return destination.get("arn")
     return destination if str(destination).startswith("arn:") else resolve_function_arn(ctx, destination)
@@ -418,8 +423,12 @@ def _ensure_target_permission(ctx: CompileContext, destination: Any, granted: li
     if key in granted:
         return
     granted.append(key)
-    action = None
-    if isinstance(destination, dict):
+    action: Any = None
+    if is_opaque(destination):
+        # Whether it names a function, a queue, a topic or a bus is only known at deploy time.
+        warn(ctx, f"destination {text(destination)} is not known offline: the permission it needs is unknown")
+        action = opaque(f"action for destination {text(destination)}")
+    elif isinstance(destination, dict):
         action = {"function": "lambda:InvokeFunction", "sqs": "sqs:SendMessage", "sns": "sns:Publish",
                   "eventBus": "events:PutEvents"}.get(destination.get("type"))
     elif isinstance(destination, str):
@@ -434,14 +443,16 @@ def _ensure_target_permission(ctx: CompileContext, destination: Any, granted: li
     if action is None:
         raise InputError(f"unsupported destination target {destination}", file=ctx.source,
                          fix="use a function name or a Lambda, SQS, SNS or EventBridge ARN")
-    if isinstance(destination, dict):
+    if is_opaque(destination):
+        arn = destination
+    elif isinstance(destination, dict):
         arn = destination.get("arn")
     elif destination.startswith("arn:"):
         arn = destination
     else:
         target = functions(ctx).get(destination) or {}
-        arn = {"Fn::Sub": "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:"
-                          f"{target.get('name')}"}
+        arn = {"Fn::Sub": concat("arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:",
+                                 target.get("name"))}
     statements = role_statements(ctx)
     if statements is not None:
         statements.append({"Effect": "Allow", "Action": action, "Resource": arn})
@@ -451,10 +462,10 @@ def _compile_event_invoke_config(ctx: CompileContext, name: str, fn: dict[str, A
     destinations = fn.get("destinations")
     max_age = fn.get("maximumEventAge")
     retries = fn.get("maximumRetryAttempts")
-    if not destinations and not max_age and retries is None:
+    if not js_truthy(destinations) and not max_age and retries is None:
         return
     config: dict[str, Any] = {}
-    if destinations:
+    if js_truthy(destinations):
         external = bool(custom_execution_role(ctx, fn))
         for key, cfn_key in (("onSuccess", "OnSuccess"), ("onFailure", "OnFailure")):
             if destinations.get(key):
@@ -492,7 +503,8 @@ def compile_functions(ctx: CompileContext) -> None:
     # its version, alias, URL and invoke config come after the other resources; an unversioned one
     # finishes at once. An image function first awaits its image digest and then finishes, before
     # any artifact hash (file I/O) is ready. Each local layer adds a hashed artifact before the
-    # version, so functions without layers finish first.
+    # version, so functions without layers finish first; artifact hashes are shared per file and
+    # tend to finish in the order the files were first asked for.
     granted: list = []
     deferred = []
     for name, fn in functions(ctx).items():
@@ -510,7 +522,10 @@ def compile_functions(ctx: CompileContext) -> None:
             _compile_version(ctx, name, fn, resource, artifact, code_sha)
             _compile_function_url(ctx, name, fn)
             _compile_event_invoke_config(ctx, name, fn, granted)
-    deferred.sort(key=lambda item: len(_layer_configurations(ctx, item[2]["Properties"])))
+    first_use: dict[Any, int] = {}
+    for position, item in enumerate(deferred):
+        first_use.setdefault(item[3], position)
+    deferred.sort(key=lambda item: (len(_layer_configurations(ctx, item[2]["Properties"])), first_use[item[3]]))
     for name, fn, resource, artifact, code_sha in deferred:
         _compile_version(ctx, name, fn, resource, artifact, code_sha)
         _compile_function_url(ctx, name, fn)

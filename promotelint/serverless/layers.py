@@ -61,6 +61,9 @@ def _compile_layer(ctx: CompileContext, name: str, layer: dict[str, Any]) -> Non
             perm["DeletionPolicy"] = "Retain"
         res[perm_lid] = perm
         ctx.origins.setdefault(perm_lid, where)
+    for output in (naming.get_lambda_layer_output_logical_id(name), naming.get_lambda_layer_hash_output_logical_id(name),
+                   naming.get_lambda_layer_s3_key_output_logical_id(name)):
+        ctx.origins.setdefault(f"Outputs.{output}", where)
     lodash_merge(outputs(ctx), {
         naming.get_lambda_layer_output_logical_id(name): {
             "Description": "Current Lambda layer version", "Value": {"Ref": lid}},

@@ -41,12 +41,24 @@ def words(text: str) -> list[str]:
     return _ASCII_WORD.findall(text)
 
 
+_DEBURR_SPECIAL = str.maketrans({"ß": "ss", "Æ": "Ae", "æ": "ae", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d",
+                                  "Þ": "Th", "þ": "th", "Ł": "L", "ł": "l", "Œ": "Oe", "œ": "oe"})
+
+
+def deburr(text: str) -> str:
+    """lodash `deburr`: Latin letters with diacritics become basic Latin letters."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text.translate(_DEBURR_SPECIAL))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def start_case(text: str) -> str:
-    return " ".join(upper_first(w) for w in words(text))
+    return " ".join(upper_first(w) for w in words(deburr(text)))
 
 
 def camel_case(text: str) -> str:
-    parts = [w.lower() for w in words(text)]
+    parts = [w.lower() for w in words(deburr(text))]
     return "".join(p if i == 0 else capitalize(p) for i, p in enumerate(parts))
 
 
@@ -482,3 +494,19 @@ def get_cloudfront_cache_policy_name(service: str, stage: str, cache_policy_name
 def get_ecr_repository_name(service: str, stage: str) -> str:
     name = re.sub(r"-+", "-", f"serverless-{service}-{stage}".lower())
     return re.sub(r"-$", "", name)
+
+
+def get_cloudfront_origin_id(origin: dict[str, Any]) -> str:
+    # JavaScript truthiness: an empty S3OriginConfig object still marks an S3 origin.
+    is_s3 = origin.get("S3OriginConfig") not in (None, False, "", 0)
+    domain = origin.get("DomainName")
+    if isinstance(domain, str):
+        domain_name = domain
+    else:
+        import json
+
+        domain_name = normalize_name_to_alphanumeric_only(json.dumps(domain, separators=(",", ":")))
+    origin_id = f"{'s3' if is_s3 else 'custom'}/{domain_name}"
+    if origin.get("OriginPath"):
+        origin_id += str(origin["OriginPath"])
+    return origin_id

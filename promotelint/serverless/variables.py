@@ -8,7 +8,11 @@ fallback and nesting rules, the same errors (circular references, missing values
   plugin sources) give opaque tokens (promotelint.values) instead of failing: a string that
   interpolates one becomes one token holding the whole string;
 - `${file(...)}` may not leave `root` (the git work tree, or the service dir's parent).
-Keys are never resolved: v3 (and v4) leave `${...}` in a mapping key as literal text.
+Keys are never resolved: v3 leaves `${...}` in a mapping key as literal text.
+
+Serverless Framework v4 differs in places, noted where they apply: `${param:}` reads `stages.<stage>
+.params` / `stages.default.params` (v3: `params.<stage>` / `params.default`), .env files load without
+`useDotenv`, and it adds resolvers (`${vault:}`, `${terraform:}`, custom `resolvers:`), opaque here.
 """
 
 from __future__ import annotations
@@ -70,7 +74,7 @@ def _literal(text: str, fallback_to_input: bool, value: str, source_start: int) 
         return None
     number = js_number(text)
     if number is not None:
-        return number
+        return None if number in (float("inf"), float("-inf")) else number  # JSON has no Infinity: null
     if fallback_to_input:
         return text
     raise VariableSyntaxError(f'Invalid literal source "{text}" at index {source_start} in "{value}"')
@@ -474,6 +478,8 @@ def variable_text(raw: str, variable: dict) -> str:
 # ---------------------------------------------------------------------------------------------------
 # Resolution
 
+# Sources whose value lives in AWS or a service (v3: ssm, cf, s3, aws:accountId; Dashboard: output,
+# secrets; v4 also vault, terraform): opaque tokens, never a network call.
 AWS_SOURCES = frozenset({"ssm", "cf", "s3", "secrets", "output", "vault", "terraform"})
 
 
@@ -488,6 +494,15 @@ class Inputs:
     root: str | None = None  # ${file()} must stay under this directory
     read_text: Callable[[str], str] | None = None
     exists: Callable[[str], bool] | None = None
+
+
+_MISSING_FIX = {
+    "env": "set it in the environment or an --env-file, or add a fallback: ${env:NAME, 'default'}",
+    "opt": "pass the option (--stage, --region) or add a fallback: ${opt:stage, 'dev'}",
+    "param": "pass --param NAME=VALUE, set params.<stage> / params.default, or add a fallback",
+    "self": "define that key in the config or add a fallback: ${self:custom.x, 'default'}",
+    "file": "check the file and the key, or add a fallback: ${file(./x.yml):key, 'default'}",
+}
 
 
 class _Missing(Exception):
@@ -508,6 +523,7 @@ class Resolver:
         self.depends: dict[tuple, set] = {}
         self._files: dict[str, Any] = {}
         self._warned: set[str] = set()
+        self._last_lookup = ""
         self._collect(config, ())
 
     # -- bookkeeping ---------------------------------------------------------------------------------
@@ -640,8 +656,10 @@ class Resolver:
                                  "set the value or add a fallback, e.g. ${env:X, 'default'}") from None
             if value is not None:
                 return value
-        raise self.error(path, f'cannot resolve {text} at {humanize(path)}: value not found at "{last_type}" source',
-                         "set the value or add a fallback, e.g. ${opt:stage, 'dev'}")
+        looked_up = f" ({self._last_lookup})" if self._last_lookup else ""
+        raise self.error(path, f'cannot resolve {text} at {humanize(path)}: value not found at "{last_type}" '
+                               f'source{looked_up}',
+                         _MISSING_FIX.get(last_type, "set the value or add a fallback: ${...,  'default'}"))
 
     def _meta_value(self, path: tuple, meta: dict | None) -> Any:
         """Value of a param / address, which may itself hold variables (resolved here, fully)."""
@@ -683,16 +701,24 @@ class Resolver:
         address = self._meta_value(path, source.get("address"))
         if is_opaque(address) or any(is_opaque(p) for p in params):
             return opaque(text)
+        value = self._dispatch(path, kind, params, address, text)
+        # What was looked up once nested variables are resolved, for the "not found" message (set
+        # after the lookup, which may resolve other properties).
+        self._last_lookup = ":".join(str(x) for x in ([f"{kind}({', '.join(map(str, params))})"] if params else [kind])
+                                     + ([address] if address is not None else []))
+        return value
+
+    def _dispatch(self, path: tuple, kind: str, params: list, address: Any, text: str) -> Any:
         if kind == "self":
-            return self.config_property(path, _address_keys(address))
+            return self.config_property(path, _address_keys(address), text)
         if kind == "opt":
             if address is None:
                 return dict(self.inputs.options)
-            return self.inputs.options.get(_string(self, path, address, "opt"))
+            return self.inputs.options.get(_string(address, "opt"))
         if kind == "env":
             if not address:
                 raise _Missing('missing address argument in variable "env" source')
-            return self.inputs.env.get(_string(self, path, address, "env"))
+            return self.inputs.env.get(_string(address, "env"))
         if kind == "sls":
             if address == "instanceId":
                 # A new random id on every run: equal on both sides of a comparison, unknown in value.
@@ -718,9 +744,10 @@ class Resolver:
                   "its value is unknown in the prediction")
         return opaque(text)
 
-    def config_property(self, path: tuple, keys: tuple) -> Any:
+    def config_property(self, path: tuple, keys: tuple, text: str | None = None) -> Any:
         """Value at `keys` in the config, resolving what it depends on first (resolve.js
-        resolveDependentProperty), as a copy."""
+        resolveDependentProperty), as a copy. Inside an unknown (opaque) value the result is unknown
+        too: a token of the variable's own text."""
         value: Any = self.config
         for i, key in enumerate(keys):
             if value is None:
@@ -730,7 +757,7 @@ class Resolver:
                 self._depend(path, prefix)
                 self.resolve_property(prefix)
             if is_opaque(value):
-                return value
+                return opaque(text or "${self:" + ".".join(keys) + "}")
             if isinstance(value, dict):
                 value = value.get(key)
             elif isinstance(value, list):
@@ -776,10 +803,11 @@ class Resolver:
 
     def param(self, path: tuple, address: Any) -> Any:
         # Dashboard plugin's resolve-params.js: --param, then params.<stage>, then params.default
-        # (the Dashboard's own parameters need a login and are not consulted offline).
+        # (the Dashboard's own parameters need a login and are not consulted offline). v4 reads
+        # stages.<stage>.params and stages.default.params instead.
         if not address:
             raise _Missing('missing address argument in variable "param" source')
-        name = _string(self, path, address, "param")
+        name = _string(address, "param")
         if name in self.inputs.params:
             return self.inputs.params[name]
         for group in (self.stage(path), "default"):
@@ -849,13 +877,23 @@ class Resolver:
                                  line=exc.line, fix=exc.fix) from None
         elif ext in (".json", ".tfstate"):
             try:
-                content = json.loads(text)
+                # JSON.parse: no NaN / Infinity, and one number type (1.0 is 1).
+                content = json.loads(text, parse_constant=_reject_constant, parse_float=_js_float)
             except ValueError as exc:
                 raise InputError(f"cannot parse {shown}: JSON parse error: {exc}", file=target) from None
         else:
             content = text  # anything else is plain text, as in file.js
         self._files[target] = content
         return json.loads(json.dumps(content))
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"unexpected token {name}")
+
+
+def _js_float(text: str) -> int | float:
+    value = float(text)
+    return int(value) if value.is_integer() and abs(value) < 2**53 else value
 
 
 def _address_keys(address: Any) -> tuple:
@@ -880,7 +918,7 @@ def _string_member(value: str, key: str) -> Any:
     return value[index] if index is not None and index < len(value) else None
 
 
-def _string(resolver: Resolver, path: tuple, value: Any, kind: str) -> str:
+def _string(value: Any, kind: str) -> str:
     if not isinstance(value, str):
         raise _Missing(f'non-string address argument in variable "{kind}" source: {value!r}')
     return value

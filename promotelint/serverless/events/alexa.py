@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.core import alias_logical_id, functions, put
+from promotelint.serverless.core import alias_logical_id, functions, is_mapping, put
 from promotelint.serverless.functions import resolve_lambda_target
 
 
-def _no_escaped_newlines(value: str) -> str:
-    return re.sub(r"\\n|\\r", "", value)
+def _no_escaped_newlines(value: Any) -> Any:
+    return re.sub(r"\\n|\\r", "", value) if isinstance(value, str) else value
 
 
 def compile_alexa_skill(ctx: CompileContext) -> None:
@@ -22,17 +23,17 @@ def compile_alexa_skill(ctx: CompileContext) -> None:
                 continue
             skill = event["alexaSkill"]
             enabled = True
-            if isinstance(skill, str):
+            if not is_mapping(skill):
                 app_id = skill
             else:
-                app_id = skill.get("appId") if isinstance(skill, dict) else None
-                enabled = not isinstance(skill, dict) or skill.get("enabled") is not False
+                app_id = skill.get("appId")
+                enabled = skill.get("enabled") is not False
             number += 1
             props = {"FunctionName": resolve_lambda_target(name, fn),
                      "Action": "lambda:InvokeFunction" if enabled else "lambda:DisableInvokeFunction",
                      "Principal": "alexa-appkit.amazon.com"}
             if app_id:
-                props["EventSourceToken"] = _no_escaped_newlines(str(app_id))
+                props["EventSourceToken"] = _no_escaped_newlines(app_id)
             put(ctx, naming.get_lambda_alexa_skill_permission_logical_id(name, number), {
                 "Type": "AWS::Lambda::Permission", "DependsOn": alias_logical_id(fn), "Properties": props},
                 ("functions", name, "events", index), merge=True)
@@ -46,7 +47,7 @@ def compile_alexa_smart_home(ctx: CompileContext) -> None:
                 continue
             number += 1
             home = event["alexaSmartHome"]
-            if isinstance(home, dict):
+            if is_mapping(home):
                 token = home.get("appId")
                 action = "lambda:InvokeFunction" if home.get("enabled") is not False else "lambda:DisableInvokeFunction"
             else:
@@ -55,5 +56,5 @@ def compile_alexa_smart_home(ctx: CompileContext) -> None:
                 "Type": "AWS::Lambda::Permission", "DependsOn": alias_logical_id(fn), "Properties": {
                     "FunctionName": resolve_lambda_target(name, fn), "Action": action,
                     "Principal": "alexa-connectedhome.amazon.com",
-                    "EventSourceToken": _no_escaped_newlines(str(token))}},
+                    "EventSourceToken": _no_escaped_newlines(token)}},
                 ("functions", name, "events", index), merge=True)

@@ -15,11 +15,12 @@ from typing import Any
 
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.events.apigateway_schema import coerce_api_config
+from promotelint.values import is_opaque
+from promotelint.serverless.events.apigateway_schema import check_api_config
 from promotelint.serverless.events.apigateway_common import (
-    ensure_cloudwatch_role, execute_api_arn, fail, function_events, functions, get_function, is_object, js_json, js_str,
-    lambda_invocation_uri, lambda_target, log_group, merge, provider, put_output, put_resource,
-    service_name, target_alias,
+    concat, ensure_cloudwatch_role, execute_api_arn, fail, function_events, functions, get_function, is_object, js_json, js_str,
+    join, lambda_invocation_uri, lambda_target, log_group, merge, provider, put_output, put_resource,
+    service_name, stand_in_name, target_alias,
 )
 from promotelint.serverless.events.apigateway_method import (
     authorizer_logical_id, method_authorization, method_integration, method_responses,
@@ -53,7 +54,7 @@ DEFAULT_STATUS_CODES = {
 def get_api_gateway_name(ctx: CompileContext) -> str:
     prov = provider(ctx)
     if prov.get("apiName"):
-        return js_str(prov["apiName"])
+        return concat(prov["apiName"])
     api_gateway = prov.get("apiGateway") if isinstance(prov.get("apiGateway"), dict) else {}
     if api_gateway.get("shouldStartNameWithService"):
         return f"{service_name(ctx)}-{ctx.stage}"
@@ -153,7 +154,7 @@ def _root_resource_id(ctx: CompileContext) -> Any:
 
 
 def compile_api_gateway(ctx: CompileContext) -> None:
-    coerce_api_config(ctx.config)
+    check_api_config(ctx)
     api = _validate(ctx)
     if not api.events:
         return
@@ -247,6 +248,9 @@ def _get_authorizer(ctx: CompileContext, http: dict[str, Any], path: tuple) -> d
         else:
             arn = authorizer
             name = extract_authorizer_name_from_arn(arn)
+    elif is_opaque(authorizer):
+        arn = authorizer
+        name = stand_in_name(ctx, arn, where)
     elif isinstance(authorizer, dict):
         auth_type = authorizer.get("type")
         if auth_type and authorizer.get("authorizerId"):
@@ -264,6 +268,8 @@ def _get_authorizer(ctx: CompileContext, http: dict[str, Any], path: tuple) -> d
                                 "COGNITO_USER_POOLS", where)
             elif isinstance(arn, str):
                 name = extract_authorizer_name_from_arn(arn)
+            elif is_opaque(arn):
+                name = stand_in_name(ctx, arn, where)
             else:
                 raise fail(ctx, "Please provide an authorizer name for an authorizer whose arn "
                                 "is not a string", where)
@@ -468,6 +474,8 @@ def _get_response(http: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(response, dict):
         return {}
     if response.get("statusCodes"):
+        if not isinstance(response["statusCodes"], dict):
+            return {"statusCodes": {}}
         codes = dict(response["statusCodes"])
         if not any(isinstance(c, dict) and c.get("pattern") == "" for c in codes.values()):
             codes["200"] = dict(DEFAULT_STATUS_CODES["200"])
@@ -703,17 +711,17 @@ def _compile_cors(ctx: CompileContext, api: _Api) -> None:
         if origins:
             origin = origins[0]
         headers: dict[str, str] = {
-            "Access-Control-Allow-Origin": f"'{js_str(origin)}'",
-            "Access-Control-Allow-Headers": f"'{js_str(config['headers'])}'",
-            "Access-Control-Allow-Methods": f"'{js_str(config['methods'])}'",
+            "Access-Control-Allow-Origin": concat("'", origin, "'"),
+            "Access-Control-Allow-Headers": concat("'", join(config["headers"], ","), "'"),
+            "Access-Control-Allow-Methods": concat("'", join(config["methods"], ","), "'"),
         }
         if config.get("allowCredentials"):
-            headers["Access-Control-Allow-Credentials"] = f"'{js_str(config['allowCredentials'])}'"
+            headers["Access-Control-Allow-Credentials"] = concat("'", config["allowCredentials"], "'")
         if config.get("maxAge"):
-            headers["Access-Control-Max-Age"] = f"'{js_str(config['maxAge'])}'"
+            headers["Access-Control-Max-Age"] = concat("'", config["maxAge"], "'")
         if config.get("cacheControl"):
-            headers["Cache-Control"] = f"'{js_str(config['cacheControl'])}'"
-        if "ANY" in config["methods"]:
+            headers["Cache-Control"] = concat("'", config["cacheControl"], "'")
+        if "ANY" in config["methods"] and isinstance(headers["Access-Control-Allow-Methods"], str):
             headers["Access-Control-Allow-Methods"] = headers[
                 "Access-Control-Allow-Methods"].replace("ANY", "DELETE,GET,HEAD,PATCH,POST,PUT", 1)
         api.method_logical_ids.append(logical_id)
@@ -737,7 +745,8 @@ def _compile_cors(ctx: CompileContext, api: _Api) -> None:
                         "StatusCode": "200",
                         "ResponseParameters": response_parameters,
                         "ResponseTemplates": {
-                            "application/json": _cors_response_template(origins) if origins else "",
+                            "application/json": (_cors_response_template(origins) if origins
+                                                 else ""),
                         },
                     }],
                 },
@@ -747,14 +756,17 @@ def _compile_cors(ctx: CompileContext, api: _Api) -> None:
         }, where)
 
 
-def _cors_response_template(origins: list[str]) -> str:
+def _cors_response_template(origins: list[Any]) -> Any:
     # glob patterns become Java regexes: literal dots escaped, the first * matches anything
-    regexes = [js_str(o).replace(".", "[.]").replace("*", ".+", 1) for o in origins]
-    conditions = " || ".join(f'$origin.matches("{r}")' for r in regexes)
-    return ('#set($origin = $input.params("Origin"))\n'
-            '#if($origin == "") #set($origin = $input.params("origin")) #end\n'
-            f"#if({conditions}) #set($context.responseOverride.header.Access-Control-Allow-Origin"
-            " = $origin) #end")
+    parts: list[Any] = ['#set($origin = $input.params("Origin"))\n'
+                        '#if($origin == "") #set($origin = $input.params("origin")) #end\n#if(']
+    for index, origin in enumerate(origins):
+        regex = origin if is_opaque(origin) else js_str(origin).replace(".", "[.]").replace(
+            "*", ".+", 1)
+        parts += [" || " if index else "", '$origin.matches("', regex, '")']
+    parts.append(") #set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)"
+                 " #end")
+    return concat(*parts)
 
 
 # method/index.js
@@ -992,6 +1004,10 @@ def _api_key_resource(ctx: CompileContext, api: _Api, key: Any) -> dict[str, Any
             "DependsOn": api.deployment_logical_id}
 
 
+def _as_list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
 def _plan_names(usage_plan: Any) -> list[str]:
     if not isinstance(usage_plan, list):
         return []
@@ -1009,7 +1025,7 @@ def _compile_api_keys(ctx: CompileContext, api: _Api) -> None:
         name = next(iter(definition), None) if isinstance(definition, dict) else None
         if isinstance(definition, dict) and name in _plan_names(usage_plan):
             number = 0
-            for key in definition[name] or []:
+            for key in _as_list(definition[name]):
                 number += 1
                 put_resource(ctx, get_api_key_logical_id(number, name),
                              _api_key_resource(ctx, api, key), where)
@@ -1092,15 +1108,15 @@ def _compile_usage_plan_keys(ctx: CompileContext, api: _Api) -> None:
         if isinstance(definition, dict) and definition:
             name, value = next(iter(definition.items()))
         else:
-            # Object.entries of a string lists its characters: the first is the "name"
+            # Object.entries of a string lists its characters: ["0", first character]
             text = js_str(definition)
-            name, value = (text[:1], text[:1]) if text else (None, None)
+            name, value = ("0", text[:1]) if text else (None, None)
         in_plans = name in api.usage_plan_names
         if api.usage_plan_names and not in_plans and is_object(value):
             raise fail(ctx, f'API key "{name}" has no usage plan defined', where)
         if isinstance(definition, dict) and in_plans:
             number = 0
-            for _ in definition[name] or []:
+            for _ in _as_list(definition[name]):
                 number += 1
                 _usage_plan_key(ctx, get_usage_plan_key_logical_id(number, name),
                                 get_usage_plan_logical_id(name),
@@ -1168,7 +1184,17 @@ def _compile_stage(ctx: CompileContext, api: _Api) -> None:
     logs = prov.get("logs") if isinstance(prov.get("logs"), dict) else {}
     rest_logs = logs.get("restApi")
     tracing = prov.get("tracing") if isinstance(prov.get("tracing"), dict) else {}
-    tags = {**(prov.get("stackTags") or {}), **(prov.get("tags") or {})}
+    tags = [t for t in (prov.get("stackTags"), prov.get("tags")) if isinstance(t, dict) and t]
+    api_gateway = _api_gateway_config(ctx)
+    applied_later = [name for name, value in (
+        ("provider.logs.restApi", rest_logs), ("provider.tracing.apiGateway",
+                                               tracing.get("apiGateway")),
+        ("provider.apiGateway.metrics", api_gateway.get("metrics"))) if value]
+    if applied_later:
+        ctx.warnings.append(
+            f"{', '.join(applied_later)}: the framework applies these to the REST API stage "
+            "through the API Gateway API after the stack update, so they are not part of the "
+            "predicted change set")
     if not (rest_logs or tracing.get("apiGateway") or tags):
         return
     if rest_logs and (not isinstance(rest_logs, dict) or rest_logs.get("accessLogging") is None

@@ -14,6 +14,7 @@ from typing import Any
 from promotelint.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
+from promotelint.values import OPAQUE_KEY, is_opaque, opaque
 
 
 def merge(target: dict, source: dict) -> dict:
@@ -69,6 +70,23 @@ def js_str(value: Any) -> str:
     if isinstance(value, list):
         return ",".join("" if v is None else js_str(v) for v in value)
     return str(value)
+
+
+def concat(*parts: Any) -> Any:
+    """A JavaScript template literal over config values: an opaque token if a part is unknown."""
+    if any(is_opaque(p) for p in parts):
+        return opaque("".join(p[OPAQUE_KEY] if is_opaque(p) else js_str(p) for p in parts))
+    return "".join(js_str(p) for p in parts)
+
+
+def join(items: Any, separator: str) -> Any:
+    """`items.join(separator)` (String() of anything else), opaque if an item is unknown."""
+    if not isinstance(items, list):
+        return concat(items)
+    parts: list[Any] = []
+    for index, item in enumerate(items):
+        parts.extend(([separator] if index else []) + ["" if item is None else item])
+    return concat(*parts)
 
 
 def js_json(value: Any) -> str:
@@ -171,6 +189,16 @@ def execute_api_arn(api_id: Any, suffix: str) -> dict[str, Any]:
         "arn:", {"Ref": "AWS::Partition"}, ":execute-api:", {"Ref": "AWS::Region"}, ":",
         {"Ref": "AWS::AccountId"}, ":", api_id, suffix,
     ]]}
+
+
+def stand_in_name(ctx: CompileContext, arn: Any, where: tuple) -> str:
+    """A name for an authorizer whose ARN, and so the name derived from it, is unknown offline."""
+    name = naming.normalize_name_to_alphanumeric_only(js_str(arn.get(OPAQUE_KEY)))
+    ctx.warnings.append(
+        f"{ctx.origin(where)}: authorizer ARN {arn.get(OPAQUE_KEY)} is not known offline, so the "
+        f"name the framework derives from it is a stand-in ({name}); set the authorizer's `name` "
+        "to make it exact")
+    return name
 
 
 def put_resource(ctx: CompileContext, logical_id: str, resource: dict[str, Any],

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from promotelint.serverless import naming
-from promotelint.serverless.events.apigateway_common import js_str, merge
+from promotelint.serverless.events.apigateway_common import concat, join, js_str, merge
 
 _COGNITO_IDP_ARN = re.compile(r"^arn:[a-zA-Z-]*:cognito-idp")
 
@@ -165,8 +165,8 @@ def _cors_headers(http: dict[str, Any]) -> dict[str, Any]:
     if cors:
         origin = cors.get("origin")
         if cors.get("origins"):
-            origin = ",".join(js_str(o) for o in cors["origins"])
-        headers["Access-Control-Allow-Origin"] = f"'{js_str(origin)}'"
+            origin = join(cors["origins"], ",")
+        headers["Access-Control-Allow-Origin"] = concat("'", origin, "'")
         # only set when explicitly allowed (omitted if false)
         if cors.get("allowCredentials"):
             headers["Access-Control-Allow-Credentials"] = "true"

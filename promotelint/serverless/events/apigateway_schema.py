@@ -16,6 +16,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from promotelint.errors import InputError
+from promotelint.values import OPAQUE_KEY
+
 _NUMBER = re.compile(r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$")
 
 STR_LIST = ["str"]
@@ -42,6 +45,7 @@ HTTP_EVENT = ("any", "str", {
         "method": "str",
         "parameters": {"querystrings": _PARAMS, "headers": _PARAMS, "paths": _PARAMS},
         "template": _STRING_MAP,
+        "schemas": {"*": ("any", "obj", "str")},
     },
     "response": {
         "headers": _STRING_MAP,
@@ -87,6 +91,8 @@ PROVIDER = {
         "shouldStartNameWithService": "bool",
         "stage": "str",
         "usagePlan": ("any", _USAGE_PLAN, [{"*": _USAGE_PLAN}]),
+        "restApiResources": ("any", [{"path": "str", "resourceId": "str"}], "obj"),
+        "request": {"schemas": {"*": {"name": "str", "description": "str"}}},
     },
     "httpApi": {
         "authorizers": {"*": {"name": "str", "functionName": "str", "managedExternally": "bool",
@@ -107,34 +113,62 @@ PROVIDER = {
 }
 
 _FAIL = object()
+_KIND = {"str": "a string", "int": "an integer", "bool": "a boolean", "obj": "a mapping"}
 
 
-def coerce(value: Any, schema: Any) -> Any:
-    """`value` as AJV leaves it after validating against `schema` (unchanged where it fails)."""
-    result = _coerce(value, schema)
+def coerce(value: Any, schema: Any, path: tuple = (), problems: list | None = None) -> Any:
+    """`value` as AJV leaves it after validating against `schema` (unchanged where it fails).
+
+    Mappings or lists of the wrong shape, which the compilers could not read, are added to
+    `problems` as (path, what was expected); scalars of the wrong type are left for the compilers,
+    as the framework's `warn` validation mode leaves them.
+    """
+    result = _coerce(value, schema, path, problems)
     return value if result is _FAIL else result
 
 
-def _coerce(value: Any, schema: Any) -> Any:
+def _describe(schema: Any) -> str:
+    if isinstance(schema, tuple):
+        return " or ".join(_describe(b) for b in schema[1:])
+    if isinstance(schema, list):
+        return "a list"
+    if isinstance(schema, dict):
+        return "a mapping"
+    return _KIND.get(schema, str(schema))
+
+
+def _coerce(value: Any, schema: Any, path: tuple, problems: list | None) -> Any:
+    if isinstance(value, dict) and OPAQUE_KEY in value and len(value) == 1:
+        # unknown offline: the framework would have seen a resolved value
+        if problems is not None and isinstance(schema, (list, dict)):
+            problems.append((path, f"{_describe(schema)} known offline"))
+        return value
     if isinstance(schema, tuple):
         for branch in schema[1:]:
-            result = _coerce(value, branch)
+            result = _coerce(value, branch, path, None)
             if result is not _FAIL:
-                return result
+                return _coerce(value, branch, path, problems) if isinstance(
+                    branch, (dict, list)) else result
+        if problems is not None and isinstance(value, (dict, list)):
+            problems.append((path, _describe(schema)))
         return _FAIL
     if isinstance(schema, list):
         if not isinstance(value, list):
             if isinstance(value, (dict, type(None))):
+                if problems is not None and value is not None:
+                    problems.append((path, "a list"))
                 return _FAIL
             value = [value]
-        return [coerce(item, schema[0]) for item in value]
+        return [coerce(item, schema[0], path + (i,), problems) for i, item in enumerate(value)]
     if isinstance(schema, dict):
         if not isinstance(value, dict):
+            if problems is not None and value is not None:
+                problems.append((path, "a mapping"))
             return _FAIL
         for key, item in value.items():
             sub = schema.get(key, schema.get("*"))
             if sub is not None:
-                value[key] = coerce(item, sub)
+                value[key] = coerce(item, sub, path + (key,), problems)
         return value
     if schema == "obj":
         return value if isinstance(value, dict) else _FAIL
@@ -181,18 +215,35 @@ def _scalar(value: Any, kind: str) -> Any:
     return value
 
 
-def coerce_api_config(config: dict[str, Any]) -> None:
-    """Apply the coercion in place to the provider settings and API events of a service."""
+def coerce_api_config(config: dict[str, Any]) -> list[tuple[tuple, str]]:
+    """Apply the coercion in place to the provider settings and API events of a service.
+
+    Returns the (config path, expected shape) of the values the compilers could not read.
+    """
+    problems: list[tuple[tuple, str]] = []
     provider = config.get("provider")
     if isinstance(provider, dict):
-        coerce(provider, PROVIDER)
+        coerce(provider, PROVIDER, ("provider",), problems)
     functions = config.get("functions")
-    for function in (functions.values() if isinstance(functions, dict) else ()):
+    for name, function in (functions.items() if isinstance(functions, dict) else ()):
         events = function.get("events") if isinstance(function, dict) else None
-        for event in events if isinstance(events, list) else ():
+        for index, event in enumerate(events if isinstance(events, list) else ()):
             if not isinstance(event, dict):
                 continue
             for key, schema in (("http", HTTP_EVENT), ("websocket", WEBSOCKET_EVENT),
                                 ("httpApi", HTTP_API_EVENT)):
                 if key in event:
-                    event[key] = coerce(event[key], schema)
+                    event[key] = coerce(event[key], schema,
+                                        ("functions", name, "events", index, key), problems)
+    return problems
+
+
+def check_api_config(ctx: Any) -> None:
+    """Coerce the config as the framework does; a value of an unreadable shape is an InputError."""
+    problems = coerce_api_config(ctx.config)
+    if problems:
+        path, expected = problems[0]
+        origin = ctx.origin(path)
+        where = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in path)
+        raise InputError(f"{where.replace('.[', '[')} must be {expected}", file=origin.file,
+                         line=origin.line, fix="see the Serverless Framework documentation")

@@ -9,8 +9,10 @@ from promotelint.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.core import (
-    add_role_statement, alias_logical_id, function_iam_role_resource_name, functions, resources,
+    add_role_statement, alias_logical_id, concat, function_iam_role_resource_name, functions, js_truthy,
+    name_from, resources, text,
 )
+from promotelint.values import is_opaque
 from promotelint.serverless.events.sqs import filter_criteria
 from promotelint.serverless.functions import resolve_lambda_target
 
@@ -76,7 +78,7 @@ def compile_kafka(ctx: CompileContext) -> None:
                 for value in values if isinstance(values, list) else [values]:
                     if secret:
                         secrets["Resource"].append(value)
-                    props["SourceAccessConfigurations"].append({"Type": cfn_type, "URI": f"{prefix}{value}"})
+                    props["SourceAccessConfigurations"].append({"Type": cfn_type, "URI": concat(prefix, value)})
             if config.get("batchSize"):
                 props["BatchSize"] = config["batchSize"]
             if config.get("maximumBatchingWindow"):
@@ -87,9 +89,9 @@ def compile_kafka(ctx: CompileContext) -> None:
                 props["SelfManagedKafkaEventSourceConfig"] = {"ConsumerGroupId": config["consumerGroupId"]}
             if timestamp is not None:
                 props["StartingPositionTimestamp"] = timestamp
-            if config.get("filterPatterns"):
+            if js_truthy(config.get("filterPatterns")):
                 props["FilterCriteria"] = filter_criteria(config["filterPatterns"])
-            _add(ctx, naming.get_kafka_event_logical_id(name, str(config.get("topic"))),
+            _add(ctx, naming.get_kafka_event_logical_id(name, name_from(ctx, config.get("topic"), f"the kafka event of {name}")),
                  _mapping(ctx, name, fn, props), path)
         if has_event:
             if secrets["Resource"]:
@@ -99,6 +101,8 @@ def compile_kafka(ctx: CompileContext) -> None:
 
 
 def _msk_cluster_token(arn: Any) -> str:
+    if is_opaque(arn):
+        return text(arn).split("/")[-1]
     if isinstance(arn, dict):
         return str(arn.get("Fn::ImportValue") or arn.get("Ref") or "")
     parts = str(arn).split("/")
@@ -127,10 +131,12 @@ def compile_msk(ctx: CompileContext) -> None:
                 props["Enabled"] = config["enabled"]
             if config.get("saslScram512") is not None:
                 props["SourceAccessConfigurations"] = [{"Type": "SASL_SCRAM_512_AUTH", "URI": config["saslScram512"]}]
-            if config.get("filterPatterns"):
+            if js_truthy(config.get("filterPatterns")):
                 props["FilterCriteria"] = filter_criteria(config["filterPatterns"])
             msk["Resource"].append(arn)
-            _add(ctx, naming.get_msk_event_logical_id(name, _msk_cluster_token(arn), str(config.get("topic"))),
+            topic = name_from(ctx, config.get("topic"), f"the msk event of {name}")
+            name_from(ctx, arn, f"the msk event of {name}")
+            _add(ctx, naming.get_msk_event_logical_id(name, _msk_cluster_token(arn), topic),
                  _mapping(ctx, name, fn, props), path)
         if msk["Resource"]:
             add_role_statement(ctx, msk)
@@ -156,12 +162,13 @@ def _compile_mq(ctx: CompileContext, kind: str) -> None:
                 props["MaximumBatchingWindowInSeconds"] = config["maximumBatchingWindow"]
             if config.get("enabled") is not None:
                 props["Enabled"] = config["enabled"]
-            if config.get("filterPatterns"):
+            if js_truthy(config.get("filterPatterns")):
                 props["FilterCriteria"] = filter_criteria(config["filterPatterns"])
             broker["Resource"].append(config.get("arn"))
             secrets["Resource"].append(config.get("basicAuthArn"))
             get_id = naming.get_activemq_event_logical_id if kind == "activemq" else naming.get_rabbitmq_event_logical_id
-            _add(ctx, get_id(name, str(config.get("queue"))), _mapping(ctx, name, fn, props), path)
+            _add(ctx, get_id(name, name_from(ctx, config.get("queue"), f"the {kind} event of {name}")),
+                 _mapping(ctx, name, fn, props), path)
         if has_event:
             add_role_statement(ctx, secrets)
             add_role_statement(ctx, broker)

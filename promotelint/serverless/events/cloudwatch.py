@@ -9,13 +9,20 @@ from typing import Any
 from promotelint.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.core import alias_logical_id, functions, put
+from promotelint.serverless.core import alias_logical_id, concat, functions, is_mapping, js_truthy, put, text
+from promotelint.values import is_opaque
 from promotelint.serverless.functions import resolve_lambda_target
 
 _LOG_GROUP_EVENT_LIMIT = 2
 
 
-def _common_prefix(names: list[str]) -> str:
+def _one_line(value: Any) -> Any:
+    return re.sub(r"\r?\n", "", value) if isinstance(value, str) else value
+
+
+def _common_prefix(names: list[Any]) -> Any:
+    if any(is_opaque(n) for n in names):
+        return names[0] if len(names) == 1 else concat(*names[:1], "*")
     common = names[0]
     for current in names:
         i = 0
@@ -38,20 +45,19 @@ def compile_cloudwatch_log(ctx: CompileContext) -> None:
             path = ("functions", name, "events", index)
             number += 1
             value = event["cloudwatchLog"]
-            if isinstance(value, dict):
-                group = re.sub(r"\r?\n", "", str(value.get("logGroup")))
-                pattern = re.sub(r"\r?\n", "", value["filter"]) if value.get("filter") else ""
+            if is_mapping(value):
+                group, pattern = _one_line(value.get("logGroup")), _one_line(value.get("filter") or "")
             else:
-                group, pattern = re.sub(r"\r?\n", "", str(value)), ""
-            per_log_group[group] = per_log_group.get(group, 0) + 1
-            if per_log_group[group] > _LOG_GROUP_EVENT_LIMIT:
+                group, pattern = _one_line(value), ""
+            per_log_group[text(group)] = per_log_group.get(text(group), 0) + 1
+            if per_log_group[text(group)] > _LOG_GROUP_EVENT_LIMIT:
                 raise InputError(f'only {_LOG_GROUP_EVENT_LIMIT} subscription filters can be configured per log '
                                  f'group; "{group}" has more', file=ctx.source, line=ctx.origin(path).line,
                                  fix="subscribe fewer functions to that log group")
             groups.append(group)
             permission_lid = naming.get_lambda_cloudwatch_log_permission_logical_id(name)
-            slash, quote = pattern.find("\\"), pattern.find('"')
-            if slash >= 0 and quote >= 0 and quote > slash:
+            slash, quote = text(pattern).find("\\"), text(pattern).find('"')
+            if isinstance(pattern, str) and slash >= 0 and quote >= 0 and quote > slash:
                 pattern = re.sub(r"\\(\"|\\|')", r"\1", pattern)
             depends = [d for d in (permission_lid, alias_logical_id(fn)) if d]
             target = resolve_lambda_target(name, fn)
@@ -86,12 +92,12 @@ def compile_cloudwatch_event(ctx: CompileContext) -> None:
                 continue
             path = ("functions", name, "events", index)
             number += 1
-            config = event["cloudwatchEvent"] if isinstance(event["cloudwatchEvent"], dict) else {}
+            config = event["cloudwatchEvent"] if is_mapping(event["cloudwatchEvent"]) else {}
             input_, input_path, transformer = config.get("input"), config.get("inputPath"), config.get("inputTransformer")
-            if len([x for x in (input_, input_path, transformer) if x]) > 1:
+            if len([x for x in (input_, input_path, transformer) if js_truthy(x)]) > 1:
                 raise InputError("cloudwatchEvent: set only one of input, inputPath and inputTransformer",
                                  file=ctx.source, line=ctx.origin(path).line, fix="keep one of them")
-            if input_ and isinstance(input_, (dict, list)):
+            if js_truthy(input_) and isinstance(input_, (dict, list)):
                 input_ = json.dumps(input_, separators=(",", ":"), ensure_ascii=False)
             rule_lid = naming.get_cloudwatch_event_logical_id(name, number)
             depends = alias_logical_id(fn)
@@ -106,11 +112,11 @@ def compile_cloudwatch_event(ctx: CompileContext) -> None:
             if config.get("name"):
                 props["Name"] = config["name"]
             entry: dict[str, Any] = {}
-            if input_:
+            if js_truthy(input_):
                 entry["Input"] = _strip_escaped_newlines(str(input_))
-            if input_path:
+            if js_truthy(input_path):
                 entry["InputPath"] = re.sub(r"\r?\n", "", str(input_path))
-            if transformer:
+            if js_truthy(transformer):
                 entry["InputTransformer"] = {"InputTemplate": transformer.get("inputTemplate")}
                 if transformer.get("inputPathsMap"):
                     entry["InputTransformer"]["InputPathsMap"] = transformer["inputPathsMap"]

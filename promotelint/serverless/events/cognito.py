@@ -10,7 +10,7 @@ from promotelint.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.core import (
-    alias_logical_id, functions, lodash_merge, put, resources,
+    alias_logical_id, concat, functions, lodash_merge, name_from, put, resources, text,
 )
 from promotelint.serverless.custom_resources import add_custom_resource_to_service
 from promotelint.serverless.functions import resolve_lambda_target
@@ -26,7 +26,8 @@ def _triggers(ctx: CompileContext) -> list[dict[str, Any]]:
             pool = event.get("cognitoUserPool") if isinstance(event, dict) else None
             if not isinstance(pool, dict) or pool.get("existing"):
                 continue
-            found.append({"functionName": name, "poolName": str(pool.get("pool")), "triggerSource": pool.get("trigger"),
+            found.append({"functionName": name, "poolName": text(pool.get("pool")), "poolValue": pool.get("pool"),
+                          "triggerSource": pool.get("trigger"),
                           "kmsKeyId": pool.get("kmsKeyId"), "lambdaVersion": pool.get("lambdaVersion"),
                           "path": ("functions", name, "events", index)})
     return found
@@ -55,15 +56,18 @@ def _pool_template(ctx: CompileContext, pool: str, triggers: list[dict[str, Any]
             _check_kms(ctx, trigger["kmsKeyId"], seen, pool, trigger["path"])
             lambda_config["KMSKeyID"] = trigger["kmsKeyId"]
         else:
-            lambda_config[str(trigger["triggerSource"])] = target
+            lambda_config[text(trigger["triggerSource"])] = target
     depends = [alias_logical_id(functions(ctx)[t["functionName"]]) or naming.get_lambda_logical_id(t["functionName"])
                for t in triggers]
-    return {"Type": "AWS::Cognito::UserPool", "Properties": {"UserPoolName": pool, "LambdaConfig": lambda_config},
+    pool_value = triggers[0]["poolValue"] if triggers else pool
+    return {"Type": "AWS::Cognito::UserPool", "Properties": {"UserPoolName": pool_value, "LambdaConfig": lambda_config},
             "DependsOn": depends}
 
 
 def compile_cognito_user_pool(ctx: CompileContext) -> None:
     triggers = _triggers(ctx)
+    for trigger in triggers:
+        name_from(ctx, trigger["poolValue"], f"the cognitoUserPool event of function {trigger['functionName']}")
     if triggers:
         for pool in dict.fromkeys(t["poolName"] for t in triggers):
             pool_triggers = [t for t in triggers if t["poolName"] == pool]
@@ -73,7 +77,7 @@ def compile_cognito_user_pool(ctx: CompileContext) -> None:
             name = trigger["functionName"]
             fn = functions(ctx)[name]
             put(ctx, naming.get_lambda_cognito_user_pool_permission_logical_id(
-                name, trigger["poolName"], str(trigger["triggerSource"])), {
+                name, trigger["poolName"], text(trigger["triggerSource"])), {
                 "Type": "AWS::Lambda::Permission", "DependsOn": alias_logical_id(fn), "Properties": {
                     "FunctionName": resolve_lambda_target(name, fn), "Action": "lambda:InvokeFunction",
                     "Principal": "cognito-idp.amazonaws.com",
@@ -136,7 +140,7 @@ def _existing_pools(ctx: CompileContext) -> None:
                 res[custom_lid]["Properties"]["UserPoolConfigs"].append(pool_config)
         if fn_uses_existing:
             statements.append({"Effect": "Allow",
-                               "Resource": {"Fn::Sub": f"arn:${{AWS::Partition}}:lambda:*:*:function:{fn['name']}"},
+                               "Resource": {"Fn::Sub": concat("arn:${AWS::Partition}:lambda:*:*:function:", fn["name"])},
                                "Action": ["lambda:AddPermission", "lambda:RemovePermission"]})
     if uses_existing:
         statements.append({"Effect": "Allow", "Resource": {"Fn::Sub": "arn:${AWS::Partition}:iam::*:role/*"},

@@ -10,7 +10,11 @@ from typing import Any
 from promotelint.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.core import alias_logical_id, drop_none, functions, provider, resources
+from promotelint.serverless.core import (
+    alias_logical_id, concat, drop_none, functions, is_mapping, js_truthy, name_from, provider, resources,
+    text, warn,
+)
+from promotelint.values import is_opaque
 from promotelint.serverless.custom_resources import add_custom_resource_to_service
 from promotelint.serverless.functions import resolve_lambda_target
 
@@ -21,18 +25,18 @@ def _hash_name(name: str, suffix: str) -> str:
     return f"{name[:31 - len(suffix)]}{hashlib.md5(name.encode()).hexdigest()}-{suffix}"
 
 
-def _rule_name(function_name: str, index: int) -> str:
-    return f"{function_name}-rule-{index}"
+def _rule_name(function_name: Any, index: int) -> Any:
+    return concat(function_name, f"-rule-{index}")
 
 
-def _hashed_rule_name(function_name: str, index: int) -> str:
+def _hashed_rule_name(function_name: Any, index: int) -> Any:
     name = _rule_name(function_name, index)
-    return _hash_name(name, f"rule-{index}") if len(name) > 64 else name
+    return _hash_name(name, f"rule-{index}") if isinstance(name, str) and len(name) > 64 else name
 
 
-def _target_id(rule_name: Any) -> str:
-    target_id = f"{rule_name}-target"
-    return _hash_name(target_id, "target") if len(target_id) > 64 else target_id
+def _target_id(rule_name: Any) -> Any:
+    target_id = concat(rule_name, "-target")
+    return _hash_name(target_id, "target") if isinstance(target_id, str) and len(target_id) > 64 else target_id
 
 
 def compile_event_bridge(ctx: CompileContext) -> None:
@@ -50,19 +54,19 @@ def compile_event_bridge(ctx: CompileContext) -> None:
             first_path = first_path or path
             idx = index + 1
             any_event = True
-            config = event["eventBridge"] if isinstance(event["eventBridge"], dict) else {}
+            config = event["eventBridge"] if is_mapping(event["eventBridge"]) else {}
             bus = config.get("eventBus")
             rule_name = config.get("name") or _hashed_rule_name(fn["name"], idx)
             state = "DISABLED" if config.get("enabled") is False else "ENABLED"
             input_, input_path = config.get("input"), config.get("inputPath")
             transformer = config.get("inputTransformer")
-            if len([x for x in (input_, input_path, transformer) if x]) > 1:
+            if len([x for x in (input_, input_path, transformer) if js_truthy(x)]) > 1:
                 raise _error(ctx, path, "set only one of input, inputPath and inputTransformer")
-            if transformer:
+            if js_truthy(transformer):
                 transformer = {k[:1].upper() + k[1:]: v for k, v in transformer.items()}
             retry = config.get("retryPolicy")
             dead_letter = None
-            if retry:
+            if js_truthy(retry):
                 if not use_cloudformation:
                     raise _error(ctx, path, "retryPolicy needs provider.eventBridge.useCloudFormation")
                 retry = {"MaximumEventAgeInSeconds": retry.get("maximumEventAge"),
@@ -110,26 +114,30 @@ def _compile_with_cloudformation(ctx: CompileContext, name: str, fn: dict[str, A
                                  config: dict[str, Any], bus: Any, rule_name: Any, state: str, input_: Any,
                                  input_path: Any, transformer: Any, retry: Any, dead_letter: Any) -> None:
     res = resources(ctx)
-    bus_exists = isinstance(bus, (dict, list))
+    bus_exists = isinstance(bus, (dict, list)) and not is_opaque(bus)
+    if is_opaque(bus):
+        warn(ctx, f"eventBridge event of function {name}: event bus {text(bus)} is not known offline; "
+                  "taken as a bus name this stack creates unless it is an ARN")
     bus_name = bus
     if isinstance(bus, str) and bus.startswith("arn"):
         bus_exists = True
         bus_name = bus[bus.index("/") + 1:]
     create_bus = not bus_exists and bus_name and bus_name != "default"
+    bus_lid = naming.get_event_bridge_event_bus_logical_id(
+        naming.normalize_name_to_alphanumeric_only(text(bus_name)) if is_opaque(bus_name) else str(bus_name))
     if create_bus:
-        bus_lid = naming.get_event_bridge_event_bus_logical_id(bus_name)
         res[bus_lid] = {"Type": "AWS::Events::EventBus", "Properties": {"Name": bus_name}}
         ctx.origins.setdefault(bus_lid, ctx.origin(path))
     target: dict[str, Any] = {"Arn": resolve_lambda_target(name, fn), "Id": _target_id(rule_name)}
-    if retry:
+    if js_truthy(retry):
         target["RetryPolicy"] = retry
     if dead_letter:
         target["DeadLetterConfig"] = dead_letter
-    if input_:
+    if js_truthy(input_):
         target["Input"] = json.dumps(input_, separators=(",", ":"), ensure_ascii=False)
-    elif input_path:
+    elif js_truthy(input_path):
         target["InputPath"] = input_path
-    elif transformer:
+    elif js_truthy(transformer):
         target["InputTransformer"] = transformer
     rule = {"Type": "AWS::Events::Rule", "DependsOn": alias_logical_id(fn), "Properties": {
         "Description": config.get("description"),
@@ -137,8 +145,9 @@ def _compile_with_cloudformation(ctx: CompileContext, name: str, fn: dict[str, A
         "EventPattern": config.get("pattern"), "Name": rule_name,
         "ScheduleExpression": config.get("schedule"), "State": state, "Targets": [target]}}
     if create_bus:
-        rule["DependsOn"] = naming.get_event_bridge_event_bus_logical_id(bus_name)
-    rule_lid = naming.get_event_bridge_rule_logical_id(_rule_name(fn["name"], idx))
+        rule["DependsOn"] = bus_lid
+    rule_lid = naming.get_event_bridge_rule_logical_id(
+        name_from(ctx, _rule_name(fn["name"], idx), f"the eventBridge events of function {name}"))
     res[rule_lid] = drop_none(rule)
     ctx.origins.setdefault(rule_lid, ctx.origin(path))
     arn_path = [bus_name, rule_name] if bus_name else [rule_name]

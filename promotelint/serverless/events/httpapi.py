@@ -13,9 +13,9 @@ from typing import Any
 
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.events.apigateway_schema import coerce_api_config
+from promotelint.serverless.events.apigateway_schema import check_api_config
 from promotelint.serverless.events.apigateway_common import (
-    execute_api_arn, fail, function_events, functions, js_json, js_str, lambda_invocation_uri,
+    concat, execute_api_arn, fail, function_events, functions, js_json, js_str, lambda_invocation_uri,
     lambda_target, log_group, provider, put_output, put_resource, service_name, target_alias,
 )
 
@@ -46,7 +46,7 @@ DEFAULT_ACCESS_LOG_FORMAT = js_json({
 def get_http_api_name(ctx: CompileContext) -> str:
     config = _user_config(ctx)
     if config.get("name"):
-        return js_str(config["name"])
+        return concat(config["name"])
     if config.get("shouldStartNameWithService"):
         return f"{service_name(ctx)}-{ctx.stage}"
     return f"{ctx.stage}-{service_name(ctx)}"
@@ -100,7 +100,7 @@ def _user_config(ctx: CompileContext) -> dict[str, Any]:
 
 
 def compile_http_api(ctx: CompileContext) -> None:
-    coerce_api_config(ctx.config)
+    check_api_config(ctx)
     config = _resolve(ctx)
     if not config.routes:
         return
@@ -283,7 +283,7 @@ def _route_authorizer(ctx: CompileContext, route: _Route, authorizer: Any, user:
         route.authorizer = {"id": id_, "type": type_}
     elif type_ == "aws_iam":
         route.authorizer = dict(spec)
-    elif name not in config.authorizers:
+    elif not isinstance(name, str) or name not in config.authorizers:
         raise fail(ctx, f"Event references not configured authorizer '{js_str(name)}'", where,
                    fix="define it under provider.httpApi.authorizers")
     else:

@@ -10,7 +10,11 @@ from typing import Any
 from promotelint.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.core import alias_logical_id, functions, iter_events, provider, put, resources
+from promotelint.serverless.core import (
+    alias_logical_id, concat, functions, is_mapping, iter_events, js_truthy, name_from, provider, put,
+    resources,
+)
+from promotelint.values import is_opaque
 from promotelint.serverless.custom_resources import add_custom_resource_to_service
 from promotelint.serverless.functions import resolve_lambda_target
 
@@ -28,32 +32,36 @@ def _new_buckets(ctx: CompileContext) -> None:
     configurations: dict[str, list] = {}
     meta: dict[str, dict[str, str]] = {}
     enabled: list[tuple[str, str, tuple]] = []
+    values: dict[str, Any] = {}  # bucket name text -> the configured value (opaque when not known offline)
     provider_s3 = provider(ctx).get("s3") or {}
     for name, fn, index, event in iter_events(ctx, "s3"):
         path = ("functions", name, "events", index)
-        if isinstance(event, dict) and event.get("existing"):
+        if is_mapping(event) and event.get("existing"):
             continue
         notification = "s3:ObjectCreated:*"
         filter_: dict[str, Any] = {}
-        if isinstance(event, dict):
-            if isinstance(event.get("bucket"), (dict, list)):
+        if is_mapping(event):
+            if isinstance(event.get("bucket"), (dict, list)) and not is_opaque(event.get("bucket")):
                 raise InputError('s3 event: a bucket given as an intrinsic function needs "existing: true"',
                                  file=ctx.source, line=ctx.origin(path).line, fix="add existing: true")
             bucket_ref = event.get("bucket")
             if event.get("event"):
                 notification = event["event"]
-            if event.get("rules"):
+            if js_truthy(event.get("rules")):
                 rules = [{"Name": next(iter(rule)), "Value": next(iter(rule.values()))} for rule in event["rules"]]
                 filter_ = {"Filter": {"S3Key": {"Rules": rules}}}
         else:
             bucket_ref = event
-        bucket_ref = str(bucket_ref)
-        if isinstance(provider_s3.get(bucket_ref), dict):
-            bucket_name = provider_s3[bucket_ref].get("name") or bucket_ref
+        bucket_value = bucket_ref
+        bucket_ref = name_from(ctx, bucket_ref, f"the s3 event of function {name}")
+        if is_mapping(provider_s3.get(bucket_ref)):
+            bucket_value = provider_s3[bucket_ref].get("name") or bucket_ref
+            bucket_name = name_from(ctx, bucket_value, f"provider.s3.{bucket_ref}")
             meta[bucket_name] = {"logicalId": naming.get_bucket_logical_id(bucket_ref), "bucketRef": bucket_ref}
         else:
             bucket_name = bucket_ref
-        if not isinstance(bucket_name, str) or not _BUCKET_NAME.search(bucket_name):
+        values[bucket_name] = bucket_value
+        if not is_opaque(bucket_value) and not _BUCKET_NAME.search(bucket_name):
             raise InputError(f"{bucket_name} - bucket name must be a valid S3 bucket name",
                              file=ctx.source, line=ctx.origin(path).line,
                              fix=f"check provider.s3.{bucket_ref} and the s3 events of function {name}")
@@ -73,7 +81,7 @@ def _new_buckets(ctx: CompileContext) -> None:
         provided_notification: dict[str, Any] = {}
         if bucket_conf:
             provided_notification = bucket_conf.pop("NotificationConfiguration", None) or {}
-        props = {"BucketName": bucket_name,
+        props = {"BucketName": values[bucket_name],
                  "NotificationConfiguration": {"LambdaConfigurations": lambda_configurations,
                                                **provided_notification},
                  **(bucket_conf or {})}
@@ -96,7 +104,7 @@ def _new_buckets(ctx: CompileContext) -> None:
             "Type": "AWS::Lambda::Permission", "DependsOn": alias_logical_id(fn), "Properties": {
                 "FunctionName": resolve_lambda_target(fn_name, fn), "Action": "lambda:InvokeFunction",
                 "Principal": "s3.amazonaws.com",
-                "SourceArn": {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, f":s3:::{bucket_name}"]]},
+                "SourceArn": {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, concat(":s3:::", values[bucket_name])]]},
                 "SourceAccount": {"Ref": "AWS::AccountId"}}}, path, merge=True)
 
 

@@ -7,7 +7,10 @@ from typing import Any
 from promotelint.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.core import alias_logical_id, iter_events, put, resources
+from promotelint.serverless.core import (
+    alias_logical_id, is_mapping, iter_events, name_from, put, resources, text, warn,
+)
+from promotelint.values import is_opaque
 from promotelint.serverless.functions import resolve_lambda_target
 
 
@@ -18,10 +21,18 @@ def compile_sns(ctx: CompileContext) -> None:
         topic_name: Any = None
         region = None
         redrive = None
-        if isinstance(event, dict):
+        if is_opaque(event):
+            # An ARN or a topic name, only known at deploy time: taken as an existing topic's ARN.
+            warn(ctx, f"sns event of function {name}: {text(event)} is not known offline; "
+                      "taken as the ARN of an existing topic")
+            topic_arn = event
+            topic_name = name_from(ctx, event, f"the sns event of function {name}").split(":")[-1]
+        elif is_mapping(event):
             if event.get("arn"):
                 topic_arn = event["arn"]
-                if isinstance(topic_arn, str):
+                if is_opaque(topic_arn) and not event.get("topicName"):
+                    topic_name = name_from(ctx, topic_arn, f"the sns event of function {name}").split(":")[-1]
+                elif isinstance(topic_arn, str):
                     parts = [p.replace("@@", "::") for p in topic_arn.replace("::", "@@").split(":")]
                     topic_name = parts[-1]
                     if len(parts) > 3 and parts[3] != ctx.region:
@@ -32,13 +43,15 @@ def compile_sns(ctx: CompileContext) -> None:
                                      file=ctx.source, line=ctx.origin(path).line, fix="add sns.topicName")
             else:
                 topic_name = event.get("topicName")
+                if is_opaque(topic_name):
+                    topic_name = name_from(ctx, topic_name, f"the sns event of function {name}")
         elif str(event).startswith("arn:"):
             topic_arn = event
             topic_name = event.split(":")[-1]
         else:
             topic_name = event
         topic_name = str(topic_name)
-        if isinstance(event, dict) and event.get("redrivePolicy"):
+        if is_mapping(event) and event.get("redrivePolicy"):
             policy = event["redrivePolicy"]
             if policy.get("deadLetterTargetArn"):
                 target_arn = policy["deadLetterTargetArn"]
@@ -62,7 +75,7 @@ def compile_sns(ctx: CompileContext) -> None:
                 "Queues": [target_url]}}, path)
         endpoint = resolve_lambda_target(name, fn)
         subscription_lid = naming.get_lambda_sns_subscription_logical_id(name, topic_name)
-        opts = event if isinstance(event, dict) else {}
+        opts = event if is_mapping(event) else {}
         if topic_arn:
             put(ctx, subscription_lid, {"Type": "AWS::SNS::Subscription", "DependsOn": alias_logical_id(fn),
                                         "Properties": {

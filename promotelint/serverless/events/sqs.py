@@ -8,21 +8,31 @@ from typing import Any
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.core import (
-    add_role_statement, alias_logical_id, function_iam_role_resource_name, iter_events, put,
+    add_role_statement, alias_logical_id, function_iam_role_resource_name, is_mapping, iter_events,
+    js_truthy, name_from, put,
 )
+from promotelint.values import is_opaque
 from promotelint.serverless.functions import resolve_lambda_target
 
 
-def source_name(arn: Any) -> str:
+def join_last_part(join: Any) -> str:
+    """The last joined value of an Fn::Join, which the framework takes as a source's name."""
+    parts = join[1] if isinstance(join, list) and len(join) > 1 and isinstance(join[1], list) else []
+    return str(parts[-1]) if parts else "undefined"
+
+
+def source_name(arn: Any, ctx: CompileContext | None = None, what: str = "") -> str:
     """The name part of an event source ARN, as the framework derives logical IDs from it."""
+    if is_opaque(arn) and ctx is not None:
+        return name_from(ctx, arn, what).split(":")[-1]
     if isinstance(arn, dict):
-        if "Fn::GetAtt" in arn:
+        if arn.get("Fn::GetAtt"):
             get_att = arn["Fn::GetAtt"]
-            return str(get_att[0] if isinstance(get_att, list) else get_att.split(".")[0])
-        if "Fn::ImportValue" in arn:
+            return str(get_att[0] if isinstance(get_att, list) else str(get_att).split(".")[0])
+        if arn.get("Fn::ImportValue"):
             return str(arn["Fn::ImportValue"])
-        if "Fn::Join" in arn:
-            return str(arn["Fn::Join"][1][-1])
+        if arn.get("Fn::Join"):
+            return join_last_part(arn["Fn::Join"])
         return ""
     return str(arn).split(":")[-1]
 
@@ -36,7 +46,7 @@ def compile_sqs(ctx: CompileContext) -> None:
                                  "Action": ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
                                  "Resource": []}
     for name, fn, index, event in iter_events(ctx, "sqs"):
-        opts = event if isinstance(event, dict) else {}
+        opts = event if is_mapping(event) else {}
         arn = opts.get("arn") if opts else event
         depends = [r for r in (function_iam_role_resource_name(ctx, fn), alias_logical_id(fn)) if r]
         props: dict[str, Any] = {
@@ -48,12 +58,12 @@ def compile_sqs(ctx: CompileContext) -> None:
         }
         if opts.get("functionResponseType") is not None:
             props["FunctionResponseTypes"] = [opts["functionResponseType"]]
-        if opts.get("filterPatterns"):
+        if js_truthy(opts.get("filterPatterns")):
             props["FilterCriteria"] = filter_criteria(opts["filterPatterns"])
         if opts.get("maximumConcurrency"):
             props["ScalingConfig"] = {"MaximumConcurrency": opts["maximumConcurrency"]}
         statement["Resource"].append(arn)
-        put(ctx, naming.get_queue_logical_id(name, source_name(arn)),
+        put(ctx, naming.get_queue_logical_id(name, source_name(arn, ctx, f"the sqs event of function {name}")),
             {"Type": "AWS::Lambda::EventSourceMapping", "DependsOn": depends, "Properties": props},
             ("functions", name, "events", index), merge=True)
     if statement["Resource"]:

@@ -8,23 +8,25 @@ from promotelint.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.core import (
-    add_role_statement, alias_logical_id, function_iam_role_resource_name, functions, provider, put,
-    service_name,
+    add_role_statement, alias_logical_id, function_iam_role_resource_name, functions, is_mapping,
+    js_truthy, name_from, provider, put, service_name,
 )
-from promotelint.serverless.events.sqs import filter_criteria
+from promotelint.values import is_opaque
+from promotelint.serverless.events.sqs import filter_criteria, join_last_part
 from promotelint.serverless.functions import resolve_lambda_target
 
 
 def _stream_name(arn: Any) -> str:
     if isinstance(arn, dict):
-        if "Fn::GetAtt" in arn:
-            return str(arn["Fn::GetAtt"][0])
-        if "Fn::ImportValue" in arn:
+        if arn.get("Fn::GetAtt"):
+            get_att = arn["Fn::GetAtt"]
+            return str(get_att[0] if isinstance(get_att, list) else get_att)
+        if arn.get("Fn::ImportValue"):
             return str(arn["Fn::ImportValue"])
-        if "Ref" in arn:
+        if arn.get("Ref"):
             return str(arn["Ref"])
-        if "Fn::Join" in arn:
-            return str(arn["Fn::Join"][1][-1]).split("/")[-1]
+        if arn.get("Fn::Join"):
+            return join_last_part(arn["Fn::Join"]).split("/")[-1]
         return ""
     parts = str(arn).split("/")
     return parts[1] if len(parts) > 1 else "undefined"
@@ -50,11 +52,17 @@ def compile_stream(ctx: CompileContext) -> None:
                 continue
             stream = event["stream"]
             path = ("functions", name, "events", index)
-            opts = stream if isinstance(stream, dict) else {}
+            opts = stream if is_mapping(stream) else {}
             arn = opts.get("arn") if opts else stream
             stream_type = opts.get("type") or (str(arn).split(":")[2] if isinstance(arn, str) and
                                                 str(arn).count(":") >= 2 else "undefined")
-            stream_name = _stream_name(arn)
+            if is_opaque(arn):
+                # The type and name come from the ARN, only known at deploy time.
+                arn_text = name_from(ctx, arn, f"the stream event of function {name}")
+                stream_type = opts.get("type") or ("kinesis" if "kinesis" in arn_text.lower() else "dynamodb")
+                stream_name = arn_text.split("/")[-1]
+            else:
+                stream_name = _stream_name(arn)
             lid = naming.get_stream_logical_id(name, str(stream_type), stream_name)
             depends = [r for r in (function_iam_role_resource_name(ctx, fn), alias_logical_id(fn)) if r]
             props: dict[str, Any] = {
@@ -84,14 +92,14 @@ def compile_stream(ctx: CompileContext) -> None:
                 props["MaximumRecordAgeInSeconds"] = opts["maximumRecordAgeInSeconds"]
             if opts.get("tumblingWindowInSeconds") is not None:
                 props["TumblingWindowInSeconds"] = opts["tumblingWindowInSeconds"]
-            if opts.get("destinations"):
+            if js_truthy(opts.get("destinations")):
                 on_failure = opts["destinations"].get("onFailure")
-                destination = on_failure.get("arn") if isinstance(on_failure, dict) else on_failure
-                kind = (on_failure.get("type") if isinstance(on_failure, dict) else None) or (
-                    str(destination).split(":")[2] if isinstance(destination, str) else None)
+                destination = on_failure.get("arn") if is_mapping(on_failure) else on_failure
+                kind = (on_failure.get("type") if is_mapping(on_failure) else None) or (
+                    (destination.split(":") + ["", "", ""])[2] if isinstance(destination, str) else None)
                 (on_failure_sns if kind == "sns" else on_failure_sqs)["Resource"].append(destination)
                 props["DestinationConfig"] = {"OnFailure": {"Destination": destination}}
-            if opts.get("filterPatterns"):
+            if js_truthy(opts.get("filterPatterns")):
                 props["FilterCriteria"] = filter_criteria(opts["filterPatterns"])
             new: dict[str, dict] = {lid: resource}
             if opts.get("consumer") and stream_type == "kinesis":

@@ -15,11 +15,12 @@ from typing import Any
 
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.events.apigateway_schema import coerce_api_config
+from promotelint.values import is_opaque
+from promotelint.serverless.events.apigateway_schema import check_api_config
 from promotelint.serverless.events.apigateway_common import (
     ensure_cloudwatch_role, fail, function_events, functions, get_function, js_json, js_str,
     lambda_invocation_uri, lambda_target, log_group, provider, put_output, put_resource,
-    service_name, target_alias,
+    service_name, stand_in_name, target_alias,
 )
 
 API_LOGICAL_ID = "WebsocketsApi"
@@ -37,7 +38,7 @@ DEFAULT_LOG_FORMAT = " ".join([
 
 def get_websockets_api_name(ctx: CompileContext) -> str:
     name = provider(ctx).get("websocketsApiName")
-    if name and isinstance(name, str):
+    if name and (isinstance(name, str) or is_opaque(name)):
         return name
     return f"{ctx.stage}-{service_name(ctx)}-websockets"
 
@@ -92,7 +93,7 @@ def _description(ctx: CompileContext) -> Any:
 
 
 def compile_websockets(ctx: CompileContext) -> None:
-    coerce_api_config(ctx.config)
+    check_api_config(ctx)
     events = _validate(ctx)
     if not events:
         return
@@ -127,7 +128,7 @@ def _validate(ctx: CompileContext) -> list[_Event]:
                 item.route_response_selection_expression = config[
                     "routeResponseSelectionExpression"]
             authorizer = config.get("authorizer")
-            if isinstance(authorizer, str):
+            if isinstance(authorizer, str) or is_opaque(authorizer):
                 item.authorizer = _string_authorizer(ctx, authorizer, path + ("authorizer",))
             elif isinstance(authorizer, dict):
                 item.authorizer = _object_authorizer(ctx, authorizer, path + ("authorizer",))
@@ -135,9 +136,11 @@ def _validate(ctx: CompileContext) -> list[_Event]:
     return events
 
 
-def _string_authorizer(ctx: CompileContext, authorizer: str, where: tuple) -> dict[str, Any]:
-    if ":" in authorizer:
-        return {"name": authorizer.split(":")[-1], "uri": lambda_invocation_uri(authorizer),
+def _string_authorizer(ctx: CompileContext, authorizer: Any, where: tuple) -> dict[str, Any]:
+    if is_opaque(authorizer) or ":" in authorizer:
+        name = (stand_in_name(ctx, authorizer, where) if is_opaque(authorizer)
+                else authorizer.split(":")[-1])
+        return {"name": name, "uri": lambda_invocation_uri(authorizer),
                 "identitySource": list(DEFAULT_IDENTITY_SOURCE), "permission": authorizer}
     function = get_function(ctx, authorizer, where)
     return {"name": authorizer,
@@ -151,7 +154,9 @@ def _object_authorizer(ctx: CompileContext, authorizer: dict[str, Any],
     out: dict[str, Any] = {}
     arn = authorizer.get("arn")
     if arn:
-        if isinstance(arn, (dict, list)):
+        if is_opaque(arn) and not authorizer.get("name"):
+            out["name"] = stand_in_name(ctx, arn, where)
+        elif isinstance(arn, (dict, list)):
             if not authorizer.get("name"):
                 raise fail(ctx, 'Websocket Authorizer: Non-string "arn" needs to be accompanied '
                                 'with "name"', where)
