@@ -58,6 +58,21 @@ LOSSES: dict[str, tuple[str, str]] = {
 _TIER_LOSSES = {"data": ("stateful resource", "its data"), "transient": ("resource", "what it holds")}
 
 
+def effective_deletion_policy(resource: Mapping[str, Any] | None) -> str:
+    """Retain, Snapshot or Delete, with CloudFormation's defaults (RDS takes a snapshot unless told)."""
+    resource = resource or {}
+    policy = resource.get("DeletionPolicy")
+    if policy in ("Retain", "RetainExceptOnCreate"):
+        return "Retain"
+    if policy in ("Snapshot", "Delete"):
+        return str(policy)
+    rtype = resource.get("Type")
+    if rtype == "AWS::RDS::DBCluster" or (rtype == "AWS::RDS::DBInstance"
+                                          and "DBClusterIdentifier" not in _props(resource)):
+        return "Snapshot"
+    return "Delete"
+
+
 def name_property(resource_type: str) -> str | None:
     """The property that sets a resource's own physical name (TableName, QueueName, ...), if any."""
     from promotelint.schemas import type_facts
@@ -208,6 +223,8 @@ def resource_facts(change: ResourceChange, cs: StackChangeSet,
         "changed": tuple(dict.fromkeys(d.target.path or f"/{d.target.attribute}" for d in change.details)),
     }
     if change.action == "Modify":
+        facts["before-deletion-policy"] = effective_deletion_policy(change.before)
+        facts["after-deletion-policy"] = effective_deletion_policy(change.after)
         immutable = [p for p, default in IMMUTABLE.get(change.resource_type, {}).items()
                      if _canonical(before.get(p, default)) != _canonical(after.get(p, default))]
         facts["immutable-changed"] = _join(immutable) or None
