@@ -128,8 +128,11 @@ def explain(rule: Annotated[str, typer.Argument(help="Rule id, e.g. stateful-res
 
     cfg, loaded = setup(config, Path.cwd())
     rules = {r.id: r for r in loaded}
+    if rule in ruledoc.ALLOW_NOTICES:
+        sys.stdout.write(ruledoc.ALLOW_NOTICES[rule])
+        return
     if rule not in rules:
-        close = difflib.get_close_matches(rule, list(rules), n=1)
+        close = difflib.get_close_matches(rule, list(rules) + list(ruledoc.ALLOW_NOTICES), n=1)
         raise InputError(f"no rule {rule!r}", fix=f"did you mean {close[0]}?" if close else
                          "run `promotelint rules` for the list")
     sys.stdout.write(ruledoc.explain(rules[rule], cfg.severities.get(rule)))
@@ -184,7 +187,7 @@ def check(
     from promotelint.predict import PredictOptions
     from promotelint.report import FORMATS, RenderOptions
     from promotelint.sources import CompileSettings
-    from promotelint.verdict import FAIL_ON, exit_code, judge, setup, stateful_types
+    from promotelint.verdict import FAIL_ON, exit_code, judge_all, setup, stateful_types
 
     if fail_on is not None and fail_on not in FAIL_ON:
         raise InputError(f"unknown --fail-on {fail_on!r}", fix="use one of: " + ", ".join(FAIL_ON))
@@ -214,7 +217,7 @@ def check(
                               options)]
         errors = []
     today = datetime.date.today()
-    reports = [judge(cs, rules, cfg, today) for cs in changesets]
+    reports = judge_all(changesets, rules, cfg, today)
     for error in errors:
         print(f"promotelint: error: {error}", file=sys.stderr)
     code = EXIT_INPUT if errors else exit_code(reports, fail_on or cfg.fail_on or "error")

@@ -17,9 +17,11 @@ from promotelint.values import OPAQUE_KEY
 # Properties CloudFormation refuses to change in place even though the schema does not mark them
 # create-only: the update fails whatever UpdateReplacePolicy says (AWS::KMS::Key KeySpec/KeyUsage/
 # MultiRegion/Origin: "the update request fails"; Cognito UsernameAttributes/AliasAttributes).
-IMMUTABLE = {
-    "AWS::KMS::Key": ("KeySpec", "KeyUsage", "MultiRegion", "Origin"),
-    "AWS::Cognito::UserPool": ("UsernameAttributes", "AliasAttributes"),
+# Each with the value CloudFormation assumes when the property is absent.
+IMMUTABLE: dict[str, dict[str, Any]] = {
+    "AWS::KMS::Key": {"KeySpec": "SYMMETRIC_DEFAULT", "KeyUsage": "ENCRYPT_DECRYPT", "MultiRegion": False,
+                      "Origin": "AWS_KMS"},
+    "AWS::Cognito::UserPool": {"UsernameAttributes": [], "AliasAttributes": []},
 }
 
 # What a person loses, per type: a noun for the message and what goes with the resource.
@@ -54,6 +56,21 @@ LOSSES: dict[str, tuple[str, str]] = {
     "AWS::SNS::Topic": ("topic", "its subscriptions (messages in flight are dropped)"),
 }
 _TIER_LOSSES = {"data": ("stateful resource", "its data"), "transient": ("resource", "what it holds")}
+
+
+def effective_deletion_policy(resource: Mapping[str, Any] | None) -> str:
+    """Retain, Snapshot or Delete, with CloudFormation's defaults (RDS takes a snapshot unless told)."""
+    resource = resource or {}
+    policy = resource.get("DeletionPolicy")
+    if policy in ("Retain", "RetainExceptOnCreate"):
+        return "Retain"
+    if policy in ("Snapshot", "Delete"):
+        return str(policy)
+    rtype = resource.get("Type")
+    if rtype == "AWS::RDS::DBCluster" or (rtype == "AWS::RDS::DBInstance"
+                                          and "DBClusterIdentifier" not in _props(resource)):
+        return "Snapshot"
+    return "Delete"
 
 
 def name_property(resource_type: str) -> str | None:
@@ -94,6 +111,22 @@ def _by_name(items: Any, key: str) -> dict[str, Any]:
     if not isinstance(items, list):
         return {}
     return {str(i.get(key)): i for i in items if isinstance(i, dict) and key in i}
+
+
+def _canonical(value: Any) -> Any:
+    """Compare as CloudFormation does: "false" is false, 256 is "256", attribute lists are sets."""
+    if isinstance(value, dict):
+        return {k: _canonical(v) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_canonical(v) for v in value]
+        return sorted(items) if all(isinstance(v, str) for v in items) else items
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower()
+    return value
 
 
 def _join(items: list[str] | tuple[str, ...]) -> str:
@@ -190,7 +223,10 @@ def resource_facts(change: ResourceChange, cs: StackChangeSet,
         "changed": tuple(dict.fromkeys(d.target.path or f"/{d.target.attribute}" for d in change.details)),
     }
     if change.action == "Modify":
-        immutable = [p for p in IMMUTABLE.get(change.resource_type, ()) if before.get(p) != after.get(p)]
+        facts["before-deletion-policy"] = effective_deletion_policy(change.before)
+        facts["after-deletion-policy"] = effective_deletion_policy(change.after)
+        immutable = [p for p, default in IMMUTABLE.get(change.resource_type, {}).items()
+                     if _canonical(before.get(p, default)) != _canonical(after.get(p, default))]
         facts["immutable-changed"] = _join(immutable) or None
         facts.update(_schema_facts(change.resource_type, before, after))
         facts.update(_gsi_facts(change.resource_type, before, after))
@@ -203,7 +239,7 @@ def _schema_facts(rtype: str, before: Mapping, after: Mapping) -> dict[str, Any]
     if rtype != "AWS::Cognito::UserPool":
         return {}
     b, a = _by_name(before.get("Schema"), "Name"), _by_name(after.get("Schema"), "Name")
-    changed = [n for n in b if n not in a or a[n] != b[n]]
+    changed = [n for n in b if n not in a or _canonical(a[n]) != _canonical(b[n])]
     return {"schema-attributes-changed": _join(changed) or None}
 
 
@@ -213,7 +249,8 @@ def _gsi_facts(rtype: str, before: Mapping, after: Mapping) -> dict[str, Any]:
     b = _by_name(before.get("GlobalSecondaryIndexes"), "IndexName")
     a = _by_name(after.get("GlobalSecondaryIndexes"), "IndexName")
     # An index whose key schema or projection changes is deleted and created again under its name.
-    rebuilt = [n for n in a if n in b and any(a[n].get(k) != b[n].get(k) for k in ("KeySchema", "Projection"))]
+    rebuilt = [n for n in a if n in b and any(_canonical(a[n].get(k)) != _canonical(b[n].get(k))
+                                              for k in ("KeySchema", "Projection"))]
     added = [n for n in a if n not in b] + rebuilt
     removed = [n for n in b if n not in a] + rebuilt
     return {"gsi-added": _join(added) or None, "gsi-removed": _join(removed) or None,

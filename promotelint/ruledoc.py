@@ -25,6 +25,18 @@ def definition(rule: Rule) -> str:
     return "\n".join(keep).strip("\n")
 
 
+# Notices about the allow lists themselves (suppress.py): not rules, but `explain` knows them.
+ALLOW_NOTICES = {
+    "allow-unused": "allow-unused: allow entry matched nothing\nseverity: notice\n\n"
+                    "An `allow` entry (in the config or in a resource's Metadata) suppressed no finding in\n"
+                    "this check: the danger it accepted is gone, or its rule or resource is misspelt.\n"
+                    "Remove the entry, or fix its `rule` / `resource`.\n",
+    "allow-expired": "allow-expired: allow entry expired\nseverity: notice\n\n"
+                     "An `allow` entry's `expires` date has passed: it no longer suppresses anything, and\n"
+                     "the findings it covered count again. Fix them, or extend `expires` with a new reason.\n",
+}
+
+
 def rules_table(rules: Sequence[Rule], severities: Mapping[str, str] = {}) -> str:
     width = max(len(r.id) for r in rules)
     lines = [f"{'RULE'.ljust(width)}  SEVERITY  SUMMARY"]

@@ -66,6 +66,8 @@ FACTS: dict[str, dict[str, str]] = {
         "gsi-removed": "DynamoDB global secondary indexes deleted (or rebuilt)",
         "gsi-add-and-remove": "true when one update both creates and deletes an index",
         "takes-name-of": "on an Add: the removed resource whose custom physical name it takes",
+        "before-deletion-policy": "on a Modify: the base's effective DeletionPolicy (Retain, Snapshot or Delete; RDS defaults to Snapshot)",
+        "after-deletion-policy": "on a Modify: the head's effective DeletionPolicy",
     },
     "output": {
         "stack": "the stack name",

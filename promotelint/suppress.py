@@ -59,9 +59,9 @@ def _describe(entry: AllowEntry) -> str:
     return f"rule {entry.rule}" + (f" on {entry.resource}" if entry.resource else "")
 
 
-def suppress(findings: Sequence[Finding], allow: Sequence[AllowEntry],
-             today: datetime.date) -> tuple[Finding, ...]:
-    """Mark the findings an active entry allows; add a notice per expired or unused entry."""
+def apply(findings: Sequence[Finding], allow: Sequence[AllowEntry],
+          today: datetime.date) -> tuple[tuple[Finding, ...], set[int]]:
+    """Mark the findings an active entry allows; also return the indexes of the entries used."""
     used: set[int] = set()
     out = []
     for finding in findings:
@@ -73,6 +73,12 @@ def suppress(findings: Sequence[Finding], allow: Sequence[AllowEntry],
                 finding = replace(finding, suppressed=True, suppression_reason=entry.reason)
                 break
         out.append(finding)
+    return tuple(out), used
+
+
+def notices(allow: Sequence[AllowEntry], used: set[int], today: datetime.date) -> tuple[Finding, ...]:
+    """A notice per expired entry and per entry that matched nothing."""
+    out = []
     for i, entry in enumerate(allow):
         origin = Origin(entry.source, entry.line) if entry.source else None
         if entry.expires is not None and today > entry.expires:
@@ -87,3 +93,10 @@ def suppress(findings: Sequence[Finding], allow: Sequence[AllowEntry],
                                logical_id=entry.resource, origin=origin,
                                fix="remove the entry, or fix its rule / resource"))
     return tuple(out)
+
+
+def suppress(findings: Sequence[Finding], allow: Sequence[AllowEntry],
+             today: datetime.date) -> tuple[Finding, ...]:
+    """`apply`, then the notices about the entries: for one stack."""
+    marked, used = apply(findings, allow, today)
+    return marked + notices(allow, used, today)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
@@ -10,7 +11,7 @@ from promotelint.config import Config, check_rule_ids, find_config, load_config
 from promotelint.errors import EXIT_BLOCKING, EXIT_OK
 from promotelint.model import StackChangeSet, StackReport
 from promotelint.rules import RANK, Rule, evaluate, load_rules
-from promotelint.suppress import metadata_allows, suppress
+from promotelint.suppress import apply, metadata_allows, notices, suppress
 
 FAIL_ON = ("error", "warning", "never")
 
@@ -31,11 +32,28 @@ def stateful_types(config: Config) -> dict[str, str]:
     return {**stateful_tiers(), **config.stateful}
 
 
+def judge_all(changesets: Sequence[StackChangeSet], rules: Sequence[Rule], config: Config,
+              today: datetime.date) -> list[StackReport]:
+    """One report per stack. The config's allow entries span all stacks: an entry is unused only if
+    no stack used it, and its notices go to the first report, once."""
+    known = [r.id for r in rules]
+    reports, used = [], set()
+    for changeset in changesets:
+        findings = evaluate(rules, changeset, config.severities)
+        findings, used_here = apply(findings, config.allow, today)
+        used |= used_here
+        from_template = metadata_allows(changeset)
+        check_rule_ids(Config(allow=from_template), known)
+        reports.append(StackReport(changeset, suppress(findings, from_template, today)))
+    config_notices = notices(config.allow, used, today)
+    if reports and config_notices:
+        reports[0] = replace(reports[0], findings=reports[0].findings + config_notices)
+    return reports
+
+
 def judge(changeset: StackChangeSet, rules: Sequence[Rule], config: Config,
           today: datetime.date) -> StackReport:
-    findings = evaluate(rules, changeset, config.severities)
-    findings = suppress(findings, tuple(config.allow) + metadata_allows(changeset), today)
-    return StackReport(changeset, findings)
+    return judge_all([changeset], rules, config, today)[0]
 
 
 def exit_code(reports: Sequence[StackReport], fail_on: str) -> int:

@@ -229,6 +229,8 @@ def test_rules_table_shows_configured_severities_and_explain(repo):
     assert "**Safe way**" in out
     code, _, err = run("explain", "stack-rename", cwd=repo)
     assert code == 2 and "did you mean stack-renamed?" in err
+    code, out, _ = run("explain", "allow-unused", cwd=repo)
+    assert code == 0 and "suppressed no finding" in out
 
 
 def test_changeset_json_also_follows_the_report_schema(repo):
@@ -237,3 +239,19 @@ def test_changeset_json_also_follows_the_report_schema(repo):
     report = json.loads(out)
     jsonschema.validate(report, REPORT_SCHEMA)
     assert "summary" not in report and report["stacks"][0]["changes"][0]["ResourceChange"]["Action"] == "Remove"
+
+
+def test_notes_api_example_promotions():
+    code, out, _ = run("check", "examples/notes-api/deployed", "examples/notes-api/safe-change", "--stage", "prod",
+                       "--format", "json", cwd=ROOT)
+    assert code == 0 and json.loads(out)["stacks"][0]["findings"] == []
+    code, out, _ = run("check", "examples/notes-api/deployed", "examples/notes-api/dangerous-change",
+                       "--stage", "prod", "--format", "json", cwd=ROOT)
+    assert code == 1
+    report = json.loads(out)
+    jsonschema.validate(report, REPORT_SCHEMA)
+    assert sorted((f["rule"], f["logicalId"], f["severity"]) for f in report["stacks"][0]["findings"]) == [
+        ("bucket-removed-not-empty", "AttachmentsBucket", "warning"),
+        ("custom-name-replacement", "NotesTable", "error"),
+        ("stateful-resource-removed", "AttachmentsBucket", "error"),
+    ]
