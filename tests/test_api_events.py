@@ -119,6 +119,12 @@ def test_aliased_functions_are_the_integration_target():
      'Function "nope" doesn\'t exist in this Service'),
     (SERVICE.replace("- http: GET hello", "- http: {path: x, method: get, integration: http}"),
      "You need to set the request uri when using the HTTP integration."),
+    (SERVICE.replace("- http: GET hello", "- http: {path: x, method: get, integration: http, "
+                                           "request: {uri: 'https://example.com'}}"),
+     "cannot package an http event with the HTTP integration and no response status codes"),
+    (SERVICE.replace("- http: GET hello", "- http: {path: x, method: get, integration: mock, "
+                                           "response: {headers: {X-A: \"'a'\"}}}"),
+     "cannot package an http event with the MOCK integration"),
     (SERVICE.replace("- http: GET hello", "- httpApi: {path: /x, method: get, authorizer: a}"),
      "Event references not configured authorizer 'a'"),
     (SERVICE.replace("- http: GET hello", "- httpApi: GET /x\n      - httpApi: get /x"),

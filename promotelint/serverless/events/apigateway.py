@@ -411,7 +411,15 @@ def _normalize_request_response(ctx: CompileContext, http: dict[str, Any], funct
         http["response"] = _get_response(http)
         if integration == "AWS" and not http["response"]:
             http["response"] = {"statusCodes": copy.deepcopy(DEFAULT_STATUS_CODES)}
-    elif integration in ("AWS_PROXY", "HTTP_PROXY"):
+    if integration in ("HTTP", "MOCK"):
+        response = http.get("response")
+        if isinstance(response, dict) and response.get("statusCodes") is None:
+            # the framework reads the status codes of every response it builds
+            raise fail(ctx, f"the framework cannot package an http event with the {integration} "
+                            "integration and no response status codes (it stops with \"Cannot "
+                            "convert undefined or null to object\")", path,
+                       fix="add `response: {statusCodes: {200: {pattern: ''}}}`")
+    if integration in ("AWS_PROXY", "HTTP_PROXY"):
         request = http.get("request")
         if isinstance(request, dict) and "request" in http:
             allowed = (["parameters", "schema", "schemas"] if integration == "AWS_PROXY"
