@@ -210,3 +210,12 @@ def test_tags_become_strings_as_the_framework_validation_makes_them(tmp_path):
     resources = compiled(write_service(tmp_path, text)).data["Resources"]
     assert resources["HttpApi"]["Properties"]["Tags"] == {"version": "2", "on": "true"}
     assert resources["HttpApiStage"]["Properties"]["Tags"] == {"version": "2", "on": "true"}
+
+
+def test_unreadable_api_settings_only_matter_to_services_with_such_events(tmp_path):
+    text = ("service: svc\nprovider: {name: aws, runtime: nodejs18.x, apiGateway: {apiKeys: {a: 1}}}\n"
+            "functions: {hello: {handler: handler.hello}}\n")
+    assert compiled(write_service(tmp_path, text)).data["Resources"]
+    text = text.replace("handler: handler.hello}", "handler: handler.hello, events: [{http: GET x}]}")
+    with pytest.raises(InputError, match=r"provider.apiGateway.apiKeys must be a list"):
+        compiled(write_service(tmp_path, text))

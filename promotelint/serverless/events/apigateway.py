@@ -156,7 +156,7 @@ def _root_resource_id(ctx: CompileContext) -> Any:
 
 
 def compile_api_gateway(ctx: CompileContext) -> None:
-    check_api_config(ctx)
+    check_api_config(ctx, "http")
     api = _validate(ctx)
     if not api.events:
         return

@@ -101,7 +101,7 @@ def _user_config(ctx: CompileContext) -> dict[str, Any]:
 
 
 def compile_http_api(ctx: CompileContext) -> None:
-    check_api_config(ctx)
+    check_api_config(ctx, "httpApi")
     config = _resolve(ctx)
     if not config.routes:
         return

@@ -93,7 +93,7 @@ def _description(ctx: CompileContext) -> Any:
 
 
 def compile_websockets(ctx: CompileContext) -> None:
-    check_api_config(ctx)
+    check_api_config(ctx, "websocket")
     events = _validate(ctx)
     if not events:
         return
