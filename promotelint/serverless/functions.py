@@ -106,7 +106,7 @@ def _artifact_name(ctx: CompileContext, name: str, fn: dict[str, Any]) -> str:
     service_package = ctx.config.get("package") or {}
     artifact = package.get("artifact") or service_package.get("artifact")
     if artifact:
-        return str(artifact).replace("\\", "/").split("/")[-1]
+        return text(artifact).replace("\\", "/").split("/")[-1]
     if service_package.get("individually") or package.get("individually"):
         return naming.get_function_artifact_name(name)
     return naming.get_service_artifact_name(service_name(ctx))
