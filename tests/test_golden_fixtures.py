@@ -5,7 +5,6 @@ region, env, params), resolved.json (`serverless print`: the config after variab
 expected.json (`serverless package`). tools/regen_goldens.py regenerates both with the framework.
 """
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -18,7 +17,6 @@ from promotelint.yamlload import load_text
 FIXTURES = Path(__file__).parent / "fixtures" / "serverless"
 # resolved.json exists where tools/regen_goldens.py ran `serverless print` (the variables fixtures).
 NAMES = sorted(p.name for p in FIXTURES.iterdir() if (p / "resolved.json").is_file())
-HAS_COMPILER = importlib.util.find_spec("promotelint.serverless.compiler") is not None
 
 
 def _settings(name):
@@ -47,7 +45,6 @@ def test_variables_resolve_like_the_framework(name):
     assert service.config == expected
 
 
-@pytest.mark.skipif(not HAS_COMPILER, reason="compile steps (promotelint.serverless.compiler) not merged yet")
 @pytest.mark.parametrize("name", NAMES)
 def test_compiles_like_the_framework(name):
     fixture = FIXTURES / name

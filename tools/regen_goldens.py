@@ -43,6 +43,10 @@ def serverless_command(explicit: str | None) -> list[str]:
     return ["npx", "--no-install", "serverless"]
 
 
+class PackagingFailed(Exception):
+    pass
+
+
 def describe_stacks_stub() -> str | None:
     for candidate in (os.environ.get("SLS_DESCRIBE_STACKS_STUB"),
                       str(ROOT.parent / "shared" / "corpus" / "oracle-describe-stacks-stub.js")):
@@ -85,7 +89,7 @@ def package(fixture: Path, command: list[str]) -> tuple[dict, dict]:
 def _run(args: list[str], cwd: Path, env: dict, fixture: Path) -> str:
     run = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True)
     if run.returncode:
-        raise SystemExit(f"{fixture.name}: {' '.join(args[1:3])} failed:\n{run.stdout}\n{run.stderr}")
+        raise PackagingFailed(f"{fixture.name}: {' '.join(args[1:3])} failed:\n{run.stdout}\n{run.stderr}")
     return run.stdout
 
 
@@ -102,7 +106,14 @@ def main() -> int:
         fixtures = [p for p in fixtures if p.name in args.names]
     failed = False
     for fixture in fixtures:
-        template, resolved = package(fixture, command)
+        try:
+            template, resolved = package(fixture, command)
+        except PackagingFailed as exc:
+            if not args.check:
+                raise SystemExit(str(exc)) from None
+            failed = True
+            print(str(exc).split("\n")[0], "(see fixture.json `standins`?)" if "ENOENT" in str(exc) else "")
+            continue
         if args.check:
             from promotelint.serverless.conformance import compare
 

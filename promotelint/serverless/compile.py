@@ -45,14 +45,9 @@ def compile_service(path: str | os.PathLike, *, stage: str | None = None, region
     ctx = CompileContext(config=service.config, stage=service.stage, region=service.region, template={},
                          source=service.source, service_dir=Path(service.service_dir),
                          positions=service.positions, warnings=service.warnings)
-    try:
-        from promotelint.serverless.compiler import compile_config
-    except ModuleNotFoundError as exc:  # until the compile steps land (compiler-core)
-        if exc.name != "promotelint.serverless.compiler":
-            raise
-        ctx.warnings.append("the compile steps (promotelint.serverless.compiler) are missing: empty template")
-    else:
-        compile_config(ctx)
+    from promotelint.serverless.compiler import compile_config  # the compile steps: heavy, load late
+
+    compile_config(ctx)
     return Template(data=ctx.template, source=service.source, origins=ctx.origins, stack_name=service.stack_name,
                     warnings=tuple(ctx.warnings))
 
