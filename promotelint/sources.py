@@ -14,7 +14,7 @@ from typing import Any, Mapping
 
 from promotelint.errors import InputError
 from promotelint.model import Origin, Template
-from promotelint.yamlload import load_text
+from promotelint.yamlload import load_text, load_yaml
 
 BUILD_TEMPLATE = "cloudformation-template-update-stack.json"
 SERVERLESS_NAMES = ("serverless.yml", "serverless.yaml")
@@ -83,7 +83,8 @@ def template_from_text(text: str, source: str) -> Template:
         # object (JSON templates) or as text (YAML templates).
         body = data["TemplateBody"]
         if isinstance(body, str):
-            inner = load_text(body, source)
+            # a YAML template's body is YAML text even inside a .json file
+            inner = load_text(body, source) if body.lstrip().startswith(("{", "[")) else load_yaml(body, source)
             data, positions = inner.data, inner.positions
         else:
             data = body

@@ -113,3 +113,16 @@ def test_bad_fragment_in_one_service_is_exit_2_others_still_reported(repo):
     result = cli(repo.path, "--base-ref", "HEAD", "--jobs", "2")
     assert result.returncode == 2
     assert "nope.yml" in result.stderr and "Stack billing-dev" in result.stdout
+
+
+def test_base_template_yaml_body_as_text_and_head_ref(repo, tmp_path):
+    """A YAML template comes back from get-template as text inside TemplateBody; the head may be a commit."""
+    body = "Resources:\n  Table:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      TableName: t1\n"
+    deployed = tmp_path / "deployed.json"
+    deployed.write_text(json.dumps({"TemplateBody": body}))
+    repo.write("orders/serverless.yml", service("orders", table="changed"))  # not committed: ignored
+    result = cli(repo.path, "--base-template", str(deployed), "--head-ref", "HEAD", "orders", "-f", "json")
+    [stack] = json.loads(result.stdout)["stacks"]
+    table = next(c["ResourceChange"] for c in stack["changes"] if c["ResourceChange"]["LogicalResourceId"] == "Table")
+    assert table["Action"] == "Modify" and '"TableName":"t1"' in table["AfterContext"]
+    assert stack["head"]["source"] == "HEAD:orders/serverless.yml"
