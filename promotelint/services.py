@@ -305,7 +305,7 @@ def _new(head_t: Template, options) -> StackChangeSet:
 
 def check_pairs(pairs: Sequence[Pair], settings: CheckSettings, workers: int | None = None) -> list[Outcome]:
     """Check every pair, in parallel across cores when there are several; results in pair order."""
-    workers = min(len(pairs), workers or os.cpu_count() or 1)
+    workers = min(len(pairs), workers or _cores())
     if workers <= 1:
         return [check_pair(p, settings) for p in pairs]
     # Loaded before the pool forks, so the workers start with them instead of importing each.
@@ -319,6 +319,13 @@ def check_pairs(pairs: Sequence[Pair], settings: CheckSettings, workers: int | N
     context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_reset_readers) as pool:
         return list(pool.map(check_pair, pairs, [settings] * len(pairs)))
+
+
+def _cores() -> int:
+    # the CPUs this process may run on (a CI container often gets fewer than the machine has)
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
 
 
 def _reset_readers() -> None:
