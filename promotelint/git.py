@@ -234,7 +234,7 @@ def changed_files(root: str | os.PathLike, base: str, head: str | None) -> froze
     """Repo-relative paths whose content differs between the base commit and the head side
     (a commit, the index, or the working tree including untracked files). Renames count as a
     removal plus an addition so both paths are seen."""
-    args = ["diff", "--name-only", "-z", "--no-renames", "--no-ext-diff"]
+    args = ["diff", "--name-only", "-z", "--no-renames", "--no-ext-diff", "--no-color"]
     if head is WORKTREE:
         out = _git(root, *args, base).stdout
         out += b"\0" + _git(root, "ls-files", "-z", "--others", "--exclude-standard").stdout
@@ -247,7 +247,7 @@ def changed_files(root: str | os.PathLike, base: str, head: str | None) -> froze
 
 def renamed_files(root: str | os.PathLike, base: str, head: str | None) -> dict[str, str]:
     """head path -> base path for files git sees as moved (content similar enough)."""
-    args = ["diff", "--name-status", "-z", "-M", "--no-ext-diff", "--diff-filter=R"]
+    args = ["diff", "--name-status", "-z", "-M", "--no-ext-diff", "--no-color", "--diff-filter=R"]
     if head is WORKTREE:
         # untracked files are not diffed, so a move that is not yet `git add`ed is not seen
         out = _git(root, *args, base).stdout
