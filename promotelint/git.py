@@ -43,6 +43,9 @@ def _z(out: bytes) -> list[str]:
 def repo_root(cwd: str | os.PathLike = ".") -> Path:
     proc = _git(cwd, "rev-parse", "--show-toplevel", check=False)
     if proc.returncode != 0:
+        if b"dubious ownership" in proc.stderr:  # CI containers run as another user than the checkout's
+            raise InputError("git refuses this repository: it belongs to another user", file=os.path.abspath(cwd),
+                             fix=f"git config --global --add safe.directory {os.path.abspath(cwd)}")
         raise InputError("not inside a git repository", file=os.path.abspath(cwd),
                          fix="run promotelint from the repository, or compare two files without --base-ref")
     return Path(proc.stdout.decode().strip()).resolve()
