@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 
 import pytest
@@ -336,3 +337,16 @@ def test_a_broken_service_that_did_not_change_does_not_fail_the_run(repo):
     outcomes = check_pairs(discover(root, git.resolve_rev(root, "HEAD"), git.WORKTREE, [], cwd="."),
                            CheckSettings(root=root), workers=1)
     assert outcomes[0].error and "missing.yml" in outcomes[0].error
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to chown")
+def test_repository_owned_by_another_user_says_how_to_allow_it(repo, tmp_path, monkeypatch):
+    repo.write("a", "1")
+    repo.commit()
+    for path in [repo.path, *repo.path.rglob("*")]:
+        os.lchown(path, 12345, 12345)
+    monkeypatch.setenv("HOME", str(tmp_path))  # no safe.directory from the real global config
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    with pytest.raises(InputError) as err:
+        git.repo_root(repo.path)
+    assert "safe.directory" in err.value.fix
