@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from dataclasses import replace
 from typing import Any, Mapping, Sequence
 from urllib.parse import quote
@@ -201,6 +202,8 @@ def _change_row(change: ResourceChange) -> str:
             f"{_md(_why(change))} | {_md(where)} |")
 
 
+# A pull-request comment holds 65,536 characters: a big stack's routine churn is summed up by type.
+MARKDOWN_MINOR_ROWS = 40
 _TABLE_HEAD = ["| Action | Resource | Type | Why | Source |", "| --- | --- | --- | --- | --- |"]
 
 
@@ -240,8 +243,13 @@ def render_markdown(reports: Sequence[StackReport], options: RenderOptions = Ren
             out.extend(f"- {o.action} output `{_md(o.key)}` (export `{_md(o.before_export)}`)" for o in exports)
             out.append("")
         if minor:
+            shown = minor[:MARKDOWN_MINOR_ROWS]
             out += [f"<details><summary>{len(minor)} minor change{'s' * (len(minor) != 1)}</summary>", "",
-                    *_TABLE_HEAD, *(_change_row(c) for c in minor), "", "</details>"]
+                    *_TABLE_HEAD, *(_change_row(c) for c in shown), ""]
+            rest = Counter(c.resource_type for c in minor[len(shown):])
+            if rest:
+                out += ["and " + ", ".join(f"{n} {t}" for t, n in sorted(rest.items())) + " more", ""]
+            out.append("</details>")
     return "\n".join(out).rstrip() + "\n"
 
 

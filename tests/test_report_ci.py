@@ -152,3 +152,12 @@ def test_locations_drop_the_revision_of_a_source_named_rev_colon_path():
                       origin=Origin("origin/main:my svc/serverless.yml"))
     out = FORMATS["github"]([StackReport(cs, (finding,))], RenderOptions())
     assert "::error file=my svc/serverless.yml,title=" in out
+
+
+def test_markdown_sums_up_a_long_tail_of_minor_changes():
+    queues = "".join(f"  Q{i:03d}:\n    Type: AWS::SQS::Queue\n" for i in range(60))
+    cs = predict(template("Resources:\n" + queues.replace("AWS::SQS::Queue\n", "AWS::SQS::Queue\n    Properties: {DelaySeconds: 1}\n")),
+                 template("Resources:\n" + queues))
+    out = FORMATS["markdown"]([StackReport(cs)], RenderOptions(exit_code=0))
+    assert "<summary>60 minor changes</summary>" in out
+    assert out.count("| Modify |") == 40 and "and 20 AWS::SQS::Queue more" in out
