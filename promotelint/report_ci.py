@@ -202,8 +202,10 @@ def _change_row(change: ResourceChange) -> str:
             f"{_md(_why(change))} | {_md(where)} |")
 
 
-# A pull-request comment holds 65,536 characters: a big stack's routine churn is summed up by type.
+# A pull-request comment holds 65,536 characters: past a few rows per stack (fewer when there are
+# many stacks) the routine churn is summed up by type.
 MARKDOWN_MINOR_ROWS = 40
+MARKDOWN_MINOR_ROWS_TOTAL = 200
 _TABLE_HEAD = ["| Action | Resource | Type | Why | Source |", "| --- | --- | --- | --- | --- |"]
 
 
@@ -243,7 +245,7 @@ def render_markdown(reports: Sequence[StackReport], options: RenderOptions = Ren
             out.extend(f"- {o.action} output `{_md(o.key)}` (export `{_md(o.before_export)}`)" for o in exports)
             out.append("")
         if minor:
-            shown = minor[:MARKDOWN_MINOR_ROWS]
+            shown = minor[:min(MARKDOWN_MINOR_ROWS, max(5, MARKDOWN_MINOR_ROWS_TOTAL // len(reports)))]
             out += [f"<details><summary>{len(minor)} minor change{'s' * (len(minor) != 1)}</summary>", "",
                     *_TABLE_HEAD, *(_change_row(c) for c in shown), ""]
             rest = Counter(c.resource_type for c in minor[len(shown):])
