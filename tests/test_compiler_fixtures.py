@@ -87,11 +87,12 @@ def test_event_resources_point_at_their_event():
 
 def test_unmodelled_plugins_and_events_are_named_in_warnings(tmp_path):
     (tmp_path / "serverless.yml").write_text(
-        "service: s\nplugins: [serverless-offline]\nprovider: {name: aws}\n"
+        "service: s\nplugins: [serverless-offline, serverless-plugin-warmup]\nprovider: {name: aws}\n"
         "functions:\n  f:\n    handler: h.f\n    events:\n      - stepFunctions: {name: x}\n"
         "      - schedule: rate(1 hour)\n")
     warnings = compile_service(tmp_path, env={}).warnings
-    assert any("plugin serverless-offline" in w for w in warnings)
+    assert any("plugin serverless-plugin-warmup" in w for w in warnings)
+    assert not any("serverless-offline" in w for w in warnings)
     assert any('"stepFunctions" events are not modelled' in w for w in warnings)
     assert not any("schedule" in w for w in warnings)
 
@@ -157,3 +158,14 @@ functions:
     assert all(lid.isalnum() for lid in resources)
     for variable in ("queue-arn", "topic-arn", "bucket", "dest", "bus"):
         assert any(f"/app/{variable}" in w for w in template.warnings), variable
+
+
+def test_functions_and_resources_given_as_lists_are_merged_with_their_origins(tmp_path):
+    (tmp_path / "serverless.yml").write_text(
+        "service: s\nprovider: {name: aws}\nfunctions:\n  - a: {handler: h.a}\n  - b: {handler: h.b}\n"
+        "resources:\n  - Resources: {Q: {Type: 'AWS::SQS::Queue'}}\n  - Resources: {Q: {Properties: {DelaySeconds: 1}}}\n")
+    template = compile_service(tmp_path, env={})
+    resources = template.data["Resources"]
+    assert resources["Q"] == {"Type": "AWS::SQS::Queue", "Properties": {"DelaySeconds": 1}}
+    assert template.origins["BLambdaFunction"].line == 5
+    assert template.origins["Q"].line in (7, 8)

@@ -1,3 +1,5 @@
+import pytest
+
 from promotelint.serverless import naming
 
 
@@ -30,3 +32,42 @@ def test_stack_name_and_role_name():
     assert naming.get_stack_name("svc", "dev", {"stackName": "custom"}) == "custom"
     assert naming.get_role_name("svc", "dev", {"iam": {"role": {"name": "r"}}}) == "r"
     assert naming.get_role_name("svc", "dev", {})["Fn::Join"][1][3] == "lambdaRole"
+
+
+# _.startCase(s).replace(/\s+/g, '') and _.camelCase(s) as lodash 4.17 (the framework's) computes them.
+LODASH_CASES = [
+    ("application/json", "ApplicationJson", "applicationJson"),
+    ("application/x-www-form-urlencoded", "ApplicationXWwwFormUrlencoded", "applicationXWwwFormUrlencoded"),
+    ("text/plain; charset=utf-8", "TextPlainCharsetUtf8", "textPlainCharsetUtf8"),
+    ("fooBar", "FooBar", "fooBar"),
+    ("FOO_BAR", "FOOBAR", "fooBar"),
+    ("XMLHttpRequest", "XMLHttpRequest", "xmlHttpRequest"),
+    ("my-schema_id", "MySchemaId", "mySchemaId"),
+    ("schema1v2", "Schema1V2", "schema1V2"),
+    ("1st place", "1stPlace", "1stPlace"),
+    ("user 2nd", "User2nd", "user2nd"),
+    ("abc123def", "Abc123Def", "abc123Def"),
+    ("CreateUserRequest", "CreateUserRequest", "createUserRequest"),
+    ("create-user.v2", "CreateUserV2", "createUserV2"),
+    ("A", "A", "a"),
+    ("__x__", "X", "x"),
+    ("helloWorld99Times", "HelloWorld99Times", "helloWorld99Times"),
+    ("HTTPServer", "HTTPServer", "httpServer"),
+    ("v1.0.0", "V100", "v100"),
+    ("image/*", "Image", "image"),
+    ("*/*", "", ""),
+    ("ÄpfelÜber", "ApfelUber", "apfelUber"),
+    ("snake_case_name", "SnakeCaseName", "snakeCaseName"),
+    ("kebab-case-name", "KebabCaseName", "kebabCaseName"),
+    ("dot.case.name", "DotCaseName", "dotCaseName"),
+    ("with space", "WithSpace", "withSpace"),
+    ("UPPER lower", "UPPERLower", "upperLower"),
+    ("lowerUPPER", "LowerUPPER", "lowerUpper"),
+    ("a1B2c3", "A1B2C3", "a1B2C3"),
+]
+
+
+@pytest.mark.parametrize("text, start_case, camel_case", LODASH_CASES)
+def test_lodash_case_helpers_match_lodash(text, start_case, camel_case):
+    assert naming.to_start_case(text) == start_case
+    assert naming.camel_case(text) == camel_case

@@ -78,6 +78,7 @@ def test_schema_coercion_like_ajv_coerce_types():
         "custom": {"memorySize": "512"},
     })
     assert config["provider"]["memorySize"] == 512
+    # nulls are left alone (the framework drops them later; see fixture core-nulls)
     assert config["provider"]["environment"] == {"N": "42", "B": "true", "E": None, "R": {"Ref": "X"}}
     assert config["provider"]["tracing"]["lambda"] is True and config["provider"]["tags"] == {"v": "2"}
     assert config["provider"]["iam"]["role"]["statements"][0]["Action"] == ["s3:GetObject"]

@@ -564,8 +564,9 @@ def _coerce(value: Any, node: dict) -> None:
 
 
 def _coerce_scalar(value: Any, kinds: set) -> Any:
-    # ajv's coercion rules, applied only when the value does not have the type already. A null stays
-    # null: the framework's schema lets it through (or fails it) untouched.
+    # ajv's coercion rules, applied only when the value does not have the type already. A null is
+    # never coerced: the framework removes nulls before validating and puts them back after
+    # (normalizeUserConfig in config-schema-handler).
     if value is None or isinstance(value, (dict, list)):
         return value
     if "arr" in kinds:

@@ -97,6 +97,13 @@ def custom_execution_role(ctx: CompileContext, function: dict[str, Any]) -> Any:
     return prov.get("role")
 
 
+def js_truthy(value: Any) -> bool:
+    """JavaScript truthiness: empty objects and arrays are true, 0, "" and null are not."""
+    if isinstance(value, (dict, list)):
+        return True
+    return bool(value)
+
+
 def is_mapping(value: Any) -> bool:
     """A config mapping, as opposed to a scalar or a value only known at deploy time (opaque)."""
     return isinstance(value, dict) and not is_opaque(value)
@@ -106,6 +113,8 @@ def text(value: Any) -> str:
     """A value as text: an opaque value gives its variable's text (`${ssm:/x}`)."""
     if is_opaque(value):
         return next(iter(value.values()))
+    if value is None:
+        return "undefined"
     return js_string(value) if isinstance(value, (bool, int, float)) else str(value)
 
 
@@ -144,6 +153,10 @@ def normalize_service(ctx: CompileContext) -> None:
                                          file=ctx.source, fix=f"make every {key} entry a mapping")
                     lodash_merge(merged, value)
             config[key] = merged
+            # Point origins of the merged entries at the list items they came from.
+            for path, position in list(ctx.positions.items()):
+                if len(path) > 2 and path[0] == key and isinstance(path[1], int):
+                    ctx.positions.setdefault((key,) + path[2:], position)
     prov = config.get("provider")
     if not isinstance(prov, dict):
         prov = config["provider"] = {"name": prov}
@@ -423,10 +436,11 @@ def merge_iam_templates(ctx: CompileContext) -> None:
             statements.append({"Effect": "Deny", "Action": "logs:PutLogEvents", "Resource": [
                 _log_sub(concat("/aws/lambda/", n), ":*") for n in disabled_canonical]})
 
-    custom = iam_role.get("statements") if iam_role.get("statements") else prov.get("iamRoleStatements")
+    custom = iam_role.get("statements") if js_truthy(iam_role.get("statements")) else prov.get("iamRoleStatements")
     if custom:
         statements.extend(custom if isinstance(custom, list) else [custom])
-    managed = iam_role.get("managedPolicies") if iam_role.get("managedPolicies") else prov.get("iamManagedPolicies")
+    managed = (iam_role.get("managedPolicies") if js_truthy(iam_role.get("managedPolicies"))
+               else prov.get("iamManagedPolicies"))
     if managed:
         merge_managed_policies(ctx, managed if isinstance(managed, list) else [managed])
     if any("vpc" in fn for fn in fns.values()) or prov.get("vpc"):

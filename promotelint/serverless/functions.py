@@ -19,9 +19,8 @@ from promotelint.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.core import (
-    concat, text,
-    custom_execution_role, functions, outputs, provider, resources, role_statements, service_name,
-    union_with_equal, warn,
+    concat, custom_execution_role, functions, js_truthy, outputs, provider, resources, role_statements,
+    service_name, text, union_with_equal, warn,
 )
 from promotelint.values import is_opaque, opaque
 
@@ -107,7 +106,7 @@ def _artifact_name(ctx: CompileContext, name: str, fn: dict[str, Any]) -> str:
     service_package = ctx.config.get("package") or {}
     artifact = package.get("artifact") or service_package.get("artifact")
     if artifact:
-        return str(artifact).replace("\\", "/").split("/")[-1]
+        return text(artifact).replace("\\", "/").split("/")[-1]
     if service_package.get("individually") or package.get("individually"):
         return naming.get_function_artifact_name(name)
     return naming.get_service_artifact_name(service_name(ctx))
@@ -200,7 +199,7 @@ def _compile_function(ctx: CompileContext, name: str, fn: dict[str, Any]) -> tup
         depends = fn["dependsOn"]
         resource["DependsOn"] = list(resource.get("DependsOn") or []) + (
             depends if isinstance(depends, list) else [depends])
-    if fn.get("tags") or prov.get("tags"):
+    if js_truthy(fn.get("tags")) or js_truthy(prov.get("tags")):
         tags = {**(prov.get("tags") or {}), **(fn.get("tags") or {})}
         props["Tags"] = [{"Key": k, "Value": v} for k, v in tags.items()]
     if fn.get("ephemeralStorageSize"):
@@ -227,7 +226,7 @@ def _compile_function(ctx: CompileContext, name: str, fn: dict[str, Any]) -> tup
             _replace_statements(ctx, union_with_equal(statements, [{
                 "Effect": "Allow", "Action": ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
                 "Resource": ["*"]}]))
-    if fn.get("environment") or prov.get("environment"):
+    if js_truthy(fn.get("environment")) or js_truthy(prov.get("environment")):
         props["Environment"] = {"Variables": {**(prov.get("environment") or {}),
                                               **(fn.get("environment") or {})}}
     _compile_role(resource, custom_execution_role(ctx, fn) or naming.ROLE_LOGICAL_ID)
@@ -240,7 +239,7 @@ def _compile_function(ctx: CompileContext, name: str, fn: dict[str, Any]) -> tup
         if groups and subnets:
             props["VpcConfig"] = {"SecurityGroupIds": groups, "SubnetIds": subnets}
     fs_config = fn.get("fileSystemConfig")
-    if fs_config:
+    if js_truthy(fs_config):
         if "VpcConfig" not in props:
             raise InputError(f'function "{name}": fileSystemConfig needs a vpc on the function or provider',
                              file=ctx.source, line=ctx.origin(path + ("fileSystemConfig",)).line,
@@ -257,9 +256,9 @@ def _compile_function(ctx: CompileContext, name: str, fn: dict[str, Any]) -> tup
         props["ReservedConcurrentExecutions"] = reserved
     if not fn.get("disableLogs"):
         resource["DependsOn"] = [naming.get_log_group_logical_id(name)] + list(resource.get("DependsOn") or [])
-    if fn.get("layers"):
+    if js_truthy(fn.get("layers")):
         props["Layers"] = fn["layers"]
-    elif prov.get("layers"):
+    elif js_truthy(prov.get("layers")):
         props["Layers"] = prov["layers"] if is_opaque(prov["layers"]) else list(prov["layers"])
     lid = naming.get_lambda_logical_id(name)
     res[lid] = resource
@@ -358,12 +357,12 @@ def _uniq(values: list) -> list:
 
 def _compile_function_url(ctx: CompileContext, name: str, fn: dict[str, Any]) -> None:
     url = fn.get("url")
-    if not url:
+    if not js_truthy(url):
         return
     url = url if isinstance(url, dict) else {}
     auth = "AWS_IAM" if url.get("authorizer") == "aws_iam" else "NONE"
     cors = None
-    if url.get("cors"):
+    if js_truthy(url.get("cors")):
         cors = dict(_DEFAULT_CORS)
         url_cors = url["cors"] if isinstance(url["cors"], dict) else {}
         for key in ("allowedOrigins", "allowedHeaders", "allowedMethods"):
@@ -463,10 +462,10 @@ def _compile_event_invoke_config(ctx: CompileContext, name: str, fn: dict[str, A
     destinations = fn.get("destinations")
     max_age = fn.get("maximumEventAge")
     retries = fn.get("maximumRetryAttempts")
-    if not destinations and not max_age and retries is None:
+    if not js_truthy(destinations) and not max_age and retries is None:
         return
     config: dict[str, Any] = {}
-    if destinations:
+    if js_truthy(destinations):
         external = bool(custom_execution_role(ctx, fn))
         for key, cfn_key in (("onSuccess", "OnSuccess"), ("onFailure", "OnFailure")):
             if destinations.get(key):

@@ -41,12 +41,24 @@ def words(text: str) -> list[str]:
     return _ASCII_WORD.findall(text)
 
 
+_DEBURR_SPECIAL = str.maketrans({"ß": "ss", "Æ": "Ae", "æ": "ae", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d",
+                                  "Þ": "Th", "þ": "th", "Ł": "L", "ł": "l", "Œ": "Oe", "œ": "oe"})
+
+
+def deburr(text: str) -> str:
+    """lodash `deburr`: Latin letters with diacritics become basic Latin letters."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text.translate(_DEBURR_SPECIAL))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def start_case(text: str) -> str:
-    return " ".join(upper_first(w) for w in words(text))
+    return " ".join(upper_first(w) for w in words(deburr(text)))
 
 
 def camel_case(text: str) -> str:
-    parts = [w.lower() for w in words(text)]
+    parts = [w.lower() for w in words(deburr(text))]
     return "".join(p if i == 0 else capitalize(p) for i, p in enumerate(parts))
 
 

@@ -5,11 +5,20 @@ from __future__ import annotations
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.core import functions, warn
 
+# Plugins that only run things locally or act after deploying: they leave the template alone.
+# (Bundlers such as serverless-webpack can change artifact names, so they still get a warning.)
+TEMPLATE_NEUTRAL_PLUGINS = frozenset({
+    "serverless-offline", "serverless-prune-plugin", "serverless-dynamodb-local", "serverless-s3-local",
+})
+
+
 def warn_unmodelled(ctx: CompileContext, modelled_events: frozenset[str]) -> None:
     plugins = ctx.config.get("plugins")
     if isinstance(plugins, dict):
         plugins = plugins.get("modules")
     for plugin in plugins if isinstance(plugins, list) else []:
+        if plugin in TEMPLATE_NEUTRAL_PLUGINS:
+            continue
         warn(ctx, f"plugin {plugin}: its resources and template changes are not in the prediction")
     for name, fn in functions(ctx).items():
         for event in fn.get("events") or []:

@@ -9,7 +9,7 @@ from promotelint.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.core import (
-    alias_logical_id, functions, lodash_merge, name_from, provider, put, service_name,
+    alias_logical_id, functions, js_truthy, lodash_merge, name_from, provider, put, service_name,
 )
 from promotelint.values import is_opaque
 from promotelint.serverless.functions import resolve_lambda_target
@@ -55,7 +55,7 @@ def _validate(ctx: CompileContext) -> tuple[list[dict[str, Any]], dict[str, Any]
                 raise _error(ctx, path, f'function "{name}" needs at least one condition')
             event_conditions: dict[str, Any] = {}
             for key in ("path", "host", "method", "header", "query", "ip"):
-                if conditions.get(key):
+                if js_truthy(conditions.get(key)):
                     value = conditions[key]
                     event_conditions[key] = value if key == "query" or isinstance(value, list) else [value]
             entry: dict[str, Any] = {"albId": alb_id, "listenerId": listener_id, "listenerArn": listener,
@@ -67,13 +67,13 @@ def _validate(ctx: CompileContext) -> tuple[list[dict[str, Any]], dict[str, Any]
                 if alb_config.get("targetGroupPrefix"):
                     raise _error(ctx, path, '"targetGroupName" and provider.alb.targetGroupPrefix are exclusive')
                 entry["targetGroupName"] = alb["targetGroupName"]
-            if alb.get("authorizer"):
+            if js_truthy(alb.get("authorizer")):
                 names = alb["authorizer"] if isinstance(alb["authorizer"], list) else [alb["authorizer"]]
                 for auth in names:
                     if auth not in authorizers:
                         raise _error(ctx, path, f'no ALB authorizer "{auth}" registered for function "{name}"')
                 entry["authorizers"] = names
-            if alb.get("healthCheck"):
+            if js_truthy(alb.get("healthCheck")):
                 health = alb["healthCheck"]
                 entry["healthCheck"] = {**health, "enabled": True} if isinstance(health, dict) else {"enabled": True}
             events.append(entry)
@@ -98,7 +98,7 @@ def compile_alb(ctx: CompileContext) -> None:
         fn = functions(ctx)[name]
         health = event.get("healthCheck")
         health_props: dict[str, Any] = {"HealthCheckEnabled": False}
-        if health:
+        if js_truthy(health):
             health_props.update(_HEALTH_CHECK_DEFAULTS)
             for key, cfn_key in (("enabled", "HealthCheckEnabled"), ("intervalSeconds", "HealthCheckIntervalSeconds"),
                                  ("path", "HealthCheckPath"), ("timeoutSeconds", "HealthCheckTimeoutSeconds"),
@@ -168,19 +168,19 @@ def _compile_listener_rule(ctx: CompileContext, event: dict[str, Any], authorize
     actions.append(forward)
     conditions = event["conditions"]
     rules: list[dict[str, Any]] = []
-    if conditions.get("path"):
+    if js_truthy(conditions.get("path")):
         rules.append({"Field": "path-pattern", "Values": conditions["path"]})
-    if conditions.get("host"):
+    if js_truthy(conditions.get("host")):
         rules.append({"Field": "host-header", "HostHeaderConfig": {"Values": conditions["host"]}})
-    if conditions.get("method"):
+    if js_truthy(conditions.get("method")):
         rules.append({"Field": "http-request-method", "HttpRequestMethodConfig": {"Values": conditions["method"]}})
     for header in conditions.get("header") or []:
         rules.append({"Field": "http-header", "HttpHeaderConfig": {"HttpHeaderName": header.get("name"),
                                                                    "Values": header.get("values")}})
-    if conditions.get("query"):
+    if js_truthy(conditions.get("query")):
         rules.append({"Field": "query-string", "QueryStringConfig": {
             "Values": [{"Key": k, "Value": v} for k, v in conditions["query"].items()]}})
-    if conditions.get("ip"):
+    if js_truthy(conditions.get("ip")):
         rules.append({"Field": "source-ip", "SourceIpConfig": {"Values": conditions["ip"]}})
     put(ctx, naming.get_alb_listener_rule_logical_id(name, event["priority"]), {
         "Type": "AWS::ElasticLoadBalancingV2::ListenerRule", "Properties": {

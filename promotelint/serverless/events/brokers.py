@@ -9,8 +9,8 @@ from promotelint.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.core import (
-    add_role_statement, alias_logical_id, concat, function_iam_role_resource_name, functions, name_from, resources,
-    text,
+    add_role_statement, alias_logical_id, concat, function_iam_role_resource_name, functions, js_truthy,
+    name_from, resources, text,
 )
 from promotelint.values import is_opaque
 from promotelint.serverless.events.sqs import filter_criteria
@@ -89,7 +89,7 @@ def compile_kafka(ctx: CompileContext) -> None:
                 props["SelfManagedKafkaEventSourceConfig"] = {"ConsumerGroupId": config["consumerGroupId"]}
             if timestamp is not None:
                 props["StartingPositionTimestamp"] = timestamp
-            if config.get("filterPatterns"):
+            if js_truthy(config.get("filterPatterns")):
                 props["FilterCriteria"] = filter_criteria(config["filterPatterns"])
             _add(ctx, naming.get_kafka_event_logical_id(name, name_from(ctx, config.get("topic"), f"the kafka event of {name}")),
                  _mapping(ctx, name, fn, props), path)
@@ -131,7 +131,7 @@ def compile_msk(ctx: CompileContext) -> None:
                 props["Enabled"] = config["enabled"]
             if config.get("saslScram512") is not None:
                 props["SourceAccessConfigurations"] = [{"Type": "SASL_SCRAM_512_AUTH", "URI": config["saslScram512"]}]
-            if config.get("filterPatterns"):
+            if js_truthy(config.get("filterPatterns")):
                 props["FilterCriteria"] = filter_criteria(config["filterPatterns"])
             msk["Resource"].append(arn)
             topic = name_from(ctx, config.get("topic"), f"the msk event of {name}")
@@ -162,7 +162,7 @@ def _compile_mq(ctx: CompileContext, kind: str) -> None:
                 props["MaximumBatchingWindowInSeconds"] = config["maximumBatchingWindow"]
             if config.get("enabled") is not None:
                 props["Enabled"] = config["enabled"]
-            if config.get("filterPatterns"):
+            if js_truthy(config.get("filterPatterns")):
                 props["FilterCriteria"] = filter_criteria(config["filterPatterns"])
             broker["Resource"].append(config.get("arn"))
             secrets["Resource"].append(config.get("basicAuthArn"))

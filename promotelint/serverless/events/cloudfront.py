@@ -9,7 +9,9 @@ from urllib.parse import urlparse
 from promotelint.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.core import functions, is_mapping, lodash_merge, outputs, provider, resources, service_name
+from promotelint.serverless.core import (
+    functions, is_mapping, lodash_merge, outputs, provider, resources, service_name,
+)
 
 _ORIGIN_LIMITS = {"maxTimeout": 30, "maxMemorySize": 10240}
 _VIEWER_LIMITS = {"maxTimeout": 5, "maxMemorySize": 128}
@@ -43,8 +45,7 @@ def prepare_cloudfront_functions(ctx: CompileContext) -> None:
                                  f'Lambda@Edge functions of type "{event_type}" do not support')
         if events:
             fn["versionFunction"] = True
-            fn.setdefault("memorySize", None)
-            fn["memorySize"] = fn["memorySize"] or 128
+            fn["memorySize"] = fn.get("memorySize") or 128
             fn["timeout"] = fn.get("timeout") or 5
 
 

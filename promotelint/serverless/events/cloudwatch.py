@@ -9,7 +9,7 @@ from typing import Any
 from promotelint.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.core import alias_logical_id, concat, functions, is_mapping, put, text
+from promotelint.serverless.core import alias_logical_id, concat, functions, is_mapping, js_truthy, put, text
 from promotelint.values import is_opaque
 from promotelint.serverless.functions import resolve_lambda_target
 
@@ -94,10 +94,10 @@ def compile_cloudwatch_event(ctx: CompileContext) -> None:
             number += 1
             config = event["cloudwatchEvent"] if is_mapping(event["cloudwatchEvent"]) else {}
             input_, input_path, transformer = config.get("input"), config.get("inputPath"), config.get("inputTransformer")
-            if len([x for x in (input_, input_path, transformer) if x]) > 1:
+            if len([x for x in (input_, input_path, transformer) if js_truthy(x)]) > 1:
                 raise InputError("cloudwatchEvent: set only one of input, inputPath and inputTransformer",
                                  file=ctx.source, line=ctx.origin(path).line, fix="keep one of them")
-            if input_ and isinstance(input_, (dict, list)):
+            if js_truthy(input_) and isinstance(input_, (dict, list)):
                 input_ = json.dumps(input_, separators=(",", ":"), ensure_ascii=False)
             rule_lid = naming.get_cloudwatch_event_logical_id(name, number)
             depends = alias_logical_id(fn)
@@ -112,11 +112,11 @@ def compile_cloudwatch_event(ctx: CompileContext) -> None:
             if config.get("name"):
                 props["Name"] = config["name"]
             entry: dict[str, Any] = {}
-            if input_:
+            if js_truthy(input_):
                 entry["Input"] = _strip_escaped_newlines(str(input_))
-            if input_path:
+            if js_truthy(input_path):
                 entry["InputPath"] = re.sub(r"\r?\n", "", str(input_path))
-            if transformer:
+            if js_truthy(transformer):
                 entry["InputTransformer"] = {"InputTemplate": transformer.get("inputTemplate")}
                 if transformer.get("inputPathsMap"):
                     entry["InputTransformer"]["InputPathsMap"] = transformer["inputPathsMap"]

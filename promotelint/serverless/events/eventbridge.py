@@ -11,7 +11,8 @@ from promotelint.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.core import (
-    alias_logical_id, concat, drop_none, functions, is_mapping, name_from, provider, resources, text, warn,
+    alias_logical_id, concat, drop_none, functions, is_mapping, js_truthy, name_from, provider, resources,
+    text, warn,
 )
 from promotelint.values import is_opaque
 from promotelint.serverless.custom_resources import add_custom_resource_to_service
@@ -59,13 +60,13 @@ def compile_event_bridge(ctx: CompileContext) -> None:
             state = "DISABLED" if config.get("enabled") is False else "ENABLED"
             input_, input_path = config.get("input"), config.get("inputPath")
             transformer = config.get("inputTransformer")
-            if len([x for x in (input_, input_path, transformer) if x]) > 1:
+            if len([x for x in (input_, input_path, transformer) if js_truthy(x)]) > 1:
                 raise _error(ctx, path, "set only one of input, inputPath and inputTransformer")
-            if transformer:
+            if js_truthy(transformer):
                 transformer = {k[:1].upper() + k[1:]: v for k, v in transformer.items()}
             retry = config.get("retryPolicy")
             dead_letter = None
-            if retry:
+            if js_truthy(retry):
                 if not use_cloudformation:
                     raise _error(ctx, path, "retryPolicy needs provider.eventBridge.useCloudFormation")
                 retry = {"MaximumEventAgeInSeconds": retry.get("maximumEventAge"),
@@ -128,15 +129,15 @@ def _compile_with_cloudformation(ctx: CompileContext, name: str, fn: dict[str, A
         res[bus_lid] = {"Type": "AWS::Events::EventBus", "Properties": {"Name": bus_name}}
         ctx.origins.setdefault(bus_lid, ctx.origin(path))
     target: dict[str, Any] = {"Arn": resolve_lambda_target(name, fn), "Id": _target_id(rule_name)}
-    if retry:
+    if js_truthy(retry):
         target["RetryPolicy"] = retry
     if dead_letter:
         target["DeadLetterConfig"] = dead_letter
-    if input_:
+    if js_truthy(input_):
         target["Input"] = json.dumps(input_, separators=(",", ":"), ensure_ascii=False)
-    elif input_path:
+    elif js_truthy(input_path):
         target["InputPath"] = input_path
-    elif transformer:
+    elif js_truthy(transformer):
         target["InputTransformer"] = transformer
     rule = {"Type": "AWS::Events::Rule", "DependsOn": alias_logical_id(fn), "Properties": {
         "Description": config.get("description"),

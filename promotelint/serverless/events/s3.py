@@ -11,7 +11,8 @@ from promotelint.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.core import (
-    alias_logical_id, concat, functions, is_mapping, iter_events, name_from, provider, put, resources,
+    alias_logical_id, concat, functions, is_mapping, iter_events, js_truthy, name_from, provider, put,
+    resources,
 )
 from promotelint.values import is_opaque
 from promotelint.serverless.custom_resources import add_custom_resource_to_service
@@ -46,7 +47,7 @@ def _new_buckets(ctx: CompileContext) -> None:
             bucket_ref = event.get("bucket")
             if event.get("event"):
                 notification = event["event"]
-            if event.get("rules"):
+            if js_truthy(event.get("rules")):
                 rules = [{"Name": next(iter(rule)), "Value": next(iter(rule.values()))} for rule in event["rules"]]
                 filter_ = {"Filter": {"S3Key": {"Rules": rules}}}
         else:

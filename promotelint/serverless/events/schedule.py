@@ -8,7 +8,9 @@ from typing import Any
 from promotelint.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.core import alias_logical_id, as_list, concat, is_mapping, iter_events, put, resources
+from promotelint.serverless.core import (
+    alias_logical_id, as_list, concat, is_mapping, iter_events, js_truthy, put, resources,
+)
 from promotelint.serverless.functions import resolve_lambda_target
 
 
@@ -32,16 +34,16 @@ def compile_schedule(ctx: CompileContext) -> None:
             method = event.get("method") or "eventBus"
             if len(expressions) > 1 and name_:
                 raise _error(ctx, path, "a schedule with more than one rate cannot have a name")
-            if input_ and is_mapping(input_):
+            if js_truthy(input_) and is_mapping(input_):
                 if isinstance(input_.get("body"), str):
                     input_ = {**input_, "body": json.loads(input_["body"])}
                 input_ = json.dumps(input_, separators=(",", ":"), ensure_ascii=False)
-            if transformer:
+            if js_truthy(transformer):
                 if method == "scheduler":
                     raise _error(ctx, path, '"inputTransformer" is not supported with "scheduler" mode')
                 transformer = {"InputTemplate": transformer.get("inputTemplate"),
                                "InputPathsMap": transformer.get("inputPathsMap")}
-            if input_path and method == "scheduler":
+            if js_truthy(input_path) and method == "scheduler":
                 raise _error(ctx, path, '"inputPath" is not supported with "scheduler" mode')
             if timezone and method != "scheduler":
                 raise _error(ctx, path, '"timezone" is only supported with "scheduler" mode')
@@ -77,11 +79,11 @@ def compile_schedule(ctx: CompileContext) -> None:
             if description:
                 props["Description"] = description
             target_entry: dict[str, Any] = {}
-            if input_:
+            if js_truthy(input_):
                 target_entry["Input"] = input_
-            if input_path:
+            if js_truthy(input_path):
                 target_entry["InputPath"] = input_path
-            if transformer:
+            if js_truthy(transformer):
                 target_entry["InputTransformer"] = transformer
             target_entry["Arn"] = target
             target_entry["Id"] = naming.get_schedule_id(name)

@@ -8,7 +8,8 @@ from typing import Any
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.core import (
-    add_role_statement, alias_logical_id, function_iam_role_resource_name, is_mapping, iter_events, name_from, put,
+    add_role_statement, alias_logical_id, function_iam_role_resource_name, is_mapping, iter_events,
+    js_truthy, name_from, put,
 )
 from promotelint.values import is_opaque
 from promotelint.serverless.functions import resolve_lambda_target
@@ -57,7 +58,7 @@ def compile_sqs(ctx: CompileContext) -> None:
         }
         if opts.get("functionResponseType") is not None:
             props["FunctionResponseTypes"] = [opts["functionResponseType"]]
-        if opts.get("filterPatterns"):
+        if js_truthy(opts.get("filterPatterns")):
             props["FilterCriteria"] = filter_criteria(opts["filterPatterns"])
         if opts.get("maximumConcurrency"):
             props["ScalingConfig"] = {"MaximumConcurrency": opts["maximumConcurrency"]}

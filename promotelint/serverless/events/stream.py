@@ -8,8 +8,8 @@ from promotelint.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.core import (
-    add_role_statement, alias_logical_id, function_iam_role_resource_name, functions, is_mapping, name_from,
-    provider, put, service_name,
+    add_role_statement, alias_logical_id, function_iam_role_resource_name, functions, is_mapping,
+    js_truthy, name_from, provider, put, service_name,
 )
 from promotelint.values import is_opaque
 from promotelint.serverless.events.sqs import filter_criteria, join_last_part
@@ -92,14 +92,14 @@ def compile_stream(ctx: CompileContext) -> None:
                 props["MaximumRecordAgeInSeconds"] = opts["maximumRecordAgeInSeconds"]
             if opts.get("tumblingWindowInSeconds") is not None:
                 props["TumblingWindowInSeconds"] = opts["tumblingWindowInSeconds"]
-            if opts.get("destinations"):
+            if js_truthy(opts.get("destinations")):
                 on_failure = opts["destinations"].get("onFailure")
                 destination = on_failure.get("arn") if is_mapping(on_failure) else on_failure
                 kind = (on_failure.get("type") if is_mapping(on_failure) else None) or (
                     (destination.split(":") + ["", "", ""])[2] if isinstance(destination, str) else None)
                 (on_failure_sns if kind == "sns" else on_failure_sqs)["Resource"].append(destination)
                 props["DestinationConfig"] = {"OnFailure": {"Destination": destination}}
-            if opts.get("filterPatterns"):
+            if js_truthy(opts.get("filterPatterns")):
                 props["FilterCriteria"] = filter_criteria(opts["filterPatterns"])
             new: dict[str, dict] = {lid: resource}
             if opts.get("consumer") and stream_type == "kinesis":
