@@ -119,6 +119,12 @@ def test_aliased_functions_are_the_integration_target():
      'Function "nope" doesn\'t exist in this Service'),
     (SERVICE.replace("- http: GET hello", "- http: {path: x, method: get, integration: http}"),
      "You need to set the request uri when using the HTTP integration."),
+    (SERVICE.replace("- http: GET hello", "- http: {path: x, method: get, integration: http, "
+                                           "request: {uri: 'https://example.com'}}"),
+     "cannot package an http event with the HTTP integration and no response status codes"),
+    (SERVICE.replace("- http: GET hello", "- http: {path: x, method: get, integration: mock, "
+                                           "response: {headers: {X-A: \"'a'\"}}}"),
+     "cannot package an http event with the MOCK integration"),
     (SERVICE.replace("- http: GET hello", "- httpApi: {path: /x, method: get, authorizer: a}"),
      "Event references not configured authorizer 'a'"),
     (SERVICE.replace("- http: GET hello", "- httpApi: GET /x\n      - httpApi: get /x"),
@@ -204,3 +210,12 @@ def test_tags_become_strings_as_the_framework_validation_makes_them(tmp_path):
     resources = compiled(write_service(tmp_path, text)).data["Resources"]
     assert resources["HttpApi"]["Properties"]["Tags"] == {"version": "2", "on": "true"}
     assert resources["HttpApiStage"]["Properties"]["Tags"] == {"version": "2", "on": "true"}
+
+
+def test_unreadable_api_settings_only_matter_to_services_with_such_events(tmp_path):
+    text = ("service: svc\nprovider: {name: aws, runtime: nodejs18.x, apiGateway: {apiKeys: {a: 1}}}\n"
+            "functions: {hello: {handler: handler.hello}}\n")
+    assert compiled(write_service(tmp_path, text)).data["Resources"]
+    text = text.replace("handler: handler.hello}", "handler: handler.hello, events: [{http: GET x}]}")
+    with pytest.raises(InputError, match=r"provider.apiGateway.apiKeys must be a list"):
+        compiled(write_service(tmp_path, text))

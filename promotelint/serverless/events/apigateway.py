@@ -15,16 +15,17 @@ from typing import Any
 
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.values import is_opaque
-from promotelint.serverless.events.apigateway_schema import check_api_config
 from promotelint.serverless.events.apigateway_common import (
-    concat, ensure_cloudwatch_role, execute_api_arn, fail, function_events, functions, get_function, is_object, js_json, js_str,
-    join, lambda_invocation_uri, lambda_target, log_group, merge, provider, put_output, put_resource,
-    service_name, stand_in_name, target_alias,
+    concat, ensure_cloudwatch_role, execute_api_arn, fail, function_events, functions,
+    get_function, is_object, join, js_json, js_str, lambda_invocation_uri, lambda_target,
+    log_group, merge, provider, put_output, put_resource, service_name, stand_in_name,
+    target_alias,
 )
 from promotelint.serverless.events.apigateway_method import (
     authorizer_logical_id, method_authorization, method_integration, method_responses,
 )
+from promotelint.serverless.events.apigateway_schema import check_api_config
+from promotelint.values import is_opaque
 
 REST_API_LOGICAL_ID = "ApiGatewayRestApi"
 COGNITO_IDP_ARN = re.compile(r"^arn:[a-zA-Z-]*:cognito-idp")
@@ -45,7 +46,8 @@ DEFAULT_STATUS_CODES = {
     "500": {"pattern": "[\\s\\S]*(Process\\s?exited\\s?before\\s?completing\\s?request|\\[500\\])"
                        "[\\s\\S]*"},
     "502": {"pattern": "[\\s\\S]*\\[502\\][\\s\\S]*"},
-    "504": {"pattern": "([\\s\\S]*\\[504\\][\\s\\S]*)|(.*Task timed out after \\d+\\.\\d+ seconds$)"},
+    "504": {"pattern": "([\\s\\S]*\\[504\\][\\s\\S]*)|"
+                       "(.*Task timed out after \\d+\\.\\d+ seconds$)"},
 }
 
 
@@ -154,7 +156,7 @@ def _root_resource_id(ctx: CompileContext) -> Any:
 
 
 def compile_api_gateway(ctx: CompileContext) -> None:
-    check_api_config(ctx)
+    check_api_config(ctx, "http")
     api = _validate(ctx)
     if not api.events:
         return
@@ -411,7 +413,15 @@ def _normalize_request_response(ctx: CompileContext, http: dict[str, Any], funct
         http["response"] = _get_response(http)
         if integration == "AWS" and not http["response"]:
             http["response"] = {"statusCodes": copy.deepcopy(DEFAULT_STATUS_CODES)}
-    elif integration in ("AWS_PROXY", "HTTP_PROXY"):
+    if integration in ("HTTP", "MOCK"):
+        response = http.get("response")
+        if isinstance(response, dict) and response.get("statusCodes") is None:
+            # the framework reads the status codes of every response it builds
+            raise fail(ctx, f"the framework cannot package an http event with the {integration} "
+                            "integration and no response status codes (it stops with \"Cannot "
+                            "convert undefined or null to object\")", path,
+                       fix="add `response: {statusCodes: {200: {pattern: ''}}}`")
+    if integration in ("AWS_PROXY", "HTTP_PROXY"):
         request = http.get("request")
         if isinstance(request, dict) and "request" in http:
             allowed = (["parameters", "schema", "schemas"] if integration == "AWS_PROXY"
@@ -716,7 +726,8 @@ def _compile_cors(ctx: CompileContext, api: _Api) -> None:
             "Access-Control-Allow-Methods": concat("'", join(config["methods"], ","), "'"),
         }
         if config.get("allowCredentials"):
-            headers["Access-Control-Allow-Credentials"] = concat("'", config["allowCredentials"], "'")
+            headers["Access-Control-Allow-Credentials"] = concat(
+                "'", config["allowCredentials"], "'")
         if config.get("maxAge"):
             headers["Access-Control-Max-Age"] = concat("'", config["maxAge"], "'")
         if config.get("cacheControl"):

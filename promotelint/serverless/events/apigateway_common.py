@@ -249,7 +249,10 @@ CLOUDWATCH_ROLE_STATEMENTS = [
 
 
 def ensure_cloudwatch_role(ctx: CompileContext, where: tuple) -> None:
-    """The custom resource that lets API Gateway write logs (ensure-api-gateway-cloud-watch-role)."""
+    """The custom resource that lets API Gateway write logs to CloudWatch.
+
+    Port of ensure-api-gateway-cloud-watch-role.js.
+    """
     logs = provider(ctx).get("logs")
     rest_api = logs.get("restApi") if isinstance(logs, dict) else None
     rest_api = rest_api if isinstance(rest_api, dict) else {}

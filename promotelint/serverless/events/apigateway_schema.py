@@ -238,12 +238,36 @@ def coerce_api_config(config: dict[str, Any]) -> list[tuple[tuple, str]]:
     return problems
 
 
-def check_api_config(ctx: Any) -> None:
-    """Coerce the config as the framework does; a value of an unreadable shape is an InputError."""
+# the provider settings each compiler reads, beside its own events
+_PROVIDER_KEYS = {
+    "http": ("apiGateway", "apiName", "endpointType", "vpcEndpointIds", "tags", "stackTags"),
+    "websocket": ("apiGateway", "websocketsApiName", "websocketsApiRouteSelectionExpression",
+                  "websocketsDescription", "tags"),
+    "httpApi": ("httpApi", "tags"),
+}
+
+
+def check_api_config(ctx: Any, kind: str) -> None:
+    """Coerce the config as the framework does; for a service with `kind` events, a value of an
+    unreadable shape in the settings that compiler reads is an InputError."""
     problems = coerce_api_config(ctx.config)
-    if problems:
-        path, expected = problems[0]
-        origin = ctx.origin(path)
-        where = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in path)
-        raise InputError(f"{where.replace('.[', '[')} must be {expected}", file=origin.file,
-                         line=origin.line, fix="see the Serverless Framework documentation")
+    relevant = [(path, expected) for path, expected in problems
+                if (path[0] == "provider" and path[1] in _PROVIDER_KEYS[kind])
+                or (path[0] == "functions" and path[4] == kind)]
+    if not relevant or not _has_events(ctx.config, kind):
+        return
+    path, expected = relevant[0]
+    origin = ctx.origin(path)
+    where = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in path)
+    raise InputError(f"{where.replace('.[', '[')} must be {expected}", file=origin.file,
+                     line=origin.line, fix="see the Serverless Framework documentation")
+
+
+def _has_events(config: dict[str, Any], kind: str) -> bool:
+    functions = config.get("functions")
+    for function in functions.values() if isinstance(functions, dict) else ():
+        events = function.get("events") if isinstance(function, dict) else None
+        if any(isinstance(e, dict) and e.get(kind) for e in events or ()
+               if isinstance(events, list)):
+            return True
+    return False

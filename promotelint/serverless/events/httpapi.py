@@ -13,11 +13,12 @@ from typing import Any
 
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.events.apigateway_schema import check_api_config
 from promotelint.serverless.events.apigateway_common import (
-    concat, execute_api_arn, fail, function_events, functions, js_json, js_str, lambda_invocation_uri,
-    lambda_target, log_group, provider, put_output, put_resource, service_name, target_alias,
+    concat, execute_api_arn, fail, function_events, functions, js_json, js_str,
+    lambda_invocation_uri, lambda_target, log_group, provider, put_output, put_resource,
+    service_name, target_alias,
 )
+from promotelint.serverless.events.apigateway_schema import check_api_config
 
 HTTP_API_LOGICAL_ID = "HttpApi"
 STAGE_LOGICAL_ID = "HttpApiStage"
@@ -100,7 +101,7 @@ def _user_config(ctx: CompileContext) -> dict[str, Any]:
 
 
 def compile_http_api(ctx: CompileContext) -> None:
-    check_api_config(ctx)
+    check_api_config(ctx, "httpApi")
     config = _resolve(ctx)
     if not config.routes:
         return

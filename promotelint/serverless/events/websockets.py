@@ -15,13 +15,13 @@ from typing import Any
 
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.values import is_opaque
-from promotelint.serverless.events.apigateway_schema import check_api_config
 from promotelint.serverless.events.apigateway_common import (
     ensure_cloudwatch_role, fail, function_events, functions, get_function, js_json, js_str,
     lambda_invocation_uri, lambda_target, log_group, provider, put_output, put_resource,
     service_name, stand_in_name, target_alias,
 )
+from promotelint.serverless.events.apigateway_schema import check_api_config
+from promotelint.values import is_opaque
 
 API_LOGICAL_ID = "WebsocketsApi"
 STAGE_LOGICAL_ID = "WebsocketsDeploymentStage"
@@ -93,7 +93,7 @@ def _description(ctx: CompileContext) -> Any:
 
 
 def compile_websockets(ctx: CompileContext) -> None:
-    check_api_config(ctx)
+    check_api_config(ctx, "websocket")
     events = _validate(ctx)
     if not events:
         return
