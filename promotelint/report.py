@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from promotelint import __version__
 from promotelint.model import ResourceChange, StackReport
@@ -20,6 +20,8 @@ class RenderOptions:
     show_all: bool = False
     color: bool = False
     exit_code: int | None = None  # for the summary of `check`; None for `changeset`
+    # rule id -> {"summary", "description", "fix", "severity", "helpUri"}: SARIF's rule metadata
+    rules: Mapping[str, Mapping[str, str]] | None = None
 
 
 def report_json(reports: Sequence[StackReport], options: RenderOptions = RenderOptions()) -> dict:
@@ -162,7 +164,14 @@ def _finding_lines(report: StackReport, color: bool) -> list[str]:
     return lines
 
 
+# The CI formats build on the helpers above, so they are imported once those exist.
+from promotelint.report_ci import render_github, render_junit, render_markdown, render_sarif  # noqa: E402
+
 FORMATS: dict[str, Callable[[Sequence[StackReport], RenderOptions], str]] = {
     "text": render_text,
     "json": render_json,
+    "sarif": render_sarif,
+    "github": render_github,
+    "markdown": render_markdown,
+    "junit": render_junit,
 }

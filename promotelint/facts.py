@@ -1,0 +1,278 @@
+"""Facts about a predicted change that rules match on but cannot express: computed from before/after.
+
+A pure post-prediction step: `subjects(changeset)` turns every change of a StackChangeSet into a
+flat mapping of kebab-case facts (the names rule files use in `facts:` and in message templates).
+Volatile changes (Lambda versions, API deployments) are left out here, so no rule can fire on them;
+when the stack name changes, only the stack itself is a subject.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterator, Mapping
+
+from promotelint.model import OutputChange, ResourceChange, StackChangeSet
+from promotelint.values import OPAQUE_KEY
+
+# Properties CloudFormation refuses to change in place even though the schema does not mark them
+# create-only: the update fails whatever UpdateReplacePolicy says (AWS::KMS::Key KeySpec/KeyUsage/
+# MultiRegion/Origin: "the update request fails"; Cognito UsernameAttributes/AliasAttributes).
+# Each with the value CloudFormation assumes when the property is absent.
+IMMUTABLE: dict[str, dict[str, Any]] = {
+    "AWS::KMS::Key": {"KeySpec": "SYMMETRIC_DEFAULT", "KeyUsage": "ENCRYPT_DECRYPT", "MultiRegion": False,
+                      "Origin": "AWS_KMS"},
+    "AWS::Cognito::UserPool": {"UsernameAttributes": [], "AliasAttributes": []},
+}
+
+# What a person loses, per type: a noun for the message and what goes with the resource.
+LOSSES: dict[str, tuple[str, str]] = {
+    "AWS::DynamoDB::Table": ("database", "all its items"),
+    "AWS::DynamoDB::GlobalTable": ("database", "all its items in every replica"),
+    "AWS::RDS::DBInstance": ("database", "all its data"),
+    "AWS::RDS::DBCluster": ("database", "all its data"),
+    "AWS::RDS::GlobalCluster": ("database", "all its data"),
+    "AWS::DocDB::DBCluster": ("database", "all its documents"),
+    "AWS::Neptune::DBCluster": ("database", "all its graph data"),
+    "AWS::Redshift::Cluster": ("data warehouse", "all its data"),
+    "AWS::Timestream::Database": ("database", "all its tables"),
+    "AWS::Timestream::Table": ("database table", "all its records"),
+    "AWS::QLDB::Ledger": ("ledger", "its whole journal"),
+    "AWS::S3::Bucket": ("bucket", "all its objects"),
+    "AWS::Cognito::UserPool": ("user pool", "all its users and their passwords"),
+    "AWS::EFS::FileSystem": ("file system", "all its files"),
+    "AWS::FSx::FileSystem": ("file system", "all its files"),
+    "AWS::Kinesis::Stream": ("stream", "the records it holds"),
+    "AWS::KMS::Key": ("encryption key", "every piece of data encrypted with it (unreadable once the key is gone)"),
+    "AWS::SecretsManager::Secret": ("secret", "its secret value"),
+    "AWS::ElastiCache::CacheCluster": ("cache", "its cached data"),
+    "AWS::ElastiCache::ReplicationGroup": ("cache", "its cached data"),
+    "AWS::OpenSearchService::Domain": ("search domain", "all its indexes"),
+    "AWS::Elasticsearch::Domain": ("search domain", "all its indexes"),
+    "AWS::EC2::Volume": ("disk volume", "all its data"),
+    "AWS::ECR::Repository": ("image repository", "all its images"),
+    "AWS::Backup::BackupVault": ("backup vault", "all its recovery points"),
+    "AWS::Logs::LogGroup": ("log group", "all its log events"),
+    "AWS::SQS::Queue": ("queue", "the messages waiting in it"),
+    "AWS::SNS::Topic": ("topic", "its subscriptions (messages in flight are dropped)"),
+}
+_TIER_LOSSES = {"data": ("stateful resource", "its data"), "transient": ("resource", "what it holds")}
+
+
+def effective_deletion_policy(resource: Mapping[str, Any] | None) -> str:
+    """Retain, Snapshot or Delete, with CloudFormation's defaults (RDS takes a snapshot unless told)."""
+    resource = resource or {}
+    policy = resource.get("DeletionPolicy")
+    if policy in ("Retain", "RetainExceptOnCreate"):
+        return "Retain"
+    if policy in ("Snapshot", "Delete"):
+        return str(policy)
+    rtype = resource.get("Type")
+    if rtype == "AWS::RDS::DBCluster" or (rtype == "AWS::RDS::DBInstance"
+                                          and "DBClusterIdentifier" not in _props(resource)):
+        return "Snapshot"
+    return "Delete"
+
+
+def name_property(resource_type: str) -> str | None:
+    """The property that sets a resource's own physical name (TableName, QueueName, ...), if any."""
+    from promotelint.schemas import type_facts
+
+    facts = type_facts(resource_type)
+    if not facts.known:
+        return None
+    if facts.ref_property:  # a writable primary identifier: what Ref returns is the name itself
+        return facts.ref_property
+    suffix = resource_type.rsplit("::", 1)[-1]
+    for candidate in (f"{suffix}Name", "Name"):
+        if f"/properties/{candidate}" in facts.create_only:
+            return candidate
+    return None
+
+
+def display(value: Any) -> str | None:
+    """A physical name as a person reads it, or None when it is not a plain name."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and len(value) == 1:
+        key, arg = next(iter(value.items()))
+        if key == OPAQUE_KEY:
+            return str(arg)
+        if key == "Fn::Sub" and isinstance(arg, str):
+            return arg
+    return None
+
+
+def _props(resource: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    props = (resource or {}).get("Properties")
+    return props if isinstance(props, dict) else {}
+
+
+def _by_name(items: Any, key: str) -> dict[str, Any]:
+    if not isinstance(items, list):
+        return {}
+    return {str(i.get(key)): i for i in items if isinstance(i, dict) and key in i}
+
+
+def _canonical(value: Any) -> Any:
+    """Compare as CloudFormation does: "false" is false, 256 is "256", attribute lists are sets."""
+    if isinstance(value, dict):
+        return {k: _canonical(v) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_canonical(v) for v in value]
+        return sorted(items) if all(isinstance(v, str) for v in items) else items
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower()
+    return value
+
+
+def _join(items: list[str] | tuple[str, ...]) -> str:
+    return ", ".join(items)
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What one rule evaluation looks at: the kind, the change itself and its flat facts."""
+
+    kind: str  # resource | output | stack
+    facts: Mapping[str, Any]
+    before: Mapping[str, Any] | None = None
+    after: Mapping[str, Any] | None = None
+    change: ResourceChange | OutputChange | None = None
+
+
+def subjects(changeset: StackChangeSet) -> Iterator[Subject]:
+    """Every subject rules are evaluated on: the stack, each non-volatile change, each output."""
+    stack = stack_facts(changeset)
+    yield Subject("stack", stack)
+    if stack["stack-renamed"]:
+        # The head deploys a new stack beside the old one, which is not updated at all: its
+        # resource and output "changes" would describe an update that never happens.
+        return
+    removed_names = _removed_names(changeset)
+    for change in changeset.changes:
+        if change.volatile:
+            continue
+        yield Subject("resource", resource_facts(change, changeset, removed_names),
+                      change.before, change.after, change)
+    volatile = frozenset(c.logical_id for c in changeset.changes if c.volatile)
+    for output in changeset.outputs:
+        yield Subject("output", output_facts(output, changeset, volatile),
+                      {"Value": output.before_value, "Export": output.before_export},
+                      {"Value": output.after_value, "Export": output.after_export}, output)
+
+
+def stack_facts(cs: StackChangeSet) -> dict[str, Any]:
+    renamed = bool(cs.base_stack_name and cs.head_stack_name and cs.base_stack_name != cs.head_stack_name)
+    return {"stack": cs.name, "base-stack-name": cs.base_stack_name,
+            "head-stack-name": cs.head_stack_name, "stack-renamed": renamed}
+
+
+def _removed_names(cs: StackChangeSet) -> dict[tuple[str, str], str]:
+    """(type, custom physical name) -> logical ID, for resources the update removes."""
+    out = {}
+    for change in cs.changes:
+        if change.action == "Remove" and not change.volatile:
+            prop = name_property(change.resource_type)
+            name = display(_props(change.before).get(prop)) if prop else None
+            if name:
+                out[(change.resource_type, name)] = change.logical_id
+    return out
+
+
+def resource_facts(change: ResourceChange, cs: StackChangeSet,
+                   removed_names: Mapping[tuple[str, str], str] = {}) -> dict[str, Any]:
+    before, after = _props(change.before), _props(change.after)
+    prop = name_property(change.resource_type)
+    name_before = display(before.get(prop)) if prop else None
+    name_after = display(after.get(prop)) if prop else None
+    name = name_after if change.action != "Remove" else name_before
+    noun, loses = LOSSES.get(change.resource_type) or _TIER_LOSSES.get(change.stateful or "", ("resource", "what it holds"))
+    label = f"{change.resource_type} {name}" if name else change.resource_type
+    replaced = change.action == "Modify" and change.replacement in ("True", "Conditional")
+    kept = replaced and prop is not None and prop in before and before.get(prop) == after.get(prop)
+
+    facts: dict[str, Any] = {
+        "stack": cs.name,
+        "action": change.action,
+        "logical-id": change.logical_id,
+        "type": change.resource_type,
+        "replacement": change.replacement,
+        "policy-action": change.policy_action,
+        "stateful": change.stateful,
+        "before-type": change.before_type,
+        "renamed-to": change.renamed_to,
+        "renamed-from": change.renamed_from,
+        "unknown-type": change.unknown_type,
+        "opaque-create-only": _join(change.opaque_create_only) or None,
+        "name": name,
+        "name-property": prop,
+        "resource": f"{change.logical_id} ({label})",
+        "noun": noun,
+        "loses": loses,
+        "custom-name-kept": bool(kept),
+        "custom-resource": change.resource_type.startswith("Custom::")
+        or change.resource_type == "AWS::CloudFormation::CustomResource",
+        "nested-stack": change.resource_type == "AWS::CloudFormation::Stack",
+        "replacing-properties": _join(list(dict.fromkeys(
+            d.target.name or d.target.attribute for d in change.details
+            if d.target.requires_recreation != "Never"))) or None,
+        "changed": tuple(dict.fromkeys(d.target.path or f"/{d.target.attribute}" for d in change.details)),
+    }
+    if change.action == "Modify":
+        facts["before-deletion-policy"] = effective_deletion_policy(change.before)
+        facts["after-deletion-policy"] = effective_deletion_policy(change.after)
+        immutable = [p for p, default in IMMUTABLE.get(change.resource_type, {}).items()
+                     if _canonical(before.get(p, default)) != _canonical(after.get(p, default))]
+        facts["immutable-changed"] = _join(immutable) or None
+        facts.update(_schema_facts(change.resource_type, before, after))
+        facts.update(_gsi_facts(change.resource_type, before, after))
+    if change.action == "Add" and name:
+        facts["takes-name-of"] = removed_names.get((change.resource_type, name))
+    return facts
+
+
+def _schema_facts(rtype: str, before: Mapping, after: Mapping) -> dict[str, Any]:
+    if rtype != "AWS::Cognito::UserPool":
+        return {}
+    b, a = _by_name(before.get("Schema"), "Name"), _by_name(after.get("Schema"), "Name")
+    changed = [n for n in b if n not in a or _canonical(a[n]) != _canonical(b[n])]
+    return {"schema-attributes-changed": _join(changed) or None}
+
+
+def _gsi_facts(rtype: str, before: Mapping, after: Mapping) -> dict[str, Any]:
+    if rtype not in ("AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable"):
+        return {}
+    b = _by_name(before.get("GlobalSecondaryIndexes"), "IndexName")
+    a = _by_name(after.get("GlobalSecondaryIndexes"), "IndexName")
+    # An index whose key schema or projection changes is deleted and created again under its name.
+    rebuilt = [n for n in a if n in b and any(_canonical(a[n].get(k)) != _canonical(b[n].get(k))
+                                              for k in ("KeySchema", "Projection"))]
+    added = [n for n in a if n not in b] + rebuilt
+    removed = [n for n in b if n not in a] + rebuilt
+    return {"gsi-added": _join(added) or None, "gsi-removed": _join(removed) or None,
+            "gsi-add-and-remove": bool(added and removed) or len(added) > 1 or len(removed) > 1}
+
+
+def output_facts(output: OutputChange, cs: StackChangeSet,
+                 volatile: frozenset[str] = frozenset()) -> dict[str, Any]:
+    from promotelint.intrinsics import references
+
+    refs = {lid for lid, _ in references(output.before_value) | references(output.after_value)}
+    return {
+        "stack": cs.name,
+        "action": output.action,
+        "output": output.key,
+        "export": output.before_export if output.before_export is not None else output.after_export,
+        "before-export": output.before_export,
+        "after-export": output.after_export,
+        "export-affected": output.export_affected,
+        "export-renamed": output.before_export is not None and output.after_export is not None
+        and output.before_export != output.after_export,
+        "evaluation": output.evaluation,
+        # The value follows a Lambda version or a deployment: it changes with every deploy.
+        "volatile-value": bool(refs & volatile),
+    }

@@ -1,0 +1,323 @@
+"""Which services a `check --base-ref` run compares, and checking them in parallel.
+
+A service is a serverless.yml (compiled with every file it reads taken from the same side) or a
+CloudFormation template (its blob). Discovery pairs each service's base and head sides:
+- by path; a serverless service whose path changed (a moved directory) is paired by stack name,
+  a template by git's rename detection;
+- a service only at head is new (base: an empty stack, so everything is an Add); one only at base
+  is deleted (head: an empty stack, so its whole stack is removed). A serverless.yml whose stack
+  name changed is both: the old stack goes, a new one comes.
+With no PATH, only services whose template inputs changed are checked: a serverless.yml when a file
+its head side reads changed (itself, `${file()}` fragments anywhere in the repository, .env files),
+a template when its blob changed.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from typing import Sequence
+
+from promotelint import git
+from promotelint.errors import InputError
+from promotelint.model import StackChangeSet, Template
+from promotelint.predict import PredictOptions
+from promotelint.sources import SERVERLESS_NAMES, CompileSettings, template_from_text
+
+TEMPLATE_SUFFIXES = (".json", ".yml", ".yaml", ".template")
+SKIP_DIRS = ("node_modules", ".serverless", ".git")
+
+
+@dataclass(frozen=True)
+class Side:
+    kind: str  # serverless | template
+    path: str  # repo-relative, '/'-separated: the serverless.yml or the template
+    rev: str | None  # commit SHA, git.INDEX, or git.WORKTREE
+    label: str  # how the user named this side, for sources: "origin/main", "HEAD"
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One stack to check. A missing side (None, no template) is an empty stack."""
+
+    base: Side | None
+    head: Side | None
+    base_template: Template | None = None  # already read: --base-template, or compiled to pair it
+    head_template: Template | None = None
+    # discovery: check only if the head side reads one of these changed files
+    only_if_reads: frozenset[str] | None = None
+
+
+@dataclass(frozen=True)
+class CheckSettings:
+    root: str  # the git work tree, absolute
+    compile: CompileSettings = CompileSettings()
+    predict: PredictOptions = PredictOptions()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What checking one pair gave: its stacks' change sets (two for a renamed service). The
+    rules run afterwards, in the calling process: they are cheap, and config stays in one place."""
+
+    changesets: tuple[StackChangeSet, ...] = ()
+    error: str | None = None  # an InputError for this service: exit 2, the others still reported
+    reads: frozenset[str] = frozenset()  # repo-relative files the head side read
+
+
+# --- discovery -------------------------------------------------------------------------------
+
+
+def _skipped(path: str) -> bool:
+    return any(part in SKIP_DIRS for part in path.split("/")[:-1])
+
+
+def _is_config(path: str) -> bool:
+    return path.rsplit("/", 1)[-1] in SERVERLESS_NAMES and not _skipped(path)
+
+
+def _under(path: str, directory: str) -> bool:
+    return directory == "" or path == directory or path.startswith(directory + "/")
+
+
+def discover(root: str, base: str, head: str | None, paths: Sequence[str], *, cwd: str = ".",
+             base_label: str = "base", head_label: str = "head",
+             settings: CompileSettings = CompileSettings()) -> list[Pair]:
+    """The stacks to check between commit `base` and `head` (a commit, INDEX or WORKTREE).
+
+    `paths` are as the user typed them (relative to `cwd`): files or directories. No paths: every
+    service under `cwd` whose files changed."""
+    base_reader = git.GitReader(root, base)
+    head_reader = git.reader_for(root, head)
+    base_files, head_files = base_reader.files(), head_reader.files()
+    explicit = bool(paths)
+    scopes = []
+    for p in paths or [cwd]:
+        rel = base_reader.relative(os.path.join(cwd, p))
+        if rel is None:
+            raise InputError("outside the git repository", file=p, fix="pass a path inside the repository")
+        scopes.append("" if rel == "." else rel)
+
+    changed = git.changed_files(root, base, head)
+    if not explicit and not changed:
+        return []
+
+    configs: set[str] = set()
+    templates: set[str] = set()
+    for scope in scopes:
+        if scope in base_files or scope in head_files:  # a file named on the command line
+            (configs if _is_config(scope) else templates).add(scope)
+            continue
+        inside = [f for f in base_files | head_files if _under(f, scope)]
+        if explicit and not inside:
+            raise InputError("no such file or directory at either side", file=paths[scopes.index(scope)],
+                             fix="check the path")
+        configs.update(f for f in inside if _is_config(f))
+        candidates = inside if explicit else [f for f in inside if f in changed]
+        templates.update(f for f in candidates if f.endswith(TEMPLATE_SUFFIXES) and not _is_config(f)
+                         and not _skipped(f) and _looks_like_template(f, base_reader, head_reader))
+    # a serverless.yml beside a serverless.yaml: the framework reads the .yml
+    configs = {c for c in configs if not (c.endswith(".yaml") and c[:-1] in configs)}
+
+    def side(path: str, at_head: bool) -> Side:
+        kind = "serverless" if _is_config(path) else "template"
+        return Side(kind, path, head if at_head else base, head_label if at_head else base_label)
+
+    pairs: list[Pair] = []
+    only_head = sorted(c for c in configs if c in head_files and c not in base_files)
+    only_base = sorted(c for c in configs if c in base_files and c not in head_files)
+    for path in sorted(c for c in configs if c in base_files and c in head_files):
+        # Unless named, a service counts as changed when a file its head side reads changed: a
+        # handler edit changes no template, a shared fragment edit may change many. Both sides
+        # read the same paths unless a file they both read changed, so the head's reads suffice.
+        pairs.append(Pair(side(path, False), side(path, True), only_if_reads=None if explicit else changed))
+    pairs.extend(_pair_moved_services(only_base, only_head, side, root, settings))
+
+    moves = git.renamed_files(root, base, head)
+    for path in sorted(templates):
+        at_base, at_head = path in base_files, path in head_files
+        if at_base and at_head:
+            pairs.append(Pair(side(path, False), side(path, True)))
+        elif at_head and moves.get(path) in base_files:
+            pairs.append(Pair(side(moves[path], False), side(path, True)))
+        elif at_head:
+            pairs.append(Pair(None, side(path, True)))
+        elif path not in moves.values() or explicit:
+            pairs.append(Pair(side(path, False), None))
+    base_reader.close()
+    return pairs
+
+
+def _looks_like_template(path: str, *readers) -> bool:
+    # A changed YAML/JSON file is a template only if it says so: fragments read by a
+    # serverless.yml (`resources.yml` holding `Resources:`) must not be checked as stacks.
+    for reader in readers:
+        if path in reader.files():
+            try:
+                if "AWSTemplateFormatVersion" in reader.read_text(os.path.join(reader.root, path)):
+                    return True
+            except InputError:
+                pass
+    return False
+
+
+def _pair_moved_services(only_base: list[str], only_head: list[str], side, root: str,
+                         settings: CompileSettings) -> list[Pair]:
+    """Services whose serverless.yml is only on one side: moved (same stack name), new or deleted."""
+    if not only_base or not only_head:
+        return ([Pair(side(p, False), None) for p in only_base]
+                + [Pair(None, side(p, True)) for p in only_head])
+    readers: dict = {}
+    base_t = {p: _try_load(side(p, False), root, settings, readers) for p in only_base}
+    head_t = {p: _try_load(side(p, True), root, settings, readers) for p in only_head}
+    pairs = []
+    by_stack = {t.stack_name: p for p, t in base_t.items() if t is not None}
+    for p in only_head:
+        t = head_t[p]
+        match = by_stack.pop(t.stack_name, None) if t is not None else None
+        if match is not None:
+            pairs.append(Pair(side(match, False), side(p, True), base_template=base_t[match], head_template=t))
+        else:
+            pairs.append(Pair(None, side(p, True), head_template=t))
+    paired = {pair.base.path for pair in pairs if pair.base}
+    pairs.extend(Pair(side(p, False), None, base_template=base_t[p]) for p in only_base if p not in paired)
+    for reader in readers.values():
+        reader.close()
+    return pairs
+
+
+def _try_load(s: Side, root: str, settings: CompileSettings, readers: dict) -> Template | None:
+    try:
+        return load_side(s, root, settings, readers)[0]
+    except InputError:
+        return None  # reported when the pair is checked
+
+
+# --- reading one side --------------------------------------------------------------------------
+
+
+def load_side(s: Side, root: str, settings: CompileSettings, readers: dict) -> tuple[Template, frozenset[str]]:
+    """The side's template, and the repo-relative files reading it touched."""
+    key = (root, s.rev)
+    reader = readers.get(key)
+    if reader is None:
+        reader = readers[key] = git.reader_for(root, s.rev)
+    reader.touched = set()
+    absolute = os.path.join(reader.root, s.path)
+    display = _display_path(absolute)
+    if s.kind == "template":
+        return template_from_text(reader.read_text(absolute), display), frozenset(reader.touched)
+    from promotelint.serverless.compile import compile_service
+
+    template = compile_service(absolute, stage=settings.stage, region=settings.region,
+                               params=dict(settings.params), env=settings.env,
+                               env_file=settings.env_file, reader=reader)
+    origins = {k: replace(o, file=_display_path(o.file)) for k, o in template.origins.items()}
+    return replace(template, source=display, origins=origins), frozenset(reader.touched)
+
+
+def _labelled(cs: StackChangeSet, pair: Pair, root: str) -> StackChangeSet:
+    """Sources name the revision a side was read from (`origin/main:svc/serverless.yml`); the
+    working tree's are plain paths. Origins stay plain paths, for file:line locations."""
+    out = {}
+    for key, s in (("base_source", pair.base), ("head_source", pair.head)):
+        if s is not None and s.rev is not git.WORKTREE and getattr(cs, key) == _display_path(
+                os.path.join(root, s.path)):
+            out[key] = f"{s.label}:{s.path}"
+    return replace(cs, **out)
+
+
+def _display_path(path: str) -> str:
+    """Paths in reports are relative to where promotelint runs, as the user typed them."""
+    if not os.path.isabs(path):
+        return path
+    rel = os.path.relpath(path)
+    return path if rel.startswith("..") and rel.count("..") > 3 else rel
+
+
+def empty_template(other: Template | None, source: str) -> Template:
+    return Template(data={"Resources": {}}, source=source, stack_name=other.stack_name if other else None)
+
+
+# --- checking pairs ----------------------------------------------------------------------------
+
+_READERS: dict = {}  # per process: one cat-file per (repo, revision), reused across services
+
+
+def check_pair(pair: Pair, settings: CheckSettings) -> Outcome:
+    from promotelint.predict import predict
+
+    try:
+        head_t, reads = pair.head_template, frozenset()
+        if pair.head is not None and head_t is None:
+            try:
+                head_t, reads = load_side(pair.head, settings.root, settings.compile, _READERS)
+            except InputError:
+                # A service that cannot be compiled but read nothing that changed is not part of
+                # this promotion: its error must not fail every run in the repository.
+                touched = _READERS[(settings.root, pair.head.rev)].touched
+                if pair.only_if_reads is not None and not (touched & pair.only_if_reads):
+                    return Outcome(reads=frozenset(touched))
+                raise
+        if pair.only_if_reads is not None and not (reads & pair.only_if_reads):
+            return Outcome(reads=reads)
+        base_t = pair.base_template
+        if pair.base is not None and base_t is None:
+            base_t, _ = load_side(pair.base, settings.root, settings.compile, _READERS)
+        options = settings.predict
+        stacks: list[StackChangeSet] = []
+        if base_t is not None and head_t is not None and base_t.stack_name and head_t.stack_name \
+                and base_t.stack_name != head_t.stack_name:
+            # a renamed service deploys a new stack; the old one is no longer defined here
+            stacks.append(_deleted(base_t, options, f"stack {base_t.stack_name} is no longer defined "
+                                   f"(the service is now {head_t.stack_name}): removing it deletes all of it"))
+            stacks.append(_new(head_t, options))
+        elif head_t is None:
+            stacks.append(_deleted(base_t, options, f"service {pair.base.path} is deleted at "
+                                   f"{pair.head.label if pair.head else 'head'}: removing its stack deletes all of it"))
+        elif base_t is None:
+            stacks.append(_new(head_t, options))
+        else:
+            stacks.append(predict(base_t, head_t, options))
+        return Outcome(changesets=tuple(_labelled(cs, pair, settings.root) for cs in stacks), reads=reads)
+    except InputError as exc:
+        return Outcome(error=str(exc))
+
+
+def _deleted(base_t: Template, options, warning: str) -> StackChangeSet:
+    from promotelint.predict import predict
+
+    cs = predict(base_t, empty_template(base_t, "(deleted)"), options)
+    return replace(cs, name=base_t.stack_name or cs.name, head_stack_name=None,
+                   warnings=(warning,) + cs.warnings)
+
+
+def _new(head_t: Template, options) -> StackChangeSet:
+    from promotelint.predict import predict
+
+    return predict(empty_template(head_t, "(new)"), head_t, options)
+
+
+def check_pairs(pairs: Sequence[Pair], settings: CheckSettings, workers: int | None = None) -> list[Outcome]:
+    """Check every pair, in parallel across cores when there are several; results in pair order."""
+    workers = min(len(pairs), workers or os.cpu_count() or 1)
+    if workers <= 1:
+        return [check_pair(p, settings) for p in pairs]
+    # Loaded before the pool forks, so the workers start with them instead of importing each.
+    import promotelint.predict  # noqa: F401
+    import promotelint.serverless.compile  # noqa: F401
+    from promotelint.schemas import stateful_tiers
+
+    stateful_tiers()
+    # fork: the workers start with everything above already imported and loaded (elsewhere fork is
+    # unsafe or missing, and the platform's default start method re-imports instead)
+    context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_reset_readers) as pool:
+        return list(pool.map(check_pair, pairs, [settings] * len(pairs)))
+
+
+def _reset_readers() -> None:
+    _READERS.clear()  # pipes of the parent's readers are not ours to use

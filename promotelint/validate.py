@@ -1,0 +1,81 @@
+"""Validate a user's YAML/TOML document against one of the JSON Schemas kept in promotelint/schema/.
+
+An invalid document is an InputError naming the file, the dotted key and its line, so the user
+fixes it without reading a schema.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
+
+from promotelint.errors import InputError
+
+SCHEMA_DIR = Path(__file__).parent / "schema"
+
+
+@lru_cache(maxsize=None)
+def load_schema(name: str) -> dict:
+    return json.loads((SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))
+
+
+def dotted(path: tuple | list) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def validate(data: Any, schema_name: str, source: str, line_of: Callable[[tuple], int | None]) -> None:
+    import jsonschema
+    from jsonschema.exceptions import best_match
+
+    schema = load_schema(schema_name)
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = list(validator.iter_errors(data))
+    if not errors:
+        return
+    # An unknown key is usually a typo that also causes the other errors (a "missing" key): say it first.
+    unknown = [e for e in errors if e.validator in ("additionalProperties", "unevaluatedProperties")]
+    error = best_match(unknown or errors)
+    path = tuple(error.absolute_path)
+    unexpected = re.search(r"'([^']+)' (?:was|were) unexpected", error.message)
+    if error.validator in ("additionalProperties", "unevaluatedProperties") and unexpected:
+        key = path + (unexpected.group(1),)
+        allowed = sorted(_allowed_keys(error.schema, schema))
+        raise InputError(f"unknown key {dotted(key)}", file=source, line=line_of(key),
+                         fix=("allowed here: " + ", ".join(allowed)) if allowed else "remove it")
+    if error.validator == "required":
+        missing = re.search(r"'([^']+)' is a required property", error.message)
+        key = path + ((missing.group(1),) if missing else ())
+        raise InputError(f"missing required key {dotted(key)}", file=source, line=line_of(path) or 1,
+                         fix="add it")
+    raise InputError(f"invalid value at {dotted(path)}: {_short(error)}", file=source,
+                     line=line_of(path), fix=_fix(error))
+
+
+def _allowed_keys(subschema: dict, root: dict) -> set[str]:
+    """The keys a (sub)schema allows, following one local `$ref` (the rule schema's conditions)."""
+    keys = set(subschema.get("properties", {}))
+    ref = subschema.get("$ref", "")
+    if ref.startswith("#/$defs/"):
+        keys |= set(root.get("$defs", {}).get(ref[len("#/$defs/"):], {}).get("properties", {}))
+    return keys
+
+
+def _short(error: Any) -> str:
+    message = error.message
+    return message if len(message) <= 160 else message[:157] + "..."
+
+
+def _fix(error: Any) -> str:
+    if error.validator == "enum":
+        return "use one of: " + ", ".join(str(v) for v in error.validator_value)
+    if error.validator == "type":
+        return f"give a {error.validator_value}" if isinstance(error.validator_value, str) else "fix the type"
+    if error.validator == "pattern":
+        return f"it must match {error.validator_value}"
+    return "see `promotelint explain` and docs/rules.md"

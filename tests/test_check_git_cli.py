@@ -1,0 +1,115 @@
+"""`promotelint check` end to end against real temporary git repositories (subprocesses)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from tests.gitrepo import Repo, service
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def repo(tmp_path):
+    r = Repo(tmp_path / "repo")
+    r.write("orders/serverless.yml", service("orders"))
+    r.write("billing/serverless.yml", service("billing"))
+    r.commit("first")
+    return r
+
+
+def cli(cwd: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY")}
+    environment.update({"PYTHONPATH": str(ROOT), **(env or {})})
+    return subprocess.run([sys.executable, "-m", "promotelint", "check", *args], cwd=cwd, env=environment,
+                          capture_output=True, text=True)
+
+
+def test_dangerous_change_blocks_safe_one_passes(repo):
+    repo.write("orders/serverless.yml", service("orders", extra_function=True))
+    safe = cli(repo.path, "--base-ref", "HEAD")
+    assert safe.returncode == 0, safe.stderr
+    assert "Stack orders-dev" in safe.stdout and "billing" not in safe.stdout
+    repo.write("orders/serverless.yml", service("orders", table="renamed"))
+    blocked = cli(repo.path, "--base-ref", "HEAD")
+    assert blocked.returncode == 1
+    assert "orders/serverless.yml:" in blocked.stdout and "[stateful-resource-replaced]" in blocked.stdout
+
+
+def test_deleted_service_blocks(repo):
+    repo.remove("billing")
+    repo.commit("drop billing")
+    result = cli(repo.path, "--base-ref", "HEAD~1", "--head-ref", "HEAD", "--format", "json")
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    jsonschema.validate(report, json.loads((ROOT / "promotelint" / "schema" / "report.schema.json").read_text()))
+    [stack] = report["stacks"]
+    assert stack["name"] == "billing-dev"
+    assert {f["rule"] for f in stack["findings"]} >= {"stateful-resource-removed"}
+    assert report["summary"]["exit_code"] == 1
+
+
+def test_shallow_clone_is_exit_2_with_the_fix(repo, tmp_path):
+    repo.write("orders/serverless.yml", service("orders", extra_function=True))
+    repo.commit("second")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo.path}", str(clone)], check=True)
+    result = cli(clone, "--base-ref", "HEAD~1")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert "shallow" in result.stderr and "fetch-depth: 0" in result.stderr
+
+
+def test_merge_base_form_compares_with_the_fork_point(repo):
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.write("orders/serverless.yml", service("orders", table="feature"))
+    repo.commit("feature work")
+    repo.git("checkout", "-q", "main")
+    repo.write("billing/serverless.yml", service("billing", table="main-moved-on"))
+    repo.commit("main moves on")
+    repo.git("checkout", "-q", "feature")
+    result = cli(repo.path, "--base-ref", "main...HEAD", "--format", "json")
+    names = [s["name"] for s in json.loads(result.stdout)["stacks"]]
+    assert names == ["orders-dev"]  # main's own later change to billing is not ours
+
+
+def test_output_file_with_text_summary_and_auto_github(repo, tmp_path):
+    repo.write("orders/serverless.yml", service("orders", table="renamed"))
+    sarif = tmp_path / "out.sarif"
+    result = cli(repo.path, "--base-ref", "HEAD", "--format", "sarif", "--output", str(sarif))
+    assert result.returncode == 1
+    assert json.loads(sarif.read_text())["runs"][0]["results"][0]["ruleId"] == "stateful-resource-replaced"
+    assert "Stack orders-dev" in result.stdout and "$schema" not in result.stdout
+    summary = tmp_path / "summary.md"
+    summary.write_text("earlier step\n")
+    gha = cli(repo.path, "--base-ref", "HEAD", "--summary", str(summary), env={"GITHUB_ACTIONS": "true"})
+    assert "::error file=orders/serverless.yml,line=" in gha.stdout
+    assert summary.read_text().startswith("earlier step\n## :x: promotelint: promotion blocked")
+
+
+def test_base_template_is_the_deployed_stack(repo, tmp_path):
+    deployed = tmp_path / "deployed.json"
+    template = {"Resources": {"Legacy": {"Type": "AWS::DynamoDB::Table", "Properties": {"TableName": "legacy"}}}}
+    deployed.write_text(json.dumps({"TemplateBody": template, "StagesAvailable": ["Original", "Processed"]}))
+    result = cli(repo.path, "--base-template", str(deployed), "orders", "--format", "json")
+    assert result.returncode == 1, result.stderr
+    [stack] = json.loads(result.stdout)["stacks"]
+    actions = {c["ResourceChange"]["LogicalResourceId"]: c["ResourceChange"]["Action"] for c in stack["changes"]}
+    assert actions["Legacy"] == "Remove" and actions["Table"] == "Add"
+    both = cli(repo.path, "--base-template", str(deployed), "--base-ref", "HEAD")
+    assert both.returncode == 2 and "pass one of them" in both.stderr
+
+
+def test_bad_fragment_in_one_service_is_exit_2_others_still_reported(repo):
+    repo.write("orders/serverless.yml", service("orders", fragment="nope.yml"))
+    repo.write("billing/serverless.yml", service("billing", extra_function=True))
+    result = cli(repo.path, "--base-ref", "HEAD", "--jobs", "2")
+    assert result.returncode == 2
+    assert "nope.yml" in result.stderr and "Stack billing-dev" in result.stdout

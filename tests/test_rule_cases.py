@@ -1,0 +1,84 @@
+"""Every built-in rule's YAML cases (tests/rules/<rule-id>.yml): inline base/head, expected findings.
+
+Each case runs the whole pipeline short of the CLI (predict, facts, all built-in rules) and compares
+the findings of the rule under test with the case's `expect` list, in order.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from promotelint.model import Template
+from promotelint.predict import PredictOptions, predict
+from promotelint.rules import builtin_rules_dir, compile_rule, evaluate, load_builtin_rules
+from promotelint.yamlload import load_text
+
+CASES_DIR = Path(__file__).parent / "rules"
+RULES = load_builtin_rules()
+
+
+def _cases():
+    for path in sorted(CASES_DIR.glob("*.yml")):
+        doc = load_text(path.read_text(), str(path)).data
+        for case in doc["cases"]:
+            yield pytest.param(doc["rule"], case, id=f"{doc['rule']}:{case['name']}")
+
+
+def _side(case, side):
+    return Template(data=case[side], source=f"{side}.yml", stack_name=case.get(f"{side}-stack-name"))
+
+
+@pytest.mark.parametrize("rule_id,case", list(_cases()))
+def test_rule_case(rule_id, case):
+    changeset = predict(_side(case, "base"), _side(case, "head"), PredictOptions())
+    found = [f for f in evaluate(RULES, changeset) if f.rule == rule_id]
+    expected = case["expect"]
+    assert len(found) == len(expected), [f.message for f in found]
+    for finding, want in zip(found, expected):
+        for key, value in want.items():
+            if key == "message-contains":
+                assert value in finding.message
+            else:
+                actual = {"severity": finding.severity, "logical-id": finding.logical_id,
+                          "message": finding.message, "fix": finding.fix}[key]
+                assert actual == value, key
+
+
+def test_every_builtin_rule_has_pass_and_fail_cases():
+    for rule in RULES:
+        path = CASES_DIR / f"{rule.id}.yml"
+        assert path.is_file(), f"no cases for {rule.id}"
+        cases = load_text(path.read_text(), str(path)).data["cases"]
+        assert any(c["expect"] for c in cases) and any(not c["expect"] for c in cases), rule.id
+
+
+def test_builtin_rule_files_are_valid_and_named_after_their_id():
+    files = sorted(builtin_rules_dir().glob("*.yml"))
+    assert len(files) == len(RULES) >= 10
+    for path in files:
+        doc = load_text(path.read_text(), str(path))
+        rule = compile_rule(doc.data, str(path), doc.line, validate_schema=True)
+        assert path.stem == rule.id
+
+
+def test_ids_of_the_interface_are_all_there():
+    assert {r.id for r in RULES} >= {
+        "stateful-resource-removed", "stateful-resource-replaced", "custom-name-replacement",
+        "update-will-fail", "export-removed", "stack-renamed", "deletion-policy-weakened",
+        "retained-resource-orphaned", "bucket-removed-not-empty", "unpredictable-change"}
+
+
+def test_rules_bundle_is_current():
+    from promotelint.rules import BUNDLE_NAME, rules_bundle
+
+    assert (builtin_rules_dir() / BUNDLE_NAME).read_text() == rules_bundle(), \
+        "rules/bundle.json is stale: run `python -m promotelint rules --format json > rules/bundle.json`"
+
+
+def test_bundle_and_yaml_give_the_same_rules():
+    from promotelint.rules import load_rule_file
+
+    for rule in RULES:
+        from_yaml = load_rule_file(Path(rule.source), validate_schema=False)
+        assert (from_yaml.raw, from_yaml.message, from_yaml.cases and len(from_yaml.cases)) == (
+            rule.raw, rule.message, rule.cases and len(rule.cases))
