@@ -15,7 +15,6 @@ pytestmark = pytest.mark.conformance
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="corpus ../shared/corpus/dev not present")
-@pytest.mark.xfail(strict=False, reason="compiler not complete yet; the lead flips this to a hard gate")
 def test_corpus_conformance_thresholds():
     lines = []
     totals = run(CORPUS, out=lines.append)

@@ -91,6 +91,12 @@ def resolve_service(path: str | os.PathLike, *, stage: str | None = None, region
         provider = {}
     stage = stage or _text(provider.get("stage")) or "dev"
     region = region or _text(provider.get("region")) or "us-east-1"
+    if isinstance(config.get("provider"), dict):
+        # What the framework's Service and AWS provider leave in the config the compile steps read:
+        # provider.stage defaults to dev (not to --stage), provider.region is the effective region.
+        if provider.get("stage") is None:
+            provider["stage"] = "dev"
+        provider["region"] = region
     stack_name = provider.get("stackName") if isinstance(provider.get("stackName"), str) else f"{name}-{stage}"
     return ResolvedService(config=config, source=config_path, positions=doc.positions, service_dir=service_dir,
                            stage=stage, region=region, stack_name=stack_name, warnings=warnings)
