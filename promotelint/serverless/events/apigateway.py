@@ -139,6 +139,8 @@ class _Api:
     deployment_logical_id: str | None = None
     usage_plan_names: list[str] = field(default_factory=list)
     validator_logical_id: str | None = None
+    # resource-level and Properties-level key order of each authorizer, as the framework merges
+    authorizer_key_orders: dict[str, tuple[list[str], list[str]]] = field(default_factory=dict)
 
 
 def _api_gateway_config(ctx: CompileContext) -> dict[str, Any]:
@@ -962,7 +964,26 @@ def _compile_authorizers(ctx: CompileContext, api: _Api) -> None:
         if authorizer.get("logicalId"):
             resource["DependsOn"] = authorizer["logicalId"]
         resource["Properties"] = properties
-        put_resource(ctx, logical_id, resource, event.path + ("authorizer",))
+        stored = put_resource(ctx, logical_id, resource, event.path + ("authorizer",))
+        # Events sharing an authorizer merge into one resource. In the framework, keys set to
+        # undefined by an earlier event keep their place when a later event sets them.
+        orders = api.authorizer_key_orders.setdefault(logical_id, ([], []))
+        _extend_unique(orders[0], ["Type", "DependsOn", "Properties"])
+        _extend_unique(orders[1], ["AuthorizerResultTtlInSeconds", "IdentitySource", "Name",
+                                   "RestApiId", *properties])
+        _reorder(stored, orders[0])
+        _reorder(stored["Properties"], orders[1])
+
+
+def _extend_unique(keys: list[str], new: list[str]) -> None:
+    keys.extend(k for k in dict.fromkeys(new) if k not in keys)
+
+
+def _reorder(mapping: dict[str, Any], keys: list[str]) -> None:
+    items = sorted(mapping.items(), key=lambda kv: keys.index(kv[0]) if kv[0] in keys
+                   else len(keys))
+    mapping.clear()
+    mapping.update(items)
 
 
 # deployment.js
