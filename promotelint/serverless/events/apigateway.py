@@ -431,9 +431,9 @@ def _normalize_request_response(ctx: CompileContext, http: dict[str, Any], funct
             extra = [k for k in request if k not in allowed]
             if extra:
                 ctx.warnings.append(
-                    f"function {function_name}: {integration} http event ignores request "
-                    f"{', '.join(extra)} (only {', '.join('request.' + k for k in allowed)} "
-                    "apply), as the framework does")
+                    f"{ctx.origin(path)}: function {function_name}: the framework drops "
+                    f"{', '.join('request.' + k for k in extra)} from this {integration} http "
+                    f"event (only {', '.join('request.' + k for k in allowed)} apply to it)")
                 for key in extra:
                     del request[key]
             if not request:
@@ -441,8 +441,8 @@ def _normalize_request_response(ctx: CompileContext, http: dict[str, Any], funct
             else:
                 http["request"] = _get_request(http)
         if http.get("response"):
-            ctx.warnings.append(f"function {function_name}: {integration} http event ignores "
-                                "`response`, as the framework does")
+            ctx.warnings.append(f"{ctx.origin(path)}: function {function_name}: the framework "
+                                f"drops `response` from this {integration} http event")
         http.pop("response", None)
 
 
