@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,7 +18,7 @@ from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.events.apigateway_common import (
     concat, ensure_cloudwatch_role, execute_api_arn, fail, function_events, functions,
-    get_function, is_object, join, js_json, js_str, lambda_invocation_uri, lambda_target,
+    get_function, is_object, join, js_str, lambda_invocation_uri, lambda_target,
     log_group, merge, provider, put_output, put_resource, service_name, stand_in_name,
     target_alias,
 )
@@ -115,7 +116,8 @@ def deployment_logical_id(ctx: CompileContext, method_ids: list[str]) -> str:
             if k in method_ids or (isinstance(v, dict) and str(v.get("Type", "")).startswith(
                 ("AWS::ApiGateway::Resource", "AWS::ApiGateway::Authorizer",
                  "AWS::ApiGateway::Model", "AWS::ApiGateway::RequestValidator")))}
-    digest = hashlib.sha256(js_json([method_ids, part]).encode()).hexdigest()
+    text = json.dumps([method_ids, part], sort_keys=True, separators=(",", ":"), default=str)
+    digest = hashlib.sha256(text.encode()).hexdigest()
     return f"ApiGatewayDeployment{int(digest[:16], 16) % 10**13:013d}"
 
 
