@@ -108,14 +108,16 @@ def extract_authorizer_name_from_arn(arn: str) -> str:
 def deployment_logical_id(ctx: CompileContext, method_ids: list[str]) -> str:
     """`ApiGatewayDeployment<n>`: the framework uses the clock; a hash of the API is stable.
 
-    It changes when a method, resource, authorizer or model of the API changes, which is when the
-    framework's new deployment matters.
+    It changes when the API, a method, resource, authorizer, model or validator changes, which is
+    when the framework's new deployment matters (the deployment snapshots them).
     """
     resources = ctx.template.get("Resources", {})
+    methods = set(method_ids)
+    kinds = ("AWS::ApiGateway::RestApi", "AWS::ApiGateway::Resource",
+             "AWS::ApiGateway::Authorizer", "AWS::ApiGateway::Model",
+             "AWS::ApiGateway::RequestValidator")
     part = {k: v for k, v in resources.items()
-            if k in method_ids or (isinstance(v, dict) and str(v.get("Type", "")).startswith(
-                ("AWS::ApiGateway::Resource", "AWS::ApiGateway::Authorizer",
-                 "AWS::ApiGateway::Model", "AWS::ApiGateway::RequestValidator")))}
+            if k in methods or (isinstance(v, dict) and v.get("Type") in kinds)}
     text = json.dumps([method_ids, part], sort_keys=True, separators=(",", ":"), default=str)
     digest = hashlib.sha256(text.encode()).hexdigest()
     return f"ApiGatewayDeployment{int(digest[:16], 16) % 10**13:013d}"
