@@ -70,6 +70,21 @@ def test_fixture_keeps_the_framework_resource_order(name):
     assert ids(compiled(FIXTURES / name).data["Resources"]) == ids(expected(name)["Resources"])
 
 
+def _masked_text(template) -> str:
+    """The template as JSON text, with only the clock and code-hash parts masked."""
+    text = json.dumps(template, indent=1)
+    text = re.sub(r"ApiGatewayDeployment\d+", "ApiGatewayDeployment~", text)
+    text = re.sub(r"LambdaVersion\w+", "LambdaVersion~", text)
+    text = re.sub(r'serverless/[^"]*\.zip', "~.zip", text)
+    return re.sub(r'"CodeSha256": ("[^"]*"|\{[^}]*\})', '"CodeSha256": "~"', text)
+
+
+@pytest.mark.parametrize("name", API_FIXTURES)
+def test_fixture_is_the_framework_template_key_for_key(name):
+    # key order included, as the framework writes the template (undefined values dropped)
+    assert _masked_text(compiled(FIXTURES / name).data) == _masked_text(expected(name))
+
+
 def test_websocket_deployment_id_is_the_framework_hash():
     ours = [i for i in compiled(FIXTURES / "api-websocket").data["Resources"]
             if i.startswith("WebsocketsDeployment") and i != "WebsocketsDeploymentStage"]
@@ -95,6 +110,9 @@ def test_rest_deployment_id_is_stable_and_follows_the_api(tmp_path):
     assert deployments(compiled(service)) != first
     write_service(tmp_path, SERVICE.replace("handler: handler.hello", "handler: handler.other"))
     assert deployments(compiled(service)) == first  # the API itself did not change
+    write_service(tmp_path, SERVICE.replace(
+        "runtime: nodejs18.x}", "runtime: nodejs18.x, apiGateway: {binaryMediaTypes: [image/png]}}"))
+    assert deployments(compiled(service)) != first  # a new API setting needs a new deployment
 
 
 def test_origins_point_at_the_events(tmp_path):

@@ -419,10 +419,12 @@ def _destination_arn(ctx: CompileContext, destination: Any) -> Any:
 
 
 def _ensure_target_permission(ctx: CompileContext, destination: Any, granted: list) -> None:
-    key = json.dumps(destination, sort_keys=True, default=str)
-    if key in granted:
-        return
-    granted.append(key)
+    # The framework memoizes this by argument: a repeated ARN or function name is granted once,
+    # but each object destination is a new key and is granted again.
+    if isinstance(destination, str):
+        if destination in granted:
+            return
+        granted.append(destination)
     action: Any = None
     if is_opaque(destination):
         # Whether it names a function, a queue, a topic or a bus is only known at deploy time.
