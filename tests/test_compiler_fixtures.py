@@ -169,3 +169,14 @@ def test_functions_and_resources_given_as_lists_are_merged_with_their_origins(tm
     assert resources["Q"] == {"Type": "AWS::SQS::Queue", "Properties": {"DelaySeconds": 1}}
     assert template.origins["BLambdaFunction"].line == 5
     assert template.origins["Q"].line in (7, 8)
+
+
+def test_destination_permissions_are_granted_as_the_framework_memoizes_them(tmp_path):
+    (tmp_path / "serverless.yml").write_text(
+        "service: s\nprovider: {name: aws}\nfunctions:\n"
+        "  a: {handler: h.a, destinations: {onFailure: 'arn:aws:sqs:us-east-1:1:q', onSuccess: {type: sqs, arn: x}}}\n"
+        "  b: {handler: h.b, destinations: {onFailure: 'arn:aws:sqs:us-east-1:1:q', onSuccess: {type: sqs, arn: x}}}\n")
+    role = compile_service(tmp_path, env={}).data["Resources"]["IamRoleLambdaExecution"]
+    statements = role["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+    sends = [s["Resource"] for s in statements if s.get("Action") == "sqs:SendMessage"]
+    assert sends.count("arn:aws:sqs:us-east-1:1:q") == 1 and sends.count("x") == 2
