@@ -129,10 +129,13 @@ def discover(root: str, base: str, head: str | None, paths: Sequence[str], *, cw
     pairs: list[Pair] = []
     only_head = sorted(c for c in configs if c in head_files and c not in base_files)
     only_base = sorted(c for c in configs if c in base_files and c not in head_files)
+    injected = _inputs_may_name_files(settings)
     for path in sorted(c for c in configs if c in base_files and c in head_files):
         # Unless named, a service counts as changed when a file its head side reads changed: a
         # handler edit changes no template, a shared fragment edit may change many. Both sides
         # read the same paths unless a file they both read changed, so the head's reads suffice.
+        if not explicit and path not in changed and not injected and _reads_only_itself(head_reader, path):
+            continue  # unchanged, and it reads no other file: no need to compile it to know
         pairs.append(Pair(side(path, False), side(path, True), only_if_reads=None if explicit else changed))
     pairs.extend(_pair_moved_services(only_base, only_head, side, root, settings))
 
@@ -149,6 +152,22 @@ def discover(root: str, base: str, head: str | None, paths: Sequence[str], *, cw
             pairs.append(Pair(side(path, False), None))
     base_reader.close()
     return pairs
+
+
+def _reads_only_itself(reader, path: str) -> bool:
+    """A config that names no `${file()}` and no dotenv reads no other file (compile_service reads
+    fragments and .env files only for those)."""
+    try:
+        text = reader.read_text(os.path.join(reader.root, path))
+    except InputError:
+        return False
+    return "file(" not in text and "useDotenv" not in text
+
+
+def _inputs_may_name_files(settings: CompileSettings) -> bool:
+    # --param values and the environment feed variables; one could hold a ${file()} of its own
+    env = os.environ if settings.env is None else settings.env
+    return any("file(" in v for v in (*settings.params.values(), *env.values()))
 
 
 def _looks_like_template(path: str, *readers) -> bool:

@@ -116,8 +116,9 @@ def test_fragment_changing_alone_is_found_and_read_from_each_side(repo):
     repo.commit()
     repo.write("shared/tables.yml", table_resources("t2"))  # working tree only
     pairs, stacks = run(repo)
-    assert [p.head.path for p in pairs] == ["svc-a/serverless.yml", "svc-b/serverless.yml"]
-    assert [cs.name for cs in stacks] == ["svc-a-dev"]  # svc-b read nothing that changed
+    # svc-b names no other file and did not change: it is not even compiled
+    assert [p.head.path for p in pairs] == ["svc-a/serverless.yml"]
+    assert [cs.name for cs in stacks] == ["svc-a-dev"]
     table = next(c for c in stacks[0].changes if c.logical_id == "Table")
     assert table.replacement == "True"  # TableName t1 -> t2: base came from the commit
 
@@ -350,3 +351,20 @@ def test_repository_owned_by_another_user_says_how_to_allow_it(repo, tmp_path, m
     with pytest.raises(InputError) as err:
         git.repo_root(repo.path)
     assert "safe.directory" in err.value.fix
+
+
+def test_which_unchanged_services_are_compiled_to_know(repo, monkeypatch):
+    repo.write("shared/tables.yml", table_resources("t1"))
+    repo.write("shared/other.yml", "x: 1\n")
+    repo.write("reads/serverless.yml", service("reads", fragment="../shared/tables.yml"))
+    repo.write("plain/serverless.yml", service("plain"))
+    repo.commit()
+    repo.write("shared/other.yml", "x: 2\n")
+    pairs, stacks = run(repo)
+    # `reads` names a fragment: compiled, found not to read other.yml; `plain` names none: skipped
+    assert [(p.head.path, p.only_if_reads) for p in pairs] == [("reads/serverless.yml", frozenset({"shared/other.yml"}))]
+    assert stacks == []
+    monkeypatch.setenv("SOME_VAR", "${file(../shared/other.yml)}")  # the environment could name files
+    root = str(repo.path)
+    again = discover(root, git.resolve_rev(root, "HEAD"), git.WORKTREE, [], cwd=".")
+    assert sorted(p.head.path for p in again) == ["plain/serverless.yml", "reads/serverless.yml"]
