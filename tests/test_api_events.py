@@ -110,6 +110,9 @@ def test_rest_deployment_id_is_stable_and_follows_the_api(tmp_path):
     assert deployments(compiled(service)) != first
     write_service(tmp_path, SERVICE.replace("handler: handler.hello", "handler: handler.other"))
     assert deployments(compiled(service)) == first  # the API itself did not change
+    write_service(tmp_path, SERVICE.replace(
+        "runtime: nodejs18.x}", "runtime: nodejs18.x, apiGateway: {binaryMediaTypes: [image/png]}}"))
+    assert deployments(compiled(service)) != first  # a new API setting needs a new deployment
 
 
 def test_origins_point_at_the_events(tmp_path):

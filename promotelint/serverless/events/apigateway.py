@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,7 +18,7 @@ from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.events.apigateway_common import (
     concat, ensure_cloudwatch_role, execute_api_arn, fail, function_events, functions,
-    get_function, is_object, join, js_json, js_str, lambda_invocation_uri, lambda_target,
+    get_function, is_object, join, js_str, lambda_invocation_uri, lambda_target,
     log_group, merge, provider, put_output, put_resource, service_name, stand_in_name,
     target_alias,
 )
@@ -107,15 +108,18 @@ def extract_authorizer_name_from_arn(arn: str) -> str:
 def deployment_logical_id(ctx: CompileContext, method_ids: list[str]) -> str:
     """`ApiGatewayDeployment<n>`: the framework uses the clock; a hash of the API is stable.
 
-    It changes when a method, resource, authorizer or model of the API changes, which is when the
-    framework's new deployment matters.
+    It changes when the API, a method, resource, authorizer, model or validator changes, which is
+    when the framework's new deployment matters (the deployment snapshots them).
     """
     resources = ctx.template.get("Resources", {})
+    methods = set(method_ids)
+    kinds = ("AWS::ApiGateway::RestApi", "AWS::ApiGateway::Resource",
+             "AWS::ApiGateway::Authorizer", "AWS::ApiGateway::Model",
+             "AWS::ApiGateway::RequestValidator")
     part = {k: v for k, v in resources.items()
-            if k in method_ids or (isinstance(v, dict) and str(v.get("Type", "")).startswith(
-                ("AWS::ApiGateway::Resource", "AWS::ApiGateway::Authorizer",
-                 "AWS::ApiGateway::Model", "AWS::ApiGateway::RequestValidator")))}
-    digest = hashlib.sha256(js_json([method_ids, part]).encode()).hexdigest()
+            if k in methods or (isinstance(v, dict) and v.get("Type") in kinds)}
+    text = json.dumps([method_ids, part], sort_keys=True, separators=(",", ":"), default=str)
+    digest = hashlib.sha256(text.encode()).hexdigest()
     return f"ApiGatewayDeployment{int(digest[:16], 16) % 10**13:013d}"
 
 
@@ -431,9 +435,9 @@ def _normalize_request_response(ctx: CompileContext, http: dict[str, Any], funct
             extra = [k for k in request if k not in allowed]
             if extra:
                 ctx.warnings.append(
-                    f"function {function_name}: {integration} http event ignores request "
-                    f"{', '.join(extra)} (only {', '.join('request.' + k for k in allowed)} "
-                    "apply), as the framework does")
+                    f"{ctx.origin(path)}: function {function_name}: the framework drops "
+                    f"{', '.join('request.' + k for k in extra)} from this {integration} http "
+                    f"event (only {', '.join('request.' + k for k in allowed)} apply to it)")
                 for key in extra:
                     del request[key]
             if not request:
@@ -441,8 +445,8 @@ def _normalize_request_response(ctx: CompileContext, http: dict[str, Any], funct
             else:
                 http["request"] = _get_request(http)
         if http.get("response"):
-            ctx.warnings.append(f"function {function_name}: {integration} http event ignores "
-                                "`response`, as the framework does")
+            ctx.warnings.append(f"{ctx.origin(path)}: function {function_name}: the framework "
+                                f"drops `response` from this {integration} http event")
         http.pop("response", None)
 
 

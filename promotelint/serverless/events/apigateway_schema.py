@@ -215,29 +215,6 @@ def _scalar(value: Any, kind: str) -> Any:
     return value
 
 
-def coerce_api_config(config: dict[str, Any]) -> list[tuple[tuple, str]]:
-    """Apply the coercion in place to the provider settings and API events of a service.
-
-    Returns the (config path, expected shape) of the values the compilers could not read.
-    """
-    problems: list[tuple[tuple, str]] = []
-    provider = config.get("provider")
-    if isinstance(provider, dict):
-        coerce(provider, PROVIDER, ("provider",), problems)
-    functions = config.get("functions")
-    for name, function in (functions.items() if isinstance(functions, dict) else ()):
-        events = function.get("events") if isinstance(function, dict) else None
-        for index, event in enumerate(events if isinstance(events, list) else ()):
-            if not isinstance(event, dict):
-                continue
-            for key, schema in (("http", HTTP_EVENT), ("websocket", WEBSOCKET_EVENT),
-                                ("httpApi", HTTP_API_EVENT)):
-                if key in event:
-                    event[key] = coerce(event[key], schema,
-                                        ("functions", name, "events", index, key), problems)
-    return problems
-
-
 # the provider settings each compiler reads, beside its own events
 _PROVIDER_KEYS = {
     "http": ("apiGateway", "apiName", "endpointType", "vpcEndpointIds", "tags", "stackTags"),
@@ -245,22 +222,39 @@ _PROVIDER_KEYS = {
                   "websocketsDescription", "tags"),
     "httpApi": ("httpApi", "tags"),
 }
+_EVENTS = {"http": HTTP_EVENT, "websocket": WEBSOCKET_EVENT, "httpApi": HTTP_API_EVENT}
+
+
+def coerce_api_config(config: dict[str, Any], kind: str) -> list[tuple[tuple, str]]:
+    """Apply the coercion in place to the `kind` events and the provider settings their compiler
+    reads. Returns the (config path, expected shape) of the values it could not read."""
+    problems: list[tuple[tuple, str]] = []
+    provider = config.get("provider")
+    if isinstance(provider, dict):
+        schema = {key: PROVIDER[key] for key in _PROVIDER_KEYS[kind] if key in PROVIDER}
+        coerce(provider, schema, ("provider",), problems)
+    functions = config.get("functions")
+    for name, function in (functions.items() if isinstance(functions, dict) else ()):
+        events = function.get("events") if isinstance(function, dict) else None
+        for index, event in enumerate(events if isinstance(events, list) else ()):
+            if isinstance(event, dict) and kind in event:
+                event[kind] = coerce(event[kind], _EVENTS[kind],
+                                     ("functions", name, "events", index, kind), problems)
+    return problems
 
 
 def check_api_config(ctx: Any, kind: str) -> None:
-    """Coerce the config as the framework does; for a service with `kind` events, a value of an
-    unreadable shape in the settings that compiler reads is an InputError."""
-    problems = coerce_api_config(ctx.config)
-    relevant = [(path, expected) for path, expected in problems
-                if (path[0] == "provider" and path[1] in _PROVIDER_KEYS[kind])
-                or (path[0] == "functions" and path[4] == kind)]
-    if not relevant or not _has_events(ctx.config, kind):
+    """Coerce the config as the framework does for a service with `kind` events; a value of an
+    unreadable shape in what that compiler reads is an InputError."""
+    if not _has_events(ctx.config, kind):
         return
-    path, expected = relevant[0]
-    origin = ctx.origin(path)
-    where = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in path)
-    raise InputError(f"{where.replace('.[', '[')} must be {expected}", file=origin.file,
-                     line=origin.line, fix="see the Serverless Framework documentation")
+    problems = coerce_api_config(ctx.config, kind)
+    if problems:
+        path, expected = problems[0]
+        origin = ctx.origin(path)
+        where = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in path)
+        raise InputError(f"{where.replace('.[', '[')} must be {expected}", file=origin.file,
+                         line=origin.line, fix="see the Serverless Framework documentation")
 
 
 def _has_events(config: dict[str, Any], kind: str) -> bool:
