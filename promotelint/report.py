@@ -144,7 +144,19 @@ def render_text(reports: Sequence[StackReport], options: RenderOptions = RenderO
             out.append("")
             out.extend(_finding_lines(report, color))
         out.append("")
+    if options.exit_code is not None:
+        out.append(_verdict(reports, options.exit_code, color))
     return "\n".join(out)
+
+
+def _verdict(reports: Sequence[StackReport], exit_code: int, color: bool) -> str:
+    """The last line of `check`: what was found and whether the promotion is blocked."""
+    active = [f for r in reports for f in r.findings if not f.suppressed]
+    counts = [(sum(f.severity == sev for f in active), sev) for sev in ("error", "warning", "notice")]
+    found = ", ".join(f"{n} {sev}{'s' * (n != 1)}" for n, sev in counts if n) or "no findings"
+    if exit_code == 1:
+        return _paint(f"Promotion blocked: {found} (exit 1).", "red", color)
+    return _paint(f"No blocking findings: {found}.", "green", color) if exit_code == 0 else found
 
 
 def _finding_lines(report: StackReport, color: bool) -> list[str]:
