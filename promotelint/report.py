@@ -176,14 +176,21 @@ def _finding_lines(report: StackReport, color: bool) -> list[str]:
     return lines
 
 
-# The CI formats build on the helpers above, so they are imported once those exist.
-from promotelint.report_ci import render_github, render_junit, render_markdown, render_sarif  # noqa: E402
+def _ci_format(name: str) -> Callable[[Sequence[StackReport], RenderOptions], str]:
+    """A CI format from report_ci, imported when used: it builds on this module, and its imports
+    are not worth paying for on every run of the text and json formats."""
+    def render(reports: Sequence[StackReport], options: RenderOptions = RenderOptions()) -> str:
+        from promotelint import report_ci
+
+        return getattr(report_ci, name)(reports, options)
+    return render
+
 
 FORMATS: dict[str, Callable[[Sequence[StackReport], RenderOptions], str]] = {
     "text": render_text,
     "json": render_json,
-    "sarif": render_sarif,
-    "github": render_github,
-    "markdown": render_markdown,
-    "junit": render_junit,
+    "sarif": _ci_format("render_sarif"),
+    "github": _ci_format("render_github"),
+    "markdown": _ci_format("render_markdown"),
+    "junit": _ci_format("render_junit"),
 }

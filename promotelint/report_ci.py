@@ -19,7 +19,6 @@ from collections import Counter
 from dataclasses import replace
 from typing import Any, Mapping, Sequence
 from urllib.parse import quote
-from xml.sax.saxutils import escape as xml_escape, quoteattr
 
 from promotelint import __version__
 from promotelint.model import Finding, Origin, ResourceChange, StackReport
@@ -259,6 +258,8 @@ def render_markdown(reports: Sequence[StackReport], options: RenderOptions = Ren
 
 
 def render_junit(reports: Sequence[StackReport], options: RenderOptions = RenderOptions()) -> str:
+    from xml.sax.saxutils import escape as xml_escape, quoteattr  # imports urllib: only here
+
     suites = []
     total = failures = 0
     for r in reports:

@@ -151,6 +151,9 @@ def load_builtin_rules() -> tuple[Rule, ...]:
             rules.append(compile_rule(entry["rule"], str(path), validate_schema=False))
         else:
             rules.append(load_rule_file(path, validate_schema=False))
+    if not rules:
+        # A broken install (rules left out of the wheel) must not pass every promotion silently.
+        raise RuntimeError(f"no built-in rules found in {directory}: the installation is incomplete")
     return tuple(sorted(rules, key=lambda r: r.id))
 
 

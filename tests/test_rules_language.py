@@ -121,3 +121,11 @@ def test_a_renamed_stack_is_the_only_finding():
     cs = predict(base, head)
     assert cs.changes[0].replacement == "True"
     assert [f.rule for f in evaluate(load_builtin_rules(), cs)] == ["stack-renamed"]
+
+
+def test_an_install_without_built_in_rules_is_an_error_not_a_silent_pass(tmp_path, monkeypatch):
+    import promotelint.rules as rules_module
+
+    monkeypatch.setattr(rules_module, "builtin_rules_dir", lambda: tmp_path)
+    with pytest.raises(RuntimeError, match="no built-in rules"):
+        rules_module.load_builtin_rules()
