@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator, Mapping
 
 from promotelint.model import OutputChange, ResourceChange, StackChangeSet
+from promotelint.predict import deletion_action
 from promotelint.values import OPAQUE_KEY
 
 # Properties CloudFormation refuses to change in place even though the schema does not mark them
@@ -56,21 +57,6 @@ LOSSES: dict[str, tuple[str, str]] = {
     "AWS::SNS::Topic": ("topic", "its subscriptions (messages in flight are dropped)"),
 }
 _TIER_LOSSES = {"data": ("stateful resource", "its data"), "transient": ("resource", "what it holds")}
-
-
-def effective_deletion_policy(resource: Mapping[str, Any] | None) -> str:
-    """Retain, Snapshot or Delete, with CloudFormation's defaults (RDS takes a snapshot unless told)."""
-    resource = resource or {}
-    policy = resource.get("DeletionPolicy")
-    if policy in ("Retain", "RetainExceptOnCreate"):
-        return "Retain"
-    if policy in ("Snapshot", "Delete"):
-        return str(policy)
-    rtype = resource.get("Type")
-    if rtype == "AWS::RDS::DBCluster" or (rtype == "AWS::RDS::DBInstance"
-                                          and "DBClusterIdentifier" not in _props(resource)):
-        return "Snapshot"
-    return "Delete"
 
 
 def name_property(resource_type: str) -> str | None:
@@ -223,8 +209,8 @@ def resource_facts(change: ResourceChange, cs: StackChangeSet,
         "changed": tuple(dict.fromkeys(d.target.path or f"/{d.target.attribute}" for d in change.details)),
     }
     if change.action == "Modify":
-        facts["before-deletion-policy"] = effective_deletion_policy(change.before)
-        facts["after-deletion-policy"] = effective_deletion_policy(change.after)
+        facts["before-deletion-policy"] = deletion_action(change.before or {})
+        facts["after-deletion-policy"] = deletion_action(change.after or {})
         immutable = [p for p, default in IMMUTABLE.get(change.resource_type, {}).items()
                      if _canonical(before.get(p, default)) != _canonical(after.get(p, default))]
         facts["immutable-changed"] = _join(immutable) or None

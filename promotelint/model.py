@@ -9,6 +9,17 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 
+def nearest_position(positions: Mapping[tuple, tuple[int, int]], path: tuple) -> tuple[int, int] | None:
+    """(line, column) of the node at `path`, or of its nearest ancestor that has one."""
+    path = tuple(path)
+    while path:
+        pos = positions.get(path)
+        if pos:
+            return pos
+        path = path[:-1]
+    return None
+
+
 @dataclass(frozen=True)
 class Origin:
     """Where something came from, for findings: a file and a 1-based line (and column)."""
@@ -39,13 +50,8 @@ class Template:
     positions: Mapping[tuple, tuple[int, int]] = field(default_factory=dict)
 
     def line_of(self, path: tuple) -> int | None:
-        path = tuple(path)
-        while path:
-            pos = self.positions.get(path)
-            if pos:
-                return pos[0]
-            path = path[:-1]
-        return None
+        pos = nearest_position(self.positions, path)
+        return pos[0] if pos else None
 
 
 # --- The predicted change set, in CloudFormation's shape -----------------------------------------

@@ -91,7 +91,7 @@ def predict(base: Template, head: Template, options: PredictOptions = PredictOpt
             rtype = str(b_res[lid].get("Type"))
             changes.append(_with_facts(ResourceChange(
                 action="Remove", logical_id=lid, resource_type=rtype, before=b_eval[lid],
-                policy_action=_deletion_action(b_eval[lid]),
+                policy_action=deletion_action(b_eval[lid]),
                 volatile=rtype in VOLATILE_TYPES), tiers, base, b_res[lid]))
     changes = _pair_renames(changes)
     changes.sort(key=lambda c: c.logical_id)
@@ -330,7 +330,9 @@ def _replacement(details: list[Detail]) -> str:
     return worst
 
 
-def _deletion_action(resource: Mapping[str, Any]) -> str:
+def deletion_action(resource: Mapping[str, Any]) -> str:
+    """What deleting the resource does: Retain, Snapshot or Delete, with CloudFormation's defaults
+    (RDS clusters, and instances outside a cluster, take a snapshot unless told otherwise)."""
     policy = resource.get("DeletionPolicy")
     if policy in ("Retain", "RetainExceptOnCreate"):
         return "Retain"

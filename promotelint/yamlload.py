@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from promotelint.errors import InputError
+from promotelint.model import nearest_position
 
 Path_ = tuple  # a path into the document: keys and list indexes
 
@@ -37,13 +38,8 @@ class Document:
 
     def line(self, path: Path_) -> int | None:
         """Line of the node at `path`, or of its nearest ancestor that has one."""
-        path = tuple(path)
-        while path:
-            pos = self.positions.get(path)
-            if pos:
-                return pos[0]
-            path = path[:-1]
-        return None
+        pos = nearest_position(self.positions, path)
+        return pos[0] if pos else None
 
 
 def load_text(text: str, source: str) -> Document:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from promotelint.model import Origin
+from promotelint.model import Origin, nearest_position
 
 
 @dataclass
@@ -28,13 +28,8 @@ class CompileContext:
 
     def origin(self, path: tuple) -> Origin:
         """Origin of the config node at `path`, or of its nearest ancestor that has a position."""
-        path = tuple(path)
-        while path:
-            pos = self.positions.get(path)
-            if pos:
-                return Origin(self.source, pos[0], pos[1])
-            path = path[:-1]
-        return Origin(self.source)
+        pos = nearest_position(self.positions, path)
+        return Origin(self.source, pos[0], pos[1]) if pos else Origin(self.source)
 
     def add_resource(self, logical_id: str, resource: dict[str, Any], config_path: tuple) -> None:
         """Add or replace a resource and remember the config node that made it."""
