@@ -85,7 +85,7 @@ def changeset(base: Base, head: Head, format: Format = "text", region: Region = 
               head_parameter: HeadParameter = None, stack_name: StackName = None, stage: Stage = None,
               show_all: ShowAll = False) -> None:
     """Print the change set CloudFormation would compute from BASE to HEAD."""
-    from promotelint.model import StackReport
+    from promotelint.changes import StackReport
 
     result = _predict(base, head, format, region, parameter, base_parameter, head_parameter, stack_name, stage)
     _print([StackReport(result)], format, show_all)
@@ -248,7 +248,7 @@ def _write(path: Path, text: str, append: bool = False) -> None:
 def _check_changesets(paths, base_ref, head_ref, staged, base_template, settings, options, jobs):
     """The change sets of every stack to check, and the errors of those that could not be read."""
     from promotelint import git
-    from promotelint.services import CheckSettings, Pair, Side, check_pairs, discover
+    from promotelint.services import CheckSettings, Pair, check_pairs, discover
     from promotelint.sources import read_source, read_text, template_from_text
 
     if base_ref and base_template:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterator, Mapping
 
-from promotelint.model import OutputChange, ResourceChange, StackChangeSet
+from promotelint.changes import OutputChange, ResourceChange, StackChangeSet
 from promotelint.predict import deletion_action
 from promotelint.values import OPAQUE_KEY
 

@@ -20,8 +20,8 @@ from typing import Any, Mapping
 from promotelint.errors import InputError
 from promotelint.intrinsics import (NO_VALUE, Evaluator, is_symbolic, parameter_values,
                                     references)
-from promotelint.model import (Detail, Origin, OutputChange, ResourceChange, StackChangeSet,
-                               Target, Template)
+from promotelint.changes import Detail, OutputChange, ResourceChange, StackChangeSet, Target
+from promotelint.model import Origin, Template
 from promotelint.schemas import VERSION_UPGRADE_PATHS, stateful_tiers, type_facts
 from promotelint.values import contains_opaque
 

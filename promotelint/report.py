@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
 
 from promotelint import __version__
-from promotelint.model import ResourceChange, StackReport
+from promotelint.changes import ResourceChange, StackReport
 
 
 @dataclass(frozen=True)

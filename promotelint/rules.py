@@ -22,7 +22,8 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from promotelint.errors import InputError
 from promotelint.facts import Subject, subjects
-from promotelint.model import Finding, Origin, StackChangeSet
+from promotelint.changes import Finding, StackChangeSet
+from promotelint.model import Origin
 
 RANK = {"error": 0, "warning": 1, "notice": 2}
 TYPE_SETS = ("@stateful", "@stateful-data", "@stateful-transient", "@delete-requires-empty")

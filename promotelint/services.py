@@ -23,7 +23,8 @@ from typing import Sequence
 
 from promotelint import git
 from promotelint.errors import InputError
-from promotelint.model import StackChangeSet, Template
+from promotelint.changes import StackChangeSet
+from promotelint.model import Template
 from promotelint.predict import PredictOptions
 from promotelint.sources import SERVERLESS_NAMES, CompileSettings, template_from_text
 

@@ -15,7 +15,8 @@ from typing import Sequence
 
 from promotelint.config import AllowEntry
 from promotelint.errors import InputError
-from promotelint.model import Finding, Origin, StackChangeSet
+from promotelint.changes import Finding, StackChangeSet
+from promotelint.model import Origin
 
 UNUSED = "allow-unused"
 EXPIRED = "allow-expired"

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from promotelint.model import Finding, Origin, StackReport
+from promotelint.changes import Finding, StackReport
+from promotelint.model import Origin
 from promotelint.predict import predict
 from promotelint.report import FORMATS, RenderOptions
 from tests.helpers import template

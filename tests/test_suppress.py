@@ -6,7 +6,7 @@ import pytest
 
 from promotelint.config import AllowEntry
 from promotelint.errors import InputError
-from promotelint.model import Finding
+from promotelint.changes import Finding
 from promotelint.predict import predict
 from promotelint.suppress import metadata_allows, suppress
 from tests.helpers import template

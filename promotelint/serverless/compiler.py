@@ -7,6 +7,7 @@ same order as in `serverless package` output.
 
 from __future__ import annotations
 
+import importlib
 from typing import Callable
 
 from promotelint.errors import InputError
@@ -14,25 +15,42 @@ from promotelint.serverless import core
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.events.alb import compile_alb
 from promotelint.serverless.events.alexa import compile_alexa_skill, compile_alexa_smart_home
-from promotelint.serverless.events.apigateway import compile_api_gateway
 from promotelint.serverless.events.brokers import compile_activemq, compile_kafka, compile_msk, compile_rabbitmq
 from promotelint.serverless.events.cloudfront import compile_cloudfront, prepare_cloudfront_functions
 from promotelint.serverless.events.cloudwatch import compile_cloudwatch_event, compile_cloudwatch_log
 from promotelint.serverless.events.cognito import compile_cognito_user_pool, merge_cognito_with_custom_resources
 from promotelint.serverless.events.eventbridge import compile_event_bridge
-from promotelint.serverless.events.httpapi import compile_http_api
 from promotelint.serverless.events.iot import compile_iot, compile_iot_fleet_provisioning
 from promotelint.serverless.events.s3 import compile_s3
 from promotelint.serverless.events.schedule import compile_schedule
 from promotelint.serverless.events.sns import compile_sns
 from promotelint.serverless.events.sqs import compile_sqs
 from promotelint.serverless.events.stream import compile_stream
-from promotelint.serverless.events.websockets import compile_websockets
 from promotelint.serverless.functions import compile_functions
 from promotelint.serverless.layers import compile_layers
 from promotelint.serverless.unmodelled import warn_unmodelled
 
 Step = Callable[[CompileContext], None]
+
+
+def _with_events(kind: str, module: str, name: str) -> Step:
+    """A compiler imported and run only for a service with `kind` events. The API compilers do
+    nothing without their events (the framework returns early too), and importing them is a fifth
+    of a cold start."""
+    def step(ctx: CompileContext) -> None:
+        functions = ctx.config.get("functions")
+        for function in functions.values() if isinstance(functions, dict) else ():
+            events = function.get("events") if isinstance(function, dict) else None
+            if isinstance(events, list) and any(isinstance(e, dict) and e.get(kind) for e in events):
+                getattr(importlib.import_module(module), name)(ctx)
+                return
+    step.__name__ = name
+    return step
+
+
+compile_api_gateway = _with_events("http", "promotelint.serverless.events.apigateway", "compile_api_gateway")
+compile_websockets = _with_events("websocket", "promotelint.serverless.events.websockets", "compile_websockets")
+compile_http_api = _with_events("httpApi", "promotelint.serverless.events.httpapi", "compile_http_api")
 
 EVENT_COMPILERS: tuple[Step, ...] = (
     compile_schedule,

@@ -1,0 +1,231 @@
+"""The plain data the prediction and the rules produce: change sets, findings, reports.
+
+Every stage between the source readers and the CLI is a function over these frozen dataclasses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from promotelint.model import Origin
+
+
+# --- The predicted change set, in CloudFormation's shape -----------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    """ResourceTargetDefinition: what a detail changes."""
+
+    attribute: str  # Properties | Metadata | CreationPolicy | UpdatePolicy | DeletionPolicy | UpdateReplacePolicy | Tags
+    requires_recreation: str  # Never | Conditionally | Always
+    name: str | None = None  # the property name for Attribute Properties
+    path: str | None = None  # /Properties/KeyName
+    before_value: str | None = None
+    after_value: str | None = None
+    attribute_change_type: str | None = None  # Add | Remove | Modify
+
+    def to_json(self) -> dict:
+        out: dict[str, Any] = {"Attribute": self.attribute}
+        if self.name is not None:
+            out["Name"] = self.name
+        if self.path is not None:
+            out["Path"] = self.path
+        out["RequiresRecreation"] = self.requires_recreation
+        if self.before_value is not None:
+            out["BeforeValue"] = self.before_value
+        if self.after_value is not None:
+            out["AfterValue"] = self.after_value
+        if self.attribute_change_type is not None:
+            out["AttributeChangeType"] = self.attribute_change_type
+        return out
+
+
+@dataclass(frozen=True)
+class Detail:
+    """ResourceChangeDetail."""
+
+    target: Target
+    evaluation: str  # Static | Dynamic
+    change_source: str  # DirectModification | ParameterReference | ResourceReference | ResourceAttribute | Automatic
+    causing_entity: str | None = None
+
+    def to_json(self) -> dict:
+        out: dict[str, Any] = {"Target": self.target.to_json(), "Evaluation": self.evaluation,
+                               "ChangeSource": self.change_source}
+        if self.causing_entity is not None:
+            out["CausingEntity"] = self.causing_entity
+        return out
+
+
+@dataclass(frozen=True)
+class ResourceChange:
+    """One predicted resource change, plus the facts promotelint computed about it.
+
+    The CloudFormation fields serialise exactly as `describe-change-set --include-property-values`
+    names them; promotelint's own facts go beside them under "promotelint".
+    """
+
+    action: str  # Add | Modify | Remove
+    logical_id: str
+    resource_type: str
+    replacement: str | None = None  # True | False | Conditional (Modify only)
+    scope: tuple[str, ...] = ()
+    details: tuple[Detail, ...] = ()
+    policy_action: str | None = None  # Delete | Retain | Snapshot | ReplaceAndDelete | ReplaceAndRetain | ReplaceAndSnapshot
+    # promotelint's facts
+    before: Mapping[str, Any] | None = None  # the base resource, intrinsics evaluated
+    after: Mapping[str, Any] | None = None  # the head resource, intrinsics evaluated
+    before_type: str | None = None  # set when the type changed under this logical ID
+    origin: Origin | None = None  # where in the head (or, for a removal, the base) source it is
+    stateful: str | None = None  # "data" | "transient" | None
+    volatile: bool = False  # routine churn (Lambda versions, API deployments): never major
+    renamed_from: str | None = None  # an Add that looks like the rename of this removed ID
+    renamed_to: str | None = None  # a Remove whose resource looks re-added under this ID
+    unknown_type: bool = False  # no resource schema: replacement facts unknown
+    opaque_create_only: tuple[str, ...] = ()  # create-only properties whose new value is unknown
+
+    @property
+    def major(self) -> bool:
+        if self.volatile:
+            return False
+        return (self.action == "Remove" or self.replacement in ("True", "Conditional")
+                or self.before_type is not None or self.stateful == "data")
+
+    def resource_change_json(self) -> dict:
+        out: dict[str, Any] = {}
+        if self.policy_action is not None:
+            out["PolicyAction"] = self.policy_action
+        out["Action"] = self.action
+        out["LogicalResourceId"] = self.logical_id
+        out["ResourceType"] = self.resource_type
+        if self.replacement is not None:
+            out["Replacement"] = self.replacement
+        out["Scope"] = list(self.scope)
+        out["Details"] = [d.to_json() for d in self.details]
+        if self.before is not None:
+            out["BeforeContext"] = _context(self.before)
+        if self.after is not None:
+            out["AfterContext"] = _context(self.after)
+        return out
+
+    def to_json(self) -> dict:
+        facts: dict[str, Any] = {"major": self.major}
+        for key, value in (("origin", _origin_json(self.origin)), ("stateful", self.stateful),
+                           ("volatile", self.volatile or None), ("beforeType", self.before_type),
+                           ("renamedFrom", self.renamed_from), ("renamedTo", self.renamed_to),
+                           ("unknownType", self.unknown_type or None),
+                           ("opaqueCreateOnly", list(self.opaque_create_only) or None)):
+            if value is not None:
+                facts[key] = value
+        return {"Type": "Resource", "ResourceChange": self.resource_change_json(), "promotelint": facts}
+
+
+@dataclass(frozen=True)
+class OutputChange:
+    """A removed, added or changed stack output (exports are what other stacks import)."""
+
+    key: str
+    action: str  # Add | Modify | Remove
+    before_value: Any = None
+    after_value: Any = None
+    before_export: Any = None
+    after_export: Any = None
+    evaluation: str = "Static"  # Dynamic when the new value depends on a replaced resource
+    origin: Origin | None = None
+    volatile: bool = False  # only a Lambda version / API deployment it points at changed: routine
+
+
+    @property
+    def export_affected(self) -> bool:
+        if self.before_export is None or self.volatile:
+            return False
+        return self.action == "Remove" or self.before_export != self.after_export or (
+            self.before_value != self.after_value or self.evaluation == "Dynamic")
+
+    def to_json(self) -> dict:
+        out: dict[str, Any] = {"OutputKey": self.key, "Action": self.action}
+        for key, value in (("BeforeValue", self.before_value), ("AfterValue", self.after_value),
+                           ("BeforeExportName", self.before_export), ("AfterExportName", self.after_export)):
+            if value is not None:
+                out[key] = value
+        out["Evaluation"] = self.evaluation
+        if self.origin is not None:
+            out["origin"] = _origin_json(self.origin)
+        if self.volatile:
+            out["volatile"] = True
+        return out
+
+
+@dataclass(frozen=True)
+class StackChangeSet:
+    """The prediction for one stack: its resource changes (sorted by logical ID) and outputs."""
+
+    name: str | None
+    base_source: str
+    head_source: str
+    changes: tuple[ResourceChange, ...]
+    outputs: tuple[OutputChange, ...] = ()
+    base_stack_name: str | None = None
+    head_stack_name: str | None = None
+    warnings: tuple[str, ...] = ()
+
+
+def _origin_json(origin: Origin | None) -> dict | None:
+    if origin is None:
+        return None
+    out: dict[str, Any] = {"file": origin.file}
+    if origin.line:
+        out["line"] = origin.line
+    return out
+
+
+def _context(resource: Mapping[str, Any]) -> str:
+    import json
+
+    return json.dumps({k: v for k, v in resource.items() if k not in ("Type", "Condition", "DependsOn")},
+                      separators=(",", ":"), default=str)
+
+
+# --- Findings and the report ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a rule says about one change (or the stack): shown, counted, maybe suppressed."""
+
+    rule: str  # rule id, e.g. stateful-resource-removed
+    severity: str  # error | warning | notice
+    summary: str  # the rule's one-line summary, e.g. "database removed"
+    message: str  # this finding's sentence, naming the resource and what is lost
+    logical_id: str | None = None
+    resource_type: str | None = None
+    origin: Origin | None = None
+    fix: str | None = None  # how to make the change safely, one line
+    suppressed: bool = False
+    suppression_reason: str | None = None
+
+    def to_json(self) -> dict:
+        out: dict[str, Any] = {"rule": self.rule, "severity": self.severity, "summary": self.summary,
+                               "message": self.message}
+        if self.logical_id is not None:
+            out["logicalId"] = self.logical_id
+        if self.resource_type is not None:
+            out["resourceType"] = self.resource_type
+        if self.origin is not None:
+            out["location"] = _origin_json(self.origin)
+        if self.fix is not None:
+            out["fix"] = self.fix
+        if self.suppressed:
+            out["suppressed"] = True
+            out["suppressionReason"] = self.suppression_reason
+        return out
+
+
+@dataclass(frozen=True)
+class StackReport:
+    """One stack's prediction and what the rules found in it."""
+
+    changeset: StackChangeSet
+    findings: tuple[Finding, ...] = ()
