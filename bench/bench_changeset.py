@@ -9,7 +9,6 @@ Run: python bench/bench_changeset.py
 from __future__ import annotations
 
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -21,6 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import cli_env  # noqa: E402
 from bench.templates import changed, count_for, service_template  # noqa: E402
 
 
@@ -31,7 +31,7 @@ def cold_cli(runs: int = 15) -> None:
         b, h = Path(tmp, "base.json"), Path(tmp, "head.json")
         b.write_text(json.dumps(base, indent=2))
         h.write_text(json.dumps(head, indent=2))
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        env = cli_env(tmp)
         cmd = [sys.executable, "-m", "promotelint", "changeset", str(b), str(h)]
         subprocess.run(cmd, check=True, capture_output=True, env=env)  # warm the OS file cache
         times = []

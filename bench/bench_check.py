@@ -7,7 +7,6 @@ Uses the corpus beside the clone (../shared/corpus) when present for a large tem
 from __future__ import annotations
 
 import json
-import os
 import resource
 import statistics
 import subprocess
@@ -18,13 +17,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import cli_env  # noqa: E402
+
+SCRATCH = tempfile.mkdtemp(prefix="promotelint-bench-")
 SMALL_BASE = "Resources:\n  T: {Type: AWS::DynamoDB::Table, Properties: {TableName: t}}\n  Q: {Type: AWS::SQS::Queue}\n"
 SMALL_HEAD = "Resources:\n  Q: {Type: AWS::SQS::Queue, Properties: {FifoQueue: true}}\n"
 
 
 def cold(args: list[str], runs: int = 11) -> tuple[float, float, float]:
     """Fastest and median wall time, and the least CPU time (user + sys: steadier on a busy machine)."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = cli_env(SCRATCH)
     walls, cpus = [], []
     for _ in range(runs):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)

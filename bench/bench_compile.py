@@ -24,6 +24,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.common import cli_env  # noqa: E402
 DEFAULT_FRAMEWORK = Path("/work/sls-ref/node_modules/.bin/serverless")
 
 # A typical service: REST and SQS events, a table and a queue in `resources`, IAM statements,
@@ -167,10 +170,7 @@ def main() -> int:
     args = parser.parse_args()
     sls = framework(args.serverless)
     with tempfile.TemporaryDirectory() as tmp, tempfile.TemporaryDirectory() as home:
-        # Byte-compiled modules, as an installed package has them (pip compiles at install time);
-        # kept in a scratch prefix so that nothing is written into the repository.
-        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-        env.update(PYTHONPATH=str(ROOT), PYTHONPYCACHEPREFIX=str(Path(tmp) / "pycache"))
+        env = cli_env(tmp)
         base = write_service(Path(tmp) / "base")
         head = write_service(Path(tmp) / "head", memory_for_dev=768)
         ours_one = [sys.executable, "-m", "promotelint", "compile", str(base), "--stage", "dev", "--region", "us-east-1"]
