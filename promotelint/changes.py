@@ -178,6 +178,8 @@ def _origin_json(origin: Origin | None) -> dict | None:
     out: dict[str, Any] = {"file": origin.file}
     if origin.line:
         out["line"] = origin.line
+    if origin.revision:
+        out["revision"] = origin.revision
     return out
 
 

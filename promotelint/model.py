@@ -28,9 +28,13 @@ class Origin:
     file: str
     line: int | None = None
     column: int | None = None
+    # The git revision the line is in, when it is not the working tree's: a removed resource's
+    # line is in the base revision's copy of the file (`origin/main:svc/serverless.yml:65`).
+    revision: str | None = None
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}" if self.line else self.file
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{self.revision}:{where}" if self.revision else where
 
 
 @dataclass(frozen=True)

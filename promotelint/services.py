@@ -247,6 +247,13 @@ def _labelled(cs: StackChangeSet, pair: Pair, root: str) -> StackChangeSet:
         if s is not None and s.rev is not git.WORKTREE and getattr(cs, key) == _display_path(
                 os.path.join(root, s.path)):
             out[key] = f"{s.label}:{s.path}"
+    base = pair.base
+    if base is not None and base.rev is not git.WORKTREE:
+        # What only the base has (removed resources and outputs) points at the base revision's lines.
+        out["changes"] = tuple(replace(c, origin=replace(c.origin, revision=base.label))
+                               if c.action == "Remove" and c.origin else c for c in cs.changes)
+        out["outputs"] = tuple(replace(o, origin=replace(o.origin, revision=base.label))
+                               if o.action == "Remove" and o.origin else o for o in cs.outputs)
     return replace(cs, **out)
 
 

@@ -126,3 +126,20 @@ def test_base_template_yaml_body_as_text_and_head_ref(repo, tmp_path):
     table = next(c["ResourceChange"] for c in stack["changes"] if c["ResourceChange"]["LogicalResourceId"] == "Table")
     assert table["Action"] == "Modify" and '"TableName":"t1"' in table["AfterContext"]
     assert stack["head"]["source"] == "HEAD:orders/serverless.yml"
+
+
+def test_a_removed_resource_points_at_the_base_revisions_line(repo):
+    text = service("orders")
+    repo.write("orders/serverless.yml", text.split("    Table:")[0])  # the table's lines dropped
+    result = cli(repo.path, "--base-ref", "HEAD", "orders", "--format", "json")
+    assert result.returncode == 1, result.stderr
+    [stack] = json.loads(result.stdout)["stacks"]
+    [finding] = [f for f in stack["findings"] if f["rule"] == "stateful-resource-removed"]
+    table_line = text.splitlines().index("    Table:") + 1
+    assert finding["location"] == {"file": "orders/serverless.yml", "line": table_line, "revision": "HEAD"}
+    text_report = cli(repo.path, "--base-ref", "HEAD", "orders", "--format", "text").stdout
+    assert f"HEAD:orders/serverless.yml:{table_line}: error: database removed: Table" in text_report
+    # GitHub annotations name the file but not a line of the working tree's copy, which is another text.
+    github = cli(repo.path, "--base-ref", "HEAD", "orders", "--format", "github").stdout
+    [annotation] = [line for line in github.splitlines() if line.startswith("::error") and "removed" in line]
+    assert "file=orders/serverless.yml," in annotation and "line=" not in annotation
