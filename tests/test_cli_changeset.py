@@ -118,3 +118,14 @@ def test_bad_parameter_syntax_is_a_usage_error():
 def test_debug_shows_the_traceback(tmp_path):
     proc = run("--debug", "changeset", "missing.json", "missing.json", cwd=tmp_path)
     assert proc.returncode != 0 and "Traceback" in proc.stderr
+
+
+def test_undecodable_file_and_directory_without_template(tmp_path):
+    (tmp_path / "binary.json").write_bytes(b'{"Resources": {}}\xff\xfe')
+    (tmp_path / "ok.json").write_text('{"Resources": {}}')
+    (tmp_path / "empty-dir").mkdir()
+    proc = run("changeset", "ok.json", "binary.json", cwd=tmp_path)
+    assert proc.returncode == 2 and proc.stderr.strip() == (
+        "promotelint: error: binary.json: not a text file (not UTF-8) (pass a JSON or YAML template)")
+    proc = run("changeset", "ok.json", "empty-dir", cwd=tmp_path)
+    assert proc.returncode == 2 and "empty-dir: no serverless.yml, template or .serverless build here" in proc.stderr
