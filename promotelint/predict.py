@@ -100,7 +100,16 @@ def predict(base: Template, head: Template, options: PredictOptions = PredictOpt
         name=head_stack, base_source=base.source, head_source=head.source, changes=tuple(changes),
         outputs=tuple(outputs), base_stack_name=options.stack_name or base.stack_name,
         head_stack_name=options.stack_name or head.stack_name,
-        warnings=tuple(dict.fromkeys(base.warnings + head.warnings)))
+        warnings=tuple(dict.fromkeys(base.warnings + head.warnings + _transform_warnings(head))))
+
+
+def _transform_warnings(template: Template) -> tuple[str, ...]:
+    """Macros rewrite the template on CloudFormation's side, so what they add is not predicted here."""
+    transform = template.data.get("Transform")
+    names = [transform] if isinstance(transform, (str, dict)) else list(transform or [])
+    return tuple(f"{template.source}: Transform {name if isinstance(name, str) else name.get('Name', name)} "
+                 "is expanded by CloudFormation: the resources it generates are not in the prediction"
+                 for name in names)
 
 
 def _evaluate_resource(ev: Evaluator, resource: Mapping[str, Any]) -> dict[str, Any]:

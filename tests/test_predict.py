@@ -350,3 +350,10 @@ def test_output_pointing_at_a_new_lambda_version_is_routine():
     (output,) = predict(template(side("FnLambdaVersionA")), template(side("FnLambdaVersionB"))).outputs
     assert output.action == "Modify" and output.volatile and not output.export_affected
     assert output.to_json()["volatile"] is True
+
+
+def test_a_transform_is_named_in_a_warning():
+    sam = "Transform: AWS::Serverless-2016-10-31\nResources:\n  F: {Type: AWS::Serverless::Function}\n"
+    result = predict(template(sam), template(sam))
+    assert result.warnings == ("template.yml: Transform AWS::Serverless-2016-10-31 is expanded by CloudFormation: "
+                               "the resources it generates are not in the prediction",)
