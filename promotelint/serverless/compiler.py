@@ -38,12 +38,8 @@ def _with_events(kind: str, module: str, name: str) -> Step:
     nothing without their events (the framework returns early too), and importing them is a fifth
     of a cold start."""
     def step(ctx: CompileContext) -> None:
-        functions = ctx.config.get("functions")
-        for function in functions.values() if isinstance(functions, dict) else ():
-            events = function.get("events") if isinstance(function, dict) else None
-            if isinstance(events, list) and any(isinstance(e, dict) and e.get(kind) for e in events):
-                getattr(importlib.import_module(module), name)(ctx)
-                return
+        if core.has_events(ctx.config, kind):
+            getattr(importlib.import_module(module), name)(ctx)
     step.__name__ = name
     return step
 

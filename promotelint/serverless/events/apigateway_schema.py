@@ -17,6 +17,7 @@ import re
 from typing import Any
 
 from promotelint.errors import InputError
+from promotelint.serverless.core import has_events
 from promotelint.values import OPAQUE_KEY
 
 _NUMBER = re.compile(r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$")
@@ -246,7 +247,7 @@ def coerce_api_config(config: dict[str, Any], kind: str) -> list[tuple[tuple, st
 def check_api_config(ctx: Any, kind: str) -> None:
     """Coerce the config as the framework does for a service with `kind` events; a value of an
     unreadable shape in what that compiler reads is an InputError."""
-    if not _has_events(ctx.config, kind):
+    if not has_events(ctx.config, kind):
         return
     problems = coerce_api_config(ctx.config, kind)
     if problems:
@@ -255,13 +256,3 @@ def check_api_config(ctx: Any, kind: str) -> None:
         where = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in path)
         raise InputError(f"{where.replace('.[', '[')} must be {expected}", file=origin.file,
                          line=origin.line, fix="see the Serverless Framework documentation")
-
-
-def _has_events(config: dict[str, Any], kind: str) -> bool:
-    functions = config.get("functions")
-    for function in functions.values() if isinstance(functions, dict) else ():
-        events = function.get("events") if isinstance(function, dict) else None
-        if any(isinstance(e, dict) and e.get(kind) for e in events or ()
-               if isinstance(events, list)):
-            return True
-    return False
