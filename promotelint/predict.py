@@ -223,11 +223,11 @@ class _DiffContext:
         details: list[Detail] = []
         if b != h:
             raws = [r for r in (raw_h, raw_b) if r is not _MISSING]
-            names = {n for r in raws for n, _ in references(r)}
-            names |= {n for r in raws for n in _condition_inputs(self.h_ev.template, r)}
+            refs = set().union(*(references(r) for r in raws))
+            names = {n for n, _ in refs} | {n for r in raws for n in _condition_inputs(self.h_ev.template, r)}
             params = sorted(p for p in names if p in self.h_params or p in self.b_params
                             if self.h_params.get(p, _MISSING) != self.b_params.get(p, _MISSING))
-            resource_causes = self._known_reference_changes(raw_h, raw_b)
+            resource_causes = self._known_reference_changes(refs)
             if raw_b != raw_h:
                 details.append(Detail(target(), "Dynamic" if is_symbolic(h) else "Static",
                                       "DirectModification"))
@@ -247,11 +247,9 @@ class _DiffContext:
                                   lid if attr is None else f"{lid}.{attr}"))
         return details
 
-    def _known_reference_changes(self, raw_h: Any, raw_b: Any) -> list[tuple[str, str | None]]:
-        """Resources referenced by the property whose statically known Ref/GetAtt value changed."""
+    def _known_reference_changes(self, refs: set[tuple[str, str | None]]) -> list[tuple[str, str | None]]:
+        """Of the property's references, the resources whose statically known Ref/GetAtt value changed."""
         out = []
-        refs = references(raw_h if raw_h is not _MISSING else None) | references(
-            raw_b if raw_b is not _MISSING else None)
         for lid, attr in sorted(refs, key=lambda r: (r[0], r[1] or "")):
             if lid not in self.h_res or lid not in self.b_res:
                 continue
