@@ -50,7 +50,7 @@ def cold_cli(runs: int = 15) -> None:
 
 
 def in_process(resources: int = 500, runs: int = 20) -> None:
-    from promotelint.model import Template
+    from promotelint.model.template import Template
     from promotelint.predict import predict
     from promotelint.schemas import type_facts
 

@@ -12,7 +12,7 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from promotelint.errors import EXIT_INPUT, EXIT_INTERNAL, InputError
+from promotelint.model.errors import EXIT_INPUT, EXIT_INTERNAL, InputError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Predict the CloudFormation change set of a promotion offline and stop dangerous ones.")
@@ -85,7 +85,7 @@ def changeset(base: Base, head: Head, format: Format = "text", region: Region = 
               head_parameter: HeadParameter = None, stack_name: StackName = None, stage: Stage = None,
               show_all: ShowAll = False) -> None:
     """Print the change set CloudFormation would compute from BASE to HEAD."""
-    from promotelint.changes import StackReport
+    from promotelint.model.findings import StackReport
 
     result = _predict(base, head, format, region, parameter, base_parameter, head_parameter, stack_name, stage)
     _print([StackReport(result)], format, show_all)

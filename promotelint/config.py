@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
-from promotelint.errors import InputError
+from promotelint.model.errors import InputError
 
 CONFIG_NAMES = (".promotelint.yml", ".promotelint.yaml")
 
@@ -65,7 +65,7 @@ def load_config(path: Path) -> Config:
     if path.suffix == ".toml":
         data, line_of = _toml_section(text, source)
     else:
-        from promotelint.yamlload import load_text
+        from promotelint.parse.documents import load_text
 
         doc = load_text(text, source)
         data, line_of = doc.data, doc.line

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterator, Mapping
 
-from promotelint.changes import OutputChange, ResourceChange, StackChangeSet
+from promotelint.model.changeset import OutputChange, ResourceChange, StackChangeSet
 from promotelint.predict import deletion_action
-from promotelint.values import OPAQUE_KEY
+from promotelint.model.opaque import OPAQUE_KEY
 
 # Properties CloudFormation refuses to change in place even though the schema does not mark them
 # create-only: the update fails whatever UpdateReplacePolicy says (AWS::KMS::Key KeySpec/KeyUsage/

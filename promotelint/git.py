@@ -15,7 +15,7 @@ import posixpath
 import subprocess
 from pathlib import Path
 
-from promotelint.errors import InputError
+from promotelint.model.errors import InputError
 
 WORKTREE = None  # the head side read from the working tree
 INDEX = ":"  # the head side read from the index (staged content)

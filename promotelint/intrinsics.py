@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from promotelint.schemas import type_facts
-from promotelint.values import is_opaque
+from promotelint.model.opaque import is_opaque
 
 NO_VALUE = object()  # AWS::NoValue: the key or item is dropped
 _SUB_VAR = re.compile(r"\$\{([^}]*)\}")

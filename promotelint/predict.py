@@ -17,13 +17,13 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from promotelint.errors import InputError
+from promotelint.model.errors import InputError
 from promotelint.intrinsics import (NO_VALUE, Evaluator, is_symbolic, parameter_values,
                                     references)
-from promotelint.changes import Detail, OutputChange, ResourceChange, StackChangeSet, Target
-from promotelint.model import Origin, Template
+from promotelint.model.changeset import Detail, OutputChange, ResourceChange, StackChangeSet, Target
+from promotelint.model.template import Origin, Template
 from promotelint.schemas import VERSION_UPGRADE_PATHS, stateful_tiers, type_facts
-from promotelint.values import contains_opaque
+from promotelint.model.opaque import contains_opaque
 
 ATTRIBUTES = ("Metadata", "CreationPolicy", "UpdatePolicy", "DeletionPolicy", "UpdateReplacePolicy")
 VOLATILE_TYPES = frozenset({"AWS::Lambda::Version", "AWS::ApiGateway::Deployment",

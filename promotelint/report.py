@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
 
 from promotelint import __version__
-from promotelint.changes import ResourceChange, StackReport
+from promotelint.model.changeset import ResourceChange
+from promotelint.model.findings import StackReport
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,9 @@ from typing import Any, Mapping, Sequence
 from urllib.parse import quote
 
 from promotelint import __version__
-from promotelint.changes import Finding, ResourceChange, StackReport
-from promotelint.model import Origin
+from promotelint.model.changeset import ResourceChange
+from promotelint.model.findings import Finding, StackReport
+from promotelint.model.template import Origin
 from promotelint.report import RenderOptions, _verb, _why, render_text
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

@@ -20,10 +20,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from promotelint.errors import InputError
+from promotelint.model.errors import InputError
 from promotelint.facts import Subject, subjects
-from promotelint.changes import Finding, StackChangeSet
-from promotelint.model import Origin
+from promotelint.model.changeset import StackChangeSet
+from promotelint.model.findings import Finding
+from promotelint.model.template import Origin
 
 RANK = {"error": 0, "warning": 1, "notice": 2}
 TYPE_SETS = ("@stateful", "@stateful-data", "@stateful-transient", "@delete-requires-empty")
@@ -163,7 +164,7 @@ def rules_bundle() -> str:
     import json
     import zlib
 
-    from promotelint.yamlload import load_text
+    from promotelint.parse.documents import load_text
 
     out = {}
     for path in sorted(builtin_rules_dir().glob("*.yml")):
@@ -188,7 +189,7 @@ def load_rules(extra_files: Sequence[Path] = ()) -> tuple[Rule, ...]:
 
 def load_rule_file(path: Path, validate_schema: bool = True) -> Rule:
     from promotelint.sources import read_text
-    from promotelint.yamlload import load_text
+    from promotelint.parse.documents import load_text
 
     doc = load_text(read_text(path), str(path))
     return compile_rule(doc.data, str(path), doc.line, validate_schema)

@@ -22,9 +22,9 @@ from dataclasses import dataclass, replace
 from typing import Sequence
 
 from promotelint import git
-from promotelint.errors import InputError
-from promotelint.changes import StackChangeSet
-from promotelint.model import Template
+from promotelint.model.errors import InputError
+from promotelint.model.changeset import StackChangeSet
+from promotelint.model.template import Template
 from promotelint.predict import PredictOptions
 from promotelint.sources import SERVERLESS_NAMES, CompileSettings, template_from_text
 

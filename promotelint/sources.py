@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from promotelint.errors import InputError
-from promotelint.model import Origin, Template
-from promotelint.yamlload import load_text, load_yaml
+from promotelint.model.errors import InputError
+from promotelint.model.template import Origin, Template
+from promotelint.parse.documents import load_text, load_yaml
 
 BUILD_TEMPLATE = "cloudformation-template-update-stack.json"
 SERVERLESS_NAMES = ("serverless.yml", "serverless.yaml")

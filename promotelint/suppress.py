@@ -14,9 +14,10 @@ from dataclasses import replace
 from typing import Sequence
 
 from promotelint.config import AllowEntry
-from promotelint.errors import InputError
-from promotelint.changes import Finding, StackChangeSet
-from promotelint.model import Origin
+from promotelint.model.errors import InputError
+from promotelint.model.changeset import StackChangeSet
+from promotelint.model.findings import Finding
+from promotelint.model.template import Origin
 
 UNUSED = "allow-unused"
 EXPIRED = "allow-expired"

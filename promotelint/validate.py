@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
-from promotelint.errors import InputError
+from promotelint.model.errors import InputError
 
 SCHEMA_DIR = Path(__file__).parent / "schema"
 

@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Sequence
 
 from promotelint.config import Config, check_rule_ids, find_config, load_config
-from promotelint.errors import EXIT_BLOCKING, EXIT_OK
-from promotelint.changes import StackChangeSet, StackReport
+from promotelint.model.errors import EXIT_BLOCKING, EXIT_OK
+from promotelint.model.changeset import StackChangeSet
+from promotelint.model.findings import StackReport
 from promotelint.rules import RANK, Rule, evaluate, load_rules
 from promotelint.suppress import apply, metadata_allows, notices, suppress
 

@@ -6,8 +6,8 @@ import copy
 from pathlib import Path
 from typing import Any
 
-from promotelint.model import Template
-from promotelint.yamlload import load_text
+from promotelint.model.template import Template
+from promotelint.parse.documents import load_text
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from promotelint.errors import InputError
+from promotelint.model.errors import InputError
 from promotelint.serverless.compile import compile_service
 from promotelint.serverless.conformance import compare
 from promotelint.serverless.events.apigateway_schema import HTTP_EVENT, PROVIDER, coerce

@@ -2,9 +2,9 @@ import json
 
 import pytest
 
-from promotelint.errors import InputError
+from promotelint.model.errors import InputError
 from promotelint.serverless.compile import compile_service, parse_dotenv, resolve_service
-from promotelint.values import is_opaque
+from promotelint.model.opaque import is_opaque
 
 
 class MemoryReader:

@@ -119,7 +119,7 @@ def test_string_numbers_and_flags_are_coerced_as_the_framework_validation_does(t
      "cannot compile the service (compile alb)"),
 ])
 def test_wrong_shapes_are_input_errors_with_the_config_line(tmp_path, functions_yaml, message):
-    from promotelint.errors import InputError
+    from promotelint.model.errors import InputError
 
     (tmp_path / "serverless.yml").write_text(f"service: s\nprovider: {{name: aws}}\nfunctions:\n  {functions_yaml}\n")
     with pytest.raises(InputError) as caught:
@@ -129,7 +129,7 @@ def test_wrong_shapes_are_input_errors_with_the_config_line(tmp_path, functions_
 
 
 def test_values_known_only_at_deploy_time_stay_opaque_and_are_named_in_warnings(tmp_path):
-    from promotelint.values import contains_opaque, is_opaque
+    from promotelint.model.opaque import contains_opaque, is_opaque
 
     (tmp_path / "serverless.yml").write_text("""
 service: opq

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 from promotelint import git
-from promotelint.errors import InputError
+from promotelint.model.errors import InputError
 from promotelint.services import CheckSettings, check_pair, check_pairs, discover
 from tests.gitrepo import TEMPLATE, Repo, service, table_resources
 

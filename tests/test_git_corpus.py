@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from promotelint import git
-from promotelint.errors import InputError
+from promotelint.model.errors import InputError
 from promotelint.services import Side, load_side
 from promotelint.sources import CompileSettings
 from tests.gitrepo import Repo

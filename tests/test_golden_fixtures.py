@@ -12,7 +12,7 @@ import pytest
 
 from promotelint.serverless.compile import compile_service, resolve_service
 from promotelint.serverless.conformance import compare
-from promotelint.yamlload import load_text
+from promotelint.parse.documents import load_text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "serverless"
 # resolved.json exists where tools/regen_goldens.py ran `serverless print` (the variables fixtures).

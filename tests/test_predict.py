@@ -2,7 +2,7 @@
 
 import pytest
 
-from promotelint.errors import InputError
+from promotelint.model.errors import InputError
 from promotelint.predict import PredictOptions, predict
 from tests.helpers import template
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from promotelint.changes import Finding, StackReport
-from promotelint.model import Origin
+from promotelint.model.findings import Finding, StackReport
+from promotelint.model.template import Origin
 from promotelint.predict import predict
 from promotelint.report import FORMATS, RenderOptions
 from tests.helpers import template

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from promotelint.model import Template
+from promotelint.model.template import Template
 from promotelint.predict import PredictOptions, predict
 from promotelint.rules import builtin_rules_dir, compile_rule, evaluate, load_builtin_rules
-from promotelint.yamlload import load_text
+from promotelint.parse.documents import load_text
 
 CASES_DIR = Path(__file__).parent / "rules"
 RULES = load_builtin_rules()

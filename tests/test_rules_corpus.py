@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from promotelint.errors import InputError
+from promotelint.model.errors import InputError
 from promotelint.predict import predict
 from promotelint.rules import evaluate, load_builtin_rules
 from promotelint.sources import template_from_text

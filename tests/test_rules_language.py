@@ -2,7 +2,7 @@
 
 import pytest
 
-from promotelint.errors import InputError
+from promotelint.model.errors import InputError
 from promotelint.facts import subjects
 from promotelint.predict import predict
 from promotelint.rules import FACT_NAMES, compile_rule, evaluate
@@ -111,7 +111,7 @@ def test_volatile_changes_never_reach_a_rule():
 
 
 def test_a_renamed_stack_is_the_only_finding():
-    from promotelint.model import Template
+    from promotelint.model.template import Template
     from promotelint.rules import load_builtin_rules
 
     base = Template(data={"Resources": {"T": {"Type": "AWS::DynamoDB::Table", "Properties": {"TableName": "a-t"}}}},

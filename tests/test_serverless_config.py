@@ -1,7 +1,8 @@
 import pytest
 
-from promotelint.errors import InputError
-from promotelint.serverless.config import find_config, js_date_iso, load_js_yaml
+from promotelint.model.errors import InputError
+from promotelint.parse.jsyaml import js_date_iso, load_js_yaml
+from promotelint.serverless.config import find_config
 
 
 class MemoryReader:

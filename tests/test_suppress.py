@@ -5,8 +5,8 @@ import datetime
 import pytest
 
 from promotelint.config import AllowEntry
-from promotelint.errors import InputError
-from promotelint.changes import Finding
+from promotelint.model.errors import InputError
+from promotelint.model.findings import Finding
 from promotelint.predict import predict
 from promotelint.suppress import metadata_allows, suppress
 from tests.helpers import template

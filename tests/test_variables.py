@@ -2,10 +2,10 @@ import json
 
 import pytest
 
-from promotelint.errors import InputError
-from promotelint.serverless.config import load_js_yaml
+from promotelint.model.errors import InputError
+from promotelint.parse.jsyaml import load_js_yaml
 from promotelint.serverless.variables import Inputs, Resolver, VariableSyntaxError, js_string, parse
-from promotelint.values import is_opaque, opaque
+from promotelint.model.opaque import is_opaque, opaque
 
 
 def resolve(text, *, options=None, env=None, params=None, files=None, service_dir="/repo/svc", root="/repo"):

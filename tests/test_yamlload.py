@@ -1,7 +1,7 @@
 import pytest
 
-from promotelint.errors import InputError
-from promotelint.yamlload import load_text
+from promotelint.model.errors import InputError
+from promotelint.parse.documents import load_text
 
 
 def test_short_tags_become_long_forms():

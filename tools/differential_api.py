@@ -243,7 +243,7 @@ def serverless_command(explicit: str | None) -> list[str]:
 
 
 def check(seed: int, command: list[str], keep: Path) -> str:
-    from promotelint.errors import InputError
+    from promotelint.model.errors import InputError
     from promotelint.serverless.compile import compile_service
     from promotelint.serverless.conformance import compare
 

@@ -129,7 +129,7 @@ def service(seed: int) -> dict:
 
 
 def run(seed: int, serverless: str, keep: Path | None) -> tuple[int, str, str]:
-    from promotelint.errors import InputError
+    from promotelint.model.errors import InputError
     from promotelint.serverless.compile import compile_service
     from promotelint.serverless.conformance import compare
 

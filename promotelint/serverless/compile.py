@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-from promotelint.errors import InputError
-from promotelint.model import Template
+from promotelint.model.errors import InputError
+from promotelint.model.template import Template
 from promotelint.serverless.config import FilesystemReader, Reader, coerce_like_schema, find_config, load_config
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.variables import Inputs, Resolver

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from promotelint.model import Origin, nearest_position
+from promotelint.model.template import Origin, nearest_position
 
 
 @dataclass

@@ -11,10 +11,10 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from promotelint.errors import InputError
+from promotelint.model.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.values import is_opaque, opaque
+from promotelint.model.opaque import is_opaque, opaque
 
 
 # Helpers shared by the steps

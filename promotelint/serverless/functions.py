@@ -15,14 +15,14 @@ import json
 import re
 from typing import Any
 
-from promotelint.errors import InputError
+from promotelint.model.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.core import (
     concat, custom_execution_role, functions, js_truthy, outputs, provider, resources, role_statements,
     service_name, text, union_with_equal, warn,
 )
-from promotelint.values import is_opaque, opaque
+from promotelint.model.opaque import is_opaque, opaque
 
 ARTIFACT_DIRECTORY_TOKEN = "0000000000000-offline"
 DEFAULT_RUNTIME = "nodejs16.x"

@@ -5,7 +5,7 @@ fallback and nesting rules, the same errors (circular references, missing values
 - the framework resolves in asynchronous batches; here one property is resolved depth first, which
   gives the same values (a value never depends on the order, only on the data);
 - sources that need AWS (ssm, cf, s3, aws:accountId, secrets, output) or code (`${file(x.js)}`,
-  plugin sources) give opaque tokens (promotelint.values) instead of failing: a string that
+  plugin sources) give opaque tokens (promotelint.model.opaque) instead of failing: a string that
   interpolates one becomes one token holding the whole string;
 - `${file(...)}` may not leave `root` (the git work tree, or the service dir's parent).
 Keys are never resolved: v3 leaves `${...}` in a mapping key as literal text.
@@ -23,8 +23,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
-from promotelint.errors import InputError
-from promotelint.values import is_opaque, opaque
+from promotelint.model.errors import InputError
+from promotelint.model.opaque import is_opaque, opaque
 
 
 class VariableSyntaxError(Exception):
@@ -868,7 +868,7 @@ class Resolver:
         read = self.inputs.read_text
         text = read(target) if read else open(target, encoding="utf-8").read()
         if ext in (".yml", ".yaml"):
-            from promotelint.serverless.config import load_js_yaml
+            from promotelint.parse.jsyaml import load_js_yaml
 
             try:
                 content = load_js_yaml(text, target).data

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from promotelint.errors import InputError
+from promotelint.model.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.core import (
     alias_logical_id, functions, js_truthy, lodash_merge, name_from, provider, put, service_name,
 )
-from promotelint.values import is_opaque
+from promotelint.model.opaque import is_opaque
 from promotelint.serverless.functions import resolve_lambda_target
 
 _LISTENER_ARN = re.compile(r"^arn:aws[\w-]*:elasticloadbalancing:.+:listener/app/[\w-]+/([\w-]+)/([\w-]+)$")

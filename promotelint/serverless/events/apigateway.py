@@ -26,7 +26,7 @@ from promotelint.serverless.events.apigateway_method import (
     authorizer_logical_id, method_authorization, method_integration, method_responses,
 )
 from promotelint.serverless.events.apigateway_schema import check_api_config
-from promotelint.values import is_opaque
+from promotelint.model.opaque import is_opaque
 
 REST_API_LOGICAL_ID = "ApiGatewayRestApi"
 COGNITO_IDP_ARN = re.compile(r"^arn:[a-zA-Z-]*:cognito-idp")

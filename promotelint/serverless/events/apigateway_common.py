@@ -11,10 +11,10 @@ import json
 import math
 from typing import Any
 
-from promotelint.errors import InputError
+from promotelint.model.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.values import OPAQUE_KEY, is_opaque, opaque
+from promotelint.model.opaque import OPAQUE_KEY, is_opaque, opaque
 
 
 def merge(target: dict, source: dict) -> dict:

@@ -16,9 +16,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from promotelint.errors import InputError
+from promotelint.model.errors import InputError
 from promotelint.serverless.core import has_events
-from promotelint.values import OPAQUE_KEY
+from promotelint.model.opaque import OPAQUE_KEY
 
 _NUMBER = re.compile(r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$")
 

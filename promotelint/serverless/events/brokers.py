@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from promotelint.errors import InputError
+from promotelint.model.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.core import (
     add_role_statement, alias_logical_id, concat, function_iam_role_resource_name, functions, js_truthy,
     name_from, resources, text,
 )
-from promotelint.values import is_opaque
+from promotelint.model.opaque import is_opaque
 from promotelint.serverless.events.sqs import filter_criteria
 from promotelint.serverless.functions import resolve_lambda_target
 

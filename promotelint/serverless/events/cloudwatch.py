@@ -6,11 +6,11 @@ import json
 import re
 from typing import Any
 
-from promotelint.errors import InputError
+from promotelint.model.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.core import alias_logical_id, concat, functions, is_mapping, js_truthy, put, text
-from promotelint.values import is_opaque
+from promotelint.model.opaque import is_opaque
 from promotelint.serverless.functions import resolve_lambda_target
 
 _LOG_GROUP_EVENT_LIMIT = 2

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from promotelint.errors import InputError
+from promotelint.model.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.core import (

@@ -7,14 +7,14 @@ import json
 import re
 from typing import Any
 
-from promotelint.errors import InputError
+from promotelint.model.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.core import (
     alias_logical_id, concat, functions, is_mapping, iter_events, js_truthy, name_from, provider, put,
     resources,
 )
-from promotelint.values import is_opaque
+from promotelint.model.opaque import is_opaque
 from promotelint.serverless.custom_resources import add_custom_resource_to_service
 from promotelint.serverless.functions import resolve_lambda_target
 

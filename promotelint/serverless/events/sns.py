@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from promotelint.errors import InputError
+from promotelint.model.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.core import (
     alias_logical_id, is_mapping, iter_events, name_from, put, resources, text, warn,
 )
-from promotelint.values import is_opaque
+from promotelint.model.opaque import is_opaque
 from promotelint.serverless.functions import resolve_lambda_target
 
 

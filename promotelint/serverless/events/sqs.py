@@ -11,7 +11,7 @@ from promotelint.serverless.core import (
     add_role_statement, alias_logical_id, function_iam_role_resource_name, is_mapping, iter_events,
     js_truthy, name_from, put,
 )
-from promotelint.values import is_opaque
+from promotelint.model.opaque import is_opaque
 from promotelint.serverless.functions import resolve_lambda_target
 
 

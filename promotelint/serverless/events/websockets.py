@@ -21,7 +21,7 @@ from promotelint.serverless.events.apigateway_common import (
     service_name, stand_in_name, target_alias,
 )
 from promotelint.serverless.events.apigateway_schema import check_api_config
-from promotelint.values import is_opaque
+from promotelint.model.opaque import is_opaque
 
 API_LOGICAL_ID = "WebsocketsApi"
 STAGE_LOGICAL_ID = "WebsocketsDeploymentStage"

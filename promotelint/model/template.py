@@ -1,6 +1,6 @@
 """The plain data the source readers produce: templates and where their parts came from.
 
-The predicted change set and the findings are in promotelint.changes; the compile path needs
+The predicted change set and the findings are in promotelint.model.changeset; the compile path needs
 only this module.
 """
 

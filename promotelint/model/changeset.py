@@ -1,14 +1,12 @@
-"""The plain data the prediction and the rules produce: change sets, findings, reports.
-
-Every stage between the source readers and the CLI is a function over these frozen dataclasses.
-"""
+"""The predicted change set, in CloudFormation's own shape (describe-change-set), plus the facts
+promotelint computed about each change. The findings the rules make are in model.findings."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from promotelint.model import Origin
+from promotelint.model.template import Origin
 
 
 # --- The predicted change set, in CloudFormation's shape -----------------------------------------
@@ -112,7 +110,7 @@ class ResourceChange:
 
     def to_json(self) -> dict:
         facts: dict[str, Any] = {"major": self.major}
-        for key, value in (("origin", _origin_json(self.origin)), ("stateful", self.stateful),
+        for key, value in (("origin", origin_json(self.origin)), ("stateful", self.stateful),
                            ("volatile", self.volatile or None), ("beforeType", self.before_type),
                            ("renamedFrom", self.renamed_from), ("renamedTo", self.renamed_to),
                            ("unknownType", self.unknown_type or None),
@@ -152,7 +150,7 @@ class OutputChange:
                 out[key] = value
         out["Evaluation"] = self.evaluation
         if self.origin is not None:
-            out["origin"] = _origin_json(self.origin)
+            out["origin"] = origin_json(self.origin)
         if self.volatile:
             out["volatile"] = True
         return out
@@ -172,7 +170,7 @@ class StackChangeSet:
     warnings: tuple[str, ...] = ()
 
 
-def _origin_json(origin: Origin | None) -> dict | None:
+def origin_json(origin: Origin | None) -> dict | None:
     if origin is None:
         return None
     out: dict[str, Any] = {"file": origin.file}
@@ -188,46 +186,3 @@ def _context(resource: Mapping[str, Any]) -> str:
 
     return json.dumps({k: v for k, v in resource.items() if k not in ("Type", "Condition", "DependsOn")},
                       separators=(",", ":"), default=str)
-
-
-# --- Findings and the report ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Finding:
-    """What a rule says about one change (or the stack): shown, counted, maybe suppressed."""
-
-    rule: str  # rule id, e.g. stateful-resource-removed
-    severity: str  # error | warning | notice
-    summary: str  # the rule's one-line summary, e.g. "database removed"
-    message: str  # this finding's sentence, naming the resource and what is lost
-    logical_id: str | None = None
-    resource_type: str | None = None
-    origin: Origin | None = None
-    fix: str | None = None  # how to make the change safely, one line
-    suppressed: bool = False
-    suppression_reason: str | None = None
-
-    def to_json(self) -> dict:
-        out: dict[str, Any] = {"rule": self.rule, "severity": self.severity, "summary": self.summary,
-                               "message": self.message}
-        if self.logical_id is not None:
-            out["logicalId"] = self.logical_id
-        if self.resource_type is not None:
-            out["resourceType"] = self.resource_type
-        if self.origin is not None:
-            out["location"] = _origin_json(self.origin)
-        if self.fix is not None:
-            out["fix"] = self.fix
-        if self.suppressed:
-            out["suppressed"] = True
-            out["suppressionReason"] = self.suppression_reason
-        return out
-
-
-@dataclass(frozen=True)
-class StackReport:
-    """One stack's prediction and what the rules found in it."""
-
-    changeset: StackChangeSet
-    findings: tuple[Finding, ...] = ()

@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from promotelint.errors import InputError
-from promotelint.model import nearest_position
+from promotelint.model.errors import InputError
+from promotelint.model.template import nearest_position
 
 Path_ = tuple  # a path into the document: keys and list indexes
 
@@ -79,11 +79,11 @@ def load_yaml(text: str, source: str) -> Document:
     positions: dict[Path_, tuple[int, int]] = {}
     if node is None:
         return Document(None, source, positions)
-    builder = _Builder(yaml.constructor, source, positions)
+    builder = Builder(yaml.constructor, source, positions)
     return Document(builder.build(node, ()), source, positions)
 
 
-class _Builder:
+class Builder:
     def __init__(self, constructor: Any, source: str, positions: dict) -> None:
         self.constructor = constructor
         self.source = source
