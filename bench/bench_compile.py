@@ -194,10 +194,10 @@ def main() -> int:
         print("2. a pair (base and head differ in memorySize)")
         pair = describe("promotelint changeset base head (cold process, compiles both)",
                         timed(ours_pair, args.runs, cwd=ROOT, env=env))
-        compile_both = [sys.executable, "-c", "import sys; from promotelint.serverless.compile import compile_service; "
-                        "[compile_service(p, stage='dev', region='us-east-1') for p in sys.argv[1:]]",
+        compile_both = [sys.executable, "-c", "import sys; from promotelint.app import compile_path; "
+                        "[compile_path(p, stage='dev', region='us-east-1') for p in sys.argv[1:]]",
                         str(base), str(head)]
-        pair_only = describe("compile_service on both sides alone (cold process, no CLI, no prediction)",
+        pair_only = describe("compile_path on both sides alone (cold process, no CLI, no prediction)",
                              timed(compile_both, args.runs, cwd=ROOT, env=env))
         if package:
             both = [a + b for a, b in zip(timed(package, args.framework_runs, cwd=base, env=sls_env),

@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from promotelint.serverless import compiler  # noqa: E402
-from promotelint.serverless.compile import compile_service  # noqa: E402
+from promotelint.serverless import pipeline as compiler  # noqa: E402
+from promotelint.app import compile_path as compile_service  # noqa: E402
 
 
 def services() -> list[tuple[Path, dict]]:

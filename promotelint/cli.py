@@ -300,10 +300,10 @@ def compile_command(
     """Print the template `serverless package` would write, compiled offline."""
     import json
 
-    from promotelint.serverless.compile import compile_service
+    from promotelint.app import compile_path
 
-    template = compile_service(path, stage=stage, region=region, params=_parse_pairs(param, "--param"),
-                               env_file=env_file)
+    template = compile_path(path, stage=stage, region=region, params=_parse_pairs(param, "--param"),
+                            env_file=env_file)
     for warning in template.warnings:
         print(f"promotelint: warning: {warning}", file=sys.stderr)
     sys.stdout.write(json.dumps(template.data, indent=2) + "\n")

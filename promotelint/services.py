@@ -230,11 +230,12 @@ def load_side(s: Side, root: str, settings: CompileSettings, readers: dict) -> t
     display = _display_path(absolute)
     if s.kind == "template":
         return template_from_text(reader.read_text(absolute), display), frozenset(reader.touched)
-    from promotelint.serverless.compile import compile_service
+    from promotelint.serverless.service import compile_service
 
-    template = compile_service(absolute, stage=settings.stage, region=settings.region,
-                               params=dict(settings.params), env=settings.env,
-                               env_file=settings.env_file, reader=reader)
+    from promotelint.io.files import environment
+
+    template = compile_service(absolute, reader=reader, env=environment(settings.env, settings.env_file),
+                               stage=settings.stage, region=settings.region, params=dict(settings.params))
     origins = {k: replace(o, file=_display_path(o.file)) for k, o in template.origins.items()}
     return replace(template, source=display, origins=origins), frozenset(reader.touched)
 
@@ -337,7 +338,7 @@ def check_pairs(pairs: Sequence[Pair], settings: CheckSettings, workers: int | N
         return [check_pair(p, settings) for p in pairs]
     # Loaded before the pool forks, so the workers start with them instead of importing each.
     import promotelint.predict  # noqa: F401
-    import promotelint.serverless.compile  # noqa: F401
+    import promotelint.serverless.service  # noqa: F401
     from promotelint.schemas import stateful_tiers
 
     stateful_tiers()

@@ -66,11 +66,11 @@ def resolve_input(path: Path) -> tuple[str, Path]:
 def read_source(path: Path, settings: CompileSettings = CompileSettings()) -> Template:
     kind, target = resolve_input(path)
     if kind == "serverless":
-        from promotelint.serverless.compile import compile_service
+        from promotelint.io.files import FilesystemReader, environment
+        from promotelint.serverless.service import compile_service
 
-        return compile_service(target, stage=settings.stage, region=settings.region,
-                               params=dict(settings.params), env=settings.env,
-                               env_file=settings.env_file)
+        return compile_service(target, reader=FilesystemReader(), env=environment(settings.env, settings.env_file),
+                               stage=settings.stage, region=settings.region, params=dict(settings.params))
     return template_from_text(read_text(target), str(target))
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from promotelint.model.errors import InputError
-from promotelint.serverless.compile import compile_service
-from promotelint.serverless.conformance import compare
+from promotelint.app import compile_path as compile_service
+from tools.conformance import compare
 from promotelint.serverless.events.apigateway_schema import HTTP_EVENT, PROVIDER, coerce
 
 FIXTURES = Path(__file__).parent / "fixtures" / "serverless"

@@ -3,7 +3,10 @@ import json
 import pytest
 
 from promotelint.model.errors import InputError
-from promotelint.serverless.compile import compile_service, parse_dotenv, resolve_service
+from promotelint.app import compile_path
+from promotelint.io.files import FilesystemReader, environment
+from promotelint.serverless.dotenv import parse_dotenv
+from promotelint.serverless.service import resolve_service
 from promotelint.model.opaque import is_opaque
 
 
@@ -72,10 +75,10 @@ def test_outside_git_the_service_parent_is_the_limit(tmp_path):
     (tmp_path / "a" / "shared.json").write_text(json.dumps({"k": "v"}))
     (tmp_path / "secret.json").write_text(json.dumps({"k": "s"}))
     (service / "serverless.yml").write_text("service: s\ncustom:\n  ok: ${file(../shared.json):k}\n")
-    assert resolve_service(service, env={}).config["custom"]["ok"] == "v"
+    assert resolve_service(service, reader=FilesystemReader(), env={}).config["custom"]["ok"] == "v"
     (service / "serverless.yml").write_text("service: s\ncustom:\n  no: ${file(../../secret.json):k}\n")
     with pytest.raises(InputError):
-        resolve_service(service, env={})
+        resolve_service(service, reader=FilesystemReader(), env={})
 
 
 def test_dotenv_files_and_env_file(tmp_path):
@@ -85,7 +88,7 @@ def test_dotenv_files_and_env_file(tmp_path):
     (tmp_path / ".env").write_text("A=from-default-file\n")
     env_file = tmp_path / "ci.env"
     env_file.write_text("export C='from env file'\n")
-    config = resolve_service(tmp_path, env={"B": "process"}, env_file=env_file).config
+    config = resolve_service(tmp_path, reader=FilesystemReader(), env=environment({"B": "process"}, env_file)).config
     assert config["custom"] == {"a": "from-stage-file", "b": "process", "c": "from env file"}
 
 
@@ -97,13 +100,13 @@ def test_parse_dotenv_quotes_comments_expansion():
 def test_non_string_service_name_is_an_input_error(tmp_path):
     (tmp_path / "serverless.yml").write_text("service:\n  name: s\n")
     with pytest.raises(InputError) as exc:
-        resolve_service(tmp_path, env={})
+        resolve_service(tmp_path, reader=FilesystemReader(), env={})
     assert exc.value.line == 1
 
 
 def test_compile_service_returns_a_template_with_origins(tmp_path):
     (tmp_path / "serverless.yml").write_text(
         "service: s\nprovider:\n  name: aws\n  runtime: nodejs18.x\nfunctions:\n  hello:\n    handler: h.hello\n")
-    template = compile_service(tmp_path, env={})
+    template = compile_path(tmp_path, env={})
     assert template.stack_name == "s-dev" and template.source.endswith("serverless.yml")
     assert template.origins["HelloLambdaFunction"].line == 6

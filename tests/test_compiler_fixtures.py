@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from promotelint.serverless.compile import compile_service
-from promotelint.serverless.conformance import compare
+from promotelint.app import compile_path as compile_service
+from tools.conformance import compare
 
 FIXTURES = Path(__file__).parent / "fixtures" / "serverless"
 CORE_FIXTURES = sorted(p.name for p in FIXTURES.iterdir()

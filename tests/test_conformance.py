@@ -1,4 +1,4 @@
-from promotelint.serverless.conformance import compare, normalize
+from tools.conformance import compare, normalize
 
 
 def template(version_id, deployment_id, key, sha):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from promotelint.serverless.conformance import run
+from tools.conformance import run
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "dev"
 

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from promotelint.serverless.compile import compile_service, resolve_service
-from promotelint.serverless.conformance import compare
+from promotelint.app import compile_path
+from promotelint.io.files import FilesystemReader
+from promotelint.serverless.service import resolve_service
+from tools.conformance import compare
 from promotelint.parse.documents import load_text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "serverless"
@@ -39,7 +41,7 @@ def _framework_view(printed, raw):
 @pytest.mark.parametrize("name", NAMES)
 def test_variables_resolve_like_the_framework(name):
     fixture = FIXTURES / name
-    service = resolve_service(fixture, **_settings(name))
+    service = resolve_service(fixture, reader=FilesystemReader(), **_settings(name))
     raw = load_text((fixture / "serverless.yml").read_text(), "serverless.yml").data
     raw["provider"].update(stage=None, region=None)  # both set by the framework, and by resolve_service
     expected = _framework_view(json.loads((fixture / "resolved.json").read_text()), raw)
@@ -49,7 +51,7 @@ def test_variables_resolve_like_the_framework(name):
 @pytest.mark.parametrize("name", NAMES)
 def test_compiles_like_the_framework(name):
     fixture = FIXTURES / name
-    template = compile_service(fixture, **_settings(name))
+    template = compile_path(fixture, **_settings(name))
     result = compare(json.loads((fixture / "expected.json").read_text()), dict(template.data))
     assert result.exact_ids, (result.missing, result.extra)
     assert not result.diffs, result.diffs

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Differential test of the API Gateway compilers against the real Serverless Framework (v3).
 
-    python tools/differential_api.py [--seeds 1-50] [--jobs 8] [--serverless PATH] [--keep DIR]
+    python -m tools.differential_api [--seeds 1-50] [--jobs 8] [--serverless PATH] [--keep DIR]
 
 Each seed makes a random service mixing REST `http` (paths, CORS variants, authorizers of every
 kind, integrations, request parameters and schemas, API keys and usage plans, external APIs),
@@ -244,8 +244,8 @@ def serverless_command(explicit: str | None) -> list[str]:
 
 def check(seed: int, command: list[str], keep: Path) -> str:
     from promotelint.model.errors import InputError
-    from promotelint.serverless.compile import compile_service
-    from promotelint.serverless.conformance import compare
+    from promotelint.app import compile_path as compile_service
+    from tools.conformance import compare
 
     with tempfile.TemporaryDirectory() as scratch, tempfile.TemporaryDirectory() as home:
         work = Path(scratch)

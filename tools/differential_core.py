@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Differential test of the core compilers against the real Serverless Framework (v3).
 
-    python tools/differential_core.py [--seeds 1-50] [--jobs 4] [--serverless PATH] [--keep DIR]
+    python -m tools.differential_core [--seeds 1-50] [--jobs 4] [--serverless PATH] [--keep DIR]
 
 Each seed makes a random service mixing function settings (memory, runtime, environment, tags,
 URLs, destinations, VPC, roles, versions, provisioned concurrency, logs), provider settings,
@@ -130,8 +130,8 @@ def service(seed: int) -> dict:
 
 def run(seed: int, serverless: str, keep: Path | None) -> tuple[int, str, str]:
     from promotelint.model.errors import InputError
-    from promotelint.serverless.compile import compile_service
-    from promotelint.serverless.conformance import compare
+    from promotelint.app import compile_path as compile_service
+    from tools.conformance import compare
 
     scratch = Path(tempfile.mkdtemp(prefix=f"core{seed}-"))
     try:

@@ -3,7 +3,7 @@
 expected.json (`serverless package`'s cloudformation-template-update-stack.json) and, for the vars-*
 fixtures, resolved.json (the config with its variables resolved, from `serverless print --format json`).
 
-    python tools/regen_goldens.py [--serverless PATH] [--check] [NAME ...]
+    python -m tools.regen_goldens [--serverless PATH] [--check] [NAME ...]
 
 PATH is the framework's `serverless` executable (default: $SERVERLESS_BIN, else
 $SLS_NODE_MODULES/.bin/serverless with SLS_NODE_MODULES a node_modules directory, else
@@ -115,7 +115,7 @@ def main() -> int:
             print(str(exc).split("\n")[0], "(see fixture.json `standins`?)" if "ENOENT" in str(exc) else "")
             continue
         if args.check:
-            from promotelint.serverless.conformance import compare
+            from tools.conformance import compare
 
             result = compare(json.loads((fixture / "expected.json").read_text()), template)
             same = result.exact_ids and not result.diffs

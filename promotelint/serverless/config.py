@@ -25,37 +25,6 @@ class Reader(Protocol):
     def exists(self, path: str) -> bool: ...
 
 
-class FilesystemReader:
-    """Reads the working tree."""
-
-    def read_text(self, path: str) -> str:
-        try:
-            with open(path, encoding="utf-8") as f:
-                return f.read()
-        except FileNotFoundError:
-            raise InputError("file not found", file=path) from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"cannot read: {exc}", file=path) from None
-
-    def exists(self, path: str) -> bool:
-        return os.path.isfile(path)
-
-    def root_for(self, service_dir: str) -> str:
-        """The git work tree holding the service (`.git` is a file in worktrees), else its parent."""
-        here = os.path.abspath(service_dir)
-        probe = here
-        while True:
-            if os.path.exists(os.path.join(probe, ".git")):
-                break
-            parent = os.path.dirname(probe)
-            if parent == probe:
-                probe = os.path.dirname(here)
-                break
-            probe = parent
-        # ${file()} paths are joined onto service_dir as given: keep the root in the same form.
-        return probe if os.path.isabs(service_dir) else os.path.relpath(probe)
-
-
 def find_config(path: str, reader: Reader) -> str:
     """The config file for `path`: the file itself, or serverless.yml / .yaml inside a directory."""
     path = os.path.normpath(path)

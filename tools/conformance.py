@@ -1,6 +1,6 @@
 """Measure how closely the compiler reproduces `serverless package` on a corpus of real services.
 
-    python -m promotelint.serverless.conformance DIR [--case NAME] [-v]
+    python -m tools.conformance DIR [--case NAME] [-v]
 
 DIR holds one directory per case: the service (case.json `service_dir`, default `.`) with its
 serverless.yml, `expected.json` (stage dev) and optionally `expected.prod.json` (stage prod), both
@@ -253,7 +253,7 @@ class CaseResult:
 
 
 def run_case(case_dir: Path) -> CaseResult:
-    from promotelint.serverless.compile import compile_service
+    from promotelint.app import compile_path
 
     info = {}
     if (case_dir / "case.json").is_file():
@@ -273,7 +273,7 @@ def run_case(case_dir: Path) -> CaseResult:
         variant = Variant(stage, len(expected.get("Resources") or {}), len(expected.get("Outputs") or {}))
         variants.append(variant)
         try:
-            template = compile_service(config, stage=stage, region=info.get("region", "us-east-1"), env=env)
+            template = compile_path(config, stage=stage, region=info.get("region", "us-east-1"), env=env)
         except Exception as exc:  # a crash is a finding here, not the end of the run
             kind = "" if type(exc).__name__ == "InputError" else type(exc).__name__ + ": "
             variant.error = f"{kind}{exc}"
@@ -365,7 +365,7 @@ def run(root: Path, only: list[str] | None = None, verbose: bool = False, out=pr
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m promotelint.serverless.conformance",
+    parser = argparse.ArgumentParser(prog="python -m tools.conformance",
                                      description=__doc__.split("\n\n")[0])
     parser.add_argument("dir", type=Path, help="corpus directory (one sub-directory per case) or one case")
     parser.add_argument("--case", action="append", help="only this case (substring match; repeatable)")

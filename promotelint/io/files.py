@@ -1,0 +1,76 @@
+"""The working tree: the one file reader, the environment, and writing a report where asked.
+
+Every read of a user's file goes through `read_text`, so a missing file, a directory, a permission
+problem or a file that is not UTF-8 is the same one-line error wherever it happens.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Mapping
+
+from promotelint.model.errors import InputError
+
+
+def read_text(path: str | os.PathLike, *, expect: str = "a UTF-8 text file") -> str:
+    """The file's text; `expect` names what the file should be, for the fix of a binary file."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+    except FileNotFoundError:
+        raise InputError("no such file or directory", file=os.fspath(path), fix="check the path") from None
+    except IsADirectoryError:
+        raise InputError("is a directory without a template or serverless.yml", file=os.fspath(path),
+                         fix="point at a template, a serverless.yml or a .serverless directory") from None
+    except UnicodeDecodeError:
+        raise InputError("not a text file (not UTF-8)", file=os.fspath(path), fix=f"pass {expect}") from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", file=os.fspath(path),
+                         fix="check the file's permissions") from None
+
+
+def write_text(path: str | os.PathLike, text: str, *, append: bool = False) -> None:
+    """Write a report the user asked for (--output, --summary): never anything else."""
+    try:
+        with open(path, "a" if append else "w", encoding="utf-8") as f:
+            f.write(text)
+    except OSError as exc:
+        raise InputError(f"cannot write the report: {exc.strerror or exc}", file=os.fspath(path),
+                         fix="check the directory exists and is writable") from None
+
+
+class FilesystemReader:
+    """The serverless compiler's reader (read_text, exists, root_for) over the working tree."""
+
+    def read_text(self, path: str) -> str:
+        return read_text(path)
+
+    def exists(self, path: str) -> bool:
+        return os.path.isfile(path)
+
+    def root_for(self, service_dir: str) -> str:
+        """The git work tree holding the service (`.git` is a file in worktrees), else its parent."""
+        here = os.path.abspath(service_dir)
+        probe = here
+        while True:
+            if os.path.exists(os.path.join(probe, ".git")):
+                break
+            parent = os.path.dirname(probe)
+            if parent == probe:
+                probe = os.path.dirname(here)
+                break
+            probe = parent
+        # ${file()} paths are joined onto service_dir as given: keep the root in the same form.
+        return probe if os.path.isabs(service_dir) else os.path.relpath(probe)
+
+
+def environment(env: Mapping[str, str] | None = None, env_file: str | os.PathLike | None = None) -> dict[str, str]:
+    """The environment `${env:}` reads: `env` (None: this process's), plus a dotenv file's
+    variables (`--env-file`), which win over it."""
+    out = dict(os.environ if env is None else env)
+    if env_file is not None:
+        from promotelint.serverless.dotenv import parse_dotenv
+
+        out.update(parse_dotenv(read_text(env_file), os.fspath(env_file), out))
+    return out
