@@ -51,8 +51,8 @@ def cold_cli(runs: int = 15) -> None:
 
 def in_process(resources: int = 500, runs: int = 20) -> None:
     from promotelint.model.template import Template
-    from promotelint.predict import predict
-    from promotelint.schemas import type_facts
+    from promotelint.app import predict
+    from promotelint.io.catalog import type_facts
 
     base_data = service_template(functions=count_for(resources))
     head_data = changed(base_data)

@@ -59,7 +59,8 @@ def main() -> None:
                   f"CPU {cpu * 1000:.0f} ms (11 runs)")
         print(f"check - changeset: CPU {(check[2] - changeset[2]) * 1000:.0f} ms")
 
-    from promotelint.rules import evaluate, load_builtin_rules
+    from promotelint.io.packaged import load_builtin_rules
+    from promotelint.ruleengine.evaluate import evaluate
 
     start = time.perf_counter()
     rules = load_builtin_rules()
@@ -70,8 +71,8 @@ def main() -> None:
     if big is None:
         print("corpus not found beside the clone: evaluation figure skipped")
         return
-    from promotelint.predict import predict
-    from promotelint.sources import template_from_text
+    from promotelint.app import predict
+    from promotelint.parse.template import template_from_text
 
     data = json.loads(big.read_text())
     # Worst case for the rules: every resource of a large service removed, every output gone.

@@ -1,14 +1,48 @@
 """The one pipeline, and the library API: sources -> compile -> predict -> judge -> reports.
 
-    compile_path(path, stage=..., ...) -> Template
+    compile_path(path, stage=...)               -> Template    (serverless.yml, compiled offline)
+    read_source(path, CompileSettings)          -> Template    (a template, build dir or service)
+    predict(base, head, PredictOptions)         -> StackChangeSet
+    setup(config_file, start)                   -> (Config, rules)
+    judge(changesets, rules, config, today)     -> [StackReport]
+    check(CheckRequest)                         -> CheckResult (reports, errors, exit code)
+
+io/ reads what the user points at (files, git revisions, config, cfn-lint's data); every stage in
+between is a pure function of what it is given; the caller renders `CheckResult.reports` with
+promotelint.report.FORMATS.
 """
 
 from __future__ import annotations
 
+import datetime
+import multiprocessing
 import os
-from typing import Mapping
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Mapping, Sequence
 
+from promotelint.io import git
+from promotelint.io.catalog import load_catalog, template_types
+from promotelint.io.discovery import Pair, discover
+from promotelint.io.files import read_text
+from promotelint.io.packaged import load_rules
+from promotelint.io.settings import find_config, load_config
+from promotelint.io.sources import TEMPLATE_TEXT, CompileSettings, display_path, load_side, read_source
+from promotelint.model.changeset import StackChangeSet
+from promotelint.model.errors import EXIT_INPUT, InputError
+from promotelint.model.findings import StackReport
+from promotelint.model.settings import Config
 from promotelint.model.template import Template
+from promotelint.parse.template import template_from_text
+from promotelint.predict import PredictOptions
+from promotelint.ruleengine.evaluate import evaluate
+from promotelint.ruleengine.language import Rule
+from promotelint.verdict.judge import check_rule_ids, exit_code, judge_all
+
+__all__ = ["CheckRequest", "CheckResult", "CompileSettings", "PredictOptions", "check", "compile_path",
+           "judge", "predict", "read_source", "rule_metadata", "setup"]
 
 
 def compile_path(path: str | os.PathLike, *, stage: str | None = None, region: str | None = None,
@@ -21,3 +55,251 @@ def compile_path(path: str | os.PathLike, *, stage: str | None = None, region: s
 
     return compile_service(path, reader=FilesystemReader(), env=environment(env, env_file), stage=stage,
                            region=region, params=params)
+
+
+def predict(base: Template, head: Template, options: PredictOptions = PredictOptions(),
+            stateful: Mapping[str, str] | None = None) -> StackChangeSet:
+    """The change set from `base` to `head`, with the facts of their resource types loaded;
+    `stateful` adds types to the stateful tiers (the config's `stateful:`)."""
+    from promotelint.predict import predict as predict_templates
+
+    catalog = load_catalog(template_types(base, head), options.region, stateful)
+    return predict_templates(base, head, catalog, options)
+
+
+def setup(config_file: Path | None, start: Path) -> tuple[Config, tuple[Rule, ...]]:
+    """The config (`config_file`, or found from `start` upward) and the rules it selects, checked."""
+    path = config_file if config_file is not None else find_config(start)
+    config = load_config(path) if path is not None else Config()
+    rules = load_rules(config.rule_files)
+    check_rule_ids(config, [r.id for r in rules])
+    return config, rules
+
+
+def judge(changesets: Sequence[StackChangeSet], rules: Sequence[Rule], config: Config,
+          today: datetime.date) -> list[StackReport]:
+    """One report per stack: the rules' findings, with the config's and the resources' allow entries."""
+    findings = [evaluate(rules, cs, config.severities) for cs in changesets]
+    return judge_all(changesets, findings, config, [r.id for r in rules], today)
+
+
+def rule_metadata(rules: Sequence[Rule], config: Config) -> dict[str, dict[str, str]]:
+    """What the SARIF and markdown reports say about each rule, with the configured severity."""
+    return {r.id: {"summary": r.summary, "description": r.description.strip(), "fix": r.fix or "",
+                   "severity": config.severities.get(r.id, r.severity)} for r in rules}
+
+
+@dataclass(frozen=True)
+class CheckRequest:
+    """What `check` compares: two paths (BASE HEAD), or services of a git range, or one service
+    against the deployed template (`base_template`)."""
+
+    paths: tuple[str, ...] = ()
+    base_ref: str | None = None
+    head_ref: str | None = None
+    staged: bool = False
+    base_template: Path | None = None
+    compile: CompileSettings = CompileSettings()
+    predict: PredictOptions = PredictOptions()
+    config: Path | None = None
+    fail_on: str | None = None
+    jobs: int | None = None
+    today: datetime.date = field(default_factory=datetime.date.today)
+
+    @property
+    def git_mode(self) -> bool:
+        return bool(self.base_ref or self.base_template)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    reports: list[StackReport]
+    errors: tuple[str, ...]  # services that could not be read (exit 2; the others still reported)
+    exit_code: int
+    rules: dict[str, dict[str, str]]  # rule_metadata, for the reports
+
+
+def check(request: CheckRequest) -> CheckResult:
+    """Predict each stack's change set, apply the rules and the allow lists, and decide the exit code."""
+    if not request.git_mode and len(request.paths) != 2:
+        raise InputError("nothing to compare", fix="pass BASE HEAD, or --base-ref REV (e.g. origin/main), "
+                         "or --base-template FILE (the deployed template)")
+    if not request.git_mode and (request.head_ref or request.staged):
+        raise InputError("--head-ref/--staged need --base-ref", fix="add --base-ref REV")
+    config, rules = setup(request.config, Path(request.paths[1]) if not request.git_mode else Path.cwd())
+    settings = PairSettings(root=os.getcwd(), compile=request.compile, predict=request.predict,
+                            stateful=config.stateful)
+    if request.git_mode:
+        changesets, errors = _git_changesets(request, settings)
+    else:
+        base, head = (read_source(Path(p), request.compile) for p in request.paths)
+        changesets, errors = [predict(base, head, request.predict, config.stateful)], []
+    reports = judge(changesets, rules, config, request.today)
+    code = EXIT_INPUT if errors else exit_code(reports, request.fail_on or config.fail_on or "error")
+    return CheckResult(reports, tuple(errors), code, rule_metadata(rules, config))
+
+
+def _git_changesets(request: CheckRequest, settings: PairSettings) -> tuple[list[StackChangeSet], list[str]]:
+    """The change sets of every stack in the git range, and the errors of those that could not be read."""
+    paths = list(request.paths)
+    if request.base_ref and request.base_template:
+        raise InputError("--base-ref and --base-template both name the base", fix="pass one of them")
+    if request.head_ref and request.staged:
+        raise InputError("--head-ref and --staged both name the head", fix="pass one of them")
+    needs_git = request.base_ref or request.head_ref or request.staged
+    root = str(git.repo_root(".")) if needs_git else os.getcwd()
+    head = git.WORKTREE
+    if request.head_ref:
+        head = git.resolve_rev(root, request.head_ref, "--head-ref")
+    elif request.staged:
+        head = git.INDEX
+    head_label = request.head_ref or ("index" if request.staged else "working tree")
+    settings = replace(settings, root=root)
+    if request.base_template is not None:
+        if len(paths) > 1:
+            raise InputError("--base-template is the base of one service; several PATHs given",
+                             fix="run once per service")
+        base_t = template_from_text(read_text(request.base_template, expect=TEMPLATE_TEXT),
+                                    str(request.base_template))
+        target = paths[0] if paths else "."
+        if needs_git:
+            base_sha = git.resolve_rev(root, "HEAD")  # only to locate the path; its content is unused
+            found = [p for p in discover(root, base_sha, head, [target], base_label="HEAD",
+                                         head_label=head_label, settings=request.compile) if p.head]
+            if len(found) != 1:
+                raise InputError(f"--base-template needs exactly one service at {target}, found {len(found)}",
+                                 file=target, fix="name the serverless.yml or template")
+            pairs = [Pair(None, found[0].head, base_template=base_t)]
+        else:
+            pairs = [Pair(None, None, base_template=base_t, head_template=read_source(Path(target), request.compile))]
+    else:
+        base_sha = git.resolve_rev(root, request.base_ref)
+        pairs = discover(root, base_sha, head, paths, base_label=request.base_ref, head_label=head_label,
+                         settings=request.compile)
+    outcomes = check_pairs(pairs, settings, request.jobs)
+    return [cs for o in outcomes for cs in o.changesets], [o.error for o in outcomes if o.error]
+
+
+# --- one pair of sides, and many in parallel ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PairSettings:
+    root: str  # the git work tree, absolute
+    compile: CompileSettings = CompileSettings()
+    predict: PredictOptions = PredictOptions()
+    stateful: Mapping[str, str] = field(default_factory=dict)  # the config's extra stateful types
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What checking one pair gave: its stacks' change sets (two for a renamed service). The
+    rules run afterwards, in the calling process: they are cheap, and config stays in one place."""
+
+    changesets: tuple[StackChangeSet, ...] = ()
+    error: str | None = None  # an InputError for this service: exit 2, the others still reported
+    reads: frozenset[str] = frozenset()  # repo-relative files the head side read
+
+
+_READERS: dict = {}  # per process: one cat-file per (repo, revision), reused across services
+
+
+def check_pair(pair: Pair, settings: PairSettings) -> Outcome:
+    try:
+        head_t, reads = pair.head_template, frozenset()
+        if pair.head is not None and head_t is None:
+            try:
+                head_t, reads = load_side(pair.head, settings.root, settings.compile, _READERS)
+            except InputError:
+                # A service that cannot be compiled but read nothing that changed is not part of
+                # this promotion: its error must not fail every run in the repository.
+                touched = _READERS[(settings.root, pair.head.rev)].touched
+                if pair.only_if_reads is not None and not (touched & pair.only_if_reads):
+                    return Outcome(reads=frozenset(touched))
+                raise
+        if pair.only_if_reads is not None and not (reads & pair.only_if_reads):
+            return Outcome(reads=reads)
+        base_t = pair.base_template
+        if pair.base is not None and base_t is None:
+            base_t, _ = load_side(pair.base, settings.root, settings.compile, _READERS)
+        stacks: list[StackChangeSet] = []
+        if base_t is not None and head_t is not None and base_t.stack_name and head_t.stack_name \
+                and base_t.stack_name != head_t.stack_name:
+            # a renamed service deploys a new stack; the old one is no longer defined here
+            stacks.append(_deleted(base_t, settings, f"stack {base_t.stack_name} is no longer defined "
+                                   f"(the service is now {head_t.stack_name}): removing it deletes all of it"))
+            stacks.append(_predict_pair(_empty(head_t, "(new)"), head_t, settings))
+        elif head_t is None:
+            stacks.append(_deleted(base_t, settings, f"service {pair.base.path} is deleted at "
+                                   f"{pair.head.label if pair.head else 'head'}: removing its stack deletes all of it"))
+        elif base_t is None:
+            stacks.append(_predict_pair(_empty(head_t, "(new)"), head_t, settings))
+        else:
+            stacks.append(_predict_pair(base_t, head_t, settings))
+        return Outcome(changesets=tuple(_labelled(cs, pair, settings.root) for cs in stacks), reads=reads)
+    except InputError as exc:
+        if exc.file:  # the compiler names files by the absolute paths it was given
+            exc.file = display_path(exc.file)
+        return Outcome(error=str(exc))
+
+
+def _predict_pair(base: Template, head: Template, settings: PairSettings) -> StackChangeSet:
+    return predict(base, head, settings.predict, settings.stateful)
+
+
+def _empty(other: Template, source: str) -> Template:
+    return Template(data={"Resources": {}}, source=source, stack_name=other.stack_name)
+
+
+def _deleted(base_t: Template, settings: PairSettings, warning: str) -> StackChangeSet:
+    cs = _predict_pair(base_t, _empty(base_t, "(deleted)"), settings)
+    return replace(cs, name=base_t.stack_name or cs.name, head_stack_name=None,
+                   warnings=(warning,) + cs.warnings)
+
+
+def _labelled(cs: StackChangeSet, pair: Pair, root: str) -> StackChangeSet:
+    """Sources name the revision a side was read from (`origin/main:svc/serverless.yml`); the
+    working tree's are plain paths. Origins stay plain paths, for file:line locations."""
+    out = {}
+    for key, s in (("base_source", pair.base), ("head_source", pair.head)):
+        if s is not None and s.rev is not git.WORKTREE and getattr(cs, key) == display_path(
+                os.path.join(root, s.path)):
+            out[key] = f"{s.label}:{s.path}"
+    base = pair.base
+    if base is not None and base.rev is not git.WORKTREE:
+        # What only the base has (removed resources and outputs) points at the base revision's lines.
+        out["changes"] = tuple(replace(c, origin=replace(c.origin, revision=base.label))
+                               if c.action == "Remove" and c.origin else c for c in cs.changes)
+        out["outputs"] = tuple(replace(o, origin=replace(o.origin, revision=base.label))
+                               if o.action == "Remove" and o.origin else o for o in cs.outputs)
+    return replace(cs, **out)
+
+
+def check_pairs(pairs: Sequence[Pair], settings: PairSettings, workers: int | None = None) -> list[Outcome]:
+    """Check every pair, in parallel across cores when there are several; results in pair order."""
+    workers = min(len(pairs), workers or _cores())
+    if workers <= 1:
+        return [check_pair(p, settings) for p in pairs]
+    # Loaded before the pool forks, so the workers start with them instead of importing each.
+    import promotelint.predict.diff  # noqa: F401
+    import promotelint.serverless.service  # noqa: F401
+    from promotelint.io.catalog import delete_requires_empty, stateful_tiers
+
+    stateful_tiers()
+    delete_requires_empty()
+    # fork: the workers start with everything above already imported and loaded (elsewhere fork is
+    # unsafe or missing, and the platform's default start method re-imports instead)
+    context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_reset_readers) as pool:
+        return list(pool.map(check_pair, pairs, [settings] * len(pairs)))
+
+
+def _reset_readers() -> None:
+    _READERS.clear()  # pipes of the parent's readers are not ours to use
+
+
+def _cores() -> int:
+    # the CPUs this process may run on (a CI container often gets fewer than the machine has)
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1

@@ -1,4 +1,5 @@
-"""The command line: parse options, read the sources, call the stages, print, exit. Nothing else.
+"""The command line: options into a request, promotelint.app runs it, the report is printed, the
+exit code returned. Nothing else.
 
 Exit codes: 0 no blocking finding, 1 blocking findings, 2 usage/input/config error, 3 internal error.
 """
@@ -20,7 +21,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
 _DEBUG = False
 
 
-def _parse_pairs(values: Optional[List[str]], option: str) -> dict[str, str]:
+def _pairs(values: Optional[List[str]], option: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for value in values or []:
         key, sep, val = value.partition("=")
@@ -32,6 +33,22 @@ def _parse_pairs(values: Optional[List[str]], option: str) -> dict[str, str]:
 
 def _color(stream) -> bool:
     return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+def _format(name: str, auto: bool = False) -> str:
+    from promotelint.report import FORMATS
+
+    if auto and name == "auto":
+        return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    if name not in FORMATS:
+        raise InputError(f"unknown format {name!r}", fix="use one of: " + ", ".join(("auto",) * auto + tuple(FORMATS)))
+    return name
+
+
+def _render(reports, format: str, **options) -> str:
+    from promotelint.report import FORMATS, RenderOptions
+
+    return FORMATS[format](reports, RenderOptions(**options))
 
 
 @app.callback()
@@ -50,33 +67,19 @@ BaseParameter = Annotated[Optional[List[str]], typer.Option("--base-parameter", 
 HeadParameter = Annotated[Optional[List[str]], typer.Option("--head-parameter", help="KEY=VALUE, head only.")]
 StackName = Annotated[Optional[str], typer.Option("--stack-name", help="Stack name (AWS::StackName).")]
 Stage = Annotated[Optional[str], typer.Option("--stage", help="Stage for serverless.yml sides.")]
+Param = Annotated[Optional[List[str]], typer.Option("--param", help="KEY=VALUE for ${param:KEY} in serverless.yml.")]
 ShowAll = Annotated[bool, typer.Option("--show-all", help="List minor changes too.")]
 ConfigFile = Annotated[Optional[Path], typer.Option(
     "--config", help="Config file (.promotelint.yml or pyproject.toml); default: found from HEAD upward.")]
 
 
-def _predict(base: Path, head: Path, format: str, region: str, parameter, base_parameter, head_parameter,
-             stack_name: Optional[str], stage: Optional[str]):
-    from promotelint.predict import PredictOptions, predict
-    from promotelint.report import FORMATS
-    from promotelint.sources import CompileSettings, read_source
+def _predict_options(region, stack_name, parameter, base_parameter, head_parameter):
+    from promotelint.predict import PredictOptions
 
-    if format not in FORMATS:
-        raise InputError(f"unknown format {format!r}", fix="use one of: " + ", ".join(FORMATS))
-    both = _parse_pairs(parameter, "--parameter")
-    options = PredictOptions(
-        region=region, stack_name=stack_name,
-        base_parameters={**both, **_parse_pairs(base_parameter, "--base-parameter")},
-        head_parameters={**both, **_parse_pairs(head_parameter, "--head-parameter")})
-    settings = CompileSettings(stage=stage, region=region)
-    return predict(read_source(base, settings), read_source(head, settings), options)
-
-
-def _print(reports, format: str, show_all: bool, exit_code: Optional[int] = None) -> None:
-    from promotelint.report import FORMATS, RenderOptions
-
-    options = RenderOptions(show_all=show_all, color=_color(sys.stdout), exit_code=exit_code)
-    sys.stdout.write(FORMATS[format](reports, options))
+    both = _pairs(parameter, "--parameter")
+    return PredictOptions(region=region, stack_name=stack_name,
+                          base_parameters={**both, **_pairs(base_parameter, "--base-parameter")},
+                          head_parameters={**both, **_pairs(head_parameter, "--head-parameter")})
 
 
 @app.command()
@@ -85,10 +88,14 @@ def changeset(base: Base, head: Head, format: Format = "text", region: Region = 
               head_parameter: HeadParameter = None, stack_name: StackName = None, stage: Stage = None,
               show_all: ShowAll = False) -> None:
     """Print the change set CloudFormation would compute from BASE to HEAD."""
+    from promotelint import app as pipeline
     from promotelint.model.findings import StackReport
 
-    result = _predict(base, head, format, region, parameter, base_parameter, head_parameter, stack_name, stage)
-    _print([StackReport(result)], format, show_all)
+    format = _format(format)
+    settings = pipeline.CompileSettings(stage=stage, region=region)
+    result = pipeline.predict(pipeline.read_source(base, settings), pipeline.read_source(head, settings),
+                              _predict_options(region, stack_name, parameter, base_parameter, head_parameter))
+    sys.stdout.write(_render([StackReport(result)], format, show_all=show_all, color=_color(sys.stdout)))
 
 
 @app.command("rules")
@@ -96,56 +103,31 @@ def list_rules(format: Annotated[str, typer.Option(
         "--format", "-f", help="text, markdown (docs/rules.md) or json (rules/bundle.json).")] = "text",
                config: ConfigFile = None) -> None:
     """List the rules with their severities."""
-    from promotelint import ruledoc
+    from promotelint.io import packaged
+    from promotelint.ruleengine import docs
 
     if format not in ("text", "markdown", "json"):
         raise InputError(f"unknown format {format!r}", fix="use text, markdown or json")
     if format == "json":
-        from promotelint.rules import rules_bundle
+        sys.stdout.write(packaged.rules_bundle())
+    elif format == "markdown":  # docs/rules.md documents what ships, whatever the local config says
+        sys.stdout.write(docs.rules_markdown(packaged.load_builtin_rules()))
+    else:
+        from promotelint.app import setup
 
-        sys.stdout.write(rules_bundle())
-        return
-    if format == "markdown":
-        from promotelint.rules import load_builtin_rules
-
-        # docs/rules.md documents what ships, whatever the local config says.
-        sys.stdout.write(ruledoc.rules_markdown(load_builtin_rules()))
-        return
-    from promotelint.verdict import setup
-
-    cfg, rules = setup(config, Path.cwd())
-    sys.stdout.write(ruledoc.rules_table(rules, cfg.severities))
+        cfg, rules = setup(config, Path.cwd())
+        sys.stdout.write(docs.rules_table(rules, cfg.severities))
 
 
 @app.command()
 def explain(rule: Annotated[str, typer.Argument(help="Rule id, e.g. stateful-resource-removed.")],
             config: ConfigFile = None) -> None:
     """Explain one rule: why it matters, when it fires, how to make the change safely."""
-    import difflib
-
-    from promotelint import ruledoc
-    from promotelint.verdict import setup
+    from promotelint.app import setup
+    from promotelint.ruleengine import docs
 
     cfg, loaded = setup(config, Path.cwd())
-    rules = {r.id: r for r in loaded}
-    if rule in ruledoc.ALLOW_NOTICES:
-        sys.stdout.write(ruledoc.ALLOW_NOTICES[rule])
-        return
-    if rule not in rules:
-        close = difflib.get_close_matches(rule, list(rules) + list(ruledoc.ALLOW_NOTICES), n=1)
-        raise InputError(f"no rule {rule!r}", fix=f"did you mean {close[0]}?" if close else
-                         "run `promotelint rules` for the list")
-    sys.stdout.write(ruledoc.explain(rules[rule], cfg.severities.get(rule)))
-
-
-def _choose_format(format: str) -> str:
-    from promotelint.report import FORMATS
-
-    if format == "auto":
-        return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-    if format not in FORMATS:
-        raise InputError(f"unknown format {format!r}", fix="use one of: auto, " + ", ".join(FORMATS))
-    return format
+    sys.stdout.write(docs.explain_rule(rule, {r.id: r for r in loaded}, cfg.severities))
 
 
 @app.command()
@@ -171,9 +153,7 @@ def check(
     summary: Annotated[Optional[Path], typer.Option(
         "--summary", help='Append a markdown summary here (e.g. "$GITHUB_STEP_SUMMARY").')] = None,
     region: Region = "us-east-1", parameter: Parameter = None, base_parameter: BaseParameter = None,
-    head_parameter: HeadParameter = None, stack_name: StackName = None, stage: Stage = None,
-    param: Annotated[Optional[List[str]], typer.Option(
-        "--param", help="KEY=VALUE for ${param:KEY} in serverless.yml.")] = None,
+    head_parameter: HeadParameter = None, stack_name: StackName = None, stage: Stage = None, param: Param = None,
     jobs: Annotated[Optional[int], typer.Option(
         "--jobs", "-j", help="Services checked at once (default: the machine's cores).")] = None,
     show_all: ShowAll = False, config: ConfigFile = None,
@@ -182,111 +162,30 @@ def check(
 ) -> None:
     """Predict each stack's change set from the deployed side to the new one and exit 1 if the rules
     find it dangerous (2 if a service cannot be read)."""
-    import datetime
-
-    from promotelint.predict import PredictOptions
-    from promotelint.report import FORMATS, RenderOptions
-    from promotelint.sources import CompileSettings
-    from promotelint.verdict import FAIL_ON, exit_code, judge_all, setup, stateful_types
+    from promotelint import app as pipeline
+    from promotelint.io.files import write_text
+    from promotelint.verdict.judge import FAIL_ON
 
     if fail_on is not None and fail_on not in FAIL_ON:
         raise InputError(f"unknown --fail-on {fail_on!r}", fix="use one of: " + ", ".join(FAIL_ON))
-    format = _choose_format(format)
-    paths = paths or []
-    git_mode = bool(base_ref or base_template)
-    if not git_mode and len(paths) != 2:
-        raise InputError("nothing to compare", fix="pass BASE HEAD, or --base-ref REV (e.g. origin/main), "
-                         "or --base-template FILE (the deployed template)")
-    if not git_mode and (head_ref or staged):
-        raise InputError("--head-ref/--staged need --base-ref", fix="add --base-ref REV")
-    cfg, rules = setup(config, Path(paths[1]) if not git_mode else Path.cwd())
-    both = _parse_pairs(parameter, "--parameter")
-    options = PredictOptions(
-        region=region, stack_name=stack_name, stateful=stateful_types(cfg),
-        base_parameters={**both, **_parse_pairs(base_parameter, "--base-parameter")},
-        head_parameters={**both, **_parse_pairs(head_parameter, "--head-parameter")})
-    settings = CompileSettings(stage=stage, region=region, params=_parse_pairs(param, "--param"))
-    if git_mode:
-        changesets, errors = _check_changesets(paths, base_ref, head_ref, staged, base_template, settings,
-                                               options, jobs)
-    else:
-        from promotelint.predict import predict
-        from promotelint.sources import read_source
-
-        changesets = [predict(read_source(Path(paths[0]), settings), read_source(Path(paths[1]), settings),
-                              options)]
-        errors = []
-    today = datetime.date.today()
-    reports = judge_all(changesets, rules, cfg, today)
-    for error in errors:
+    format = _format(format, auto=True)
+    result = pipeline.check(pipeline.CheckRequest(
+        paths=tuple(paths or ()), base_ref=base_ref, head_ref=head_ref, staged=staged, base_template=base_template,
+        compile=pipeline.CompileSettings(stage=stage, region=region, params=_pairs(param, "--param")),
+        predict=_predict_options(region, stack_name, parameter, base_parameter, head_parameter),
+        config=config, fail_on=fail_on, jobs=jobs))
+    for error in result.errors:
         print(f"promotelint: error: {error}", file=sys.stderr)
-    code = EXIT_INPUT if errors else exit_code(reports, fail_on or cfg.fail_on or "error")
-    meta = {r.id: {"summary": r.summary, "description": r.description.strip(), "fix": r.fix or "",
-                   "severity": cfg.severities.get(r.id, r.severity)} for r in rules}
+    shared = dict(exit_code=result.exit_code, rules=result.rules)
+    terminal = format
     if output is not None:
-        _write(output, FORMATS[format](reports, RenderOptions(show_all=show_all, exit_code=code, rules=meta)))
-        terminal = _choose_format("auto")
-    else:
-        terminal = format
+        write_text(output, _render(result.reports, format, show_all=show_all, **shared))
+        terminal = _format("auto", auto=True)
     if summary is not None:
-        _write(summary, FORMATS["markdown"](reports, RenderOptions(exit_code=code, rules=meta)), append=True)
+        write_text(summary, _render(result.reports, "markdown", **shared), append=True)
     color = terminal == "text" and _color(sys.stdout)
-    sys.stdout.write(FORMATS[terminal](reports, RenderOptions(show_all=show_all, color=color, exit_code=code,
-                                                              rules=meta)))
-    raise typer.Exit(code)
-
-
-def _write(path: Path, text: str, append: bool = False) -> None:
-    try:
-        with open(path, "a" if append else "w", encoding="utf-8") as f:
-            f.write(text)
-    except OSError as exc:
-        raise InputError(f"cannot write the report: {exc.strerror or exc}", file=str(path),
-                         fix="check the directory exists and is writable") from None
-
-
-def _check_changesets(paths, base_ref, head_ref, staged, base_template, settings, options, jobs):
-    """The change sets of every stack to check, and the errors of those that could not be read."""
-    from promotelint import git
-    from promotelint.services import CheckSettings, Pair, check_pairs, discover
-    from promotelint.sources import read_source, read_text, template_from_text
-
-    if base_ref and base_template:
-        raise InputError("--base-ref and --base-template both name the base", fix="pass one of them")
-    if head_ref and staged:
-        raise InputError("--head-ref and --staged both name the head", fix="pass one of them")
-    needs_git = base_ref or head_ref or staged
-    root = str(git.repo_root(".")) if needs_git else os.getcwd()
-    head = git.WORKTREE
-    if head_ref:
-        head = git.resolve_rev(root, head_ref, "--head-ref")
-    elif staged:
-        head = git.INDEX
-    head_label = head_ref or ("index" if staged else "working tree")
-    check_settings = CheckSettings(root=root, compile=settings, predict=options)
-    if base_template is not None:
-        if len(paths) > 1:
-            raise InputError("--base-template is the base of one service; several PATHs given",
-                             fix="run once per service")
-        base_t = template_from_text(read_text(base_template), str(base_template))
-        target = paths[0] if paths else "."
-        if needs_git:
-            base_sha = git.resolve_rev(root, "HEAD")  # only to locate the path; its content is unused
-            found = [p for p in discover(root, base_sha, head, [target], base_label="HEAD",
-                                         head_label=head_label, settings=settings) if p.head]
-            if len(found) != 1:
-                raise InputError(f"--base-template needs exactly one service at {target}, found {len(found)}",
-                                 file=target, fix="name the serverless.yml or template")
-            pairs = [Pair(None, found[0].head, base_template=base_t)]
-        else:
-            pairs = [Pair(None, None, base_template=base_t, head_template=read_source(Path(target), settings))]
-    else:
-        base_sha = git.resolve_rev(root, base_ref)
-        pairs = discover(root, base_sha, head, paths, base_label=base_ref, head_label=head_label,
-                         settings=settings)
-    outcomes = check_pairs(pairs, check_settings, jobs)
-    changesets = [cs for o in outcomes for cs in o.changesets]
-    return changesets, [o.error for o in outcomes if o.error]
+    sys.stdout.write(_render(result.reports, terminal, show_all=show_all, color=color, **shared))
+    raise typer.Exit(result.exit_code)
 
 
 @app.command("compile")
@@ -294,7 +193,7 @@ def compile_command(
     path: Path = typer.Argument(..., help="Service directory or its serverless.yml."),
     stage: Optional[str] = typer.Option(None, "--stage", help="Stage (default: provider.stage, else dev)."),
     region: Optional[str] = typer.Option(None, "--region", help="Region (default: provider.region, else us-east-1)."),
-    param: Optional[List[str]] = typer.Option(None, "--param", help="KEY=VALUE for ${param:KEY}."),
+    param: Param = None,
     env_file: Optional[Path] = typer.Option(None, "--env-file", help="dotenv file adding to the environment."),
 ) -> None:
     """Print the template `serverless package` would write, compiled offline."""
@@ -302,8 +201,7 @@ def compile_command(
 
     from promotelint.app import compile_path
 
-    template = compile_path(path, stage=stage, region=region, params=_parse_pairs(param, "--param"),
-                            env_file=env_file)
+    template = compile_path(path, stage=stage, region=region, params=_pairs(param, "--param"), env_file=env_file)
     for warning in template.warnings:
         print(f"promotelint: warning: {warning}", file=sys.stderr)
     sys.stdout.write(json.dumps(template.data, indent=2) + "\n")
@@ -311,15 +209,12 @@ def compile_command(
 
 def main() -> None:
     try:
-        # Standalone mode: click reports usage errors itself (exit 2); anything else reaches us.
-        app()
+        app()  # standalone mode: click reports usage errors itself (exit 2); anything else reaches us
     except InputError as exc:
         if _DEBUG:
             raise
         print(f"promotelint: error: {exc}", file=sys.stderr)
         sys.exit(EXIT_INPUT)
-    except SystemExit:
-        raise
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception as exc:  # noqa: BLE001 - any other failure is ours, never a "blocking" 1

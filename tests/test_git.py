@@ -7,9 +7,10 @@ import subprocess
 
 import pytest
 
-from promotelint import git
+from promotelint.io import git
 from promotelint.model.errors import InputError
-from promotelint.services import CheckSettings, check_pair, check_pairs, discover
+from promotelint.app import PairSettings as CheckSettings, check_pair, check_pairs
+from promotelint.io.discovery import discover
 from tests.gitrepo import TEMPLATE, Repo, service, table_resources
 
 

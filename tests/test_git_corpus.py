@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from promotelint import git
+from promotelint.io import git
 from promotelint.model.errors import InputError
-from promotelint.services import Side, load_side
-from promotelint.sources import CompileSettings
+from promotelint.io.sources import CompileSettings, Side, load_side
 from tests.gitrepo import Repo
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus" / "dev"

@@ -3,7 +3,7 @@
 import pytest
 
 from promotelint.model.errors import InputError
-from promotelint.predict import PredictOptions, predict
+from promotelint.app import PredictOptions, predict
 from tests.helpers import template
 
 DB = """

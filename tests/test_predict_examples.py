@@ -2,7 +2,7 @@
 
 import copy
 
-from promotelint.predict import PredictOptions, predict
+from promotelint.app import PredictOptions, predict
 from tests.helpers import fixture_template, template
 
 BASE_PARAMS = {"Purpose": "testing", "KeyPairName": "MyKeyName", "InstanceType": "t2.micro"}

@@ -11,7 +11,7 @@ import pytest
 
 from promotelint.model.findings import Finding, StackReport
 from promotelint.model.template import Origin
-from promotelint.predict import predict
+from promotelint.app import predict
 from promotelint.report import FORMATS, RenderOptions
 from tests.helpers import template
 

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from promotelint.model.template import Template
-from promotelint.predict import PredictOptions, predict
-from promotelint.rules import builtin_rules_dir, compile_rule, evaluate, load_builtin_rules
+from promotelint.app import PredictOptions, predict
+from promotelint.io.packaged import builtin_rules_dir, load_builtin_rules, rule_from_data
+from promotelint.ruleengine.evaluate import evaluate
 from promotelint.parse.documents import load_text
 
 CASES_DIR = Path(__file__).parent / "rules"
@@ -57,7 +58,7 @@ def test_builtin_rule_files_are_valid_and_named_after_their_id():
     assert len(files) == len(RULES) >= 10
     for path in files:
         doc = load_text(path.read_text(), str(path))
-        rule = compile_rule(doc.data, str(path), doc.line, validate_schema=True)
+        rule = rule_from_data(doc.data, str(path), doc.line)
         assert path.stem == rule.id
 
 
@@ -69,16 +70,16 @@ def test_ids_of_the_interface_are_all_there():
 
 
 def test_rules_bundle_is_current():
-    from promotelint.rules import BUNDLE_NAME, rules_bundle
+    from promotelint.io.packaged import BUNDLE_NAME, rules_bundle
 
     assert (builtin_rules_dir() / BUNDLE_NAME).read_text() == rules_bundle(), \
         "rules/bundle.json is stale: run `python -m promotelint rules --format json > rules/bundle.json`"
 
 
 def test_bundle_and_yaml_give_the_same_rules():
-    from promotelint.rules import load_rule_file
+    from promotelint.io.packaged import load_rule_file
 
     for rule in RULES:
-        from_yaml = load_rule_file(Path(rule.source), validate_schema=False)
+        from_yaml = load_rule_file(Path(rule.source), validate=False)
         assert (from_yaml.raw, from_yaml.message, from_yaml.cases and len(from_yaml.cases)) == (
             rule.raw, rule.message, rule.cases and len(rule.cases))

@@ -5,9 +5,10 @@ from pathlib import Path
 import pytest
 
 from promotelint.model.errors import InputError
-from promotelint.predict import predict
-from promotelint.rules import evaluate, load_builtin_rules
-from promotelint.sources import template_from_text
+from promotelint.app import predict
+from promotelint.io.packaged import load_builtin_rules
+from promotelint.parse.template import template_from_text
+from promotelint.ruleengine.evaluate import evaluate
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "dev"
 CASES = sorted(p for p in CORPUS.glob("*/expected.json")) if CORPUS.is_dir() else []

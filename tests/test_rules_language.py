@@ -3,9 +3,10 @@
 import pytest
 
 from promotelint.model.errors import InputError
-from promotelint.facts import subjects
-from promotelint.predict import predict
-from promotelint.rules import FACT_NAMES, compile_rule, evaluate
+from promotelint.app import predict
+from promotelint.io.packaged import rule_from_data as compile_rule
+from promotelint.ruleengine.evaluate import evaluate
+from promotelint.ruleengine.facts import FACT_NAMES, subjects
 from tests.helpers import template
 
 BASE = {"Resources": {
@@ -112,7 +113,7 @@ def test_volatile_changes_never_reach_a_rule():
 
 def test_a_renamed_stack_is_the_only_finding():
     from promotelint.model.template import Template
-    from promotelint.rules import load_builtin_rules
+    from promotelint.io.packaged import load_builtin_rules
 
     base = Template(data={"Resources": {"T": {"Type": "AWS::DynamoDB::Table", "Properties": {"TableName": "a-t"}}}},
                     source="base.yml", stack_name="a-prod")
@@ -124,7 +125,7 @@ def test_a_renamed_stack_is_the_only_finding():
 
 
 def test_an_install_without_built_in_rules_is_an_error_not_a_silent_pass(tmp_path, monkeypatch):
-    import promotelint.rules as rules_module
+    import promotelint.io.packaged as rules_module
 
     monkeypatch.setattr(rules_module, "builtin_rules_dir", lambda: tmp_path)
     with pytest.raises(RuntimeError, match="no built-in rules"):

@@ -4,11 +4,11 @@ import datetime
 
 import pytest
 
-from promotelint.config import AllowEntry
+from promotelint.model.settings import AllowEntry
 from promotelint.model.errors import InputError
 from promotelint.model.findings import Finding
-from promotelint.predict import predict
-from promotelint.suppress import metadata_allows, suppress
+from promotelint.app import predict
+from promotelint.verdict.suppress import metadata_allows, suppress
 from tests.helpers import template
 
 DAY = datetime.date(2027, 1, 31)
@@ -61,21 +61,21 @@ def test_malformed_metadata_entries_are_input_errors(meta):
 
 
 def test_metadata_naming_an_unknown_rule_is_an_input_error():
-    from promotelint.config import Config
-    from promotelint.rules import load_builtin_rules
-    from promotelint.verdict import judge
+    from promotelint.app import judge
+    from promotelint.io.packaged import load_builtin_rules
+    from promotelint.model.settings import Config
 
     base = {"Resources": {"T": {"Type": "AWS::SQS::Queue"}}}
     head = {"Resources": {"T": {"Type": "AWS::SQS::Queue", "Metadata": {
         "promotelint": {"allow": [{"rule": "update-will-fial", "reason": "r"}]}}}}}
     with pytest.raises(InputError, match="did you mean update-will-fail"):
-        judge(predict(template(base), template(head)), load_builtin_rules(), Config(), DAY)
+        judge([predict(template(base), template(head))], load_builtin_rules(), Config(), DAY)[0]
 
 
 def test_config_entries_span_stacks_and_their_notices_come_once():
-    from promotelint.config import Config
-    from promotelint.rules import load_builtin_rules
-    from promotelint.verdict import judge_all
+    from promotelint.app import judge as judge_all
+    from promotelint.io.packaged import load_builtin_rules
+    from promotelint.model.settings import Config
 
     table = {"Resources": {"T": {"Type": "AWS::DynamoDB::Table"}}}
     empty = {"Resources": {"Q": {"Type": "AWS::SQS::Queue"}}}

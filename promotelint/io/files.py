@@ -21,8 +21,7 @@ def read_text(path: str | os.PathLike, *, expect: str = "a UTF-8 text file") -> 
     except FileNotFoundError:
         raise InputError("no such file or directory", file=os.fspath(path), fix="check the path") from None
     except IsADirectoryError:
-        raise InputError("is a directory without a template or serverless.yml", file=os.fspath(path),
-                         fix="point at a template, a serverless.yml or a .serverless directory") from None
+        raise InputError("is a directory, not a file", file=os.fspath(path), fix=f"pass {expect}") from None
     except UnicodeDecodeError:
         raise InputError("not a text file (not UTF-8)", file=os.fspath(path), fix=f"pass {expect}") from None
     except OSError as exc:

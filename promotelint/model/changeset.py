@@ -3,9 +3,10 @@ promotelint computed about each change. The findings the rules make are in model
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from promotelint.model.resources import Catalog
 from promotelint.model.template import Origin
 
 
@@ -168,6 +169,8 @@ class StackChangeSet:
     base_stack_name: str | None = None
     head_stack_name: str | None = None
     warnings: tuple[str, ...] = ()
+    # The resource-type facts the prediction used; the rules read the same ones.
+    catalog: Catalog = field(default_factory=Catalog, compare=False, repr=False)
 
 
 def origin_json(origin: Origin | None) -> dict | None:

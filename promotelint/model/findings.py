@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Sequence
 
 from promotelint.model.changeset import StackChangeSet, origin_json
 from promotelint.model.template import Origin
@@ -47,3 +47,20 @@ class StackReport:
 
     changeset: StackChangeSet
     findings: tuple[Finding, ...] = ()
+
+
+SEVERITIES = ("error", "warning", "notice")
+RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}  # most severe first
+
+
+def active(report: StackReport) -> list[Finding]:
+    """The report's unsuppressed findings, most severe first, then by resource (otherwise in the
+    order the rules made them: by rule, then the notices about allow entries)."""
+    return sorted((f for f in report.findings if not f.suppressed),
+                  key=lambda f: (RANK[f.severity], f.logical_id or ""))
+
+
+def counts(reports: Sequence[StackReport]) -> dict[str, int]:
+    """Unsuppressed findings per severity, across the reports (every severity present, in order)."""
+    found = [f.severity for r in reports for f in r.findings if not f.suppressed]
+    return {severity: found.count(severity) for severity in SEVERITIES}

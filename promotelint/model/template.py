@@ -1,13 +1,17 @@
-"""The plain data the source readers produce: templates and where their parts came from.
+"""The plain data the source readers produce: templates, where their parts came from, and what a
+template value refers to.
 
-The predicted change set and the findings are in promotelint.model.changeset; the compile path needs
-only this module.
+The predicted change set is in model.changeset, the findings in model.findings; the compile path
+needs only this module.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
+
+SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")  # a ${...} in an Fn::Sub string
 
 
 def nearest_position(positions: Mapping[tuple, tuple[int, int]], path: tuple) -> tuple[int, int] | None:
@@ -57,3 +61,48 @@ class Template:
     def line_of(self, path: tuple) -> int | None:
         pos = nearest_position(self.positions, path)
         return pos[0] if pos else None
+
+
+def references(value: Any) -> set[tuple[str, str | None]]:
+    """The (logical ID, attribute or None) pairs an evaluated value still refers to symbolically."""
+    found: set[tuple[str, str | None]] = set()
+
+    def walk(v: Any) -> None:
+        if isinstance(v, dict):
+            if len(v) == 1:
+                key, arg = next(iter(v.items()))
+                if key == "Ref" and isinstance(arg, str):
+                    found.add((arg, None))
+                    return
+                if key == "Fn::GetAtt":
+                    pair = getatt_pair(arg)
+                    if pair:
+                        found.add(pair)
+                        return
+                if key == "Fn::Sub":
+                    text = arg[0] if isinstance(arg, list) and arg else arg
+                    if isinstance(text, str):
+                        for var in SUB_VARIABLE.findall(text):
+                            if not var.startswith("!"):
+                                name, _, attr = var.partition(".")
+                                found.add((name, attr or None))
+                    if isinstance(arg, list) and len(arg) > 1:
+                        walk(arg[1])
+                    return
+            for item in v.values():
+                walk(item)
+        elif isinstance(v, list):
+            for item in v:
+                walk(item)
+
+    walk(value)
+    return found
+
+
+def getatt_pair(arg: Any) -> tuple[str, str] | None:
+    if isinstance(arg, str) and "." in arg:
+        name, _, attr = arg.partition(".")
+        return name, attr
+    if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str) and isinstance(arg[1], str):
+        return arg[0], arg[1]
+    return None

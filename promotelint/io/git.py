@@ -1,6 +1,6 @@
 """Read a service as it is at a git revision, and what changed between two revisions.
 
-A source reader (with sources.py): the only other module that does I/O. Everything here runs `git`
+Everything here runs `git`
 as a subprocess; file contents come from one long-lived `git cat-file --batch` per revision, so a
 service and all its `${file()}` fragments cost one process, not one per file.
 
@@ -15,6 +15,7 @@ import posixpath
 import subprocess
 from pathlib import Path
 
+from promotelint.io.files import read_text
 from promotelint.model.errors import InputError
 
 WORKTREE = None  # the head side read from the working tree
@@ -212,13 +213,7 @@ class WorktreeReader:
 
     def read_text(self, path: str) -> str:
         self._touch(path)
-        try:
-            with open(path, encoding="utf-8") as f:
-                return f.read()
-        except FileNotFoundError:
-            raise InputError("file not found", file=os.fspath(path)) from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"cannot read: {exc}", file=os.fspath(path)) from None
+        return read_text(path)
 
     def files(self) -> frozenset[str]:
         """Tracked files still present plus untracked ones that are not ignored."""

@@ -14,24 +14,19 @@ Guide and the ResourceChange / ResourceChangeDetail API reference):
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
-from promotelint.model.errors import InputError
-from promotelint.intrinsics import (NO_VALUE, Evaluator, is_symbolic, parameter_values,
-                                    references)
 from promotelint.model.changeset import Detail, OutputChange, ResourceChange, StackChangeSet, Target
-from promotelint.model.template import Origin, Template
-from promotelint.schemas import VERSION_UPGRADE_PATHS, stateful_tiers, type_facts
 from promotelint.model.opaque import contains_opaque
-
-ATTRIBUTES = ("Metadata", "CreationPolicy", "UpdatePolicy", "DeletionPolicy", "UpdateReplacePolicy")
+from promotelint.model.resources import VERSION_UPGRADE_PATHS, Catalog, deletion_action
+from promotelint.model.template import Origin, Template, references
+from promotelint.predict.intrinsics import NO_VALUE, Evaluator, is_symbolic, parameter_values
+from promotelint.predict.renames import pair_renames
+from promotelint.predict.validate import ATTRIBUTES, check_references
 VOLATILE_TYPES = frozenset({"AWS::Lambda::Version", "AWS::ApiGateway::Deployment",
                             "AWS::ApiGatewayV2::Deployment"})
 KNOWN_AFTER_APPLY = "{{changeSet:KNOWN_AFTER_APPLY}}"
-PSEUDO_PARAMETERS = frozenset({"AWS::AccountId", "AWS::NotificationARNs", "AWS::NoValue",
-                               "AWS::Partition", "AWS::Region", "AWS::StackId", "AWS::StackName",
-                               "AWS::URLSuffix"})
 _RECREATION_RANK = {"Never": 0, "Conditionally": 1, "Always": 2}
 _MISSING = object()
 
@@ -42,26 +37,27 @@ class PredictOptions:
     stack_name: str | None = None
     base_parameters: Mapping[str, str] = None  # type: ignore[assignment]
     head_parameters: Mapping[str, str] = None  # type: ignore[assignment]
-    stateful: Mapping[str, str] | None = None  # type -> tier; defaults to schemas.stateful_tiers()
 
 
-def predict(base: Template, head: Template, options: PredictOptions = PredictOptions()) -> StackChangeSet:
+def predict(base: Template, head: Template, catalog: Catalog,
+            options: PredictOptions = PredictOptions()) -> StackChangeSet:
+    """The change set CloudFormation would compute to update the stack from `base` to `head`;
+    `catalog` holds the facts of every resource type the two templates use."""
     check_references(head)
     region = options.region
     head_stack = options.stack_name or head.stack_name or base.stack_name or "stack"
     base_stack = options.stack_name or base.stack_name or head_stack
     b_params = parameter_values(base.data, options.base_parameters or {})
     h_params = parameter_values(head.data, options.head_parameters or {})
-    b_ev = Evaluator(base.data, b_params, region, base_stack)
-    h_ev = Evaluator(head.data, h_params, region, head_stack)
+    b_ev = Evaluator(base.data, b_params, region, base_stack, catalog)
+    h_ev = Evaluator(head.data, h_params, region, head_stack, catalog)
     b_res = {lid: r for lid, r in b_ev.resources.items() if b_ev.present(lid)}
     h_res = {lid: r for lid, r in h_ev.resources.items() if h_ev.present(lid)}
     b_eval = {lid: _evaluate_resource(b_ev, r) for lid, r in b_res.items()}
     h_eval = {lid: _evaluate_resource(h_ev, r) for lid, r in h_res.items()}
-    tiers = dict(options.stateful) if options.stateful is not None else stateful_tiers()
 
     common = [lid for lid in h_res if lid in b_res]
-    ctx = _DiffContext(b_ev, h_ev, b_params, h_params, b_res, h_res, b_eval, h_eval, region)
+    ctx = _DiffContext(b_ev, h_ev, b_params, h_params, b_res, h_res, b_eval, h_eval, catalog)
     replaced: set[str] = set()
     modified: dict[str, ResourceChange] = {}
     todo = common
@@ -79,28 +75,28 @@ def predict(base: Template, head: Template, options: PredictOptions = PredictOpt
 
     changes: list[ResourceChange] = []
     for lid, change in modified.items():
-        changes.append(_with_facts(change, tiers, head, h_res[lid]))
+        changes.append(_with_facts(change, catalog, head))
     for lid in h_res:
         if lid not in b_res:
             rtype = str(h_res[lid].get("Type"))
             changes.append(_with_facts(ResourceChange(
                 action="Add", logical_id=lid, resource_type=rtype, after=h_eval[lid],
-                volatile=rtype in VOLATILE_TYPES), tiers, head, h_res[lid]))
+                volatile=rtype in VOLATILE_TYPES), catalog, head))
     for lid in b_res:
         if lid not in h_res:
             rtype = str(b_res[lid].get("Type"))
             changes.append(_with_facts(ResourceChange(
                 action="Remove", logical_id=lid, resource_type=rtype, before=b_eval[lid],
                 policy_action=deletion_action(b_eval[lid]),
-                volatile=rtype in VOLATILE_TYPES), tiers, base, b_res[lid]))
-    changes = _pair_renames(changes)
+                volatile=rtype in VOLATILE_TYPES), catalog, base))
+    changes = pair_renames(changes)
     changes.sort(key=lambda c: c.logical_id)
     outputs = _output_changes(base, head, b_ev, h_ev, replaced)
     return StackChangeSet(
         name=head_stack, base_source=base.source, head_source=head.source, changes=tuple(changes),
         outputs=tuple(outputs), base_stack_name=options.stack_name or base.stack_name,
         head_stack_name=options.stack_name or head.stack_name,
-        warnings=tuple(dict.fromkeys(base.warnings + head.warnings + _transform_warnings(head))))
+        warnings=tuple(dict.fromkeys(base.warnings + head.warnings + _transform_warnings(head))), catalog=catalog)
 
 
 def _transform_warnings(template: Template) -> tuple[str, ...]:
@@ -132,7 +128,7 @@ class _DiffContext:
     h_res: dict
     b_eval: dict
     h_eval: dict
-    region: str
+    catalog: Catalog
     _referenced: dict[str, set[str]] = field(default_factory=dict)
 
     def referenced(self, lid: str) -> set[str]:
@@ -146,7 +142,7 @@ class _DiffContext:
         if before == after and not (self.referenced(lid) & replaced):
             return None
         rtype, btype = str(after.get("Type")), str(before.get("Type"))
-        facts = type_facts(rtype, self.region)
+        facts = self.catalog.facts(rtype)
         details: list[Detail] = []
         if rtype != btype:
             # Same logical ID, another type: CloudFormation would have to replace it (and in fact
@@ -337,81 +333,24 @@ def _replacement(details: list[Detail]) -> str:
     return worst
 
 
-def deletion_action(resource: Mapping[str, Any]) -> str:
-    """What deleting the resource does: Retain, Snapshot or Delete, with CloudFormation's defaults
-    (RDS clusters, and instances outside a cluster, take a snapshot unless told otherwise)."""
-    policy = resource.get("DeletionPolicy")
-    if policy in ("Retain", "RetainExceptOnCreate"):
-        return "Retain"
-    if policy in ("Snapshot", "Delete"):
-        return str(policy)
-    rtype = resource.get("Type")
-    props = resource.get("Properties") or {}
-    if rtype == "AWS::RDS::DBCluster" or (rtype == "AWS::RDS::DBInstance" and "DBClusterIdentifier" not in props):
-        return "Snapshot"
-    return "Delete"
-
-
 def _replace_policy(resource: Mapping[str, Any]) -> str:
     policy = resource.get("UpdateReplacePolicy")
     return str(policy) if policy in ("Retain", "Snapshot") else "Delete"
 
 
-def _with_facts(change: ResourceChange, tiers: Mapping[str, str], side: Template,
-                raw: Mapping[str, Any]) -> ResourceChange:
-    from dataclasses import replace
-
+def _with_facts(change: ResourceChange, catalog: Catalog, side: Template) -> ResourceChange:
     origin = side.origins.get(change.logical_id)
     if origin is None:
         line = side.line_of(("Resources", change.logical_id))
         origin = Origin(side.source, line)
+    tiers = catalog.stateful
     tier = tiers.get(change.resource_type) or (tiers.get(change.before_type) if change.before_type else None)
     if change.resource_type == "AWS::SNS::Topic" and tier == "transient":
         props = (change.after or change.before or {}).get("Properties") or {}
         if not props.get("Subscription"):
             tier = None  # a topic without subscriptions holds nothing in flight worth warning about
-    facts = type_facts(change.resource_type)
     return replace(change, origin=origin, stateful=tier,
-                   unknown_type=change.unknown_type or not facts.known)
-
-
-def _pair_renames(changes: list[ResourceChange]) -> list[ResourceChange]:
-    """Mark a Remove and an Add of the same type with near-identical properties as a likely rename."""
-    from dataclasses import replace
-
-    adds = [c for c in changes if c.action == "Add" and not c.volatile]
-    taken: set[str] = set()
-    pairs: dict[str, str] = {}
-    for removed in (c for c in changes if c.action == "Remove" and not c.volatile):
-        best, best_score = None, 0.0
-        for added in adds:
-            if added.resource_type != removed.resource_type or added.logical_id in taken:
-                continue
-            score = _similarity((removed.before or {}).get("Properties") or {},
-                                (added.after or {}).get("Properties") or {})
-            if score > best_score:
-                best, best_score = added, score
-        if best is not None and best_score >= 0.6:
-            taken.add(best.logical_id)
-            pairs[removed.logical_id] = best.logical_id
-    if not pairs:
-        return changes
-    back = {v: k for k, v in pairs.items()}
-    out = []
-    for c in changes:
-        if c.action == "Remove" and c.logical_id in pairs:
-            c = replace(c, renamed_to=pairs[c.logical_id])
-        elif c.action == "Add" and c.logical_id in back:
-            c = replace(c, renamed_from=back[c.logical_id])
-        out.append(c)
-    return out
-
-
-def _similarity(a: Mapping[str, Any], b: Mapping[str, Any]) -> float:
-    keys = set(a) | set(b)
-    if not keys:
-        return 1.0
-    return sum(1 for k in keys if a.get(k, _MISSING) == b.get(k, _MISSING)) / len(keys)
+                   unknown_type=change.unknown_type or not catalog.facts(change.resource_type).known)
 
 
 def _output_changes(base: Template, head: Template, b_ev: Evaluator, h_ev: Evaluator,
@@ -466,67 +405,3 @@ def _mask_volatile(value: Any, ev: Evaluator) -> Any:
     if isinstance(value, list):
         return [_mask_volatile(v, ev) for v in value]
     return value
-
-
-def check_references(template: Template) -> None:
-    """Refuse a template whose Ref / GetAtt / Sub / DependsOn name nothing (an invalid template)."""
-    data = template.data
-    resources = data.get("Resources")
-    if not isinstance(resources, dict):
-        raise InputError("not a CloudFormation template: no Resources section",
-                         file=template.source, fix="pass a template or a serverless.yml")
-    names = set(resources) | set(data.get("Parameters") or {}) | PSEUDO_PARAMETERS
-    conditions = set(data.get("Conditions") or {})
-
-    def fail(what: str, path: tuple) -> None:
-        origin = template.origins.get(path[1]) if len(path) > 1 and path[0] == "Resources" else None
-        line = template.line_of(path) or (origin.line if origin else None)
-        raise InputError(f"invalid template: {what}", file=(origin.file if origin and not
-                                                            template.positions else template.source),
-                         line=line, fix="define it or fix the name")
-
-    def walk(value: Any, path: tuple, local: frozenset = frozenset()) -> None:
-        if isinstance(value, dict):
-            if len(value) == 1:
-                key, arg = next(iter(value.items()))
-                if key == "Ref" and isinstance(arg, str) and arg not in names:
-                    fail(f"Ref to {arg!r}, which is not a resource or parameter", path)
-                if key == "Fn::GetAtt":
-                    target = arg.split(".", 1)[0] if isinstance(arg, str) else (
-                        arg[0] if isinstance(arg, list) and arg and isinstance(arg[0], str) else None)
-                    if target is not None and target not in resources:
-                        fail(f"Fn::GetAtt of {target!r}, which is not a resource", path)
-                if key == "Fn::Sub":
-                    text = arg if isinstance(arg, str) else (arg[0] if isinstance(arg, list) and arg else None)
-                    variables = frozenset(arg[1]) if isinstance(arg, list) and len(arg) > 1 and isinstance(arg[1], dict) else frozenset()
-                    if isinstance(text, str):
-                        for name, _attr in references({"Fn::Sub": text}):
-                            if name not in names and name not in variables and name not in local:
-                                fail(f"Fn::Sub variable ${{{name}}} names no resource or parameter", path)
-                    if isinstance(arg, list) and len(arg) > 1:
-                        walk(arg[1], path + (1,), local)
-                    return
-                if key == "Fn::If" and isinstance(arg, list) and arg and isinstance(arg[0], str) \
-                        and arg[0] not in conditions:
-                    fail(f"Fn::If on condition {arg[0]!r}, which is not defined", path)
-            for k, v in value.items():
-                walk(v, path + (k,), local)
-        elif isinstance(value, list):
-            for i, v in enumerate(value):
-                walk(v, path + (i,), local)
-
-    for lid, resource in resources.items():
-        if not isinstance(resource, dict) or "Type" not in resource:
-            fail(f"resource {lid!r} has no Type", ("Resources", lid))
-        for key in ("Properties", "Metadata") + ATTRIBUTES[1:]:
-            if key in resource:
-                walk(resource[key], ("Resources", lid, key))
-        depends = resource.get("DependsOn")
-        for dep in [depends] if isinstance(depends, str) else (depends or []):
-            if dep not in resources:
-                fail(f"DependsOn {dep!r}, which is not a resource", ("Resources", lid, "DependsOn"))
-        cond = resource.get("Condition")
-        if isinstance(cond, str) and cond not in conditions:
-            fail(f"Condition {cond!r} is not defined", ("Resources", lid, "Condition"))
-    for key, decl in (data.get("Outputs") or {}).items():
-        walk(decl, ("Outputs", key))

@@ -1,4 +1,4 @@
-"""Validate a user's YAML/TOML document against one of the JSON Schemas kept in promotelint/schema/.
+"""Validate a user's YAML/TOML document against a JSON Schema (promotelint/schema/, read by io.packaged).
 
 An invalid document is an InputError naming the file, the dotted key and its line, so the user
 fixes it without reading a schema.
@@ -6,21 +6,10 @@ fixes it without reading a schema.
 
 from __future__ import annotations
 
-import json
 import re
-from functools import lru_cache
-from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from promotelint.model.errors import InputError
-
-SCHEMA_DIR = Path(__file__).parent / "schema"
-
-
-@lru_cache(maxsize=None)
-def load_schema(name: str) -> dict:
-    return json.loads((SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))
-
 
 def dotted(path: tuple | list) -> str:
     out = ""
@@ -29,11 +18,11 @@ def dotted(path: tuple | list) -> str:
     return out or "(top level)"
 
 
-def validate(data: Any, schema_name: str, source: str, line_of: Callable[[tuple], int | None]) -> None:
+def validate(data: Any, schema: Mapping[str, Any], source: str, line_of: Callable[[tuple], int | None]) -> None:
+    """Nothing when `data` is valid; else an InputError naming the file, the dotted key and its line."""
     import jsonschema
     from jsonschema.exceptions import best_match
 
-    schema = load_schema(schema_name)
     validator = jsonschema.Draft202012Validator(schema)
     errors = list(validator.iter_errors(data))
     if not errors:

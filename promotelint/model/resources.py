@@ -1,20 +1,15 @@
-"""Resource facts from cfn-lint's bundled data: the one module that reaches into cfn-lint.
+"""What promotelint knows about resource types, as data: the facts the prediction and the rules need.
 
-cfn-lint ships the CloudFormation resource provider schemas (createOnlyProperties,
-conditionalCreateOnlyProperties, primaryIdentifier, readOnlyProperties, tagging) and a list of
-stateful resource types. Importing the `cfnlint` package costs most of a second, so its data files
-are located with `importlib.util.find_spec` (which does not run the package) and read directly, one
-schema per resource type present in the templates.
+`TypeFacts` comes from a type's CloudFormation resource provider schema (read by io.catalog from
+cfn-lint's data), corrected by the small cited overlay below; a `Catalog` holds the facts of the
+types one check meets, the stateful tiers and the types whose deletion needs them empty. The
+catalog is loaded once at the edge and passed in, so prediction and rules never read a file.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import json
-import re
-from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
+from dataclasses import dataclass, field
+from typing import Any, Mapping
 
 # Replacement facts the schemas miss, from the CloudFormation resource reference ("Update requires:
 # Replacement"). Each entry: type -> {property path: RequiresRecreation}. Keep it small and cited.
@@ -117,66 +112,28 @@ def _at(value: object, parts: list[str]) -> object:
     return value
 
 
-@lru_cache(maxsize=1)
-def _data_dir() -> Path:
-    spec = importlib.util.find_spec("cfnlint")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("cfn-lint is not installed (pip install cfn-lint)")
-    return Path(list(spec.submodule_search_locations)[0]) / "data"
+@dataclass(frozen=True)
+class Catalog:
+    """The resource-type facts of one check: loaded by io.catalog, read by predict and the rules."""
+
+    types: Mapping[str, TypeFacts] = field(default_factory=dict)
+    stateful: Mapping[str, str] = field(default_factory=dict)  # type -> "data" | "transient"
+    delete_requires_empty: frozenset[str] = frozenset()  # deleting fails while they hold anything
+
+    def facts(self, type_name: str) -> TypeFacts:
+        return self.types.get(type_name) or TypeFacts(type_name, known=False)
 
 
-@lru_cache(maxsize=8)
-def _type_index(region: str) -> dict[str, str]:
-    """Type name -> schema file stem, from cfn-lint's per-region provider index.
-
-    cfn-lint keeps it as providers/<region>.json (recent releases) or as a Python module
-    providers/<region_with_underscores>.py (earlier 1.x), read here as text, never imported.
-    """
-    providers = _data_dir() / "schemas" / "providers"
-    for name in (region, "us-east-1"):
-        as_json = providers / f"{name}.json"
-        if as_json.exists():
-            return json.loads(as_json.read_text())
-        as_module = providers / (name.replace("-", "_") + ".py")
-        if as_module.exists():
-            return dict(re.findall(r'"([^"]+)": "([0-9a-f]{16})"', as_module.read_text()))
-    raise RuntimeError(f"cfn-lint's resource schema index is not where expected under {providers}")
-
-
-@lru_cache(maxsize=None)
-def type_facts(type_name: str, region: str = "us-east-1") -> TypeFacts:
-    stem = _type_index(region).get(type_name)
-    if stem is None:
-        return TypeFacts(type_name, known=False)
-    schema = json.loads((_data_dir() / "schemas" / "resources" / f"{stem}.json").read_text())
-    tagging = schema.get("tagging") or {}
-    tag_path = tagging.get("tagProperty") or ("/properties/Tags" if "Tags" in schema.get("properties", {}) else None)
-    tag_property = tag_path.rsplit("/", 1)[1] if tag_path and tag_path.count("/") == 2 else None
-    return TypeFacts(
-        type_name=type_name,
-        known=True,
-        create_only=tuple(schema.get("createOnlyProperties", ())),
-        conditional_create_only=tuple(schema.get("conditionalCreateOnlyProperties", ())),
-        primary_identifier=tuple(schema.get("primaryIdentifier", ())),
-        read_only=frozenset(schema.get("readOnlyProperties", ())),
-        tag_property=tag_property,
-    )
-
-
-@lru_cache(maxsize=1)
-def stateful_tiers() -> dict[str, str]:
-    """Resource type -> "data" or "transient", from cfn-lint's StatefulResources plus our extras."""
-    path = _data_dir() / "AdditionalSpecs" / "StatefulResources.json"
-    listed = json.loads(path.read_text()).get("ResourceTypes", {})
-    tiers = {t: "data" for t in listed if t not in NOT_STATEFUL}
-    tiers.update({t: "data" for t in EXTRA_DATA_TYPES})
-    tiers.update({t: "transient" for t in TRANSIENT_TYPES})
-    return tiers
-
-
-@lru_cache(maxsize=1)
-def delete_requires_empty() -> frozenset[str]:
-    """Types whose deletion fails while they hold anything (S3 buckets), per cfn-lint's data."""
-    path = _data_dir() / "AdditionalSpecs" / "StatefulResources.json"
-    listed = json.loads(path.read_text()).get("ResourceTypes", {})
-    return frozenset(t for t, facts in listed.items() if facts.get("DeleteRequiresEmptyResource"))
+def deletion_action(resource: Mapping[str, Any]) -> str:
+    """What deleting the resource does: Retain, Snapshot or Delete, with CloudFormation's defaults
+    (RDS clusters, and instances outside a cluster, take a snapshot unless told otherwise)."""
+    policy = resource.get("DeletionPolicy")
+    if policy in ("Retain", "RetainExceptOnCreate"):
+        return "Retain"
+    if policy in ("Snapshot", "Delete"):
+        return str(policy)
+    rtype = resource.get("Type")
+    props = resource.get("Properties") or {}
+    if rtype == "AWS::RDS::DBCluster" or (rtype == "AWS::RDS::DBInstance" and "DBClusterIdentifier" not in props):
+        return "Snapshot"
+    return "Delete"

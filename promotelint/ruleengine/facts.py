@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import Any, Iterator, Mapping
 
 from promotelint.model.changeset import OutputChange, ResourceChange, StackChangeSet
-from promotelint.predict import deletion_action
 from promotelint.model.opaque import OPAQUE_KEY
+from promotelint.model.resources import Catalog, deletion_action
+from promotelint.model.template import references
 
 # Properties CloudFormation refuses to change in place even though the schema does not mark them
 # create-only: the update fails whatever UpdateReplacePolicy says (AWS::KMS::Key KeySpec/KeyUsage/
@@ -56,14 +57,66 @@ LOSSES: dict[str, tuple[str, str]] = {
     "AWS::SQS::Queue": ("queue", "the messages waiting in it"),
     "AWS::SNS::Topic": ("topic", "its subscriptions (messages in flight are dropped)"),
 }
+# The facts each kind of subject has (facts.py computes them); templates and `facts:` may use these.
+FACTS: dict[str, dict[str, str]] = {
+    "stack": {
+        "stack": "the stack name the head deploys to",
+        "base-stack-name": "the base side's stack name, when known",
+        "head-stack-name": "the head side's stack name, when known",
+        "stack-renamed": "both names are known and differ",
+    },
+    "resource": {
+        "stack": "the stack name",
+        "action": "Add, Modify or Remove",
+        "logical-id": "the logical ID",
+        "type": "the resource type (the head's, when it changed)",
+        "replacement": "True, Conditional or False (Modify only)",
+        "policy-action": "CloudFormation's PolicyAction (Delete, Retain, Snapshot, ReplaceAndDelete, ...)",
+        "stateful": "data or transient for stateful types, else absent",
+        "before-type": "the base's type, when the type changed under this logical ID",
+        "renamed-to": "on a Remove: the added logical ID it most likely became",
+        "renamed-from": "on an Add: the removed logical ID it most likely was",
+        "unknown-type": "true when there is no resource schema for the type",
+        "opaque-create-only": "create-only properties whose new value is only known in AWS",
+        "name": "the custom physical name (TableName, BucketName, ...), when set",
+        "name-property": "the type's name property (TableName, QueueName, ...)",
+        "resource": "`LogicalId (Type name)`, for messages",
+        "noun": "what the resource is to a person: database, bucket, queue, ...",
+        "loses": "what goes with it: all its items, all its objects, ...",
+        "custom-name-kept": "true when a replacement keeps the custom physical name",
+        "custom-resource": "true for Custom::* and AWS::CloudFormation::CustomResource",
+        "nested-stack": "true for AWS::CloudFormation::Stack",
+        "replacing-properties": "the properties (or attributes) that require recreation",
+        "changed": "the changed paths (/Properties/X, /DeletionPolicy); match them with `changed`",
+        "immutable-changed": "KMS KeySpec/KeyUsage/MultiRegion/Origin or Cognito Username/AliasAttributes changed",
+        "schema-attributes-changed": "Cognito user pool Schema attributes modified or removed",
+        "gsi-added": "DynamoDB global secondary indexes created (or rebuilt)",
+        "gsi-removed": "DynamoDB global secondary indexes deleted (or rebuilt)",
+        "gsi-add-and-remove": "true when one update both creates and deletes an index",
+        "takes-name-of": "on an Add: the removed resource whose custom physical name it takes",
+        "before-deletion-policy": "on a Modify: the base's effective DeletionPolicy (Retain, Snapshot or Delete; RDS defaults to Snapshot)",
+        "after-deletion-policy": "on a Modify: the head's effective DeletionPolicy",
+    },
+    "output": {
+        "stack": "the stack name",
+        "action": "Add, Modify or Remove",
+        "output": "the output's key",
+        "export": "the export name (the base's, else the head's)",
+        "before-export": "the base's export name",
+        "after-export": "the head's export name",
+        "export-affected": "true when an export is removed or its name or value changes",
+        "export-renamed": "true when both sides export it under different names",
+        "evaluation": "Dynamic when the new value depends on a replaced resource, else Static",
+        "volatile-value": "true when the value follows a Lambda version or a deployment",
+    },
+}
+FACT_NAMES: dict[str, frozenset[str]] = {kind: frozenset(facts) for kind, facts in FACTS.items()}
 _TIER_LOSSES = {"data": ("stateful resource", "its data"), "transient": ("resource", "what it holds")}
 
 
-def name_property(resource_type: str) -> str | None:
+def name_property(resource_type: str, catalog: Catalog) -> str | None:
     """The property that sets a resource's own physical name (TableName, QueueName, ...), if any."""
-    from promotelint.schemas import type_facts
-
-    facts = type_facts(resource_type)
+    facts = catalog.facts(resource_type)
     if not facts.known:
         return None
     if facts.ref_property:  # a writable primary identifier: what Ref returns is the name itself
@@ -162,7 +215,7 @@ def _removed_names(cs: StackChangeSet) -> dict[tuple[str, str], str]:
     out = {}
     for change in cs.changes:
         if change.action == "Remove" and not change.volatile:
-            prop = name_property(change.resource_type)
+            prop = name_property(change.resource_type, cs.catalog)
             name = display(_props(change.before).get(prop)) if prop else None
             if name:
                 out[(change.resource_type, name)] = change.logical_id
@@ -172,7 +225,7 @@ def _removed_names(cs: StackChangeSet) -> dict[tuple[str, str], str]:
 def resource_facts(change: ResourceChange, cs: StackChangeSet,
                    removed_names: Mapping[tuple[str, str], str] = {}) -> dict[str, Any]:
     before, after = _props(change.before), _props(change.after)
-    prop = name_property(change.resource_type)
+    prop = name_property(change.resource_type, cs.catalog)
     name_before = display(before.get(prop)) if prop else None
     name_after = display(after.get(prop)) if prop else None
     name = name_after if change.action != "Remove" else name_before
@@ -245,8 +298,6 @@ def _gsi_facts(rtype: str, before: Mapping, after: Mapping) -> dict[str, Any]:
 
 def output_facts(output: OutputChange, cs: StackChangeSet,
                  volatile: frozenset[str] = frozenset()) -> dict[str, Any]:
-    from promotelint.intrinsics import references
-
     refs = {lid for lid, _ in references(output.before_value) | references(output.after_value)}
     return {
         "stack": cs.name,

@@ -11,36 +11,17 @@ from __future__ import annotations
 import datetime
 import re
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable
 
+from promotelint.io.files import read_text
+from promotelint.io.packaged import schema
 from promotelint.model.errors import InputError
+from promotelint.model.settings import AllowEntry, Config
+from promotelint.parse.documents import load_text
+from promotelint.parse.schema import validate
 
 CONFIG_NAMES = (".promotelint.yml", ".promotelint.yaml")
-
-
-@dataclass(frozen=True)
-class AllowEntry:
-    """One suppression: findings of `rule` on `resource` (a logical ID or a glob) are accepted."""
-
-    rule: str
-    reason: str
-    resource: str | None = None  # None: any resource, and stack-level findings
-    expires: datetime.date | None = None
-    source: str = ""
-    line: int | None = None
-
-
-@dataclass(frozen=True)
-class Config:
-    source: str | None = None
-    fail_on: str | None = None
-    severities: Mapping[str, str] = field(default_factory=dict)
-    rule_files: tuple[Path, ...] = ()
-    stateful: Mapping[str, str] = field(default_factory=dict)  # extra type -> tier
-    allow: tuple[AllowEntry, ...] = ()
-    lines: Mapping[str, int] = field(default_factory=dict)  # "rules.<id>" -> line, for errors
 
 
 def find_config(start: Path) -> Path | None:
@@ -65,8 +46,6 @@ def load_config(path: Path) -> Config:
     if path.suffix == ".toml":
         data, line_of = _toml_section(text, source)
     else:
-        from promotelint.parse.documents import load_text
-
         doc = load_text(text, source)
         data, line_of = doc.data, doc.line
         if data is None:
@@ -74,9 +53,7 @@ def load_config(path: Path) -> Config:
     if not isinstance(data, dict):
         raise InputError("the configuration must be a mapping", file=source, line=1,
                          fix="write keys such as fail-on:, rules:, allow:")
-    from promotelint.validate import validate
-
-    validate(data, "config", source, line_of)
+    validate(data, schema("config"), source, line_of)
     allow = []
     for i, entry in enumerate(data.get("allow") or ()):
         expires = None
@@ -103,34 +80,8 @@ def load_config(path: Path) -> Config:
                   rule_files=tuple(rule_files), stateful=stateful, allow=tuple(allow), lines=lines)
 
 
-def check_rule_ids(config: Config, known: Sequence[str]) -> None:
-    """Refuse severities and allow entries that name no rule (a typo would silently do nothing)."""
-    import difflib
-
-    def hint(rid: str) -> str:
-        close = difflib.get_close_matches(rid, known, n=1)
-        return f"did you mean {close[0]}?" if close else "run `promotelint rules` for the ids"
-
-    for rid in config.severities:
-        if rid not in known:
-            raise InputError(f"unknown rule {rid!r} in rules", file=config.source,
-                             line=config.lines.get(f"rules.{rid}"), fix=hint(rid))
-    for entry in config.allow:
-        if not any(_glob(entry.rule, rid) for rid in known):
-            raise InputError(f"allow entry names unknown rule {entry.rule!r}", file=entry.source,
-                             line=entry.line, fix=hint(entry.rule))
-
-
-def _glob(pattern: str, value: str) -> bool:
-    import fnmatch
-
-    return fnmatch.fnmatchcase(value, pattern)
-
-
 def _read(path: Path) -> str:
-    from promotelint.sources import read_text
-
-    return read_text(path)
+    return read_text(path, expect="a YAML or TOML config file")
 
 
 def _toml_section(text: str, source: str) -> tuple[Any, Callable[[tuple], int | None]]:

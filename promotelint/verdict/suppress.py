@@ -13,7 +13,7 @@ import fnmatch
 from dataclasses import replace
 from typing import Sequence
 
-from promotelint.config import AllowEntry
+from promotelint.model.settings import AllowEntry
 from promotelint.model.errors import InputError
 from promotelint.model.changeset import StackChangeSet
 from promotelint.model.findings import Finding

@@ -13,11 +13,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from promotelint.schemas import type_facts
+from promotelint.model.resources import Catalog
+from promotelint.model.template import SUB_VARIABLE, getatt_pair, references
 from promotelint.model.opaque import is_opaque
 
+PSEUDO_PARAMETERS = frozenset({"AWS::AccountId", "AWS::NotificationARNs", "AWS::NoValue",
+                               "AWS::Partition", "AWS::Region", "AWS::StackId", "AWS::StackName",
+                               "AWS::URLSuffix"})
 NO_VALUE = object()  # AWS::NoValue: the key or item is dropped
-_SUB_VAR = re.compile(r"\$\{([^}]*)\}")
 _STABLE_PSEUDO = {"AWS::AccountId", "AWS::StackId", "AWS::NotificationARNs"}
 _PARTITIONS = {"cn-": ("aws-cn", "amazonaws.com.cn"), "us-gov-": ("aws-us-gov", "amazonaws.com"),
                "us-iso-": ("aws-iso", "c2s.ic.gov"), "us-isob-": ("aws-iso-b", "sc2s.sgov.gov")}
@@ -38,6 +41,7 @@ class Evaluator:
     parameters: Mapping[str, Any]  # parameter values as CloudFormation would see them
     region: str = "us-east-1"
     stack_name: str = "stack"
+    catalog: Catalog = Catalog()
     _conditions: dict[str, bool | None] = field(default_factory=dict)
     _resolving: set = field(default_factory=set)
     _known_props: dict[str, dict] = field(default_factory=dict)
@@ -138,7 +142,7 @@ class Evaluator:
         if name in self.parameters:
             return self.parameters[name]
         if name in self.resources:
-            prop = type_facts(str(self.resources[name].get("Type")), self.region).ref_property
+            prop = self.catalog.facts(str(self.resources[name].get("Type"))).ref_property
             if prop:
                 known = self.known_property(name, prop)
                 if known is not None:
@@ -149,7 +153,7 @@ class Evaluator:
         # An attribute named like a settable property returns that property's value (Queue.QueueName).
         resource = self.resources.get(logical_id)
         if isinstance(resource, dict) and "." not in attribute:
-            facts = type_facts(str(resource.get("Type")), self.region)
+            facts = self.catalog.facts(str(resource.get("Type")))
             if facts.known and f"/properties/{attribute}" not in facts.read_only:
                 known = self.known_property(logical_id, attribute)
                 if known is not None:
@@ -186,56 +190,6 @@ def is_symbolic(value: Any) -> bool:
     return False
 
 
-def references(value: Any) -> set[tuple[str, str | None]]:
-    """The (logical ID, attribute or None) pairs an evaluated value still refers to symbolically."""
-    found: set[tuple[str, str | None]] = set()
-
-    def walk(v: Any) -> None:
-        if isinstance(v, dict):
-            if len(v) == 1:
-                key, arg = next(iter(v.items()))
-                if key == "Ref" and isinstance(arg, str):
-                    found.add((arg, None))
-                    return
-                if key == "Fn::GetAtt":
-                    pair = _getatt_pair(arg)
-                    if pair:
-                        found.add(pair)
-                        return
-                if key == "Fn::Sub":
-                    text = arg[0] if isinstance(arg, list) and arg else arg
-                    if isinstance(text, str):
-                        for var in _SUB_VAR.findall(text):
-                            if not var.startswith("!"):
-                                name, _, attr = var.partition(".")
-                                found.add((name, attr or None))
-                    if isinstance(arg, list) and len(arg) > 1:
-                        walk(arg[1])
-                    return
-            for item in v.values():
-                walk(item)
-        elif isinstance(v, list):
-            for item in v:
-                walk(item)
-
-    walk(value)
-    return found
-
-
-def raw_parameter_refs(value: Any, parameters: Mapping[str, Any]) -> set[str]:
-    """Names of template parameters a raw (unevaluated) value refers to."""
-    return {name for name, _ in references(value) if name in parameters}
-
-
-def _getatt_pair(arg: Any) -> tuple[str, str] | None:
-    if isinstance(arg, str) and "." in arg:
-        name, _, attr = arg.partition(".")
-        return name, attr
-    if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str) and isinstance(arg[1], str):
-        return arg[0], arg[1]
-    return None
-
-
 def _cf_str(value: Any) -> Any:
     """CloudFormation compares parameter values as strings: 1 and "1" are equal."""
     if isinstance(value, bool):
@@ -246,7 +200,7 @@ def _cf_str(value: Any) -> Any:
 
 
 def _fn_getatt(ev: Evaluator, arg: Any) -> Any:
-    pair = _getatt_pair(arg)
+    pair = getatt_pair(arg)
     if pair is None:
         return {"Fn::GetAtt": ev.eval(arg)}
     return ev.get_att(*pair)
@@ -277,7 +231,7 @@ def _fn_sub(ev: Evaluator, arg: Any) -> Any:
         unknown = True
         return match.group(0)
 
-    result = _SUB_VAR.sub(repl, text)
+    result = SUB_VARIABLE.sub(repl, text)
     if unknown:
         return {"Fn::Sub": result}
     return re.sub(r"\$\{!", "${", result)

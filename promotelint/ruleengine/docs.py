@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
+import difflib
 from typing import Mapping, Sequence
 
-from promotelint.rules import FACTS, TYPE_SETS, Rule
+from promotelint.model.errors import InputError
+
+from promotelint.ruleengine.facts import FACTS
+from promotelint.ruleengine.language import TYPE_SETS, Rule
 
 
 def definition(rule: Rule) -> str:
     """The rule file as written (comments and flow style kept), without its long description."""
-    from pathlib import Path
-
-    try:
-        text = Path(rule.source).read_text(encoding="utf-8")
-    except OSError:
-        return ""
     keep, skipping = [], False
-    for line in text.splitlines():
+    for line in rule.text.splitlines():
         top_level = bool(line) and not line[0].isspace() and not line.startswith("#")
         if top_level:
             skipping = line.split(":", 1)[0] in ("id", "severity", "summary", "description")
@@ -25,7 +23,7 @@ def definition(rule: Rule) -> str:
     return "\n".join(keep).strip("\n")
 
 
-# Notices about the allow lists themselves (suppress.py): not rules, but `explain` knows them.
+# Notices about the allow lists themselves (verdict.suppress): not rules, but `explain` knows them.
 ALLOW_NOTICES = {
     "allow-unused": "allow-unused: allow entry matched nothing\nseverity: notice\n\n"
                     "An `allow` entry (in the config or in a resource's Metadata) suppressed no finding in\n"
@@ -43,6 +41,18 @@ def rules_table(rules: Sequence[Rule], severities: Mapping[str, str] = {}) -> st
     for r in rules:
         lines.append(f"{r.id.ljust(width)}  {severities.get(r.id, r.severity).ljust(8)}  {r.summary}")
     return "\n".join(lines) + "\n"
+
+
+def explain_rule(rule_id: str, rules: Mapping[str, Rule], severities: Mapping[str, str] = {}) -> str:
+    """`promotelint explain RULE`: the rule (or allow-list notice) explained, or an error that
+    suggests the closest id."""
+    if rule_id in ALLOW_NOTICES:
+        return ALLOW_NOTICES[rule_id]
+    if rule_id not in rules:
+        close = difflib.get_close_matches(rule_id, list(rules) + list(ALLOW_NOTICES), n=1)
+        raise InputError(f"no rule {rule_id!r}", fix=f"did you mean {close[0]}?" if close else
+                         "run `promotelint rules` for the list")
+    return explain(rules[rule_id], severities.get(rule_id))
 
 
 def explain(rule: Rule, severity: str | None = None) -> str:

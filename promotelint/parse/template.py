@@ -1,0 +1,40 @@
+"""A CloudFormation template's text (JSON or YAML, short tags, or `aws cloudformation get-template`
+output) into a Template with the line of each resource and output."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from promotelint.model.errors import InputError
+from promotelint.model.template import Origin, Template
+from promotelint.parse.documents import load_text, load_yaml
+
+
+def template_from_text(text: str, source: str) -> Template:
+    doc = load_text(text, source)
+    data: Any = doc.data
+    positions = doc.positions
+    if isinstance(data, dict) and "TemplateBody" in data and "Resources" not in data:
+        # `aws cloudformation get-template` output: the template is inside TemplateBody, as an
+        # object (JSON templates) or as text (YAML templates).
+        body = data["TemplateBody"]
+        if isinstance(body, str):
+            # a YAML template's body is YAML text even inside a .json file
+            inner = load_text(body, source) if body.lstrip().startswith(("{", "[")) else load_yaml(body, source)
+            data, positions = inner.data, inner.positions
+        else:
+            data = body
+            positions = {k[1:]: v for k, v in positions.items() if k and k[0] == "TemplateBody"}
+    if not isinstance(data, dict) or not isinstance(data.get("Resources"), dict):
+        if isinstance(data, dict) and "service" in data and "provider" in data:
+            raise InputError("this is a serverless.yml, not a template", file=source,
+                             fix="name it serverless.yml or pass its directory")
+        raise InputError("not a CloudFormation template: no Resources mapping", file=source, line=1,
+                         fix="pass a template with a Resources section, or a serverless.yml")
+    origins = {}
+    for key, (line, column) in positions.items():
+        if len(key) == 2 and key[0] == "Resources":
+            origins[key[1]] = Origin(source, line, column)
+        elif len(key) == 2 and key[0] == "Outputs":
+            origins[f"Outputs.{key[1]}"] = Origin(source, line, column)
+    return Template(data=data, source=source, origins=origins, positions=positions)

@@ -1,0 +1,98 @@
+"""What every report format shares: its options, and how a change, a count or a location reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Callable, Mapping, Sequence
+
+from promotelint.model.changeset import ResourceChange
+from promotelint.model.findings import Finding, StackReport, counts
+from promotelint.model.template import Origin
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    show_all: bool = False
+    color: bool = False
+    exit_code: int | None = None  # for the summary of `check`; None for `changeset`
+    # rule id -> {"summary", "description", "fix", "severity", "helpUri"}: SARIF's rule metadata
+    rules: Mapping[str, Mapping[str, str]] | None = None
+
+
+Render = Callable[[Sequence[StackReport], RenderOptions], str]
+
+
+@dataclass(frozen=True)
+class Format:
+    """One output format: its name on the command line and the function that renders it."""
+
+    name: str
+    render: Render
+
+
+def plural(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' * (n != 1)}"
+
+
+def tally(reports: Sequence[StackReport]) -> str:
+    """"2 errors, 1 warning": the unsuppressed findings by severity, or "" when there are none."""
+    return ", ".join(plural(n, severity) for severity, n in counts(reports).items() if n)
+
+
+def exit_code_of(reports: Sequence[StackReport], options: RenderOptions) -> int:
+    """The run's exit code when the caller gave it, else what the errors alone would make it."""
+    if options.exit_code is not None:
+        return options.exit_code
+    return 1 if counts(reports)["error"] else 0
+
+
+def verb(change: ResourceChange) -> str:
+    if change.action != "Modify":
+        return change.action
+    return {"True": "Replace", "Conditional": "Replace?"}.get(change.replacement or "", "Modify")
+
+
+def why(change: ResourceChange) -> str:
+    """The few words that say what happens: the policy, the properties that force replacement."""
+    parts = []
+    if change.before_type:
+        parts.append(f"type {change.before_type} -> {change.resource_type}")
+    if change.replacement in ("True", "Conditional"):
+        forcing = dict.fromkeys(d.target.name or d.target.attribute for d in change.details
+                                if d.target.requires_recreation != "Never")
+        if forcing:
+            parts.append("because of " + ", ".join(forcing))
+    if change.policy_action and change.policy_action not in ("Delete", "ReplaceAndDelete") or (
+            change.stateful and change.policy_action):
+        parts.append(f"policy {change.policy_action}")
+    if change.renamed_to:
+        parts.append(f"looks renamed to {change.renamed_to}")
+    if change.renamed_from:
+        parts.append(f"looks renamed from {change.renamed_from}")
+    return "; ".join(parts)
+
+
+def _head_file(report: StackReport) -> str:
+    """The file a finding without its own origin belongs to: the head source, minus a `REV:`."""
+    cs = report.changeset
+    source = cs.head_source if cs.head_stack_name is not None or cs.base_stack_name is None else cs.base_source
+    if ":" in source and not source.startswith(("/", "(")) and source[1:2] != ":":
+        source = source.split(":", 1)[1]
+    return source
+
+
+def location(finding: Finding, report: StackReport) -> Origin:
+    """Where an annotation of the finding goes: a file of the working tree, and its line when the
+    line is in that file (not in another revision's copy of it)."""
+    origin = finding.origin
+    if origin is None:
+        return Origin(_head_file(report))
+    if origin.revision:
+        # The line is in another revision's copy of the file (a removed resource): annotating
+        # that line of the working tree's file would point at something else.
+        return Origin(origin.file)
+    cs = report.changeset
+    if origin.file in (cs.head_source, cs.base_source) and ":" in origin.file and origin.file[1:2] != ":":
+        # a stack-level finding placed on a source named `REV:path`: the file is the path
+        return replace(origin, file=origin.file.split(":", 1)[1])
+    return origin

@@ -1,0 +1,51 @@
+"""The github format: workflow commands (`::error file=,line=,title=::`) that GitHub Actions turns
+into annotations on the pull request, after the text report folded in a log group."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Sequence
+
+from promotelint.model.findings import StackReport, active
+from promotelint.report.base import Format, RenderOptions, exit_code_of, location, plural, tally
+from promotelint.report.text import render_text
+
+
+def _gh_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_property(text: str) -> str:
+    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render_github(reports: Sequence[StackReport], options: RenderOptions = RenderOptions()) -> str:
+    text = render_text(reports, RenderOptions(show_all=options.show_all))
+    # The report quotes what a pull request wrote (names, values): stop-commands keeps any line of
+    # it from being run as a workflow command. The token only has to be absent from the text.
+    token = "promotelint-" + hashlib.sha256(text.encode()).hexdigest()[:16]
+    out = ["::group::promotelint: predicted change sets", f"::stop-commands::{token}", *text.splitlines(),
+           f"::{token}::", "::endgroup::"]
+    for r in reports:
+        for f in active(r):
+            where = location(f, r)
+            props = [f"file={_gh_property(where.file)}"]
+            if where.line:
+                props.append(f"line={where.line}")
+            if where.column:
+                props.append(f"col={where.column}")
+            props.append(f"title={_gh_property(f'promotelint {f.rule}: {f.summary}')}")
+            message = f.message + (f"\nFix: {f.fix}" if f.fix else "")
+            out.append(f"::{f.severity} {','.join(props)}::{_gh_data(message)}")
+    out.append(_verdict_line(reports, options))
+    return "\n".join(out) + "\n"
+
+
+def _verdict_line(reports: Sequence[StackReport], options: RenderOptions) -> str:
+    found = tally(reports)
+    state = {0: "promotion looks safe", 1: "promotion blocked"}.get(exit_code_of(reports, options),
+                                                                    "could not check every service")
+    return f"promotelint: {state}" + (f" ({found})" if found else "") + f", {plural(len(reports), 'stack')}"
+
+
+FORMAT = Format("github", render_github)

@@ -1,0 +1,68 @@
+"""Evaluate rules over a predicted change set: one finding per rule and subject it matches."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any, Iterable, Mapping
+
+from promotelint.model.changeset import StackChangeSet
+from promotelint.model.findings import RANK, Finding
+from promotelint.model.resources import Catalog
+from promotelint.model.template import Origin
+from promotelint.ruleengine.facts import Subject, subjects
+from promotelint.ruleengine.language import FIELD, Rule, scalar_text
+
+
+def render(template: str, facts: Mapping[str, Any]) -> str:
+    def field(m: re.Match) -> str:
+        value = facts.get(m.group(1))
+        if value is None:
+            return "(unknown)"
+        if isinstance(value, (list, tuple)):
+            return ", ".join(map(str, value))
+        return scalar_text(value)
+
+    return FIELD.sub(field, template)
+
+
+def evaluate(rules: Iterable[Rule], changeset: StackChangeSet,
+             severities: Mapping[str, str] = {}) -> tuple[Finding, ...]:
+    """Every finding the rules make on the change set; `severities` overrides (or turns off) rules."""
+    ctx = changeset.catalog
+    rules = [r for r in rules if severities.get(r.id, r.severity) != "off"]
+    findings = []
+    for subject in subjects(changeset):
+        for rule in rules:
+            if rule.on != subject.kind or not rule.match(subject, ctx):
+                continue
+            finding = _finding(rule, subject, ctx, changeset)
+            if finding is None:
+                continue
+            override = severities.get(rule.id)
+            findings.append(replace(finding, severity=override) if override else finding)
+    return tuple(sorted(findings, key=lambda f: (RANK[f.severity], f.rule, f.logical_id or "")))
+
+
+def _finding(rule: Rule, subject: Subject, ctx: Catalog, cs: StackChangeSet) -> Finding | None:
+    severity, message, fix = rule.severity, rule.message, rule.fix
+    # Each field comes from the first matching case that sets it, else from the rule.
+    chosen: dict[str, str] = {}
+    for case in rule.cases:
+        if case.when(subject, ctx):
+            for key in ("severity", "message", "fix"):
+                if getattr(case, key) and key not in chosen:
+                    chosen[key] = getattr(case, key)
+    severity = chosen.get("severity", severity)
+    message = chosen.get("message", message)
+    fix = chosen.get("fix", fix)
+    if severity == "off":
+        return None
+    facts = subject.facts
+    change = subject.change
+    origin = getattr(change, "origin", None) if change is not None else Origin(cs.head_source)
+    return Finding(rule=rule.id, severity=severity, summary=rule.summary,
+                   message=render(message, facts), logical_id=facts.get("logical-id") or (
+                       f"Outputs.{facts['output']}" if subject.kind == "output" else None),
+                   resource_type=facts.get("type") if subject.kind == "resource" else None,
+                   origin=origin, fix=render(fix, facts) if fix else None)

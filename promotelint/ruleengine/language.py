@@ -1,0 +1,198 @@
+"""The rule language: a rule file's data compiled into predicates over subjects (see facts.py).
+
+A rule's `match` is a small set of predicates over one subject (a resource change, an output change
+or the stack; see facts.py), all of which must hold:
+  action, replacement, policy-action   one value or a list (any of)
+  type                                 type names, globs (AWS::DynamoDB::*) or sets (@stateful, ...)
+  changed                              globs over the changed paths (/Properties/KeySpec)
+  before, after                        dotted path -> value (scalar, list, null = absent, {present})
+  facts                                fact name -> value, same value forms
+  any / all / not                      combinators over conditions
+`cases` give a sub-case another severity, message or fix: each comes from the first case whose
+`when` holds and that sets it.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+
+from promotelint.model.errors import InputError
+from promotelint.model.resources import Catalog
+from promotelint.parse.schema import validate
+from promotelint.ruleengine.facts import FACT_NAMES, Subject
+
+TYPE_SETS = ("@stateful", "@stateful-data", "@stateful-transient", "@delete-requires-empty")
+
+_RESOURCE_ONLY = ("replacement", "type", "policy-action", "changed")
+FIELD = re.compile(r"\{([a-z][a-z0-9-]*)\}")
+
+# A predicate reads the subject, and the catalog for the type sets.
+Predicate = Callable[[Subject, Catalog], bool]
+
+
+@dataclass(frozen=True)
+class Case:
+    when: Predicate
+    severity: str | None = None
+    message: str | None = None
+    fix: str | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: str  # the rule's own severity; config may override it
+    summary: str
+    description: str
+    on: str
+    match: Predicate
+    message: str
+    fix: str | None = None
+    cases: tuple[Case, ...] = ()
+    source: str = ""
+    raw: Mapping[str, Any] | None = None  # the rule file's data as parsed
+    text: str = ""  # the rule file as written, for `explain` and docs/rules.md
+
+
+def compile_rule(data: Any, source: str, line_of: Callable[[tuple], int | None] = lambda p: None,
+                 schema: Mapping[str, Any] | None = None, text: str = "") -> Rule:
+    """The rule a rule file's data defines; checked against `schema` (the rule JSON Schema) when given,
+    and for facts, placeholders and type sets that do not exist."""
+    if schema is not None:
+        validate(data, schema, source, line_of)
+    if not isinstance(data, dict):
+        raise InputError("a rule file must be a mapping", file=source, line=1, fix="see docs/rules.md")
+    match = dict(data["match"])
+    on = match.pop("on")
+
+    def check(cond: Mapping[str, Any], path: tuple) -> None:
+        for key, value in cond.items():
+            where = path + (key,)
+            if key in _RESOURCE_ONLY and on != "resource":
+                raise InputError(f"{'.'.join(map(str, where))}: `{key}` applies to resource changes only",
+                                 file=source, line=line_of(where), fix="use `facts:` or on: resource")
+            if key == "facts":
+                for name in value:
+                    if name not in FACT_NAMES[on]:
+                        raise InputError(f"unknown fact {name!r} for on: {on}", file=source,
+                                         line=line_of(where + (name,)),
+                                         fix="known facts: " + ", ".join(sorted(FACT_NAMES[on])))
+            if key == "type":
+                for t in [value] if isinstance(value, str) else value:
+                    if t.startswith("@") and t not in TYPE_SETS:
+                        raise InputError(f"unknown type set {t!r}", file=source, line=line_of(where),
+                                         fix="use one of: " + ", ".join(TYPE_SETS))
+            if key in ("any", "all"):
+                for i, sub in enumerate(value):
+                    check(sub, where + (i,))
+            if key == "not":
+                check(value, where)
+
+    def template(text: str | None, path: tuple) -> str | None:
+        if text is not None:
+            for name in FIELD.findall(text):
+                if name not in FACT_NAMES[on]:
+                    raise InputError(f"unknown placeholder {{{name}}} for on: {on}", file=source,
+                                     line=line_of(path), fix="known: " + ", ".join(sorted(FACT_NAMES[on])))
+        return text
+
+    check(match, ("match",))
+    cases = []
+    for i, case in enumerate(data.get("cases") or ()):
+        check(case["when"], ("cases", i, "when"))
+        cases.append(Case(when=_compile(case["when"]), severity=case.get("severity"),
+                          message=template(case.get("message"), ("cases", i, "message")),
+                          fix=template(case.get("fix"), ("cases", i, "fix"))))
+    return Rule(id=data["id"], severity=data["severity"], summary=data["summary"],
+                description=data["description"], on=on, match=_compile(match),
+                message=template(data["message"], ("message",)), fix=template(data.get("fix"), ("fix",)),
+                cases=tuple(cases), source=source, raw=data, text=text)
+
+
+def _as_list(value: Any) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def _compile(cond: Mapping[str, Any]) -> Predicate:
+    """Turn a condition mapping into one predicate: every key must hold."""
+    checks: list[Predicate] = []
+    for key, value in cond.items():
+        if key in ("action", "replacement", "policy-action"):
+            wanted = [str(v) for v in _as_list(value)]
+            checks.append(lambda s, c, k=key, w=wanted: str(s.facts.get(k)) in w)
+        elif key == "type":
+            checks.append(lambda s, c, w=_as_list(value): _type_matches(s, c, w))
+        elif key == "changed":
+            checks.append(lambda s, c, w=_as_list(value): any(
+                fnmatch.fnmatchcase(path, pattern) for path in s.facts.get("changed", ()) for pattern in w))
+        elif key in ("before", "after", "facts"):
+            checks.append(lambda s, c, k=key, w=dict(value): all(
+                _value_matches(_lookup(s, k, path), expected) for path, expected in w.items()))
+        elif key == "any":
+            subs = [_compile(sub) for sub in value]
+            checks.append(lambda s, c, subs=subs: any(p(s, c) for p in subs))
+        elif key == "all":
+            subs = [_compile(sub) for sub in value]
+            checks.append(lambda s, c, subs=subs: all(p(s, c) for p in subs))
+        elif key == "not":
+            sub = _compile(value)
+            checks.append(lambda s, c, sub=sub: not sub(s, c))
+    return lambda s, c: all(check(s, c) for check in checks)
+
+
+_ABSENT = object()
+
+
+def _lookup(subject: Subject, where: str, path: str) -> Any:
+    if where == "facts":
+        value = subject.facts.get(path)
+        return _ABSENT if value is None else value
+    value: Any = subject.before if where == "before" else subject.after
+    for part in path.split("."):
+        if isinstance(value, dict) and part in value:
+            value = value[part]
+        else:
+            return _ABSENT
+    return _ABSENT if value is None else value
+
+
+def scalar_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _value_matches(actual: Any, expected: Any) -> bool:
+    if isinstance(expected, dict):
+        return (actual is not _ABSENT) == expected["present"]
+    for option in _as_list(expected):
+        if option is None:
+            if actual is _ABSENT:
+                return True
+        elif actual is not _ABSENT and not isinstance(actual, (dict, list, tuple)):
+            # CloudFormation reads "true" and true alike.
+            if actual == option or scalar_text(actual).lower() == scalar_text(option).lower():
+                return True
+    return False
+
+
+def _type_matches(subject: Subject, catalog: Catalog, wanted: list[str]) -> bool:
+    rtype = subject.facts.get("type") or ""
+    tier = subject.facts.get("stateful")
+    for pattern in wanted:
+        if pattern == "@stateful" and tier:
+            return True
+        if pattern == "@stateful-data" and tier == "data":
+            return True
+        if pattern == "@stateful-transient" and tier == "transient":
+            return True
+        if pattern == "@delete-requires-empty" and rtype in catalog.delete_requires_empty:
+            return True
+        if not pattern.startswith("@") and fnmatch.fnmatchcase(rtype, pattern):
+            return True
+    return False
+
+
