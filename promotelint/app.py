@@ -15,31 +15,23 @@ promotelint.report.FORMATS.
 from __future__ import annotations
 
 import datetime
-import multiprocessing
 import os
-import sys
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
-from promotelint.io import git
-from promotelint.io.catalog import load_catalog, template_types
-from promotelint.io.discovery import Pair, discover
-from promotelint.io.files import read_text
-from promotelint.io.packaged import load_rules
-from promotelint.io.settings import find_config, load_config
-from promotelint.io.sources import TEMPLATE_TEXT, CompileSettings, display_path, load_side, read_source
-from promotelint.model.changeset import StackChangeSet
 from promotelint.model.errors import EXIT_INPUT, InputError
-from promotelint.model.findings import StackReport
-from promotelint.model.settings import Config
+from promotelint.model.settings import CompileSettings, Config, PredictOptions
 from promotelint.model.template import Template
-from promotelint.parse.template import template_from_text
-from promotelint.predict import PredictOptions
-from promotelint.ruleengine.evaluate import evaluate
-from promotelint.ruleengine.language import Rule
-from promotelint.verdict.judge import check_rule_ids, exit_code, judge_all
+
+if TYPE_CHECKING:
+    from promotelint.io.discovery import Pair
+    from promotelint.model.changeset import StackChangeSet
+    from promotelint.model.findings import StackReport
+    from promotelint.ruleengine.language import Rule
+
+# The stages are imported where they are used: `compile` needs no rules and no git, `changeset` no
+# config, and each import is paid on every start of a command-line tool.
 
 __all__ = ["CheckRequest", "CheckResult", "CompileSettings", "PredictOptions", "check", "compile_path",
            "judge", "predict", "read_source", "rule_metadata", "setup"]
@@ -50,18 +42,26 @@ def compile_path(path: str | os.PathLike, *, stage: str | None = None, region: s
                  env_file: str | os.PathLike | None = None) -> Template:
     """The template `serverless package` writes for the service at `path` in the working tree.
     `env` replaces this process's environment for `${env:}`; `env_file` (dotenv) adds to it."""
-    from promotelint.io.files import FilesystemReader, environment
-    from promotelint.serverless.service import compile_service
+    from promotelint.io.sources import read_service
 
-    return compile_service(path, reader=FilesystemReader(), env=environment(env, env_file), stage=stage,
-                           region=region, params=params)
+    return read_service(path, CompileSettings(stage=stage, region=region, params=params or {}, env=env,
+                                              env_file=env_file))
+
+
+def read_source(path: str | os.PathLike, settings: CompileSettings = CompileSettings()) -> Template:
+    """The template of a path in the working tree: a template, a `.serverless` build directory, or
+    a serverless.yml (or its directory) compiled offline."""
+    from promotelint.io.sources import read_source as read
+
+    return read(Path(path), settings)
 
 
 def predict(base: Template, head: Template, options: PredictOptions = PredictOptions(),
             stateful: Mapping[str, str] | None = None) -> StackChangeSet:
     """The change set from `base` to `head`, with the facts of their resource types loaded;
     `stateful` adds types to the stateful tiers (the config's `stateful:`)."""
-    from promotelint.predict import predict as predict_templates
+    from promotelint.io.catalog import load_catalog, template_types
+    from promotelint.predict.diff import predict as predict_templates
 
     catalog = load_catalog(template_types(base, head), options.region, stateful)
     return predict_templates(base, head, catalog, options)
@@ -69,6 +69,10 @@ def predict(base: Template, head: Template, options: PredictOptions = PredictOpt
 
 def setup(config_file: Path | None, start: Path) -> tuple[Config, tuple[Rule, ...]]:
     """The config (`config_file`, or found from `start` upward) and the rules it selects, checked."""
+    from promotelint.io.packaged import load_rules
+    from promotelint.io.settings import find_config, load_config
+    from promotelint.verdict.judge import check_rule_ids
+
     path = config_file if config_file is not None else find_config(start)
     config = load_config(path) if path is not None else Config()
     rules = load_rules(config.rule_files)
@@ -76,9 +80,36 @@ def setup(config_file: Path | None, start: Path) -> tuple[Config, tuple[Rule, ..
     return config, rules
 
 
+def rules_document(format: str, config_file: Path | None = None) -> str:
+    """`promotelint rules`: the rules with their configured severities (text), docs/rules.md
+    (markdown: what ships, whatever the local config says) or rules/bundle.json (json)."""
+    from promotelint.io import packaged
+    from promotelint.ruleengine import docs
+
+    if format == "json":
+        return packaged.rules_bundle()
+    if format == "markdown":
+        return docs.rules_markdown(packaged.load_builtin_rules())
+    if format != "text":
+        raise InputError(f"unknown format {format!r}", fix="use text, markdown or json")
+    config, rules = setup(config_file, Path.cwd())
+    return docs.rules_table(rules, config.severities)
+
+
+def explain_rule(rule_id: str, config_file: Path | None = None) -> str:
+    """`promotelint explain RULE`: why the rule matters, when it fires, its definition."""
+    from promotelint.ruleengine import docs
+
+    config, rules = setup(config_file, Path.cwd())
+    return docs.explain_rule(rule_id, {r.id: r for r in rules}, config.severities)
+
+
 def judge(changesets: Sequence[StackChangeSet], rules: Sequence[Rule], config: Config,
           today: datetime.date) -> list[StackReport]:
     """One report per stack: the rules' findings, with the config's and the resources' allow entries."""
+    from promotelint.ruleengine.evaluate import evaluate
+    from promotelint.verdict.judge import judge_all
+
     findings = [evaluate(rules, cs, config.severities) for cs in changesets]
     return judge_all(changesets, findings, config, [r.id for r in rules], today)
 
@@ -121,6 +152,10 @@ class CheckResult:
 
 def check(request: CheckRequest) -> CheckResult:
     """Predict each stack's change set, apply the rules and the allow lists, and decide the exit code."""
+    from promotelint.verdict.judge import FAIL_ON, exit_code
+
+    if request.fail_on is not None and request.fail_on not in FAIL_ON:
+        raise InputError(f"unknown --fail-on {request.fail_on!r}", fix="use one of: " + ", ".join(FAIL_ON))
     if not request.git_mode and len(request.paths) != 2:
         raise InputError("nothing to compare", fix="pass BASE HEAD, or --base-ref REV (e.g. origin/main), "
                          "or --base-template FILE (the deployed template)")
@@ -141,6 +176,10 @@ def check(request: CheckRequest) -> CheckResult:
 
 def _git_changesets(request: CheckRequest, settings: PairSettings) -> tuple[list[StackChangeSet], list[str]]:
     """The change sets of every stack in the git range, and the errors of those that could not be read."""
+    from promotelint.io import git
+    from promotelint.io.discovery import Pair, discover
+    from promotelint.io.sources import read_template
+
     paths = list(request.paths)
     if request.base_ref and request.base_template:
         raise InputError("--base-ref and --base-template both name the base", fix="pass one of them")
@@ -159,8 +198,7 @@ def _git_changesets(request: CheckRequest, settings: PairSettings) -> tuple[list
         if len(paths) > 1:
             raise InputError("--base-template is the base of one service; several PATHs given",
                              fix="run once per service")
-        base_t = template_from_text(read_text(request.base_template, expect=TEMPLATE_TEXT),
-                                    str(request.base_template))
+        base_t = read_template(request.base_template)
         target = paths[0] if paths else "."
         if needs_git:
             base_sha = git.resolve_rev(root, "HEAD")  # only to locate the path; its content is unused
@@ -205,6 +243,8 @@ _READERS: dict = {}  # per process: one cat-file per (repo, revision), reused ac
 
 
 def check_pair(pair: Pair, settings: PairSettings) -> Outcome:
+    from promotelint.io.sources import display_path, load_side
+
     try:
         head_t, reads = pair.head_template, frozenset()
         if pair.head is not None and head_t is None:
@@ -260,6 +300,9 @@ def _deleted(base_t: Template, settings: PairSettings, warning: str) -> StackCha
 def _labelled(cs: StackChangeSet, pair: Pair, root: str) -> StackChangeSet:
     """Sources name the revision a side was read from (`origin/main:svc/serverless.yml`); the
     working tree's are plain paths. Origins stay plain paths, for file:line locations."""
+    from promotelint.io import git
+    from promotelint.io.sources import display_path
+
     out = {}
     for key, s in (("base_source", pair.base), ("head_source", pair.head)):
         if s is not None and s.rev is not git.WORKTREE and getattr(cs, key) == display_path(
@@ -277,6 +320,10 @@ def _labelled(cs: StackChangeSet, pair: Pair, root: str) -> StackChangeSet:
 
 def check_pairs(pairs: Sequence[Pair], settings: PairSettings, workers: int | None = None) -> list[Outcome]:
     """Check every pair, in parallel across cores when there are several; results in pair order."""
+    import multiprocessing
+    import sys
+    from concurrent.futures import ProcessPoolExecutor
+
     workers = min(len(pairs), workers or _cores())
     if workers <= 1:
         return [check_pair(p, settings) for p in pairs]

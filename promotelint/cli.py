@@ -1,8 +1,5 @@
 """The command line: options into a request, promotelint.app runs it, the report is printed, the
-exit code returned. Nothing else.
-
-Exit codes: 0 no blocking finding, 1 blocking findings, 2 usage/input/config error, 3 internal error.
-"""
+exit code returned (0 safe, 1 blocking findings, 2 usage/input/config error, 3 internal error)."""
 
 from __future__ import annotations
 
@@ -14,6 +11,7 @@ from typing import Annotated, List, Optional
 import typer
 
 from promotelint.model.errors import EXIT_INPUT, EXIT_INTERNAL, InputError
+from promotelint.model.settings import CompileSettings, PredictOptions
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Predict the CloudFormation change set of a promotion offline and stop dangerous ones.")
@@ -57,29 +55,50 @@ def _root(debug: bool = typer.Option(False, "--debug", help="Show tracebacks for
     _DEBUG = debug
 
 
+def _opt(flags: str, help: str, kind: object = Optional[str]) -> object:
+    return Annotated[kind, typer.Option(*flags.split(), help=help)]
+
+
 # Options shared by `changeset` and `check` (one definition, so the two never drift apart).
 Base = Annotated[Path, typer.Argument(help="Deployed side: template, .serverless dir or serverless.yml.")]
 Head = Annotated[Path, typer.Argument(help="Side about to be deployed.")]
-Format = Annotated[str, typer.Option("--format", "-f", help="text or json.")]
-Region = Annotated[str, typer.Option("--region", help="AWS region of the stack.")]
-Parameter = Annotated[Optional[List[str]], typer.Option("--parameter", help="KEY=VALUE for both sides.")]
-BaseParameter = Annotated[Optional[List[str]], typer.Option("--base-parameter", help="KEY=VALUE, base only.")]
-HeadParameter = Annotated[Optional[List[str]], typer.Option("--head-parameter", help="KEY=VALUE, head only.")]
-StackName = Annotated[Optional[str], typer.Option("--stack-name", help="Stack name (AWS::StackName).")]
-Stage = Annotated[Optional[str], typer.Option("--stage", help="Stage for serverless.yml sides.")]
-Param = Annotated[Optional[List[str]], typer.Option("--param", help="KEY=VALUE for ${param:KEY} in serverless.yml.")]
-ShowAll = Annotated[bool, typer.Option("--show-all", help="List minor changes too.")]
-ConfigFile = Annotated[Optional[Path], typer.Option(
-    "--config", help="Config file (.promotelint.yml or pyproject.toml); default: found from HEAD upward.")]
+Format = _opt("--format -f", "text or json.", str)
+Region = _opt("--region", "AWS region of the stack.", str)
+Parameter = _opt("--parameter", "KEY=VALUE for both sides.", Optional[List[str]])
+BaseParameter = _opt("--base-parameter", "KEY=VALUE, base only.", Optional[List[str]])
+HeadParameter = _opt("--head-parameter", "KEY=VALUE, head only.", Optional[List[str]])
+StackName = _opt("--stack-name", "Stack name (AWS::StackName).")
+Stage = _opt("--stage", "Stage for serverless.yml sides.")
+Param = _opt("--param", "KEY=VALUE for ${param:KEY} in serverless.yml.", Optional[List[str]])
+ShowAll = _opt("--show-all", "List minor changes too.", bool)
+ConfigFile = _opt("--config", "Config file (.promotelint.yml or pyproject.toml); default: found from HEAD upward.",
+                  Optional[Path])
+# Options of `check` alone.
+Paths = Annotated[Optional[List[str]], typer.Argument(
+    help="BASE HEAD (two files/dirs), or with --base-ref/--base-template the services (serverless.yml, its "
+         "directory, a template) to check; none: every service under here whose files changed.", show_default=False)]
+BaseRef = _opt("--base-ref", "Git revision of the deployed side: origin/main, a tag, a SHA, HEAD~1, main...HEAD "
+               "(merge base).")
+HeadRef = _opt("--head-ref", "Git revision of the new side (default: the working tree).")
+Staged = _opt("--staged", "New side: the staged content (pre-commit).", bool)
+BaseTemplate = _opt("--base-template", "The deployed template (`aws cloudformation get-template` output, JSON or "
+                    "YAML) as the base.", Optional[Path])
+CheckFormat = _opt("--format -f", "auto (github under GitHub Actions, else text), text, json, sarif, github, "
+                   "markdown, junit.", str)
+Output = _opt("--output -o", "Write the report here; the text summary still goes to the terminal.", Optional[Path])
+Summary = _opt("--summary", 'Append a markdown summary here (e.g. "$GITHUB_STEP_SUMMARY").', Optional[Path])
+Jobs = _opt("--jobs -j", "Services checked at once (default: the machine's cores).", Optional[int])
+FailOn = _opt("--fail-on", "error (default), warning or never: what makes the exit code 1.")
 
 
-def _predict_options(region, stack_name, parameter, base_parameter, head_parameter):
-    from promotelint.predict import PredictOptions
-
+def _settings(stage, region, param, stack_name, parameter, base_parameter, head_parameter):
+    """How to compile and predict both sides: --parameter applies to both, --base-parameter and
+    --head-parameter win on their side."""
     both = _pairs(parameter, "--parameter")
-    return PredictOptions(region=region, stack_name=stack_name,
-                          base_parameters={**both, **_pairs(base_parameter, "--base-parameter")},
-                          head_parameters={**both, **_pairs(head_parameter, "--head-parameter")})
+    return (CompileSettings(stage=stage, region=region, params=_pairs(param, "--param")),
+            PredictOptions(region=region, stack_name=stack_name,
+                           base_parameters={**both, **_pairs(base_parameter, "--base-parameter")},
+                           head_parameters={**both, **_pairs(head_parameter, "--head-parameter")}))
 
 
 @app.command()
@@ -92,88 +111,46 @@ def changeset(base: Base, head: Head, format: Format = "text", region: Region = 
     from promotelint.model.findings import StackReport
 
     format = _format(format)
-    settings = pipeline.CompileSettings(stage=stage, region=region)
-    result = pipeline.predict(pipeline.read_source(base, settings), pipeline.read_source(head, settings),
-                              _predict_options(region, stack_name, parameter, base_parameter, head_parameter))
+    compile, predict = _settings(stage, region, None, stack_name, parameter, base_parameter, head_parameter)
+    result = pipeline.predict(pipeline.read_source(base, compile), pipeline.read_source(head, compile), predict)
     sys.stdout.write(_render([StackReport(result)], format, show_all=show_all, color=_color(sys.stdout)))
 
 
 @app.command("rules")
-def list_rules(format: Annotated[str, typer.Option(
-        "--format", "-f", help="text, markdown (docs/rules.md) or json (rules/bundle.json).")] = "text",
+def list_rules(format: _opt("--format -f", "text, markdown (docs/rules.md) or json (rules/bundle.json).", str) = "text",
                config: ConfigFile = None) -> None:
     """List the rules with their severities."""
-    from promotelint.io import packaged
-    from promotelint.ruleengine import docs
+    from promotelint.app import rules_document
 
-    if format not in ("text", "markdown", "json"):
-        raise InputError(f"unknown format {format!r}", fix="use text, markdown or json")
-    if format == "json":
-        sys.stdout.write(packaged.rules_bundle())
-    elif format == "markdown":  # docs/rules.md documents what ships, whatever the local config says
-        sys.stdout.write(docs.rules_markdown(packaged.load_builtin_rules()))
-    else:
-        from promotelint.app import setup
-
-        cfg, rules = setup(config, Path.cwd())
-        sys.stdout.write(docs.rules_table(rules, cfg.severities))
+    sys.stdout.write(rules_document(format, config))
 
 
 @app.command()
 def explain(rule: Annotated[str, typer.Argument(help="Rule id, e.g. stateful-resource-removed.")],
             config: ConfigFile = None) -> None:
     """Explain one rule: why it matters, when it fires, how to make the change safely."""
-    from promotelint.app import setup
-    from promotelint.ruleengine import docs
+    from promotelint.app import explain_rule
 
-    cfg, loaded = setup(config, Path.cwd())
-    sys.stdout.write(docs.explain_rule(rule, {r.id: r for r in loaded}, cfg.severities))
+    sys.stdout.write(explain_rule(rule, config))
 
 
 @app.command()
-def check(
-    paths: Annotated[Optional[List[str]], typer.Argument(
-        help="BASE HEAD (two files/dirs), or with --base-ref/--base-template the services (serverless.yml, "
-             "its directory, a template) to check; none: every service under here whose files changed.",
-        show_default=False)] = None,
-    base_ref: Annotated[Optional[str], typer.Option(
-        "--base-ref", help="Git revision of the deployed side: origin/main, a tag, a SHA, HEAD~1, "
-                           "main...HEAD (merge base).")] = None,
-    head_ref: Annotated[Optional[str], typer.Option(
-        "--head-ref", help="Git revision of the new side (default: the working tree).")] = None,
-    staged: Annotated[bool, typer.Option("--staged", help="New side: the staged content (pre-commit).")] = False,
-    base_template: Annotated[Optional[Path], typer.Option(
-        "--base-template", help="The deployed template (`aws cloudformation get-template` output, JSON or "
-                                "YAML) as the base.")] = None,
-    format: Annotated[str, typer.Option(
-        "--format", "-f", help="auto (github under GitHub Actions, else text), text, json, sarif, github, "
-                               "markdown, junit.")] = "auto",
-    output: Annotated[Optional[Path], typer.Option(
-        "--output", "-o", help="Write the report here; the text summary still goes to the terminal.")] = None,
-    summary: Annotated[Optional[Path], typer.Option(
-        "--summary", help='Append a markdown summary here (e.g. "$GITHUB_STEP_SUMMARY").')] = None,
-    region: Region = "us-east-1", parameter: Parameter = None, base_parameter: BaseParameter = None,
-    head_parameter: HeadParameter = None, stack_name: StackName = None, stage: Stage = None, param: Param = None,
-    jobs: Annotated[Optional[int], typer.Option(
-        "--jobs", "-j", help="Services checked at once (default: the machine's cores).")] = None,
-    show_all: ShowAll = False, config: ConfigFile = None,
-    fail_on: Annotated[Optional[str], typer.Option(
-        "--fail-on", help="error (default), warning or never: what makes the exit code 1.")] = None,
-) -> None:
+def check(paths: Paths = None, base_ref: BaseRef = None, head_ref: HeadRef = None, staged: Staged = False,
+          base_template: BaseTemplate = None, format: CheckFormat = "auto", output: Output = None,
+          summary: Summary = None, region: Region = "us-east-1", parameter: Parameter = None,
+          base_parameter: BaseParameter = None, head_parameter: HeadParameter = None, stack_name: StackName = None,
+          stage: Stage = None, param: Param = None, jobs: Jobs = None, show_all: ShowAll = False,
+          config: ConfigFile = None, fail_on: FailOn = None) -> None:
     """Predict each stack's change set from the deployed side to the new one and exit 1 if the rules
     find it dangerous (2 if a service cannot be read)."""
     from promotelint import app as pipeline
     from promotelint.io.files import write_text
-    from promotelint.verdict.judge import FAIL_ON
 
-    if fail_on is not None and fail_on not in FAIL_ON:
-        raise InputError(f"unknown --fail-on {fail_on!r}", fix="use one of: " + ", ".join(FAIL_ON))
     format = _format(format, auto=True)
+    compile, predict = _settings(stage, region, param, stack_name, parameter, base_parameter, head_parameter)
     result = pipeline.check(pipeline.CheckRequest(
         paths=tuple(paths or ()), base_ref=base_ref, head_ref=head_ref, staged=staged, base_template=base_template,
-        compile=pipeline.CompileSettings(stage=stage, region=region, params=_pairs(param, "--param")),
-        predict=_predict_options(region, stack_name, parameter, base_parameter, head_parameter),
-        config=config, fail_on=fail_on, jobs=jobs))
+        compile=compile, predict=predict, config=config, fail_on=fail_on, jobs=jobs))
     for error in result.errors:
         print(f"promotelint: error: {error}", file=sys.stderr)
     shared = dict(exit_code=result.exit_code, rules=result.rules)
@@ -189,13 +166,11 @@ def check(
 
 
 @app.command("compile")
-def compile_command(
-    path: Path = typer.Argument(..., help="Service directory or its serverless.yml."),
-    stage: Optional[str] = typer.Option(None, "--stage", help="Stage (default: provider.stage, else dev)."),
-    region: Optional[str] = typer.Option(None, "--region", help="Region (default: provider.region, else us-east-1)."),
-    param: Param = None,
-    env_file: Optional[Path] = typer.Option(None, "--env-file", help="dotenv file adding to the environment."),
-) -> None:
+def compile_command(path: Annotated[Path, typer.Argument(help="Service directory or its serverless.yml.")],
+                    stage: _opt("--stage", "Stage (default: provider.stage, else dev).") = None,
+                    region: _opt("--region", "Region (default: provider.region, else us-east-1).") = None,
+                    param: Param = None,
+                    env_file: _opt("--env-file", "dotenv file adding to the environment.", Optional[Path]) = None) -> None:
     """Print the template `serverless package` would write, compiled offline."""
     import json
 
@@ -210,16 +185,14 @@ def compile_command(
 def main() -> None:
     try:
         app()  # standalone mode: click reports usage errors itself (exit 2); anything else reaches us
-    except InputError as exc:
-        if _DEBUG:
-            raise
-        print(f"promotelint: error: {exc}", file=sys.stderr)
-        sys.exit(EXIT_INPUT)
     except KeyboardInterrupt:
         sys.exit(130)
-    except Exception as exc:  # noqa: BLE001 - any other failure is ours, never a "blocking" 1
+    except Exception as exc:  # noqa: BLE001 - any failure but bad input is ours, never a "blocking" 1
         if _DEBUG:
             raise
+        if isinstance(exc, InputError):
+            print(f"promotelint: error: {exc}", file=sys.stderr)
+            sys.exit(EXIT_INPUT)
         print(f"promotelint: internal error: {type(exc).__name__}: {exc}\n"
               "This is a bug in promotelint; please report it with the command you ran "
               "(rerun with --debug for the traceback).", file=sys.stderr)

@@ -10,7 +10,8 @@ import pytest
 
 from promotelint.io import git
 from promotelint.model.errors import InputError
-from promotelint.io.sources import CompileSettings, Side, load_side
+from promotelint.io.sources import Side, load_side
+from promotelint.model.settings import CompileSettings
 from tests.gitrepo import Repo
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus" / "dev"

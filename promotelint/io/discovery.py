@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from promotelint.io import git
-from promotelint.io.sources import SERVERLESS_NAMES, CompileSettings, Side, load_side
+from promotelint.io.sources import SERVERLESS_NAMES, Side, load_side
+from promotelint.model.settings import CompileSettings
 from promotelint.model.errors import InputError
 from promotelint.model.template import Template
 

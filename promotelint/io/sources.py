@@ -10,30 +10,19 @@ way from its revision.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Mapping
 
 from promotelint.io import git
 from promotelint.io.files import FilesystemReader, environment, read_text
 from promotelint.model.errors import InputError
+from promotelint.model.settings import CompileSettings
 from promotelint.model.template import Template
 from promotelint.parse.template import template_from_text
 
 BUILD_TEMPLATE = "cloudformation-template-update-stack.json"
 SERVERLESS_NAMES = ("serverless.yml", "serverless.yaml")
 TEMPLATE_TEXT = "a JSON or YAML template"
-
-
-@dataclass(frozen=True)
-class CompileSettings:
-    """How to compile a serverless.yml side (stage, region, --param, env)."""
-
-    stage: str | None = None
-    region: str | None = None
-    params: Mapping[str, str] = field(default_factory=dict)
-    env: Mapping[str, str] | None = None  # None: this process's environment
-    env_file: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -66,8 +55,13 @@ def read_source(path: Path, settings: CompileSettings = CompileSettings()) -> Te
     """The template of a path in the working tree: read, or compiled from its serverless.yml."""
     kind, target = resolve_input(path)
     if kind == "serverless":
-        return _compile(target, FilesystemReader(), settings)
+        return read_service(target, settings)
     return read_template(target)
+
+
+def read_service(path: str | os.PathLike, settings: CompileSettings = CompileSettings()) -> Template:
+    """The template `serverless package` writes for the service at `path` in the working tree."""
+    return _compile(path, FilesystemReader(), settings)
 
 
 def read_template(path: Path) -> Template:

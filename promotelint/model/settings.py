@@ -1,4 +1,5 @@
-"""The user's settings as data: severities, fail-on, extra stateful types, rule files, allow entries."""
+"""Settings as data: how to compile a service, how to predict, and the user's configuration
+(severities, fail-on, extra stateful types, rule files, allow entries)."""
 
 from __future__ import annotations
 
@@ -29,3 +30,22 @@ class Config:
     stateful: Mapping[str, str] = field(default_factory=dict)  # extra type -> tier
     allow: tuple[AllowEntry, ...] = ()
     lines: Mapping[str, int] = field(default_factory=dict)  # "rules.<id>" -> line, for errors
+
+
+@dataclass(frozen=True)
+class CompileSettings:
+    """How to compile a serverless.yml side (stage, region, --param, env)."""
+
+    stage: str | None = None
+    region: str | None = None
+    params: Mapping[str, str] = field(default_factory=dict)
+    env: Mapping[str, str] | None = None  # None: this process's environment
+    env_file: Path | None = None
+
+
+@dataclass(frozen=True)
+class PredictOptions:
+    region: str = "us-east-1"
+    stack_name: str | None = None
+    base_parameters: Mapping[str, str] = None  # type: ignore[assignment]
+    head_parameters: Mapping[str, str] = None  # type: ignore[assignment]

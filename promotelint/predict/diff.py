@@ -20,6 +20,7 @@ from typing import Any, Mapping
 from promotelint.model.changeset import Detail, OutputChange, ResourceChange, StackChangeSet, Target
 from promotelint.model.opaque import contains_opaque
 from promotelint.model.resources import VERSION_UPGRADE_PATHS, Catalog, deletion_action
+from promotelint.model.settings import PredictOptions
 from promotelint.model.template import Origin, Template, references
 from promotelint.predict.intrinsics import NO_VALUE, Evaluator, is_symbolic, parameter_values
 from promotelint.predict.renames import pair_renames
@@ -29,14 +30,6 @@ VOLATILE_TYPES = frozenset({"AWS::Lambda::Version", "AWS::ApiGateway::Deployment
 KNOWN_AFTER_APPLY = "{{changeSet:KNOWN_AFTER_APPLY}}"
 _RECREATION_RANK = {"Never": 0, "Conditionally": 1, "Always": 2}
 _MISSING = object()
-
-
-@dataclass(frozen=True)
-class PredictOptions:
-    region: str = "us-east-1"
-    stack_name: str | None = None
-    base_parameters: Mapping[str, str] = None  # type: ignore[assignment]
-    head_parameters: Mapping[str, str] = None  # type: ignore[assignment]
 
 
 def predict(base: Template, head: Template, catalog: Catalog,
