@@ -52,8 +52,8 @@ class Measures:
                 "upward_imports": self.upward, "unknown_stage": self.unknown_stage}
 
 
-def module_name(path: Path) -> str:
-    rel = path.relative_to(ROOT).with_suffix("")
+def module_name(path: Path, root: Path = ROOT) -> str:
+    rel = path.relative_to(root).with_suffix("")
     parts = list(rel.parts)
     if parts[-1] == "__init__":
         parts.pop()
@@ -69,9 +69,9 @@ def _resolve(importer: str, is_package: bool, node: ast.ImportFrom) -> str:
     return ".".join(base + ([node.module] if node.module else []))
 
 
-def imports_of(path: Path, modules: set[str]) -> set[str]:
+def imports_of(path: Path, modules: set[str], root: Path = ROOT) -> set[str]:
     """The package's modules this file imports (the most specific module each import names)."""
-    name = module_name(path)
+    name = module_name(path, root)
     tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
     found: set[str] = set()
 
@@ -145,11 +145,11 @@ def _circles(graph: dict[str, set[str]]) -> list[list[str]]:
     return out
 
 
-def measure(package: Path = PACKAGE) -> Measures:
+def measure(package: Path = PACKAGE, root: Path = ROOT) -> Measures:
     files = sorted(p for p in package.rglob("*.py"))
-    modules = {module_name(p) for p in files}
-    graph = {module_name(p): imports_of(p, modules) for p in files}
-    lines = {module_name(p): len(p.read_text(encoding="utf-8").splitlines()) for p in files}
+    modules = {module_name(p, root) for p in files}
+    graph = {module_name(p, root): imports_of(p, modules, root) for p in files}
+    lines = {module_name(p, root): len(p.read_text(encoding="utf-8").splitlines()) for p in files}
     upward = []
     unknown = sorted(m for m in modules if stage_of(m) is None)
     for importer, targets in graph.items():

@@ -88,7 +88,6 @@ class Builder:
         self.constructor = constructor
         self.source = source
         self.positions = positions
-        self.anchors: dict[int, Any] = {}
 
     def error(self, node: Any, message: str, fix: str) -> InputError:
         return InputError(message, file=self.source, line=node.start_mark.line + 1, fix=fix)
