@@ -14,6 +14,7 @@ from typing import Any
 from promotelint.model.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
+from promotelint.serverless.js import js_string, js_truthy, lodash_merge
 from promotelint.model.opaque import is_opaque, opaque
 
 
@@ -39,42 +40,6 @@ def outputs(ctx: CompileContext) -> dict[str, Any]:
     return ctx.template.setdefault("Outputs", {})
 
 
-def is_plain_object(value: Any) -> bool:
-    return isinstance(value, dict)
-
-
-def lodash_merge(target: Any, source: Any) -> Any:
-    """lodash `_.merge`: objects merge key by key, arrays merge index by index, undefined skips."""
-    if isinstance(source, dict):
-        if not isinstance(target, dict):
-            target = {}
-        for key, value in source.items():
-            if isinstance(value, (dict, list)):
-                target[key] = lodash_merge(target.get(key), value)
-            else:
-                target[key] = value
-        return target
-    if isinstance(source, list):
-        if not isinstance(target, list):
-            target = []
-        for i, value in enumerate(source):
-            if i < len(target):
-                target[i] = lodash_merge(target[i], value) if isinstance(value, (dict, list)) else value
-            else:
-                target.append(lodash_merge(None, value) if isinstance(value, (dict, list)) else value)
-        return target
-    return source
-
-
-def union_with_equal(items: list, extra: list) -> list:
-    """lodash `_.unionWith(items, extra, _.isEqual)`: the union of both, duplicates dropped."""
-    result: list = []
-    for item in [*items, *extra]:
-        if item not in result:
-            result.append(item)
-    return result
-
-
 def role_statements(ctx: CompileContext) -> list | None:
     """The default execution role's policy statements, when the framework creates that role."""
     role = resources(ctx).get(naming.ROLE_LOGICAL_ID)
@@ -95,13 +60,6 @@ def custom_execution_role(ctx: CompileContext, function: dict[str, Any]) -> Any:
     if is_existing_role_provided(role):
         return role
     return prov.get("role")
-
-
-def js_truthy(value: Any) -> bool:
-    """JavaScript truthiness: empty objects and arrays are true, 0, "" and null are not."""
-    if isinstance(value, (dict, list)):
-        return True
-    return bool(value)
 
 
 def is_mapping(value: Any) -> bool:
@@ -283,15 +241,6 @@ def _coerce_like_schema_validation(config: dict[str, Any]) -> None:
         for key in ("securityGroupIds", "subnetIds") if isinstance(vpc, dict) else ():
             if isinstance(vpc.get(key), (str, int, float, bool)):
                 vpc[key] = [vpc[key]]
-
-
-def js_string(value: Any) -> str:
-    """JavaScript's String(value) for scalars."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e21:
-        return str(int(value))
-    return str(value)
 
 
 def generate_core_template(ctx: CompileContext) -> None:
@@ -580,11 +529,6 @@ def put(ctx: CompileContext, logical_id: str, resource: dict[str, Any], config_p
 
 def alias_logical_id(fn: dict[str, Any]) -> str | None:
     return (fn.get("targetAlias") or {}).get("logicalId")
-
-
-def as_list(value: Any) -> list:
-    """AJV's `coerceTypes: 'array'`: a scalar where the schema wants an array becomes [scalar]."""
-    return value if isinstance(value, list) else [value]
 
 
 def function_iam_role_resource_name(ctx: CompileContext, function: dict[str, Any]) -> str | None:

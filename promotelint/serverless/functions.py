@@ -19,10 +19,11 @@ from promotelint.model.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.core import (
-    concat, custom_execution_role, functions, js_truthy, outputs, provider, resources, role_statements,
-    service_name, text, union_with_equal, warn,
+    concat, custom_execution_role, functions, outputs, provider, resources, role_statements,
+    service_name, text, warn,
 )
 from promotelint.model.opaque import is_opaque, opaque
+from promotelint.serverless.js import js_truthy, uniq
 
 ARTIFACT_DIRECTORY_TOKEN = "0000000000000-offline"
 DEFAULT_RUNTIME = "nodejs16.x"
@@ -215,15 +216,15 @@ def _compile_function(ctx: CompileContext, name: str, fn: dict[str, Any]) -> tup
     if kms:
         props["KmsKeyArn"] = kms
         if isinstance(kms, str) and statements is not None:
-            _replace_statements(ctx, union_with_equal(
-                statements, [{"Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": [kms]}]))
+            _replace_statements(ctx, uniq(
+                [*statements, {"Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": [kms]}]))
     prov_tracing = prov.get("tracing")
     tracing = fn.get("tracing") or (prov_tracing.get("lambda") if isinstance(prov_tracing, dict) else None)
     if tracing:
         props["TracingConfig"] = {"Mode": "Active" if isinstance(tracing, bool) else tracing}
         statements = role_statements(ctx)
         if statements is not None:
-            _replace_statements(ctx, union_with_equal(statements, [{
+            _replace_statements(ctx, uniq([*statements, {
                 "Effect": "Allow", "Action": ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
                 "Resource": ["*"]}]))
     if js_truthy(fn.get("environment")) or js_truthy(prov.get("environment")):
@@ -347,14 +348,6 @@ def _compile_version(ctx: CompileContext, name: str, fn: dict[str, Any], resourc
         ctx.origins.setdefault(alias_lid, ctx.origin(("functions", name, "snapStart")))
 
 
-def _uniq(values: list) -> list:
-    out: list = []
-    for v in values:
-        if v not in out:
-            out.append(v)
-    return out
-
-
 def _compile_function_url(ctx: CompileContext, name: str, fn: dict[str, Any]) -> None:
     url = fn.get("url")
     if not js_truthy(url):
@@ -367,13 +360,13 @@ def _compile_function_url(ctx: CompileContext, name: str, fn: dict[str, Any]) ->
         url_cors = url["cors"] if isinstance(url["cors"], dict) else {}
         for key in ("allowedOrigins", "allowedHeaders", "allowedMethods"):
             if url_cors.get(key):
-                cors[key] = _uniq(url_cors[key])
+                cors[key] = uniq(url_cors[key])
             elif key in url_cors and url_cors[key] is None:
                 del cors[key]
         if url_cors.get("allowCredentials"):
             cors["allowCredentials"] = True
         if url_cors.get("exposedResponseHeaders"):
-            cors["exposedResponseHeaders"] = _uniq(url_cors["exposedResponseHeaders"])
+            cors["exposedResponseHeaders"] = uniq(url_cors["exposedResponseHeaders"])
         cors["maxAge"] = url_cors.get("maxAge")
     target = resolve_lambda_target(name, fn)
     alias_lid = (fn.get("targetAlias") or {}).get("logicalId")

@@ -14,8 +14,9 @@ from typing import Any
 
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.core import lodash_merge, outputs, provider, resources
+from promotelint.serverless.core import outputs, provider, resources
 from promotelint.serverless.functions import artifact_directory_name
+from promotelint.serverless.js import lodash_merge
 
 
 def compile_layers(ctx: CompileContext) -> None:

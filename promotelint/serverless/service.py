@@ -18,10 +18,11 @@ from typing import Any, Mapping
 
 from promotelint.model.errors import InputError
 from promotelint.model.template import Template
-from promotelint.serverless.config import Reader, coerce_like_schema, find_config, load_config
-from promotelint.serverless.dotenv import parse_dotenv
+from promotelint.serverless.coerce import coerce_like_schema
+from promotelint.serverless.config_file import Reader, find_config, load_config
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.variables import Inputs, Resolver
+from promotelint.serverless.dotenv import parse_dotenv
+from promotelint.serverless.variables.resolve import Inputs, Resolver
 
 
 @dataclass

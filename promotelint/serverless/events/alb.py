@@ -8,11 +8,10 @@ from typing import Any
 from promotelint.model.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.core import (
-    alias_logical_id, functions, js_truthy, lodash_merge, name_from, provider, put, service_name,
-)
+from promotelint.serverless.core import alias_logical_id, functions, name_from, provider, put, service_name
 from promotelint.model.opaque import is_opaque
 from promotelint.serverless.functions import resolve_lambda_target
+from promotelint.serverless.js import js_truthy, lodash_merge
 
 _LISTENER_ARN = re.compile(r"^arn:aws[\w-]*:elasticloadbalancing:.+:listener/app/[\w-]+/([\w-]+)/([\w-]+)$")
 _HEALTH_CHECK_DEFAULTS = {

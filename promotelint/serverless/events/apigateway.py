@@ -17,16 +17,16 @@ from typing import Any
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.events.apigateway_common import (
-    concat, ensure_cloudwatch_role, execute_api_arn, fail, function_events, functions,
-    get_function, is_object, join, js_str, lambda_invocation_uri, lambda_target,
-    log_group, merge, provider, put_output, put_resource, service_name, stand_in_name,
-    target_alias,
+    concat, ensure_cloudwatch_role, execute_api_arn, fail, function_events, functions, get_function,
+    join, lambda_invocation_uri, lambda_target, log_group, provider, put_output, put_resource,
+    service_name, stand_in_name, target_alias,
 )
 from promotelint.serverless.events.apigateway_method import (
     authorizer_logical_id, method_authorization, method_integration, method_responses,
 )
 from promotelint.serverless.events.apigateway_schema import check_api_config
 from promotelint.model.opaque import is_opaque
+from promotelint.serverless.js import is_object, js_string, lodash_merge
 
 REST_API_LOGICAL_ID = "ApiGatewayRestApi"
 COGNITO_IDP_ARN = re.compile(r"^arn:[a-zA-Z-]*:cognito-idp")
@@ -209,8 +209,8 @@ def _validate(ctx: CompileContext) -> _Api:
                 continue
             path = ("functions", function_name, "events", index, "http")
             http = _get_http(ctx, copy.deepcopy(event["http"]), path)
-            http["path"] = re.sub(r"/$", "", re.sub(r"^/", "", js_str(http.get("path"))))
-            http["method"] = js_str(http.get("method")).lower()
+            http["path"] = re.sub(r"/$", "", re.sub(r"^/", "", js_string(http.get("path"))))
+            http["method"] = js_string(http.get("method")).lower()
             if http.get("authorizer"):
                 http["authorizer"] = _get_authorizer(ctx, http, path)
             if http.get("cors"):
@@ -233,9 +233,9 @@ def _get_http(ctx: CompileContext, http: Any, path: tuple) -> dict[str, Any]:
             raise fail(ctx, "http event needs both `path` and `method`", path,
                        fix="write `http: GET /path` or set `path:` and `method:`")
         return http
-    parts = js_str(http).split(" ")
+    parts = js_string(http).split(" ")
     if len(parts) < 2:
-        raise fail(ctx, f'Invalid http event "{js_str(http)}"', path,
+        raise fail(ctx, f'Invalid http event "{js_string(http)}"', path,
                    fix="write it as `METHOD /path`, for example `GET /users`")
     return {"method": parts[0], "path": parts[1]}
 
@@ -328,7 +328,7 @@ def _parse_int(value: Any) -> int | None:
         return None
     if isinstance(value, (int, float)):
         return int(value)
-    match = re.match(r"\s*([+-]?\d+)", js_str(value))
+    match = re.match(r"\s*([+-]?\d+)", js_string(value))
     return int(match.group(1)) if match else None
 
 
@@ -387,7 +387,7 @@ def _merge_preflight(preflight: dict[str, dict[str, Any]], http: dict[str, Any])
 
 def _get_integration(http: dict[str, Any]) -> str:
     if http.get("integration"):
-        normalized = js_str(http["integration"]).upper().replace("-", "_", 1)
+        normalized = js_string(http["integration"]).upper().replace("-", "_", 1)
         if normalized == "LAMBDA":
             return "AWS"
         if normalized == "LAMBDA_PROXY":
@@ -407,7 +407,7 @@ def _normalize_request_response(ctx: CompileContext, http: dict[str, Any], funct
             raise fail(ctx, f"You need to set the request uri when using the {integration} "
                             "integration.", path)
         if http.get("connectionType"):
-            http["connectionType"] = js_str(http["connectionType"]).upper().replace("-", "_", 1)
+            http["connectionType"] = js_string(http["connectionType"]).upper().replace("-", "_", 1)
         else:
             http["connectionType"] = None
         if http["connectionType"] == "VPC_LINK" and not http.get("connectionId"):
@@ -512,7 +512,7 @@ def _compile_rest_api(ctx: CompileContext, api: _Api) -> None:
     endpoint_type = "EDGE"
     vpc_endpoint_ids = None
     if prov.get("endpointType"):
-        endpoint_type = js_str(prov["endpointType"]).upper()
+        endpoint_type = js_string(prov["endpointType"]).upper()
         if prov.get("vpcEndpointIds"):
             vpc_endpoint_ids = prov["vpcEndpointIds"]
             if endpoint_type != "PRIVATE":
@@ -534,7 +534,7 @@ def _compile_rest_api(ctx: CompileContext, api: _Api) -> None:
         # the framework always sets a policy, empty when none is configured
         properties["Policy"] = ""
     if api_gateway.get("apiKeySourceType"):
-        properties["ApiKeySourceType"] = js_str(api_gateway["apiKeySourceType"]).upper()
+        properties["ApiKeySourceType"] = js_string(api_gateway["apiKeySourceType"]).upper()
     if api_gateway.get("minimumCompressionSize") is not None:
         properties["MinimumCompressionSize"] = api_gateway["minimumCompressionSize"]
     if api_gateway.get("description"):
@@ -562,7 +562,7 @@ def _resource_paths(ctx: CompileContext, api: _Api) -> dict[str, dict[str, Any]]
     predefined = _predefined_resources(ctx)
 
     def apply_resource(resource: dict[str, Any], is_method: bool) -> None:
-        resource_path = re.sub(r"/$", "", re.sub(r"^/", "", js_str(resource.get("path"))))
+        resource_path = re.sub(r"/$", "", re.sub(r"^/", "", js_string(resource.get("path"))))
         parts = resource_path.split("/")
         root = parent = None
         current = None
@@ -778,7 +778,7 @@ def _cors_response_template(origins: list[Any]) -> Any:
     parts: list[Any] = ['#set($origin = $input.params("Origin"))\n'
                         '#if($origin == "") #set($origin = $input.params("origin")) #end\n#if(']
     for index, origin in enumerate(origins):
-        regex = origin if is_opaque(origin) else js_str(origin).replace(".", "[.]").replace(
+        regex = origin if is_opaque(origin) else js_string(origin).replace(".", "[.]").replace(
             "*", ".+", 1)
         parts += [" || " if index else "", '$origin.matches("', regex, '")']
     parts.append(") #set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)"
@@ -817,9 +817,9 @@ def _compile_methods(ctx: CompileContext, api: _Api) -> None:
         api.permissions.append(event)
         if alias:
             template["DependsOn"].append(alias[1])
-        merge(template, method_authorization(http))
-        merge(template, method_integration(http, lambda_logical_id, alias[0] if alias else None))
-        merge(template, method_responses(http))
+        lodash_merge(template, method_authorization(http))
+        lodash_merge(template, method_integration(http, lambda_logical_id, alias[0] if alias else None))
+        lodash_merge(template, method_responses(http))
 
         claims_strings: list[str] = []
         if http.get("authorizer"):
@@ -830,7 +830,7 @@ def _compile_methods(ctx: CompileContext, api: _Api) -> None:
                         f"\"{sub_claim}\": \"$context.authorizer.claims['{claim}']\"")
                 else:
                     claims_strings.append(
-                        f'"{js_str(claim)}": "$context.authorizer.claims.{js_str(claim)}"')
+                        f'"{js_string(claim)}": "$context.authorizer.claims.{js_string(claim)}"')
         templates = template["Properties"]["Integration"].get("RequestTemplates")
         if templates:
             claims_text = ",".join(claims_strings) + "," if claims_strings else ""
@@ -875,9 +875,9 @@ def _compile_request_validators(ctx: CompileContext, api: _Api) -> None:
             provider_schemas = (api_gateway.get("request") or {}).get("schemas") \
                 if isinstance(api_gateway.get("request"), dict) else None
             referenced = (not is_object(schema) and isinstance(provider_schemas, dict)
-                          and provider_schemas.get(js_str(schema)))
+                          and provider_schemas.get(js_string(schema)))
             if referenced:
-                model_logical_id = _provider_model(ctx, js_str(schema), referenced)
+                model_logical_id = _provider_model(ctx, js_string(schema), referenced)
             else:
                 model_name = description = None
                 definition = schema
@@ -937,7 +937,7 @@ def _request_validator(ctx: CompileContext, api: _Api, where: tuple) -> str:
 # authorizers.js
 
 def _is_cognito(authorizer: dict[str, Any]) -> bool:
-    return (js_str(authorizer.get("type") or "").upper() == "COGNITO_USER_POOLS"
+    return (js_string(authorizer.get("type") or "").upper() == "COGNITO_USER_POOLS"
             or (isinstance(authorizer.get("arn"), str)
                 and bool(COGNITO_IDP_ARN.match(authorizer["arn"]))))
 
@@ -962,7 +962,7 @@ def _compile_authorizers(ctx: CompileContext, api: _Api) -> None:
             properties["ProviderARNs"] = [authorizer["arn"]]
         else:
             properties["AuthorizerUri"] = lambda_invocation_uri(authorizer["arn"])
-            properties["Type"] = (js_str(authorizer["type"]).upper() if authorizer.get("type")
+            properties["Type"] = (js_string(authorizer["type"]).upper() if authorizer.get("type")
                                   else "TOKEN")
         resource: dict[str, Any] = {"Type": "AWS::ApiGateway::Authorizer"}
         if authorizer.get("logicalId"):
@@ -1145,7 +1145,7 @@ def _compile_usage_plan_keys(ctx: CompileContext, api: _Api) -> None:
             name, value = next(iter(definition.items()))
         else:
             # Object.entries of a string lists its characters: ["0", first character]
-            text = js_str(definition)
+            text = js_string(definition)
             name, value = ("0", text[:1]) if text else (None, None)
         in_plans = name in api.usage_plan_names
         if api.usage_plan_names and not in_plans and is_object(value):

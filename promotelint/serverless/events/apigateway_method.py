@@ -11,7 +11,8 @@ import re
 from typing import Any
 
 from promotelint.serverless import naming
-from promotelint.serverless.events.apigateway_common import concat, join, js_str, merge
+from promotelint.serverless.events.apigateway_common import concat, join
+from promotelint.serverless.js import js_string, lodash_merge
 
 _COGNITO_IDP_ARN = re.compile(r"^arn:[a-zA-Z-]*:cognito-idp")
 
@@ -101,7 +102,7 @@ def method_authorization(http: dict[str, Any]) -> dict[str, Any]:
     if authorizer:
         auth_type = authorizer.get("type")
         if auth_type and authorizer.get("authorizerId"):
-            upper = js_str(auth_type).upper()
+            upper = js_string(auth_type).upper()
             properties: dict[str, Any] = {
                 "AuthorizationType": "CUSTOM" if upper in ("TOKEN", "REQUEST") else auth_type,
                 "AuthorizerId": authorizer["authorizerId"],
@@ -111,7 +112,7 @@ def method_authorization(http: dict[str, Any]) -> dict[str, Any]:
             return {"Properties": properties}
         logical_id = authorizer_logical_id(authorizer["name"])
         arn = authorizer.get("arn")
-        if (js_str(auth_type or "").upper() == "COGNITO_USER_POOLS"
+        if (js_string(auth_type or "").upper() == "COGNITO_USER_POOLS"
                 or (isinstance(arn, str) and _COGNITO_IDP_ARN.match(arn))):
             properties = {"AuthorizationType": "COGNITO_USER_POOLS",
                           "AuthorizerId": {"Ref": logical_id}}
@@ -138,7 +139,7 @@ def method_integration(http: dict[str, Any], lambda_logical_id: str,
         method = (request or {}).get("method") or http["method"]
         if request and request.get("uri") is not None:
             integration["Uri"] = request["uri"]
-        integration["IntegrationHttpMethod"] = js_str(method).upper()
+        integration["IntegrationHttpMethod"] = js_string(method).upper()
         if http.get("connectionType"):
             integration["ConnectionType"] = http["connectionType"]
             if http.get("connectionId") is not None:
@@ -172,7 +173,7 @@ def _cors_headers(http: dict[str, Any]) -> dict[str, Any]:
             headers["Access-Control-Allow-Credentials"] = "true"
     response_headers = http["response"].get("headers")
     if isinstance(response_headers, dict):
-        merge(headers, response_headers)
+        lodash_merge(headers, response_headers)
     return headers
 
 
@@ -193,13 +194,13 @@ def _integration_responses(http: dict[str, Any]) -> list[dict[str, Any]]:
         if str(status_code).startswith("2") and response.get("contentHandling") is not None:
             item["ContentHandling"] = response["contentHandling"]
         if isinstance(config.get("headers"), dict):
-            merge(item["ResponseParameters"], {f"method.response.header.{h}": v
+            lodash_merge(item["ResponseParameters"], {f"method.response.header.{h}": v
                                                for h, v in config["headers"].items()})
         if response.get("template"):
-            merge(item["ResponseTemplates"], {"application/json": response["template"]})
+            lodash_merge(item["ResponseTemplates"], {"application/json": response["template"]})
         template = config.get("template")
         if template:
-            merge(item["ResponseTemplates"],
+            lodash_merge(item["ResponseTemplates"],
                   {"application/json": template} if isinstance(template, str) else template)
         responses.append(item)
     return responses

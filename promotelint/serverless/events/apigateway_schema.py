@@ -18,6 +18,7 @@ from typing import Any
 
 from promotelint.model.errors import InputError
 from promotelint.serverless.core import has_events
+from promotelint.serverless.js import js_string
 from promotelint.model.opaque import OPAQUE_KEY
 
 _NUMBER = re.compile(r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$")
@@ -188,12 +189,7 @@ def _scalar(value: Any, kind: str) -> Any:
     if kind == "str":
         if isinstance(value, str):
             return value
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        if isinstance(value, (int, float)):
-            return str(int(value)) if float(value).is_integer() and abs(value) < 1e21 \
-                else repr(value)
-        return _FAIL
+        return js_string(value) if isinstance(value, (bool, int, float)) else _FAIL
     if kind == "int":
         if isinstance(value, bool):
             return int(value)

@@ -9,12 +9,13 @@ from promotelint.model.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.core import (
-    add_role_statement, alias_logical_id, concat, function_iam_role_resource_name, functions, js_truthy,
-    name_from, resources, text,
+    add_role_statement, alias_logical_id, concat, function_iam_role_resource_name, functions, name_from,
+    resources, text,
 )
 from promotelint.model.opaque import is_opaque
 from promotelint.serverless.events.sqs import filter_criteria
 from promotelint.serverless.functions import resolve_lambda_target
+from promotelint.serverless.js import js_truthy
 
 _EC2_STATEMENT = {"Effect": "Allow", "Action": [
     "ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeVpcs",

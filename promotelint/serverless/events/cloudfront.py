@@ -9,9 +9,8 @@ from urllib.parse import urlparse
 from promotelint.model.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.core import (
-    functions, is_mapping, lodash_merge, outputs, provider, resources, service_name,
-)
+from promotelint.serverless.core import functions, is_mapping, outputs, provider, resources, service_name
+from promotelint.serverless.js import lodash_merge
 
 _ORIGIN_LIMITS = {"maxTimeout": 30, "maxMemorySize": 10240}
 _VIEWER_LIMITS = {"maxTimeout": 5, "maxMemorySize": 128}

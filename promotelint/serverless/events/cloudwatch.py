@@ -9,9 +9,10 @@ from typing import Any
 from promotelint.model.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.core import alias_logical_id, concat, functions, is_mapping, js_truthy, put, text
+from promotelint.serverless.core import alias_logical_id, concat, functions, is_mapping, put, text
 from promotelint.model.opaque import is_opaque
 from promotelint.serverless.functions import resolve_lambda_target
+from promotelint.serverless.js import js_truthy
 
 _LOG_GROUP_EVENT_LIMIT = 2
 

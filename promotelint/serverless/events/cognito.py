@@ -9,11 +9,10 @@ from typing import Any
 from promotelint.model.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.core import (
-    alias_logical_id, concat, functions, lodash_merge, name_from, put, resources, text,
-)
+from promotelint.serverless.core import alias_logical_id, concat, functions, name_from, put, resources, text
 from promotelint.serverless.custom_resources import add_custom_resource_to_service
 from promotelint.serverless.functions import resolve_lambda_target
+from promotelint.serverless.js import lodash_merge
 
 CUSTOM_SENDER_SOURCES = ("CustomSMSSender", "CustomEmailSender")
 DEFAULT_LAMBDA_VERSION = "V1_0"

@@ -11,12 +11,13 @@ from promotelint.model.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.core import (
-    alias_logical_id, concat, drop_none, functions, is_mapping, js_truthy, name_from, provider, resources,
-    text, warn,
+    alias_logical_id, concat, drop_none, functions, is_mapping, name_from, provider, resources, text,
+    warn,
 )
 from promotelint.model.opaque import is_opaque
 from promotelint.serverless.custom_resources import add_custom_resource_to_service
 from promotelint.serverless.functions import resolve_lambda_target
+from promotelint.serverless.js import js_truthy
 
 _EVENTS_ARN = ["arn", {"Ref": "AWS::Partition"}, "events", {"Ref": "AWS::Region"}, {"Ref": "AWS::AccountId"}]
 

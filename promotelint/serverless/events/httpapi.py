@@ -14,11 +14,11 @@ from typing import Any
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.events.apigateway_common import (
-    concat, execute_api_arn, fail, function_events, functions, js_json, js_str,
-    lambda_invocation_uri, lambda_target, log_group, provider, put_output, put_resource,
-    service_name, target_alias,
+    concat, execute_api_arn, fail, function_events, functions, lambda_invocation_uri, lambda_target,
+    log_group, provider, put_output, put_resource, service_name, target_alias,
 )
 from promotelint.serverless.events.apigateway_schema import check_api_config
+from promotelint.serverless.js import js_json, js_string
 
 HTTP_API_LOGICAL_ID = "HttpApi"
 STAGE_LOGICAL_ID = "HttpApiStage"
@@ -207,7 +207,7 @@ def _authorizer(ctx: CompileContext, name: str, auth: dict[str, Any],
             function = functions(ctx).get(auth["functionName"]) \
                 if isinstance(auth["functionName"], str) else None
             if auth["functionName"] not in functions(ctx):
-                raise fail(ctx, f'Function "{js_str(auth["functionName"])}" for HTTP API '
+                raise fail(ctx, f'Function "{js_string(auth["functionName"])}" for HTTP API '
                                 f'authorizer "{name}" not found in service.', where)
             function = function if isinstance(function, dict) else {}
         if auth.get("resultTtlInSeconds") and not auth.get("identitySource"):
@@ -235,7 +235,7 @@ def _route_key(ctx: CompileContext, event: Any, function_name: str, where: tuple
     if isinstance(event, dict):
         method, path = event.get("method"), event.get("path")
     else:
-        text = js_str(event)
+        text = js_string(event)
         if text == "*":
             method, path = None, "*"
         else:
@@ -244,7 +244,7 @@ def _route_key(ctx: CompileContext, event: Any, function_name: str, where: tuple
                 raise fail(ctx, f'Invalid httpApi event "{text}" in function {function_name}',
                            where, fix="write it as `METHOD /path` or `*`")
             method, path = match.group(1), match.group(2)
-    path = js_str(path)
+    path = js_string(path)
     if path == "*":
         if method and method != "*":
             raise fail(ctx, f'Invalid "path" property in function {function_name} for httpApi '
@@ -253,7 +253,7 @@ def _route_key(ctx: CompileContext, event: Any, function_name: str, where: tuple
     if not method:
         raise fail(ctx, f'Missing "method" property in function {function_name} for httpApi '
                         'event in serverless.yml', where)
-    method = js_str(method).upper()
+    method = js_string(method).upper()
     if method == "*":
         method = "ANY"
     elif method not in ALLOWED_METHODS:
@@ -279,13 +279,13 @@ def _route_authorizer(ctx: CompileContext, route: _Route, authorizer: Any, user:
                         'are not supported.', where)
     if id_:
         if not user.get("id"):
-            raise fail(ctx, f"Event references external authorizer '{js_str(id_)}', but httpApi "
+            raise fail(ctx, f"Event references external authorizer '{js_string(id_)}', but httpApi "
                             "is part of the current stack.", where)
         route.authorizer = {"id": id_, "type": type_}
     elif type_ == "aws_iam":
         route.authorizer = dict(spec)
     elif not isinstance(name, str) or name not in config.authorizers:
-        raise fail(ctx, f"Event references not configured authorizer '{js_str(name)}'", where,
+        raise fail(ctx, f"Event references not configured authorizer '{js_string(name)}'", where,
                    fix="define it under provider.httpApi.authorizers")
     else:
         route.authorizer = config.authorizers[name]
@@ -395,7 +395,7 @@ def _compile_authorizers(ctx: CompileContext, config: _Config) -> None:
             properties["AuthorizerType"] = "JWT"
             properties["JwtConfiguration"] = {"Audience": authorizer["audience"],
                                               "Issuer": authorizer["issuerUrl"]}
-        put_resource(ctx, get_authorizer_logical_id(js_str(authorizer["name"])), resource, where,
+        put_resource(ctx, get_authorizer_logical_id(js_string(authorizer["name"])), resource, where,
                      replace=True)
 
 
@@ -416,7 +416,7 @@ def _authorizer_permission(ctx: CompileContext, config: _Config, authorizer: dic
     if alias:
         resource["DependsOn"] = alias[1]
     put_resource(ctx, naming.get_lambda_authorizer_http_api_permission_logical_id(
-        js_str(authorizer["name"])), resource, where, replace=True)
+        js_string(authorizer["name"])), resource, where, replace=True)
 
 
 def _compile_endpoints(ctx: CompileContext, config: _Config) -> None:
@@ -469,7 +469,7 @@ def _compile_endpoints(ctx: CompileContext, config: _Config) -> None:
                                                "AWS_IAM" if type_ == "aws_iam" else "JWT")
             if type_ != "aws_iam":
                 properties["AuthorizerId"] = authorizer.get("id") or {
-                    "Ref": get_authorizer_logical_id(js_str(authorizer.get("name")))}
+                    "Ref": get_authorizer_logical_id(js_string(authorizer.get("name")))}
                 if route.scopes:
                     properties["AuthorizationScopes"] = route.scopes
         put_resource(ctx, get_route_logical_id(route_key), {

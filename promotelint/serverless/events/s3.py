@@ -11,12 +11,12 @@ from promotelint.model.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.core import (
-    alias_logical_id, concat, functions, is_mapping, iter_events, js_truthy, name_from, provider, put,
-    resources,
+    alias_logical_id, concat, functions, is_mapping, iter_events, name_from, provider, put, resources,
 )
 from promotelint.model.opaque import is_opaque
 from promotelint.serverless.custom_resources import add_custom_resource_to_service
 from promotelint.serverless.functions import resolve_lambda_target
+from promotelint.serverless.js import js_truthy
 
 # awsS3BucketName pattern of the framework's config schema
 _BUCKET_NAME = re.compile(r"(?!^(\d{1,3}\.){3}\d{1,3}$)(^(([a-z0-9]|[a-z0-9][a-z0-9-]*[a-z0-9])\.)*"

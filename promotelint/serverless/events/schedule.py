@@ -8,10 +8,9 @@ from typing import Any
 from promotelint.model.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.core import (
-    alias_logical_id, as_list, concat, is_mapping, iter_events, js_truthy, put, resources,
-)
+from promotelint.serverless.core import alias_logical_id, concat, is_mapping, iter_events, put, resources
 from promotelint.serverless.functions import resolve_lambda_target
+from promotelint.serverless.js import as_list, js_truthy
 
 
 def compile_schedule(ctx: CompileContext) -> None:

@@ -9,10 +9,11 @@ from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.core import (
     add_role_statement, alias_logical_id, function_iam_role_resource_name, is_mapping, iter_events,
-    js_truthy, name_from, put,
+    name_from, put,
 )
 from promotelint.model.opaque import is_opaque
 from promotelint.serverless.functions import resolve_lambda_target
+from promotelint.serverless.js import js_truthy
 
 
 def join_last_part(join: Any) -> str:

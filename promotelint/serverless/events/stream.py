@@ -9,11 +9,12 @@ from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.core import (
     add_role_statement, alias_logical_id, function_iam_role_resource_name, functions, is_mapping,
-    js_truthy, name_from, provider, put, service_name,
+    name_from, provider, put, service_name,
 )
 from promotelint.model.opaque import is_opaque
 from promotelint.serverless.events.sqs import filter_criteria, join_last_part
 from promotelint.serverless.functions import resolve_lambda_target
+from promotelint.serverless.js import js_truthy
 
 
 def _stream_name(arn: Any) -> str:

@@ -16,12 +16,13 @@ from typing import Any
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.events.apigateway_common import (
-    ensure_cloudwatch_role, fail, function_events, functions, get_function, js_json, js_str,
-    lambda_invocation_uri, lambda_target, log_group, provider, put_output, put_resource,
-    service_name, stand_in_name, target_alias,
+    ensure_cloudwatch_role, fail, function_events, functions, get_function, lambda_invocation_uri,
+    lambda_target, log_group, provider, put_output, put_resource, service_name, stand_in_name,
+    target_alias,
 )
 from promotelint.serverless.events.apigateway_schema import check_api_config
 from promotelint.model.opaque import is_opaque
+from promotelint.serverless.js import js_json, js_string
 
 API_LOGICAL_ID = "WebsocketsApi"
 STAGE_LOGICAL_ID = "WebsocketsDeploymentStage"
@@ -162,7 +163,7 @@ def _object_authorizer(ctx: CompileContext, authorizer: dict[str, Any],
                                 'with "name"', where)
             out["name"] = authorizer["name"]
         else:
-            out["name"] = js_str(arn).split(":")[-1]
+            out["name"] = js_string(arn).split(":")[-1]
         out["uri"] = lambda_invocation_uri(arn)
         out["permission"] = arn
     elif authorizer.get("name"):
@@ -250,7 +251,7 @@ def _compile_authorizers(ctx: CompileContext, events: list[_Event]) -> None:
             "AuthorizerUri": event.authorizer["uri"],
             "IdentitySource": event.authorizer["identitySource"],
         }
-        put_resource(ctx, get_authorizer_logical_id(js_str(name)), resource,
+        put_resource(ctx, get_authorizer_logical_id(js_string(name)), resource,
                      event.path + ("authorizer",))
 
 
@@ -280,7 +281,7 @@ def _compile_permissions(ctx: CompileContext, events: list[_Event]) -> None:
             "Properties": {"Action": "lambda:InvokeFunction",
                            "Principal": "apigateway.amazonaws.com"},
         }
-        if isinstance(permission, (dict, list)) or ":" in js_str(permission):
+        if isinstance(permission, (dict, list)) or ":" in js_string(permission):
             resource["Properties"]["FunctionName"] = permission
         else:
             name = authorizer["name"]
@@ -290,7 +291,7 @@ def _compile_permissions(ctx: CompileContext, events: list[_Event]) -> None:
             auth_alias = target_alias(name, auth_function)
             if auth_alias:
                 resource["DependsOn"].append(auth_alias[1])
-        put_resource(ctx, get_permission_logical_id(js_str(authorizer["name"])), resource,
+        put_resource(ctx, get_permission_logical_id(js_string(authorizer["name"])), resource,
                      event.path + ("authorizer",))
 
 
@@ -309,7 +310,7 @@ def _compile_routes(ctx: CompileContext, events: list[_Event]) -> None:
         if event.authorizer:
             properties["AuthorizationType"] = "CUSTOM"
             properties["AuthorizerId"] = {
-                "Ref": get_authorizer_logical_id(js_str(event.authorizer["name"]))}
+                "Ref": get_authorizer_logical_id(js_string(event.authorizer["name"]))}
         put_resource(ctx, get_route_logical_id(event.route),
                      {"Type": "AWS::ApiGatewayV2::Route", "Properties": properties}, event.path)
 
@@ -338,7 +339,7 @@ def _compile_stage(ctx: CompileContext, events: list[_Event]) -> None:
         level = logs["level"]
         if level not in ("INFO", "ERROR"):
             raise fail(ctx, "provider.logs.websocket.level is set to an invalid value. Support "
-                            f"values are INFO, ERROR, got {js_str(level)}.", where + ("level",))
+                            f"values are INFO, ERROR, got {js_string(level)}.", where + ("level",))
     properties["DefaultRouteSettings"] = {"DataTraceEnabled": full_data, "LoggingLevel": level}
     if access_logging:
         properties["AccessLogSettings"] = {
