@@ -405,3 +405,35 @@ def _coerce_scalar(value: Any, kinds: set) -> Any:
         if number is not None and ("num" in kinds or float(number).is_integer()):
             return number
     return value
+
+
+def _wrap_string_get_att(value: Any) -> None:
+    if isinstance(value, dict):
+        if isinstance(value.get("Fn::GetAtt"), str) and len(value) == 1:
+            value["Fn::GetAtt"] = [value["Fn::GetAtt"]]
+        for item in value.values():
+            _wrap_string_get_att(item)
+    elif isinstance(value, list):
+        for item in value:
+            _wrap_string_get_att(item)
+
+
+def coerce_schema_unions(config: dict[str, Any]) -> None:
+    """The framework validates the config with AJV `coerceTypes: 'array'`, which rewrites it in place.
+    coerce_like_schema (run by compile_service) applies the schema's plain type table; these
+    are the rewrites that come through the schema's unions and change the template: resource
+    DependsOn strings, `Fn::GetAtt: "A.B"` strings wherever the provider and function schemas accept
+    CloudFormation functions, and VPC id scalars."""
+    custom = config.get("resources")
+    if isinstance(custom, dict):
+        for section in ("Resources", "extensions"):
+            for resource in (custom.get(section) or {}).values() if isinstance(custom.get(section), dict) else ():
+                if isinstance(resource, dict) and isinstance(resource.get("DependsOn"), str):
+                    resource["DependsOn"] = [resource["DependsOn"]]
+    _wrap_string_get_att(config.get("provider"))
+    _wrap_string_get_att(config.get("functions"))
+    fns = [fn for fn in (config.get("functions") or {}).values() if isinstance(fn, dict)]
+    for vpc in [(config.get("provider") or {}).get("vpc")] + [fn.get("vpc") for fn in fns]:
+        for key in ("securityGroupIds", "subnetIds") if isinstance(vpc, dict) else ():
+            if isinstance(vpc.get(key), (str, int, float, bool)):
+                vpc[key] = [vpc[key]]

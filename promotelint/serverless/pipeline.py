@@ -11,7 +11,6 @@ import importlib
 from typing import Callable
 
 from promotelint.model.errors import InputError
-from promotelint.serverless import core
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.events.alb import compile_alb
 from promotelint.serverless.events.alexa import compile_alexa_skill, compile_alexa_smart_home
@@ -26,8 +25,15 @@ from promotelint.serverless.events.schedule import compile_schedule
 from promotelint.serverless.events.sns import compile_sns
 from promotelint.serverless.events.sqs import compile_sqs
 from promotelint.serverless.events.stream import compile_stream
+from promotelint.serverless.events.base import has_events
 from promotelint.serverless.functions import compile_functions
+from promotelint.serverless.iam import merge_iam_templates
 from promotelint.serverless.layers import compile_layers
+from promotelint.serverless.normalize import normalize_service
+from promotelint.serverless.stack import (
+    add_export_name_for_outputs, generate_core_template, merge_custom_provider_resources,
+    strip_null_props_from_template_resources,
+)
 from promotelint.serverless.unmodelled import warn_unmodelled
 
 Step = Callable[[CompileContext], None]
@@ -38,7 +44,7 @@ def _with_events(kind: str, module: str, name: str) -> Step:
     nothing without their events (the framework returns early too), and importing them is a fifth
     of a cold start."""
     def step(ctx: CompileContext) -> None:
-        if core.has_events(ctx.config, kind):
+        if has_events(ctx.config, kind):
             getattr(importlib.import_module(module), name)(ctx)
     step.__name__ = name
     return step
@@ -86,19 +92,19 @@ def _warn_unmodelled(ctx: CompileContext) -> None:
 
 
 FINALIZE: tuple[Step, ...] = (
-    core.add_export_name_for_outputs,
-    core.merge_custom_provider_resources,
-    core.strip_null_props_from_template_resources,
+    add_export_name_for_outputs,
+    merge_custom_provider_resources,
+    strip_null_props_from_template_resources,
     merge_cognito_with_custom_resources,  # the framework's after:package:finalize hook
 )
 
 
 def steps() -> tuple[Step, ...]:
     return (
-        core.normalize_service,
+        normalize_service,
         _warn_unmodelled,
-        core.generate_core_template,
-        core.merge_iam_templates,
+        generate_core_template,
+        merge_iam_templates,
         compile_layers,
         prepare_cloudfront_functions,  # the framework's before:package:compileFunctions hook
         compile_functions,

@@ -11,7 +11,6 @@ given as `env`: this package itself never touches the disk or the process enviro
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping

@@ -8,7 +8,8 @@ from typing import Any
 from promotelint.model.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.core import alias_logical_id, functions, name_from, provider, put, service_name
+from promotelint.serverless.functions import alias_logical_id
+from promotelint.serverless.values import drop_none, name_from
 from promotelint.model.opaque import is_opaque
 from promotelint.serverless.functions import resolve_lambda_target
 from promotelint.serverless.js import js_truthy, lodash_merge
@@ -27,12 +28,12 @@ def _error(ctx: CompileContext, path: tuple, message: str) -> InputError:
 
 
 def _validate(ctx: CompileContext) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    alb_config = provider(ctx).get("alb") or {}
+    alb_config = ctx.provider.get("alb") or {}
     authorizers = {}
     for auth_name, auth in (alb_config.get("authorizers") or {}).items():
         authorizers[auth_name] = {**auth, "onUnauthenticatedRequest": auth.get("onUnauthenticatedRequest") or "deny"}
     events = []
-    for name, fn in functions(ctx).items():
+    for name, fn in ctx.functions.items():
         for index, event in enumerate(fn.get("events") or []):
             alb = event.get("alb") if isinstance(event, dict) else None
             if not isinstance(alb, dict):
@@ -89,12 +90,12 @@ def _validate(ctx: CompileContext) -> tuple[list[dict[str, Any]], dict[str, Any]
 
 def compile_alb(ctx: CompileContext) -> None:
     events, authorizers = _validate(ctx)
-    prefix = (provider(ctx).get("alb") or {}).get("targetGroupPrefix") or ""
-    service, stage = service_name(ctx), ctx.stage
+    prefix = (ctx.provider.get("alb") or {}).get("targetGroupPrefix") or ""
+    service, stage = ctx.service_name, ctx.stage
     for event in events:
         name, alb_id = event["functionName"], event["albId"]
         multi = event.get("multiValueHeaders", False)
-        fn = functions(ctx)[name]
+        fn = ctx.functions[name]
         health = event.get("healthCheck")
         health_props: dict[str, Any] = {"HealthCheckEnabled": False}
         if js_truthy(health):
@@ -118,14 +119,12 @@ def compile_alb(ctx: CompileContext) -> None:
             **health_props,
         }
         depends = [d for d in (naming.get_lambda_register_target_permission_logical_id(name), alias_logical_id(fn)) if d]
-        put(ctx, naming.get_alb_target_group_logical_id(name, alb_id, bool(multi)),
-            {"Type": "AWS::ElasticLoadBalancingV2::TargetGroup", "Properties": props, "DependsOn": depends},
-            event["path"])
+        ctx.add_resource(naming.get_alb_target_group_logical_id(name, alb_id, bool(multi)), drop_none({"Type": "AWS::ElasticLoadBalancingV2::TargetGroup", "Properties": props, "DependsOn": depends}), event["path"])
     for event in events:
         _compile_listener_rule(ctx, event, authorizers)
     for event in events:
         name = event["functionName"]
-        fn = functions(ctx)[name]
+        fn = ctx.functions[name]
         group_lid = naming.get_alb_target_group_logical_id(name, event["albId"], bool(event.get("multiValueHeaders")))
         permission: dict[str, Any] = {"Type": "AWS::Lambda::Permission", "Properties": {
             "FunctionName": resolve_lambda_target(name, fn), "Action": "lambda:InvokeFunction",
@@ -133,8 +132,8 @@ def compile_alb(ctx: CompileContext) -> None:
         if alias_logical_id(fn):
             permission["DependsOn"] = [alias_logical_id(fn)]
         alb_permission = lodash_merge(lodash_merge({}, permission), {"Properties": {"SourceArn": {"Ref": group_lid}}})
-        put(ctx, naming.get_lambda_alb_permission_logical_id(name), alb_permission, event["path"], merge=True)
-        put(ctx, naming.get_lambda_register_target_permission_logical_id(name), permission, event["path"], merge=True)
+        ctx.add_resource(naming.get_lambda_alb_permission_logical_id(name), drop_none(alb_permission), event["path"], merge=True)
+        ctx.add_resource(naming.get_lambda_register_target_permission_logical_id(name), drop_none(permission), event["path"], merge=True)
 
 
 def _compile_listener_rule(ctx: CompileContext, event: dict[str, Any], authorizers: dict[str, Any]) -> None:
@@ -181,7 +180,7 @@ def _compile_listener_rule(ctx: CompileContext, event: dict[str, Any], authorize
             "Values": [{"Key": k, "Value": v} for k, v in conditions["query"].items()]}})
     if js_truthy(conditions.get("ip")):
         rules.append({"Field": "source-ip", "SourceIpConfig": {"Values": conditions["ip"]}})
-    put(ctx, naming.get_alb_listener_rule_logical_id(name, event["priority"]), {
+    ctx.add_resource(naming.get_alb_listener_rule_logical_id(name, event["priority"]), drop_none({
         "Type": "AWS::ElasticLoadBalancingV2::ListenerRule", "Properties": {
             "Actions": actions, "Conditions": rules, "ListenerArn": event["listenerArn"],
-            "Priority": event["priority"]}}, event["path"])
+            "Priority": event["priority"]}}), event["path"])

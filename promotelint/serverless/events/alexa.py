@@ -7,7 +7,8 @@ from typing import Any
 
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.core import alias_logical_id, functions, is_mapping, put
+from promotelint.serverless.functions import alias_logical_id
+from promotelint.serverless.values import drop_none, is_mapping
 from promotelint.serverless.functions import resolve_lambda_target
 
 
@@ -16,7 +17,7 @@ def _no_escaped_newlines(value: Any) -> Any:
 
 
 def compile_alexa_skill(ctx: CompileContext) -> None:
-    for name, fn in functions(ctx).items():
+    for name, fn in ctx.functions.items():
         number = 0
         for index, event in enumerate(fn.get("events") or []):
             if not isinstance(event, dict) or not event.get("alexaSkill"):
@@ -34,13 +35,12 @@ def compile_alexa_skill(ctx: CompileContext) -> None:
                      "Principal": "alexa-appkit.amazon.com"}
             if app_id:
                 props["EventSourceToken"] = _no_escaped_newlines(app_id)
-            put(ctx, naming.get_lambda_alexa_skill_permission_logical_id(name, number), {
-                "Type": "AWS::Lambda::Permission", "DependsOn": alias_logical_id(fn), "Properties": props},
-                ("functions", name, "events", index), merge=True)
+            ctx.add_resource(naming.get_lambda_alexa_skill_permission_logical_id(name, number), drop_none({
+                "Type": "AWS::Lambda::Permission", "DependsOn": alias_logical_id(fn), "Properties": props}), ("functions", name, "events", index), merge=True)
 
 
 def compile_alexa_smart_home(ctx: CompileContext) -> None:
-    for name, fn in functions(ctx).items():
+    for name, fn in ctx.functions.items():
         number = 0
         for index, event in enumerate(fn.get("events") or []):
             if not isinstance(event, dict) or not event.get("alexaSmartHome"):
@@ -52,9 +52,8 @@ def compile_alexa_smart_home(ctx: CompileContext) -> None:
                 action = "lambda:InvokeFunction" if home.get("enabled") is not False else "lambda:DisableInvokeFunction"
             else:
                 token, action = home, "lambda:InvokeFunction"
-            put(ctx, naming.get_lambda_alexa_smart_home_permission_logical_id(name, number), {
+            ctx.add_resource(naming.get_lambda_alexa_smart_home_permission_logical_id(name, number), drop_none({
                 "Type": "AWS::Lambda::Permission", "DependsOn": alias_logical_id(fn), "Properties": {
                     "FunctionName": resolve_lambda_target(name, fn), "Action": action,
                     "Principal": "alexa-connectedhome.amazon.com",
-                    "EventSourceToken": _no_escaped_newlines(token)}},
-                ("functions", name, "events", index), merge=True)
+                    "EventSourceToken": _no_escaped_newlines(token)}}), ("functions", name, "events", index), merge=True)

@@ -17,10 +17,10 @@ from typing import Any
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.events.apigateway_common import (
-    concat, ensure_cloudwatch_role, execute_api_arn, fail, function_events, functions, get_function,
-    join, lambda_invocation_uri, lambda_target, log_group, provider, put_output, put_resource,
-    service_name, stand_in_name, target_alias,
+    ensure_cloudwatch_role, execute_api_arn, function_events, get_function, lambda_invocation_uri,
+    lambda_target, log_group, stand_in_name, target_alias,
 )
+from promotelint.serverless.values import js_join, template_literal
 from promotelint.serverless.events.apigateway_method import (
     authorizer_logical_id, method_authorization, method_integration, method_responses,
 )
@@ -55,13 +55,13 @@ DEFAULT_STATUS_CODES = {
 # Names (naming.js, API Gateway part)
 
 def get_api_gateway_name(ctx: CompileContext) -> str:
-    prov = provider(ctx)
+    prov = ctx.provider
     if prov.get("apiName"):
-        return concat(prov["apiName"])
+        return template_literal(prov["apiName"])
     api_gateway = prov.get("apiGateway") if isinstance(prov.get("apiGateway"), dict) else {}
     if api_gateway.get("shouldStartNameWithService"):
-        return f"{service_name(ctx)}-{ctx.stage}"
-    return f"{ctx.stage}-{service_name(ctx)}"
+        return f"{ctx.service_name}-{ctx.stage}"
+    return f"{ctx.stage}-{ctx.service_name}"
 
 
 def get_resource_logical_id(resource_path: str) -> str:
@@ -148,7 +148,7 @@ class _Api:
 
 
 def _api_gateway_config(ctx: CompileContext) -> dict[str, Any]:
-    value = provider(ctx).get("apiGateway")
+    value = ctx.provider.get("apiGateway")
     return value if isinstance(value, dict) else {}
 
 
@@ -183,27 +183,27 @@ def compile_api_gateway(ctx: CompileContext) -> None:
 # validate.js
 
 def _validate(ctx: CompileContext) -> _Api:
-    prov = provider(ctx)
+    prov = ctx.provider
     api_gateway = _api_gateway_config(ctx)
     where = ("provider", "apiGateway")
     if api_gateway.get("restApiId") and not api_gateway.get("restApiRootResourceId"):
-        raise fail(ctx, 'Missing required "provider.apiGateway.restApiRootResourceId" property '
-                        '(needed if "provider.apiGateway.restApiId" is provided)', where)
+        raise ctx.error(where, 'Missing required "provider.apiGateway.restApiRootResourceId" property '
+                        '(needed if "provider.apiGateway.restApiId" is provided)')
     tracing = prov.get("tracing") if isinstance(prov.get("tracing"), dict) else {}
     if api_gateway.get("restApiId") and tracing.get("apiGateway") is not None:
-        raise fail(ctx, 'When external API Gateway resource is imported via '
+        raise ctx.error(where, 'When external API Gateway resource is imported via '
                         '"provider.apiGateway.restApiId", property "provider.tracing.apiGateway" '
-                        'is ineffective.', where)
+                        'is ineffective.')
     logs = prov.get("logs") if isinstance(prov.get("logs"), dict) else {}
     if api_gateway.get("restApiId") and logs.get("restApi") is not None:
-        raise fail(ctx, 'When external API Gateway resource is imported via '
+        raise ctx.error(where, 'When external API Gateway resource is imported via '
                         '"provider.apiGateway.restApiId", property "provider.logs.restApi" is '
-                        'ineffective.', where)
+                        'ineffective.')
 
     events: list[_Event] = []
     cors_preflight: dict[str, dict[str, Any]] = {}
     cors_paths: dict[str, tuple] = {}
-    for function_name, function in functions(ctx).items():
+    for function_name, function in ctx.functions.items():
         for index, event in enumerate(function_events(function)):
             if not isinstance(event, dict) or not event.get("http"):
                 continue
@@ -220,9 +220,9 @@ def _validate(ctx: CompileContext) -> _Api:
             http["integration"] = _get_integration(http)
             _normalize_request_response(ctx, http, function_name, path)
             if not _VALID_STAGE.match(ctx.stage):
-                raise fail(ctx, f"Invalid stage name {ctx.stage}: it should contains only "
+                raise ctx.error(path, f"Invalid stage name {ctx.stage}: it should contains only "
                                 "[-_a-zA-Z0-9] for AWS provider if http event are present "
-                                "according to API Gateway limitation.", path)
+                                "according to API Gateway limitation.")
             events.append(_Event(function_name, http, path))
     return _Api(events, cors_preflight, cors_paths)
 
@@ -230,13 +230,11 @@ def _validate(ctx: CompileContext) -> _Api:
 def _get_http(ctx: CompileContext, http: Any, path: tuple) -> dict[str, Any]:
     if isinstance(http, dict):
         if "path" not in http or "method" not in http:
-            raise fail(ctx, "http event needs both `path` and `method`", path,
-                       fix="write `http: GET /path` or set `path:` and `method:`")
+            raise ctx.error(path, "http event needs both `path` and `method`", "write `http: GET /path` or set `path:` and `method:`")
         return http
     parts = js_string(http).split(" ")
     if len(parts) < 2:
-        raise fail(ctx, f'Invalid http event "{js_string(http)}"', path,
-                   fix="write it as `METHOD /path`, for example `GET /users`")
+        raise ctx.error(path, f'Invalid http event "{js_string(http)}"', "write it as `METHOD /path`, for example `GET /users`")
     return {"method": parts[0], "path": parts[1]}
 
 
@@ -272,19 +270,19 @@ def _get_authorizer(ctx: CompileContext, http: dict[str, Any], path: tuple) -> d
                 name = authorizer["name"]
             elif (isinstance(auth_type, str) and auth_type.upper() == "COGNITO_USER_POOLS"
                   and is_object(arn)):
-                raise fail(ctx, "Please provide an authorizer name for authorizers of type "
-                                "COGNITO_USER_POOLS", where)
+                raise ctx.error(where, "Please provide an authorizer name for authorizers of type "
+                                "COGNITO_USER_POOLS")
             elif isinstance(arn, str):
                 name = extract_authorizer_name_from_arn(arn)
             elif is_opaque(arn):
                 name = stand_in_name(ctx, arn, where)
             else:
-                raise fail(ctx, "Please provide an authorizer name for an authorizer whose arn "
-                                "is not a string", where)
+                raise ctx.error(where, "Please provide an authorizer name for an authorizer whose arn "
+                                "is not a string")
         elif authorizer.get("name"):
             authorizer_function_name = name = authorizer["name"]
         else:
-            raise fail(ctx, "Please provide either an authorizer name or ARN", where)
+            raise ctx.error(where, "Please provide either an authorizer name or ARN")
         if not type_:
             type_ = auth_type
         result_ttl = _parse_int(authorizer.get("resultTtlInSeconds"))
@@ -311,8 +309,8 @@ def _get_authorizer(ctx: CompileContext, http: dict[str, Any], path: tuple) -> d
 
     if (_get_integration(http) == "AWS_PROXY" and isinstance(arn, str)
             and COGNITO_IDP_ARN.match(arn) and claims):
-        raise fail(ctx, "Cognito claims can only be filtered when using the lambda integration "
-                        "type", where)
+        raise ctx.error(where, "Cognito claims can only be filtered when using the lambda integration "
+                        "type")
     return {
         "type": type_, "name": name, "arn": arn, "managedExternally": managed_externally,
         "authorizerId": authorizer_id, "logicalId": logical_id, "resultTtlInSeconds": result_ttl,
@@ -404,15 +402,14 @@ def _normalize_request_response(ctx: CompileContext, http: dict[str, Any], funct
     if integration in ("HTTP", "HTTP_PROXY"):
         request = http.get("request")
         if not isinstance(request, dict) or not request.get("uri"):
-            raise fail(ctx, f"You need to set the request uri when using the {integration} "
-                            "integration.", path)
+            raise ctx.error(path, f"You need to set the request uri when using the {integration} "
+                            "integration.")
         if http.get("connectionType"):
             http["connectionType"] = js_string(http["connectionType"]).upper().replace("-", "_", 1)
         else:
             http["connectionType"] = None
         if http["connectionType"] == "VPC_LINK" and not http.get("connectionId"):
-            raise fail(ctx, "You need to set connectionId when using VPC_LINK connectionType.",
-                       path)
+            raise ctx.error(path, "You need to set connectionId when using VPC_LINK connectionType.")
     if integration in ("AWS", "HTTP"):
         http["request"] = _get_request(http)
         http["request"]["passThrough"] = _get_request_pass_through(http)
@@ -423,10 +420,9 @@ def _normalize_request_response(ctx: CompileContext, http: dict[str, Any], funct
         response = http.get("response")
         if isinstance(response, dict) and response.get("statusCodes") is None:
             # the framework reads the status codes of every response it builds
-            raise fail(ctx, f"the framework cannot package an http event with the {integration} "
+            raise ctx.error(path, f"the framework cannot package an http event with the {integration} "
                             "integration and no response status codes (it stops with \"Cannot "
-                            "convert undefined or null to object\")", path,
-                       fix="add `response: {statusCodes: {200: {pattern: ''}}}`")
+                            "convert undefined or null to object\")", "add `response: {statusCodes: {200: {pattern: ''}}}`")
     if integration in ("AWS_PROXY", "HTTP_PROXY"):
         request = http.get("request")
         if isinstance(request, dict) and "request" in http:
@@ -507,7 +503,7 @@ def _compile_rest_api(ctx: CompileContext, api: _Api) -> None:
     api_gateway = _api_gateway_config(ctx)
     if api_gateway.get("restApiId"):
         return
-    prov = provider(ctx)
+    prov = ctx.provider
     where = ("provider", "apiGateway") if api_gateway else api.events[0].path
     endpoint_type = "EDGE"
     vpc_endpoint_ids = None
@@ -516,8 +512,7 @@ def _compile_rest_api(ctx: CompileContext, api: _Api) -> None:
         if prov.get("vpcEndpointIds"):
             vpc_endpoint_ids = prov["vpcEndpointIds"]
             if endpoint_type != "PRIVATE":
-                raise fail(ctx, "VPC endpoint IDs are only available for private APIs",
-                           ("provider", "vpcEndpointIds"))
+                raise ctx.error(("provider", "vpcEndpointIds"), "VPC endpoint IDs are only available for private APIs")
     endpoint_configuration: dict[str, Any] = {"Types": [endpoint_type]}
     if vpc_endpoint_ids:
         endpoint_configuration["VpcEndpointIds"] = vpc_endpoint_ids
@@ -539,8 +534,7 @@ def _compile_rest_api(ctx: CompileContext, api: _Api) -> None:
         properties["MinimumCompressionSize"] = api_gateway["minimumCompressionSize"]
     if api_gateway.get("description"):
         properties["Description"] = api_gateway["description"]
-    put_resource(ctx, REST_API_LOGICAL_ID,
-                 {"Type": "AWS::ApiGateway::RestApi", "Properties": properties}, where)
+    ctx.add_resource(REST_API_LOGICAL_ID, {"Type": "AWS::ApiGateway::RestApi", "Properties": properties}, where, merge=True)
 
 
 # resources.js
@@ -651,7 +645,7 @@ def _resource_paths(ctx: CompileContext, api: _Api) -> dict[str, dict[str, Any]]
         while current and current.get("parent"):
             up = current["parent"]
             if up.get("hasMethod") and not up.get("resourceId"):
-                raise fail(ctx, f"Resource ID for path {up['path']} is required", where)
+                raise ctx.error(where, f"Resource ID for path {up['path']} is required")
             if up.get("resourceId") or len(up["children"]) > 1:
                 cut_branch(current)
                 break
@@ -665,7 +659,7 @@ def _resource_paths(ctx: CompileContext, api: _Api) -> dict[str, dict[str, Any]]
                     validated.append(current)
                 break
             if current.get("isCut") or (not current.get("parent") and current["level"] > 0):
-                raise fail(ctx, f"Resource ID for path {current['path']} is required", where)
+                raise ctx.error(where, f"Resource ID for path {current['path']} is required")
             if not current.get("parent"):
                 validated.append(current)
                 break
@@ -688,11 +682,11 @@ def _compile_resources(ctx: CompileContext, api: _Api) -> None:
         resource["resourceId"] = {"Ref": logical_id}
         parent = resource.get("parent")
         parent_ref = parent["resourceId"] if parent else _root_resource_id(ctx)
-        put_resource(ctx, logical_id, {
+        ctx.add_resource(logical_id, {
             "Type": "AWS::ApiGateway::Resource",
             "Properties": {"ParentId": parent_ref, "PathPart": resource.get("pathPart"),
                            "RestApiId": rest_api_id(ctx)},
-        }, first_use.get(resource_path, ("provider", "apiGateway")))
+        }, first_use.get(resource_path, ("provider", "apiGateway")), merge=True)
 
 
 def _resource_id(ctx: CompileContext, api: _Api, resource_path: str, where: tuple) -> Any:
@@ -700,7 +694,7 @@ def _resource_id(ctx: CompileContext, api: _Api, resource_path: str, where: tupl
         return _root_resource_id(ctx)
     resource = api.resources.get(resource_path)
     if resource is None:
-        raise fail(ctx, f"Can not find API Gateway resource from path {resource_path}", where)
+        raise ctx.error(where, f"Can not find API Gateway resource from path {resource_path}")
     if not resource.get("resourceId") and resource.get("resourceLogicalId"):
         resource["resourceId"] = {"Ref": resource["resourceLogicalId"]}
     return resource.get("resourceId")
@@ -727,23 +721,23 @@ def _compile_cors(ctx: CompileContext, api: _Api) -> None:
         if origins:
             origin = origins[0]
         headers: dict[str, str] = {
-            "Access-Control-Allow-Origin": concat("'", origin, "'"),
-            "Access-Control-Allow-Headers": concat("'", join(config["headers"], ","), "'"),
-            "Access-Control-Allow-Methods": concat("'", join(config["methods"], ","), "'"),
+            "Access-Control-Allow-Origin": template_literal("'", origin, "'"),
+            "Access-Control-Allow-Headers": template_literal("'", js_join(config["headers"], ","), "'"),
+            "Access-Control-Allow-Methods": template_literal("'", js_join(config["methods"], ","), "'"),
         }
         if config.get("allowCredentials"):
-            headers["Access-Control-Allow-Credentials"] = concat(
+            headers["Access-Control-Allow-Credentials"] = template_literal(
                 "'", config["allowCredentials"], "'")
         if config.get("maxAge"):
-            headers["Access-Control-Max-Age"] = concat("'", config["maxAge"], "'")
+            headers["Access-Control-Max-Age"] = template_literal("'", config["maxAge"], "'")
         if config.get("cacheControl"):
-            headers["Cache-Control"] = concat("'", config["cacheControl"], "'")
+            headers["Cache-Control"] = template_literal("'", config["cacheControl"], "'")
         if "ANY" in config["methods"] and isinstance(headers["Access-Control-Allow-Methods"], str):
             headers["Access-Control-Allow-Methods"] = headers[
                 "Access-Control-Allow-Methods"].replace("ANY", "DELETE,GET,HEAD,PATCH,POST,PUT", 1)
         api.method_logical_ids.append(logical_id)
         response_parameters = {f"method.response.header.{h}": v for h, v in headers.items()}
-        put_resource(ctx, logical_id, {
+        ctx.add_resource(logical_id, {
             "Type": "AWS::ApiGateway::Method",
             "Properties": {
                 "AuthorizationType": "NONE",
@@ -770,7 +764,7 @@ def _compile_cors(ctx: CompileContext, api: _Api) -> None:
                 "ResourceId": resource_ref,
                 "RestApiId": rest_api_id(ctx),
             },
-        }, where)
+        }, where, merge=True)
 
 
 def _cors_response_template(origins: list[Any]) -> Any:
@@ -783,7 +777,7 @@ def _cors_response_template(origins: list[Any]) -> Any:
         parts += [" || " if index else "", '$origin.matches("', regex, '")']
     parts.append(") #set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)"
                  " #end")
-    return concat(*parts)
+    return template_literal(*parts)
 
 
 # method/index.js
@@ -812,7 +806,7 @@ def _compile_methods(ctx: CompileContext, api: _Api) -> None:
                                     "DependsOn": [permission_id]}
         logical_id = get_method_logical_id(resource_name, http["method"])
         lambda_logical_id = naming.get_lambda_logical_id(event.function_name)
-        function = functions(ctx).get(event.function_name) or {}
+        function = ctx.functions.get(event.function_name) or {}
         alias = target_alias(event.function_name, function)
         api.permissions.append(event)
         if alias:
@@ -838,7 +832,7 @@ def _compile_methods(ctx: CompileContext, api: _Api) -> None:
                 if isinstance(value, str):
                     templates[key] = value.replace("extraCognitoPoolClaims", claims_text, 1)
         api.method_logical_ids.append(logical_id)
-        put_resource(ctx, logical_id, template, event.path)
+        ctx.add_resource(logical_id, template, event.path, merge=True)
 
 
 def _parameter_required(value: Any) -> Any:
@@ -893,9 +887,7 @@ def _compile_request_validators(ctx: CompileContext, api: _Api) -> None:
                     properties["Name"] = model_name
                 if description is not None:
                     properties["Description"] = description
-                put_resource(ctx, model_logical_id,
-                             {"Type": "AWS::ApiGateway::Model", "Properties": properties},
-                             event.path + ("request", "schemas", content_type), replace=True)
+                ctx.add_resource(model_logical_id, {"Type": "AWS::ApiGateway::Model", "Properties": properties}, event.path + ("request", "schemas", content_type))
             template["Properties"]["RequestValidatorId"] = {"Ref": validator_id}
             template["Properties"].setdefault("RequestModels", {})[content_type] = {
                 "Ref": model_logical_id}
@@ -911,25 +903,24 @@ def _provider_model(ctx: CompileContext, schema_id: str, config: Any) -> str:
         properties["Name"] = config["name"]
     if isinstance(config, dict) and config.get("description"):
         properties["Description"] = config["description"]
-    put_resource(ctx, logical_id, {"Type": "AWS::ApiGateway::Model", "Properties": properties},
-                 ("provider", "apiGateway", "request", "schemas", schema_id), replace=True)
+    ctx.add_resource(logical_id, {"Type": "AWS::ApiGateway::Model", "Properties": properties}, ("provider", "apiGateway", "request", "schemas", schema_id))
     return logical_id
 
 
 def _request_validator(ctx: CompileContext, api: _Api, where: tuple) -> str:
     # memoized in the framework: one validator for the whole API
     if api.validator_logical_id is None:
-        logical_id = get_validator_logical_id(service_name(ctx))
-        put_resource(ctx, logical_id, {
+        logical_id = get_validator_logical_id(ctx.service_name)
+        ctx.add_resource(logical_id, {
             "Type": "AWS::ApiGateway::RequestValidator",
             "Properties": {
                 "RestApiId": rest_api_id(ctx),
                 "ValidateRequestBody": True,
                 "ValidateRequestParameters": True,
-                "Name": f"{service_name(ctx)}-{ctx.stage} | Validate request body and "
+                "Name": f"{ctx.service_name}-{ctx.stage} | Validate request body and "
                         "querystring parameters",
             },
-        }, where, replace=True)
+        }, where)
         api.validator_logical_id = logical_id
     return api.validator_logical_id
 
@@ -968,7 +959,7 @@ def _compile_authorizers(ctx: CompileContext, api: _Api) -> None:
         if authorizer.get("logicalId"):
             resource["DependsOn"] = authorizer["logicalId"]
         resource["Properties"] = properties
-        stored = put_resource(ctx, logical_id, resource, event.path + ("authorizer",))
+        stored = ctx.add_resource(logical_id, resource, event.path + ("authorizer",), merge=True)
         # Events sharing an authorizer merge into one resource. In the framework, keys set to
         # undefined by an earlier event keep their place when a later event sets them.
         orders = api.authorizer_key_orders.setdefault(logical_id, ([], []))
@@ -1002,18 +993,18 @@ def _compile_deployment(ctx: CompileContext, api: _Api) -> None:
     if api_gateway.get("description"):
         properties["Description"] = api_gateway["description"]
     where = api.events[0].path
-    put_resource(ctx, api.deployment_logical_id, {
+    ctx.add_resource(api.deployment_logical_id, {
         "Type": "AWS::ApiGateway::Deployment",
         "Properties": properties,
         "DependsOn": list(api.method_logical_ids),
-    }, where)
-    put_output(ctx, "ServiceEndpoint", {
+    }, where, merge=True)
+    ctx.add_output("ServiceEndpoint", {
         "Description": "URL of the service endpoint",
         "Value": {"Fn::Join": ["", [
             "https://", rest_api_id(ctx), ".execute-api.", {"Ref": "AWS::Region"}, ".",
             {"Ref": "AWS::URLSuffix"}, f"/{ctx.stage}",
         ]]},
-    }, where)
+    }, where, merge=True)
 
 
 # api-keys.js, usage-plan.js, usage-plan-keys.js
@@ -1063,12 +1054,10 @@ def _compile_api_keys(ctx: CompileContext, api: _Api) -> None:
             number = 0
             for key in _as_list(definition[name]):
                 number += 1
-                put_resource(ctx, get_api_key_logical_id(number, name),
-                             _api_key_resource(ctx, api, key), where)
+                ctx.add_resource(get_api_key_logical_id(number, name), _api_key_resource(ctx, api, key), where, merge=True)
         else:
             number += 1
-            put_resource(ctx, get_api_key_logical_id(number),
-                         _api_key_resource(ctx, api, definition), where)
+            ctx.add_resource(get_api_key_logical_id(number), _api_key_resource(ctx, api, definition), where, merge=True)
 
 
 def _quota_throttle(config: dict[str, Any]) -> dict[str, Any]:
@@ -1087,7 +1076,7 @@ def _quota_throttle(config: dict[str, Any]) -> dict[str, Any]:
 
 
 def _usage_plan_resource(ctx: CompileContext, api: _Api, name: str) -> dict[str, Any]:
-    service = service_name(ctx)
+    service = ctx.service_name
     usage_plan = _usage_plan_config(ctx)
     properties: dict[str, Any] = {
         "ApiStages": [{"ApiId": rest_api_id(ctx), "Stage": ctx.stage}],
@@ -1124,13 +1113,10 @@ def _compile_usage_plan(ctx: CompileContext, api: _Api) -> None:
             if not isinstance(item, dict) or not item:
                 continue
             name = next(iter(item))
-            put_resource(ctx, get_usage_plan_logical_id(name),
-                         _usage_plan_resource(ctx, api, name),
-                         ("provider", "apiGateway", "usagePlan", index))
+            ctx.add_resource(get_usage_plan_logical_id(name), _usage_plan_resource(ctx, api, name), ("provider", "apiGateway", "usagePlan", index), merge=True)
             api.usage_plan_names.append(name)
     else:
-        put_resource(ctx, get_usage_plan_logical_id(), _usage_plan_resource(ctx, api, "default"),
-                     ("provider", "apiGateway", "usagePlan" if usage_plan else "apiKeys"))
+        ctx.add_resource(get_usage_plan_logical_id(), _usage_plan_resource(ctx, api, "default"), ("provider", "apiGateway", "usagePlan" if usage_plan else "apiKeys"), merge=True)
         api.usage_plan_names.append("default")
 
 
@@ -1149,7 +1135,7 @@ def _compile_usage_plan_keys(ctx: CompileContext, api: _Api) -> None:
             name, value = ("0", text[:1]) if text else (None, None)
         in_plans = name in api.usage_plan_names
         if api.usage_plan_names and not in_plans and is_object(value):
-            raise fail(ctx, f'API key "{name}" has no usage plan defined', where)
+            raise ctx.error(where, f'API key "{name}" has no usage plan defined')
         if isinstance(definition, dict) and in_plans:
             number = 0
             for _ in _as_list(definition[name]):
@@ -1165,11 +1151,11 @@ def _compile_usage_plan_keys(ctx: CompileContext, api: _Api) -> None:
 
 def _usage_plan_key(ctx: CompileContext, logical_id: str, plan_id: str, key_id: str,
                     where: tuple) -> None:
-    put_resource(ctx, logical_id, {
+    ctx.add_resource(logical_id, {
         "Type": "AWS::ApiGateway::UsagePlanKey",
         "Properties": {"KeyId": {"Ref": key_id}, "KeyType": "API_KEY",
                        "UsagePlanId": {"Ref": plan_id}},
-    }, where)
+    }, where, merge=True)
 
 
 # permissions.js
@@ -1178,7 +1164,7 @@ def _compile_permissions(ctx: CompileContext, api: _Api) -> None:
     resources = ctx.template.setdefault("Resources", {})
     source_arn = execute_api_arn(rest_api_id(ctx), "/*/*")
     for event in api.permissions:
-        function = functions(ctx).get(event.function_name) or {}
+        function = ctx.functions.get(event.function_name) or {}
         alias = target_alias(event.function_name, function)
         getter = {"Fn::GetAtt": [naming.get_lambda_logical_id(event.function_name), "Arn"]}
         permission: dict[str, Any] = {
@@ -1192,8 +1178,8 @@ def _compile_permissions(ctx: CompileContext, api: _Api) -> None:
         }
         if alias:
             permission["DependsOn"] = alias[1]
-        put_resource(ctx, naming.get_lambda_api_gateway_permission_logical_id(
-            event.function_name), permission, event.path, replace=True)
+        ctx.add_resource(naming.get_lambda_api_gateway_permission_logical_id(
+            event.function_name), permission, event.path)
 
         authorizer = event.http.get("authorizer")
         if not authorizer or not authorizer.get("arn"):
@@ -1201,7 +1187,7 @@ def _compile_permissions(ctx: CompileContext, api: _Api) -> None:
         logical_id = naming.get_lambda_api_gateway_permission_logical_id(authorizer["name"])
         if _is_cognito(authorizer) or logical_id in resources or authorizer["managedExternally"]:
             continue
-        put_resource(ctx, logical_id, {
+        ctx.add_resource(logical_id, {
             "Type": "AWS::Lambda::Permission",
             "Properties": {
                 "FunctionName": ({"Ref": authorizer["logicalId"]} if authorizer.get("logicalId")
@@ -1210,13 +1196,13 @@ def _compile_permissions(ctx: CompileContext, api: _Api) -> None:
                 "Principal": "apigateway.amazonaws.com",
                 "SourceArn": copy.deepcopy(source_arn),
             },
-        }, event.path + ("authorizer",), replace=True)
+        }, event.path + ("authorizer",))
 
 
 # stage.js
 
 def _compile_stage(ctx: CompileContext, api: _Api) -> None:
-    prov = provider(ctx)
+    prov = ctx.provider
     logs = prov.get("logs") if isinstance(prov.get("logs"), dict) else {}
     rest_logs = logs.get("restApi")
     tracing = prov.get("tracing") if isinstance(prov.get("tracing"), dict) else {}
@@ -1236,6 +1222,6 @@ def _compile_stage(ctx: CompileContext, api: _Api) -> None:
     if rest_logs and (not isinstance(rest_logs, dict) or rest_logs.get("accessLogging") is None
                       or rest_logs.get("accessLogging")):
         where = ("provider", "logs", "restApi")
-        put_resource(ctx, "ApiGatewayLogGroup", log_group(
-            f"/aws/api-gateway/{service_name(ctx)}-{ctx.stage}", prov), where)
+        ctx.add_resource("ApiGatewayLogGroup", log_group(
+            f"/aws/api-gateway/{ctx.service_name}-{ctx.stage}", prov), where, merge=True)
         ensure_cloudwatch_role(ctx, where)

@@ -4,47 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from promotelint.model.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.js import js_string, lodash_merge
-from promotelint.model.opaque import OPAQUE_KEY, is_opaque, opaque
-
-
-def concat(*parts: Any) -> Any:
-    """A JavaScript template literal over config values: an opaque token if a part is unknown."""
-    if any(is_opaque(p) for p in parts):
-        return opaque("".join(p[OPAQUE_KEY] if is_opaque(p) else js_string(p) for p in parts))
-    return "".join(js_string(p) for p in parts)
-
-
-def join(items: Any, separator: str) -> Any:
-    """`items.join(separator)` (String() of anything else), opaque if an item is unknown."""
-    if not isinstance(items, list):
-        return concat(items)
-    parts: list[Any] = []
-    for index, item in enumerate(items):
-        parts.extend(([separator] if index else []) + ["" if item is None else item])
-    return concat(*parts)
-
-
-def fail(ctx: CompileContext, message: str, path: tuple, fix: str | None = None) -> InputError:
-    origin = ctx.origin(path)
-    return InputError(message, file=origin.file, line=origin.line, fix=fix)
-
-
-def provider(ctx: CompileContext) -> dict[str, Any]:
-    value = ctx.config.get("provider")
-    return value if isinstance(value, dict) else {}
-
-
-def service_name(ctx: CompileContext) -> str:
-    return js_string(ctx.config.get("service"))
-
-
-def functions(ctx: CompileContext) -> dict[str, Any]:
-    value = ctx.config.get("functions")
-    return value if isinstance(value, dict) else {}
+from promotelint.serverless.js import js_string
+from promotelint.model.opaque import OPAQUE_KEY
 
 
 def function_events(function: Any) -> list:
@@ -54,11 +17,11 @@ def function_events(function: Any) -> list:
 
 def get_function(ctx: CompileContext, name: Any, path: tuple) -> dict[str, Any]:
     """`serverless.service.getFunction(name)`: the function's config, or an error naming it."""
-    fns = functions(ctx)
+    fns = ctx.functions
     if not isinstance(name, str) or name not in fns:
-        raise fail(ctx, f'Function "{js_string(name)}" doesn\'t exist in this Service', path,
-                   fix="reference a function defined under `functions:`")
-    return fns[name] if isinstance(fns[name], dict) else {}
+        raise ctx.error(path, f'Function "{js_string(name)}" doesn\'t exist in this Service',
+                        "reference a function defined under `functions:`")
+    return fns[name]
 
 
 def target_alias(function_name: str, function: dict[str, Any]) -> tuple[str, str] | None:
@@ -112,27 +75,6 @@ def stand_in_name(ctx: CompileContext, arn: Any, where: tuple) -> str:
     return name
 
 
-def put_resource(ctx: CompileContext, logical_id: str, resource: dict[str, Any],
-                 config_path: tuple, *, replace: bool = False) -> dict[str, Any]:
-    """Add a resource as the framework does (`_.merge` into Resources, or `Object.assign`)."""
-    resources = ctx.template.setdefault("Resources", {})
-    if replace or not isinstance(resources.get(logical_id), dict):
-        resources[logical_id] = lodash_merge({}, resource) if not replace else resource
-    else:
-        lodash_merge(resources[logical_id], resource)
-    ctx.origins.setdefault(logical_id, ctx.origin(config_path))
-    return resources[logical_id]
-
-
-def put_output(ctx: CompileContext, name: str, output: dict[str, Any], config_path: tuple) -> None:
-    outputs = ctx.template.setdefault("Outputs", {})
-    if isinstance(outputs.get(name), dict):
-        lodash_merge(outputs[name], output)
-    else:
-        outputs[name] = lodash_merge({}, output)
-    ctx.origins.setdefault(f"Outputs.{name}", ctx.origin(config_path))
-
-
 def log_group(name: str, prov: dict[str, Any]) -> dict[str, Any]:
     properties: dict[str, Any] = {"LogGroupName": name}
     if prov.get("logRetentionInDays"):
@@ -164,7 +106,7 @@ def ensure_cloudwatch_role(ctx: CompileContext, where: tuple) -> None:
 
     Port of ensure-api-gateway-cloud-watch-role.js.
     """
-    logs = provider(ctx).get("logs")
+    logs = ctx.provider.get("logs")
     rest_api = logs.get("restApi") if isinstance(logs, dict) else None
     rest_api = rest_api if isinstance(rest_api, dict) else {}
     if rest_api.get("roleManagedExternally"):
@@ -174,9 +116,7 @@ def ensure_cloudwatch_role(ctx: CompileContext, where: tuple) -> None:
     properties: dict[str, Any] = {"ServiceToken": {"Fn::GetAtt": [handler_logical_id, "Arn"]}}
     if rest_api.get("role") is not None:
         properties["RoleArn"] = rest_api["role"]
-    put_resource(ctx, naming.CUSTOM_API_GATEWAY_ACCOUNT_CLOUDWATCH_ROLE_LOGICAL_ID,
-                 {"Type": "Custom::ApiGatewayAccountRole", "Version": 1, "Properties": properties},
-                 where, replace=True)
+    ctx.add_resource(naming.CUSTOM_API_GATEWAY_ACCOUNT_CLOUDWATCH_ROLE_LOGICAL_ID, {"Type": "Custom::ApiGatewayAccountRole", "Version": 1, "Properties": properties}, where)
     # imported here: custom_resources imports the core steps, which must not load at import time
     from promotelint.serverless.custom_resources import add_custom_resource_to_service
 

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from promotelint.serverless import naming
-from promotelint.serverless.events.apigateway_common import concat, join
+from promotelint.serverless.values import js_join, template_literal
 from promotelint.serverless.js import js_string, lodash_merge
 
 _COGNITO_IDP_ARN = re.compile(r"^arn:[a-zA-Z-]*:cognito-idp")
@@ -166,8 +166,8 @@ def _cors_headers(http: dict[str, Any]) -> dict[str, Any]:
     if cors:
         origin = cors.get("origin")
         if cors.get("origins"):
-            origin = join(cors["origins"], ",")
-        headers["Access-Control-Allow-Origin"] = concat("'", origin, "'")
+            origin = js_join(cors["origins"], ",")
+        headers["Access-Control-Allow-Origin"] = template_literal("'", origin, "'")
         # only set when explicitly allowed (omitted if false)
         if cors.get("allowCredentials"):
             headers["Access-Control-Allow-Credentials"] = "true"

@@ -17,7 +17,7 @@ import re
 from typing import Any
 
 from promotelint.model.errors import InputError
-from promotelint.serverless.core import has_events
+from promotelint.serverless.events.base import has_events
 from promotelint.serverless.js import js_string
 from promotelint.model.opaque import OPAQUE_KEY
 

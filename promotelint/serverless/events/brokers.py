@@ -8,10 +8,9 @@ from typing import Any
 from promotelint.model.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.core import (
-    add_role_statement, alias_logical_id, concat, function_iam_role_resource_name, functions, name_from,
-    resources, text,
-)
+from promotelint.serverless.functions import alias_logical_id
+from promotelint.serverless.iam import add_role_statement, function_iam_role_resource_name
+from promotelint.serverless.values import concat, name_from, text
 from promotelint.model.opaque import is_opaque
 from promotelint.serverless.events.sqs import filter_criteria
 from promotelint.serverless.functions import resolve_lambda_target
@@ -44,11 +43,6 @@ def _mapping(ctx: CompileContext, name: str, fn: dict[str, Any], props: dict[str
     return {"Type": "AWS::Lambda::EventSourceMapping", "DependsOn": depends, "Properties": props}
 
 
-def _add(ctx: CompileContext, lid: str, resource: dict[str, Any], path: tuple) -> None:
-    resources(ctx)[lid] = resource
-    ctx.origins.setdefault(lid, ctx.origin(path))
-
-
 def _starting(ctx: CompileContext, config: dict[str, Any], name: str, path: tuple) -> tuple[str, Any]:
     position = config.get("startingPosition") or "TRIM_HORIZON"
     timestamp = config.get("startingPositionTimestamp")
@@ -58,7 +52,7 @@ def _starting(ctx: CompileContext, config: dict[str, Any], name: str, path: tupl
 
 
 def compile_kafka(ctx: CompileContext) -> None:
-    for name, fn in functions(ctx).items():
+    for name, fn in ctx.functions.items():
         secrets: dict[str, Any] = {"Effect": "Allow", "Action": ["secretsmanager:GetSecretValue"], "Resource": []}
         has_event = needs_ec2 = False
         for index, config in _events(fn, "kafka"):
@@ -92,7 +86,7 @@ def compile_kafka(ctx: CompileContext) -> None:
                 props["StartingPositionTimestamp"] = timestamp
             if js_truthy(config.get("filterPatterns")):
                 props["FilterCriteria"] = filter_criteria(config["filterPatterns"])
-            _add(ctx, naming.get_kafka_event_logical_id(name, name_from(ctx, config.get("topic"), f"the kafka event of {name}")),
+            ctx.add_resource(naming.get_kafka_event_logical_id(name, name_from(ctx, config.get("topic"), f"the kafka event of {name}")),
                  _mapping(ctx, name, fn, props), path)
         if has_event:
             if secrets["Resource"]:
@@ -111,7 +105,7 @@ def _msk_cluster_token(arn: Any) -> str:
 
 
 def compile_msk(ctx: CompileContext) -> None:
-    for name, fn in functions(ctx).items():
+    for name, fn in ctx.functions.items():
         msk: dict[str, Any] = {"Effect": "Allow", "Action": ["kafka:DescribeCluster", "kafka:GetBootstrapBrokers"],
                                "Resource": []}
         for index, config in _events(fn, "msk"):
@@ -137,7 +131,7 @@ def compile_msk(ctx: CompileContext) -> None:
             msk["Resource"].append(arn)
             topic = name_from(ctx, config.get("topic"), f"the msk event of {name}")
             name_from(ctx, arn, f"the msk event of {name}")
-            _add(ctx, naming.get_msk_event_logical_id(name, _msk_cluster_token(arn), topic),
+            ctx.add_resource(naming.get_msk_event_logical_id(name, _msk_cluster_token(arn), topic),
                  _mapping(ctx, name, fn, props), path)
         if msk["Resource"]:
             add_role_statement(ctx, msk)
@@ -145,7 +139,7 @@ def compile_msk(ctx: CompileContext) -> None:
 
 
 def _compile_mq(ctx: CompileContext, kind: str) -> None:
-    for name, fn in functions(ctx).items():
+    for name, fn in ctx.functions.items():
         secrets: dict[str, Any] = {"Effect": "Allow", "Action": ["secretsmanager:GetSecretValue"], "Resource": []}
         broker: dict[str, Any] = {"Effect": "Allow", "Action": ["mq:DescribeBroker"], "Resource": []}
         has_event = False
@@ -168,7 +162,7 @@ def _compile_mq(ctx: CompileContext, kind: str) -> None:
             broker["Resource"].append(config.get("arn"))
             secrets["Resource"].append(config.get("basicAuthArn"))
             get_id = naming.get_activemq_event_logical_id if kind == "activemq" else naming.get_rabbitmq_event_logical_id
-            _add(ctx, get_id(name, name_from(ctx, config.get("queue"), f"the {kind} event of {name}")),
+            ctx.add_resource(get_id(name, name_from(ctx, config.get("queue"), f"the {kind} event of {name}")),
                  _mapping(ctx, name, fn, props), path)
         if has_event:
             add_role_statement(ctx, secrets)

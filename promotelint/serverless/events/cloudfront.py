@@ -9,8 +9,7 @@ from urllib.parse import urlparse
 from promotelint.model.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.core import functions, is_mapping, outputs, provider, resources, service_name
-from promotelint.serverless.js import lodash_merge
+from promotelint.serverless.values import is_mapping
 
 _ORIGIN_LIMITS = {"maxTimeout": 30, "maxMemorySize": 10240}
 _VIEWER_LIMITS = {"maxTimeout": 5, "maxMemorySize": 128}
@@ -33,7 +32,7 @@ def _error(ctx: CompileContext, path: tuple, message: str) -> InputError:
 def prepare_cloudfront_functions(ctx: CompileContext) -> None:
     """package:initialize validation and before:package:compileFunctions defaults: Lambda@Edge
     functions are versioned and get Lambda@Edge's memory and timeout limits by default."""
-    for name, fn in functions(ctx).items():
+    for name, fn in ctx.functions.items():
         events = list(_events(fn))
         for index, event in events:
             event_type = event.get("eventType") or "default"
@@ -82,21 +81,21 @@ def _extend_deep(target: dict[str, Any], source: dict[str, Any]) -> dict[str, An
 
 
 def compile_cloudfront(ctx: CompileContext) -> None:
-    res = resources(ctx)
+    res = ctx.resources
     cache_policies: list[str] = []
-    config = provider(ctx).get("cloudFront") or {}
+    config = ctx.provider.get("cloudFront") or {}
     for policy_name, policy in (config.get("cachePolicies") or {}).items():
         cache_policies.append(policy_name)
         lid = naming.get_cloudfront_cache_policy_logical_id(policy_name)
-        res[lid] = {"Type": "AWS::CloudFront::CachePolicy", "Properties": {"CachePolicyConfig": {
-            **(policy or {}), "Name": naming.get_cloudfront_cache_policy_name(service_name(ctx), ctx.stage, policy_name)}}}
-        ctx.origins.setdefault(lid, ctx.origin(("provider", "cloudFront", "cachePolicies", policy_name)))
+        ctx.add_resource(lid, {"Type": "AWS::CloudFront::CachePolicy", "Properties": {"CachePolicyConfig": {
+            **(policy or {}), "Name": naming.get_cloudfront_cache_policy_name(ctx.service_name, ctx.stage, policy_name)}}},
+            ("provider", "cloudFront", "cachePolicies", policy_name))
     edge_functions: list[tuple[str, str, tuple]] = []
     origins: list[dict[str, Any]] = []
     behaviors: list[dict[str, Any]] = []
     default_origin = None
     first_path: tuple = ()
-    for name, fn in functions(ctx).items():
+    for name, fn in ctx.functions.items():
         for index, event in _events(fn):
             path = ("functions", name, "events", index)
             first_path = first_path or path
@@ -180,12 +179,12 @@ def compile_cloudfront(ctx: CompileContext) -> None:
     distribution_lid = naming.CLOUDFRONT_DISTRIBUTION_LOGICAL_ID
     for name, version_lid, path in edge_functions:
         lid = naming.get_lambda_at_edge_invoke_permission_logical_id(name)
-        res[lid] = {"Type": "AWS::Lambda::Permission", "Properties": {
+        ctx.add_resource(lid, {"Type": "AWS::Lambda::Permission", "Properties": {
             "FunctionName": {"Ref": version_lid}, "Action": "lambda:InvokeFunction",
             "Principal": "edgelambda.amazonaws.com",
             "SourceArn": {"Fn::Join": ["", ["", "arn:", {"Ref": "AWS::Partition"}, ":cloudfront::",
-                                            {"Ref": "AWS::AccountId"}, ":distribution/", {"Ref": distribution_lid}]]}}}
-        ctx.origins.setdefault(lid, ctx.origin(path))
+                                            {"Ref": "AWS::AccountId"}, ":distribution/", {"Ref": distribution_lid}]]}}},
+            path)
     role = res.get(naming.ROLE_LOGICAL_ID)
     if role:
         for statement in role["Properties"]["AssumeRolePolicyDocument"]["Statement"]:
@@ -197,18 +196,14 @@ def compile_cloudfront(ctx: CompileContext) -> None:
             "Effect": "Allow",
             "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:TagResource"],
             "Resource": [{"Fn::Sub": "arn:${AWS::Partition}:logs:*:*:*"}]})
-    distribution_config: dict[str, Any] = {"Comment": f"{service_name(ctx)} {ctx.stage}", "Enabled": True,
+    distribution_config: dict[str, Any] = {"Comment": f"{ctx.service_name} {ctx.stage}", "Enabled": True,
                                            "DefaultCacheBehavior": behaviors[0], "Origins": origins}
     if behaviors[1:]:
         distribution_config["CacheBehaviors"] = behaviors[1:]
-    res[distribution_lid] = {"Type": "AWS::CloudFront::Distribution",
-                             "Properties": {"DistributionConfig": distribution_config}}
-    ctx.origins.setdefault(distribution_lid, ctx.origin(first_path))
-    domain_lid = naming.CLOUDFRONT_DISTRIBUTION_DOMAIN_NAME_LOGICAL_ID
-    for output in (distribution_lid, domain_lid):
-        ctx.origins.setdefault(f"Outputs.{output}", ctx.origin(first_path))
-    lodash_merge(outputs(ctx), {
-        distribution_lid: {"Description": "CloudFront Distribution Id", "Value": {"Ref": distribution_lid}},
-        domain_lid: {"Description": "CloudFront Distribution Domain Name",
-                     "Value": {"Fn::GetAtt": [distribution_lid, "DomainName"]}},
-    })
+    ctx.add_resource(distribution_lid, {"Type": "AWS::CloudFront::Distribution",
+                                        "Properties": {"DistributionConfig": distribution_config}}, first_path)
+    ctx.add_output(distribution_lid, {"Description": "CloudFront Distribution Id", "Value": {"Ref": distribution_lid}},
+                   first_path, merge=True)
+    ctx.add_output(naming.CLOUDFRONT_DISTRIBUTION_DOMAIN_NAME_LOGICAL_ID, {
+        "Description": "CloudFront Distribution Domain Name",
+        "Value": {"Fn::GetAtt": [distribution_lid, "DomainName"]}}, first_path, merge=True)

@@ -9,7 +9,8 @@ from typing import Any
 from promotelint.model.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.core import alias_logical_id, concat, functions, is_mapping, put, text
+from promotelint.serverless.functions import alias_logical_id
+from promotelint.serverless.values import concat, drop_none, is_mapping, text
 from promotelint.model.opaque import is_opaque
 from promotelint.serverless.functions import resolve_lambda_target
 from promotelint.serverless.js import js_truthy
@@ -37,7 +38,7 @@ def _common_prefix(names: list[Any]) -> Any:
 
 def compile_cloudwatch_log(ctx: CompileContext) -> None:
     per_log_group: dict[str, int] = {}
-    for name, fn in functions(ctx).items():
+    for name, fn in ctx.functions.items():
         number = 0
         groups: list[str] = []
         for index, event in enumerate(fn.get("events") or []):
@@ -75,8 +76,8 @@ def compile_cloudwatch_log(ctx: CompileContext) -> None:
                 "SourceArn": {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":logs:", {"Ref": "AWS::Region"},
                                                 ":", {"Ref": "AWS::AccountId"}, ":log-group:",
                                                 _common_prefix(groups), ":*"]]}}
-            put(ctx, naming.get_cloudwatch_log_logical_id(name, number), rule, path, merge=True)
-            put(ctx, permission_lid, permission, path, merge=True)
+            ctx.add_resource(naming.get_cloudwatch_log_logical_id(name, number), drop_none(rule), path, merge=True)
+            ctx.add_resource(permission_lid, drop_none(permission), path, merge=True)
 
 
 def _strip_escaped_newlines(value: Any) -> Any:
@@ -86,7 +87,7 @@ def _strip_escaped_newlines(value: Any) -> Any:
 
 
 def compile_cloudwatch_event(ctx: CompileContext) -> None:
-    for name, fn in functions(ctx).items():
+    for name, fn in ctx.functions.items():
         number = 0
         for index, event in enumerate(fn.get("events") or []):
             if not isinstance(event, dict) or not event.get("cloudwatchEvent"):
@@ -131,6 +132,5 @@ def compile_cloudwatch_event(ctx: CompileContext) -> None:
             permission["Properties"] = {"FunctionName": target, "Action": "lambda:InvokeFunction",
                                         "Principal": "events.amazonaws.com",
                                         "SourceArn": {"Fn::GetAtt": [rule_lid, "Arn"]}}
-            put(ctx, rule_lid, rule, path, merge=True)
-            put(ctx, naming.get_lambda_cloudwatch_event_permission_logical_id(name, number), permission, path,
-                merge=True)
+            ctx.add_resource(rule_lid, drop_none(rule), path, merge=True)
+            ctx.add_resource(naming.get_lambda_cloudwatch_event_permission_logical_id(name, number), drop_none(permission), path, merge=True)

@@ -9,7 +9,8 @@ from typing import Any
 from promotelint.model.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.core import alias_logical_id, concat, functions, name_from, put, resources, text
+from promotelint.serverless.functions import alias_logical_id
+from promotelint.serverless.values import concat, drop_none, name_from, text
 from promotelint.serverless.custom_resources import add_custom_resource_to_service
 from promotelint.serverless.functions import resolve_lambda_target
 from promotelint.serverless.js import lodash_merge
@@ -20,7 +21,7 @@ DEFAULT_LAMBDA_VERSION = "V1_0"
 
 def _triggers(ctx: CompileContext) -> list[dict[str, Any]]:
     found = []
-    for name, fn in functions(ctx).items():
+    for name, fn in ctx.functions.items():
         for index, event in enumerate(fn.get("events") or []):
             pool = event.get("cognitoUserPool") if isinstance(event, dict) else None
             if not isinstance(pool, dict) or pool.get("existing"):
@@ -47,7 +48,7 @@ def _pool_template(ctx: CompileContext, pool: str, triggers: list[dict[str, Any]
     seen: dict[str, Any] = {}
     lambda_config: dict[str, Any] = {}
     for trigger in triggers:
-        fn = functions(ctx)[trigger["functionName"]]
+        fn = ctx.functions[trigger["functionName"]]
         target = resolve_lambda_target(trigger["functionName"], fn)
         if trigger["triggerSource"] in CUSTOM_SENDER_SOURCES:
             lambda_config[trigger["triggerSource"]] = {
@@ -56,7 +57,7 @@ def _pool_template(ctx: CompileContext, pool: str, triggers: list[dict[str, Any]
             lambda_config["KMSKeyID"] = trigger["kmsKeyId"]
         else:
             lambda_config[text(trigger["triggerSource"])] = target
-    depends = [alias_logical_id(functions(ctx)[t["functionName"]]) or naming.get_lambda_logical_id(t["functionName"])
+    depends = [alias_logical_id(ctx.functions[t["functionName"]]) or naming.get_lambda_logical_id(t["functionName"])
                for t in triggers]
     pool_value = triggers[0]["poolValue"] if triggers else pool
     return {"Type": "AWS::Cognito::UserPool", "Properties": {"UserPoolName": pool_value, "LambdaConfig": lambda_config},
@@ -70,18 +71,16 @@ def compile_cognito_user_pool(ctx: CompileContext) -> None:
     if triggers:
         for pool in dict.fromkeys(t["poolName"] for t in triggers):
             pool_triggers = [t for t in triggers if t["poolName"] == pool]
-            put(ctx, naming.get_cognito_user_pool_logical_id(pool), _pool_template(ctx, pool, pool_triggers),
-                pool_triggers[0]["path"], merge=True)
+            ctx.add_resource(naming.get_cognito_user_pool_logical_id(pool), drop_none(_pool_template(ctx, pool, pool_triggers)), pool_triggers[0]["path"], merge=True)
         for trigger in triggers:
             name = trigger["functionName"]
-            fn = functions(ctx)[name]
-            put(ctx, naming.get_lambda_cognito_user_pool_permission_logical_id(
-                name, trigger["poolName"], text(trigger["triggerSource"])), {
+            fn = ctx.functions[name]
+            ctx.add_resource(naming.get_lambda_cognito_user_pool_permission_logical_id(
+                name, trigger["poolName"], text(trigger["triggerSource"])), drop_none({
                 "Type": "AWS::Lambda::Permission", "DependsOn": alias_logical_id(fn), "Properties": {
                     "FunctionName": resolve_lambda_target(name, fn), "Action": "lambda:InvokeFunction",
                     "Principal": "cognito-idp.amazonaws.com",
-                    "SourceArn": {"Fn::GetAtt": [naming.get_cognito_user_pool_logical_id(trigger["poolName"]), "Arn"]}}},
-                trigger["path"], merge=True)
+                    "SourceArn": {"Fn::GetAtt": [naming.get_cognito_user_pool_logical_id(trigger["poolName"]), "Arn"]}}}), trigger["path"], merge=True)
     _existing_pools(ctx)
 
 
@@ -90,11 +89,11 @@ def _existing_pools(ctx: CompileContext) -> None:
     uses_existing = False
     pool_resources: dict[str, list[str]] = {}
     kms_ids: dict[str, Any] = {}
-    res = resources(ctx)
+    res = ctx.resources
     first_path: tuple = ()
     handler_lid = naming.get_custom_resource_handler_function_logical_id(
         naming.CUSTOM_RESOURCE_COGNITO_HANDLER_FUNCTION_NAME)
-    for name, fn in functions(ctx).items():
+    for name, fn in ctx.functions.items():
         count = 0
         current = None
         fn_uses_existing = False
@@ -124,7 +123,7 @@ def _existing_pools(ctx: CompileContext) -> None:
             if count == 1:
                 if trigger in CUSTOM_SENDER_SOURCES and kms:
                     statements.append({"Effect": "Allow", "Resource": kms, "Action": ["kms:CreateGrant"]})
-                put(ctx, custom_lid, {
+                ctx.add_resource(custom_lid, drop_none({
                     "Type": "Custom::CognitoUserPool", "Version": 1,
                     "DependsOn": [naming.get_lambda_logical_id(name), handler_lid],
                     "Properties": {
@@ -132,7 +131,7 @@ def _existing_pools(ctx: CompileContext) -> None:
                         "UserPoolName": pool, "UserPoolConfigs": [pool_config],
                         # The framework puts Date.now() here to force an update on every deploy.
                         "ForceDeploy": "promotelint:changes-on-every-deploy" if config.get("forceDeploy") else None,
-                    }}, path, merge=True)
+                    }}), path, merge=True)
                 statements.append({"Effect": "Allow", "Resource": "*", "Action": [
                     "cognito-idp:ListUserPools", "cognito-idp:DescribeUserPool", "cognito-idp:UpdateUserPool"]})
             else:
@@ -165,4 +164,4 @@ def merge_cognito_with_custom_resources(ctx: CompileContext) -> None:
         override = custom[lid]
         depends = generated["DependsOn"] + list(override.get("DependsOn") or []) if isinstance(override, dict) else []
         merged = {**lodash_merge(generated, override), "DependsOn": depends}
-        resources(ctx)[lid] = lodash_merge(resources(ctx).get(lid), merged)
+        ctx.add_resource(lid, merged, ("resources", lid), merge=True)

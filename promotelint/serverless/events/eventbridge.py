@@ -10,10 +10,8 @@ from typing import Any
 from promotelint.model.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.core import (
-    alias_logical_id, concat, drop_none, functions, is_mapping, name_from, provider, resources, text,
-    warn,
-)
+from promotelint.serverless.functions import alias_logical_id
+from promotelint.serverless.values import concat, drop_none, is_mapping, name_from, text
 from promotelint.model.opaque import is_opaque
 from promotelint.serverless.custom_resources import add_custom_resource_to_service
 from promotelint.serverless.functions import resolve_lambda_target
@@ -41,13 +39,13 @@ def _target_id(rule_name: Any) -> Any:
 
 
 def compile_event_bridge(ctx: CompileContext) -> None:
-    options = provider(ctx).get("eventBridge")
+    options = ctx.provider.get("eventBridge")
     use_cloudformation = options.get("useCloudFormation") if isinstance(options, dict) else True
     statements: list[dict[str, Any]] = []
     has_bus_statement = False
     any_event = False
     first_path: tuple = ()
-    for name, fn in functions(ctx).items():
+    for name, fn in ctx.functions.items():
         for index, event in enumerate(fn.get("events") or []):
             if not isinstance(event, dict) or not event.get("eventBridge"):
                 continue
@@ -84,15 +82,15 @@ def compile_event_bridge(ctx: CompileContext) -> None:
                 custom_lid = naming.get_custom_resource_event_bridge_resource_logical_id(name, idx)
                 handler_lid = naming.get_custom_resource_handler_function_logical_id(
                     naming.CUSTOM_RESOURCE_EVENT_BRIDGE_HANDLER_FUNCTION_NAME)
-                resources(ctx)[custom_lid] = drop_none({
+                ctx.add_resource(custom_lid, drop_none({
                     "Type": "Custom::EventBridge", "Version": 1,
                     "DependsOn": [naming.get_lambda_logical_id(name), handler_lid],
                     "Properties": {"ServiceToken": {"Fn::GetAtt": [handler_lid, "Arn"]}, "FunctionName": fn["name"],
                                    "EventBridgeConfig": {
                                        "RuleName": rule_name, "State": state, "EventBus": bus,
                                        "Schedule": config.get("schedule"), "Pattern": config.get("pattern"),
-                                       "Input": input_, "InputPath": input_path, "InputTransformer": transformer}}})
-                ctx.origins.setdefault(custom_lid, ctx.origin(path))
+                                       "Input": input_, "InputPath": input_path, "InputTransformer": transformer}}}),
+                    path)
                 if not has_bus_statement and bus_name and bus_name != "default":
                     statements.append({"Effect": "Allow",
                                        "Resource": {"Fn::Join": [":", [*_EVENTS_ARN, "event-bus/*"]]},
@@ -114,10 +112,9 @@ def compile_event_bridge(ctx: CompileContext) -> None:
 def _compile_with_cloudformation(ctx: CompileContext, name: str, fn: dict[str, Any], idx: int, path: tuple,
                                  config: dict[str, Any], bus: Any, rule_name: Any, state: str, input_: Any,
                                  input_path: Any, transformer: Any, retry: Any, dead_letter: Any) -> None:
-    res = resources(ctx)
     bus_exists = isinstance(bus, (dict, list)) and not is_opaque(bus)
     if is_opaque(bus):
-        warn(ctx, f"eventBridge event of function {name}: event bus {text(bus)} is not known offline; "
+        ctx.warn(f"eventBridge event of function {name}: event bus {text(bus)} is not known offline; "
                   "taken as a bus name this stack creates unless it is an ARN")
     bus_name = bus
     if isinstance(bus, str) and bus.startswith("arn"):
@@ -127,8 +124,7 @@ def _compile_with_cloudformation(ctx: CompileContext, name: str, fn: dict[str, A
     bus_lid = naming.get_event_bridge_event_bus_logical_id(
         naming.normalize_name_to_alphanumeric_only(text(bus_name)) if is_opaque(bus_name) else str(bus_name))
     if create_bus:
-        res[bus_lid] = {"Type": "AWS::Events::EventBus", "Properties": {"Name": bus_name}}
-        ctx.origins.setdefault(bus_lid, ctx.origin(path))
+        ctx.add_resource(bus_lid, {"Type": "AWS::Events::EventBus", "Properties": {"Name": bus_name}}, path)
     target: dict[str, Any] = {"Arn": resolve_lambda_target(name, fn), "Id": _target_id(rule_name)}
     if js_truthy(retry):
         target["RetryPolicy"] = retry
@@ -149,16 +145,14 @@ def _compile_with_cloudformation(ctx: CompileContext, name: str, fn: dict[str, A
         rule["DependsOn"] = bus_lid
     rule_lid = naming.get_event_bridge_rule_logical_id(
         name_from(ctx, _rule_name(fn["name"], idx), f"the eventBridge events of function {name}"))
-    res[rule_lid] = drop_none(rule)
-    ctx.origins.setdefault(rule_lid, ctx.origin(path))
+    ctx.add_resource(rule_lid, drop_none(rule), path)
     arn_path = [bus_name, rule_name] if bus_name else [rule_name]
     permission_lid = naming.get_event_bridge_lambda_permission_logical_id(name, idx)
-    res[permission_lid] = drop_none({"Type": "AWS::Lambda::Permission", "DependsOn": alias_logical_id(fn),
+    ctx.add_resource(permission_lid, drop_none({"Type": "AWS::Lambda::Permission", "DependsOn": alias_logical_id(fn),
                                      "Properties": {
         "Action": "lambda:InvokeFunction", "FunctionName": resolve_lambda_target(name, fn),
         "Principal": "events.amazonaws.com",
-        "SourceArn": {"Fn::Join": [":", [*_EVENTS_ARN, {"Fn::Join": ["/", ["rule", *arn_path]]}]]}}})
-    ctx.origins.setdefault(permission_lid, ctx.origin(path))
+        "SourceArn": {"Fn::Join": [":", [*_EVENTS_ARN, {"Fn::Join": ["/", ["rule", *arn_path]]}]]}}}), path)
 
 
 def _error(ctx: CompileContext, path: tuple, message: str) -> InputError:

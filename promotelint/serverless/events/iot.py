@@ -9,7 +9,8 @@ from typing import Any
 from promotelint.model.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.core import alias_logical_id, functions, put
+from promotelint.serverless.values import drop_none
+from promotelint.serverless.functions import alias_logical_id
 from promotelint.serverless.functions import resolve_lambda_target
 
 
@@ -18,7 +19,7 @@ def _one_line(value: Any) -> Any:
 
 
 def compile_iot(ctx: CompileContext) -> None:
-    for name, fn in functions(ctx).items():
+    for name, fn in ctx.functions.items():
         number = 0
         for index, event in enumerate(fn.get("events") or []):
             if not isinstance(event, dict) or not event.get("iot"):
@@ -38,17 +39,16 @@ def compile_iot(ctx: CompileContext) -> None:
                 payload["Description"] = _one_line(iot["description"])
             if iot.get("sqlVersion"):
                 payload["AwsIotSqlVersion"] = _one_line(iot["sqlVersion"])
-            put(ctx, rule_lid, rule, path, merge=True)
-            put(ctx, naming.get_lambda_iot_permission_logical_id(name, number), {
+            ctx.add_resource(rule_lid, drop_none(rule), path, merge=True)
+            ctx.add_resource(naming.get_lambda_iot_permission_logical_id(name, number), drop_none({
                 "Type": "AWS::Lambda::Permission", "DependsOn": alias_logical_id(fn), "Properties": {
                     "FunctionName": target, "Action": "lambda:InvokeFunction", "Principal": "iot.amazonaws.com",
                     "SourceArn": {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":iot:", {"Ref": "AWS::Region"},
-                                                    ":", {"Ref": "AWS::AccountId"}, ":rule/", {"Ref": rule_lid}]]}}},
-                path, merge=True)
+                                                    ":", {"Ref": "AWS::AccountId"}, ":rule/", {"Ref": rule_lid}]]}}}), path, merge=True)
 
 
 def compile_iot_fleet_provisioning(ctx: CompileContext) -> None:
-    for name, fn in functions(ctx).items():
+    for name, fn in ctx.functions.items():
         events = [(i, e["iotFleetProvisioning"]) for i, e in enumerate(fn.get("events") or [])
                   if isinstance(e, dict) and e.get("iotFleetProvisioning")]
         if len(events) > 1:
@@ -67,9 +67,9 @@ def compile_iot_fleet_provisioning(ctx: CompileContext) -> None:
                 props["Enabled"] = config["enabled"]
             if config.get("templateName"):
                 props["TemplateName"] = config["templateName"]
-            put(ctx, naming.get_iot_fleet_provisioning_logical_id(name), {
+            ctx.add_resource(naming.get_iot_fleet_provisioning_logical_id(name), drop_none({
                 "Type": "AWS::IoT::ProvisioningTemplate", "Properties": props,
-                "DependsOn": [d for d in (permission_lid, alias_logical_id(fn)) if d]}, path)
-            put(ctx, permission_lid, {"Type": "AWS::Lambda::Permission", "DependsOn": alias_logical_id(fn),
+                "DependsOn": [d for d in (permission_lid, alias_logical_id(fn)) if d]}), path)
+            ctx.add_resource(permission_lid, drop_none({"Type": "AWS::Lambda::Permission", "DependsOn": alias_logical_id(fn),
                                       "Properties": {"FunctionName": target, "Action": "lambda:InvokeFunction",
-                                                     "Principal": "iot.amazonaws.com"}}, path)
+                                                     "Principal": "iot.amazonaws.com"}}), path)

@@ -10,9 +10,9 @@ from typing import Any
 from promotelint.model.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.core import (
-    alias_logical_id, concat, functions, is_mapping, iter_events, name_from, provider, put, resources,
-)
+from promotelint.serverless.events.base import iter_events
+from promotelint.serverless.functions import alias_logical_id
+from promotelint.serverless.values import concat, drop_none, is_mapping, name_from
 from promotelint.model.opaque import is_opaque
 from promotelint.serverless.custom_resources import add_custom_resource_to_service
 from promotelint.serverless.functions import resolve_lambda_target
@@ -33,7 +33,7 @@ def _new_buckets(ctx: CompileContext) -> None:
     meta: dict[str, dict[str, str]] = {}
     enabled: list[tuple[str, str, tuple]] = []
     values: dict[str, Any] = {}  # bucket name text -> the configured value (opaque when not known offline)
-    provider_s3 = provider(ctx).get("s3") or {}
+    provider_s3 = ctx.provider.get("s3") or {}
     for name, fn, index, event in iter_events(ctx, "s3"):
         path = ("functions", name, "events", index)
         if is_mapping(event) and event.get("existing"):
@@ -92,20 +92,19 @@ def _new_buckets(ctx: CompileContext) -> None:
                 continue
             first_path = first_path or path
             depends.append(permission_id(fn_name, b_name))
-            alias = alias_logical_id(functions(ctx)[fn_name])
+            alias = alias_logical_id(ctx.functions[fn_name])
             if alias:
                 depends.append(alias)
         lid = meta.get(bucket_name, {}).get("logicalId") or naming.get_bucket_logical_id(bucket_name)
-        put(ctx, lid, {"Type": "AWS::S3::Bucket", "Properties": props, "DependsOn": depends},
-            first_path, merge=True)
+        ctx.add_resource(lid, drop_none({"Type": "AWS::S3::Bucket", "Properties": props, "DependsOn": depends}), first_path, merge=True)
     for fn_name, bucket_name, path in enabled:
-        fn = functions(ctx)[fn_name]
-        put(ctx, permission_id(fn_name, bucket_name), {
+        fn = ctx.functions[fn_name]
+        ctx.add_resource(permission_id(fn_name, bucket_name), drop_none({
             "Type": "AWS::Lambda::Permission", "DependsOn": alias_logical_id(fn), "Properties": {
                 "FunctionName": resolve_lambda_target(fn_name, fn), "Action": "lambda:InvokeFunction",
                 "Principal": "s3.amazonaws.com",
                 "SourceArn": {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, concat(":s3:::", values[bucket_name])]]},
-                "SourceAccount": {"Ref": "AWS::AccountId"}}}, path, merge=True)
+                "SourceAccount": {"Ref": "AWS::AccountId"}}}), path, merge=True)
 
 
 def _existing_buckets(ctx: CompileContext) -> None:
@@ -114,9 +113,9 @@ def _existing_buckets(ctx: CompileContext) -> None:
     statements: list[dict[str, Any]] = []
     any_existing = False
     bucket_resources: dict[str, list[str]] = {}
-    res = resources(ctx)
+    res = ctx.resources
     first_path: tuple = ()
-    for name, fn in functions(ctx).items():
+    for name, fn in ctx.functions.items():
         count = 0
         current = None
         for index, event in enumerate(fn.get("events") or []):
@@ -150,9 +149,9 @@ def _existing_buckets(ctx: CompileContext) -> None:
                 if s3.get("forceDeploy"):
                     # The framework puts Date.now() here to force an update on every deploy.
                     props["ForceDeploy"] = "promotelint:changes-on-every-deploy"
-                put(ctx, custom_lid, {"Type": "Custom::S3", "Version": 1,
+                ctx.add_resource(custom_lid, drop_none({"Type": "Custom::S3", "Version": 1,
                                       "DependsOn": [naming.get_lambda_logical_id(name), handler_lid],
-                                      "Properties": props}, path, merge=True)
+                                      "Properties": props}), path, merge=True)
                 statements.append({"Effect": "Allow", "Resource": {"Fn::Join": [":", [
                     "arn", {"Ref": "AWS::Partition"}, "s3", "", "", bucket]]},
                     "Action": ["s3:PutBucketNotification", "s3:GetBucketNotification"]})

@@ -8,7 +8,9 @@ from typing import Any
 from promotelint.model.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.core import alias_logical_id, concat, is_mapping, iter_events, put, resources
+from promotelint.serverless.events.base import iter_events
+from promotelint.serverless.functions import alias_logical_id
+from promotelint.serverless.values import concat, drop_none, is_mapping
 from promotelint.serverless.functions import resolve_lambda_target
 from promotelint.serverless.js import as_list, js_truthy
 
@@ -29,7 +31,7 @@ def compile_schedule(ctx: CompileContext) -> None:
             input_, input_path = event.get("input"), event.get("inputPath")
             transformer, name_ = event.get("inputTransformer"), event.get("name")
             timezone, description = event.get("timezone"), event.get("description")
-            role_arn = resources(ctx)[naming.get_lambda_logical_id(name)]["Properties"].get("Role")
+            role_arn = ctx.resources[naming.get_lambda_logical_id(name)]["Properties"].get("Role")
             method = event.get("method") or "eventBus"
             if len(expressions) > 1 and name_:
                 raise _error(ctx, path, "a schedule with more than one rate cannot have a name")
@@ -56,7 +58,7 @@ def compile_schedule(ctx: CompileContext) -> None:
             if method == "scheduler":
                 has_scheduler = True
                 fn_has_scheduler[name] = fn
-                put(ctx, naming.get_scheduler_schedule_logical_id(name, number), {
+                ctx.add_resource(naming.get_scheduler_schedule_logical_id(name, number), drop_none({
                     "Type": "AWS::Scheduler::Schedule",
                     "DependsOn": depends,
                     "Properties": {
@@ -66,7 +68,7 @@ def compile_schedule(ctx: CompileContext) -> None:
                         "Name": name_, "Description": description,
                         "ScheduleExpressionTimezone": timezone,
                     },
-                }, path)
+                }), path)
                 continue
             rule_lid = naming.get_schedule_logical_id(name, number)
             rule: dict[str, Any] = {"Type": "AWS::Events::Rule"}
@@ -88,18 +90,18 @@ def compile_schedule(ctx: CompileContext) -> None:
             target_entry["Id"] = naming.get_schedule_id(name)
             props["Targets"] = [target_entry]
             rule["Properties"] = props
-            put(ctx, rule_lid, rule, path)
+            ctx.add_resource(rule_lid, drop_none(rule), path)
             permission: dict[str, Any] = {"Type": "AWS::Lambda::Permission"}
             if depends:
                 permission["DependsOn"] = depends
             permission["Properties"] = {
                 "FunctionName": target, "Action": "lambda:InvokeFunction",
                 "Principal": "events.amazonaws.com", "SourceArn": {"Fn::GetAtt": [rule_lid, "Arn"]}}
-            put(ctx, naming.get_lambda_schedule_permission_logical_id(name, number), permission, path)
+            ctx.add_resource(naming.get_lambda_schedule_permission_logical_id(name, number), drop_none(permission), path)
     for fn in fn_has_scheduler.values():
         arn = concat("arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:", fn["name"])
         scheduler_statement["Resource"].extend([{"Fn::Sub": arn}, {"Fn::Sub": concat(arn, ":*")}])
-    role = resources(ctx).get(naming.ROLE_LOGICAL_ID)
+    role = ctx.resources.get(naming.ROLE_LOGICAL_ID)
     if has_scheduler and role:
         for statement in role["Properties"]["AssumeRolePolicyDocument"]["Statement"]:
             if "lambda.amazonaws.com" in statement["Principal"]["Service"]:

@@ -7,9 +7,9 @@ from typing import Any
 from promotelint.model.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.core import (
-    alias_logical_id, is_mapping, iter_events, name_from, put, resources, text, warn,
-)
+from promotelint.serverless.events.base import iter_events
+from promotelint.serverless.functions import alias_logical_id
+from promotelint.serverless.values import drop_none, is_mapping, name_from, text
 from promotelint.model.opaque import is_opaque
 from promotelint.serverless.functions import resolve_lambda_target
 
@@ -23,7 +23,7 @@ def compile_sns(ctx: CompileContext) -> None:
         redrive = None
         if is_opaque(event):
             # An ARN or a topic name, only known at deploy time: taken as an existing topic's ARN.
-            warn(ctx, f"sns event of function {name}: {text(event)} is not known offline; "
+            ctx.warn(f"sns event of function {name}: {text(event)} is not known offline; "
                       "taken as the ARN of an existing topic")
             topic_arn = event
             topic_name = name_from(ctx, event, f"the sns event of function {name}").split(":")[-1]
@@ -67,42 +67,41 @@ def compile_sns(ctx: CompileContext) -> None:
                 target_url = {"Fn::ImportValue": imported.get("url")}
             redrive = {"deadLetterTargetArn": target_arn}
             policy_lid = naming.get_topic_dlq_policy_logical_id(name, topic_name)
-            put(ctx, policy_lid, {"Type": "AWS::SQS::QueuePolicy", "Properties": {
+            ctx.add_resource(policy_lid, drop_none({"Type": "AWS::SQS::QueuePolicy", "Properties": {
                 "PolicyDocument": {"Version": "2012-10-17", "Id": policy_lid, "Statement": [{
                     "Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"},
                     "Action": "sqs:SendMessage", "Resource": target_arn,
                     "Condition": {"ArnEquals": {"aws:SourceArn": topic_arn}}}]},
-                "Queues": [target_url]}}, path)
+                "Queues": [target_url]}}), path)
         endpoint = resolve_lambda_target(name, fn)
         subscription_lid = naming.get_lambda_sns_subscription_logical_id(name, topic_name)
         opts = event if is_mapping(event) else {}
         if topic_arn:
-            put(ctx, subscription_lid, {"Type": "AWS::SNS::Subscription", "DependsOn": alias_logical_id(fn),
+            ctx.add_resource(subscription_lid, drop_none({"Type": "AWS::SNS::Subscription", "DependsOn": alias_logical_id(fn),
                                         "Properties": {
                                             "TopicArn": topic_arn, "Protocol": "lambda", "Endpoint": endpoint,
                                             "FilterPolicy": opts.get("filterPolicy"),
                                             "FilterPolicyScope": opts.get("filterPolicyScope"),
-                                            "RedrivePolicy": redrive, "Region": region}}, path, merge=True)
+                                            "RedrivePolicy": redrive, "Region": region}}), path, merge=True)
         else:
             topic_arn = {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":sns:", {"Ref": "AWS::Region"},
                                            ":", {"Ref": "AWS::AccountId"}, ":", topic_name]]}
             topic_lid = naming.get_topic_logical_id(topic_name)
             subscription = {"Endpoint": endpoint, "Protocol": "lambda"}
-            if topic_lid not in resources(ctx):
+            if topic_lid not in ctx.resources:
                 props: dict[str, Any] = {"TopicName": topic_name}
                 if opts.get("displayName"):
                     props["DisplayName"] = opts["displayName"]
-                put(ctx, topic_lid, {"Type": "AWS::SNS::Topic", "DependsOn": alias_logical_id(fn),
-                                     "Properties": props}, path, merge=True)
+                ctx.add_resource(topic_lid, drop_none({"Type": "AWS::SNS::Topic", "DependsOn": alias_logical_id(fn),
+                                     "Properties": props}), path, merge=True)
             if opts.get("filterPolicy") or redrive:
-                put(ctx, subscription_lid, {"Type": "AWS::SNS::Subscription", "Properties": {
+                ctx.add_resource(subscription_lid, drop_none({"Type": "AWS::SNS::Subscription", "Properties": {
                     **subscription, "TopicArn": {"Ref": topic_lid}, "FilterPolicy": opts.get("filterPolicy"),
-                    "FilterPolicyScope": opts.get("filterPolicyScope"), "RedrivePolicy": redrive}},
-                    path, merge=True)
+                    "FilterPolicyScope": opts.get("filterPolicyScope"), "RedrivePolicy": redrive}}), path, merge=True)
             else:
-                topic = resources(ctx)[topic_lid]
+                topic = ctx.resources[topic_lid]
                 topic.setdefault("Properties", {}).setdefault("Subscription", []).append(subscription)
-        put(ctx, naming.get_lambda_sns_permission_logical_id(name, topic_name), {
+        ctx.add_resource(naming.get_lambda_sns_permission_logical_id(name, topic_name), drop_none({
             "Type": "AWS::Lambda::Permission", "DependsOn": alias_logical_id(fn), "Properties": {
                 "FunctionName": endpoint, "Action": "lambda:InvokeFunction",
-                "Principal": "sns.amazonaws.com", "SourceArn": topic_arn}}, path, merge=True)
+                "Principal": "sns.amazonaws.com", "SourceArn": topic_arn}}), path, merge=True)

@@ -7,10 +7,10 @@ from typing import Any
 
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.core import (
-    add_role_statement, alias_logical_id, function_iam_role_resource_name, is_mapping, iter_events,
-    name_from, put,
-)
+from promotelint.serverless.events.base import iter_events
+from promotelint.serverless.functions import alias_logical_id
+from promotelint.serverless.iam import add_role_statement, function_iam_role_resource_name
+from promotelint.serverless.values import drop_none, is_mapping, name_from
 from promotelint.model.opaque import is_opaque
 from promotelint.serverless.functions import resolve_lambda_target
 from promotelint.serverless.js import js_truthy
@@ -64,8 +64,6 @@ def compile_sqs(ctx: CompileContext) -> None:
         if opts.get("maximumConcurrency"):
             props["ScalingConfig"] = {"MaximumConcurrency": opts["maximumConcurrency"]}
         statement["Resource"].append(arn)
-        put(ctx, naming.get_queue_logical_id(name, source_name(arn, ctx, f"the sqs event of function {name}")),
-            {"Type": "AWS::Lambda::EventSourceMapping", "DependsOn": depends, "Properties": props},
-            ("functions", name, "events", index), merge=True)
+        ctx.add_resource(naming.get_queue_logical_id(name, source_name(arn, ctx, f"the sqs event of function {name}")), drop_none({"Type": "AWS::Lambda::EventSourceMapping", "DependsOn": depends, "Properties": props}), ("functions", name, "events", index), merge=True)
     if statement["Resource"]:
         add_role_statement(ctx, statement)

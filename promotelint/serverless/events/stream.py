@@ -7,10 +7,9 @@ from typing import Any
 from promotelint.model.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.core import (
-    add_role_statement, alias_logical_id, function_iam_role_resource_name, functions, is_mapping,
-    name_from, provider, put, service_name,
-)
+from promotelint.serverless.functions import alias_logical_id
+from promotelint.serverless.iam import add_role_statement, function_iam_role_resource_name
+from promotelint.serverless.values import drop_none, is_mapping, name_from
 from promotelint.model.opaque import is_opaque
 from promotelint.serverless.events.sqs import filter_criteria, join_last_part
 from promotelint.serverless.functions import resolve_lambda_target
@@ -38,7 +37,7 @@ def _statement(actions: list[str]) -> dict[str, Any]:
 
 
 def compile_stream(ctx: CompileContext) -> None:
-    for name, fn in functions(ctx).items():
+    for name, fn in ctx.functions.items():
         dynamodb = _statement(["dynamodb:GetRecords", "dynamodb:GetShardIterator",
                                "dynamodb:DescribeStream", "dynamodb:ListStreams"])
         kinesis = _statement(["kinesis:GetRecords", "kinesis:GetShardIterator",
@@ -105,8 +104,8 @@ def compile_stream(ctx: CompileContext) -> None:
             new: dict[str, dict] = {lid: resource}
             if opts.get("consumer") and stream_type == "kinesis":
                 if opts["consumer"] is True:
-                    consumer_name = naming.get_stream_consumer_name(name, stream_name, service_name(ctx),
-                                                                    ctx.stage, provider(ctx))
+                    consumer_name = naming.get_stream_consumer_name(name, stream_name, ctx.service_name,
+                                                                    ctx.stage, ctx.provider)
                     consumer_lid = naming.get_stream_consumer_logical_id(consumer_name)
                     new = {lid: resource, consumer_lid: {"Type": "AWS::Kinesis::StreamConsumer", "Properties": {
                         "StreamARN": arn, "ConsumerName": consumer_name}}}
@@ -123,7 +122,7 @@ def compile_stream(ctx: CompileContext) -> None:
                 if opts.get("startingPositionTimestamp"):
                     props["StartingPositionTimestamp"] = opts["startingPositionTimestamp"]
             for new_lid, new_resource in new.items():
-                put(ctx, new_lid, new_resource, path, merge=True)
+                ctx.add_resource(new_lid, drop_none(new_resource), path, merge=True)
         for statement in (dynamodb, kinesis, kinesis_consumer_stream, consumer, on_failure_sns, on_failure_sqs):
             if statement["Resource"]:
                 add_role_statement(ctx, statement)

@@ -16,9 +16,8 @@ from typing import Any
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.events.apigateway_common import (
-    ensure_cloudwatch_role, fail, function_events, functions, get_function, lambda_invocation_uri,
-    lambda_target, log_group, provider, put_output, put_resource, service_name, stand_in_name,
-    target_alias,
+    ensure_cloudwatch_role, function_events, get_function, lambda_invocation_uri, lambda_target,
+    log_group, stand_in_name, target_alias,
 )
 from promotelint.serverless.events.apigateway_schema import check_api_config
 from promotelint.model.opaque import is_opaque
@@ -38,10 +37,10 @@ DEFAULT_LOG_FORMAT = " ".join([
 # Names (naming.js, websockets part)
 
 def get_websockets_api_name(ctx: CompileContext) -> str:
-    name = provider(ctx).get("websocketsApiName")
+    name = ctx.provider.get("websocketsApiName")
     if name and (isinstance(name, str) or is_opaque(name)):
         return name
-    return f"{ctx.stage}-{service_name(ctx)}-websockets"
+    return f"{ctx.stage}-{ctx.service_name}-websockets"
 
 
 def get_integration_logical_id(function_name: str) -> str:
@@ -83,14 +82,14 @@ class _Event:
 
 
 def _api_id(ctx: CompileContext) -> Any:
-    api_gateway = provider(ctx).get("apiGateway")
+    api_gateway = ctx.provider.get("apiGateway")
     if isinstance(api_gateway, dict) and api_gateway.get("websocketApiId"):
         return api_gateway["websocketApiId"]
     return {"Ref": API_LOGICAL_ID}
 
 
 def _description(ctx: CompileContext) -> Any:
-    return provider(ctx).get("websocketsDescription") or "Serverless Websockets"
+    return ctx.provider.get("websocketsDescription") or "Serverless Websockets"
 
 
 def compile_websockets(ctx: CompileContext) -> None:
@@ -110,7 +109,7 @@ def compile_websockets(ctx: CompileContext) -> None:
 
 def _validate(ctx: CompileContext) -> list[_Event]:
     events: list[_Event] = []
-    for function_name, function in functions(ctx).items():
+    for function_name, function in ctx.functions.items():
         for index, event in enumerate(function_events(function)):
             if not isinstance(event, dict) or not event.get("websocket"):
                 continue
@@ -122,8 +121,7 @@ def _validate(ctx: CompileContext) -> list[_Event]:
             if not isinstance(config, dict):
                 continue
             if not isinstance(config.get("route"), str):
-                raise fail(ctx, f"websocket event of function {function_name} needs a `route`",
-                           path, fix="set `route:`, for example `route: $connect`")
+                raise ctx.error(path, f"websocket event of function {function_name} needs a `route`", "set `route:`, for example `route: $connect`")
             item = _Event(function_name, config["route"], path)
             if config.get("routeResponseSelectionExpression"):
                 item.route_response_selection_expression = config[
@@ -159,8 +157,8 @@ def _object_authorizer(ctx: CompileContext, authorizer: dict[str, Any],
             out["name"] = stand_in_name(ctx, arn, where)
         elif isinstance(arn, (dict, list)):
             if not authorizer.get("name"):
-                raise fail(ctx, 'Websocket Authorizer: Non-string "arn" needs to be accompanied '
-                                'with "name"', where)
+                raise ctx.error(where, 'Websocket Authorizer: Non-string "arn" needs to be accompanied '
+                                'with "name"')
             out["name"] = authorizer["name"]
         else:
             out["name"] = js_string(arn).split(":")[-1]
@@ -174,12 +172,12 @@ def _object_authorizer(ctx: CompileContext, authorizer: dict[str, Any],
         out["permission"] = naming.get_lambda_logical_id(name)
     out["identitySource"] = authorizer.get("identitySource") or list(DEFAULT_IDENTITY_SOURCE)
     if "name" not in out:
-        raise fail(ctx, "Websocket Authorizer needs a `name` or an `arn`", where)
+        raise ctx.error(where, "Websocket Authorizer needs a `name` or an `arn`")
     return out
 
 
 def _compile_api(ctx: CompileContext, events: list[_Event]) -> None:
-    prov = provider(ctx)
+    prov = ctx.provider
     api_gateway = prov.get("apiGateway") if isinstance(prov.get("apiGateway"), dict) else {}
     if api_gateway.get("websocketApiId"):
         return
@@ -193,8 +191,8 @@ def _compile_api(ctx: CompileContext, events: list[_Event]) -> None:
     }
     if prov.get("tags") and websocket.get("useProviderTags"):
         properties["Tags"] = dict(prov["tags"])
-    put_resource(ctx, API_LOGICAL_ID, {"Type": "AWS::ApiGatewayV2::Api",
-                                       "Properties": properties}, events[0].path)
+    ctx.add_resource(API_LOGICAL_ID, {"Type": "AWS::ApiGatewayV2::Api",
+                                       "Properties": properties}, events[0].path, merge=True)
     role = ctx.template.get("Resources", {}).get(naming.ROLE_LOGICAL_ID)
     if isinstance(role, dict):
         # lets the functions post to connections
@@ -218,19 +216,19 @@ def _compile_integrations(ctx: CompileContext, events: list[_Event]) -> None:
             "IntegrationType": "AWS_PROXY",
             "IntegrationUri": lambda_invocation_uri(lambda_target(event.function_name, function)),
         }
-        put_resource(ctx, get_integration_logical_id(event.function_name), resource, event.path)
+        ctx.add_resource(get_integration_logical_id(event.function_name), resource, event.path, merge=True)
 
 
 def _compile_route_responses(ctx: CompileContext, events: list[_Event]) -> None:
     for event in events:
         if not event.route_response_selection_expression:
             continue
-        put_resource(ctx, get_route_response_logical_id(event.route), {
+        ctx.add_resource(get_route_response_logical_id(event.route), {
             "Type": "AWS::ApiGatewayV2::RouteResponse",
             "Properties": {"ApiId": _api_id(ctx),
                            "RouteId": {"Ref": get_route_logical_id(event.route)},
                            "RouteResponseKey": "$default"},
-        }, event.path, replace=True)
+        }, event.path)
 
 
 def _compile_authorizers(ctx: CompileContext, events: list[_Event]) -> None:
@@ -239,7 +237,7 @@ def _compile_authorizers(ctx: CompileContext, events: list[_Event]) -> None:
             continue
         name = event.authorizer["name"]
         resource: dict[str, Any] = {"Type": "AWS::ApiGatewayV2::Authorizer"}
-        function = functions(ctx).get(name) if isinstance(name, str) else None
+        function = ctx.functions.get(name) if isinstance(name, str) else None
         if isinstance(function, dict):
             alias = target_alias(name, function)
             if alias:
@@ -251,8 +249,7 @@ def _compile_authorizers(ctx: CompileContext, events: list[_Event]) -> None:
             "AuthorizerUri": event.authorizer["uri"],
             "IdentitySource": event.authorizer["identitySource"],
         }
-        put_resource(ctx, get_authorizer_logical_id(js_string(name)), resource,
-                     event.path + ("authorizer",))
+        ctx.add_resource(get_authorizer_logical_id(js_string(name)), resource, event.path + ("authorizer",), merge=True)
 
 
 def _compile_permissions(ctx: CompileContext, events: list[_Event]) -> None:
@@ -262,7 +259,7 @@ def _compile_permissions(ctx: CompileContext, events: list[_Event]) -> None:
         alias = target_alias(event.function_name, function)
         depends_on = [d for d in (api_ref, alias[1] if alias else
                                   naming.get_lambda_logical_id(event.function_name)) if d]
-        put_resource(ctx, get_permission_logical_id(event.function_name), {
+        ctx.add_resource(get_permission_logical_id(event.function_name), {
             "Type": "AWS::Lambda::Permission",
             "DependsOn": depends_on,
             "Properties": {
@@ -270,7 +267,7 @@ def _compile_permissions(ctx: CompileContext, events: list[_Event]) -> None:
                 "Action": "lambda:InvokeFunction",
                 "Principal": "apigateway.amazonaws.com",
             },
-        }, event.path)
+        }, event.path, merge=True)
         if not event.authorizer:
             continue
         authorizer = event.authorizer
@@ -291,8 +288,7 @@ def _compile_permissions(ctx: CompileContext, events: list[_Event]) -> None:
             auth_alias = target_alias(name, auth_function)
             if auth_alias:
                 resource["DependsOn"].append(auth_alias[1])
-        put_resource(ctx, get_permission_logical_id(js_string(authorizer["name"])), resource,
-                     event.path + ("authorizer",))
+        ctx.add_resource(get_permission_logical_id(js_string(authorizer["name"])), resource, event.path + ("authorizer",), merge=True)
 
 
 def _compile_routes(ctx: CompileContext, events: list[_Event]) -> None:
@@ -311,20 +307,19 @@ def _compile_routes(ctx: CompileContext, events: list[_Event]) -> None:
             properties["AuthorizationType"] = "CUSTOM"
             properties["AuthorizerId"] = {
                 "Ref": get_authorizer_logical_id(js_string(event.authorizer["name"]))}
-        put_resource(ctx, get_route_logical_id(event.route),
-                     {"Type": "AWS::ApiGatewayV2::Route", "Properties": properties}, event.path)
+        ctx.add_resource(get_route_logical_id(event.route), {"Type": "AWS::ApiGatewayV2::Route", "Properties": properties}, event.path, merge=True)
 
 
 def _compile_stage(ctx: CompileContext, events: list[_Event]) -> None:
-    prov = provider(ctx)
+    prov = ctx.provider
     api_gateway = prov.get("apiGateway") if isinstance(prov.get("apiGateway"), dict) else {}
     if api_gateway.get("websocketApiId"):
         return
     logs = prov.get("logs").get("websocket") if isinstance(prov.get("logs"), dict) else None
     properties: dict[str, Any] = {"ApiId": _api_id(ctx), "StageName": ctx.stage,
                                   "Description": _description(ctx)}
-    put_resource(ctx, STAGE_LOGICAL_ID, {"Type": "AWS::ApiGatewayV2::Stage",
-                                         "Properties": properties}, events[0].path, replace=True)
+    ctx.add_resource(STAGE_LOGICAL_ID, {"Type": "AWS::ApiGatewayV2::Stage",
+                                         "Properties": properties}, events[0].path)
     if not logs:
         return
     logs = logs if isinstance(logs, dict) else {}
@@ -338,8 +333,8 @@ def _compile_stage(ctx: CompileContext, events: list[_Event]) -> None:
     elif logs.get("level"):
         level = logs["level"]
         if level not in ("INFO", "ERROR"):
-            raise fail(ctx, "provider.logs.websocket.level is set to an invalid value. Support "
-                            f"values are INFO, ERROR, got {js_string(level)}.", where + ("level",))
+            raise ctx.error(where + ("level",), "provider.logs.websocket.level is set to an invalid value. Support "
+                            f"values are INFO, ERROR, got {js_string(level)}.")
     properties["DefaultRouteSettings"] = {"DataTraceEnabled": full_data, "LoggingLevel": level}
     if access_logging:
         properties["AccessLogSettings"] = {
@@ -348,8 +343,8 @@ def _compile_stage(ctx: CompileContext, events: list[_Event]) -> None:
                                           + "}"},
             "Format": logs.get("format") or DEFAULT_LOG_FORMAT,
         }
-    put_resource(ctx, LOG_GROUP_LOGICAL_ID, log_group(
-        f"/aws/websocket/{service_name(ctx)}-{ctx.stage}", prov), where, replace=True)
+    ctx.add_resource(LOG_GROUP_LOGICAL_ID, log_group(
+        f"/aws/websocket/{ctx.service_name}-{ctx.stage}", prov), where)
     ensure_cloudwatch_role(ctx, where)
 
 
@@ -379,20 +374,19 @@ def _compile_deployment(ctx: CompileContext, events: list[_Event]) -> None:
     digest = hashlib.sha256(js_json(_template_part(ctx)).encode()).digest()
     logical_id = get_deployment_logical_id(base64.b64encode(digest).decode())
     properties: dict[str, Any] = {"ApiId": _api_id(ctx), "Description": _description(ctx)}
-    prov = provider(ctx)
+    prov = ctx.provider
     api_gateway = prov.get("apiGateway") if isinstance(prov.get("apiGateway"), dict) else {}
     if api_gateway.get("websocketApiId"):
         properties["StageName"] = ctx.stage
-    put_resource(ctx, logical_id, {"Type": "AWS::ApiGatewayV2::Deployment",
-                                   "DependsOn": depends_on, "Properties": properties},
-                 events[0].path)
-    put_output(ctx, "ServiceEndpointWebsocket", {
+    ctx.add_resource(logical_id, {"Type": "AWS::ApiGatewayV2::Deployment",
+                                   "DependsOn": depends_on, "Properties": properties}, events[0].path, merge=True)
+    ctx.add_output("ServiceEndpointWebsocket", {
         "Description": "URL of the service endpoint",
         "Value": {"Fn::Join": ["", [
             "wss://", _api_id(ctx), ".execute-api.", {"Ref": "AWS::Region"}, ".",
             {"Ref": "AWS::URLSuffix"}, f"/{ctx.stage}",
         ]]},
-    }, events[0].path)
+    }, events[0].path, merge=True)
     stage = ctx.template.get("Resources", {}).get(STAGE_LOGICAL_ID)
     if isinstance(stage, dict) and isinstance(stage.get("Properties"), dict):
         stage["Properties"]["DeploymentId"] = {"Ref": logical_id}
