@@ -82,3 +82,11 @@ def add_custom_resource_to_service(ctx: CompileContext, resource_name: str, stat
                  "RetentionInDays": prov.get("logRetentionInDays"),
                  "DataProtectionPolicy": prov.get("logDataProtectionPolicy")}
         ctx.add_resource(log_lid, {"Type": "AWS::Logs::LogGroup", "Properties": props}, config_path)
+
+
+def chain_custom_resources(ctx: CompileContext, logical_ids_by_target: dict[str, list[str]]) -> None:
+    """The framework's custom resources on one existing bucket or user pool update it one after the
+    other: each waits for the one before."""
+    for logical_ids in logical_ids_by_target.values():
+        for previous, current in zip(logical_ids, logical_ids[1:]):
+            ctx.resources[current]["DependsOn"].append(previous)

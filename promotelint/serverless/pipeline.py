@@ -8,12 +8,12 @@ same order as in `serverless package` output.
 from __future__ import annotations
 
 import importlib
-from typing import Callable
 
 from promotelint.model.errors import InputError
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.events.alb import compile_alb
 from promotelint.serverless.events.alexa import compile_alexa_skill, compile_alexa_smart_home
+from promotelint.serverless.events.base import Step, compiles, has_events
 from promotelint.serverless.events.brokers import compile_activemq, compile_kafka, compile_msk, compile_rabbitmq
 from promotelint.serverless.events.cloudfront import compile_cloudfront, prepare_cloudfront_functions
 from promotelint.serverless.events.cloudwatch import compile_cloudwatch_event, compile_cloudwatch_log
@@ -25,7 +25,6 @@ from promotelint.serverless.events.schedule import compile_schedule
 from promotelint.serverless.events.sns import compile_sns
 from promotelint.serverless.events.sqs import compile_sqs
 from promotelint.serverless.events.stream import compile_stream
-from promotelint.serverless.events.base import has_events
 from promotelint.serverless.functions import compile_functions
 from promotelint.serverless.iam import merge_iam_templates
 from promotelint.serverless.layers import compile_layers
@@ -36,22 +35,22 @@ from promotelint.serverless.stack import (
 )
 from promotelint.serverless.unmodelled import warn_unmodelled
 
-Step = Callable[[CompileContext], None]
-
 
 def _with_events(kind: str, module: str, name: str) -> Step:
     """A compiler imported and run only for a service with `kind` events. The API compilers do
     nothing without their events (the framework returns early too), and importing them is a fifth
-    of a cold start."""
+    of a cold start. (So `kind` is stated here as well as in the module, which is not imported.)"""
+    @compiles(kind)
     def step(ctx: CompileContext) -> None:
-        if has_events(ctx.config, kind):
+        if has_events(ctx, kind):
             getattr(importlib.import_module(module), name)(ctx)
     step.__name__ = name
     return step
 
 
 compile_api_gateway = _with_events("http", "promotelint.serverless.events.apigateway", "compile_api_gateway")
-compile_websockets = _with_events("websocket", "promotelint.serverless.events.websockets", "compile_websockets")
+compile_websockets = _with_events("websocket", "promotelint.serverless.events.websockets",
+                                  "compile_websockets")
 compile_http_api = _with_events("httpApi", "promotelint.serverless.events.httpapi", "compile_http_api")
 
 EVENT_COMPILERS: tuple[Step, ...] = (
@@ -79,12 +78,8 @@ EVENT_COMPILERS: tuple[Step, ...] = (
     compile_http_api,
 )
 
-# The event keys EVENT_COMPILERS handle; any other event type gets a warning (keep both in step).
-MODELLED_EVENTS = frozenset({
-    "schedule", "s3", "http", "websocket", "sns", "stream", "kafka", "activemq", "rabbitmq", "msk", "alb",
-    "alexaSkill", "alexaSmartHome", "iot", "iotFleetProvisioning", "cloudwatchEvent", "cloudwatchLog",
-    "cognitoUserPool", "eventBridge", "sqs", "cloudFront", "httpApi",
-})
+# The event keys EVENT_COMPILERS handle; any other event type gets a warning.
+MODELLED_EVENTS = frozenset(step.kind for step in EVENT_COMPILERS)  # type: ignore[attr-defined]
 
 
 def _warn_unmodelled(ctx: CompileContext) -> None:

@@ -16,8 +16,9 @@ from typing import Any
 
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
+from promotelint.serverless.events.base import compiles, events_of, non_empty
 from promotelint.serverless.events.apigateway_common import (
-    ensure_cloudwatch_role, execute_api_arn, function_events, get_function, lambda_invocation_uri,
+    ensure_cloudwatch_role, execute_api_arn, get_function, lambda_invocation_uri,
     lambda_target, log_group, stand_in_name, target_alias,
 )
 from promotelint.serverless.values import js_join, template_literal
@@ -28,6 +29,7 @@ from promotelint.serverless.events.apigateway_schema import check_api_config
 from promotelint.model.opaque import is_opaque
 from promotelint.serverless.js import is_object, js_string, lodash_merge
 
+KIND = "http"
 REST_API_LOGICAL_ID = "ApiGatewayRestApi"
 COGNITO_IDP_ARN = re.compile(r"^arn:[a-zA-Z-]*:cognito-idp")
 _VALID_STAGE = re.compile(r"^[-_a-zA-Z0-9]+$")
@@ -161,8 +163,9 @@ def _root_resource_id(ctx: CompileContext) -> Any:
             or {"Fn::GetAtt": [REST_API_LOGICAL_ID, "RootResourceId"]})
 
 
+@compiles(KIND)
 def compile_api_gateway(ctx: CompileContext) -> None:
-    check_api_config(ctx, "http")
+    check_api_config(ctx, KIND)
     api = _validate(ctx)
     if not api.events:
         return
@@ -203,27 +206,25 @@ def _validate(ctx: CompileContext) -> _Api:
     events: list[_Event] = []
     cors_preflight: dict[str, dict[str, Any]] = {}
     cors_paths: dict[str, tuple] = {}
-    for function_name, function in ctx.functions.items():
-        for index, event in enumerate(function_events(function)):
-            if not isinstance(event, dict) or not event.get("http"):
-                continue
-            path = ("functions", function_name, "events", index, "http")
-            http = _get_http(ctx, copy.deepcopy(event["http"]), path)
-            http["path"] = re.sub(r"/$", "", re.sub(r"^/", "", js_string(http.get("path"))))
-            http["method"] = js_string(http.get("method")).lower()
-            if http.get("authorizer"):
-                http["authorizer"] = _get_authorizer(ctx, http, path)
-            if http.get("cors"):
-                http["cors"] = _get_cors(http)
-                _merge_preflight(cors_preflight, http)
-                cors_paths.setdefault(http["path"], path)
-            http["integration"] = _get_integration(http)
-            _normalize_request_response(ctx, http, function_name, path)
-            if not _VALID_STAGE.match(ctx.stage):
-                raise ctx.error(path, f"Invalid stage name {ctx.stage}: it should contains only "
-                                "[-_a-zA-Z0-9] for AWS provider if http event are present "
-                                "according to API Gateway limitation.")
-            events.append(_Event(function_name, http, path))
+    for event in events_of(ctx, KIND, counts=non_empty):
+        function_name = event.function_name
+        path = event.path + (KIND,)
+        http = _get_http(ctx, copy.deepcopy(event.value), path)
+        http["path"] = re.sub(r"/$", "", re.sub(r"^/", "", js_string(http.get("path"))))
+        http["method"] = js_string(http.get("method")).lower()
+        if http.get("authorizer"):
+            http["authorizer"] = _get_authorizer(ctx, http, path)
+        if http.get("cors"):
+            http["cors"] = _get_cors(http)
+            _merge_preflight(cors_preflight, http)
+            cors_paths.setdefault(http["path"], path)
+        http["integration"] = _get_integration(http)
+        _normalize_request_response(ctx, http, function_name, path)
+        if not _VALID_STAGE.match(ctx.stage):
+            raise ctx.error(path, f"Invalid stage name {ctx.stage}: it should contains only "
+                            "[-_a-zA-Z0-9] for AWS provider if http event are present "
+                            "according to API Gateway limitation.")
+        events.append(_Event(function_name, http, path))
     return _Api(events, cors_preflight, cors_paths)
 
 

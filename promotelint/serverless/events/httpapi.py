@@ -13,13 +13,15 @@ from typing import Any
 
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
+from promotelint.serverless.events.base import compiles, events_of, non_empty
 from promotelint.serverless.events.apigateway_common import (
-    execute_api_arn, function_events, lambda_invocation_uri, lambda_target, log_group, target_alias,
+    execute_api_arn, lambda_invocation_uri, lambda_target, log_group, target_alias,
 )
 from promotelint.serverless.values import template_literal
 from promotelint.serverless.events.apigateway_schema import check_api_config
 from promotelint.serverless.js import js_json, js_string
 
+KIND = "httpApi"
 HTTP_API_LOGICAL_ID = "HttpApi"
 STAGE_LOGICAL_ID = "HttpApiStage"
 LOG_GROUP_LOGICAL_ID = "HttpApiLogGroup"
@@ -100,8 +102,9 @@ def _user_config(ctx: CompileContext) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+@compiles(KIND)
 def compile_http_api(ctx: CompileContext) -> None:
-    check_api_config(ctx, "httpApi")
+    check_api_config(ctx, KIND)
     config = _resolve(ctx)
     if not config.routes:
         return
@@ -169,24 +172,22 @@ def _resolve(ctx: CompileContext) -> _Config:
         config.access_log_format = ((user_logs.get("format") if isinstance(user_logs, dict)
                                      else None) or DEFAULT_ACCESS_LOG_FORMAT)
 
-    for function_name, function in ctx.functions.items():
-        for index, event in enumerate(function_events(function)):
-            if not isinstance(event, dict) or not event.get("httpApi"):
-                continue
-            path_ = ("functions", function_name, "events", index, "httpApi")
-            route_key, method = _route_key(ctx, event["httpApi"], function_name, path_, config)
-            route = _Route(function_name, path_)
-            authorizer = (event["httpApi"].get("authorizer")
-                          if isinstance(event["httpApi"], dict) else None)
-            if authorizer:
-                _route_authorizer(ctx, route, authorizer, user, config, path_ + ("authorizer",))
-            config.routes[route_key] = route
-            if fill_cors_methods:
-                methods = config.cors["allowedMethods"]
-                for allowed in ([m for m in ALLOWED_METHODS if m != "ANY"]
-                                if method == "ANY" else [method]):
-                    if allowed not in methods:
-                        methods.append(allowed)
+    for event in events_of(ctx, KIND, counts=non_empty):
+        function_name = event.function_name
+        path_ = event.path + (KIND,)
+        route_key, method = _route_key(ctx, event.value, function_name, path_, config)
+        route = _Route(function_name, path_)
+        authorizer = (event.value.get("authorizer")
+                      if isinstance(event.value, dict) else None)
+        if authorizer:
+            _route_authorizer(ctx, route, authorizer, user, config, path_ + ("authorizer",))
+        config.routes[route_key] = route
+        if fill_cors_methods:
+            methods = config.cors["allowedMethods"]
+            for allowed in ([m for m in ALLOWED_METHODS if m != "ANY"]
+                            if method == "ANY" else [method]):
+                if allowed not in methods:
+                    methods.append(allowed)
     return config
 
 

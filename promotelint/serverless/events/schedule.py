@@ -5,51 +5,52 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from promotelint.model.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.events.base import iter_events
-from promotelint.serverless.functions import alias_logical_id
-from promotelint.serverless.values import concat, drop_none, is_mapping
-from promotelint.serverless.functions import resolve_lambda_target
+from promotelint.serverless.events.base import compiles, event_error, events_of, present
+from promotelint.serverless.functions import alias_logical_id, resolve_lambda_target
 from promotelint.serverless.js import as_list, js_truthy
+from promotelint.serverless.values import concat, drop_none, is_mapping
+
+KIND = "schedule"
 
 
+@compiles(KIND)
 def compile_schedule(ctx: CompileContext) -> None:
     scheduler_statement: dict[str, Any] = {"Effect": "Allow", "Action": ["lambda:InvokeFunction"], "Resource": []}
     has_scheduler = False
     counters: dict[str, int] = {}
     fn_has_scheduler: dict[str, dict] = {}
-    for name, fn, index, event in iter_events(ctx, "schedule"):
-        path = ("functions", name, "events", index)
+    for event in events_of(ctx, KIND, counts=present):
+        name, fn, path, schedule = event.function_name, event.function, event.path, event.value
         state, name_, description, method, timezone = "ENABLED", None, None, "eventBus", None
         input_, input_path, transformer, role_arn = None, None, None, None
-        if is_mapping(event):
-            expressions = as_list(event.get("rate"))
-            if event.get("enabled") is False:
+        if is_mapping(schedule):
+            expressions = as_list(schedule.get("rate"))
+            if schedule.get("enabled") is False:
                 state = "DISABLED"
-            input_, input_path = event.get("input"), event.get("inputPath")
-            transformer, name_ = event.get("inputTransformer"), event.get("name")
-            timezone, description = event.get("timezone"), event.get("description")
+            input_, input_path = schedule.get("input"), schedule.get("inputPath")
+            transformer, name_ = schedule.get("inputTransformer"), schedule.get("name")
+            timezone, description = schedule.get("timezone"), schedule.get("description")
             role_arn = ctx.resources[naming.get_lambda_logical_id(name)]["Properties"].get("Role")
-            method = event.get("method") or "eventBus"
+            method = schedule.get("method") or "eventBus"
             if len(expressions) > 1 and name_:
-                raise _error(ctx, path, "a schedule with more than one rate cannot have a name")
+                raise event_error(ctx, path, KIND, "a schedule with more than one rate cannot have a name")
             if js_truthy(input_) and is_mapping(input_):
                 if isinstance(input_.get("body"), str):
                     input_ = {**input_, "body": json.loads(input_["body"])}
                 input_ = json.dumps(input_, separators=(",", ":"), ensure_ascii=False)
             if js_truthy(transformer):
                 if method == "scheduler":
-                    raise _error(ctx, path, '"inputTransformer" is not supported with "scheduler" mode')
+                    raise event_error(ctx, path, KIND, '"inputTransformer" is not supported with "scheduler" mode')
                 transformer = {"InputTemplate": transformer.get("inputTemplate"),
                                "InputPathsMap": transformer.get("inputPathsMap")}
             if js_truthy(input_path) and method == "scheduler":
-                raise _error(ctx, path, '"inputPath" is not supported with "scheduler" mode')
+                raise event_error(ctx, path, KIND, '"inputPath" is not supported with "scheduler" mode')
             if timezone and method != "scheduler":
-                raise _error(ctx, path, '"timezone" is only supported with "scheduler" mode')
+                raise event_error(ctx, path, KIND, '"timezone" is only supported with "scheduler" mode')
         else:
-            expressions = [event]
+            expressions = [schedule]
         target = resolve_lambda_target(name, fn)
         depends = alias_logical_id(fn)
         for expression in expressions:
@@ -109,7 +110,3 @@ def compile_schedule(ctx: CompileContext) -> None:
                 break
         role["Properties"]["Policies"][0]["PolicyDocument"]["Statement"].append(scheduler_statement)
 
-
-def _error(ctx: CompileContext, path: tuple, message: str) -> InputError:
-    return InputError(f"schedule event: {message}", file=ctx.source, line=ctx.origin(path).line,
-                      fix="see the framework's schedule event documentation")

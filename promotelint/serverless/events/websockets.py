@@ -15,14 +15,16 @@ from typing import Any
 
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
+from promotelint.serverless.events.base import compiles, events_of, non_empty
 from promotelint.serverless.events.apigateway_common import (
-    ensure_cloudwatch_role, function_events, get_function, lambda_invocation_uri, lambda_target,
+    ensure_cloudwatch_role, get_function, lambda_invocation_uri, lambda_target,
     log_group, stand_in_name, target_alias,
 )
 from promotelint.serverless.events.apigateway_schema import check_api_config
 from promotelint.model.opaque import is_opaque
 from promotelint.serverless.js import js_json, js_string
 
+KIND = "websocket"
 API_LOGICAL_ID = "WebsocketsApi"
 STAGE_LOGICAL_ID = "WebsocketsDeploymentStage"
 LOG_GROUP_LOGICAL_ID = "WebsocketsLogGroup"
@@ -92,8 +94,9 @@ def _description(ctx: CompileContext) -> Any:
     return ctx.provider.get("websocketsDescription") or "Serverless Websockets"
 
 
+@compiles(KIND)
 def compile_websockets(ctx: CompileContext) -> None:
-    check_api_config(ctx, "websocket")
+    check_api_config(ctx, KIND)
     events = _validate(ctx)
     if not events:
         return
@@ -109,29 +112,27 @@ def compile_websockets(ctx: CompileContext) -> None:
 
 def _validate(ctx: CompileContext) -> list[_Event]:
     events: list[_Event] = []
-    for function_name, function in ctx.functions.items():
-        for index, event in enumerate(function_events(function)):
-            if not isinstance(event, dict) or not event.get("websocket"):
-                continue
-            config = event["websocket"]
-            path = ("functions", function_name, "events", index, "websocket")
-            if isinstance(config, str):
-                events.append(_Event(function_name, config, path))
-                continue
-            if not isinstance(config, dict):
-                continue
-            if not isinstance(config.get("route"), str):
-                raise ctx.error(path, f"websocket event of function {function_name} needs a `route`", "set `route:`, for example `route: $connect`")
-            item = _Event(function_name, config["route"], path)
-            if config.get("routeResponseSelectionExpression"):
-                item.route_response_selection_expression = config[
-                    "routeResponseSelectionExpression"]
-            authorizer = config.get("authorizer")
-            if isinstance(authorizer, str) or is_opaque(authorizer):
-                item.authorizer = _string_authorizer(ctx, authorizer, path + ("authorizer",))
-            elif isinstance(authorizer, dict):
-                item.authorizer = _object_authorizer(ctx, authorizer, path + ("authorizer",))
-            events.append(item)
+    for event in events_of(ctx, KIND, counts=non_empty):
+        function_name = event.function_name
+        config = event.value
+        path = event.path + (KIND,)
+        if isinstance(config, str):
+            events.append(_Event(function_name, config, path))
+            continue
+        if not isinstance(config, dict):
+            continue
+        if not isinstance(config.get("route"), str):
+            raise ctx.error(path, f"websocket event of function {function_name} needs a `route`", "set `route:`, for example `route: $connect`")
+        item = _Event(function_name, config["route"], path)
+        if config.get("routeResponseSelectionExpression"):
+            item.route_response_selection_expression = config[
+                "routeResponseSelectionExpression"]
+        authorizer = config.get("authorizer")
+        if isinstance(authorizer, str) or is_opaque(authorizer):
+            item.authorizer = _string_authorizer(ctx, authorizer, path + ("authorizer",))
+        elif isinstance(authorizer, dict):
+            item.authorizer = _object_authorizer(ctx, authorizer, path + ("authorizer",))
+        events.append(item)
     return events
 
 
