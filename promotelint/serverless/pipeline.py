@@ -48,10 +48,10 @@ def _with_events(kind: str, module: str, name: str) -> Step:
     return step
 
 
-compile_api_gateway = _with_events("http", "promotelint.serverless.events.apigateway", "compile_api_gateway")
-compile_websockets = _with_events("websocket", "promotelint.serverless.events.websockets",
+compile_api_gateway = _with_events("http", "promotelint.serverless.events.apigateway.rest", "compile_api_gateway")
+compile_websockets = _with_events("websocket", "promotelint.serverless.events.apigateway.websockets",
                                   "compile_websockets")
-compile_http_api = _with_events("httpApi", "promotelint.serverless.events.httpapi", "compile_http_api")
+compile_http_api = _with_events("httpApi", "promotelint.serverless.events.apigateway.httpapi", "compile_http_api")
 
 EVENT_COMPILERS: tuple[Step, ...] = (
     compile_schedule,

@@ -14,17 +14,14 @@ from typing import Any
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.events.base import compiles, events_of, non_empty
-from promotelint.serverless.events.apigateway_common import (
+from promotelint.serverless.events.apigateway.common import (
     execute_api_arn, lambda_invocation_uri, lambda_target, log_group, target_alias,
 )
 from promotelint.serverless.values import template_literal
-from promotelint.serverless.events.apigateway_schema import check_api_config
+from promotelint.serverless.events.apigateway.schema import check_api_config
 from promotelint.serverless.js import js_json, js_string
 
 KIND = "httpApi"
-HTTP_API_LOGICAL_ID = "HttpApi"
-STAGE_LOGICAL_ID = "HttpApiStage"
-LOG_GROUP_LOGICAL_ID = "HttpApiLogGroup"
 ALLOWED_METHODS = ("ANY", "GET", "POST", "PUT", "PATCH", "OPTIONS", "HEAD", "DELETE")
 _METHOD_PATH = re.compile(rf"^(?:\*|({'|'.join(ALLOWED_METHODS)}) (/\S*))$", re.IGNORECASE)
 DEFAULT_CORS_ORIGINS = ["*"]
@@ -44,7 +41,7 @@ DEFAULT_ACCESS_LOG_FORMAT = js_json({
 })
 
 
-# Names (naming.js, HTTP API part)
+# naming.js getHttpApiName: it reads the provider settings
 
 def get_http_api_name(ctx: CompileContext) -> str:
     config = _user_config(ctx)
@@ -53,20 +50,6 @@ def get_http_api_name(ctx: CompileContext) -> str:
     if config.get("shouldStartNameWithService"):
         return f"{ctx.service_name}-{ctx.stage}"
     return f"{ctx.stage}-{ctx.service_name}"
-
-
-def get_integration_logical_id(function_name: str) -> str:
-    return f"HttpApiIntegration{naming.get_normalized_function_name(function_name)}"
-
-
-def get_route_logical_id(route_key: str) -> str:
-    if route_key == "*":
-        return "HttpApiRouteDefault"
-    return f"HttpApiRoute{naming.normalize_path(route_key)}"
-
-
-def get_authorizer_logical_id(authorizer_name: str) -> str:
-    return f"HttpApiAuthorizer{naming.get_normalized_function_name(authorizer_name)}"
 
 
 def _to_list(item: Any) -> list:
@@ -116,7 +99,7 @@ def compile_http_api(ctx: CompileContext) -> None:
 
 
 def _api_id(config: _Config) -> Any:
-    return config.id or {"Ref": HTTP_API_LOGICAL_ID}
+    return config.id or {"Ref": naming.HTTP_API_LOGICAL_ID}
 
 
 def _resolve(ctx: CompileContext) -> _Config:
@@ -312,7 +295,7 @@ def _compile_api(ctx: CompileContext, config: _Config) -> None:
                                            if v is not None}
     where = ("provider", "httpApi") if _user_config(ctx) else next(
         iter(config.routes.values())).path
-    ctx.add_resource(HTTP_API_LOGICAL_ID, {"Type": "AWS::ApiGatewayV2::Api",
+    ctx.add_resource(naming.HTTP_API_LOGICAL_ID, {"Type": "AWS::ApiGatewayV2::Api",
                                             "Properties": properties}, where)
 
 
@@ -320,7 +303,7 @@ def _compile_log_group(ctx: CompileContext, config: _Config) -> None:
     if not config.access_log_format:
         return
     stack_name = naming.get_stack_name(ctx.service_name, ctx.stage, ctx.provider)
-    ctx.add_resource(LOG_GROUP_LOGICAL_ID, log_group(f"/aws/http-api/{stack_name}",
+    ctx.add_resource(naming.HTTP_API_LOG_GROUP_LOGICAL_ID, log_group(f"/aws/http-api/{stack_name}",
                                                       ctx.provider), ("provider", "logs", "httpApi"))
 
 
@@ -329,7 +312,7 @@ def _compile_stage(ctx: CompileContext, config: _Config) -> None:
         return
     prov = ctx.provider
     properties: dict[str, Any] = {
-        "ApiId": {"Ref": HTTP_API_LOGICAL_ID},
+        "ApiId": {"Ref": naming.HTTP_API_LOGICAL_ID},
         "StageName": "$default",
         "AutoDeploy": True,
         "DefaultRouteSettings": {"DetailedMetricsEnabled": config.metrics},
@@ -339,19 +322,19 @@ def _compile_stage(ctx: CompileContext, config: _Config) -> None:
     resource: dict[str, Any] = {"Type": "AWS::ApiGatewayV2::Stage", "Properties": properties}
     if config.access_log_format:
         properties["AccessLogSettings"] = {
-            "DestinationArn": {"Fn::GetAtt": [LOG_GROUP_LOGICAL_ID, "Arn"]},
+            "DestinationArn": {"Fn::GetAtt": [naming.HTTP_API_LOG_GROUP_LOGICAL_ID, "Arn"]},
             "Format": config.access_log_format,
         }
-        resource["DependsOn"] = LOG_GROUP_LOGICAL_ID
+        resource["DependsOn"] = naming.HTTP_API_LOG_GROUP_LOGICAL_ID
     where = ("provider", "httpApi") if _user_config(ctx) else next(
         iter(config.routes.values())).path
-    ctx.add_resource(STAGE_LOGICAL_ID, resource, where)
+    ctx.add_resource(naming.HTTP_API_STAGE_LOGICAL_ID, resource, where)
     ctx.add_output("HttpApiId", {"Description": "Id of the HTTP API",
-                                  "Value": {"Ref": HTTP_API_LOGICAL_ID}}, where, merge=True)
+                                  "Value": {"Ref": naming.HTTP_API_LOGICAL_ID}}, where, merge=True)
     ctx.add_output("HttpApiUrl", {
         "Description": "URL of the HTTP API",
         "Value": {"Fn::Join": ["", [
-            "https://", {"Ref": HTTP_API_LOGICAL_ID}, ".execute-api.", {"Ref": "AWS::Region"},
+            "https://", {"Ref": naming.HTTP_API_LOGICAL_ID}, ".execute-api.", {"Ref": "AWS::Region"},
             ".", {"Ref": "AWS::URLSuffix"},
         ]]},
     }, where, merge=True)
@@ -390,7 +373,7 @@ def _compile_authorizers(ctx: CompileContext, config: _Config) -> None:
             properties["AuthorizerType"] = "JWT"
             properties["JwtConfiguration"] = {"Audience": authorizer["audience"],
                                               "Issuer": authorizer["issuerUrl"]}
-        ctx.add_resource(get_authorizer_logical_id(js_string(authorizer["name"])), resource, where)
+        ctx.add_resource(naming.get_http_api_authorizer_logical_id(js_string(authorizer["name"])), resource, where)
 
 
 def _authorizer_permission(ctx: CompileContext, config: _Config, authorizer: dict[str, Any],
@@ -420,7 +403,7 @@ def _compile_endpoints(ctx: CompileContext, config: _Config) -> None:
         function = ctx.functions.get(route.function_name)
         function = function if isinstance(function, dict) else {}
         alias = target_alias(route.function_name, function)
-        integration_id = get_integration_logical_id(route.function_name)
+        integration_id = naming.get_http_api_integration_logical_id(route.function_name)
         if route.function_name not in done:
             done.add(route.function_name)
             target = lambda_target(route.function_name, function)
@@ -463,10 +446,10 @@ def _compile_endpoints(ctx: CompileContext, config: _Config) -> None:
                                                "AWS_IAM" if type_ == "aws_iam" else "JWT")
             if type_ != "aws_iam":
                 properties["AuthorizerId"] = authorizer.get("id") or {
-                    "Ref": get_authorizer_logical_id(js_string(authorizer.get("name")))}
+                    "Ref": naming.get_http_api_authorizer_logical_id(js_string(authorizer.get("name")))}
                 if route.scopes:
                     properties["AuthorizationScopes"] = route.scopes
-        ctx.add_resource(get_route_logical_id(route_key), {
+        ctx.add_resource(naming.get_http_api_route_logical_id(route_key), {
             "Type": "AWS::ApiGatewayV2::Route", "Properties": properties,
             "DependsOn": integration_id,
         }, route.path)

@@ -9,25 +9,21 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.events.base import compiles, events_of, non_empty
-from promotelint.serverless.events.apigateway_common import (
+from promotelint.serverless.events.apigateway.common import (
     ensure_cloudwatch_role, get_function, lambda_invocation_uri, lambda_target,
     log_group, stand_in_name, target_alias,
 )
-from promotelint.serverless.events.apigateway_schema import check_api_config
+from promotelint.serverless.events.apigateway.schema import check_api_config
 from promotelint.model.opaque import is_opaque
 from promotelint.serverless.js import js_json, js_string
 
 KIND = "websocket"
-API_LOGICAL_ID = "WebsocketsApi"
-STAGE_LOGICAL_ID = "WebsocketsDeploymentStage"
-LOG_GROUP_LOGICAL_ID = "WebsocketsLogGroup"
 DEFAULT_IDENTITY_SOURCE = ["route.request.header.Auth"]
 DEFAULT_LOG_FORMAT = " ".join([
     "$context.identity.sourceIp", "$context.identity.caller", "$context.identity.user",
@@ -36,42 +32,11 @@ DEFAULT_LOG_FORMAT = " ".join([
 ])
 
 
-# Names (naming.js, websockets part)
-
 def get_websockets_api_name(ctx: CompileContext) -> str:
     name = ctx.provider.get("websocketsApiName")
     if name and (isinstance(name, str) or is_opaque(name)):
         return name
     return f"{ctx.stage}-{ctx.service_name}-websockets"
-
-
-def get_integration_logical_id(function_name: str) -> str:
-    return f"{naming.get_normalized_function_name(function_name)}WebsocketsIntegration"
-
-
-def get_permission_logical_id(function_name: str) -> str:
-    return f"{naming.get_normalized_function_name(function_name)}LambdaPermissionWebsockets"
-
-
-def normalize_route_key(route: str) -> str:
-    return (route.replace("$", "S").replace("/", "Slash").replace("-", "Dash")
-            .replace("_", "Underscore").replace(".", "Period"))
-
-
-def get_route_logical_id(route: str) -> str:
-    return f"{normalize_route_key(route)}WebsocketsRoute"
-
-
-def get_route_response_logical_id(route: str) -> str:
-    return f"{get_route_logical_id(route)}Response"
-
-
-def get_deployment_logical_id(sha: str) -> str:
-    return f"WebsocketsDeployment{re.sub(r'[^0-9a-zA-Z]', '', sha)}"
-
-
-def get_authorizer_logical_id(function_name: str) -> str:
-    return f"{naming.get_normalized_function_name(function_name)}WebsocketsAuthorizer"
 
 
 @dataclass
@@ -87,7 +52,7 @@ def _api_id(ctx: CompileContext) -> Any:
     api_gateway = ctx.provider.get("apiGateway")
     if isinstance(api_gateway, dict) and api_gateway.get("websocketApiId"):
         return api_gateway["websocketApiId"]
-    return {"Ref": API_LOGICAL_ID}
+    return {"Ref": naming.WEBSOCKETS_API_LOGICAL_ID}
 
 
 def _description(ctx: CompileContext) -> Any:
@@ -192,7 +157,7 @@ def _compile_api(ctx: CompileContext, events: list[_Event]) -> None:
     }
     if prov.get("tags") and websocket.get("useProviderTags"):
         properties["Tags"] = dict(prov["tags"])
-    ctx.add_resource(API_LOGICAL_ID, {"Type": "AWS::ApiGatewayV2::Api",
+    ctx.add_resource(naming.WEBSOCKETS_API_LOGICAL_ID, {"Type": "AWS::ApiGatewayV2::Api",
                                        "Properties": properties}, events[0].path, merge=True)
     role = ctx.template.get("Resources", {}).get(naming.ROLE_LOGICAL_ID)
     if isinstance(role, dict):
@@ -217,17 +182,17 @@ def _compile_integrations(ctx: CompileContext, events: list[_Event]) -> None:
             "IntegrationType": "AWS_PROXY",
             "IntegrationUri": lambda_invocation_uri(lambda_target(event.function_name, function)),
         }
-        ctx.add_resource(get_integration_logical_id(event.function_name), resource, event.path, merge=True)
+        ctx.add_resource(naming.get_websockets_integration_logical_id(event.function_name), resource, event.path, merge=True)
 
 
 def _compile_route_responses(ctx: CompileContext, events: list[_Event]) -> None:
     for event in events:
         if not event.route_response_selection_expression:
             continue
-        ctx.add_resource(get_route_response_logical_id(event.route), {
+        ctx.add_resource(naming.get_websockets_route_response_logical_id(event.route), {
             "Type": "AWS::ApiGatewayV2::RouteResponse",
             "Properties": {"ApiId": _api_id(ctx),
-                           "RouteId": {"Ref": get_route_logical_id(event.route)},
+                           "RouteId": {"Ref": naming.get_websockets_route_logical_id(event.route)},
                            "RouteResponseKey": "$default"},
         }, event.path)
 
@@ -250,7 +215,7 @@ def _compile_authorizers(ctx: CompileContext, events: list[_Event]) -> None:
             "AuthorizerUri": event.authorizer["uri"],
             "IdentitySource": event.authorizer["identitySource"],
         }
-        ctx.add_resource(get_authorizer_logical_id(js_string(name)), resource, event.path + ("authorizer",), merge=True)
+        ctx.add_resource(naming.get_websockets_authorizer_logical_id(js_string(name)), resource, event.path + ("authorizer",), merge=True)
 
 
 def _compile_permissions(ctx: CompileContext, events: list[_Event]) -> None:
@@ -260,7 +225,7 @@ def _compile_permissions(ctx: CompileContext, events: list[_Event]) -> None:
         alias = target_alias(event.function_name, function)
         depends_on = [d for d in (api_ref, alias[1] if alias else
                                   naming.get_lambda_logical_id(event.function_name)) if d]
-        ctx.add_resource(get_permission_logical_id(event.function_name), {
+        ctx.add_resource(naming.get_lambda_websockets_permission_logical_id(event.function_name), {
             "Type": "AWS::Lambda::Permission",
             "DependsOn": depends_on,
             "Properties": {
@@ -289,7 +254,7 @@ def _compile_permissions(ctx: CompileContext, events: list[_Event]) -> None:
             auth_alias = target_alias(name, auth_function)
             if auth_alias:
                 resource["DependsOn"].append(auth_alias[1])
-        ctx.add_resource(get_permission_logical_id(js_string(authorizer["name"])), resource, event.path + ("authorizer",), merge=True)
+        ctx.add_resource(naming.get_lambda_websockets_permission_logical_id(js_string(authorizer["name"])), resource, event.path + ("authorizer",), merge=True)
 
 
 def _compile_routes(ctx: CompileContext, events: list[_Event]) -> None:
@@ -299,7 +264,7 @@ def _compile_routes(ctx: CompileContext, events: list[_Event]) -> None:
             "RouteKey": event.route,
             "AuthorizationType": "NONE",
             "Target": {"Fn::Join": ["/", [
-                "integrations", {"Ref": get_integration_logical_id(event.function_name)}]]},
+                "integrations", {"Ref": naming.get_websockets_integration_logical_id(event.function_name)}]]},
         }
         if event.route_response_selection_expression:
             properties["RouteResponseSelectionExpression"] = \
@@ -307,8 +272,8 @@ def _compile_routes(ctx: CompileContext, events: list[_Event]) -> None:
         if event.authorizer:
             properties["AuthorizationType"] = "CUSTOM"
             properties["AuthorizerId"] = {
-                "Ref": get_authorizer_logical_id(js_string(event.authorizer["name"]))}
-        ctx.add_resource(get_route_logical_id(event.route), {"Type": "AWS::ApiGatewayV2::Route", "Properties": properties}, event.path, merge=True)
+                "Ref": naming.get_websockets_authorizer_logical_id(js_string(event.authorizer["name"]))}
+        ctx.add_resource(naming.get_websockets_route_logical_id(event.route), {"Type": "AWS::ApiGatewayV2::Route", "Properties": properties}, event.path, merge=True)
 
 
 def _compile_stage(ctx: CompileContext, events: list[_Event]) -> None:
@@ -319,7 +284,7 @@ def _compile_stage(ctx: CompileContext, events: list[_Event]) -> None:
     logs = prov.get("logs").get("websocket") if isinstance(prov.get("logs"), dict) else None
     properties: dict[str, Any] = {"ApiId": _api_id(ctx), "StageName": ctx.stage,
                                   "Description": _description(ctx)}
-    ctx.add_resource(STAGE_LOGICAL_ID, {"Type": "AWS::ApiGatewayV2::Stage",
+    ctx.add_resource(naming.WEBSOCKETS_STAGE_LOGICAL_ID, {"Type": "AWS::ApiGatewayV2::Stage",
                                          "Properties": properties}, events[0].path)
     if not logs:
         return
@@ -340,11 +305,11 @@ def _compile_stage(ctx: CompileContext, events: list[_Event]) -> None:
     if access_logging:
         properties["AccessLogSettings"] = {
             "DestinationArn": {"Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:"
-                                          "${AWS::AccountId}:log-group:${" + LOG_GROUP_LOGICAL_ID
+                                          "${AWS::AccountId}:log-group:${" + naming.WEBSOCKETS_LOG_GROUP_LOGICAL_ID
                                           + "}"},
             "Format": logs.get("format") or DEFAULT_LOG_FORMAT,
         }
-    ctx.add_resource(LOG_GROUP_LOGICAL_ID, log_group(
+    ctx.add_resource(naming.WEBSOCKETS_LOG_GROUP_LOGICAL_ID, log_group(
         f"/aws/websocket/{ctx.service_name}-{ctx.stage}", prov), where)
     ensure_cloudwatch_role(ctx, where)
 
@@ -353,15 +318,15 @@ def _template_part(ctx: CompileContext) -> dict[str, Any]:
     """pick-websockets-template-part.js: the resources that make up the websocket API."""
     part = {}
     for logical_id, resource in ctx.template.get("Resources", {}).items():
-        if logical_id == API_LOGICAL_ID:
+        if logical_id == naming.WEBSOCKETS_API_LOGICAL_ID:
             part[logical_id] = resource
             continue
         if not isinstance(resource, dict):
             continue
         api_id = (resource.get("Properties") or {}).get("ApiId")
         depends_on = resource.get("DependsOn")
-        if (isinstance(api_id, dict) and api_id.get("Ref") == API_LOGICAL_ID) or (
-                isinstance(depends_on, list) and API_LOGICAL_ID in depends_on):
+        if (isinstance(api_id, dict) and api_id.get("Ref") == naming.WEBSOCKETS_API_LOGICAL_ID) or (
+                isinstance(depends_on, list) and naming.WEBSOCKETS_API_LOGICAL_ID in depends_on):
             part[logical_id] = resource
     return part
 
@@ -370,10 +335,10 @@ def _compile_deployment(ctx: CompileContext, events: list[_Event]) -> None:
     depends_on: list[str] = []
     for event in events:
         if event.route_response_selection_expression:
-            depends_on.append(get_route_response_logical_id(event.route))
-        depends_on.append(get_route_logical_id(event.route))
+            depends_on.append(naming.get_websockets_route_response_logical_id(event.route))
+        depends_on.append(naming.get_websockets_route_logical_id(event.route))
     digest = hashlib.sha256(js_json(_template_part(ctx)).encode()).digest()
-    logical_id = get_deployment_logical_id(base64.b64encode(digest).decode())
+    logical_id = naming.get_websockets_deployment_logical_id(base64.b64encode(digest).decode())
     properties: dict[str, Any] = {"ApiId": _api_id(ctx), "Description": _description(ctx)}
     prov = ctx.provider
     api_gateway = prov.get("apiGateway") if isinstance(prov.get("apiGateway"), dict) else {}
@@ -388,6 +353,6 @@ def _compile_deployment(ctx: CompileContext, events: list[_Event]) -> None:
             {"Ref": "AWS::URLSuffix"}, f"/{ctx.stage}",
         ]]},
     }, events[0].path, merge=True)
-    stage = ctx.template.get("Resources", {}).get(STAGE_LOGICAL_ID)
+    stage = ctx.template.get("Resources", {}).get(naming.WEBSOCKETS_STAGE_LOGICAL_ID)
     if isinstance(stage, dict) and isinstance(stage.get("Properties"), dict):
         stage["Properties"]["DeploymentId"] = {"Ref": logical_id}

@@ -6,6 +6,7 @@ from typing import Any
 
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
+from promotelint.serverless.custom_resources import add_custom_resource_to_service
 from promotelint.serverless.js import js_string
 from promotelint.model.opaque import OPAQUE_KEY
 
@@ -117,8 +118,5 @@ def ensure_cloudwatch_role(ctx: CompileContext, where: tuple) -> None:
     if rest_api.get("role") is not None:
         properties["RoleArn"] = rest_api["role"]
     ctx.add_resource(naming.CUSTOM_API_GATEWAY_ACCOUNT_CLOUDWATCH_ROLE_LOGICAL_ID, {"Type": "Custom::ApiGatewayAccountRole", "Version": 1, "Properties": properties}, where)
-    # imported here: custom_resources imports the core steps, which must not load at import time
-    from promotelint.serverless.custom_resources import add_custom_resource_to_service
-
     add_custom_resource_to_service(ctx, "apiGatewayCloudWatchRole", CLOUDWATCH_ROLE_STATEMENTS,
                                    where)
