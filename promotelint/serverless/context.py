@@ -7,7 +7,6 @@ template in the framework's order, as the framework's plugins do, which keeps th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from promotelint.model.errors import InputError
@@ -22,7 +21,6 @@ class CompileContext:
     region: str
     template: dict[str, Any]  # the template being built, in the framework's key order
     source: str = "serverless.yml"  # display path of the config file, for origins
-    service_dir: Path | None = None
     # path into the config (("functions", "hello", "events", 0)) -> (line, column) in `source`
     positions: dict[tuple, tuple[int, int]] = field(default_factory=dict)
     origins: dict[str, Origin] = field(default_factory=dict)  # logical ID -> where it came from

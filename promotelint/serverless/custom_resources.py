@@ -36,7 +36,8 @@ def add_custom_resource_to_service(ctx: CompileContext, resource_name: str, stat
         # The framework's own workaround for Lambda's 64 character limit.
         absolute_name = absolute_name[:32] + hashlib.md5(absolute_name.encode()).hexdigest()
     iam = prov.get("iam") if isinstance(prov.get("iam"), dict) else {}
-    deployment_role = iam.get("deploymentRole", prov.get("cfnRole")) if "deploymentRole" in iam else prov.get("cfnRole")
+    deployment_role = iam.get("deploymentRole",
+                              prov.get("cfnRole")) if "deploymentRole" in iam else prov.get("cfnRole")
     role_lid = naming.CUSTOM_RESOURCES_ROLE_LOGICAL_ID
     if not deployment_role:
         role = ctx.resources.get(role_lid)

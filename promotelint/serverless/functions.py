@@ -15,12 +15,12 @@ import json
 import re
 from typing import Any
 
+from promotelint.model.opaque import is_opaque, opaque
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.iam import custom_execution_role, role_statements
-from promotelint.serverless.values import concat, text
-from promotelint.model.opaque import is_opaque, opaque
 from promotelint.serverless.js import js_truthy, uniq
+from promotelint.serverless.values import concat, text
 
 ARTIFACT_DIRECTORY_TOKEN = "0000000000000-offline"
 DEFAULT_RUNTIME = "nodejs16.x"

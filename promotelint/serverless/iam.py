@@ -76,7 +76,8 @@ def merge_iam_templates(ctx: CompileContext) -> None:
         protection = fn.get("logDataProtectionPolicy") or prov.get("logDataProtectionPolicy")
         if protection:
             props["DataProtectionPolicy"] = protection
-        ctx.add_resource(lid, {"Type": "AWS::Logs::LogGroup", "Properties": props}, ("functions", name), merge=True)
+        ctx.add_resource(lid, {"Type": "AWS::Logs::LogGroup", "Properties": props}, ("functions", name),
+                         merge=True)
 
     iam = prov.get("iam") if isinstance(prov.get("iam"), dict) else {}
     iam_role = iam.get("role", {}) if isinstance(iam, dict) else {}

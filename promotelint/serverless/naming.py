@@ -183,9 +183,6 @@ def get_lambda_snap_start_alias_logical_id(function_name: str) -> str:
 
 PROVISIONED_CONCURRENCY_ALIAS_NAME = "provisioned"
 SNAP_START_ALIAS_NAME = "snapstart"
-CODE_DEPLOY_APPLICATION_LOGICAL_ID = "CodeDeployApplication"
-CODE_DEPLOY_DEPLOYMENT_GROUP_LOGICAL_ID = "CodeDeployDeploymentGroup"
-CODE_DEPLOY_ROLE_LOGICAL_ID = "CodeDeployRole"
 
 
 def get_lambda_function_url_output_logical_id(function_name: str) -> str:
@@ -491,11 +488,6 @@ def get_cloudfront_cache_policy_name(service: str, stage: str, cache_policy_name
     return f"{service}-{stage}-{cache_policy_name}"
 
 
-def get_ecr_repository_name(service: str, stage: str) -> str:
-    name = re.sub(r"-+", "-", f"serverless-{service}-{stage}".lower())
-    return re.sub(r"-$", "", name)
-
-
 def get_cloudfront_origin_id(origin: dict[str, Any]) -> str:
     # JavaScript truthiness: an empty S3OriginConfig object still marks an S3 origin.
     is_s3 = origin.get("S3OriginConfig") not in (None, False, "", 0)
@@ -543,8 +535,7 @@ def get_model_logical_id(schema_id: str) -> str:
 
 
 def get_endpoint_model_logical_id(resource_id: str, method_name: str, content_type: str) -> str:
-    content = start_case(content_type).replace(" ", "")
-    return f"{get_method_logical_id(resource_id, method_name)}{content}Model"
+    return f"{get_method_logical_id(resource_id, method_name)}{to_start_case(content_type)}Model"
 
 
 def get_api_key_logical_id(number: int, name: str | None = None) -> str:

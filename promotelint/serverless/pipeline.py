@@ -14,10 +14,14 @@ from promotelint.serverless.context import CompileContext
 from promotelint.serverless.events.alb import compile_alb
 from promotelint.serverless.events.alexa import compile_alexa_skill, compile_alexa_smart_home
 from promotelint.serverless.events.base import Step, compiles, has_events
-from promotelint.serverless.events.brokers import compile_activemq, compile_kafka, compile_msk, compile_rabbitmq
+from promotelint.serverless.events.brokers import (
+    compile_activemq, compile_kafka, compile_msk, compile_rabbitmq,
+)
 from promotelint.serverless.events.cloudfront import compile_cloudfront, prepare_cloudfront_functions
 from promotelint.serverless.events.cloudwatch import compile_cloudwatch_event, compile_cloudwatch_log
-from promotelint.serverless.events.cognito import compile_cognito_user_pool, merge_cognito_with_custom_resources
+from promotelint.serverless.events.cognito import (
+    compile_cognito_user_pool, merge_cognito_with_custom_resources,
+)
 from promotelint.serverless.events.eventbridge import compile_event_bridge
 from promotelint.serverless.events.iot import compile_iot, compile_iot_fleet_provisioning
 from promotelint.serverless.events.s3 import compile_s3

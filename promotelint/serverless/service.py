@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Mapping
 
 from promotelint.model.errors import InputError
@@ -44,8 +43,7 @@ def compile_service(path: str | os.PathLike, *, reader: Reader, env: Mapping[str
     """The template `serverless package --stage S --region R` writes for the service at `path`."""
     service = resolve_service(path, reader=reader, env=env, stage=stage, region=region, params=params)
     ctx = CompileContext(config=service.config, stage=service.stage, region=service.region, template={},
-                         source=service.source, service_dir=Path(service.service_dir),
-                         positions=service.positions, warnings=service.warnings)
+                         source=service.source, positions=service.positions, warnings=service.warnings)
     from promotelint.serverless.pipeline import compile_config  # the compile steps: heavy, load late
 
     compile_config(ctx)

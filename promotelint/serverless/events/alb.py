@@ -57,13 +57,15 @@ def _validate(ctx: CompileContext) -> tuple[list[dict[str, Any]], dict[str, Any]
             entry["multiValueHeaders"] = alb["multiValueHeaders"]
         if alb.get("targetGroupName"):
             if alb_config.get("targetGroupPrefix"):
-                raise event_error(ctx, path, KIND, '"targetGroupName" and provider.alb.targetGroupPrefix are exclusive')
+                raise event_error(ctx, path, KIND,
+                                  '"targetGroupName" and provider.alb.targetGroupPrefix are exclusive')
             entry["targetGroupName"] = alb["targetGroupName"]
         if js_truthy(alb.get("authorizer")):
             names = as_list(alb["authorizer"])
             for auth in names:
                 if auth not in authorizers:
-                    raise event_error(ctx, path, KIND, f'no ALB authorizer "{auth}" registered for function "{name}"')
+                    raise event_error(ctx, path, KIND,
+                                      f'no ALB authorizer "{auth}" registered for function "{name}"')
             entry["authorizers"] = names
         if js_truthy(alb.get("healthCheck")):
             health = alb["healthCheck"]
@@ -111,22 +113,29 @@ def compile_alb(ctx: CompileContext) -> None:
             "TargetGroupAttributes": [{"Key": "lambda.multi_value_headers.enabled", "Value": multi}],
             **health_props,
         }
-        depends = [d for d in (naming.get_lambda_register_target_permission_logical_id(name), alias_logical_id(fn)) if d]
-        ctx.add_resource(naming.get_alb_target_group_logical_id(name, alb_id, bool(multi)), drop_none({"Type": "AWS::ElasticLoadBalancingV2::TargetGroup", "Properties": props, "DependsOn": depends}), event["path"])
+        depends = [d for d in (naming.get_lambda_register_target_permission_logical_id(name), alias_logical_id(fn))
+                   if d]
+        ctx.add_resource(naming.get_alb_target_group_logical_id(name, alb_id, bool(multi)), drop_none(
+            {"Type": "AWS::ElasticLoadBalancingV2::TargetGroup", "Properties": props, "DependsOn": depends}),
+            event["path"])
     for event in events:
         _compile_listener_rule(ctx, event, authorizers)
     for event in events:
         name = event["functionName"]
         fn = ctx.functions[name]
-        group_lid = naming.get_alb_target_group_logical_id(name, event["albId"], bool(event.get("multiValueHeaders")))
+        group_lid = naming.get_alb_target_group_logical_id(name, event["albId"],
+                                                           bool(event.get("multiValueHeaders")))
         permission: dict[str, Any] = {"Type": "AWS::Lambda::Permission", "Properties": {
             "FunctionName": resolve_lambda_target(name, fn), "Action": "lambda:InvokeFunction",
             "Principal": "elasticloadbalancing.amazonaws.com"}}
         if alias_logical_id(fn):
             permission["DependsOn"] = [alias_logical_id(fn)]
-        alb_permission = lodash_merge(lodash_merge({}, permission), {"Properties": {"SourceArn": {"Ref": group_lid}}})
-        ctx.add_resource(naming.get_lambda_alb_permission_logical_id(name), drop_none(alb_permission), event["path"], merge=True)
-        ctx.add_resource(naming.get_lambda_register_target_permission_logical_id(name), drop_none(permission), event["path"], merge=True)
+        alb_permission = lodash_merge(lodash_merge({}, permission),
+                                      {"Properties": {"SourceArn": {"Ref": group_lid}}})
+        ctx.add_resource(naming.get_lambda_alb_permission_logical_id(name), drop_none(alb_permission),
+                         event["path"], merge=True)
+        ctx.add_resource(naming.get_lambda_register_target_permission_logical_id(name), drop_none(permission),
+                         event["path"], merge=True)
 
 
 def _compile_listener_rule(ctx: CompileContext, event: dict[str, Any], authorizers: dict[str, Any]) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Iterator
 
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
@@ -17,23 +17,26 @@ SMART_HOME = "alexaSmartHome"
 
 @compiles(SKILL)
 def compile_alexa_skill(ctx: CompileContext) -> None:
-    for event in events_of(ctx, SKILL, counts=non_empty):
-        skill = event.value
-        app_id = skill.get("appId") if is_mapping(skill) else skill
-        enabled = skill.get("enabled") is not False if is_mapping(skill) else True
-        _permission(ctx, event, naming.get_lambda_alexa_skill_permission_logical_id(event.function_name, event.number),
-                    "alexa-appkit.amazon.com", app_id if app_id else None, enabled)
+    for event, app_id, enabled in _events(ctx, SKILL):
+        logical_id = naming.get_lambda_alexa_skill_permission_logical_id(event.function_name, event.number)
+        # alexa-skill.js sets the token only when there is one; alexa-smart-home.js always does
+        _permission(ctx, event, logical_id, "alexa-appkit.amazon.com", app_id or None, enabled)
 
 
 @compiles(SMART_HOME)
 def compile_alexa_smart_home(ctx: CompileContext) -> None:
-    for event in events_of(ctx, SMART_HOME, counts=non_empty):
-        home = event.value
-        token = home.get("appId") if is_mapping(home) else home
-        enabled = home.get("enabled") is not False if is_mapping(home) else True
-        _permission(ctx, event,
-                    naming.get_lambda_alexa_smart_home_permission_logical_id(event.function_name, event.number),
-                    "alexa-connectedhome.amazon.com", token, enabled)
+    for event, app_id, enabled in _events(ctx, SMART_HOME):
+        logical_id = naming.get_lambda_alexa_smart_home_permission_logical_id(event.function_name, event.number)
+        _permission(ctx, event, logical_id, "alexa-connectedhome.amazon.com", app_id, enabled)
+
+
+def _events(ctx: CompileContext, kind: str) -> Iterator[tuple[Event, Any, bool]]:
+    """Each event with its app ID and whether it is enabled (`alexaSkill: <appId>` or a mapping)."""
+    for event in events_of(ctx, kind, counts=non_empty):
+        if is_mapping(event.value):
+            yield event, event.value.get("appId"), event.value.get("enabled") is not False
+        else:
+            yield event, event.value, True
 
 
 def _permission(ctx: CompileContext, event: Event, logical_id: str, principal: str, token: Any,

@@ -133,8 +133,9 @@ def _compile_mq(ctx: CompileContext, kind: str, logical_id: Any) -> None:
             access = [{"Type": "BASIC_AUTH", "URI": config.get("basicAuthArn")}]
             if kind == RABBITMQ and config.get("virtualHost"):
                 access.append({"Type": "VIRTUAL_HOST", "URI": config["virtualHost"]})
-            props: dict[str, Any] = {"FunctionName": resolve_lambda_target(name, fn), "EventSourceArn": config.get("arn"),
-                                     "Queues": [config.get("queue")], "SourceAccessConfigurations": access}
+            props: dict[str, Any] = {"FunctionName": resolve_lambda_target(name, fn),
+                                     "EventSourceArn": config.get("arn"), "Queues": [config.get("queue")],
+                                     "SourceAccessConfigurations": access}
             _batching(config, props)
             if config.get("enabled") is not None:
                 props["Enabled"] = config["enabled"]

@@ -8,7 +8,9 @@ from urllib.parse import urlparse
 
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.events.base import Event, compiles, event_error, events_of, non_empty, per_function
+from promotelint.serverless.events.base import (
+    Event, compiles, event_error, events_of, non_empty, per_function,
+)
 from promotelint.serverless.values import is_mapping
 
 KIND = "cloudFront"
@@ -83,9 +85,10 @@ def compile_cloudfront(ctx: CompileContext) -> None:
     for policy_name, policy in (config.get("cachePolicies") or {}).items():
         cache_policies.append(policy_name)
         lid = naming.get_cloudfront_cache_policy_logical_id(policy_name)
-        ctx.add_resource(lid, {"Type": "AWS::CloudFront::CachePolicy", "Properties": {"CachePolicyConfig": {
-            **(policy or {}), "Name": naming.get_cloudfront_cache_policy_name(ctx.service_name, ctx.stage, policy_name)}}},
-            ("provider", "cloudFront", "cachePolicies", policy_name))
+        full_name = naming.get_cloudfront_cache_policy_name(ctx.service_name, ctx.stage, policy_name)
+        ctx.add_resource(lid, {"Type": "AWS::CloudFront::CachePolicy",
+                               "Properties": {"CachePolicyConfig": {**(policy or {}), "Name": full_name}}},
+                         ("provider", "cloudFront", "cachePolicies", policy_name))
     edge_functions: list[tuple[str, str, tuple]] = []
     origins: list[dict[str, Any]] = []
     behaviors: list[dict[str, Any]] = []
@@ -129,7 +132,8 @@ def compile_cloudfront(ctx: CompileContext) -> None:
         if is_mapping(settings.get("cachePolicy")):
             policy_id, policy_name = settings["cachePolicy"].get("id"), settings["cachePolicy"].get("name")
             if policy_name and policy_name not in cache_policies:
-                raise event_error(ctx, path, KIND, f"the event references the unknown cache policy '{policy_name}'")
+                raise event_error(ctx, path, KIND,
+                                  f"the event references the unknown cache policy '{policy_name}'")
             behavior["CachePolicyId"] = policy_id or {
                 "Ref": naming.get_cloudfront_cache_policy_logical_id(policy_name)}
             assign_default_cache_policy = False
@@ -154,19 +158,22 @@ def compile_cloudfront(ctx: CompileContext) -> None:
         return
     behaviors.sort(key=lambda b: 1 if b.get("PathPattern") else 0)
     if ctx.region != "us-east-1":
-        raise event_error(ctx, first_path, KIND, "functions with cloudFront events have to be deployed to us-east-1")
+        raise event_error(ctx, first_path, KIND,
+                          "functions with cloudFront events have to be deployed to us-east-1")
     patterns = [b.get("PathPattern") for b in behaviors]
     if len(patterns) != len(set(patterns)):
         raise event_error(ctx, first_path, KIND, "more than one behavior has the same pathPattern")
     for b in behaviors:
         types = [a.get("EventType") for a in b["LambdaFunctionAssociations"]]
         if len(types) != len(set(types)):
-            raise event_error(ctx, first_path, KIND, "the event type of a function association must be unique in a behavior")
+            raise event_error(ctx, first_path, KIND,
+                              "the event type of a function association must be unique in a behavior")
     if behaviors[0].get("PathPattern"):
         origin = default_origin
         if origin is None:
             if len(origins) > 1:
-                raise event_error(ctx, first_path, KIND, 'several origins but no cloudFront event has "isDefaultOrigin"')
+                raise event_error(ctx, first_path, KIND,
+                                  'several origins but no cloudFront event has "isDefaultOrigin"')
             origin = origins[0]
         default = {k: v for k, v in behaviors[0].items() if k not in ("PathPattern", "LambdaFunctionAssociations")}
         default["TargetOriginId"] = origin["Id"]

@@ -106,7 +106,8 @@ def _existing_pools(ctx: CompileContext) -> None:
             current = current or pool
             if pool != current:
                 raise ctx.error(event.path, f'function "{fn["name"]}" configures two existing user pools, '
-                                            f"{current} and {pool}", "configure only one existing user pool per function")
+                                            f"{current} and {pool}",
+                                "configure only one existing user pool per function")
             custom_lid = naming.get_custom_resource_cognito_user_pool_resource_logical_id(name)
             ids = pool_resources.setdefault(json.dumps(pool) if not isinstance(pool, str) else pool, [])
             if custom_lid not in ids:

@@ -75,7 +75,8 @@ def _rule(ctx: CompileContext, event: Event, use_cloudformation: bool) -> _Rule:
                  "MaximumRetryAttempts": retry.get("maximumRetryAttempts")}
     if config.get("deadLetterQueueArn"):
         if not use_cloudformation:
-            raise event_error(ctx, event.path, KIND, "deadLetterQueueArn needs provider.eventBridge.useCloudFormation")
+            raise event_error(ctx, event.path, KIND,
+                              "deadLetterQueueArn needs provider.eventBridge.useCloudFormation")
         dead_letter = {"Arn": config["deadLetterQueueArn"]}
     return _Rule(config, number, config.get("eventBus"),
                  config.get("name") or _hashed_rule_name(event.function["name"], number),

@@ -98,7 +98,8 @@ def compile_schedule(ctx: CompileContext) -> None:
             permission["Properties"] = {
                 "FunctionName": target, "Action": "lambda:InvokeFunction",
                 "Principal": "events.amazonaws.com", "SourceArn": {"Fn::GetAtt": [rule_lid, "Arn"]}}
-            ctx.add_resource(naming.get_lambda_schedule_permission_logical_id(name, number), drop_none(permission), path)
+            ctx.add_resource(naming.get_lambda_schedule_permission_logical_id(name, number), drop_none(permission),
+                             path)
     for fn in fn_has_scheduler.values():
         arn = concat("arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:", fn["name"])
         scheduler_statement["Resource"].extend([{"Fn::Sub": arn}, {"Fn::Sub": concat(arn, ":*")}])

@@ -22,6 +22,9 @@ class VariableSyntaxError(Exception):
 _ALPHA = frozenset("abcdefghijklmnopqrstuvwxyz")
 _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-")
 _IS_TYPE = re.compile(r"^[a-z][a-zA-Z0-9]*$")
+# States in which spaces between the parts of a variable are skipped
+_SKIPS_SPACES = frozenset({"maybeNextSourceStart", "typeOrSourceLiteral", "paramStart", "afterParamString",
+                           "maybeAddressOpen", "maybeAddressStart", "afterAddressString", "afterSourceLiteralString"})
 
 
 def _literal(text: str, fallback_to_input: bool, value: str, source_start: int) -> Any:
@@ -132,6 +135,29 @@ def parse(value: str) -> list | None:  # noqa: C901 - one state machine, kept as
             st["address_start"] = st["context_start"]
         st["context_start"] = context["context_start"]
 
+    def outside() -> None:
+        # text outside any variable, where `\` may start an escape and `$` a variable
+        if char == "\\":
+            if st["escape_var_start"] is None:
+                st["escape_var_start"] = index
+            st["state"] = "escapeVar"
+        elif char == "$":
+            st["variable_start"] = index
+            st["state"] = "maybeVariableOpen"
+        else:
+            st["escape_var_start"] = None
+
+    def open_string(after: str) -> None:
+        st["string_context"] = after
+        st["state"] = "doubleQuotedString" if char == '"' else "singleQuotedString"
+
+    def open_unquoted(state: str, start: int) -> None:
+        # a param or address, which may hold variables of its own
+        st["state"] = state
+        st["context_variables"] = None
+        if char == "$":
+            register_context(start)
+
     def not_a_variable() -> None:
         # `${` not followed by a source type (`${AWS::Region}`, `${Bucket}`): text the framework
         # leaves alone, up to its closing brace
@@ -160,16 +186,11 @@ def parse(value: str) -> list | None:  # noqa: C901 - one state machine, kept as
     while index < length:
         char = value[index]
         state = st["state"]
+        if char == " " and state in _SKIPS_SPACES:
+            index += 1
+            continue
         if state == "out":
-            if char == "\\":
-                if st["escape_var_start"] is None:
-                    st["escape_var_start"] = index
-                st["state"] = "escapeVar"
-            elif char == "$":
-                st["variable_start"] = index
-                st["state"] = "maybeVariableOpen"
-            else:
-                st["escape_var_start"] = None
+            outside()
         elif state == "escapeVar":
             if char == "$":
                 st["state"] = "escapeVarDollar"
@@ -181,16 +202,10 @@ def parse(value: str) -> list | None:  # noqa: C901 - one state machine, kept as
             if char == "{":
                 register_var_escape()
                 st["state"] = "out"
-            else:
+            else:  # `\$` not followed by `{`: this character is plain text again
                 st["escape_var_start"] = None
-                if char == "\\":
-                    st["escape_var_start"] = index
-                    st["state"] = "escapeVar"
-                elif char == "$":
-                    st["variable_start"] = index
-                    st["state"] = "maybeVariableOpen"
-                else:
-                    st["state"] = "out"
+                st["state"] = "out"
+                outside()
         elif state == "maybeVariableOpen":
             if char == "{":
                 if st["escape_var_start"] is not None:
@@ -209,15 +224,11 @@ def parse(value: str) -> list | None:  # noqa: C901 - one state machine, kept as
             else:
                 not_a_variable()
         elif state == "maybeNextSourceStart":
-            if char == " ":
-                index += 1
-                continue
             st["source_start"] = index
             if char in _ALNUM:
                 st["state"] = "typeOrSourceLiteral"
             elif char in "\"'":
-                st["string_context"] = "afterSourceLiteralString"
-                st["state"] = "doubleQuotedString" if char == '"' else "singleQuotedString"
+                open_string("afterSourceLiteralString")
             else:
                 raise error("source", index)
         elif state == "maybeType":
@@ -232,9 +243,6 @@ def parse(value: str) -> list | None:  # noqa: C901 - one state machine, kept as
                     raise error("type", st["source_start"])
                 not_a_variable()
         elif state == "typeOrSourceLiteral":
-            if char == " ":
-                index += 1
-                continue
             if char in ":(":
                 kind = value[st["source_start"]:index]
                 if not _IS_TYPE.match(kind):
@@ -252,9 +260,6 @@ def parse(value: str) -> list | None:  # noqa: C901 - one state machine, kept as
             elif char not in _ALNUM:
                 raise error("source", st["source_start"])
         elif state == "paramStart":
-            if char == " ":
-                index += 1
-                continue
             if char == ")":
                 st["state"] = "maybeAddressOpen"
             elif char == ",":
@@ -264,13 +269,9 @@ def parse(value: str) -> list | None:  # noqa: C901 - one state machine, kept as
             else:
                 st["param_start"] = index
                 if char in "\"'":
-                    st["string_context"] = "afterParamString"
-                    st["state"] = "doubleQuotedString" if char == '"' else "singleQuotedString"
+                    open_string("afterParamString")
                 else:
-                    st["state"] = "param"
-                    st["context_variables"] = None
-                    if char == "$":
-                        register_context(st["param_start"])
+                    open_unquoted("param", st["param_start"])
         elif state == "param":
             if char in "),":
                 param_value: Any = value[st["param_start"]:index].strip()
@@ -286,18 +287,12 @@ def parse(value: str) -> list | None:  # noqa: C901 - one state machine, kept as
             elif char == "$":
                 register_context(st["param_start"])
         elif state == "afterParamString":
-            if char == " ":
-                index += 1
-                continue
             if char in "),":
                 st["current_source"]["params"].append({"value": parse_string(st["param_start"])})
                 st["state"] = "maybeAddressOpen" if char == ")" else "paramStart"
             else:
                 raise error("param", st["param_start"])
         elif state == "maybeAddressOpen":
-            if char == " ":
-                index += 1
-                continue
             if char == ":":
                 st["state"] = "maybeAddressStart"
             elif char == "}":
@@ -307,9 +302,6 @@ def parse(value: str) -> list | None:  # noqa: C901 - one state machine, kept as
             else:
                 raise error("address", index)
         elif state == "maybeAddressStart":
-            if char == " ":
-                index += 1
-                continue
             if char == "}":
                 finalize_variable()
             elif char == ",":
@@ -323,13 +315,9 @@ def parse(value: str) -> list | None:  # noqa: C901 - one state machine, kept as
                     else:
                         raise error("address", st["address_start"])
                 elif char in "\"'":
-                    st["string_context"] = "afterAddressString"
-                    st["state"] = "doubleQuotedString" if char == '"' else "singleQuotedString"
+                    open_string("afterAddressString")
                 else:
-                    st["state"] = "address"
-                    st["context_variables"] = None
-                    if char == "$":
-                        register_context(st["address_start"])
+                    open_unquoted("address", st["address_start"])
         elif state == "address":
             if char in "},":
                 st["current_source"]["address"] = _meta(value[st["address_start"]:index].strip(),
@@ -338,18 +326,12 @@ def parse(value: str) -> list | None:  # noqa: C901 - one state machine, kept as
             elif char == "$":
                 register_context(st["address_start"])
         elif state == "afterAddressString":
-            if char == " ":
-                index += 1
-                continue
             if char in "},":
                 st["current_source"]["address"] = {"value": parse_string(st["address_start"])}
                 finalize_variable() if char == "}" else finalize_source()
             else:
                 raise error("address", st["address_start"])
         elif state == "afterSourceLiteralString":
-            if char == " ":
-                index += 1
-                continue
             if char == "}":
                 st["current_source"] = {"value": parse_string(st["source_start"])}
                 finalize_variable()

@@ -314,15 +314,7 @@ class Resolver:
                 self.resolve_property(prefix)
             if is_opaque(value):
                 return opaque(text or "${self:" + ".".join(keys) + "}")
-            if isinstance(value, dict):
-                value = value.get(key)
-            elif isinstance(value, list):
-                index = _list_index(key)
-                value = value[index] if index is not None and index < len(value) else None
-            elif isinstance(value, str):
-                value = _string_member(value, key)
-            else:
-                return None
+            value = _property(value, key)
         if isinstance(value, (dict, list)) and not is_opaque(value):
             while True:
                 under = [p for p in self.pending if p[: len(keys)] == keys]
@@ -399,17 +391,9 @@ class Resolver:
         for key in address.split("."):
             if isinstance(result, str):
                 result = self.resolve_nested(path, result)
-            if isinstance(result, dict) and not is_opaque(result):
-                result = result.get(key)
-            elif is_opaque(result):
+            if is_opaque(result):
                 return opaque(text)
-            elif isinstance(result, list):
-                index = _list_index(key)
-                result = result[index] if index is not None and index < len(result) else None
-            elif isinstance(result, str):
-                result = _string_member(result, key)
-            else:
-                result = None
+            result = _property(result, key)
             if result is None:
                 return None
         return result
@@ -462,12 +446,17 @@ def _list_index(key: Any) -> int | None:
     return None
 
 
-def _string_member(value: str, key: str) -> Any:
-    # JavaScript: "abc"[1] is "b", "abc".length is 3.
-    if key == "length":
+def _property(value: Any, key: Any) -> Any:
+    """JavaScript's `value[key]` on config data ("abc"[1] is "b", "abc".length is 3), None where it
+    is undefined."""
+    if isinstance(value, dict):
+        return value.get(key)
+    if isinstance(value, str) and key == "length":
         return len(value)
-    index = _list_index(key)
-    return value[index] if index is not None and index < len(value) else None
+    if isinstance(value, (list, str)):
+        index = _list_index(key)
+        return value[index] if index is not None and index < len(value) else None
+    return None
 
 
 def _string(value: Any, kind: str) -> str:

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from promotelint.model.opaque import OPAQUE_KEY
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.custom_resources import add_custom_resource_to_service
 from promotelint.serverless.js import js_string
-from promotelint.model.opaque import OPAQUE_KEY
-
-
-def function_events(function: Any) -> list:
-    events = function.get("events") if isinstance(function, dict) else None
-    return events if isinstance(events, list) else []
 
 
 def get_function(ctx: CompileContext, name: Any, path: tuple) -> dict[str, Any]:
@@ -117,6 +112,7 @@ def ensure_cloudwatch_role(ctx: CompileContext, where: tuple) -> None:
     properties: dict[str, Any] = {"ServiceToken": {"Fn::GetAtt": [handler_logical_id, "Arn"]}}
     if rest_api.get("role") is not None:
         properties["RoleArn"] = rest_api["role"]
-    ctx.add_resource(naming.CUSTOM_API_GATEWAY_ACCOUNT_CLOUDWATCH_ROLE_LOGICAL_ID, {"Type": "Custom::ApiGatewayAccountRole", "Version": 1, "Properties": properties}, where)
+    ctx.add_resource(naming.CUSTOM_API_GATEWAY_ACCOUNT_CLOUDWATCH_ROLE_LOGICAL_ID,
+                     {"Type": "Custom::ApiGatewayAccountRole", "Version": 1, "Properties": properties}, where)
     add_custom_resource_to_service(ctx, "apiGatewayCloudWatchRole", CLOUDWATCH_ROLE_STATEMENTS,
                                    where)

@@ -13,13 +13,13 @@ from typing import Any
 
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.events.base import compiles, events_of, non_empty
 from promotelint.serverless.events.apigateway.common import (
     execute_api_arn, lambda_invocation_uri, lambda_target, log_group, target_alias,
 )
-from promotelint.serverless.values import template_literal
 from promotelint.serverless.events.apigateway.schema import check_api_config
+from promotelint.serverless.events.base import compiles, events_of, non_empty
 from promotelint.serverless.js import js_json, js_string
+from promotelint.serverless.values import template_literal
 
 KIND = "httpApi"
 ALLOWED_METHODS = ("ANY", "GET", "POST", "PUT", "PATCH", "OPTIONS", "HEAD", "DELETE")
@@ -141,7 +141,8 @@ def _resolve(ctx: CompileContext) -> _Config:
     user_authorizers = user.get("authorizers")
     if user_authorizers:
         if user.get("id"):
-            raise ctx.error(where + ("authorizers",), "Cannot setup authorizers for externally configured HTTP API")
+            raise ctx.error(where + ("authorizers",),
+                            "Cannot setup authorizers for externally configured HTTP API")
         for name, auth in (user_authorizers.items() if isinstance(user_authorizers, dict)
                            else []):
             config.authorizers[name] = _authorizer(ctx, name, auth if isinstance(auth, dict)
@@ -151,7 +152,8 @@ def _resolve(ctx: CompileContext) -> _Config:
     user_logs = logs.get("httpApi") if isinstance(logs, dict) else None
     if user_logs:
         if user.get("id"):
-            raise ctx.error(("provider", "logs", "httpApi"), "Cannot setup access logs for externally configured HTTP API")
+            raise ctx.error(("provider", "logs", "httpApi"),
+                            "Cannot setup access logs for externally configured HTTP API")
         config.access_log_format = ((user_logs.get("format") if isinstance(user_logs, dict)
                                      else None) or DEFAULT_ACCESS_LOG_FORMAT)
 
@@ -222,7 +224,8 @@ def _route_key(ctx: CompileContext, event: Any, function_name: str, where: tuple
         else:
             match = _METHOD_PATH.match(text)
             if not match:
-                raise ctx.error(where, f'Invalid httpApi event "{text}" in function {function_name}', "write it as `METHOD /path` or `*`")
+                raise ctx.error(where, f'Invalid httpApi event "{text}" in function {function_name}',
+                                "write it as `METHOD /path` or `*`")
             method, path = match.group(1), match.group(2)
     path = js_string(path)
     if path == "*":
@@ -265,7 +268,8 @@ def _route_authorizer(ctx: CompileContext, route: _Route, authorizer: Any, user:
     elif type_ == "aws_iam":
         route.authorizer = dict(spec)
     elif not isinstance(name, str) or name not in config.authorizers:
-        raise ctx.error(where, f"Event references not configured authorizer '{js_string(name)}'", "define it under provider.httpApi.authorizers")
+        raise ctx.error(where, f"Event references not configured authorizer '{js_string(name)}'",
+                        "define it under provider.httpApi.authorizers")
     else:
         route.authorizer = config.authorizers[name]
     if scopes:

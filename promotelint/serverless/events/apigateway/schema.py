@@ -16,10 +16,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from promotelint.model.opaque import OPAQUE_KEY
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.events.base import any_value, events_of, has_events
 from promotelint.serverless.js import js_string
-from promotelint.model.opaque import OPAQUE_KEY
 
 _NUMBER = re.compile(r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$")
 
@@ -229,7 +229,8 @@ def coerce_api_config(ctx: CompileContext, kind: str) -> list[tuple[tuple, str]]
     schema = {key: PROVIDER[key] for key in _PROVIDER_KEYS[kind] if key in PROVIDER}
     coerce(ctx.provider, schema, ("provider",), problems)
     for event in events_of(ctx, kind, counts=any_value):
-        event.function["events"][event.index][kind] = coerce(event.value, _EVENTS[kind], event.path + (kind,), problems)
+        event.function["events"][event.index][kind] = coerce(event.value, _EVENTS[kind], event.path + (kind,),
+                                                             problems)
     return problems
 
 
@@ -242,4 +243,5 @@ def check_api_config(ctx: CompileContext, kind: str) -> None:
     if problems:
         path, expected = problems[0]
         where = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in path)
-        raise ctx.error(path, f"{where.replace('.[', '[')} must be {expected}", "see the Serverless Framework documentation")
+        raise ctx.error(path, f"{where.replace('.[', '[')} must be {expected}",
+                        "see the Serverless Framework documentation")

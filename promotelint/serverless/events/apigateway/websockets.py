@@ -12,15 +12,15 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from promotelint.model.opaque import is_opaque
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.events.base import compiles, events_of, non_empty
 from promotelint.serverless.events.apigateway.common import (
-    ensure_cloudwatch_role, get_function, lambda_invocation_uri, lambda_target,
-    log_group, stand_in_name, target_alias,
+    ensure_cloudwatch_role, get_function, lambda_invocation_uri, lambda_target, log_group, stand_in_name,
+    target_alias,
 )
 from promotelint.serverless.events.apigateway.schema import check_api_config
-from promotelint.model.opaque import is_opaque
+from promotelint.serverless.events.base import compiles, events_of, non_empty
 from promotelint.serverless.js import js_json, js_string
 
 KIND = "websocket"
@@ -87,7 +87,8 @@ def _validate(ctx: CompileContext) -> list[_Event]:
         if not isinstance(config, dict):
             continue
         if not isinstance(config.get("route"), str):
-            raise ctx.error(path, f"websocket event of function {function_name} needs a `route`", "set `route:`, for example `route: $connect`")
+            raise ctx.error(path, f"websocket event of function {function_name} needs a `route`",
+                            "set `route:`, for example `route: $connect`")
         item = _Event(function_name, config["route"], path)
         if config.get("routeResponseSelectionExpression"):
             item.route_response_selection_expression = config[
@@ -182,7 +183,8 @@ def _compile_integrations(ctx: CompileContext, events: list[_Event]) -> None:
             "IntegrationType": "AWS_PROXY",
             "IntegrationUri": lambda_invocation_uri(lambda_target(event.function_name, function)),
         }
-        ctx.add_resource(naming.get_websockets_integration_logical_id(event.function_name), resource, event.path, merge=True)
+        ctx.add_resource(naming.get_websockets_integration_logical_id(event.function_name), resource, event.path,
+                         merge=True)
 
 
 def _compile_route_responses(ctx: CompileContext, events: list[_Event]) -> None:
@@ -215,7 +217,8 @@ def _compile_authorizers(ctx: CompileContext, events: list[_Event]) -> None:
             "AuthorizerUri": event.authorizer["uri"],
             "IdentitySource": event.authorizer["identitySource"],
         }
-        ctx.add_resource(naming.get_websockets_authorizer_logical_id(js_string(name)), resource, event.path + ("authorizer",), merge=True)
+        ctx.add_resource(naming.get_websockets_authorizer_logical_id(js_string(name)), resource,
+                         event.path + ("authorizer",), merge=True)
 
 
 def _compile_permissions(ctx: CompileContext, events: list[_Event]) -> None:
@@ -254,7 +257,8 @@ def _compile_permissions(ctx: CompileContext, events: list[_Event]) -> None:
             auth_alias = target_alias(name, auth_function)
             if auth_alias:
                 resource["DependsOn"].append(auth_alias[1])
-        ctx.add_resource(naming.get_lambda_websockets_permission_logical_id(js_string(authorizer["name"])), resource, event.path + ("authorizer",), merge=True)
+        ctx.add_resource(naming.get_lambda_websockets_permission_logical_id(js_string(authorizer["name"])),
+                         resource, event.path + ("authorizer",), merge=True)
 
 
 def _compile_routes(ctx: CompileContext, events: list[_Event]) -> None:
@@ -273,7 +277,8 @@ def _compile_routes(ctx: CompileContext, events: list[_Event]) -> None:
             properties["AuthorizationType"] = "CUSTOM"
             properties["AuthorizerId"] = {
                 "Ref": naming.get_websockets_authorizer_logical_id(js_string(event.authorizer["name"]))}
-        ctx.add_resource(naming.get_websockets_route_logical_id(event.route), {"Type": "AWS::ApiGatewayV2::Route", "Properties": properties}, event.path, merge=True)
+        ctx.add_resource(naming.get_websockets_route_logical_id(event.route),
+                         {"Type": "AWS::ApiGatewayV2::Route", "Properties": properties}, event.path, merge=True)
 
 
 def _compile_stage(ctx: CompileContext, events: list[_Event]) -> None:

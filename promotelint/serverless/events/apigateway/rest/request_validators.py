@@ -55,7 +55,8 @@ def compile_request_validators(ctx: CompileContext, api: RestApi) -> None:
                     properties["Name"] = model_name
                 if description is not None:
                     properties["Description"] = description
-                ctx.add_resource(model_logical_id, {"Type": "AWS::ApiGateway::Model", "Properties": properties}, event.path + ("request", "schemas", content_type))
+                ctx.add_resource(model_logical_id, {"Type": "AWS::ApiGateway::Model", "Properties": properties},
+                                 event.path + ("request", "schemas", content_type))
             template["Properties"]["RequestValidatorId"] = {"Ref": validator_id}
             template["Properties"].setdefault("RequestModels", {})[content_type] = {
                 "Ref": model_logical_id}
@@ -71,7 +72,8 @@ def _provider_model(ctx: CompileContext, schema_id: str, config: Any) -> str:
         properties["Name"] = config["name"]
     if isinstance(config, dict) and config.get("description"):
         properties["Description"] = config["description"]
-    ctx.add_resource(logical_id, {"Type": "AWS::ApiGateway::Model", "Properties": properties}, ("provider", "apiGateway", "request", "schemas", schema_id))
+    ctx.add_resource(logical_id, {"Type": "AWS::ApiGateway::Model", "Properties": properties},
+                     ("provider", "apiGateway", "request", "schemas", schema_id))
     return logical_id
 
 

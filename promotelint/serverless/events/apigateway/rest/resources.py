@@ -37,7 +37,8 @@ def compile_rest_api(ctx: CompileContext, api: RestApi) -> None:
         if prov.get("vpcEndpointIds"):
             vpc_endpoint_ids = prov["vpcEndpointIds"]
             if endpoint_type != "PRIVATE":
-                raise ctx.error(("provider", "vpcEndpointIds"), "VPC endpoint IDs are only available for private APIs")
+                raise ctx.error(("provider", "vpcEndpointIds"),
+                                "VPC endpoint IDs are only available for private APIs")
     endpoint_configuration: dict[str, Any] = {"Types": [endpoint_type]}
     if vpc_endpoint_ids:
         endpoint_configuration["VpcEndpointIds"] = vpc_endpoint_ids
@@ -59,7 +60,8 @@ def compile_rest_api(ctx: CompileContext, api: RestApi) -> None:
         properties["MinimumCompressionSize"] = api_gateway["minimumCompressionSize"]
     if api_gateway.get("description"):
         properties["Description"] = api_gateway["description"]
-    ctx.add_resource(naming.REST_API_LOGICAL_ID, {"Type": "AWS::ApiGateway::RestApi", "Properties": properties}, where, merge=True)
+    ctx.add_resource(naming.REST_API_LOGICAL_ID, {"Type": "AWS::ApiGateway::RestApi", "Properties": properties},
+                     where, merge=True)
 
 
 def _predefined_resources(ctx: CompileContext) -> list[dict[str, Any]]:

@@ -53,10 +53,12 @@ def compile_api_keys(ctx: CompileContext, api: RestApi) -> None:
             number = 0
             for key in _keys_of(definition[name]):
                 number += 1
-                ctx.add_resource(naming.get_api_key_logical_id(number, name), _api_key_resource(ctx, api, key), where, merge=True)
+                ctx.add_resource(naming.get_api_key_logical_id(number, name), _api_key_resource(ctx, api, key),
+                                 where, merge=True)
         else:
             number += 1
-            ctx.add_resource(naming.get_api_key_logical_id(number), _api_key_resource(ctx, api, definition), where, merge=True)
+            ctx.add_resource(naming.get_api_key_logical_id(number), _api_key_resource(ctx, api, definition), where,
+                             merge=True)
 
 
 def _quota_throttle(config: dict[str, Any]) -> dict[str, Any]:
@@ -112,10 +114,12 @@ def compile_usage_plan(ctx: CompileContext, api: RestApi) -> None:
             if not isinstance(item, dict) or not item:
                 continue
             name = next(iter(item))
-            ctx.add_resource(naming.get_usage_plan_logical_id(name), _usage_plan_resource(ctx, api, name), ("provider", "apiGateway", "usagePlan", index), merge=True)
+            ctx.add_resource(naming.get_usage_plan_logical_id(name), _usage_plan_resource(ctx, api, name),
+                             ("provider", "apiGateway", "usagePlan", index), merge=True)
             api.usage_plan_names.append(name)
     else:
-        ctx.add_resource(naming.get_usage_plan_logical_id(), _usage_plan_resource(ctx, api, "default"), ("provider", "apiGateway", "usagePlan" if usage_plan else "apiKeys"), merge=True)
+        ctx.add_resource(naming.get_usage_plan_logical_id(), _usage_plan_resource(ctx, api, "default"),
+                         ("provider", "apiGateway", "usagePlan" if usage_plan else "apiKeys"), merge=True)
         api.usage_plan_names.append("default")
 
 

@@ -9,8 +9,12 @@ from typing import Any
 from promotelint.model.opaque import is_opaque
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.events.apigateway.common import get_function, lambda_target, stand_in_name, target_alias
-from promotelint.serverless.events.apigateway.rest.state import COGNITO_IDP_ARN, KIND, HttpEvent, RestApi, api_gateway_config
+from promotelint.serverless.events.apigateway.common import (
+    get_function, lambda_target, stand_in_name, target_alias,
+)
+from promotelint.serverless.events.apigateway.rest.state import (
+    COGNITO_IDP_ARN, KIND, HttpEvent, RestApi, api_gateway_config,
+)
 from promotelint.serverless.events.base import events_of, non_empty
 from promotelint.serverless.js import is_object, js_string, uniq
 
@@ -82,11 +86,13 @@ def validate(ctx: CompileContext) -> RestApi:
 def _get_http(ctx: CompileContext, http: Any, path: tuple) -> dict[str, Any]:
     if isinstance(http, dict):
         if "path" not in http or "method" not in http:
-            raise ctx.error(path, "http event needs both `path` and `method`", "write `http: GET /path` or set `path:` and `method:`")
+            raise ctx.error(path, "http event needs both `path` and `method`",
+                            "write `http: GET /path` or set `path:` and `method:`")
         return http
     parts = js_string(http).split(" ")
     if len(parts) < 2:
-        raise ctx.error(path, f'Invalid http event "{js_string(http)}"', "write it as `METHOD /path`, for example `GET /users`")
+        raise ctx.error(path, f'Invalid http event "{js_string(http)}"',
+                        "write it as `METHOD /path`, for example `GET /users`")
     return {"method": parts[0], "path": parts[1]}
 
 
@@ -262,8 +268,9 @@ def _normalize_request_response(ctx: CompileContext, http: dict[str, Any], funct
         if isinstance(response, dict) and response.get("statusCodes") is None:
             # the framework reads the status codes of every response it builds
             raise ctx.error(path, f"the framework cannot package an http event with the {integration} "
-                            "integration and no response status codes (it stops with \"Cannot "
-                            "convert undefined or null to object\")", "add `response: {statusCodes: {200: {pattern: ''}}}`")
+                                  "integration and no response status codes (it stops with \"Cannot "
+                                  "convert undefined or null to object\")",
+                            "add `response: {statusCodes: {200: {pattern: ''}}}`")
     if integration in ("AWS_PROXY", "HTTP_PROXY"):
         request = http.get("request")
         if isinstance(request, dict) and "request" in http:
