@@ -311,6 +311,7 @@ def _compile_version(ctx: CompileContext, name: str, fn: dict[str, Any], resourc
         raise ctx.error(("functions", name), f'function "{name}": SnapStart does not support provisioned concurrency',
                         "remove provisionedConcurrency or snapStart")
     if (fn.get("provisionedConcurrency") or fn.get("snapStart")) and not _version_setting(ctx, fn):
+        # a version published only for the alias is not one the user asked to keep
         del version["DeletionPolicy"]
     if fn.get("provisionedConcurrency"):
         _add_alias(ctx, name, fn, version_lid, "provisionedConcurrency", naming.PROVISIONED_CONCURRENCY_ALIAS_NAME,
