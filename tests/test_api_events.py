@@ -14,7 +14,7 @@ import pytest
 from promotelint.model.errors import InputError
 from promotelint.app import compile_path as compile_service
 from tools.conformance import compare
-from promotelint.serverless.events.apigateway_schema import HTTP_EVENT, PROVIDER, coerce
+from promotelint.serverless.events.apigateway.schema import HTTP_EVENT, PROVIDER, coerce
 
 FIXTURES = Path(__file__).parent / "fixtures" / "serverless"
 API_FIXTURES = sorted(p.name for p in FIXTURES.iterdir()

@@ -110,3 +110,26 @@ def test_compile_service_returns_a_template_with_origins(tmp_path):
     template = compile_path(tmp_path, env={})
     assert template.stack_name == "s-dev" and template.source.endswith("serverless.yml")
     assert template.origins["HelloLambdaFunction"].line == 6
+
+
+
+def test_api_compilers_load_only_for_services_with_their_events():
+    """Importing the API Gateway compilers is a large part of a cold start: pipeline imports each
+    one only when a function has its events, and states the kind that module compiles."""
+    import importlib
+    import subprocess
+    import sys
+
+    from promotelint.serverless import pipeline
+
+    lazy = {step.kind for step in pipeline.EVENT_COMPILERS if step.__module__ == pipeline.__name__}
+    modules = {"http": "promotelint.serverless.events.apigateway.rest",
+               "websocket": "promotelint.serverless.events.apigateway.websockets",
+               "httpApi": "promotelint.serverless.events.apigateway.httpapi"}
+    assert lazy == set(modules)
+    for kind, name in modules.items():
+        assert importlib.import_module(name).KIND == kind
+    probe = ("import sys; from promotelint.serverless import pipeline; "
+             "print(any(m.startswith('promotelint.serverless.events.apigateway') for m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"

@@ -2,7 +2,7 @@ import pytest
 
 from promotelint.model.errors import InputError
 from promotelint.parse.jsyaml import js_date_iso, load_js_yaml
-from promotelint.serverless.config import find_config
+from promotelint.serverless.config_file import find_config
 
 
 class MemoryReader:
@@ -67,7 +67,7 @@ def test_non_yaml_configs_are_a_clear_input_error():
 
 
 def test_schema_coercion_like_ajv_coerce_types():
-    from promotelint.serverless.config import coerce_like_schema
+    from promotelint.serverless.coerce import coerce_like_schema
 
     config = coerce_like_schema({
         "provider": {"memorySize": "512", "environment": {"N": 42, "B": True, "E": None, "R": {"Ref": "X"}},

@@ -4,7 +4,9 @@ import pytest
 
 from promotelint.model.errors import InputError
 from promotelint.parse.jsyaml import load_js_yaml
-from promotelint.serverless.variables import Inputs, Resolver, VariableSyntaxError, js_string, parse
+from promotelint.serverless.js import coerce_string as js_string
+from promotelint.serverless.variables.parse import VariableSyntaxError, parse
+from promotelint.serverless.variables.resolve import Inputs, Resolver
 from promotelint.model.opaque import is_opaque, opaque
 
 

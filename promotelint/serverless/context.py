@@ -7,10 +7,11 @@ template in the framework's order, as the framework's plugins do, which keeps th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
+from promotelint.model.errors import InputError
 from promotelint.model.template import Origin, nearest_position
+from promotelint.serverless.js import lodash_merge
 
 
 @dataclass
@@ -20,18 +21,59 @@ class CompileContext:
     region: str
     template: dict[str, Any]  # the template being built, in the framework's key order
     source: str = "serverless.yml"  # display path of the config file, for origins
-    service_dir: Path | None = None
     # path into the config (("functions", "hello", "events", 0)) -> (line, column) in `source`
     positions: dict[tuple, tuple[int, int]] = field(default_factory=dict)
     origins: dict[str, Origin] = field(default_factory=dict)  # logical ID -> where it came from
     warnings: list[str] = field(default_factory=list)
+
+    # The config as the steps after normalize.normalize_service read it: `provider` and `functions`
+    # are mappings there, and every function a mapping with an `events` list.
+
+    @property
+    def provider(self) -> dict[str, Any]:
+        return self.config["provider"]
+
+    @property
+    def functions(self) -> dict[str, dict[str, Any]]:
+        return self.config["functions"]
+
+    @property
+    def service_name(self) -> str:
+        return str(self.config.get("service"))
+
+    @property
+    def resources(self) -> dict[str, Any]:
+        return self.template.setdefault("Resources", {})
+
+    @property
+    def outputs(self) -> dict[str, Any]:
+        return self.template.setdefault("Outputs", {})
 
     def origin(self, path: tuple) -> Origin:
         """Origin of the config node at `path`, or of its nearest ancestor that has a position."""
         pos = nearest_position(self.positions, path)
         return Origin(self.source, pos[0], pos[1]) if pos else Origin(self.source)
 
-    def add_resource(self, logical_id: str, resource: dict[str, Any], config_path: tuple) -> None:
-        """Add or replace a resource and remember the config node that made it."""
-        self.template.setdefault("Resources", {})[logical_id] = resource
+    def add_resource(self, logical_id: str, resource: dict[str, Any], config_path: tuple, *,
+                     merge: bool = False) -> dict[str, Any]:
+        """Add a resource, or with `merge` lodash-merge it into the one already there (the
+        framework's `_.merge(Resources, ...)`), and remember the config node that made it."""
+        resources = self.resources
+        resources[logical_id] = lodash_merge(resources.get(logical_id), resource) if merge else resource
         self.origins.setdefault(logical_id, self.origin(config_path))
+        return resources[logical_id]
+
+    def add_output(self, name: str, output: dict[str, Any], config_path: tuple, *,
+                   merge: bool = False) -> None:
+        """The same for a stack output (its origin is recorded as `Outputs.<name>`)."""
+        outputs = self.outputs
+        outputs[name] = lodash_merge(outputs.get(name), output) if merge else output
+        self.origins.setdefault(f"Outputs.{name}", self.origin(config_path))
+
+    def warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+    def error(self, path: tuple, message: str, fix: str | None = None) -> InputError:
+        """A config error at the node at `path` (or its nearest ancestor with a position)."""
+        return InputError(message, file=self.source, line=self.origin(path).line, fix=fix)

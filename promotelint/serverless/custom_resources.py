@@ -12,7 +12,6 @@ from typing import Any
 
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.core import provider, resources, service_name
 from promotelint.serverless.functions import artifact_directory_name, deployment_bucket_ref
 
 _HANDLERS = {
@@ -26,33 +25,31 @@ _HANDLERS = {
 
 def add_custom_resource_to_service(ctx: CompileContext, resource_name: str, statements: list[dict[str, Any]],
                                    config_path: tuple = ()) -> None:
-    prov = provider(ctx)
+    prov = ctx.provider
     logs = prov.get("logs")
     write_logs = isinstance(logs, dict) and logs.get("frameworkLambda")
-    res = resources(ctx)
     function_name, handler = _HANDLERS[resource_name]
     function_lid = naming.get_custom_resource_handler_function_logical_id(function_name)
-    prefix = f"{service_name(ctx)}-{ctx.stage}"
+    prefix = f"{ctx.service_name}-{ctx.stage}"
     absolute_name = f"{prefix}-{function_name}"
     if len(absolute_name) > 64:
         # The framework's own workaround for Lambda's 64 character limit.
         absolute_name = absolute_name[:32] + hashlib.md5(absolute_name.encode()).hexdigest()
     iam = prov.get("iam") if isinstance(prov.get("iam"), dict) else {}
-    deployment_role = iam.get("deploymentRole", prov.get("cfnRole")) if "deploymentRole" in iam else prov.get("cfnRole")
-    where = ctx.origin(config_path)
+    deployment_role = iam.get("deploymentRole",
+                              prov.get("cfnRole")) if "deploymentRole" in iam else prov.get("cfnRole")
     role_lid = naming.CUSTOM_RESOURCES_ROLE_LOGICAL_ID
     if not deployment_role:
-        role = res.get(role_lid)
+        role = ctx.resources.get(role_lid)
         if not role:
             role = {"Type": "AWS::IAM::Role", "Properties": {
                 "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
                     "Effect": "Allow", "Principal": {"Service": ["lambda.amazonaws.com"]},
                     "Action": ["sts:AssumeRole"]}]},
-                "Policies": [{"PolicyName": {"Fn::Join": ["-", [ctx.stage, service_name(ctx),
+                "Policies": [{"PolicyName": {"Fn::Join": ["-", [ctx.stage, ctx.service_name,
                                                                 "custom-resources-lambda"]]},
                               "PolicyDocument": {"Version": "2012-10-17", "Statement": []}}]}}
-            res[role_lid] = role
-            ctx.origins.setdefault(role_lid, where)
+            ctx.add_resource(role_lid, role, config_path)
             if write_logs:
                 group = naming.get_log_group_name(prefix)
                 sub = "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:" + group
@@ -73,8 +70,7 @@ def add_custom_resource_to_service(ctx: CompileContext, resource_name: str, stat
         "FunctionName": absolute_name, "Handler": handler, "MemorySize": 1024,
         "Runtime": "nodejs18.x", "Timeout": 180,
     }, "DependsOn": []}
-    res[function_lid] = function
-    ctx.origins.setdefault(function_lid, where)
+    ctx.add_resource(function_lid, function, config_path)
     if deployment_role:
         function["Properties"]["Role"] = deployment_role
     else:
@@ -86,5 +82,12 @@ def add_custom_resource_to_service(ctx: CompileContext, resource_name: str, stat
         props = {"LogGroupName": naming.get_log_group_name(absolute_name),
                  "RetentionInDays": prov.get("logRetentionInDays"),
                  "DataProtectionPolicy": prov.get("logDataProtectionPolicy")}
-        res[log_lid] = {"Type": "AWS::Logs::LogGroup", "Properties": props}
-        ctx.origins.setdefault(log_lid, where)
+        ctx.add_resource(log_lid, {"Type": "AWS::Logs::LogGroup", "Properties": props}, config_path)
+
+
+def chain_custom_resources(ctx: CompileContext, logical_ids_by_target: dict[str, list[str]]) -> None:
+    """The framework's custom resources on one existing bucket or user pool update it one after the
+    other: each waits for the one before."""
+    for logical_ids in logical_ids_by_target.values():
+        for previous, current in zip(logical_ids, logical_ids[1:]):
+            ctx.resources[current]["DependsOn"].append(previous)

@@ -15,14 +15,12 @@ import json
 import re
 from typing import Any
 
-from promotelint.model.errors import InputError
+from promotelint.model.opaque import is_opaque, opaque
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.core import (
-    concat, custom_execution_role, functions, js_truthy, outputs, provider, resources, role_statements,
-    service_name, text, union_with_equal, warn,
-)
-from promotelint.model.opaque import is_opaque, opaque
+from promotelint.serverless.iam import custom_execution_role, role_statements
+from promotelint.serverless.js import js_truthy, uniq
+from promotelint.serverless.values import concat, text
 
 ARTIFACT_DIRECTORY_TOKEN = "0000000000000-offline"
 DEFAULT_RUNTIME = "nodejs16.x"
@@ -37,17 +35,22 @@ _LAMBDA_ARN = re.compile(r"^arn:[^:]+:lambda:")
 
 
 def artifact_directory_name(ctx: CompileContext) -> str:
-    prefix = provider(ctx).get("deploymentPrefix")
+    prefix = ctx.provider.get("deploymentPrefix")
     prefix = "serverless" if prefix is None else str(prefix)
-    return f"{prefix}/{service_name(ctx)}/{ctx.stage}/{ARTIFACT_DIRECTORY_TOKEN}"
+    return f"{prefix}/{ctx.service_name}/{ctx.stage}/{ARTIFACT_DIRECTORY_TOKEN}"
 
 
 def deployment_bucket_ref(ctx: CompileContext) -> Any:
-    return provider(ctx).get("deploymentBucket") or {"Ref": naming.DEPLOYMENT_BUCKET_LOGICAL_ID}
+    return ctx.provider.get("deploymentBucket") or {"Ref": naming.DEPLOYMENT_BUCKET_LOGICAL_ID}
 
 
 def code_sha256(artifact: str) -> dict[str, str]:
     return opaque(f"CodeSha256 of {artifact}")
+
+
+def alias_logical_id(fn: dict[str, Any]) -> str | None:
+    """The alias events depend on, when provisioned concurrency or SnapStart made one."""
+    return (fn.get("targetAlias") or {}).get("logicalId")
 
 
 def resolve_lambda_target(function_name: str, function: dict[str, Any]) -> Any:
@@ -62,10 +65,10 @@ def resolve_lambda_target(function_name: str, function: dict[str, Any]) -> Any:
 def resolve_function_arn(ctx: CompileContext, address: str) -> Any:
     if _LAMBDA_ARN.match(address):
         return address
-    fn = functions(ctx).get(address)
+    fn = ctx.functions.get(address)
     if fn is None:
-        raise InputError(f"unrecognized function address {address}", file=ctx.source,
-                         fix="name a function of this service or give a Lambda ARN")
+        raise ctx.error((), f"unrecognized function address {address}",
+                        "name a function of this service or give a Lambda ARN")
     return resolve_lambda_target(address, fn)
 
 
@@ -77,27 +80,27 @@ def _resolve_image(ctx: CompileContext, name: str, image: Any) -> tuple[Any, Any
 
     A URI pinned by digest is resolved as the framework does; a tag or a locally built image
     needs ECR or Docker, so its URI and digest stay opaque."""
-    where = ctx.origin(("functions", name, "image")).line
+    where = ("functions", name, "image")
     if isinstance(image, dict):
         if bool(image.get("uri")) == bool(image.get("name")):
-            raise InputError(f'function "{name}": image needs exactly one of "uri" and "name"', file=ctx.source,
-                             line=where, fix="set image.uri or image.name")
+            raise ctx.error(where, f'function "{name}": image needs exactly one of "uri" and "name"',
+                            "set image.uri or image.name")
         uri, image_name = image.get("uri"), image.get("name")
     elif isinstance(image, str) and _ECR_URI.match(image):
         uri, image_name = image, None
     else:
         uri, image_name = None, image
     if image_name is not None:
-        images = ((provider(ctx).get("ecr") or {}).get("images") or {})
+        images = ((ctx.provider.get("ecr") or {}).get("images") or {})
         defined = images.get(image_name)
         if not defined:
-            raise InputError(f'function "{name}": image "{image_name}" is not defined in provider.ecr.images',
-                             file=ctx.source, line=where, fix="define it under provider.ecr.images")
+            raise ctx.error(where, f'function "{name}": image "{image_name}" is not defined in provider.ecr.images',
+                            "define it under provider.ecr.images")
         uri = defined if isinstance(defined, str) else defined.get("uri")
     if isinstance(uri, str) and "@sha256:" in uri:
         return uri, uri.split("@")[1][len("sha256:"):]
     label = uri or f"image {image_name} built from provider.ecr.images"
-    warn(ctx, f'function "{name}": the container image digest of {label} is not known offline')
+    ctx.warn(f'function "{name}": the container image digest of {label} is not known offline')
     return opaque(f"ImageUri of {label}"), opaque(f"CodeSha256 of {label}")
 
 
@@ -109,7 +112,7 @@ def _artifact_name(ctx: CompileContext, name: str, fn: dict[str, Any]) -> str:
         return text(artifact).replace("\\", "/").split("/")[-1]
     if service_package.get("individually") or package.get("individually"):
         return naming.get_function_artifact_name(name)
-    return naming.get_service_artifact_name(service_name(ctx))
+    return naming.get_service_artifact_name(ctx.service_name)
 
 
 def _compile_role(resource: dict[str, Any], role: Any) -> None:
@@ -137,17 +140,14 @@ def _deep_sort(value: Any) -> Any:
 
 
 def _compile_function(ctx: CompileContext, name: str, fn: dict[str, Any]) -> tuple[dict, str | None, Any]:
-    prov = provider(ctx)
-    res = resources(ctx)
+    prov = ctx.provider
     path = ("functions", name)
     resource: dict[str, Any] = {"Type": "AWS::Lambda::Function", "Properties": {"Code": {}}}
     props = resource["Properties"]
     if not fn.get("handler") and not fn.get("image"):
-        raise InputError(f'function "{name}" needs a "handler" or an "image"', file=ctx.source,
-                         line=ctx.origin(path).line, fix="add a handler")
+        raise ctx.error(path, f'function "{name}" needs a "handler" or an "image"', "add a handler")
     if fn.get("handler") and fn.get("image"):
-        raise InputError(f'function "{name}" has both "handler" and "image"', file=ctx.source,
-                         line=ctx.origin(path).line, fix="keep only one of them")
+        raise ctx.error(path, f'function "{name}" has both "handler" and "image"', "keep only one of them")
     image = fn.get("image")
     if image and isinstance(image, dict):
         image_config = {}
@@ -215,15 +215,15 @@ def _compile_function(ctx: CompileContext, name: str, fn: dict[str, Any]) -> tup
     if kms:
         props["KmsKeyArn"] = kms
         if isinstance(kms, str) and statements is not None:
-            _replace_statements(ctx, union_with_equal(
-                statements, [{"Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": [kms]}]))
+            _replace_statements(ctx, uniq(
+                [*statements, {"Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": [kms]}]))
     prov_tracing = prov.get("tracing")
     tracing = fn.get("tracing") or (prov_tracing.get("lambda") if isinstance(prov_tracing, dict) else None)
     if tracing:
         props["TracingConfig"] = {"Mode": "Active" if isinstance(tracing, bool) else tracing}
         statements = role_statements(ctx)
         if statements is not None:
-            _replace_statements(ctx, union_with_equal(statements, [{
+            _replace_statements(ctx, uniq([*statements, {
                 "Effect": "Allow", "Action": ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
                 "Resource": ["*"]}]))
     if js_truthy(fn.get("environment")) or js_truthy(prov.get("environment")):
@@ -241,9 +241,9 @@ def _compile_function(ctx: CompileContext, name: str, fn: dict[str, Any]) -> tup
     fs_config = fn.get("fileSystemConfig")
     if js_truthy(fs_config):
         if "VpcConfig" not in props:
-            raise InputError(f'function "{name}": fileSystemConfig needs a vpc on the function or provider',
-                             file=ctx.source, line=ctx.origin(path + ("fileSystemConfig",)).line,
-                             fix="configure vpc")
+            raise ctx.error(path + ("fileSystemConfig",),
+                            f'function "{name}": fileSystemConfig needs a vpc on the function or provider',
+                            "configure vpc")
         statements = role_statements(ctx)
         if statements is not None:
             statements.append({"Effect": "Allow",
@@ -260,14 +260,12 @@ def _compile_function(ctx: CompileContext, name: str, fn: dict[str, Any]) -> tup
         props["Layers"] = fn["layers"]
     elif js_truthy(prov.get("layers")):
         props["Layers"] = prov["layers"] if is_opaque(prov["layers"]) else list(prov["layers"])
-    lid = naming.get_lambda_logical_id(name)
-    res[lid] = resource
-    ctx.origins.setdefault(lid, ctx.origin(path))
+    ctx.add_resource(naming.get_lambda_logical_id(name), resource, path)
     return resource, artifact, code_sha
 
 
 def _replace_statements(ctx: CompileContext, statements: list) -> None:
-    role = resources(ctx)[naming.ROLE_LOGICAL_ID]
+    role = ctx.resources[naming.ROLE_LOGICAL_ID]
     role["Properties"]["Policies"][0]["PolicyDocument"]["Statement"] = statements
 
 
@@ -276,7 +274,7 @@ def _layer_configurations(ctx: CompileContext, props: dict[str, Any]) -> list[di
     configs = []
     for layer in props.get("Layers") or []:
         if isinstance(layer, dict) and isinstance(layer.get("Ref"), str):
-            resource = resources(ctx).get(layer["Ref"])
+            resource = ctx.resources.get(layer["Ref"])
             if not isinstance(resource, dict) or layer["Ref"] not in names:
                 continue
             layer_props = copy.deepcopy(resource.get("Properties") or {})
@@ -287,14 +285,9 @@ def _layer_configurations(ctx: CompileContext, props: dict[str, Any]) -> list[di
 
 def _compile_version(ctx: CompileContext, name: str, fn: dict[str, Any], resource: dict[str, Any],
                      artifact: str | None, code_sha: Any) -> None:
-    prov = provider(ctx)
-    res = resources(ctx)
-    lid = naming.get_lambda_logical_id(name)
-    should_version = fn["versionFunction"] if fn.get("versionFunction") is not None else prov.get("versionFunctions", True)
-    if should_version is None:
-        should_version = True
     if not _is_versioned(ctx, fn):
         return
+    lid = naming.get_lambda_logical_id(name)
     version: dict[str, Any] = {"Type": "AWS::Lambda::Version", "DeletionPolicy": "Retain",
                                "Properties": {"FunctionName": {"Ref": lid},
                                               "CodeSha256": code_sha}}
@@ -311,48 +304,34 @@ def _compile_version(ctx: CompileContext, name: str, fn: dict[str, Any], resourc
         version["Properties"]["Description"] = fn["description"]
     version_lid = naming.get_lambda_version_logical_id(name, digest)
     fn["versionLogicalId"] = version_lid
-    res[version_lid] = version
-    ctx.origins.setdefault(version_lid, ctx.origin(("functions", name)))
-    ctx.origins.setdefault(f"Outputs.{naming.get_lambda_version_output_logical_id(name)}",
-                           ctx.origin(("functions", name)))
-    outputs(ctx)[naming.get_lambda_version_output_logical_id(name)] = {
-        "Description": "Current Lambda function version", "Value": {"Ref": version_lid}}
+    ctx.add_resource(version_lid, version, ("functions", name))
+    ctx.add_output(naming.get_lambda_version_output_logical_id(name), {
+        "Description": "Current Lambda function version", "Value": {"Ref": version_lid}}, ("functions", name))
     if fn.get("provisionedConcurrency") and fn.get("snapStart"):
-        raise InputError(f'function "{name}": SnapStart does not support provisioned concurrency',
-                         file=ctx.source, line=ctx.origin(("functions", name)).line,
-                         fix="remove provisionedConcurrency or snapStart")
+        raise ctx.error(("functions", name), f'function "{name}": SnapStart does not support provisioned concurrency',
+                        "remove provisionedConcurrency or snapStart")
+    if (fn.get("provisionedConcurrency") or fn.get("snapStart")) and not _version_setting(ctx, fn):
+        # a version published only for the alias is not one the user asked to keep
+        del version["DeletionPolicy"]
     if fn.get("provisionedConcurrency"):
-        if not should_version:
-            del version["DeletionPolicy"]
-        alias_lid = naming.get_lambda_provisioned_concurrency_alias_logical_id(name)
-        fn["targetAlias"] = {"name": naming.PROVISIONED_CONCURRENCY_ALIAS_NAME, "logicalId": alias_lid}
-        res[alias_lid] = {"Type": "AWS::Lambda::Alias", "Properties": {
-            "FunctionName": {"Ref": lid},
-            "FunctionVersion": {"Fn::GetAtt": [version_lid, "Version"]},
-            "Name": naming.PROVISIONED_CONCURRENCY_ALIAS_NAME,
-            "ProvisionedConcurrencyConfig": {"ProvisionedConcurrentExecutions": fn["provisionedConcurrency"]},
-        }, "DependsOn": lid}
-        ctx.origins.setdefault(alias_lid, ctx.origin(("functions", name, "provisionedConcurrency")))
+        _add_alias(ctx, name, fn, version_lid, "provisionedConcurrency", naming.PROVISIONED_CONCURRENCY_ALIAS_NAME,
+                   naming.get_lambda_provisioned_concurrency_alias_logical_id(name),
+                   ProvisionedConcurrencyConfig={"ProvisionedConcurrentExecutions": fn["provisionedConcurrency"]})
     if fn.get("snapStart"):
-        if not should_version:
-            del version["DeletionPolicy"]
         resource["Properties"]["SnapStart"] = {"ApplyOn": "PublishedVersions"}
-        alias_lid = naming.get_lambda_snap_start_alias_logical_id(name)
-        fn["targetAlias"] = {"name": naming.SNAP_START_ALIAS_NAME, "logicalId": alias_lid}
-        res[alias_lid] = {"Type": "AWS::Lambda::Alias", "Properties": {
-            "FunctionName": {"Ref": lid},
-            "FunctionVersion": {"Fn::GetAtt": [version_lid, "Version"]},
-            "Name": naming.SNAP_START_ALIAS_NAME,
-        }, "DependsOn": lid}
-        ctx.origins.setdefault(alias_lid, ctx.origin(("functions", name, "snapStart")))
+        _add_alias(ctx, name, fn, version_lid, "snapStart", naming.SNAP_START_ALIAS_NAME,
+                   naming.get_lambda_snap_start_alias_logical_id(name))
 
 
-def _uniq(values: list) -> list:
-    out: list = []
-    for v in values:
-        if v not in out:
-            out.append(v)
-    return out
+def _add_alias(ctx: CompileContext, name: str, fn: dict[str, Any], version_lid: str, setting: str, alias_name: str,
+               alias_lid: str, **properties: Any) -> None:
+    """The alias that provisioned concurrency or SnapStart needs; the function's events target it."""
+    lid = naming.get_lambda_logical_id(name)
+    fn["targetAlias"] = {"name": alias_name, "logicalId": alias_lid}
+    ctx.add_resource(alias_lid, {"Type": "AWS::Lambda::Alias", "Properties": {
+        "FunctionName": {"Ref": lid}, "FunctionVersion": {"Fn::GetAtt": [version_lid, "Version"]},
+        "Name": alias_name, **properties,
+    }, "DependsOn": lid}, ("functions", name, setting))
 
 
 def _compile_function_url(ctx: CompileContext, name: str, fn: dict[str, Any]) -> None:
@@ -367,16 +346,16 @@ def _compile_function_url(ctx: CompileContext, name: str, fn: dict[str, Any]) ->
         url_cors = url["cors"] if isinstance(url["cors"], dict) else {}
         for key in ("allowedOrigins", "allowedHeaders", "allowedMethods"):
             if url_cors.get(key):
-                cors[key] = _uniq(url_cors[key])
+                cors[key] = uniq(url_cors[key])
             elif key in url_cors and url_cors[key] is None:
                 del cors[key]
         if url_cors.get("allowCredentials"):
             cors["allowCredentials"] = True
         if url_cors.get("exposedResponseHeaders"):
-            cors["exposedResponseHeaders"] = _uniq(url_cors["exposedResponseHeaders"])
+            cors["exposedResponseHeaders"] = uniq(url_cors["exposedResponseHeaders"])
         cors["maxAge"] = url_cors.get("maxAge")
     target = resolve_lambda_target(name, fn)
-    alias_lid = (fn.get("targetAlias") or {}).get("logicalId")
+    alias_lid = alias_logical_id(fn)
     resource: dict[str, Any] = {"Type": "AWS::Lambda::Url",
                                 "Properties": {"AuthType": auth, "TargetFunctionArn": target}}
     if alias_lid:
@@ -393,12 +372,10 @@ def _compile_function_url(ctx: CompileContext, name: str, fn: dict[str, Any]) ->
     if url.get("invokeMode") == "RESPONSE_STREAM":
         resource["Properties"]["InvokeMode"] = "RESPONSE_STREAM"
     lid = naming.get_lambda_function_url_logical_id(name)
-    where = ctx.origin(("functions", name, "url"))
-    resources(ctx)[lid] = resource
-    ctx.origins.setdefault(lid, where)
-    ctx.origins.setdefault(f"Outputs.{naming.get_lambda_function_url_output_logical_id(name)}", where)
-    outputs(ctx)[naming.get_lambda_function_url_output_logical_id(name)] = {
-        "Description": "Lambda Function URL", "Value": {"Fn::GetAtt": [lid, "FunctionUrl"]}}
+    where = ("functions", name, "url")
+    ctx.add_resource(lid, resource, where)
+    ctx.add_output(naming.get_lambda_function_url_output_logical_id(name), {
+        "Description": "Lambda Function URL", "Value": {"Fn::GetAtt": [lid, "FunctionUrl"]}}, where)
     if auth == "NONE":
         perm_lid = naming.get_lambda_fn_url_permission_logical_id(name)
         perm: dict[str, Any] = {"Type": "AWS::Lambda::Permission", "Properties": {
@@ -406,8 +383,7 @@ def _compile_function_url(ctx: CompileContext, name: str, fn: dict[str, Any]) ->
             "FunctionUrlAuthType": auth}}
         if alias_lid:
             perm["DependsOn"] = alias_lid
-        resources(ctx)[perm_lid] = perm
-        ctx.origins.setdefault(perm_lid, where)
+        ctx.add_resource(perm_lid, perm, where)
 
 
 def _destination_arn(ctx: CompileContext, destination: Any) -> Any:
@@ -428,7 +404,7 @@ def _ensure_target_permission(ctx: CompileContext, destination: Any, granted: li
     action: Any = None
     if is_opaque(destination):
         # Whether it names a function, a queue, a topic or a bus is only known at deploy time.
-        warn(ctx, f"destination {text(destination)} is not known offline: the permission it needs is unknown")
+        ctx.warn(f"destination {text(destination)} is not known offline: the permission it needs is unknown")
         action = opaque(f"action for destination {text(destination)}")
     elif isinstance(destination, dict):
         action = {"function": "lambda:InvokeFunction", "sqs": "sqs:SendMessage", "sns": "sns:Publish",
@@ -443,8 +419,8 @@ def _ensure_target_permission(ctx: CompileContext, destination: Any, granted: li
         elif ":event-bus/" in destination:
             action = "events:PutEvents"
     if action is None:
-        raise InputError(f"unsupported destination target {destination}", file=ctx.source,
-                         fix="use a function name or a Lambda, SQS, SNS or EventBridge ARN")
+        raise ctx.error((), f"unsupported destination target {destination}",
+                        "use a function name or a Lambda, SQS, SNS or EventBridge ARN")
     if is_opaque(destination):
         arn = destination
     elif isinstance(destination, dict):
@@ -452,7 +428,7 @@ def _ensure_target_permission(ctx: CompileContext, destination: Any, granted: li
     elif destination.startswith("arn:"):
         arn = destination
     else:
-        target = functions(ctx).get(destination) or {}
+        target = ctx.functions.get(destination) or {}
         arn = {"Fn::Sub": concat("arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:",
                                  target.get("name"))}
     statements = role_statements(ctx)
@@ -486,17 +462,19 @@ def _compile_event_invoke_config(ctx: CompileContext, name: str, fn: dict[str, A
         resource["Properties"]["MaximumEventAgeInSeconds"] = max_age
     if retries is not None:
         resource["Properties"]["MaximumRetryAttempts"] = retries
-    lid = naming.get_lambda_event_config_logical_id(name)
-    resources(ctx)[lid] = resource
-    ctx.origins.setdefault(lid, ctx.origin(("functions", name)))
+    ctx.add_resource(naming.get_lambda_event_config_logical_id(name), resource, ("functions", name))
+
+
+def _version_setting(ctx: CompileContext, fn: dict[str, Any]) -> Any:
+    """`versionFunction`, else the provider's `versionFunctions` (true by default)."""
+    version = fn.get("versionFunction")
+    if version is None:
+        version = ctx.provider.get("versionFunctions", True)
+    return True if version is None else version
 
 
 def _is_versioned(ctx: CompileContext, fn: dict[str, Any]) -> bool:
-    version = fn.get("versionFunction")
-    if version is None:
-        version = provider(ctx).get("versionFunctions", True)
-        version = True if version is None else version
-    return bool(version or fn.get("provisionedConcurrency") or fn.get("snapStart"))
+    return bool(_version_setting(ctx, fn) or fn.get("provisionedConcurrency") or fn.get("snapStart"))
 
 
 def compile_functions(ctx: CompileContext) -> None:
@@ -509,7 +487,7 @@ def compile_functions(ctx: CompileContext) -> None:
     # tend to finish in the order the files were first asked for.
     granted: list = []
     deferred = []
-    for name, fn in functions(ctx).items():
+    for name, fn in ctx.functions.items():
         if fn.get("image"):
             continue
         resource, artifact, code_sha = _compile_function(ctx, name, fn)
@@ -518,7 +496,7 @@ def compile_functions(ctx: CompileContext) -> None:
             continue
         _compile_function_url(ctx, name, fn)
         _compile_event_invoke_config(ctx, name, fn, granted)
-    for name, fn in functions(ctx).items():
+    for name, fn in ctx.functions.items():
         if fn.get("image"):
             resource, artifact, code_sha = _compile_function(ctx, name, fn)
             _compile_version(ctx, name, fn, resource, artifact, code_sha)

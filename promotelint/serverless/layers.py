@@ -14,7 +14,6 @@ from typing import Any
 
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.core import lodash_merge, outputs, provider, resources
 from promotelint.serverless.functions import artifact_directory_name
 
 
@@ -32,8 +31,8 @@ def _compile_layer(ctx: CompileContext, name: str, layer: dict[str, Any]) -> Non
         "LayerName": "LayerName",
     }}
     props = new_layer["Properties"]
-    if provider(ctx).get("deploymentBucket"):
-        props["Content"]["S3Bucket"] = provider(ctx)["deploymentBucket"]
+    if ctx.provider.get("deploymentBucket"):
+        props["Content"]["S3Bucket"] = ctx.provider["deploymentBucket"]
     props["Content"]["S3Key"] = f"{artifact_directory_name(ctx)}/{str(artifact).replace(chr(92), '/').split('/')[-1]}"
     props["LayerName"] = layer.get("name") or name
     for key, cfn_key in (("description", "Description"), ("licenseInfo", "LicenseInfo"),
@@ -48,10 +47,8 @@ def _compile_layer(ctx: CompileContext, name: str, layer: dict[str, Any]) -> Non
     if layer.get("retain"):
         lid = f"{lid}{sha}"
         new_layer["DeletionPolicy"] = "Retain"
-    res = resources(ctx)
-    where = ctx.origin(("layers", name))
-    res[lid] = new_layer
-    ctx.origins.setdefault(lid, where)
+    where = ("layers", name)
+    ctx.add_resource(lid, new_layer, where)
     for account in layer.get("allowedAccounts") or []:
         perm: dict[str, Any] = {"Type": "AWS::Lambda::LayerVersionPermission", "Properties": {
             "Action": "lambda:GetLayerVersion", "LayerVersionArn": {"Ref": lid}, "Principal": account}}
@@ -59,16 +56,12 @@ def _compile_layer(ctx: CompileContext, name: str, layer: dict[str, Any]) -> Non
         if layer.get("retain"):
             perm_lid = f"{perm_lid}{sha}"
             perm["DeletionPolicy"] = "Retain"
-        res[perm_lid] = perm
-        ctx.origins.setdefault(perm_lid, where)
-    for output in (naming.get_lambda_layer_output_logical_id(name), naming.get_lambda_layer_hash_output_logical_id(name),
-                   naming.get_lambda_layer_s3_key_output_logical_id(name)):
-        ctx.origins.setdefault(f"Outputs.{output}", where)
-    lodash_merge(outputs(ctx), {
-        naming.get_lambda_layer_output_logical_id(name): {
-            "Description": "Current Lambda layer version", "Value": {"Ref": lid}},
-        naming.get_lambda_layer_hash_output_logical_id(name): {
-            "Description": "Current Lambda layer hash", "Value": sha},
-        naming.get_lambda_layer_s3_key_output_logical_id(name): {
-            "Description": "Current Lambda layer S3Key", "Value": props["Content"]["S3Key"]},
-    })
+        ctx.add_resource(perm_lid, perm, where)
+    for output_name, output in (
+            (naming.get_lambda_layer_output_logical_id(name),
+             {"Description": "Current Lambda layer version", "Value": {"Ref": lid}}),
+            (naming.get_lambda_layer_hash_output_logical_id(name),
+             {"Description": "Current Lambda layer hash", "Value": sha}),
+            (naming.get_lambda_layer_s3_key_output_logical_id(name),
+             {"Description": "Current Lambda layer S3Key", "Value": props["Content"]["S3Key"]})):
+        ctx.add_output(output_name, output, where, merge=True)

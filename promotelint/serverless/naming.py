@@ -183,9 +183,6 @@ def get_lambda_snap_start_alias_logical_id(function_name: str) -> str:
 
 PROVISIONED_CONCURRENCY_ALIAS_NAME = "provisioned"
 SNAP_START_ALIAS_NAME = "snapstart"
-CODE_DEPLOY_APPLICATION_LOGICAL_ID = "CodeDeployApplication"
-CODE_DEPLOY_DEPLOYMENT_GROUP_LOGICAL_ID = "CodeDeployDeploymentGroup"
-CODE_DEPLOY_ROLE_LOGICAL_ID = "CodeDeployRole"
 
 
 def get_lambda_function_url_output_logical_id(function_name: str) -> str:
@@ -491,11 +488,6 @@ def get_cloudfront_cache_policy_name(service: str, stage: str, cache_policy_name
     return f"{service}-{stage}-{cache_policy_name}"
 
 
-def get_ecr_repository_name(service: str, stage: str) -> str:
-    name = re.sub(r"-+", "-", f"serverless-{service}-{stage}".lower())
-    return re.sub(r"-$", "", name)
-
-
 def get_cloudfront_origin_id(origin: dict[str, Any]) -> str:
     # JavaScript truthiness: an empty S3OriginConfig object still marks an S3 origin.
     is_s3 = origin.get("S3OriginConfig") not in (None, False, "", 0)
@@ -510,3 +502,104 @@ def get_cloudfront_origin_id(origin: dict[str, Any]) -> str:
     if origin.get("OriginPath"):
         origin_id += str(origin["OriginPath"])
     return origin_id
+
+
+# API Gateway REST API (names that read the provider's settings are in events.apigateway)
+
+REST_API_LOGICAL_ID = "ApiGatewayRestApi"
+API_GATEWAY_LOG_GROUP_LOGICAL_ID = "ApiGatewayLogGroup"
+
+
+def get_authorizer_logical_id(function_name: str) -> str:
+    return f"{get_normalized_function_name(function_name)}ApiGatewayAuthorizer"
+
+
+def extract_authorizer_name_from_arn(arn: str) -> str:
+    return arn.split(":")[-1].split("-")[-1]
+
+
+def get_resource_logical_id(resource_path: str) -> str:
+    return f"ApiGatewayResource{normalize_path(resource_path)}"
+
+
+def get_method_logical_id(resource_id: str, method_name: str) -> str:
+    return f"ApiGatewayMethod{resource_id}{normalize_name(method_name.lower())}"
+
+
+def get_validator_logical_id(service: str) -> str:
+    return f"ApiGateway{normalize_name_to_alphanumeric_only(service)}RequestValidator"
+
+
+def get_model_logical_id(schema_id: str) -> str:
+    return f"ApiGateway{upper_first(camel_case(schema_id))}Model"
+
+
+def get_endpoint_model_logical_id(resource_id: str, method_name: str, content_type: str) -> str:
+    return f"{get_method_logical_id(resource_id, method_name)}{to_start_case(content_type)}Model"
+
+
+def get_api_key_logical_id(number: int, name: str | None = None) -> str:
+    return f"ApiGatewayApiKey{normalize_name(name)}{number}" if name else f"ApiGatewayApiKey{number}"
+
+
+def get_usage_plan_logical_id(name: str | None = None) -> str:
+    return f"ApiGatewayUsagePlan{normalize_name(name)}" if name else "ApiGatewayUsagePlan"
+
+
+def get_usage_plan_key_logical_id(number: int, name: str | None = None) -> str:
+    return f"ApiGatewayUsagePlanKey{normalize_name(name)}{number}" if name else f"ApiGatewayUsagePlanKey{number}"
+
+
+# WebSocket API
+
+WEBSOCKETS_API_LOGICAL_ID = "WebsocketsApi"
+WEBSOCKETS_STAGE_LOGICAL_ID = "WebsocketsDeploymentStage"
+WEBSOCKETS_LOG_GROUP_LOGICAL_ID = "WebsocketsLogGroup"
+
+
+def get_websockets_integration_logical_id(function_name: str) -> str:
+    return f"{_fn(function_name)}WebsocketsIntegration"
+
+
+def get_lambda_websockets_permission_logical_id(function_name: str) -> str:
+    return f"{_fn(function_name)}LambdaPermissionWebsockets"
+
+
+def get_normalized_websockets_route_key(route: str) -> str:
+    return (route.replace("$", "S").replace("/", "Slash").replace("-", "Dash")
+            .replace("_", "Underscore").replace(".", "Period"))
+
+
+def get_websockets_route_logical_id(route: str) -> str:
+    return f"{get_normalized_websockets_route_key(route)}WebsocketsRoute"
+
+
+def get_websockets_route_response_logical_id(route: str) -> str:
+    return f"{get_websockets_route_logical_id(route)}Response"
+
+
+def get_websockets_deployment_logical_id(sha: str) -> str:
+    return f"WebsocketsDeployment{re.sub(r'[^0-9a-zA-Z]', '', sha)}"
+
+
+def get_websockets_authorizer_logical_id(function_name: str) -> str:
+    return f"{_fn(function_name)}WebsocketsAuthorizer"
+
+
+# HTTP API
+
+HTTP_API_LOGICAL_ID = "HttpApi"
+HTTP_API_STAGE_LOGICAL_ID = "HttpApiStage"
+HTTP_API_LOG_GROUP_LOGICAL_ID = "HttpApiLogGroup"
+
+
+def get_http_api_integration_logical_id(function_name: str) -> str:
+    return f"HttpApiIntegration{_fn(function_name)}"
+
+
+def get_http_api_route_logical_id(route_key: str) -> str:
+    return "HttpApiRouteDefault" if route_key == "*" else f"HttpApiRoute{normalize_path(route_key)}"
+
+
+def get_http_api_authorizer_logical_id(authorizer_name: str) -> str:
+    return f"HttpApiAuthorizer{_fn(authorizer_name)}"

@@ -8,17 +8,20 @@ same order as in `serverless package` output.
 from __future__ import annotations
 
 import importlib
-from typing import Callable
 
 from promotelint.model.errors import InputError
-from promotelint.serverless import core
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.events.alb import compile_alb
 from promotelint.serverless.events.alexa import compile_alexa_skill, compile_alexa_smart_home
-from promotelint.serverless.events.brokers import compile_activemq, compile_kafka, compile_msk, compile_rabbitmq
+from promotelint.serverless.events.base import Step, compiles, has_events
+from promotelint.serverless.events.brokers import (
+    compile_activemq, compile_kafka, compile_msk, compile_rabbitmq,
+)
 from promotelint.serverless.events.cloudfront import compile_cloudfront, prepare_cloudfront_functions
 from promotelint.serverless.events.cloudwatch import compile_cloudwatch_event, compile_cloudwatch_log
-from promotelint.serverless.events.cognito import compile_cognito_user_pool, merge_cognito_with_custom_resources
+from promotelint.serverless.events.cognito import (
+    compile_cognito_user_pool, merge_cognito_with_custom_resources,
+)
 from promotelint.serverless.events.eventbridge import compile_event_bridge
 from promotelint.serverless.events.iot import compile_iot, compile_iot_fleet_provisioning
 from promotelint.serverless.events.s3 import compile_s3
@@ -27,26 +30,32 @@ from promotelint.serverless.events.sns import compile_sns
 from promotelint.serverless.events.sqs import compile_sqs
 from promotelint.serverless.events.stream import compile_stream
 from promotelint.serverless.functions import compile_functions
+from promotelint.serverless.iam import merge_iam_templates
 from promotelint.serverless.layers import compile_layers
+from promotelint.serverless.normalize import normalize_service
+from promotelint.serverless.stack import (
+    add_export_name_for_outputs, generate_core_template, merge_custom_provider_resources,
+    strip_null_props_from_template_resources,
+)
 from promotelint.serverless.unmodelled import warn_unmodelled
-
-Step = Callable[[CompileContext], None]
 
 
 def _with_events(kind: str, module: str, name: str) -> Step:
     """A compiler imported and run only for a service with `kind` events. The API compilers do
     nothing without their events (the framework returns early too), and importing them is a fifth
-    of a cold start."""
+    of a cold start. (So `kind` is stated here as well as in the module, which is not imported.)"""
+    @compiles(kind)
     def step(ctx: CompileContext) -> None:
-        if core.has_events(ctx.config, kind):
+        if has_events(ctx, kind):
             getattr(importlib.import_module(module), name)(ctx)
     step.__name__ = name
     return step
 
 
-compile_api_gateway = _with_events("http", "promotelint.serverless.events.apigateway", "compile_api_gateway")
-compile_websockets = _with_events("websocket", "promotelint.serverless.events.websockets", "compile_websockets")
-compile_http_api = _with_events("httpApi", "promotelint.serverless.events.httpapi", "compile_http_api")
+compile_api_gateway = _with_events("http", "promotelint.serverless.events.apigateway.rest", "compile_api_gateway")
+compile_websockets = _with_events("websocket", "promotelint.serverless.events.apigateway.websockets",
+                                  "compile_websockets")
+compile_http_api = _with_events("httpApi", "promotelint.serverless.events.apigateway.httpapi", "compile_http_api")
 
 EVENT_COMPILERS: tuple[Step, ...] = (
     compile_schedule,
@@ -73,12 +82,8 @@ EVENT_COMPILERS: tuple[Step, ...] = (
     compile_http_api,
 )
 
-# The event keys EVENT_COMPILERS handle; any other event type gets a warning (keep both in step).
-MODELLED_EVENTS = frozenset({
-    "schedule", "s3", "http", "websocket", "sns", "stream", "kafka", "activemq", "rabbitmq", "msk", "alb",
-    "alexaSkill", "alexaSmartHome", "iot", "iotFleetProvisioning", "cloudwatchEvent", "cloudwatchLog",
-    "cognitoUserPool", "eventBridge", "sqs", "cloudFront", "httpApi",
-})
+# The event keys EVENT_COMPILERS handle; any other event type gets a warning.
+MODELLED_EVENTS = frozenset(step.kind for step in EVENT_COMPILERS)  # type: ignore[attr-defined]
 
 
 def _warn_unmodelled(ctx: CompileContext) -> None:
@@ -86,19 +91,19 @@ def _warn_unmodelled(ctx: CompileContext) -> None:
 
 
 FINALIZE: tuple[Step, ...] = (
-    core.add_export_name_for_outputs,
-    core.merge_custom_provider_resources,
-    core.strip_null_props_from_template_resources,
+    add_export_name_for_outputs,
+    merge_custom_provider_resources,
+    strip_null_props_from_template_resources,
     merge_cognito_with_custom_resources,  # the framework's after:package:finalize hook
 )
 
 
 def steps() -> tuple[Step, ...]:
     return (
-        core.normalize_service,
+        normalize_service,
         _warn_unmodelled,
-        core.generate_core_template,
-        core.merge_iam_templates,
+        generate_core_template,
+        merge_iam_templates,
         compile_layers,
         prepare_cloudfront_functions,  # the framework's before:package:compileFunctions hook
         compile_functions,

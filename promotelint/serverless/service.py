@@ -11,17 +11,16 @@ given as `env`: this package itself never touches the disk or the process enviro
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Mapping
 
 from promotelint.model.errors import InputError
 from promotelint.model.template import Template
-from promotelint.serverless.config import Reader, coerce_like_schema, find_config, load_config
-from promotelint.serverless.dotenv import parse_dotenv
+from promotelint.serverless.coerce import coerce_like_schema
+from promotelint.serverless.config_file import Reader, find_config, load_config
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.variables import Inputs, Resolver
+from promotelint.serverless.dotenv import parse_dotenv
+from promotelint.serverless.variables.resolve import Inputs, Resolver
 
 
 @dataclass
@@ -44,8 +43,7 @@ def compile_service(path: str | os.PathLike, *, reader: Reader, env: Mapping[str
     """The template `serverless package --stage S --region R` writes for the service at `path`."""
     service = resolve_service(path, reader=reader, env=env, stage=stage, region=region, params=params)
     ctx = CompileContext(config=service.config, stage=service.stage, region=service.region, template={},
-                         source=service.source, service_dir=Path(service.service_dir),
-                         positions=service.positions, warnings=service.warnings)
+                         source=service.source, positions=service.positions, warnings=service.warnings)
     from promotelint.serverless.pipeline import compile_config  # the compile steps: heavy, load late
 
     compile_config(ctx)

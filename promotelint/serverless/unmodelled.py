@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.core import functions, warn
 
 # Plugins that only run things locally or act after deploying: they leave the template alone.
 # (Bundlers such as serverless-webpack can change artifact names, so they still get a warning.)
@@ -19,11 +18,11 @@ def warn_unmodelled(ctx: CompileContext, modelled_events: frozenset[str]) -> Non
     for plugin in plugins if isinstance(plugins, list) else []:
         if plugin in TEMPLATE_NEUTRAL_PLUGINS:
             continue
-        warn(ctx, f"plugin {plugin}: its resources and template changes are not in the prediction")
-    for name, fn in functions(ctx).items():
+        ctx.warn(f"plugin {plugin}: its resources and template changes are not in the prediction")
+    for name, fn in ctx.functions.items():
         for event in fn.get("events") or []:
             kinds = list(event) if isinstance(event, dict) else [str(event)]
             for kind in kinds:
                 if kind not in modelled_events:
-                    warn(ctx, f'function "{name}": "{kind}" events are not modelled: '
+                    ctx.warn(f'function "{name}": "{kind}" events are not modelled: '
                               "their resources are not in the prediction")

@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from promotelint.model.errors import InputError
+from promotelint.model.opaque import is_opaque
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.core import (
-    alias_logical_id, functions, js_truthy, lodash_merge, name_from, provider, put, service_name,
-)
-from promotelint.model.opaque import is_opaque
-from promotelint.serverless.functions import resolve_lambda_target
+from promotelint.serverless.events.base import compiles, event_error, events_of
+from promotelint.serverless.functions import alias_logical_id, resolve_lambda_target
+from promotelint.serverless.js import as_list, js_truthy, lodash_merge
+from promotelint.serverless.values import drop_none, name_from
+
+KIND = "alb"
 
 _LISTENER_ARN = re.compile(r"^arn:aws[\w-]*:elasticloadbalancing:.+:listener/app/[\w-]+/([\w-]+)/([\w-]+)$")
 _HEALTH_CHECK_DEFAULTS = {
@@ -22,61 +23,54 @@ _HEALTH_CHECK_DEFAULTS = {
 }
 
 
-def _error(ctx: CompileContext, path: tuple, message: str) -> InputError:
-    return InputError(f"alb event: {message}", file=ctx.source, line=ctx.origin(path).line,
-                      fix="see the framework's alb event documentation")
-
-
 def _validate(ctx: CompileContext) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    alb_config = provider(ctx).get("alb") or {}
+    alb_config = ctx.provider.get("alb") or {}
     authorizers = {}
     for auth_name, auth in (alb_config.get("authorizers") or {}).items():
         authorizers[auth_name] = {**auth, "onUnauthenticatedRequest": auth.get("onUnauthenticatedRequest") or "deny"}
     events = []
-    for name, fn in functions(ctx).items():
-        for index, event in enumerate(fn.get("events") or []):
-            alb = event.get("alb") if isinstance(event, dict) else None
-            if not isinstance(alb, dict):
-                continue
-            path = ("functions", name, "events", index)
-            listener = alb.get("listenerArn")
-            if is_opaque(listener):
-                alb_id = listener_id = naming.normalize_name_to_alphanumeric_only(
-                    name_from(ctx, listener, f"the alb event of function {name}"))
-            elif isinstance(listener, dict) and listener.get("Ref"):
-                alb_id = listener_id = listener["Ref"]
-            else:
-                match = _LISTENER_ARN.match(listener) if isinstance(listener, str) else None
-                if not match:
-                    raise _error(ctx, path, f'invalid listenerArn in function "{name}"')
-                alb_id, listener_id = match.group(1), match.group(2)
-            conditions = alb.get("conditions") or {}
-            if not conditions:
-                raise _error(ctx, path, f'function "{name}" needs at least one condition')
-            event_conditions: dict[str, Any] = {}
-            for key in ("path", "host", "method", "header", "query", "ip"):
-                if js_truthy(conditions.get(key)):
-                    value = conditions[key]
-                    event_conditions[key] = value if key == "query" or isinstance(value, list) else [value]
-            entry: dict[str, Any] = {"albId": alb_id, "listenerId": listener_id, "listenerArn": listener,
-                                     "priority": alb.get("priority"), "conditions": event_conditions,
-                                     "functionName": name, "path": path}
-            if alb.get("multiValueHeaders"):
-                entry["multiValueHeaders"] = alb["multiValueHeaders"]
-            if alb.get("targetGroupName"):
-                if alb_config.get("targetGroupPrefix"):
-                    raise _error(ctx, path, '"targetGroupName" and provider.alb.targetGroupPrefix are exclusive')
-                entry["targetGroupName"] = alb["targetGroupName"]
-            if js_truthy(alb.get("authorizer")):
-                names = alb["authorizer"] if isinstance(alb["authorizer"], list) else [alb["authorizer"]]
-                for auth in names:
-                    if auth not in authorizers:
-                        raise _error(ctx, path, f'no ALB authorizer "{auth}" registered for function "{name}"')
-                entry["authorizers"] = names
-            if js_truthy(alb.get("healthCheck")):
-                health = alb["healthCheck"]
-                entry["healthCheck"] = {**health, "enabled": True} if isinstance(health, dict) else {"enabled": True}
-            events.append(entry)
+    for event in events_of(ctx, KIND):
+        name, alb, path = event.function_name, event.value, event.path
+        listener = alb.get("listenerArn")
+        if is_opaque(listener):
+            alb_id = listener_id = naming.normalize_name_to_alphanumeric_only(
+                name_from(ctx, listener, f"the alb event of function {name}"))
+        elif isinstance(listener, dict) and listener.get("Ref"):
+            alb_id = listener_id = listener["Ref"]
+        else:
+            match = _LISTENER_ARN.match(listener) if isinstance(listener, str) else None
+            if not match:
+                raise event_error(ctx, path, KIND, f'invalid listenerArn in function "{name}"')
+            alb_id, listener_id = match.group(1), match.group(2)
+        conditions = alb.get("conditions") or {}
+        if not conditions:
+            raise event_error(ctx, path, KIND, f'function "{name}" needs at least one condition')
+        event_conditions: dict[str, Any] = {}
+        for key in ("path", "host", "method", "header", "query", "ip"):
+            if js_truthy(conditions.get(key)):
+                value = conditions[key]
+                event_conditions[key] = value if key == "query" or isinstance(value, list) else [value]
+        entry: dict[str, Any] = {"albId": alb_id, "listenerId": listener_id, "listenerArn": listener,
+                                 "priority": alb.get("priority"), "conditions": event_conditions,
+                                 "functionName": name, "path": path}
+        if alb.get("multiValueHeaders"):
+            entry["multiValueHeaders"] = alb["multiValueHeaders"]
+        if alb.get("targetGroupName"):
+            if alb_config.get("targetGroupPrefix"):
+                raise event_error(ctx, path, KIND,
+                                  '"targetGroupName" and provider.alb.targetGroupPrefix are exclusive')
+            entry["targetGroupName"] = alb["targetGroupName"]
+        if js_truthy(alb.get("authorizer")):
+            names = as_list(alb["authorizer"])
+            for auth in names:
+                if auth not in authorizers:
+                    raise event_error(ctx, path, KIND,
+                                      f'no ALB authorizer "{auth}" registered for function "{name}"')
+            entry["authorizers"] = names
+        if js_truthy(alb.get("healthCheck")):
+            health = alb["healthCheck"]
+            entry["healthCheck"] = {**health, "enabled": True} if isinstance(health, dict) else {"enabled": True}
+        events.append(entry)
     for i, first in enumerate(events):
         for second in events[i + 1:]:
             if first["priority"] != second["priority"]:
@@ -84,18 +78,19 @@ def _validate(ctx: CompileContext) -> tuple[list[dict[str, Any]], dict[str, Any]
             same_fn = first["functionName"] == second["functionName"]
             same_listener = first["listenerId"] == second["listenerId"]
             if same_fn != same_listener:
-                raise _error(ctx, second["path"], f'priority "{second["priority"]}" is already in use')
+                raise event_error(ctx, second["path"], KIND, f'priority "{second["priority"]}" is already in use')
     return events, authorizers
 
 
+@compiles(KIND)
 def compile_alb(ctx: CompileContext) -> None:
     events, authorizers = _validate(ctx)
-    prefix = (provider(ctx).get("alb") or {}).get("targetGroupPrefix") or ""
-    service, stage = service_name(ctx), ctx.stage
+    prefix = (ctx.provider.get("alb") or {}).get("targetGroupPrefix") or ""
+    service, stage = ctx.service_name, ctx.stage
     for event in events:
         name, alb_id = event["functionName"], event["albId"]
         multi = event.get("multiValueHeaders", False)
-        fn = functions(ctx)[name]
+        fn = ctx.functions[name]
         health = event.get("healthCheck")
         health_props: dict[str, Any] = {"HealthCheckEnabled": False}
         if js_truthy(health):
@@ -118,24 +113,29 @@ def compile_alb(ctx: CompileContext) -> None:
             "TargetGroupAttributes": [{"Key": "lambda.multi_value_headers.enabled", "Value": multi}],
             **health_props,
         }
-        depends = [d for d in (naming.get_lambda_register_target_permission_logical_id(name), alias_logical_id(fn)) if d]
-        put(ctx, naming.get_alb_target_group_logical_id(name, alb_id, bool(multi)),
-            {"Type": "AWS::ElasticLoadBalancingV2::TargetGroup", "Properties": props, "DependsOn": depends},
+        depends = [d for d in (naming.get_lambda_register_target_permission_logical_id(name), alias_logical_id(fn))
+                   if d]
+        ctx.add_resource(naming.get_alb_target_group_logical_id(name, alb_id, bool(multi)), drop_none(
+            {"Type": "AWS::ElasticLoadBalancingV2::TargetGroup", "Properties": props, "DependsOn": depends}),
             event["path"])
     for event in events:
         _compile_listener_rule(ctx, event, authorizers)
     for event in events:
         name = event["functionName"]
-        fn = functions(ctx)[name]
-        group_lid = naming.get_alb_target_group_logical_id(name, event["albId"], bool(event.get("multiValueHeaders")))
+        fn = ctx.functions[name]
+        group_lid = naming.get_alb_target_group_logical_id(name, event["albId"],
+                                                           bool(event.get("multiValueHeaders")))
         permission: dict[str, Any] = {"Type": "AWS::Lambda::Permission", "Properties": {
             "FunctionName": resolve_lambda_target(name, fn), "Action": "lambda:InvokeFunction",
             "Principal": "elasticloadbalancing.amazonaws.com"}}
         if alias_logical_id(fn):
             permission["DependsOn"] = [alias_logical_id(fn)]
-        alb_permission = lodash_merge(lodash_merge({}, permission), {"Properties": {"SourceArn": {"Ref": group_lid}}})
-        put(ctx, naming.get_lambda_alb_permission_logical_id(name), alb_permission, event["path"], merge=True)
-        put(ctx, naming.get_lambda_register_target_permission_logical_id(name), permission, event["path"], merge=True)
+        alb_permission = lodash_merge(lodash_merge({}, permission),
+                                      {"Properties": {"SourceArn": {"Ref": group_lid}}})
+        ctx.add_resource(naming.get_lambda_alb_permission_logical_id(name), drop_none(alb_permission),
+                         event["path"], merge=True)
+        ctx.add_resource(naming.get_lambda_register_target_permission_logical_id(name), drop_none(permission),
+                         event["path"], merge=True)
 
 
 def _compile_listener_rule(ctx: CompileContext, event: dict[str, Any], authorizers: dict[str, Any]) -> None:
@@ -182,7 +182,7 @@ def _compile_listener_rule(ctx: CompileContext, event: dict[str, Any], authorize
             "Values": [{"Key": k, "Value": v} for k, v in conditions["query"].items()]}})
     if js_truthy(conditions.get("ip")):
         rules.append({"Field": "source-ip", "SourceIpConfig": {"Values": conditions["ip"]}})
-    put(ctx, naming.get_alb_listener_rule_logical_id(name, event["priority"]), {
+    ctx.add_resource(naming.get_alb_listener_rule_logical_id(name, event["priority"]), drop_none({
         "Type": "AWS::ElasticLoadBalancingV2::ListenerRule", "Properties": {
             "Actions": actions, "Conditions": rules, "ListenerArn": event["listenerArn"],
-            "Priority": event["priority"]}}, event["path"])
+            "Priority": event["priority"]}}), event["path"])

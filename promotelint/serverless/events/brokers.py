@@ -6,15 +6,20 @@ from __future__ import annotations
 from typing import Any
 
 from promotelint.model.errors import InputError
+from promotelint.model.opaque import is_opaque
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.core import (
-    add_role_statement, alias_logical_id, concat, function_iam_role_resource_name, functions, js_truthy,
-    name_from, resources, text,
-)
-from promotelint.model.opaque import is_opaque
-from promotelint.serverless.events.sqs import filter_criteria
+from promotelint.serverless.events.base import compiles, events_of, per_function
+from promotelint.serverless.events.source_mapping import event_source_mapping, filter_criteria
 from promotelint.serverless.functions import resolve_lambda_target
+from promotelint.serverless.iam import add_role_statement
+from promotelint.serverless.js import js_truthy
+from promotelint.serverless.values import concat, name_from, text
+
+KAFKA = "kafka"
+MSK = "msk"
+ACTIVEMQ = "activemq"
+RABBITMQ = "rabbitmq"
 
 _EC2_STATEMENT = {"Effect": "Allow", "Action": [
     "ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeVpcs",
@@ -28,46 +33,19 @@ _KAFKA_ACCESS = {
 }
 
 
-def _error(ctx: CompileContext, path: tuple, message: str) -> InputError:
-    return InputError(message, file=ctx.source, line=ctx.origin(path).line, fix="see the framework's event docs")
-
-
-def _events(fn: dict[str, Any], kind: str):
-    for index, event in enumerate(fn.get("events") or []):
-        if isinstance(event, dict) and isinstance(event.get(kind), dict):
-            yield index, event[kind]
-
-
-def _mapping(ctx: CompileContext, name: str, fn: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
-    depends = [d for d in (function_iam_role_resource_name(ctx, fn), alias_logical_id(fn)) if d]
-    return {"Type": "AWS::Lambda::EventSourceMapping", "DependsOn": depends, "Properties": props}
-
-
-def _add(ctx: CompileContext, lid: str, resource: dict[str, Any], path: tuple) -> None:
-    resources(ctx)[lid] = resource
-    ctx.origins.setdefault(lid, ctx.origin(path))
-
-
-def _starting(ctx: CompileContext, config: dict[str, Any], name: str, path: tuple) -> tuple[str, Any]:
-    position = config.get("startingPosition") or "TRIM_HORIZON"
-    timestamp = config.get("startingPositionTimestamp")
-    if position == "AT_TIMESTAMP" and timestamp is None:
-        raise _error(ctx, path, f"function {name}: AT_TIMESTAMP needs startingPositionTimestamp")
-    return position, timestamp
-
-
+@compiles(KAFKA)
 def compile_kafka(ctx: CompileContext) -> None:
-    for name, fn in functions(ctx).items():
+    for events in per_function(events_of(ctx, KAFKA)):
         secrets: dict[str, Any] = {"Effect": "Allow", "Action": ["secretsmanager:GetSecretValue"], "Resource": []}
-        has_event = needs_ec2 = False
-        for index, config in _events(fn, "kafka"):
-            path = ("functions", name, "events", index)
+        needs_ec2 = False
+        for event in events:
+            name, fn, config = event.function_name, event.function, event.value
             access = config.get("accessConfigurations") or {}
             if bool(access.get("vpcSecurityGroup")) != bool(access.get("vpcSubnet")):
                 missing = "vpcSubnet" if access.get("vpcSecurityGroup") else "vpcSecurityGroup"
-                raise _error(ctx, path, f'kafka event of {name}: specify at least one "{missing}" accessConfiguration')
-            has_event = True
-            position, timestamp = _starting(ctx, config, name, path)
+                raise _error(ctx, event.path,
+                             f'kafka event of {name}: specify at least one "{missing}" accessConfiguration')
+            position, timestamp = _starting(ctx, config, name, event.path)
             props: dict[str, Any] = {
                 "FunctionName": resolve_lambda_target(name, fn), "StartingPosition": position,
                 "SelfManagedEventSource": {"Endpoints": {"KafkaBootstrapServers": config.get("bootstrapServers")}},
@@ -79,25 +57,52 @@ def compile_kafka(ctx: CompileContext) -> None:
                     if secret:
                         secrets["Resource"].append(value)
                     props["SourceAccessConfigurations"].append({"Type": cfn_type, "URI": concat(prefix, value)})
-            if config.get("batchSize"):
-                props["BatchSize"] = config["batchSize"]
-            if config.get("maximumBatchingWindow"):
-                props["MaximumBatchingWindowInSeconds"] = config["maximumBatchingWindow"]
+            _batching(config, props)
             if config.get("enabled") is not None:
                 props["Enabled"] = config["enabled"]
             if config.get("consumerGroupId"):
                 props["SelfManagedKafkaEventSourceConfig"] = {"ConsumerGroupId": config["consumerGroupId"]}
             if timestamp is not None:
                 props["StartingPositionTimestamp"] = timestamp
-            if js_truthy(config.get("filterPatterns")):
-                props["FilterCriteria"] = filter_criteria(config["filterPatterns"])
-            _add(ctx, naming.get_kafka_event_logical_id(name, name_from(ctx, config.get("topic"), f"the kafka event of {name}")),
-                 _mapping(ctx, name, fn, props), path)
-        if has_event:
-            if secrets["Resource"]:
-                add_role_statement(ctx, secrets)
-            if needs_ec2:
-                add_role_statement(ctx, dict(_EC2_STATEMENT))
+            _filter(config, props)
+            topic = name_from(ctx, config.get("topic"), f"the kafka event of {name}")
+            ctx.add_resource(naming.get_kafka_event_logical_id(name, topic), event_source_mapping(ctx, fn, props),
+                             event.path)
+        if secrets["Resource"]:
+            add_role_statement(ctx, secrets)
+        if needs_ec2:
+            add_role_statement(ctx, dict(_EC2_STATEMENT))
+
+
+@compiles(MSK)
+def compile_msk(ctx: CompileContext) -> None:
+    for events in per_function(events_of(ctx, MSK)):
+        msk: dict[str, Any] = {"Effect": "Allow", "Action": ["kafka:DescribeCluster", "kafka:GetBootstrapBrokers"],
+                               "Resource": []}
+        for event in events:
+            name, fn, config = event.function_name, event.function, event.value
+            position, timestamp = _starting(ctx, config, name, event.path)
+            arn = config.get("arn")
+            props: dict[str, Any] = {"EventSourceArn": arn, "FunctionName": resolve_lambda_target(name, fn),
+                                     "StartingPosition": position, "Topics": [config.get("topic")]}
+            if timestamp is not None:
+                props["StartingPositionTimestamp"] = timestamp
+            _batching(config, props)
+            if config.get("consumerGroupId"):
+                props["AmazonManagedKafkaEventSourceConfig"] = {"ConsumerGroupId": config["consumerGroupId"]}
+            if config.get("enabled") is not None:
+                props["Enabled"] = config["enabled"]
+            if config.get("saslScram512") is not None:
+                props["SourceAccessConfigurations"] = [{"Type": "SASL_SCRAM_512_AUTH", "URI": config["saslScram512"]}]
+            _filter(config, props)
+            msk["Resource"].append(arn)
+            topic = name_from(ctx, config.get("topic"), f"the msk event of {name}")
+            name_from(ctx, arn, f"the msk event of {name}")
+            ctx.add_resource(naming.get_msk_event_logical_id(name, _msk_cluster_token(arn), topic),
+                             event_source_mapping(ctx, fn, props), event.path)
+        if msk["Resource"]:
+            add_role_statement(ctx, msk)
+            add_role_statement(ctx, dict(_EC2_STATEMENT))
 
 
 def _msk_cluster_token(arn: Any) -> str:
@@ -109,75 +114,60 @@ def _msk_cluster_token(arn: Any) -> str:
     return parts[1] if len(parts) > 1 else "undefined"
 
 
-def compile_msk(ctx: CompileContext) -> None:
-    for name, fn in functions(ctx).items():
-        msk: dict[str, Any] = {"Effect": "Allow", "Action": ["kafka:DescribeCluster", "kafka:GetBootstrapBrokers"],
-                               "Resource": []}
-        for index, config in _events(fn, "msk"):
-            path = ("functions", name, "events", index)
-            position, timestamp = _starting(ctx, config, name, path)
-            arn = config.get("arn")
-            props: dict[str, Any] = {"EventSourceArn": arn, "FunctionName": resolve_lambda_target(name, fn),
-                                     "StartingPosition": position, "Topics": [config.get("topic")]}
-            if timestamp is not None:
-                props["StartingPositionTimestamp"] = timestamp
-            if config.get("batchSize"):
-                props["BatchSize"] = config["batchSize"]
-            if config.get("maximumBatchingWindow"):
-                props["MaximumBatchingWindowInSeconds"] = config["maximumBatchingWindow"]
-            if config.get("consumerGroupId"):
-                props["AmazonManagedKafkaEventSourceConfig"] = {"ConsumerGroupId": config["consumerGroupId"]}
-            if config.get("enabled") is not None:
-                props["Enabled"] = config["enabled"]
-            if config.get("saslScram512") is not None:
-                props["SourceAccessConfigurations"] = [{"Type": "SASL_SCRAM_512_AUTH", "URI": config["saslScram512"]}]
-            if js_truthy(config.get("filterPatterns")):
-                props["FilterCriteria"] = filter_criteria(config["filterPatterns"])
-            msk["Resource"].append(arn)
-            topic = name_from(ctx, config.get("topic"), f"the msk event of {name}")
-            name_from(ctx, arn, f"the msk event of {name}")
-            _add(ctx, naming.get_msk_event_logical_id(name, _msk_cluster_token(arn), topic),
-                 _mapping(ctx, name, fn, props), path)
-        if msk["Resource"]:
-            add_role_statement(ctx, msk)
-            add_role_statement(ctx, dict(_EC2_STATEMENT))
+@compiles(ACTIVEMQ)
+def compile_activemq(ctx: CompileContext) -> None:
+    _compile_mq(ctx, ACTIVEMQ, naming.get_activemq_event_logical_id)
 
 
-def _compile_mq(ctx: CompileContext, kind: str) -> None:
-    for name, fn in functions(ctx).items():
+@compiles(RABBITMQ)
+def compile_rabbitmq(ctx: CompileContext) -> None:
+    _compile_mq(ctx, RABBITMQ, naming.get_rabbitmq_event_logical_id)
+
+
+def _compile_mq(ctx: CompileContext, kind: str, logical_id: Any) -> None:
+    for events in per_function(events_of(ctx, kind)):
         secrets: dict[str, Any] = {"Effect": "Allow", "Action": ["secretsmanager:GetSecretValue"], "Resource": []}
         broker: dict[str, Any] = {"Effect": "Allow", "Action": ["mq:DescribeBroker"], "Resource": []}
-        has_event = False
-        for index, config in _events(fn, kind):
-            has_event = True
-            path = ("functions", name, "events", index)
+        for event in events:
+            name, fn, config = event.function_name, event.function, event.value
             access = [{"Type": "BASIC_AUTH", "URI": config.get("basicAuthArn")}]
-            if kind == "rabbitmq" and config.get("virtualHost"):
+            if kind == RABBITMQ and config.get("virtualHost"):
                 access.append({"Type": "VIRTUAL_HOST", "URI": config["virtualHost"]})
-            props: dict[str, Any] = {"FunctionName": resolve_lambda_target(name, fn), "EventSourceArn": config.get("arn"),
-                                     "Queues": [config.get("queue")], "SourceAccessConfigurations": access}
-            if config.get("batchSize"):
-                props["BatchSize"] = config["batchSize"]
-            if config.get("maximumBatchingWindow"):
-                props["MaximumBatchingWindowInSeconds"] = config["maximumBatchingWindow"]
+            props: dict[str, Any] = {"FunctionName": resolve_lambda_target(name, fn),
+                                     "EventSourceArn": config.get("arn"), "Queues": [config.get("queue")],
+                                     "SourceAccessConfigurations": access}
+            _batching(config, props)
             if config.get("enabled") is not None:
                 props["Enabled"] = config["enabled"]
-            if js_truthy(config.get("filterPatterns")):
-                props["FilterCriteria"] = filter_criteria(config["filterPatterns"])
+            _filter(config, props)
             broker["Resource"].append(config.get("arn"))
             secrets["Resource"].append(config.get("basicAuthArn"))
-            get_id = naming.get_activemq_event_logical_id if kind == "activemq" else naming.get_rabbitmq_event_logical_id
-            _add(ctx, get_id(name, name_from(ctx, config.get("queue"), f"the {kind} event of {name}")),
-                 _mapping(ctx, name, fn, props), path)
-        if has_event:
-            add_role_statement(ctx, secrets)
-            add_role_statement(ctx, broker)
-            add_role_statement(ctx, dict(_EC2_STATEMENT))
+            queue = name_from(ctx, config.get("queue"), f"the {kind} event of {name}")
+            ctx.add_resource(logical_id(name, queue), event_source_mapping(ctx, fn, props), event.path)
+        add_role_statement(ctx, secrets)
+        add_role_statement(ctx, broker)
+        add_role_statement(ctx, dict(_EC2_STATEMENT))
 
 
-def compile_activemq(ctx: CompileContext) -> None:
-    _compile_mq(ctx, "activemq")
+def _starting(ctx: CompileContext, config: dict[str, Any], name: str, path: tuple) -> tuple[str, Any]:
+    position = config.get("startingPosition") or "TRIM_HORIZON"
+    timestamp = config.get("startingPositionTimestamp")
+    if position == "AT_TIMESTAMP" and timestamp is None:
+        raise _error(ctx, path, f"function {name}: AT_TIMESTAMP needs startingPositionTimestamp")
+    return position, timestamp
 
 
-def compile_rabbitmq(ctx: CompileContext) -> None:
-    _compile_mq(ctx, "rabbitmq")
+def _batching(config: dict[str, Any], props: dict[str, Any]) -> None:
+    if config.get("batchSize"):
+        props["BatchSize"] = config["batchSize"]
+    if config.get("maximumBatchingWindow"):
+        props["MaximumBatchingWindowInSeconds"] = config["maximumBatchingWindow"]
+
+
+def _filter(config: dict[str, Any], props: dict[str, Any]) -> None:
+    if js_truthy(config.get("filterPatterns")):
+        props["FilterCriteria"] = filter_criteria(config["filterPatterns"])
+
+
+def _error(ctx: CompileContext, path: tuple, message: str) -> InputError:
+    return ctx.error(path, message, "see the framework's event docs")

@@ -6,70 +6,68 @@ import json
 import re
 from typing import Any
 
-from promotelint.model.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.core import alias_logical_id, functions, put
-from promotelint.serverless.functions import resolve_lambda_target
+from promotelint.serverless.events.base import compiles, events_of, non_empty
+from promotelint.serverless.functions import alias_logical_id, resolve_lambda_target
+from promotelint.serverless.values import drop_none
+
+IOT = "iot"
+FLEET_PROVISIONING = "iotFleetProvisioning"
+
+
+@compiles(IOT)
+def compile_iot(ctx: CompileContext) -> None:
+    for event in events_of(ctx, IOT, counts=non_empty):
+        name, fn = event.function_name, event.function
+        iot = event.value if isinstance(event.value, dict) else {}
+        rule_lid = naming.get_iot_logical_id(name, event.number)
+        target = resolve_lambda_target(name, fn)
+        payload: dict[str, Any] = {"RuleDisabled": iot.get("enabled") is False, "Sql": _one_line(iot.get("sql")),
+                                   "Actions": [{"Lambda": {"FunctionArn": target}}]}
+        rule: dict[str, Any] = {"Type": "AWS::IoT::TopicRule", "DependsOn": alias_logical_id(fn),
+                                "Properties": {"TopicRulePayload": payload}}
+        if iot.get("name"):
+            rule["Properties"]["RuleName"] = _one_line(iot["name"])
+        if iot.get("description"):
+            payload["Description"] = _one_line(iot["description"])
+        if iot.get("sqlVersion"):
+            payload["AwsIotSqlVersion"] = _one_line(iot["sqlVersion"])
+        ctx.add_resource(rule_lid, drop_none(rule), event.path, merge=True)
+        ctx.add_resource(naming.get_lambda_iot_permission_logical_id(name, event.number), drop_none({
+            "Type": "AWS::Lambda::Permission", "DependsOn": alias_logical_id(fn), "Properties": {
+                "FunctionName": target, "Action": "lambda:InvokeFunction", "Principal": "iot.amazonaws.com",
+                "SourceArn": {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":iot:", {"Ref": "AWS::Region"},
+                                                ":", {"Ref": "AWS::AccountId"}, ":rule/", {"Ref": rule_lid}]]}}}),
+            event.path, merge=True)
+
+
+@compiles(FLEET_PROVISIONING)
+def compile_iot_fleet_provisioning(ctx: CompileContext) -> None:
+    for event in events_of(ctx, FLEET_PROVISIONING, counts=non_empty):
+        name, fn, config = event.function_name, event.function, event.value
+        if event.number > 1:
+            raise ctx.error(("functions", name), f"more than one iotFleetProvisioning event for function {name}",
+                            "keep one")
+        permission_lid = naming.get_lambda_iot_fleet_provisioning_permission_logical_id(name)
+        target = resolve_lambda_target(name, fn)
+        props: dict[str, Any] = {
+            "Enabled": True, "PreProvisioningHook": {"TargetArn": target},
+            "ProvisioningRoleArn": config.get("provisioningRoleArn"),
+            "TemplateBody": json.dumps(config.get("templateBody"), separators=(",", ":"), ensure_ascii=False),
+        }
+        if "enabled" in config:
+            props["Enabled"] = config["enabled"]
+        if config.get("templateName"):
+            props["TemplateName"] = config["templateName"]
+        ctx.add_resource(naming.get_iot_fleet_provisioning_logical_id(name), drop_none({
+            "Type": "AWS::IoT::ProvisioningTemplate", "Properties": props,
+            "DependsOn": [d for d in (permission_lid, alias_logical_id(fn)) if d]}), event.path)
+        ctx.add_resource(permission_lid, drop_none({
+            "Type": "AWS::Lambda::Permission", "DependsOn": alias_logical_id(fn),
+            "Properties": {"FunctionName": target, "Action": "lambda:InvokeFunction",
+                           "Principal": "iot.amazonaws.com"}}), event.path)
 
 
 def _one_line(value: Any) -> Any:
     return re.sub(r"\r?\n", "", value) if isinstance(value, str) else value
-
-
-def compile_iot(ctx: CompileContext) -> None:
-    for name, fn in functions(ctx).items():
-        number = 0
-        for index, event in enumerate(fn.get("events") or []):
-            if not isinstance(event, dict) or not event.get("iot"):
-                continue
-            path = ("functions", name, "events", index)
-            number += 1
-            iot = event["iot"] if isinstance(event["iot"], dict) else {}
-            rule_lid = naming.get_iot_logical_id(name, number)
-            target = resolve_lambda_target(name, fn)
-            payload: dict[str, Any] = {"RuleDisabled": iot.get("enabled") is False, "Sql": _one_line(iot.get("sql")),
-                                       "Actions": [{"Lambda": {"FunctionArn": target}}]}
-            rule: dict[str, Any] = {"Type": "AWS::IoT::TopicRule", "DependsOn": alias_logical_id(fn),
-                                    "Properties": {"TopicRulePayload": payload}}
-            if iot.get("name"):
-                rule["Properties"]["RuleName"] = _one_line(iot["name"])
-            if iot.get("description"):
-                payload["Description"] = _one_line(iot["description"])
-            if iot.get("sqlVersion"):
-                payload["AwsIotSqlVersion"] = _one_line(iot["sqlVersion"])
-            put(ctx, rule_lid, rule, path, merge=True)
-            put(ctx, naming.get_lambda_iot_permission_logical_id(name, number), {
-                "Type": "AWS::Lambda::Permission", "DependsOn": alias_logical_id(fn), "Properties": {
-                    "FunctionName": target, "Action": "lambda:InvokeFunction", "Principal": "iot.amazonaws.com",
-                    "SourceArn": {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":iot:", {"Ref": "AWS::Region"},
-                                                    ":", {"Ref": "AWS::AccountId"}, ":rule/", {"Ref": rule_lid}]]}}},
-                path, merge=True)
-
-
-def compile_iot_fleet_provisioning(ctx: CompileContext) -> None:
-    for name, fn in functions(ctx).items():
-        events = [(i, e["iotFleetProvisioning"]) for i, e in enumerate(fn.get("events") or [])
-                  if isinstance(e, dict) and e.get("iotFleetProvisioning")]
-        if len(events) > 1:
-            raise InputError(f"more than one iotFleetProvisioning event for function {name}", file=ctx.source,
-                             line=ctx.origin(("functions", name)).line, fix="keep one")
-        for index, config in events:
-            path = ("functions", name, "events", index)
-            permission_lid = naming.get_lambda_iot_fleet_provisioning_permission_logical_id(name)
-            target = resolve_lambda_target(name, fn)
-            props: dict[str, Any] = {
-                "Enabled": True, "PreProvisioningHook": {"TargetArn": target},
-                "ProvisioningRoleArn": config.get("provisioningRoleArn"),
-                "TemplateBody": json.dumps(config.get("templateBody"), separators=(",", ":"), ensure_ascii=False),
-            }
-            if "enabled" in config:
-                props["Enabled"] = config["enabled"]
-            if config.get("templateName"):
-                props["TemplateName"] = config["templateName"]
-            put(ctx, naming.get_iot_fleet_provisioning_logical_id(name), {
-                "Type": "AWS::IoT::ProvisioningTemplate", "Properties": props,
-                "DependsOn": [d for d in (permission_lid, alias_logical_id(fn)) if d]}, path)
-            put(ctx, permission_lid, {"Type": "AWS::Lambda::Permission", "DependsOn": alias_logical_id(fn),
-                                      "Properties": {"FunctionName": target, "Action": "lambda:InvokeFunction",
-                                                     "Principal": "iot.amazonaws.com"}}, path)

@@ -7,22 +7,22 @@ import json
 import re
 from typing import Any
 
-from promotelint.model.errors import InputError
+from promotelint.model.opaque import is_opaque
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.core import (
-    alias_logical_id, concat, functions, is_mapping, iter_events, js_truthy, name_from, provider, put,
-    resources,
-)
-from promotelint.model.opaque import is_opaque
-from promotelint.serverless.custom_resources import add_custom_resource_to_service
-from promotelint.serverless.functions import resolve_lambda_target
+from promotelint.serverless.custom_resources import add_custom_resource_to_service, chain_custom_resources
+from promotelint.serverless.events.base import compiles, events_of, per_function, present
+from promotelint.serverless.functions import alias_logical_id, resolve_lambda_target
+from promotelint.serverless.js import js_truthy
+from promotelint.serverless.values import concat, drop_none, is_mapping, name_from
 
+KIND = "s3"
 # awsS3BucketName pattern of the framework's config schema
 _BUCKET_NAME = re.compile(r"(?!^(\d{1,3}\.){3}\d{1,3}$)(^(([a-z0-9]|[a-z0-9][a-z0-9-]*[a-z0-9])\.)*"
                           r"([a-z0-9]|[a-z0-9][a-z0-9-]*[a-z0-9])$)")
 
 
+@compiles(KIND)
 def compile_s3(ctx: CompileContext) -> None:
     _new_buckets(ctx)
     _existing_buckets(ctx)
@@ -33,17 +33,17 @@ def _new_buckets(ctx: CompileContext) -> None:
     meta: dict[str, dict[str, str]] = {}
     enabled: list[tuple[str, str, tuple]] = []
     values: dict[str, Any] = {}  # bucket name text -> the configured value (opaque when not known offline)
-    provider_s3 = provider(ctx).get("s3") or {}
-    for name, fn, index, event in iter_events(ctx, "s3"):
-        path = ("functions", name, "events", index)
-        if is_mapping(event) and event.get("existing"):
+    provider_s3 = ctx.provider.get("s3") or {}
+    for s3_event in events_of(ctx, KIND, counts=present):
+        name, fn, path, event = s3_event.function_name, s3_event.function, s3_event.path, s3_event.value
+        if _on_existing_bucket(event):
             continue
         notification = "s3:ObjectCreated:*"
         filter_: dict[str, Any] = {}
         if is_mapping(event):
             if isinstance(event.get("bucket"), (dict, list)) and not is_opaque(event.get("bucket")):
-                raise InputError('s3 event: a bucket given as an intrinsic function needs "existing: true"',
-                                 file=ctx.source, line=ctx.origin(path).line, fix="add existing: true")
+                raise ctx.error(path, 's3 event: a bucket given as an intrinsic function needs "existing: true"',
+                                "add existing: true")
             bucket_ref = event.get("bucket")
             if event.get("event"):
                 notification = event["event"]
@@ -62,9 +62,8 @@ def _new_buckets(ctx: CompileContext) -> None:
             bucket_name = bucket_ref
         values[bucket_name] = bucket_value
         if not is_opaque(bucket_value) and not _BUCKET_NAME.search(bucket_name):
-            raise InputError(f"{bucket_name} - bucket name must be a valid S3 bucket name",
-                             file=ctx.source, line=ctx.origin(path).line,
-                             fix=f"check provider.s3.{bucket_ref} and the s3 events of function {name}")
+            raise ctx.error(path, f"{bucket_name} - bucket name must be a valid S3 bucket name",
+                            f"check provider.s3.{bucket_ref} and the s3 events of function {name}")
         configurations.setdefault(bucket_name, []).append(
             {"Event": notification, "Function": resolve_lambda_target(name, fn), **filter_})
         enabled.append((name, bucket_name, path))
@@ -76,7 +75,7 @@ def _new_buckets(ctx: CompileContext) -> None:
     for bucket_name, lambda_configurations in configurations.items():
         bucket_conf: dict[str, Any] | None = None
         if bucket_name in meta:
-            bucket_conf = {key[:1].upper() + key[1:]: value
+            bucket_conf = {naming.upper_first(key): value
                            for key, value in provider_s3[meta[bucket_name]["bucketRef"]].items() if key != "name"}
         provided_notification: dict[str, Any] = {}
         if bucket_conf:
@@ -92,50 +91,44 @@ def _new_buckets(ctx: CompileContext) -> None:
                 continue
             first_path = first_path or path
             depends.append(permission_id(fn_name, b_name))
-            alias = alias_logical_id(functions(ctx)[fn_name])
+            alias = alias_logical_id(ctx.functions[fn_name])
             if alias:
                 depends.append(alias)
         lid = meta.get(bucket_name, {}).get("logicalId") or naming.get_bucket_logical_id(bucket_name)
-        put(ctx, lid, {"Type": "AWS::S3::Bucket", "Properties": props, "DependsOn": depends},
-            first_path, merge=True)
+        ctx.add_resource(lid, drop_none({"Type": "AWS::S3::Bucket", "Properties": props, "DependsOn": depends}),
+                         first_path, merge=True)
     for fn_name, bucket_name, path in enabled:
-        fn = functions(ctx)[fn_name]
-        put(ctx, permission_id(fn_name, bucket_name), {
+        fn = ctx.functions[fn_name]
+        ctx.add_resource(permission_id(fn_name, bucket_name), drop_none({
             "Type": "AWS::Lambda::Permission", "DependsOn": alias_logical_id(fn), "Properties": {
                 "FunctionName": resolve_lambda_target(fn_name, fn), "Action": "lambda:InvokeFunction",
                 "Principal": "s3.amazonaws.com",
-                "SourceArn": {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, concat(":s3:::", values[bucket_name])]]},
-                "SourceAccount": {"Ref": "AWS::AccountId"}}}, path, merge=True)
+                "SourceArn": {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"},
+                                                concat(":s3:::", values[bucket_name])]]},
+                "SourceAccount": {"Ref": "AWS::AccountId"}}}), path, merge=True)
+
+
+def _on_existing_bucket(s3: Any) -> bool:
+    """An event on a bucket the stack does not create: the framework's custom resource sets it up."""
+    return isinstance(s3, dict) and bool(s3.get("existing"))
 
 
 def _existing_buckets(ctx: CompileContext) -> None:
-    from promotelint.serverless.naming import start_case
-
     statements: list[dict[str, Any]] = []
-    any_existing = False
     bucket_resources: dict[str, list[str]] = {}
-    res = resources(ctx)
-    first_path: tuple = ()
-    for name, fn in functions(ctx).items():
-        count = 0
+    existing = list(events_of(ctx, KIND, counts=_on_existing_bucket))
+    for events in per_function(existing):
         current = None
-        for index, event in enumerate(fn.get("events") or []):
-            s3 = event.get("s3") if isinstance(event, dict) else None
-            if not (isinstance(s3, dict) and s3.get("existing")):
-                continue
-            path = ("functions", name, "events", index)
-            first_path = first_path or path
-            count += 1
-            any_existing = True
+        for event in events:
+            name, fn, s3 = event.function_name, event.function, event.value
             bucket = s3.get("bucket")
             key = json.dumps(bucket, separators=(",", ":")) if isinstance(bucket, (dict, list)) else str(bucket)
             notification = s3.get("event") or "s3:ObjectCreated:*"
             current = current or key
             if key != current:
-                raise InputError(f'function "{fn["name"]}" configures two existing S3 buckets, {current} and {key}',
-                                 file=ctx.source, line=ctx.origin(path).line,
-                                 fix="configure only one existing bucket per function")
-            rules = [{start_case(next(iter(rule))): next(iter(rule.values()))}
+                raise ctx.error(event.path, f'function "{fn["name"]}" configures two existing S3 buckets, '
+                                            f"{current} and {key}", "configure only one existing bucket per function")
+            rules = [{naming.start_case(next(iter(rule))): next(iter(rule.values()))}
                      for rule in s3.get("rules") or []]
             handler_lid = naming.get_custom_resource_handler_function_logical_id(
                 naming.CUSTOM_RESOURCE_S3_HANDLER_FUNCTION_NAME)
@@ -143,27 +136,26 @@ def _existing_buckets(ctx: CompileContext) -> None:
             ids = bucket_resources.setdefault(key, [])
             if custom_lid not in ids:
                 ids.append(custom_lid)
-            if count == 1:
+            if event.number == 1:
                 props: dict[str, Any] = {
                     "ServiceToken": {"Fn::GetAtt": [handler_lid, "Arn"]}, "FunctionName": fn["name"],
                     "BucketName": bucket, "BucketConfigs": [{"Event": notification, "Rules": rules}]}
                 if s3.get("forceDeploy"):
                     # The framework puts Date.now() here to force an update on every deploy.
                     props["ForceDeploy"] = "promotelint:changes-on-every-deploy"
-                put(ctx, custom_lid, {"Type": "Custom::S3", "Version": 1,
-                                      "DependsOn": [naming.get_lambda_logical_id(name), handler_lid],
-                                      "Properties": props}, path, merge=True)
+                ctx.add_resource(custom_lid, drop_none({
+                    "Type": "Custom::S3", "Version": 1, "DependsOn": [naming.get_lambda_logical_id(name), handler_lid],
+                    "Properties": props}), event.path, merge=True)
                 statements.append({"Effect": "Allow", "Resource": {"Fn::Join": [":", [
                     "arn", {"Ref": "AWS::Partition"}, "s3", "", "", bucket]]},
                     "Action": ["s3:PutBucketNotification", "s3:GetBucketNotification"]})
             else:
-                res[custom_lid]["Properties"]["BucketConfigs"].append({"Event": notification, "Rules": rules})
-    if any_existing:
+                ctx.resources[custom_lid]["Properties"]["BucketConfigs"].append(
+                    {"Event": notification, "Rules": rules})
+    if existing:
         statements.append({"Effect": "Allow", "Resource": {"Fn::Join": [":", [
             "arn", {"Ref": "AWS::Partition"}, "lambda", {"Ref": "AWS::Region"}, {"Ref": "AWS::AccountId"},
             "function", "*"]]}, "Action": ["lambda:AddPermission", "lambda:RemovePermission"]})
-    for ids in bucket_resources.values():
-        for previous, current_id in zip(ids, ids[1:]):
-            res[current_id]["DependsOn"].append(previous)
+    chain_custom_resources(ctx, bucket_resources)
     if statements:
-        add_custom_resource_to_service(ctx, "s3", statements, first_path)
+        add_custom_resource_to_service(ctx, KIND, statements, existing[0].path)

@@ -5,50 +5,52 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from promotelint.model.errors import InputError
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.core import (
-    alias_logical_id, as_list, concat, is_mapping, iter_events, js_truthy, put, resources,
-)
-from promotelint.serverless.functions import resolve_lambda_target
+from promotelint.serverless.events.base import compiles, event_error, events_of, present
+from promotelint.serverless.functions import alias_logical_id, resolve_lambda_target
+from promotelint.serverless.js import as_list, js_truthy
+from promotelint.serverless.values import concat, drop_none, is_mapping
+
+KIND = "schedule"
 
 
+@compiles(KIND)
 def compile_schedule(ctx: CompileContext) -> None:
     scheduler_statement: dict[str, Any] = {"Effect": "Allow", "Action": ["lambda:InvokeFunction"], "Resource": []}
     has_scheduler = False
     counters: dict[str, int] = {}
     fn_has_scheduler: dict[str, dict] = {}
-    for name, fn, index, event in iter_events(ctx, "schedule"):
-        path = ("functions", name, "events", index)
+    for event in events_of(ctx, KIND, counts=present):
+        name, fn, path, schedule = event.function_name, event.function, event.path, event.value
         state, name_, description, method, timezone = "ENABLED", None, None, "eventBus", None
         input_, input_path, transformer, role_arn = None, None, None, None
-        if is_mapping(event):
-            expressions = as_list(event.get("rate"))
-            if event.get("enabled") is False:
+        if is_mapping(schedule):
+            expressions = as_list(schedule.get("rate"))
+            if schedule.get("enabled") is False:
                 state = "DISABLED"
-            input_, input_path = event.get("input"), event.get("inputPath")
-            transformer, name_ = event.get("inputTransformer"), event.get("name")
-            timezone, description = event.get("timezone"), event.get("description")
-            role_arn = resources(ctx)[naming.get_lambda_logical_id(name)]["Properties"].get("Role")
-            method = event.get("method") or "eventBus"
+            input_, input_path = schedule.get("input"), schedule.get("inputPath")
+            transformer, name_ = schedule.get("inputTransformer"), schedule.get("name")
+            timezone, description = schedule.get("timezone"), schedule.get("description")
+            role_arn = ctx.resources[naming.get_lambda_logical_id(name)]["Properties"].get("Role")
+            method = schedule.get("method") or "eventBus"
             if len(expressions) > 1 and name_:
-                raise _error(ctx, path, "a schedule with more than one rate cannot have a name")
+                raise event_error(ctx, path, KIND, "a schedule with more than one rate cannot have a name")
             if js_truthy(input_) and is_mapping(input_):
                 if isinstance(input_.get("body"), str):
                     input_ = {**input_, "body": json.loads(input_["body"])}
                 input_ = json.dumps(input_, separators=(",", ":"), ensure_ascii=False)
             if js_truthy(transformer):
                 if method == "scheduler":
-                    raise _error(ctx, path, '"inputTransformer" is not supported with "scheduler" mode')
+                    raise event_error(ctx, path, KIND, '"inputTransformer" is not supported with "scheduler" mode')
                 transformer = {"InputTemplate": transformer.get("inputTemplate"),
                                "InputPathsMap": transformer.get("inputPathsMap")}
             if js_truthy(input_path) and method == "scheduler":
-                raise _error(ctx, path, '"inputPath" is not supported with "scheduler" mode')
+                raise event_error(ctx, path, KIND, '"inputPath" is not supported with "scheduler" mode')
             if timezone and method != "scheduler":
-                raise _error(ctx, path, '"timezone" is only supported with "scheduler" mode')
+                raise event_error(ctx, path, KIND, '"timezone" is only supported with "scheduler" mode')
         else:
-            expressions = [event]
+            expressions = [schedule]
         target = resolve_lambda_target(name, fn)
         depends = alias_logical_id(fn)
         for expression in expressions:
@@ -57,7 +59,7 @@ def compile_schedule(ctx: CompileContext) -> None:
             if method == "scheduler":
                 has_scheduler = True
                 fn_has_scheduler[name] = fn
-                put(ctx, naming.get_scheduler_schedule_logical_id(name, number), {
+                ctx.add_resource(naming.get_scheduler_schedule_logical_id(name, number), drop_none({
                     "Type": "AWS::Scheduler::Schedule",
                     "DependsOn": depends,
                     "Properties": {
@@ -67,7 +69,7 @@ def compile_schedule(ctx: CompileContext) -> None:
                         "Name": name_, "Description": description,
                         "ScheduleExpressionTimezone": timezone,
                     },
-                }, path)
+                }), path)
                 continue
             rule_lid = naming.get_schedule_logical_id(name, number)
             rule: dict[str, Any] = {"Type": "AWS::Events::Rule"}
@@ -89,18 +91,19 @@ def compile_schedule(ctx: CompileContext) -> None:
             target_entry["Id"] = naming.get_schedule_id(name)
             props["Targets"] = [target_entry]
             rule["Properties"] = props
-            put(ctx, rule_lid, rule, path)
+            ctx.add_resource(rule_lid, drop_none(rule), path)
             permission: dict[str, Any] = {"Type": "AWS::Lambda::Permission"}
             if depends:
                 permission["DependsOn"] = depends
             permission["Properties"] = {
                 "FunctionName": target, "Action": "lambda:InvokeFunction",
                 "Principal": "events.amazonaws.com", "SourceArn": {"Fn::GetAtt": [rule_lid, "Arn"]}}
-            put(ctx, naming.get_lambda_schedule_permission_logical_id(name, number), permission, path)
+            ctx.add_resource(naming.get_lambda_schedule_permission_logical_id(name, number), drop_none(permission),
+                             path)
     for fn in fn_has_scheduler.values():
         arn = concat("arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:", fn["name"])
         scheduler_statement["Resource"].extend([{"Fn::Sub": arn}, {"Fn::Sub": concat(arn, ":*")}])
-    role = resources(ctx).get(naming.ROLE_LOGICAL_ID)
+    role = ctx.resources.get(naming.ROLE_LOGICAL_ID)
     if has_scheduler and role:
         for statement in role["Properties"]["AssumeRolePolicyDocument"]["Statement"]:
             if "lambda.amazonaws.com" in statement["Principal"]["Service"]:
@@ -108,7 +111,3 @@ def compile_schedule(ctx: CompileContext) -> None:
                 break
         role["Properties"]["Policies"][0]["PolicyDocument"]["Statement"].append(scheduler_statement)
 
-
-def _error(ctx: CompileContext, path: tuple, message: str) -> InputError:
-    return InputError(f"schedule event: {message}", file=ctx.source, line=ctx.origin(path).line,
-                      fix="see the framework's schedule event documentation")

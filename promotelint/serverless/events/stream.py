@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from promotelint.model.errors import InputError
+from promotelint.model.opaque import is_opaque
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.core import (
-    add_role_statement, alias_logical_id, function_iam_role_resource_name, functions, is_mapping,
-    js_truthy, name_from, provider, put, service_name,
-)
-from promotelint.model.opaque import is_opaque
-from promotelint.serverless.events.sqs import filter_criteria, join_last_part
+from promotelint.serverless.events.base import compiles, events_of, non_empty, per_function
+from promotelint.serverless.events.source_mapping import event_source_mapping, filter_criteria, join_last_part
 from promotelint.serverless.functions import resolve_lambda_target
+from promotelint.serverless.iam import add_role_statement
+from promotelint.serverless.js import js_truthy
+from promotelint.serverless.values import drop_none, is_mapping, name_from
+
+KIND = "stream"
 
 
 def _stream_name(arn: Any) -> str:
@@ -36,8 +37,9 @@ def _statement(actions: list[str]) -> dict[str, Any]:
     return {"Effect": "Allow", "Action": actions, "Resource": []}
 
 
+@compiles(KIND)
 def compile_stream(ctx: CompileContext) -> None:
-    for name, fn in functions(ctx).items():
+    for events in per_function(events_of(ctx, KIND, counts=non_empty)):
         dynamodb = _statement(["dynamodb:GetRecords", "dynamodb:GetShardIterator",
                                "dynamodb:DescribeStream", "dynamodb:ListStreams"])
         kinesis = _statement(["kinesis:GetRecords", "kinesis:GetShardIterator",
@@ -47,11 +49,8 @@ def compile_stream(ctx: CompileContext) -> None:
         consumer = _statement(["kinesis:SubscribeToShard"])
         on_failure_sns = _statement(["sns:Publish"])
         on_failure_sqs = _statement(["sqs:ListQueues", "sqs:SendMessage"])
-        for index, event in enumerate(fn.get("events") or []):
-            if not isinstance(event, dict) or not event.get("stream"):
-                continue
-            stream = event["stream"]
-            path = ("functions", name, "events", index)
+        for event in events:
+            name, fn, stream = event.function_name, event.function, event.value
             opts = stream if is_mapping(stream) else {}
             arn = opts.get("arn") if opts else stream
             stream_type = opts.get("type") or (str(arn).split(":")[2] if isinstance(arn, str) and
@@ -64,7 +63,6 @@ def compile_stream(ctx: CompileContext) -> None:
             else:
                 stream_name = _stream_name(arn)
             lid = naming.get_stream_logical_id(name, str(stream_type), stream_name)
-            depends = [r for r in (function_iam_role_resource_name(ctx, fn), alias_logical_id(fn)) if r]
             props: dict[str, Any] = {
                 "BatchSize": opts.get("batchSize") or 10,
                 "Enabled": opts.get("enabled") if "enabled" in opts else True,
@@ -73,8 +71,7 @@ def compile_stream(ctx: CompileContext) -> None:
                 "ParallelizationFactor": opts.get("parallelizationFactor") or None,
                 "StartingPosition": opts.get("startingPosition") or "TRIM_HORIZON",
             }
-            resource: dict[str, Any] = {"Type": "AWS::Lambda::EventSourceMapping", "DependsOn": depends,
-                                        "Properties": props}
+            resource = event_source_mapping(ctx, fn, props)
             if stream_type == "dynamodb":
                 dynamodb["Resource"].append(arn)
             elif opts.get("consumer"):
@@ -104,25 +101,24 @@ def compile_stream(ctx: CompileContext) -> None:
             new: dict[str, dict] = {lid: resource}
             if opts.get("consumer") and stream_type == "kinesis":
                 if opts["consumer"] is True:
-                    consumer_name = naming.get_stream_consumer_name(name, stream_name, service_name(ctx),
-                                                                    ctx.stage, provider(ctx))
+                    consumer_name = naming.get_stream_consumer_name(name, stream_name, ctx.service_name,
+                                                                    ctx.stage, ctx.provider)
                     consumer_lid = naming.get_stream_consumer_logical_id(consumer_name)
-                    new = {lid: resource, consumer_lid: {"Type": "AWS::Kinesis::StreamConsumer", "Properties": {
-                        "StreamARN": arn, "ConsumerName": consumer_name}}}
-                    depends.append(consumer_lid)
+                    new[consumer_lid] = {"Type": "AWS::Kinesis::StreamConsumer", "Properties": {
+                        "StreamARN": arn, "ConsumerName": consumer_name}}
+                    resource["DependsOn"].append(consumer_lid)
                     props["EventSourceArn"] = {"Ref": consumer_lid}
                     consumer["Resource"].append({"Ref": consumer_lid})
                 else:
                     props["EventSourceArn"] = opts["consumer"]
                     consumer["Resource"].append(opts["consumer"])
                 if opts.get("startingPosition") == "AT_TIMESTAMP" and not opts.get("startingPositionTimestamp"):
-                    raise InputError(f"stream event of {name}: AT_TIMESTAMP needs startingPositionTimestamp",
-                                     file=ctx.source, line=ctx.origin(path).line,
-                                     fix="add startingPositionTimestamp")
+                    raise ctx.error(event.path, f"stream event of {name}: AT_TIMESTAMP needs startingPositionTimestamp",
+                                    "add startingPositionTimestamp")
                 if opts.get("startingPositionTimestamp"):
                     props["StartingPositionTimestamp"] = opts["startingPositionTimestamp"]
             for new_lid, new_resource in new.items():
-                put(ctx, new_lid, new_resource, path, merge=True)
+                ctx.add_resource(new_lid, drop_none(new_resource), event.path, merge=True)
         for statement in (dynamodb, kinesis, kinesis_consumer_stream, consumer, on_failure_sns, on_failure_sqs):
             if statement["Resource"]:
                 add_role_statement(ctx, statement)

@@ -13,16 +13,15 @@ from typing import Any
 
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.events.apigateway_common import (
-    concat, execute_api_arn, fail, function_events, functions, js_json, js_str,
-    lambda_invocation_uri, lambda_target, log_group, provider, put_output, put_resource,
-    service_name, target_alias,
+from promotelint.serverless.events.apigateway.common import (
+    execute_api_arn, lambda_invocation_uri, lambda_target, log_group, target_alias,
 )
-from promotelint.serverless.events.apigateway_schema import check_api_config
+from promotelint.serverless.events.apigateway.schema import check_api_config
+from promotelint.serverless.events.base import compiles, events_of, non_empty
+from promotelint.serverless.js import js_json, js_string
+from promotelint.serverless.values import template_literal
 
-HTTP_API_LOGICAL_ID = "HttpApi"
-STAGE_LOGICAL_ID = "HttpApiStage"
-LOG_GROUP_LOGICAL_ID = "HttpApiLogGroup"
+KIND = "httpApi"
 ALLOWED_METHODS = ("ANY", "GET", "POST", "PUT", "PATCH", "OPTIONS", "HEAD", "DELETE")
 _METHOD_PATH = re.compile(rf"^(?:\*|({'|'.join(ALLOWED_METHODS)}) (/\S*))$", re.IGNORECASE)
 DEFAULT_CORS_ORIGINS = ["*"]
@@ -42,29 +41,15 @@ DEFAULT_ACCESS_LOG_FORMAT = js_json({
 })
 
 
-# Names (naming.js, HTTP API part)
+# naming.js getHttpApiName: it reads the provider settings
 
 def get_http_api_name(ctx: CompileContext) -> str:
     config = _user_config(ctx)
     if config.get("name"):
-        return concat(config["name"])
+        return template_literal(config["name"])
     if config.get("shouldStartNameWithService"):
-        return f"{service_name(ctx)}-{ctx.stage}"
-    return f"{ctx.stage}-{service_name(ctx)}"
-
-
-def get_integration_logical_id(function_name: str) -> str:
-    return f"HttpApiIntegration{naming.get_normalized_function_name(function_name)}"
-
-
-def get_route_logical_id(route_key: str) -> str:
-    if route_key == "*":
-        return "HttpApiRouteDefault"
-    return f"HttpApiRoute{naming.normalize_path(route_key)}"
-
-
-def get_authorizer_logical_id(authorizer_name: str) -> str:
-    return f"HttpApiAuthorizer{naming.get_normalized_function_name(authorizer_name)}"
+        return f"{ctx.service_name}-{ctx.stage}"
+    return f"{ctx.stage}-{ctx.service_name}"
 
 
 def _to_list(item: Any) -> list:
@@ -96,12 +81,13 @@ class _Config:
 
 
 def _user_config(ctx: CompileContext) -> dict[str, Any]:
-    value = provider(ctx).get("httpApi")
+    value = ctx.provider.get("httpApi")
     return value if isinstance(value, dict) else {}
 
 
+@compiles(KIND)
 def compile_http_api(ctx: CompileContext) -> None:
-    check_api_config(ctx, "httpApi")
+    check_api_config(ctx, KIND)
     config = _resolve(ctx)
     if not config.routes:
         return
@@ -113,7 +99,7 @@ def compile_http_api(ctx: CompileContext) -> None:
 
 
 def _api_id(config: _Config) -> Any:
-    return config.id or {"Ref": HTTP_API_LOGICAL_ID}
+    return config.id or {"Ref": naming.HTTP_API_LOGICAL_ID}
 
 
 def _resolve(ctx: CompileContext) -> _Config:
@@ -125,8 +111,7 @@ def _resolve(ctx: CompileContext) -> _Config:
     user_cors = user.get("cors")
     if user_cors:
         if user.get("id"):
-            raise fail(ctx, "Cannot setup CORS rules for externally configured HTTP API",
-                       where + ("cors",))
+            raise ctx.error(where + ("cors",), "Cannot setup CORS rules for externally configured HTTP API")
         cors: dict[str, Any] = {}
         if user_cors is True:
             cors = {"allowedOrigins": list(DEFAULT_CORS_ORIGINS),
@@ -156,40 +141,38 @@ def _resolve(ctx: CompileContext) -> _Config:
     user_authorizers = user.get("authorizers")
     if user_authorizers:
         if user.get("id"):
-            raise fail(ctx, "Cannot setup authorizers for externally configured HTTP API",
-                       where + ("authorizers",))
+            raise ctx.error(where + ("authorizers",),
+                            "Cannot setup authorizers for externally configured HTTP API")
         for name, auth in (user_authorizers.items() if isinstance(user_authorizers, dict)
                            else []):
             config.authorizers[name] = _authorizer(ctx, name, auth if isinstance(auth, dict)
                                                    else {}, where + ("authorizers", name))
 
-    logs = provider(ctx).get("logs")
+    logs = ctx.provider.get("logs")
     user_logs = logs.get("httpApi") if isinstance(logs, dict) else None
     if user_logs:
         if user.get("id"):
-            raise fail(ctx, "Cannot setup access logs for externally configured HTTP API",
-                       ("provider", "logs", "httpApi"))
+            raise ctx.error(("provider", "logs", "httpApi"),
+                            "Cannot setup access logs for externally configured HTTP API")
         config.access_log_format = ((user_logs.get("format") if isinstance(user_logs, dict)
                                      else None) or DEFAULT_ACCESS_LOG_FORMAT)
 
-    for function_name, function in functions(ctx).items():
-        for index, event in enumerate(function_events(function)):
-            if not isinstance(event, dict) or not event.get("httpApi"):
-                continue
-            path_ = ("functions", function_name, "events", index, "httpApi")
-            route_key, method = _route_key(ctx, event["httpApi"], function_name, path_, config)
-            route = _Route(function_name, path_)
-            authorizer = (event["httpApi"].get("authorizer")
-                          if isinstance(event["httpApi"], dict) else None)
-            if authorizer:
-                _route_authorizer(ctx, route, authorizer, user, config, path_ + ("authorizer",))
-            config.routes[route_key] = route
-            if fill_cors_methods:
-                methods = config.cors["allowedMethods"]
-                for allowed in ([m for m in ALLOWED_METHODS if m != "ANY"]
-                                if method == "ANY" else [method]):
-                    if allowed not in methods:
-                        methods.append(allowed)
+    for event in events_of(ctx, KIND, counts=non_empty):
+        function_name = event.function_name
+        path_ = event.path + (KIND,)
+        route_key, method = _route_key(ctx, event.value, function_name, path_, config)
+        route = _Route(function_name, path_)
+        authorizer = (event.value.get("authorizer")
+                      if isinstance(event.value, dict) else None)
+        if authorizer:
+            _route_authorizer(ctx, route, authorizer, user, config, path_ + ("authorizer",))
+        config.routes[route_key] = route
+        if fill_cors_methods:
+            methods = config.cors["allowedMethods"]
+            for allowed in ([m for m in ALLOWED_METHODS if m != "ANY"]
+                            if method == "ANY" else [method]):
+                if allowed not in methods:
+                    methods.append(allowed)
     return config
 
 
@@ -198,21 +181,21 @@ def _authorizer(ctx: CompileContext, name: str, auth: dict[str, Any],
     function = None
     if auth.get("type") == "request":
         if not auth.get("functionArn") and not auth.get("functionName"):
-            raise fail(ctx, f'Either "functionArn" or "functionName" property needs to be set on '
-                            f'authorizer "{name}"', where)
+            raise ctx.error(where, f'Either "functionArn" or "functionName" property needs to be set on '
+                            f'authorizer "{name}"')
         if auth.get("functionArn") and auth.get("functionName"):
-            raise fail(ctx, f'Either "functionArn" or "functionName" (not both) property needs '
-                            f'to be set on authorizer "{name}"', where)
+            raise ctx.error(where, f'Either "functionArn" or "functionName" (not both) property needs '
+                            f'to be set on authorizer "{name}"')
         if auth.get("functionName"):
-            function = functions(ctx).get(auth["functionName"]) \
+            function = ctx.functions.get(auth["functionName"]) \
                 if isinstance(auth["functionName"], str) else None
-            if auth["functionName"] not in functions(ctx):
-                raise fail(ctx, f'Function "{js_str(auth["functionName"])}" for HTTP API '
-                                f'authorizer "{name}" not found in service.', where)
+            if auth["functionName"] not in ctx.functions:
+                raise ctx.error(where, f'Function "{js_string(auth["functionName"])}" for HTTP API '
+                                f'authorizer "{name}" not found in service.')
             function = function if isinstance(function, dict) else {}
         if auth.get("resultTtlInSeconds") and not auth.get("identitySource"):
-            raise fail(ctx, f'Property "identitySource" has to be set on authorizer "{name}" '
-                            'when "resultTtlInSeconds" is set to non-zero value.', where)
+            raise ctx.error(where, f'Property "identitySource" has to be set on authorizer "{name}" '
+                            'when "resultTtlInSeconds" is set to non-zero value.')
     return {
         "name": auth.get("name") or name,
         "identitySource": auth.get("identitySource") or [],
@@ -235,34 +218,34 @@ def _route_key(ctx: CompileContext, event: Any, function_name: str, where: tuple
     if isinstance(event, dict):
         method, path = event.get("method"), event.get("path")
     else:
-        text = js_str(event)
+        text = js_string(event)
         if text == "*":
             method, path = None, "*"
         else:
             match = _METHOD_PATH.match(text)
             if not match:
-                raise fail(ctx, f'Invalid httpApi event "{text}" in function {function_name}',
-                           where, fix="write it as `METHOD /path` or `*`")
+                raise ctx.error(where, f'Invalid httpApi event "{text}" in function {function_name}',
+                                "write it as `METHOD /path` or `*`")
             method, path = match.group(1), match.group(2)
-    path = js_str(path)
+    path = js_string(path)
     if path == "*":
         if method and method != "*":
-            raise fail(ctx, f'Invalid "path" property in function {function_name} for httpApi '
-                            'event in serverless.yml', where)
+            raise ctx.error(where, f'Invalid "path" property in function {function_name} for httpApi '
+                            'event in serverless.yml')
         return "*", "ANY"
     if not method:
-        raise fail(ctx, f'Missing "method" property in function {function_name} for httpApi '
-                        'event in serverless.yml', where)
-    method = js_str(method).upper()
+        raise ctx.error(where, f'Missing "method" property in function {function_name} for httpApi '
+                        'event in serverless.yml')
+    method = js_string(method).upper()
     if method == "*":
         method = "ANY"
     elif method not in ALLOWED_METHODS:
-        raise fail(ctx, f'Invalid "method" property in function {function_name} for httpApi '
-                        'event in serverless.yml', where)
+        raise ctx.error(where, f'Invalid "method" property in function {function_name} for httpApi '
+                        'event in serverless.yml')
     route_key = f"{method} {path}"
     if route_key in config.routes:
-        raise fail(ctx, f"Duplicate route '{route_key}' configuration in function "
-                        f"{function_name} for httpApi event in serverless.yml", where)
+        raise ctx.error(where, f"Duplicate route '{route_key}' configuration in function "
+                        f"{function_name} for httpApi event in serverless.yml")
     return route_key, method
 
 
@@ -272,21 +255,21 @@ def _route_authorizer(ctx: CompileContext, route: _Route, authorizer: Any, user:
     name, scopes, id_, type_ = (spec.get("name"), spec.get("scopes"), spec.get("id"),
                                 spec.get("type"))
     if type_ != "aws_iam" and not id_ and not name:
-        raise fail(ctx, f'When configuring an authorizer with type: "{type_ or "jwt"}", '
-                        'property "id" or "name" has to be specified.', where)
+        raise ctx.error(where, f'When configuring an authorizer with type: "{type_ or "jwt"}", '
+                        'property "id" or "name" has to be specified.')
     if type_ == "aws_iam" and (name or id_ or scopes):
-        raise fail(ctx, 'When configuring authorizer with type: "aws_iam", all other properties '
-                        'are not supported.', where)
+        raise ctx.error(where, 'When configuring authorizer with type: "aws_iam", all other properties '
+                        'are not supported.')
     if id_:
         if not user.get("id"):
-            raise fail(ctx, f"Event references external authorizer '{js_str(id_)}', but httpApi "
-                            "is part of the current stack.", where)
+            raise ctx.error(where, f"Event references external authorizer '{js_string(id_)}', but httpApi "
+                            "is part of the current stack.")
         route.authorizer = {"id": id_, "type": type_}
     elif type_ == "aws_iam":
         route.authorizer = dict(spec)
     elif not isinstance(name, str) or name not in config.authorizers:
-        raise fail(ctx, f"Event references not configured authorizer '{js_str(name)}'", where,
-                   fix="define it under provider.httpApi.authorizers")
+        raise ctx.error(where, f"Event references not configured authorizer '{js_string(name)}'",
+                        "define it under provider.httpApi.authorizers")
     else:
         route.authorizer = config.authorizers[name]
     if scopes:
@@ -296,7 +279,7 @@ def _route_authorizer(ctx: CompileContext, route: _Route, authorizer: Any, user:
 def _compile_api(ctx: CompileContext, config: _Config) -> None:
     if config.id:
         return
-    prov = provider(ctx)
+    prov = ctx.provider
     properties: dict[str, Any] = {"Name": get_http_api_name(ctx), "ProtocolType": "HTTP"}
     if config.disable_default_endpoint is not None:
         properties["DisableExecuteApiEndpoint"] = config.disable_default_endpoint
@@ -316,25 +299,24 @@ def _compile_api(ctx: CompileContext, config: _Config) -> None:
                                            if v is not None}
     where = ("provider", "httpApi") if _user_config(ctx) else next(
         iter(config.routes.values())).path
-    put_resource(ctx, HTTP_API_LOGICAL_ID, {"Type": "AWS::ApiGatewayV2::Api",
-                                            "Properties": properties}, where, replace=True)
+    ctx.add_resource(naming.HTTP_API_LOGICAL_ID, {"Type": "AWS::ApiGatewayV2::Api",
+                                            "Properties": properties}, where)
 
 
 def _compile_log_group(ctx: CompileContext, config: _Config) -> None:
     if not config.access_log_format:
         return
-    stack_name = naming.get_stack_name(service_name(ctx), ctx.stage, provider(ctx))
-    put_resource(ctx, LOG_GROUP_LOGICAL_ID, log_group(f"/aws/http-api/{stack_name}",
-                                                      provider(ctx)),
-                 ("provider", "logs", "httpApi"), replace=True)
+    stack_name = naming.get_stack_name(ctx.service_name, ctx.stage, ctx.provider)
+    ctx.add_resource(naming.HTTP_API_LOG_GROUP_LOGICAL_ID, log_group(f"/aws/http-api/{stack_name}",
+                                                      ctx.provider), ("provider", "logs", "httpApi"))
 
 
 def _compile_stage(ctx: CompileContext, config: _Config) -> None:
     if config.id:
         return
-    prov = provider(ctx)
+    prov = ctx.provider
     properties: dict[str, Any] = {
-        "ApiId": {"Ref": HTTP_API_LOGICAL_ID},
+        "ApiId": {"Ref": naming.HTTP_API_LOGICAL_ID},
         "StageName": "$default",
         "AutoDeploy": True,
         "DefaultRouteSettings": {"DetailedMetricsEnabled": config.metrics},
@@ -344,22 +326,22 @@ def _compile_stage(ctx: CompileContext, config: _Config) -> None:
     resource: dict[str, Any] = {"Type": "AWS::ApiGatewayV2::Stage", "Properties": properties}
     if config.access_log_format:
         properties["AccessLogSettings"] = {
-            "DestinationArn": {"Fn::GetAtt": [LOG_GROUP_LOGICAL_ID, "Arn"]},
+            "DestinationArn": {"Fn::GetAtt": [naming.HTTP_API_LOG_GROUP_LOGICAL_ID, "Arn"]},
             "Format": config.access_log_format,
         }
-        resource["DependsOn"] = LOG_GROUP_LOGICAL_ID
+        resource["DependsOn"] = naming.HTTP_API_LOG_GROUP_LOGICAL_ID
     where = ("provider", "httpApi") if _user_config(ctx) else next(
         iter(config.routes.values())).path
-    put_resource(ctx, STAGE_LOGICAL_ID, resource, where, replace=True)
-    put_output(ctx, "HttpApiId", {"Description": "Id of the HTTP API",
-                                  "Value": {"Ref": HTTP_API_LOGICAL_ID}}, where)
-    put_output(ctx, "HttpApiUrl", {
+    ctx.add_resource(naming.HTTP_API_STAGE_LOGICAL_ID, resource, where)
+    ctx.add_output("HttpApiId", {"Description": "Id of the HTTP API",
+                                  "Value": {"Ref": naming.HTTP_API_LOGICAL_ID}}, where, merge=True)
+    ctx.add_output("HttpApiUrl", {
         "Description": "URL of the HTTP API",
         "Value": {"Fn::Join": ["", [
-            "https://", {"Ref": HTTP_API_LOGICAL_ID}, ".execute-api.", {"Ref": "AWS::Region"},
+            "https://", {"Ref": naming.HTTP_API_LOGICAL_ID}, ".execute-api.", {"Ref": "AWS::Region"},
             ".", {"Ref": "AWS::URLSuffix"},
         ]]},
-    }, where)
+    }, where, merge=True)
 
 
 def _compile_authorizers(ctx: CompileContext, config: _Config) -> None:
@@ -395,8 +377,7 @@ def _compile_authorizers(ctx: CompileContext, config: _Config) -> None:
             properties["AuthorizerType"] = "JWT"
             properties["JwtConfiguration"] = {"Audience": authorizer["audience"],
                                               "Issuer": authorizer["issuerUrl"]}
-        put_resource(ctx, get_authorizer_logical_id(js_str(authorizer["name"])), resource, where,
-                     replace=True)
+        ctx.add_resource(naming.get_http_api_authorizer_logical_id(js_string(authorizer["name"])), resource, where)
 
 
 def _authorizer_permission(ctx: CompileContext, config: _Config, authorizer: dict[str, Any],
@@ -415,18 +396,18 @@ def _authorizer_permission(ctx: CompileContext, config: _Config, authorizer: dic
     alias = target_alias(authorizer["functionName"], function) if function is not None else None
     if alias:
         resource["DependsOn"] = alias[1]
-    put_resource(ctx, naming.get_lambda_authorizer_http_api_permission_logical_id(
-        js_str(authorizer["name"])), resource, where, replace=True)
+    ctx.add_resource(naming.get_lambda_authorizer_http_api_permission_logical_id(
+        js_string(authorizer["name"])), resource, where)
 
 
 def _compile_endpoints(ctx: CompileContext, config: _Config) -> None:
     done: set[str] = set()  # the framework memoizes permission and integration per function
     user = _user_config(ctx)
     for route_key, route in config.routes.items():
-        function = functions(ctx).get(route.function_name)
+        function = ctx.functions.get(route.function_name)
         function = function if isinstance(function, dict) else {}
         alias = target_alias(route.function_name, function)
-        integration_id = get_integration_logical_id(route.function_name)
+        integration_id = naming.get_http_api_integration_logical_id(route.function_name)
         if route.function_name not in done:
             done.add(route.function_name)
             target = lambda_target(route.function_name, function)
@@ -441,8 +422,8 @@ def _compile_endpoints(ctx: CompileContext, config: _Config) -> None:
             }
             if alias:
                 permission["DependsOn"] = alias[1]
-            put_resource(ctx, naming.get_lambda_http_api_permission_logical_id(
-                route.function_name), permission, route.path, replace=True)
+            ctx.add_resource(naming.get_lambda_http_api_permission_logical_id(
+                route.function_name), permission, route.path)
             function_http_api = function.get("httpApi") if isinstance(
                 function.get("httpApi"), dict) else {}
             integration: dict[str, Any] = {"Type": "AWS::ApiGatewayV2::Integration"}
@@ -456,7 +437,7 @@ def _compile_endpoints(ctx: CompileContext, config: _Config) -> None:
                                          or "2.0"),
                 "TimeoutInMillis": 30000,
             }
-            put_resource(ctx, integration_id, integration, route.path, replace=True)
+            ctx.add_resource(integration_id, integration, route.path)
         properties: dict[str, Any] = {
             "ApiId": _api_id(config),
             "RouteKey": "$default" if route_key == "*" else route_key,
@@ -469,10 +450,10 @@ def _compile_endpoints(ctx: CompileContext, config: _Config) -> None:
                                                "AWS_IAM" if type_ == "aws_iam" else "JWT")
             if type_ != "aws_iam":
                 properties["AuthorizerId"] = authorizer.get("id") or {
-                    "Ref": get_authorizer_logical_id(js_str(authorizer.get("name")))}
+                    "Ref": naming.get_http_api_authorizer_logical_id(js_string(authorizer.get("name")))}
                 if route.scopes:
                     properties["AuthorizationScopes"] = route.scopes
-        put_resource(ctx, get_route_logical_id(route_key), {
+        ctx.add_resource(naming.get_http_api_route_logical_id(route_key), {
             "Type": "AWS::ApiGatewayV2::Route", "Properties": properties,
             "DependsOn": integration_id,
-        }, route.path, replace=True)
+        }, route.path)

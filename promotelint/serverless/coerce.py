@@ -1,72 +1,21 @@
-"""Find and read a service's serverless.yml the way Serverless Framework v3 reads it.
+"""The rewrites the framework's config validation makes: AJV with `coerceTypes: 'array'`.
 
-The YAML dialect (js-yaml) is promotelint.parse.jsyaml. All reads go through a reader
-(`read_text`, `exists`) so services can come from a git revision.
+After resolving variables the framework validates the config against its JSON schema with AJV
+`coerceTypes`, which rewrites scalars in place: "768" becomes 768 for `memorySize`, "true" becomes
+true for `enabled`, and 42 becomes "42" in `environment` / `tags`. The compile steps see the coerced
+values, so do the same here. The table lists the typed fields of the v3 schema (core, AWS provider
+and its events) as "parent: field=type ..."; `*` is any key, `[]` any list item.
+
+(The API Gateway settings and events are coerced by events.apigateway.schema, only for a service
+that has such events.)
 """
 
 from __future__ import annotations
 
-import os
-import re
-from typing import Any, Protocol
+from typing import Any
 
-from promotelint.model.errors import InputError
-from promotelint.parse.documents import Document
-from promotelint.parse.jsyaml import load_js_yaml
+from promotelint.serverless.js import coerce_string, js_number
 
-CONFIG_NAMES = ("serverless.yml", "serverless.yaml")
-# The framework also reads these (in this order after .yml/.yaml), but they need Node to evaluate.
-UNSUPPORTED_NAMES = ("serverless.json", "serverless.js", "serverless.mjs", "serverless.cjs", "serverless.ts")
-
-
-class Reader(Protocol):
-    def read_text(self, path: str) -> str: ...
-
-    def exists(self, path: str) -> bool: ...
-
-
-def find_config(path: str, reader: Reader) -> str:
-    """The config file for `path`: the file itself, or serverless.yml / .yaml inside a directory."""
-    path = os.path.normpath(path)
-    base = os.path.basename(path)
-    if base.endswith((".yml", ".yaml")):
-        if not reader.exists(path):
-            raise InputError("service config not found", file=path, fix="check the path")
-        return path
-    if os.path.splitext(base)[1] in (".json", ".js", ".mjs", ".cjs", ".ts"):
-        raise _only_yaml(path)
-    for name in CONFIG_NAMES:
-        candidate = os.path.join(path, name)
-        if reader.exists(candidate):
-            return candidate
-    for name in UNSUPPORTED_NAMES:
-        candidate = os.path.join(path, name)
-        if reader.exists(candidate):
-            raise _only_yaml(candidate)
-    raise InputError("no serverless.yml or serverless.yaml here", file=path,
-                     fix="pass the service directory or its serverless.yml")
-
-
-def _only_yaml(path: str) -> InputError:
-    return InputError(f"{os.path.basename(path)}: only serverless.yml / serverless.yaml can be read offline",
-                      file=path, fix="convert the service config to YAML")
-
-
-def load_config(path: str, reader: Reader) -> Document:
-    """Parse the service config; it must be a mapping."""
-    doc = load_js_yaml(reader.read_text(path), path)
-    if not isinstance(doc.data, dict):
-        raise InputError("the service config must be a mapping of keys", file=path, line=1,
-                         fix="start the file with `service: <name>`")
-    return doc
-
-
-# ---------------------------------------------------------------------------------------------------
-# After resolving variables the framework validates the config against its JSON schema with ajv
-# `coerceTypes`, which rewrites scalars in place: "768" becomes 768 for `memorySize`, "true" becomes
-# true for `enabled`, and 42 becomes "42" in `environment` / `tags`. The compile steps see the
-# coerced values, so do the same here. The table lists the typed fields of the v3 schema (core, AWS
-# provider and its events) as "parent: field=type ..."; `*` is any key, `[]` any list item.
 
 _COERCE_TABLE = (
     # numbers and booleans
@@ -381,11 +330,6 @@ _COERCE_TABLE = (
     "provider.tags: *=str",
     "provider.environment: *=str",
     "functions.*.environment: *=str",
-    "provider.tags: *=str",
-    "provider.stackTags: *=str",
-    "provider.deploymentBucket.tags: *=str",
-    "provider.iam.role.tags: *=str",
-    "functions.*.tags: *=str",
 )
 
 
@@ -446,9 +390,7 @@ def _coerce_scalar(value: Any, kinds: set) -> Any:
     if "str" in kinds:
         if isinstance(value, str):
             return value
-        from promotelint.serverless.variables import js_string
-
-        return js_string(value)
+        return coerce_string(value)
     if "bool" in kinds and not isinstance(value, bool):
         if value in ("true", "false"):
             return value == "true"
@@ -457,11 +399,41 @@ def _coerce_scalar(value: Any, kinds: set) -> Any:
     if ("int" in kinds or "num" in kinds) and not (isinstance(value, (int, float)) and not isinstance(value, bool)):
         number: Any = None
         if isinstance(value, str) and value:  # ajv: `data == +data`, so " 12" and "0x1F" count too
-            from promotelint.serverless.variables import js_number
-
             number = js_number(value)
         elif isinstance(value, bool) and "bool" not in kinds:
             number = int(value)
         if number is not None and ("num" in kinds or float(number).is_integer()):
             return number
     return value
+
+
+def _wrap_string_get_att(value: Any) -> None:
+    if isinstance(value, dict):
+        if isinstance(value.get("Fn::GetAtt"), str) and len(value) == 1:
+            value["Fn::GetAtt"] = [value["Fn::GetAtt"]]
+        for item in value.values():
+            _wrap_string_get_att(item)
+    elif isinstance(value, list):
+        for item in value:
+            _wrap_string_get_att(item)
+
+
+def coerce_schema_unions(config: dict[str, Any]) -> None:
+    """The framework validates the config with AJV `coerceTypes: 'array'`, which rewrites it in place.
+    coerce_like_schema (run by compile_service) applies the schema's plain type table; these
+    are the rewrites that come through the schema's unions and change the template: resource
+    DependsOn strings, `Fn::GetAtt: "A.B"` strings wherever the provider and function schemas accept
+    CloudFormation functions, and VPC id scalars."""
+    custom = config.get("resources")
+    if isinstance(custom, dict):
+        for section in ("Resources", "extensions"):
+            for resource in (custom.get(section) or {}).values() if isinstance(custom.get(section), dict) else ():
+                if isinstance(resource, dict) and isinstance(resource.get("DependsOn"), str):
+                    resource["DependsOn"] = [resource["DependsOn"]]
+    _wrap_string_get_att(config.get("provider"))
+    _wrap_string_get_att(config.get("functions"))
+    fns = [fn for fn in (config.get("functions") or {}).values() if isinstance(fn, dict)]
+    for vpc in [(config.get("provider") or {}).get("vpc")] + [fn.get("vpc") for fn in fns]:
+        for key in ("securityGroupIds", "subnetIds") if isinstance(vpc, dict) else ():
+            if isinstance(vpc.get(key), (str, int, float, bool)):
+                vpc[key] = [vpc[key]]

@@ -16,9 +16,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from promotelint.model.errors import InputError
-from promotelint.serverless.core import has_events
 from promotelint.model.opaque import OPAQUE_KEY
+from promotelint.serverless.context import CompileContext
+from promotelint.serverless.events.base import any_value, events_of, has_events
+from promotelint.serverless.js import js_string
 
 _NUMBER = re.compile(r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$")
 
@@ -188,12 +189,7 @@ def _scalar(value: Any, kind: str) -> Any:
     if kind == "str":
         if isinstance(value, str):
             return value
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        if isinstance(value, (int, float)):
-            return str(int(value)) if float(value).is_integer() and abs(value) < 1e21 \
-                else repr(value)
-        return _FAIL
+        return js_string(value) if isinstance(value, (bool, int, float)) else _FAIL
     if kind == "int":
         if isinstance(value, bool):
             return int(value)
@@ -226,33 +222,26 @@ _PROVIDER_KEYS = {
 _EVENTS = {"http": HTTP_EVENT, "websocket": WEBSOCKET_EVENT, "httpApi": HTTP_API_EVENT}
 
 
-def coerce_api_config(config: dict[str, Any], kind: str) -> list[tuple[tuple, str]]:
+def coerce_api_config(ctx: CompileContext, kind: str) -> list[tuple[tuple, str]]:
     """Apply the coercion in place to the `kind` events and the provider settings their compiler
     reads. Returns the (config path, expected shape) of the values it could not read."""
     problems: list[tuple[tuple, str]] = []
-    provider = config.get("provider")
-    if isinstance(provider, dict):
-        schema = {key: PROVIDER[key] for key in _PROVIDER_KEYS[kind] if key in PROVIDER}
-        coerce(provider, schema, ("provider",), problems)
-    functions = config.get("functions")
-    for name, function in (functions.items() if isinstance(functions, dict) else ()):
-        events = function.get("events") if isinstance(function, dict) else None
-        for index, event in enumerate(events if isinstance(events, list) else ()):
-            if isinstance(event, dict) and kind in event:
-                event[kind] = coerce(event[kind], _EVENTS[kind],
-                                     ("functions", name, "events", index, kind), problems)
+    schema = {key: PROVIDER[key] for key in _PROVIDER_KEYS[kind] if key in PROVIDER}
+    coerce(ctx.provider, schema, ("provider",), problems)
+    for event in events_of(ctx, kind, counts=any_value):
+        event.function["events"][event.index][kind] = coerce(event.value, _EVENTS[kind], event.path + (kind,),
+                                                             problems)
     return problems
 
 
-def check_api_config(ctx: Any, kind: str) -> None:
+def check_api_config(ctx: CompileContext, kind: str) -> None:
     """Coerce the config as the framework does for a service with `kind` events; a value of an
     unreadable shape in what that compiler reads is an InputError."""
-    if not has_events(ctx.config, kind):
+    if not has_events(ctx, kind):
         return
-    problems = coerce_api_config(ctx.config, kind)
+    problems = coerce_api_config(ctx, kind)
     if problems:
         path, expected = problems[0]
-        origin = ctx.origin(path)
         where = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in path)
-        raise InputError(f"{where.replace('.[', '[')} must be {expected}", file=origin.file,
-                         line=origin.line, fix="see the Serverless Framework documentation")
+        raise ctx.error(path, f"{where.replace('.[', '[')} must be {expected}",
+                        "see the Serverless Framework documentation")

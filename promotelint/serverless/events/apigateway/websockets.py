@@ -9,23 +9,21 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import re
 from dataclasses import dataclass
 from typing import Any
 
+from promotelint.model.opaque import is_opaque
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.events.apigateway_common import (
-    ensure_cloudwatch_role, fail, function_events, functions, get_function, js_json, js_str,
-    lambda_invocation_uri, lambda_target, log_group, provider, put_output, put_resource,
-    service_name, stand_in_name, target_alias,
+from promotelint.serverless.events.apigateway.common import (
+    ensure_cloudwatch_role, get_function, lambda_invocation_uri, lambda_target, log_group, stand_in_name,
+    target_alias,
 )
-from promotelint.serverless.events.apigateway_schema import check_api_config
-from promotelint.model.opaque import is_opaque
+from promotelint.serverless.events.apigateway.schema import check_api_config
+from promotelint.serverless.events.base import compiles, events_of, non_empty
+from promotelint.serverless.js import js_json, js_string
 
-API_LOGICAL_ID = "WebsocketsApi"
-STAGE_LOGICAL_ID = "WebsocketsDeploymentStage"
-LOG_GROUP_LOGICAL_ID = "WebsocketsLogGroup"
+KIND = "websocket"
 DEFAULT_IDENTITY_SOURCE = ["route.request.header.Auth"]
 DEFAULT_LOG_FORMAT = " ".join([
     "$context.identity.sourceIp", "$context.identity.caller", "$context.identity.user",
@@ -34,42 +32,11 @@ DEFAULT_LOG_FORMAT = " ".join([
 ])
 
 
-# Names (naming.js, websockets part)
-
 def get_websockets_api_name(ctx: CompileContext) -> str:
-    name = provider(ctx).get("websocketsApiName")
+    name = ctx.provider.get("websocketsApiName")
     if name and (isinstance(name, str) or is_opaque(name)):
         return name
-    return f"{ctx.stage}-{service_name(ctx)}-websockets"
-
-
-def get_integration_logical_id(function_name: str) -> str:
-    return f"{naming.get_normalized_function_name(function_name)}WebsocketsIntegration"
-
-
-def get_permission_logical_id(function_name: str) -> str:
-    return f"{naming.get_normalized_function_name(function_name)}LambdaPermissionWebsockets"
-
-
-def normalize_route_key(route: str) -> str:
-    return (route.replace("$", "S").replace("/", "Slash").replace("-", "Dash")
-            .replace("_", "Underscore").replace(".", "Period"))
-
-
-def get_route_logical_id(route: str) -> str:
-    return f"{normalize_route_key(route)}WebsocketsRoute"
-
-
-def get_route_response_logical_id(route: str) -> str:
-    return f"{get_route_logical_id(route)}Response"
-
-
-def get_deployment_logical_id(sha: str) -> str:
-    return f"WebsocketsDeployment{re.sub(r'[^0-9a-zA-Z]', '', sha)}"
-
-
-def get_authorizer_logical_id(function_name: str) -> str:
-    return f"{naming.get_normalized_function_name(function_name)}WebsocketsAuthorizer"
+    return f"{ctx.stage}-{ctx.service_name}-websockets"
 
 
 @dataclass
@@ -82,18 +49,19 @@ class _Event:
 
 
 def _api_id(ctx: CompileContext) -> Any:
-    api_gateway = provider(ctx).get("apiGateway")
+    api_gateway = ctx.provider.get("apiGateway")
     if isinstance(api_gateway, dict) and api_gateway.get("websocketApiId"):
         return api_gateway["websocketApiId"]
-    return {"Ref": API_LOGICAL_ID}
+    return {"Ref": naming.WEBSOCKETS_API_LOGICAL_ID}
 
 
 def _description(ctx: CompileContext) -> Any:
-    return provider(ctx).get("websocketsDescription") or "Serverless Websockets"
+    return ctx.provider.get("websocketsDescription") or "Serverless Websockets"
 
 
+@compiles(KIND)
 def compile_websockets(ctx: CompileContext) -> None:
-    check_api_config(ctx, "websocket")
+    check_api_config(ctx, KIND)
     events = _validate(ctx)
     if not events:
         return
@@ -109,30 +77,28 @@ def compile_websockets(ctx: CompileContext) -> None:
 
 def _validate(ctx: CompileContext) -> list[_Event]:
     events: list[_Event] = []
-    for function_name, function in functions(ctx).items():
-        for index, event in enumerate(function_events(function)):
-            if not isinstance(event, dict) or not event.get("websocket"):
-                continue
-            config = event["websocket"]
-            path = ("functions", function_name, "events", index, "websocket")
-            if isinstance(config, str):
-                events.append(_Event(function_name, config, path))
-                continue
-            if not isinstance(config, dict):
-                continue
-            if not isinstance(config.get("route"), str):
-                raise fail(ctx, f"websocket event of function {function_name} needs a `route`",
-                           path, fix="set `route:`, for example `route: $connect`")
-            item = _Event(function_name, config["route"], path)
-            if config.get("routeResponseSelectionExpression"):
-                item.route_response_selection_expression = config[
-                    "routeResponseSelectionExpression"]
-            authorizer = config.get("authorizer")
-            if isinstance(authorizer, str) or is_opaque(authorizer):
-                item.authorizer = _string_authorizer(ctx, authorizer, path + ("authorizer",))
-            elif isinstance(authorizer, dict):
-                item.authorizer = _object_authorizer(ctx, authorizer, path + ("authorizer",))
-            events.append(item)
+    for event in events_of(ctx, KIND, counts=non_empty):
+        function_name = event.function_name
+        config = event.value
+        path = event.path + (KIND,)
+        if isinstance(config, str):
+            events.append(_Event(function_name, config, path))
+            continue
+        if not isinstance(config, dict):
+            continue
+        if not isinstance(config.get("route"), str):
+            raise ctx.error(path, f"websocket event of function {function_name} needs a `route`",
+                            "set `route:`, for example `route: $connect`")
+        item = _Event(function_name, config["route"], path)
+        if config.get("routeResponseSelectionExpression"):
+            item.route_response_selection_expression = config[
+                "routeResponseSelectionExpression"]
+        authorizer = config.get("authorizer")
+        if isinstance(authorizer, str) or is_opaque(authorizer):
+            item.authorizer = _string_authorizer(ctx, authorizer, path + ("authorizer",))
+        elif isinstance(authorizer, dict):
+            item.authorizer = _object_authorizer(ctx, authorizer, path + ("authorizer",))
+        events.append(item)
     return events
 
 
@@ -158,11 +124,11 @@ def _object_authorizer(ctx: CompileContext, authorizer: dict[str, Any],
             out["name"] = stand_in_name(ctx, arn, where)
         elif isinstance(arn, (dict, list)):
             if not authorizer.get("name"):
-                raise fail(ctx, 'Websocket Authorizer: Non-string "arn" needs to be accompanied '
-                                'with "name"', where)
+                raise ctx.error(where, 'Websocket Authorizer: Non-string "arn" needs to be accompanied '
+                                'with "name"')
             out["name"] = authorizer["name"]
         else:
-            out["name"] = js_str(arn).split(":")[-1]
+            out["name"] = js_string(arn).split(":")[-1]
         out["uri"] = lambda_invocation_uri(arn)
         out["permission"] = arn
     elif authorizer.get("name"):
@@ -173,12 +139,12 @@ def _object_authorizer(ctx: CompileContext, authorizer: dict[str, Any],
         out["permission"] = naming.get_lambda_logical_id(name)
     out["identitySource"] = authorizer.get("identitySource") or list(DEFAULT_IDENTITY_SOURCE)
     if "name" not in out:
-        raise fail(ctx, "Websocket Authorizer needs a `name` or an `arn`", where)
+        raise ctx.error(where, "Websocket Authorizer needs a `name` or an `arn`")
     return out
 
 
 def _compile_api(ctx: CompileContext, events: list[_Event]) -> None:
-    prov = provider(ctx)
+    prov = ctx.provider
     api_gateway = prov.get("apiGateway") if isinstance(prov.get("apiGateway"), dict) else {}
     if api_gateway.get("websocketApiId"):
         return
@@ -192,8 +158,8 @@ def _compile_api(ctx: CompileContext, events: list[_Event]) -> None:
     }
     if prov.get("tags") and websocket.get("useProviderTags"):
         properties["Tags"] = dict(prov["tags"])
-    put_resource(ctx, API_LOGICAL_ID, {"Type": "AWS::ApiGatewayV2::Api",
-                                       "Properties": properties}, events[0].path)
+    ctx.add_resource(naming.WEBSOCKETS_API_LOGICAL_ID, {"Type": "AWS::ApiGatewayV2::Api",
+                                       "Properties": properties}, events[0].path, merge=True)
     role = ctx.template.get("Resources", {}).get(naming.ROLE_LOGICAL_ID)
     if isinstance(role, dict):
         # lets the functions post to connections
@@ -217,19 +183,20 @@ def _compile_integrations(ctx: CompileContext, events: list[_Event]) -> None:
             "IntegrationType": "AWS_PROXY",
             "IntegrationUri": lambda_invocation_uri(lambda_target(event.function_name, function)),
         }
-        put_resource(ctx, get_integration_logical_id(event.function_name), resource, event.path)
+        ctx.add_resource(naming.get_websockets_integration_logical_id(event.function_name), resource, event.path,
+                         merge=True)
 
 
 def _compile_route_responses(ctx: CompileContext, events: list[_Event]) -> None:
     for event in events:
         if not event.route_response_selection_expression:
             continue
-        put_resource(ctx, get_route_response_logical_id(event.route), {
+        ctx.add_resource(naming.get_websockets_route_response_logical_id(event.route), {
             "Type": "AWS::ApiGatewayV2::RouteResponse",
             "Properties": {"ApiId": _api_id(ctx),
-                           "RouteId": {"Ref": get_route_logical_id(event.route)},
+                           "RouteId": {"Ref": naming.get_websockets_route_logical_id(event.route)},
                            "RouteResponseKey": "$default"},
-        }, event.path, replace=True)
+        }, event.path)
 
 
 def _compile_authorizers(ctx: CompileContext, events: list[_Event]) -> None:
@@ -238,7 +205,7 @@ def _compile_authorizers(ctx: CompileContext, events: list[_Event]) -> None:
             continue
         name = event.authorizer["name"]
         resource: dict[str, Any] = {"Type": "AWS::ApiGatewayV2::Authorizer"}
-        function = functions(ctx).get(name) if isinstance(name, str) else None
+        function = ctx.functions.get(name) if isinstance(name, str) else None
         if isinstance(function, dict):
             alias = target_alias(name, function)
             if alias:
@@ -250,8 +217,8 @@ def _compile_authorizers(ctx: CompileContext, events: list[_Event]) -> None:
             "AuthorizerUri": event.authorizer["uri"],
             "IdentitySource": event.authorizer["identitySource"],
         }
-        put_resource(ctx, get_authorizer_logical_id(js_str(name)), resource,
-                     event.path + ("authorizer",))
+        ctx.add_resource(naming.get_websockets_authorizer_logical_id(js_string(name)), resource,
+                         event.path + ("authorizer",), merge=True)
 
 
 def _compile_permissions(ctx: CompileContext, events: list[_Event]) -> None:
@@ -261,7 +228,7 @@ def _compile_permissions(ctx: CompileContext, events: list[_Event]) -> None:
         alias = target_alias(event.function_name, function)
         depends_on = [d for d in (api_ref, alias[1] if alias else
                                   naming.get_lambda_logical_id(event.function_name)) if d]
-        put_resource(ctx, get_permission_logical_id(event.function_name), {
+        ctx.add_resource(naming.get_lambda_websockets_permission_logical_id(event.function_name), {
             "Type": "AWS::Lambda::Permission",
             "DependsOn": depends_on,
             "Properties": {
@@ -269,7 +236,7 @@ def _compile_permissions(ctx: CompileContext, events: list[_Event]) -> None:
                 "Action": "lambda:InvokeFunction",
                 "Principal": "apigateway.amazonaws.com",
             },
-        }, event.path)
+        }, event.path, merge=True)
         if not event.authorizer:
             continue
         authorizer = event.authorizer
@@ -280,7 +247,7 @@ def _compile_permissions(ctx: CompileContext, events: list[_Event]) -> None:
             "Properties": {"Action": "lambda:InvokeFunction",
                            "Principal": "apigateway.amazonaws.com"},
         }
-        if isinstance(permission, (dict, list)) or ":" in js_str(permission):
+        if isinstance(permission, (dict, list)) or ":" in js_string(permission):
             resource["Properties"]["FunctionName"] = permission
         else:
             name = authorizer["name"]
@@ -290,8 +257,8 @@ def _compile_permissions(ctx: CompileContext, events: list[_Event]) -> None:
             auth_alias = target_alias(name, auth_function)
             if auth_alias:
                 resource["DependsOn"].append(auth_alias[1])
-        put_resource(ctx, get_permission_logical_id(js_str(authorizer["name"])), resource,
-                     event.path + ("authorizer",))
+        ctx.add_resource(naming.get_lambda_websockets_permission_logical_id(js_string(authorizer["name"])),
+                         resource, event.path + ("authorizer",), merge=True)
 
 
 def _compile_routes(ctx: CompileContext, events: list[_Event]) -> None:
@@ -301,7 +268,7 @@ def _compile_routes(ctx: CompileContext, events: list[_Event]) -> None:
             "RouteKey": event.route,
             "AuthorizationType": "NONE",
             "Target": {"Fn::Join": ["/", [
-                "integrations", {"Ref": get_integration_logical_id(event.function_name)}]]},
+                "integrations", {"Ref": naming.get_websockets_integration_logical_id(event.function_name)}]]},
         }
         if event.route_response_selection_expression:
             properties["RouteResponseSelectionExpression"] = \
@@ -309,21 +276,21 @@ def _compile_routes(ctx: CompileContext, events: list[_Event]) -> None:
         if event.authorizer:
             properties["AuthorizationType"] = "CUSTOM"
             properties["AuthorizerId"] = {
-                "Ref": get_authorizer_logical_id(js_str(event.authorizer["name"]))}
-        put_resource(ctx, get_route_logical_id(event.route),
-                     {"Type": "AWS::ApiGatewayV2::Route", "Properties": properties}, event.path)
+                "Ref": naming.get_websockets_authorizer_logical_id(js_string(event.authorizer["name"]))}
+        ctx.add_resource(naming.get_websockets_route_logical_id(event.route),
+                         {"Type": "AWS::ApiGatewayV2::Route", "Properties": properties}, event.path, merge=True)
 
 
 def _compile_stage(ctx: CompileContext, events: list[_Event]) -> None:
-    prov = provider(ctx)
+    prov = ctx.provider
     api_gateway = prov.get("apiGateway") if isinstance(prov.get("apiGateway"), dict) else {}
     if api_gateway.get("websocketApiId"):
         return
     logs = prov.get("logs").get("websocket") if isinstance(prov.get("logs"), dict) else None
     properties: dict[str, Any] = {"ApiId": _api_id(ctx), "StageName": ctx.stage,
                                   "Description": _description(ctx)}
-    put_resource(ctx, STAGE_LOGICAL_ID, {"Type": "AWS::ApiGatewayV2::Stage",
-                                         "Properties": properties}, events[0].path, replace=True)
+    ctx.add_resource(naming.WEBSOCKETS_STAGE_LOGICAL_ID, {"Type": "AWS::ApiGatewayV2::Stage",
+                                         "Properties": properties}, events[0].path)
     if not logs:
         return
     logs = logs if isinstance(logs, dict) else {}
@@ -337,18 +304,18 @@ def _compile_stage(ctx: CompileContext, events: list[_Event]) -> None:
     elif logs.get("level"):
         level = logs["level"]
         if level not in ("INFO", "ERROR"):
-            raise fail(ctx, "provider.logs.websocket.level is set to an invalid value. Support "
-                            f"values are INFO, ERROR, got {js_str(level)}.", where + ("level",))
+            raise ctx.error(where + ("level",), "provider.logs.websocket.level is set to an invalid value. Support "
+                            f"values are INFO, ERROR, got {js_string(level)}.")
     properties["DefaultRouteSettings"] = {"DataTraceEnabled": full_data, "LoggingLevel": level}
     if access_logging:
         properties["AccessLogSettings"] = {
             "DestinationArn": {"Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:"
-                                          "${AWS::AccountId}:log-group:${" + LOG_GROUP_LOGICAL_ID
+                                          "${AWS::AccountId}:log-group:${" + naming.WEBSOCKETS_LOG_GROUP_LOGICAL_ID
                                           + "}"},
             "Format": logs.get("format") or DEFAULT_LOG_FORMAT,
         }
-    put_resource(ctx, LOG_GROUP_LOGICAL_ID, log_group(
-        f"/aws/websocket/{service_name(ctx)}-{ctx.stage}", prov), where, replace=True)
+    ctx.add_resource(naming.WEBSOCKETS_LOG_GROUP_LOGICAL_ID, log_group(
+        f"/aws/websocket/{ctx.service_name}-{ctx.stage}", prov), where)
     ensure_cloudwatch_role(ctx, where)
 
 
@@ -356,15 +323,15 @@ def _template_part(ctx: CompileContext) -> dict[str, Any]:
     """pick-websockets-template-part.js: the resources that make up the websocket API."""
     part = {}
     for logical_id, resource in ctx.template.get("Resources", {}).items():
-        if logical_id == API_LOGICAL_ID:
+        if logical_id == naming.WEBSOCKETS_API_LOGICAL_ID:
             part[logical_id] = resource
             continue
         if not isinstance(resource, dict):
             continue
         api_id = (resource.get("Properties") or {}).get("ApiId")
         depends_on = resource.get("DependsOn")
-        if (isinstance(api_id, dict) and api_id.get("Ref") == API_LOGICAL_ID) or (
-                isinstance(depends_on, list) and API_LOGICAL_ID in depends_on):
+        if (isinstance(api_id, dict) and api_id.get("Ref") == naming.WEBSOCKETS_API_LOGICAL_ID) or (
+                isinstance(depends_on, list) and naming.WEBSOCKETS_API_LOGICAL_ID in depends_on):
             part[logical_id] = resource
     return part
 
@@ -373,25 +340,24 @@ def _compile_deployment(ctx: CompileContext, events: list[_Event]) -> None:
     depends_on: list[str] = []
     for event in events:
         if event.route_response_selection_expression:
-            depends_on.append(get_route_response_logical_id(event.route))
-        depends_on.append(get_route_logical_id(event.route))
+            depends_on.append(naming.get_websockets_route_response_logical_id(event.route))
+        depends_on.append(naming.get_websockets_route_logical_id(event.route))
     digest = hashlib.sha256(js_json(_template_part(ctx)).encode()).digest()
-    logical_id = get_deployment_logical_id(base64.b64encode(digest).decode())
+    logical_id = naming.get_websockets_deployment_logical_id(base64.b64encode(digest).decode())
     properties: dict[str, Any] = {"ApiId": _api_id(ctx), "Description": _description(ctx)}
-    prov = provider(ctx)
+    prov = ctx.provider
     api_gateway = prov.get("apiGateway") if isinstance(prov.get("apiGateway"), dict) else {}
     if api_gateway.get("websocketApiId"):
         properties["StageName"] = ctx.stage
-    put_resource(ctx, logical_id, {"Type": "AWS::ApiGatewayV2::Deployment",
-                                   "DependsOn": depends_on, "Properties": properties},
-                 events[0].path)
-    put_output(ctx, "ServiceEndpointWebsocket", {
+    ctx.add_resource(logical_id, {"Type": "AWS::ApiGatewayV2::Deployment",
+                                   "DependsOn": depends_on, "Properties": properties}, events[0].path, merge=True)
+    ctx.add_output("ServiceEndpointWebsocket", {
         "Description": "URL of the service endpoint",
         "Value": {"Fn::Join": ["", [
             "wss://", _api_id(ctx), ".execute-api.", {"Ref": "AWS::Region"}, ".",
             {"Ref": "AWS::URLSuffix"}, f"/{ctx.stage}",
         ]]},
-    }, events[0].path)
-    stage = ctx.template.get("Resources", {}).get(STAGE_LOGICAL_ID)
+    }, events[0].path, merge=True)
+    stage = ctx.template.get("Resources", {}).get(naming.WEBSOCKETS_STAGE_LOGICAL_ID)
     if isinstance(stage, dict) and isinstance(stage.get("Properties"), dict):
         stage["Properties"]["DeploymentId"] = {"Ref": logical_id}

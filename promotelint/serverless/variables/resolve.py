@@ -1,7 +1,8 @@
 """Serverless Framework v3 variables (`${source:address}`), resolved offline into plain data.
 
-A port of lib/configuration/variables/** (parse.js, resolve.js, sources/*): the same syntax, the same
-fallback and nesting rules, the same errors (circular references, missing values). What differs:
+A port of lib/configuration/variables/resolve.js and sources/* (the syntax is variables.parse, the
+port of parse.js): the same fallback and nesting rules, the same errors (circular references,
+missing values). What differs:
 - the framework resolves in asynchronous batches; here one property is resolved depth first, which
   gives the same values (a value never depends on the order, only on the data);
 - sources that need AWS (ssm, cf, s3, aws:accountId, secrets, output) or code (`${file(x.js)}`,
@@ -19,464 +20,19 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 from promotelint.model.errors import InputError
 from promotelint.model.opaque import is_opaque, opaque
-
-
-class VariableSyntaxError(Exception):
-    pass
-
-
-# ---------------------------------------------------------------------------------------------------
-# Parser: a port of variables/parse.js (same states, same results). A variable is a dict
-# {"start", "end", "sources": [...]} (start/end are None when one variable is the whole string), or an
-# escape {"start", "end", "value"}. A source is {"type", "params": [meta], "address": meta} or
-# {"value": literal}; a meta is {"value": ..., "variables": [...]} (variables only if it has some).
-
-_ALPHA = frozenset("abcdefghijklmnopqrstuvwxyz")
-_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-")
-_IS_TYPE = re.compile(r"^[a-z][a-zA-Z0-9]*$")
-_JS_DECIMAL = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
-
-
-def js_number(text: str) -> int | float | None:
-    """Number(text) in JavaScript, or None for NaN."""
-    text = text.strip()
-    if not text:
-        return 0
-    lowered = text.lower()
-    for prefix, base in (("0x", 16), ("0o", 8), ("0b", 2)):
-        if lowered.startswith(prefix):
-            try:
-                return int(text[2:], base)
-            except ValueError:
-                return None
-    if text in ("Infinity", "+Infinity", "-Infinity"):
-        return float(text.replace("Infinity", "inf"))
-    if not _JS_DECIMAL.match(text):
-        return None
-    number = float(text)
-    if number.is_integer() and abs(number) < 2**53:
-        return int(number)
-    return number
-
-
-def _literal(text: str, fallback_to_input: bool, value: str, source_start: int) -> Any:
-    if text == "true":
-        return True
-    if text == "false":
-        return False
-    if text == "null":
-        return None
-    number = js_number(text)
-    if number is not None:
-        return None if number in (float("inf"), float("-inf")) else number  # JSON has no Infinity: null
-    if fallback_to_input:
-        return text
-    raise VariableSyntaxError(f'Invalid literal source "{text}" at index {source_start} in "{value}"')
-
-
-def _meta(meta_value: Any, meta_variables: list | None) -> dict:
-    meta = {"value": meta_value if meta_value else None}  # JS `metaValue || null`
-    if meta_variables:
-        meta["variables"] = _normalize(meta_value, meta_variables)
-    return meta
-
-
-def _normalize(meta_value: Any, variables: list) -> list | None:
-    if not variables:
-        return None
-    if len(variables) == 1:
-        v = variables[0]
-        if not v["start"] and v["end"] == len(meta_value):
-            v["start"] = v["end"] = None
-    return variables
-
-
-def parse(value: str) -> list | None:  # noqa: C901 - one state machine, kept as in parse.js
-    """Variables in `value` (None if there are none); VariableSyntaxError for a malformed one."""
-    if "$" not in value:
-        return None
-    st: dict[str, Any] = dict(
-        state="out", context_start=0, context_variables=None, escape_var_start=None, variables=None,
-        sources=None, contexts=None, current_source=None, variable_start=0, source_start=0,
-        param_start=0, address_start=0, string_context=None,
-    )
-    index = 0
-
-    def finalize_source() -> None:
-        if st["sources"] is None:
-            st["sources"] = []
-        st["sources"].append(st["current_source"])
-        st["current_source"] = None
-        st["state"] = "maybeNextSourceStart"
-
-    def finalize_variable() -> None:
-        finalize_source()
-        if st["variables"] is None:
-            st["variables"] = []
-        st["variables"].append({"start": st["variable_start"] - st["context_start"],
-                                "end": index + 1 - st["context_start"], "sources": st["sources"]})
-        st["sources"] = None
-        release_context()
-
-    def register_var_escape() -> None:
-        if st["variables"] is None:
-            st["variables"] = []
-        count = -(-(index - 1 - st["escape_var_start"] - 1) // 2)
-        st["variables"].append({"start": st["escape_var_start"] - st["context_start"],
-                                "end": index - st["context_start"], "value": "\\" * max(count, 0) + value[index - 1]})
-        st["escape_var_start"] = None
-
-    def register_slash_escape() -> None:
-        if st["variables"] is None:
-            st["variables"] = []
-        count = -(-(index - 1 - st["escape_var_start"] - 1) // 2)
-        st["variables"].append({"start": st["escape_var_start"] - st["context_start"],
-                                "end": index - 1 - st["context_start"], "value": "\\" * max(count, 0)})
-        st["escape_var_start"] = None
-
-    def register_context(new_context_start: int | None = None) -> None:
-        if new_context_start is None:
-            new_context_start = st["context_start"]
-        if st["contexts"] is None:
-            st["contexts"] = []
-        if st["variables"] is None:
-            st["variables"] = []
-        if new_context_start and st["context_variables"] is None:
-            st["context_variables"] = []
-        st["contexts"].append({k: st[k] for k in ("state", "variable_start", "context_start", "variables",
-                                                  "context_variables", "current_source", "sources")})
-        st["state"] = "maybeVariableOpen"
-        st["variable_start"] = index
-        st["sources"] = None
-        if new_context_start:
-            st["context_start"] = new_context_start
-            st["variables"] = st["context_variables"]
-
-    def release_context() -> None:
-        context = st["contexts"].pop() if st["contexts"] else None
-        if context is None:
-            st["state"] = "out"
-            return
-        if not st["contexts"]:
-            st["contexts"] = None
-        for k in ("state", "variable_start", "variables", "context_variables", "current_source", "sources"):
-            st[k] = context[k]
-        if st["state"] == "param":
-            st["param_start"] = st["context_start"]
-        if st["state"] == "address":
-            st["address_start"] = st["context_start"]
-        st["context_start"] = context["context_start"]
-
-    def in_variable_context() -> bool:
-        return bool(st["contexts"]) and any(c["state"] != "foreign" for c in st["contexts"])
-
-    def parse_string(start: int) -> str:
-        if value[start] == "'":
-            return value[start:index].strip()[1:-1]
-        try:
-            return json.loads(value[start:index])
-        except ValueError as exc:
-            raise VariableSyntaxError(f'Invalid string literal at index {start} in "{value}": {exc}') from None
-
-    def error(kind: str, at: int) -> VariableSyntaxError:
-        return VariableSyntaxError(f'Invalid variable {kind} at index {at} in "{value}"')
-
-    length = len(value)
-    while index < length:
-        char = value[index]
-        state = st["state"]
-        if state == "out":
-            if char == "\\":
-                if st["escape_var_start"] is None:
-                    st["escape_var_start"] = index
-                st["state"] = "escapeVar"
-            elif char == "$":
-                st["variable_start"] = index
-                st["state"] = "maybeVariableOpen"
-            else:
-                st["escape_var_start"] = None
-        elif state == "escapeVar":
-            if char == "$":
-                st["state"] = "escapeVarDollar"
-            else:
-                if char != "\\":
-                    st["escape_var_start"] = None
-                st["state"] = "out"
-        elif state == "escapeVarDollar":
-            if char == "{":
-                register_var_escape()
-                st["state"] = "out"
-            else:
-                st["escape_var_start"] = None
-                if char == "\\":
-                    st["escape_var_start"] = index
-                    st["state"] = "escapeVar"
-                elif char == "$":
-                    st["variable_start"] = index
-                    st["state"] = "maybeVariableOpen"
-                else:
-                    st["state"] = "out"
-        elif state == "maybeVariableOpen":
-            if char == "{":
-                if st["escape_var_start"] is not None:
-                    register_slash_escape()
-                st["state"] = "maybeTypeStart"
-            else:
-                st["escape_var_start"] = None
-                if char != "$":
-                    release_context()
-        elif state == "maybeTypeStart":
-            if char in _ALPHA:
-                st["source_start"] = index
-                st["state"] = "maybeType"
-            elif in_variable_context():
-                raise error("type", index)
-            elif char == "}":
-                release_context()
-            else:
-                st["state"] = "foreign"
-                if char == "$":
-                    register_context()
-        elif state == "maybeNextSourceStart":
-            if char == " ":
-                index += 1
-                continue
-            st["source_start"] = index
-            if char in _ALNUM:
-                st["state"] = "typeOrSourceLiteral"
-            elif char in "\"'":
-                st["string_context"] = "afterSourceLiteralString"
-                st["state"] = "doubleQuotedString" if char == '"' else "singleQuotedString"
-            else:
-                raise error("source", index)
-        elif state == "maybeType":
-            if char == ":":
-                st["current_source"] = {"type": value[st["source_start"]:index]}
-                st["state"] = "maybeAddressStart"
-            elif char == "(":
-                st["current_source"] = {"type": value[st["source_start"]:index], "params": []}
-                st["state"] = "paramStart"
-            elif char not in _ALNUM:
-                if in_variable_context():
-                    raise error("type", st["source_start"])
-                if char == "}":
-                    release_context()
-                else:
-                    st["state"] = "foreign"
-                    if char == "$":
-                        register_context()
-        elif state == "typeOrSourceLiteral":
-            if char == " ":
-                index += 1
-                continue
-            if char in ":(":
-                kind = value[st["source_start"]:index]
-                if not _IS_TYPE.match(kind):
-                    raise error("source", st["source_start"])
-                if char == ":":
-                    st["current_source"] = {"type": kind}
-                    st["state"] = "maybeAddressStart"
-                else:
-                    st["current_source"] = {"type": kind, "params": []}
-                    st["state"] = "paramStart"
-            elif char == "}":
-                st["current_source"] = {"value": _literal(value[st["source_start"]:index].strip(), False,
-                                                          value, st["source_start"])}
-                finalize_variable()
-            elif char not in _ALNUM:
-                raise error("source", st["source_start"])
-        elif state == "paramStart":
-            if char == " ":
-                index += 1
-                continue
-            if char == ")":
-                st["state"] = "maybeAddressOpen"
-            elif char == ",":
-                st["current_source"]["params"].append({"value": None})
-            elif char == "}":
-                raise error("param", index)
-            else:
-                st["param_start"] = index
-                if char in "\"'":
-                    st["string_context"] = "afterParamString"
-                    st["state"] = "doubleQuotedString" if char == '"' else "singleQuotedString"
-                else:
-                    st["state"] = "param"
-                    st["context_variables"] = None
-                    if char == "$":
-                        register_context(st["param_start"])
-        elif state == "param":
-            if char in "),":
-                param_value: Any = value[st["param_start"]:index].strip()
-                if char == ")" and not param_value:
-                    st["state"] = "maybeAddressOpen"
-                else:
-                    if not st["context_variables"]:
-                        param_value = _literal(param_value, True, value, st["source_start"])
-                    st["current_source"]["params"].append(_meta(param_value, st["context_variables"]))
-                    st["state"] = "maybeAddressOpen" if char == ")" else "paramStart"
-            elif char == "}":
-                raise error("param", st["param_start"])
-            elif char == "$":
-                register_context(st["param_start"])
-        elif state == "afterParamString":
-            if char == " ":
-                index += 1
-                continue
-            if char in "),":
-                st["current_source"]["params"].append({"value": parse_string(st["param_start"])})
-                st["state"] = "maybeAddressOpen" if char == ")" else "paramStart"
-            else:
-                raise error("param", st["param_start"])
-        elif state == "maybeAddressOpen":
-            if char == " ":
-                index += 1
-                continue
-            if char == ":":
-                st["state"] = "maybeAddressStart"
-            elif char == "}":
-                finalize_variable()
-            elif char == ",":
-                finalize_source()
-            else:
-                raise error("address", index)
-        elif state == "maybeAddressStart":
-            if char == " ":
-                index += 1
-                continue
-            if char == "}":
-                finalize_variable()
-            elif char == ",":
-                finalize_source()
-            else:
-                st["address_start"] = index
-                if char == ":":
-                    if "params" not in st["current_source"] and not in_variable_context():
-                        st["current_source"] = None
-                        st["state"] = "foreign"
-                    else:
-                        raise error("address", st["address_start"])
-                elif char in "\"'":
-                    st["string_context"] = "afterAddressString"
-                    st["state"] = "doubleQuotedString" if char == '"' else "singleQuotedString"
-                else:
-                    st["state"] = "address"
-                    st["context_variables"] = None
-                    if char == "$":
-                        register_context(st["address_start"])
-        elif state == "address":
-            if char in "},":
-                st["current_source"]["address"] = _meta(value[st["address_start"]:index].strip(),
-                                                        st["context_variables"])
-                finalize_variable() if char == "}" else finalize_source()
-            elif char == "$":
-                register_context(st["address_start"])
-        elif state == "afterAddressString":
-            if char == " ":
-                index += 1
-                continue
-            if char in "},":
-                st["current_source"]["address"] = {"value": parse_string(st["address_start"])}
-                finalize_variable() if char == "}" else finalize_source()
-            else:
-                raise error("address", st["address_start"])
-        elif state == "afterSourceLiteralString":
-            if char == " ":
-                index += 1
-                continue
-            if char == "}":
-                st["current_source"] = {"value": parse_string(st["source_start"])}
-                finalize_variable()
-            else:
-                raise error("source", st["source_start"])
-        elif state == "foreign":
-            if char == "}":
-                release_context()
-            elif char == "$":
-                register_context()
-        elif state == "escapeString":
-            st["state"] = "doubleQuotedString"
-        elif state == "doubleQuotedString":
-            if char == '"':
-                st["state"] = st["string_context"]
-            elif char == "\\":
-                st["state"] = "escapeString"
-        elif state == "singleQuotedString":
-            if char == "'":
-                st["state"] = st["string_context"]
-        index += 1
-    if st["current_source"] is not None or st["sources"] is not None:
-        raise VariableSyntaxError(f"Missing variable closing bracket in {value}")
-    if not st["variables"]:
-        return None
-    return _normalize(value, st["variables"])
-
-
-def _parse_source_values(source_values: list[str]) -> list | None:
-    """Variables of a string built from parts: each part is parsed alone (resolve.js), so that text
-    joined from two values, or an escaped `\\${`, is never read as a new variable."""
-    base = 0
-    found: list = []
-    for part in source_values:
-        variables = parse(part)
-        for variable in variables or ():
-            if variable["end"] is not None:
-                variable["start"] += base
-                variable["end"] += base
-            else:
-                variable["start"], variable["end"] = base, base + len(part)
-        found.extend(variables or ())
-        base += len(part)
-    return found or None
-
-
-# ---------------------------------------------------------------------------------------------------
-# JavaScript coercions used by the framework when it builds strings.
-
-def js_string(value: Any) -> str | None:
-    """`type/string/coerce`: the string JavaScript would make, None for null and plain objects."""
-    if value is None or isinstance(value, dict):
-        return None
-    if isinstance(value, list):
-        return ",".join("" if v is None else (js_string(v) if not isinstance(v, dict) else "[object Object]")
-                        for v in value)
-    return _js_primitive(value)
-
-
-def _js_primitive(value: Any) -> str:
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e21:
-            return str(int(value))
-        if value != value:
-            return "NaN"
-        if value in (float("inf"), float("-inf")):
-            return "Infinity" if value > 0 else "-Infinity"
-        return repr(value)
-    return str(value)
+from promotelint.parse.jsyaml import load_js_yaml
+from promotelint.serverless.js import coerce_string
+from promotelint.serverless.variables.parse import VariableSyntaxError, parse, parse_parts, variable_text
 
 
 def humanize(path: tuple) -> str:
     return ".".join(str(p) for p in path)
 
-
-def variable_text(raw: str, variable: dict) -> str:
-    if variable["start"] is None:
-        return raw
-    return raw[variable["start"]:variable["end"]]
-
-
-# ---------------------------------------------------------------------------------------------------
-# Resolution
 
 # Sources whose value lives in AWS or a service (v3: ssm, cf, s3, aws:accountId; Dashboard: output,
 # secrets; v4 also vault, terraform): opaque tokens, never a network call.
@@ -489,11 +45,11 @@ class Inputs:
 
     options: dict[str, Any]  # CLI options: stage, region (only when given), and any other --x
     env: Mapping[str, str]
+    read_text: Callable[[str], str]  # the service's files, from the working tree or a git revision
+    exists: Callable[[str], bool]
     params: dict[str, str] = field(default_factory=dict)  # --param k=v
     service_dir: str = "."
     root: str | None = None  # ${file()} must stay under this directory
-    read_text: Callable[[str], str] | None = None
-    exists: Callable[[str], bool] | None = None
 
 
 _MISSING_FIX = {
@@ -591,7 +147,7 @@ class Resolver:
                 self.stack.pop()
             found: dict = {}
             if isinstance(value, str):
-                variables = _parse_source_values(source_values) if source_values else self._parse_at(path, value)
+                variables = parse_parts(source_values) if source_values else self._parse_at(path, value)
                 if variables:
                     found[path] = {"value": value, "variables": variables}
             elif isinstance(value, (dict, list)) and not is_opaque(value):
@@ -629,7 +185,7 @@ class Resolver:
         parts: list[str] = []
         last = 0
         for variable, value in zip(variables, values):
-            text = js_string(value)
+            text = coerce_string(value)
             if text is None:
                 raise self.error(path, f"cannot resolve variable at {humanize(path)}: string value consist of "
                                        f"variable which resolve with non-string value "
@@ -671,7 +227,7 @@ class Resolver:
         for _ in range(10):
             if not isinstance(value, str):
                 break
-            variables = _parse_source_values(source_values) if source_values else self._parse_at(path, value)
+            variables = parse_parts(source_values) if source_values else self._parse_at(path, value)
             if not variables:
                 break
             value, source_values = self.resolve_string(path, value, variables)
@@ -758,15 +314,7 @@ class Resolver:
                 self.resolve_property(prefix)
             if is_opaque(value):
                 return opaque(text or "${self:" + ".".join(keys) + "}")
-            if isinstance(value, dict):
-                value = value.get(key)
-            elif isinstance(value, list):
-                index = _list_index(key)
-                value = value[index] if index is not None and index < len(value) else None
-            elif isinstance(value, str):
-                value = _string_member(value, key)
-            else:
-                return None
+            value = _property(value, key)
         if isinstance(value, (dict, list)) and not is_opaque(value):
             while True:
                 under = [p for p in self.pending if p[: len(keys)] == keys]
@@ -843,17 +391,9 @@ class Resolver:
         for key in address.split("."):
             if isinstance(result, str):
                 result = self.resolve_nested(path, result)
-            if isinstance(result, dict) and not is_opaque(result):
-                result = result.get(key)
-            elif is_opaque(result):
+            if is_opaque(result):
                 return opaque(text)
-            elif isinstance(result, list):
-                index = _list_index(key)
-                result = result[index] if index is not None and index < len(result) else None
-            elif isinstance(result, str):
-                result = _string_member(result, key)
-            else:
-                result = None
+            result = _property(result, key)
             if result is None:
                 return None
         return result
@@ -861,15 +401,11 @@ class Resolver:
     def _file_content(self, path: tuple, target: str, ext: str, shown: str) -> Any:
         if target in self._files:
             return json.loads(json.dumps(self._files[target]))
-        exists = self.inputs.exists or os.path.isfile
-        if not exists(target):
+        if not self.inputs.exists(target):
             self._files[target] = None
             return None
-        read = self.inputs.read_text
-        text = read(target) if read else open(target, encoding="utf-8").read()
+        text = self.inputs.read_text(target)
         if ext in (".yml", ".yaml"):
-            from promotelint.parse.jsyaml import load_js_yaml
-
             try:
                 content = load_js_yaml(text, target).data
             except InputError as exc:
@@ -910,12 +446,17 @@ def _list_index(key: Any) -> int | None:
     return None
 
 
-def _string_member(value: str, key: str) -> Any:
-    # JavaScript: "abc"[1] is "b", "abc".length is 3.
-    if key == "length":
+def _property(value: Any, key: Any) -> Any:
+    """JavaScript's `value[key]` on config data ("abc"[1] is "b", "abc".length is 3), None where it
+    is undefined."""
+    if isinstance(value, dict):
+        return value.get(key)
+    if isinstance(value, str) and key == "length":
         return len(value)
-    index = _list_index(key)
-    return value[index] if index is not None and index < len(value) else None
+    if isinstance(value, (list, str)):
+        index = _list_index(key)
+        return value[index] if index is not None and index < len(value) else None
+    return None
 
 
 def _string(value: Any, kind: str) -> str:
@@ -928,7 +469,7 @@ def _str_to_bool(params: list) -> bool:
     if not params or params[0] is None:
         raise _Missing('missing "strToBool" input')
     if not isinstance(params[0], str):
-        value = js_string(params[0])
+        value = coerce_string(params[0])
         if value is None:
             raise _Missing(f'non-string "strToBool" input: {params[0]!r}')
     else:
@@ -946,10 +487,3 @@ def _is_within(target: str, root: str) -> bool:
     root = os.path.normpath(root)
     return target == root or target.startswith(root.rstrip(os.sep) + os.sep)
 
-
-def resolve(config: dict, inputs: Inputs, *, source: str = "serverless.yml", positions: dict | None = None,
-            warnings: list[str] | None = None) -> dict:
-    """Resolve every variable in `config` (in place) and return it."""
-    resolver = Resolver(config, inputs, source=source, positions=positions or {},
-                        warnings=warnings if warnings is not None else [])
-    return resolver.resolve_all()

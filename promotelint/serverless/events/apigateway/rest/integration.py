@@ -1,5 +1,5 @@
-"""One REST API method's authorization, integration and responses (port of the framework's
-api-gateway/lib/method/{authorization,integration,responses}.js).
+"""One REST API method's integration: its request templates, request parameters and integration
+responses (port of api-gateway/lib/method/integration.js).
 
 The default request templates below are the framework's, byte for byte: a change in them would be
 a change of every `lambda` integration method.
@@ -7,13 +7,10 @@ a change of every `lambda` integration method.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from promotelint.serverless import naming
-from promotelint.serverless.events.apigateway_common import concat, join, js_str, merge
-
-_COGNITO_IDP_ARN = re.compile(r"^arn:[a-zA-Z-]*:cognito-idp")
+from promotelint.serverless.js import js_string, lodash_merge
+from promotelint.serverless.values import js_join, template_literal
 
 _COMMON_TEMPLATE = """
   #define( $loop )
@@ -90,39 +87,6 @@ DEFAULT_FORM_URL_ENCODED_REQUEST_TEMPLATE = """
   """
 
 
-def authorizer_logical_id(function_name: str) -> str:
-    return f"{naming.get_normalized_function_name(function_name)}ApiGatewayAuthorizer"
-
-
-def method_authorization(http: dict[str, Any]) -> dict[str, Any]:
-    authorizer = http.get("authorizer")
-    if isinstance(authorizer, dict) and authorizer.get("type") == "AWS_IAM":
-        return {"Properties": {"AuthorizationType": "AWS_IAM"}}
-    if authorizer:
-        auth_type = authorizer.get("type")
-        if auth_type and authorizer.get("authorizerId"):
-            upper = js_str(auth_type).upper()
-            properties: dict[str, Any] = {
-                "AuthorizationType": "CUSTOM" if upper in ("TOKEN", "REQUEST") else auth_type,
-                "AuthorizerId": authorizer["authorizerId"],
-            }
-            if upper == "COGNITO_USER_POOLS" and authorizer.get("scopes"):
-                properties["AuthorizationScopes"] = authorizer["scopes"]
-            return {"Properties": properties}
-        logical_id = authorizer_logical_id(authorizer["name"])
-        arn = authorizer.get("arn")
-        if (js_str(auth_type or "").upper() == "COGNITO_USER_POOLS"
-                or (isinstance(arn, str) and _COGNITO_IDP_ARN.match(arn))):
-            properties = {"AuthorizationType": "COGNITO_USER_POOLS",
-                          "AuthorizerId": {"Ref": logical_id}}
-            if authorizer.get("scopes"):
-                properties["AuthorizationScopes"] = authorizer["scopes"]
-            return {"Properties": properties, "DependsOn": [logical_id]}
-        return {"Properties": {"AuthorizationType": "CUSTOM", "AuthorizerId": {"Ref": logical_id}},
-                "DependsOn": [logical_id]}
-    return {"Properties": {"AuthorizationType": "NONE"}}
-
-
 def method_integration(http: dict[str, Any], lambda_logical_id: str,
                        alias_name: str | None) -> dict[str, Any]:
     kind = http.get("integration") or "AWS_PROXY"
@@ -138,7 +102,7 @@ def method_integration(http: dict[str, Any], lambda_logical_id: str,
         method = (request or {}).get("method") or http["method"]
         if request and request.get("uri") is not None:
             integration["Uri"] = request["uri"]
-        integration["IntegrationHttpMethod"] = js_str(method).upper()
+        integration["IntegrationHttpMethod"] = js_string(method).upper()
         if http.get("connectionType"):
             integration["ConnectionType"] = http["connectionType"]
             if http.get("connectionId") is not None:
@@ -159,20 +123,21 @@ def method_integration(http: dict[str, Any], lambda_logical_id: str,
     return {"Properties": {"Integration": integration}}
 
 
-def _cors_headers(http: dict[str, Any]) -> dict[str, Any]:
+def response_headers(http: dict[str, Any]) -> dict[str, Any]:
+    """The headers every response of the method sets: the CORS ones and `response.headers`."""
     headers: dict[str, Any] = {}
     cors = http.get("cors")
     if cors:
         origin = cors.get("origin")
         if cors.get("origins"):
-            origin = join(cors["origins"], ",")
-        headers["Access-Control-Allow-Origin"] = concat("'", origin, "'")
+            origin = js_join(cors["origins"], ",")
+        headers["Access-Control-Allow-Origin"] = template_literal("'", origin, "'")
         # only set when explicitly allowed (omitted if false)
         if cors.get("allowCredentials"):
             headers["Access-Control-Allow-Credentials"] = "true"
     response_headers = http["response"].get("headers")
     if isinstance(response_headers, dict):
-        merge(headers, response_headers)
+        lodash_merge(headers, response_headers)
     return headers
 
 
@@ -181,7 +146,7 @@ def _integration_responses(http: dict[str, Any]) -> list[dict[str, Any]]:
     response = http.get("response")
     if not isinstance(response, dict):
         return responses
-    headers = _cors_headers(http)
+    headers = response_headers(http)
     for status_code, config in (response.get("statusCodes") or {}).items():
         config = config if isinstance(config, dict) else {}
         item: dict[str, Any] = {
@@ -193,13 +158,13 @@ def _integration_responses(http: dict[str, Any]) -> list[dict[str, Any]]:
         if str(status_code).startswith("2") and response.get("contentHandling") is not None:
             item["ContentHandling"] = response["contentHandling"]
         if isinstance(config.get("headers"), dict):
-            merge(item["ResponseParameters"], {f"method.response.header.{h}": v
+            lodash_merge(item["ResponseParameters"], {f"method.response.header.{h}": v
                                                for h, v in config["headers"].items()})
         if response.get("template"):
-            merge(item["ResponseTemplates"], {"application/json": response["template"]})
+            lodash_merge(item["ResponseTemplates"], {"application/json": response["template"]})
         template = config.get("template")
         if template:
-            merge(item["ResponseTemplates"],
+            lodash_merge(item["ResponseTemplates"],
                   {"application/json": template} if isinstance(template, str) else template)
         responses.append(item)
     return responses
@@ -230,19 +195,3 @@ def _integration_request_parameters(http: dict[str, Any]) -> dict[str, Any]:
     if http.get("async"):
         parameters["integration.request.header.X-Amz-Invocation-Type"] = "'Event'"
     return parameters
-
-
-def method_responses(http: dict[str, Any]) -> dict[str, Any]:
-    responses: list[dict[str, Any]] = []
-    response = http.get("response")
-    if http.get("integration") in ("AWS", "HTTP", "MOCK") and isinstance(response, dict) \
-            and response:
-        headers = _cors_headers(http)
-        for status_code, config in (response.get("statusCodes") or {}).items():
-            config = config if isinstance(config, dict) else {}
-            parameters = {f"method.response.header.{h}": True for h in headers}
-            if isinstance(config.get("headers"), dict):
-                parameters.update({f"method.response.header.{h}": True for h in config["headers"]})
-            responses.append({"ResponseParameters": parameters, "ResponseModels": {},
-                              "StatusCode": status_code})
-    return {"Properties": {"MethodResponses": responses}}

@@ -1,0 +1,50 @@
+"""The permissions that let API Gateway invoke the functions and authorizers: port of
+api-gateway/lib/permissions.js."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from promotelint.serverless import naming
+from promotelint.serverless.context import CompileContext
+from promotelint.serverless.events.apigateway.common import execute_api_arn, lambda_target, target_alias
+from promotelint.serverless.events.apigateway.rest.state import RestApi, is_cognito, rest_api_id
+
+
+def compile_permissions(ctx: CompileContext, api: RestApi) -> None:
+    resources = ctx.template.setdefault("Resources", {})
+    source_arn = execute_api_arn(rest_api_id(ctx), "/*/*")
+    for event in api.permissions:
+        function = ctx.functions[event.function_name]
+        alias = target_alias(event.function_name, function)
+        permission: dict[str, Any] = {
+            "Type": "AWS::Lambda::Permission",
+            "Properties": {
+                "FunctionName": lambda_target(event.function_name, function),
+                "Action": "lambda:InvokeFunction",
+                "Principal": "apigateway.amazonaws.com",
+                "SourceArn": copy.deepcopy(source_arn),
+            },
+        }
+        if alias:
+            permission["DependsOn"] = alias[1]
+        ctx.add_resource(naming.get_lambda_api_gateway_permission_logical_id(
+            event.function_name), permission, event.path)
+
+        authorizer = event.http.get("authorizer")
+        if not authorizer or not authorizer.get("arn"):
+            continue
+        logical_id = naming.get_lambda_api_gateway_permission_logical_id(authorizer["name"])
+        if is_cognito(authorizer) or logical_id in resources or authorizer["managedExternally"]:
+            continue
+        ctx.add_resource(logical_id, {
+            "Type": "AWS::Lambda::Permission",
+            "Properties": {
+                "FunctionName": ({"Ref": authorizer["logicalId"]} if authorizer.get("logicalId")
+                                 else authorizer["arn"]),
+                "Action": "lambda:InvokeFunction",
+                "Principal": "apigateway.amazonaws.com",
+                "SourceArn": copy.deepcopy(source_arn),
+            },
+        }, event.path + ("authorizer",))

@@ -1,0 +1,1 @@
+"""Serverless Framework v3 variables: the syntax (parse) and its offline resolution (resolve)."""
