@@ -279,23 +279,24 @@ def test_first_commit_compares_with_nothing(repo):
     assert stacks[0].name == "svc-dev" and set(actions(stacks[0]).values()) == {"Add"}
 
 
-def test_moved_fragment_with_its_reference_updated_is_no_change(repo):
+def _move_committed_fragment(repo):
+    """A service reading shared/tables.yml, committed; then the fragment moved to shared/data/."""
     repo.write("shared/tables.yml", table_resources("t1"))
     repo.write("svc/serverless.yml", service("svc", fragment="../shared/tables.yml"))
     repo.commit()
     (repo.path / "shared" / "data").mkdir()
     repo.git("mv", "shared/tables.yml", "shared/data/tables.yml")
+
+
+def test_moved_fragment_with_its_reference_updated_is_no_change(repo):
+    _move_committed_fragment(repo)
     repo.write("svc/serverless.yml", service("svc", fragment="../shared/data/tables.yml"))
     pairs, stacks = run(repo)
     assert [cs.name for cs in stacks] == ["svc-dev"] and stacks[0].changes == ()
 
 
 def test_moved_fragment_without_the_reference_updated_is_an_error_for_the_head(repo):
-    repo.write("shared/tables.yml", table_resources("t1"))
-    repo.write("svc/serverless.yml", service("svc", fragment="../shared/tables.yml"))
-    repo.commit()
-    (repo.path / "shared" / "data").mkdir()
-    repo.git("mv", "shared/tables.yml", "shared/data/tables.yml")
+    _move_committed_fragment(repo)
     root = str(repo.path)
     pairs = discover(root, git.resolve_rev(root, "HEAD"), git.WORKTREE, [], cwd=".")
     [outcome] = [o for o in (check_pair(p, CheckSettings(root=root)) for p in pairs) if o.error or o.changesets]
