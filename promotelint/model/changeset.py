@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from promotelint.model.resources import Catalog
-from promotelint.model.template import Origin
+from promotelint.model.template import Origin, Provenance
 
 
 # --- The predicted change set, in CloudFormation's shape -----------------------------------------
@@ -169,6 +169,8 @@ class StackChangeSet:
     base_stack_name: str | None = None
     head_stack_name: str | None = None
     warnings: tuple[str, ...] = ()
+    base_provenance: Provenance = Provenance()  # what made each side's template
+    head_provenance: Provenance = Provenance()
     # The resource-type facts the prediction used; the rules read the same ones.
     catalog: Catalog = field(default_factory=Catalog, compare=False, repr=False)
 

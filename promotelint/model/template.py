@@ -42,6 +42,22 @@ class Origin:
 
 
 @dataclass(frozen=True)
+class Provenance:
+    """What made a side's template: read as it was written, or compiled from a serverless.yml by
+    promotelint's offline compiler or by the service's own framework, for which engine."""
+
+    compiler: str = "template"  # template | offline | framework
+    engine: str | None = None  # v3 | osls | v4, for a compiled serverless.yml
+    engine_version: str | None = None
+
+    def __str__(self) -> str:
+        if self.compiler == "template":
+            return "template"
+        engine = " ".join(p for p in (self.engine, self.engine_version) if p)
+        return f"{self.compiler} compiler" + (f" ({engine})" if engine else "")
+
+
+@dataclass(frozen=True)
 class Template:
     """One side of the comparison: a CloudFormation template and where its parts came from.
 
@@ -57,6 +73,7 @@ class Template:
     warnings: tuple[str, ...] = ()
     # (path into `data`) -> (line, column) in `source`, when the template was read from a file
     positions: Mapping[tuple, tuple[int, int]] = field(default_factory=dict)
+    provenance: Provenance = Provenance()
 
     def line_of(self, path: tuple) -> int | None:
         pos = nearest_position(self.positions, path)

@@ -89,7 +89,8 @@ def predict(base: Template, head: Template, catalog: Catalog,
         name=head_stack, base_source=base.source, head_source=head.source, changes=tuple(changes),
         outputs=tuple(outputs), base_stack_name=options.stack_name or base.stack_name,
         head_stack_name=options.stack_name or head.stack_name,
-        warnings=tuple(dict.fromkeys(base.warnings + head.warnings + _transform_warnings(head))), catalog=catalog)
+        warnings=tuple(dict.fromkeys(base.warnings + head.warnings + _transform_warnings(head))),
+        base_provenance=base.provenance, head_provenance=head.provenance, catalog=catalog)
 
 
 def _transform_warnings(template: Template) -> tuple[str, ...]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from promotelint.model.errors import InputError
-from promotelint.model.template import Template
+from promotelint.model.template import Provenance, Template
 from promotelint.serverless.coerce import coerce_like_schema
 from promotelint.serverless.config_file import Reader, find_config, load_config
 from promotelint.serverless.context import CompileContext
@@ -48,6 +48,7 @@ def compile_service(path: str | os.PathLike, *, reader: Reader, env: Mapping[str
 
     compile_config(ctx)
     return Template(data=ctx.template, source=service.source, origins=ctx.origins, stack_name=service.stack_name,
+                    provenance=Provenance(compiler="offline"),
                     warnings=tuple(ctx.warnings))
 
 
