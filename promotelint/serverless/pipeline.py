@@ -1,8 +1,12 @@
-"""The ordered compile pipeline: the framework's `package` lifecycle as an explicit tuple of steps.
+"""The ordered compile pipeline: the framework's `package` lifecycle as explicit tuples of steps.
 
-The framework runs its plugins' hooks per lifecycle event in plugin load order
-(lib/plugins/index.js); EVENT_COMPILERS keeps that order so resources land in the template in the
-same order as in `serverless package` output.
+`serverless package` runs the lifecycle events of LIFECYCLE in order (lib/cli/commands-schema/
+service.js; `package:finalize` spawns the `aws:package:finalize` events). At each event the
+framework's plugin manager (lib/classes/plugin-manager.js) runs every loaded plugin's `before:`
+hooks, then the event's hooks, then the `after:` hooks, each in plugin load order: the core
+plugins first, then the service's `plugins:` in the order listed. CORE_HOOKS are the core's hooks
+(EVENT_COMPILERS in the core's plugin order, so resources land in the template in the same order
+as in `serverless package` output); a modelled plugin adds its own (serverless/plugins/).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from promotelint.serverless.context import CompileContext
 from promotelint.serverless.events.alb import compile_alb
 from promotelint.serverless.events.alexa import compile_alexa_skill, compile_alexa_smart_home
 from promotelint.serverless.events.base import Step, compiles, has_events
+from promotelint.serverless.plugins import Plugin, service_plugins
 from promotelint.serverless.events.brokers import (
     compile_activemq, compile_kafka, compile_msk, compile_rabbitmq,
 )
@@ -90,31 +95,55 @@ def _warn_unmodelled(ctx: CompileContext) -> None:
     warn_unmodelled(ctx, MODELLED_EVENTS)
 
 
-FINALIZE: tuple[Step, ...] = (
-    add_export_name_for_outputs,
-    merge_custom_provider_resources,
-    strip_null_props_from_template_resources,
-    merge_cognito_with_custom_resources,  # the framework's after:package:finalize hook
+# The lifecycle events of `serverless package`, in order; `package:finalize` runs the
+# `aws:package:finalize` events (the core's package:finalize hook spawns them).
+FINALIZE_EVENTS = ("aws:package:finalize:addExportNameForOutputs",
+                   "aws:package:finalize:mergeCustomProviderResources",
+                   "aws:package:finalize:stripNullPropsFromTemplateResources",
+                   "aws:package:finalize:saveServiceState")
+LIFECYCLE = ("package:cleanup", "package:initialize", "package:setupProviderConfiguration",
+             "package:createDeploymentArtifacts", "package:compileLayers", "package:compileFunctions",
+             "package:compileEvents", "package:finalize")
+HOOKS = frozenset(f"{when}{event}" for event in LIFECYCLE + FINALIZE_EVENTS for when in ("before:", "", "after:"))
+
+# The core plugins' hooks (lib/plugins/aws/package/index.js and the compilers'), by hook.
+CORE_HOOKS: tuple[tuple[str, tuple[Step, ...]], ...] = (
+    ("package:initialize", (generate_core_template,)),
+    ("package:setupProviderConfiguration", (merge_iam_templates,)),
+    ("package:compileLayers", (compile_layers,)),
+    ("before:package:compileFunctions", (prepare_cloudfront_functions,)),
+    ("package:compileFunctions", (compile_functions,)),
+    ("package:compileEvents", EVENT_COMPILERS),
+    ("aws:package:finalize:addExportNameForOutputs", (add_export_name_for_outputs,)),
+    ("aws:package:finalize:mergeCustomProviderResources", (merge_custom_provider_resources,)),
+    ("aws:package:finalize:stripNullPropsFromTemplateResources", (strip_null_props_from_template_resources,)),
+    ("after:package:finalize", (merge_cognito_with_custom_resources,)),
 )
 
 
-def steps() -> tuple[Step, ...]:
-    return (
-        normalize_service,
-        _warn_unmodelled,
-        generate_core_template,
-        merge_iam_templates,
-        compile_layers,
-        prepare_cloudfront_functions,  # the framework's before:package:compileFunctions hook
-        compile_functions,
-        *EVENT_COMPILERS,
-        *FINALIZE,
-    )
+def steps(plugins: tuple[Plugin, ...] = ()) -> tuple[Step, ...]:
+    """Every step in the order the framework runs them, the plugins' hooks among the core's."""
+    hooks: dict[str, list[Step]] = {}
+    for hook, core in CORE_HOOKS:
+        hooks.setdefault(hook, []).extend(core)
+    for plugin in plugins:
+        for hook, step in plugin.hooks:
+            if hook not in HOOKS:
+                raise ValueError(f"plugin {plugin.name}: {hook} is not a hook of `serverless package`")
+            hooks.setdefault(hook, []).append(step)
+
+    def event(name: str) -> list[Step]:
+        before, on, after = (hooks.get(f"{when}{name}", []) for when in ("before:", "", "after:"))
+        if name == "package:finalize":  # the core's own hook, first, spawns the aws:package:finalize events
+            on = [s for nested in FINALIZE_EVENTS for s in event(nested)] + on
+        return before + on + after
+
+    return (normalize_service, _warn_unmodelled, *(s for name in LIFECYCLE for s in event(name)))
 
 
 def compile_config(ctx: CompileContext) -> None:
     """Fill ctx.template from ctx.config (ctx.config is replaced by its normalised copy)."""
-    for step in steps():
+    for step in steps(service_plugins(ctx.config)):
         try:
             step(ctx)
         except InputError:

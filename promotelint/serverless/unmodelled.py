@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from promotelint.serverless.context import CompileContext
+from promotelint.serverless.plugins import MODELLED, listed_plugins
 
 # Plugins that only run things locally or act after deploying: they leave the template alone.
 # (Bundlers such as serverless-webpack can change artifact names, so they still get a warning.)
@@ -12,11 +13,8 @@ TEMPLATE_NEUTRAL_PLUGINS = frozenset({
 
 
 def warn_unmodelled(ctx: CompileContext, modelled_events: frozenset[str]) -> None:
-    plugins = ctx.config.get("plugins")
-    if isinstance(plugins, dict):
-        plugins = plugins.get("modules")
-    for plugin in plugins if isinstance(plugins, list) else []:
-        if plugin in TEMPLATE_NEUTRAL_PLUGINS:
+    for plugin in listed_plugins(ctx.config):
+        if plugin in TEMPLATE_NEUTRAL_PLUGINS or plugin in MODELLED:
             continue
         ctx.warn(f"plugin {plugin}: its resources and template changes are not in the prediction")
     for name, fn in ctx.functions.items():
