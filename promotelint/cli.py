@@ -1,8 +1,6 @@
 """The command line: options into a request, promotelint.app runs it, the report is printed, the
 exit code returned (0 safe, 1 blocking findings, 2 usage/input/config error, 3 internal error)."""
 
-from __future__ import annotations
-
 import os
 import sys
 from pathlib import Path
@@ -183,6 +181,8 @@ def compile_command(path: Annotated[Path, typer.Argument(help="Service directory
 
 
 def main() -> None:
+    for stream in (sys.stdout, sys.stderr):  # a template may hold text no encoding can write
+        stream.reconfigure(errors="backslashreplace")
     try:
         app()  # standalone mode: click reports usage errors itself (exit 2); anything else reaches us
     except KeyboardInterrupt:

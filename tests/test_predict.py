@@ -357,3 +357,19 @@ def test_a_transform_is_named_in_a_warning():
     result = predict(template(sam), template(sam))
     assert result.warnings == ("template.yml: Transform AWS::Serverless-2016-10-31 is expanded by CloudFormation: "
                                "the resources it generates are not in the prediction",)
+
+
+def test_tags_holding_a_ref_and_a_getatt_of_a_replaced_resource():
+    # Both references to the same replaced queue (one with an attribute, one without) are causes.
+    base = """
+Resources:
+  Q: {Type: AWS::SQS::Queue, Properties: {QueueName: a}}
+  B:
+    Type: AWS::S3::Bucket
+    Properties:
+      Tags: [{Key: r, Value: !Ref Q}, {Key: g, Value: !GetAtt Q.Arn}]
+"""
+    result = by_id(predict(template(base), template(base.replace("QueueName: a", "QueueName: b"))))
+    assert result["Q"].replacement == "True"
+    assert [(d.change_source, d.causing_entity) for d in result["B"].details] == [
+        ("ResourceReference", "Q"), ("ResourceAttribute", "Q.Arn")]

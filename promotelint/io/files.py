@@ -6,33 +6,66 @@ problem or a file that is not UTF-8 is the same one-line error wherever it happe
 
 from __future__ import annotations
 
+import errno
 import os
-from pathlib import Path
+import stat
 from typing import Mapping
 
 from promotelint.model.errors import InputError
 
+# The largest file promotelint reads. CloudFormation's own limit for a template is 1 MB; reading
+# is linear, but a file many times that size is a mistake or an attack, not a stack.
+MAX_FILE_BYTES = 64 * 2**20
+
 
 def read_text(path: str | os.PathLike, *, expect: str = "a UTF-8 text file") -> str:
-    """The file's text; `expect` names what the file should be, for the fix of a binary file."""
+    """The file's text; `expect` names what the file should be, for the fix of a binary file.
+    Only a regular file is read: a FIFO or a device would block or never end."""
     try:
-        with open(path, encoding="utf-8") as f:
-            return f.read()
+        with open(path, "rb", opener=_open_regular) as f:
+            data = f.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise InputError(f"larger than {MAX_FILE_BYTES // 2**20} MiB, the most promotelint reads",
+                             file=os.fspath(path), fix=f"pass {expect} of a reasonable size")
+        return data.decode("utf-8")
     except FileNotFoundError:
         raise InputError("no such file or directory", file=os.fspath(path), fix="check the path") from None
     except IsADirectoryError:
         raise InputError("is a directory, not a file", file=os.fspath(path), fix=f"pass {expect}") from None
     except UnicodeDecodeError:
         raise InputError("not a text file (not UTF-8)", file=os.fspath(path), fix=f"pass {expect}") from None
+    except _NotRegular:
+        raise InputError("not a regular file (a device, FIFO or socket)", file=os.fspath(path),
+                         fix=f"pass {expect}") from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise InputError("a symbolic link that loops", file=os.fspath(path),
+                             fix="point the link at a file") from None
         raise InputError(f"cannot read: {exc.strerror or exc}", file=os.fspath(path),
                          fix="check the file's permissions") from None
+
+
+class _NotRegular(Exception):
+    pass
+
+
+def _open_regular(path: str, flags: int) -> int:
+    # O_NONBLOCK: opening a FIFO must not wait for a writer; the check then refuses it.
+    fd = os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
+    mode = os.fstat(fd).st_mode
+    if stat.S_ISDIR(mode):
+        os.close(fd)
+        raise IsADirectoryError(path)
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise _NotRegular(path)
+    return fd
 
 
 def write_text(path: str | os.PathLike, text: str, *, append: bool = False) -> None:
     """Write a report the user asked for (--output, --summary): never anything else."""
     try:
-        with open(path, "a" if append else "w", encoding="utf-8") as f:
+        with open(path, "a" if append else "w", encoding="utf-8", errors="backslashreplace") as f:
             f.write(text)
     except OSError as exc:
         raise InputError(f"cannot write the report: {exc.strerror or exc}", file=os.fspath(path),

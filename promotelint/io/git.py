@@ -15,7 +15,7 @@ import posixpath
 import subprocess
 from pathlib import Path
 
-from promotelint.io.files import read_text
+from promotelint.io.files import MAX_FILE_BYTES, read_text
 from promotelint.model.errors import InputError
 
 WORKTREE = None  # the head side read from the working tree
@@ -169,6 +169,12 @@ class GitReader:
         if len(header) != 3 or header[1] != b"blob":
             raise InputError(f"not a file at {self.label}", file=rel)
         size = int(header[2])
+        if size > MAX_FILE_BYTES:
+            proc.kill()  # the blob is still in the pipe: the next read starts a new batch
+            proc.wait()
+            self._proc = None
+            raise InputError(f"larger than {MAX_FILE_BYTES // 2**20} MiB at {self.label}, the most promotelint reads",
+                             file=rel, fix="keep templates and service files to a reasonable size")
         data = proc.stdout.read(size)
         proc.stdout.read(1)  # the newline after the contents
         return data

@@ -9,6 +9,7 @@ naming the file, the dotted key and the line.
 from __future__ import annotations
 
 import datetime
+import os
 import re
 import sys
 from pathlib import Path
@@ -25,7 +26,7 @@ CONFIG_NAMES = (".promotelint.yml", ".promotelint.yaml")
 
 
 def find_config(start: Path) -> Path | None:
-    start = start.resolve()
+    start = Path(os.path.realpath(start))  # (Path.resolve raises on a symlink loop; realpath leaves it)
     directory = start if start.is_dir() else start.parent
     root = next((d for d in (directory, *directory.parents) if (d / ".git").exists()), None)
     for d in (directory, *directory.parents) if root else (directory,):

@@ -5,7 +5,10 @@ into plain dicts and lists here, so that:
 - every mapping key and sequence item keeps its (line, column), kept in a side table keyed by path;
 - CloudFormation short tags become their long forms (`!GetAtt A.B` -> {"Fn::GetAtt": ["A", "B"]});
 - duplicated mapping keys are an error naming both lines (js-yaml refuses them too);
-- merge keys (`<<`) are applied as js-yaml applies them.
+- merge keys (`<<`) are applied as js-yaml applies them;
+- what no template needs is refused as bad input, before it can exhaust time, memory or the stack:
+  nesting deeper than MAX_DEPTH, an alias that contains itself, aliases that expand a document to
+  far more values than its text holds (a "billion laughs"), numbers too long to convert.
 """
 
 from __future__ import annotations
@@ -27,6 +30,15 @@ _FN_TAGS = {
 }
 SHORT_TAGS = frozenset({"!" + t for t in _FN_TAGS} | {"!Ref", "!GetAtt", "!Condition"})
 
+# The deepest nesting of values a document may have. Real templates and services stay far below
+# (a step-functions definition with nested Parallel states reaches ~40); every stage after parsing
+# walks values recursively, and this keeps them within Python's recursion limit.
+MAX_DEPTH = 100
+# Aliases may repeat values, but a document may not build more values than this beyond one per
+# character of its text: a few hundred bytes of nested aliases otherwise expand to billions.
+ALIAS_ALLOWANCE = 100_000
+_DEEP_FIX = f"no template or service needs more than {MAX_DEPTH} levels: flatten the structure"
+
 
 @dataclass
 class Document:
@@ -47,7 +59,7 @@ def load_text(text: str, source: str) -> Document:
     is_json_file = source.lower().endswith(".json")
     if is_json_file or text.lstrip().startswith(("{", "[")):
         try:
-            data = json.loads(text)
+            data = load_json(text, source)
         except json.JSONDecodeError as exc:
             # Outside a .json file, JSON-looking text with short tags or comments is YAML.
             try:
@@ -61,10 +73,31 @@ def load_text(text: str, source: str) -> Document:
     return load_yaml(text, source)
 
 
-def load_yaml(text: str, source: str) -> Document:
+def load_json(text: str, source: str, **options: Any) -> Any:
+    """json.loads (`options` are its hooks), with nesting deeper than MAX_DEPTH and numbers too long
+    to convert refused as bad input. A JSONDecodeError is left to the caller."""
+    try:
+        data = json.loads(text, **options)
+    except RecursionError:
+        raise _too_deep(source, text) from None
+    except ValueError as exc:
+        if isinstance(exc, json.JSONDecodeError) or "digits" not in str(exc):
+            raise
+        raise _long_number(source, text, exc) from None  # more digits than Python converts (sys.int_info)
+    if _deeper_than(data, MAX_DEPTH):
+        raise _too_deep(source, text)
+    return data
+
+
+def load_yaml(text: str, source: str, builder: type[Builder] | None = None) -> Document:
+    """Parse YAML text; `builder` turns the composed nodes into data (Builder: YAML 1.2 as
+    CloudFormation reads it; parse.jsyaml's: as the Serverless Framework's js-yaml reads it)."""
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    if _flow_deeper_than(text, 10 * MAX_DEPTH):
+        # ruamel's scanner is quadratic in flow nesting: refuse before it spends seconds on it.
+        raise _too_deep(source, text)
     yaml = YAML(typ="safe", pure=True)
     try:
         node = yaml.compose(text)
@@ -76,18 +109,77 @@ def load_yaml(text: str, source: str) -> Document:
                          fix="fix the YAML syntax at that line") from None
     except YAMLError as exc:
         raise InputError(f"invalid YAML: {exc}", file=source, fix="fix the YAML syntax") from None
+    except RecursionError:  # ruamel composes nested flow collections recursively
+        raise _too_deep(source, text) from None
     positions: dict[Path_, tuple[int, int]] = {}
     if node is None:
         return Document(None, source, positions)
-    builder = Builder(yaml.constructor, source, positions)
-    return Document(builder.build(node, ()), source, positions)
+    build = (builder or Builder)(yaml.constructor, source, positions, limit=len(text) + ALIAS_ALLOWANCE)
+    return Document(build.build(node, ()), source, positions)
+
+
+_FLOW = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|[\[\]{}]')
+
+
+def _flow_deeper_than(text: str, limit: int) -> bool:
+    """Whether brackets outside quoted strings nest deeper than `limit` (a generous bound: the
+    exact MAX_DEPTH check is the builder's)."""
+    if text.count("[") + text.count("{") <= limit:
+        return False
+    depth = 0
+    for m in _FLOW.finditer(text):
+        token = m.group(0)
+        if token in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif token in "]}":
+            depth -= 1
+    return False
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    stack = [(value, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > limit:
+            return True
+        if type(value) is dict:
+            stack.extend((v, depth + 1) for v in value.values() if type(v) in (dict, list))
+        elif type(value) is list:
+            stack.extend((v, depth + 1) for v in value if type(v) in (dict, list))
+    return False
+
+
+def _too_deep(source: str, text: str) -> InputError:
+    """The error for text nested deeper than MAX_DEPTH, at the first line that goes past it
+    (brackets counted outside quoted strings, or YAML indentation)."""
+    depth = 0
+    for number, line in enumerate(text.splitlines(), 1):
+        if (len(line) - len(line.lstrip(" "))) // 2 > MAX_DEPTH:
+            return InputError(f"nested more than {MAX_DEPTH} levels deep", file=source, line=number, fix=_DEEP_FIX)
+        for char in re.sub(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'', "", line):
+            depth += (char in "[{") - (char in "]}")
+            if depth > MAX_DEPTH:
+                return InputError(f"nested more than {MAX_DEPTH} levels deep", file=source, line=number,
+                                  fix=_DEEP_FIX)
+    return InputError(f"nested more than {MAX_DEPTH} levels deep", file=source, fix=_DEEP_FIX)
+
+
+def _long_number(source: str, text: str, exc: ValueError) -> InputError:
+    m = re.search(r"\d{4000,}", text)
+    line = text.count("\n", 0, m.start()) + 1 if m else None
+    return InputError(f"a number too long to read ({exc.args[0].split(':')[0].lower() if exc.args else exc})",
+                      file=source, line=line, fix="write the value as a quoted string")
 
 
 class Builder:
-    def __init__(self, constructor: Any, source: str, positions: dict) -> None:
+    def __init__(self, constructor: Any, source: str, positions: dict, limit: int = ALIAS_ALLOWANCE) -> None:
         self.constructor = constructor
         self.source = source
         self.positions = positions
+        self.budget = limit  # values left to build: aliases must not expand the document without end
+        self.building: set[int] = set()  # the collection nodes being built, to catch an alias to itself
 
     def error(self, node: Any, message: str, fix: str) -> InputError:
         return InputError(message, file=self.source, line=node.start_mark.line + 1, fix=fix)
@@ -95,20 +187,33 @@ class Builder:
     def build(self, node: Any, path: tuple) -> Any:
         from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-        tag = node.tag
-        if tag and tag.startswith("!") and not tag.startswith("!!"):
-            return self.short_tag(node, path)
-        if isinstance(node, MappingNode):
-            return self.mapping(node, path)
-        if isinstance(node, SequenceNode):
-            out = []
-            for i, item in enumerate(node.value):
-                self.positions[path + (i,)] = (item.start_mark.line + 1, item.start_mark.column + 1)
-                out.append(self.build(item, path + (i,)))
-            return out
+        self.budget -= 1
+        if self.budget < 0:
+            raise self.error(node, "aliases expand this document to far more values than it holds "
+                                   "(a YAML alias bomb?)", "write the values out instead of repeating aliases")
         if isinstance(node, ScalarNode):
-            return self.scalar(node)
-        raise self.error(node, f"unsupported YAML node {type(node).__name__}", "simplify the YAML")
+            return self.short_tag(node, path) if node.tag.startswith("!") and not node.tag.startswith("!!") \
+                else self.scalar(node)
+        if len(path) > MAX_DEPTH:
+            raise self.error(node, f"nested more than {MAX_DEPTH} levels deep", _DEEP_FIX)
+        if id(node) in self.building:
+            raise self.error(node, "an alias refers to a value that contains it (a recursive alias)",
+                             "remove the alias from inside its own anchor")
+        self.building.add(id(node))
+        try:
+            if node.tag.startswith("!") and not node.tag.startswith("!!"):
+                return self.short_tag(node, path)
+            if isinstance(node, MappingNode):
+                return self.mapping(node, path)
+            if isinstance(node, SequenceNode):
+                out = []
+                for i, item in enumerate(node.value):
+                    self.positions[path + (i,)] = (item.start_mark.line + 1, item.start_mark.column + 1)
+                    out.append(self.build(item, path + (i,)))
+                return out
+            raise self.error(node, f"unsupported YAML node {type(node).__name__}", "simplify the YAML")
+        finally:
+            self.building.discard(id(node))
 
     def scalar(self, node: Any) -> Any:
         tag = node.tag
@@ -117,7 +222,10 @@ class Builder:
         try:
             value = self.constructor.construct_object(node, deep=True)
         except Exception as exc:  # ruamel raises many types for bad scalars
-            raise self.error(node, f"invalid YAML scalar {node.value!r}: {exc}", "quote the value") from None
+            # The message names the line, not the value: a value may be a secret.
+            reason = ("a number too long to read" if "digits" in str(exc)
+                      else f"invalid {tag.rsplit(':', 1)[-1]} value")
+            raise self.error(node, reason, "quote the value") from None
         if tag == "tag:yaml.org,2002:timestamp":
             # js-yaml gives a Date that JSON.stringify renders as ISO text; plain text is close enough
             # for comparison and keeps templates JSON-serialisable.
@@ -197,60 +305,92 @@ def _js_key(key: Any) -> str:
     return str(key)
 
 
-_JSON_KEY = re.compile(r'"((?:[^"\\]|\\.)*)"\s*:')
+# A key at the start of a line of indented JSON, and a string or a bracket anywhere.
+_INDENTED_KEY = re.compile(r'^( *)"((?:[^"\\\n]|\\.)*)"[ \t]*:', re.M)
+_TOKEN = re.compile(r'"((?:[^"\\]|\\.)*)"(\s*:)?|[\[\]{}]')
 
 
 def _json_positions(text: str, data: Any) -> dict[Path_, tuple[int, int]]:
     """Lines of the keys that findings point at (top-level sections and their entries).
 
-    The C json parser keeps no positions, and a position-keeping JSON parser in pure Python is ten
-    times slower; the keys worth pointing at are the first two levels, which a scan finds.
+    The C json parser keeps no positions. Templates are mostly indented JSON, where a key's depth is
+    its indentation: those keys come from one regular-expression pass over the line starts, and are
+    used only when they are exactly the parsed keys. Anything else (minified JSON, odd layouts) is
+    scanned token by token, still in one linear pass.
     """
-    positions: dict[Path_, tuple[int, int]] = {}
     if not isinstance(data, dict):
-        return positions
+        return {}
+    return _indented_positions(text, data) or _scanned_positions(text, data)
+
+
+class _Lines:
+    """(line, column) of offsets visited in increasing order, counting newlines as it goes."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self.offset, self.line, self.line_start = text, 0, 1, 0
+
+    def __call__(self, offset: int) -> tuple[int, int]:
+        newlines = self.text.count("\n", self.offset, offset)
+        if newlines:
+            self.line += newlines
+            self.line_start = self.text.rfind("\n", self.offset, offset) + 1
+        self.offset = offset
+        return self.line, offset - self.line_start + 1
+
+
+def _key(raw: str) -> str:
+    return json.loads('"' + raw + '"') if "\\" in raw else raw
+
+
+def _indented_positions(text: str, data: dict) -> dict[Path_, tuple[int, int]] | None:
+    first = _INDENTED_KEY.search(text)
+    if first is None or not first.group(1):
+        return None
+    unit = first.group(1)
+    # Only keys indented one or two units: the deeper ones are not worth a position.
+    shallow = re.compile(rf'\n({unit}|{unit}{unit})"((?:[^"\\\n]|\\.)*)"[ \t]*:')
+    line_of = _Lines(text)
+    positions: dict[Path_, tuple[int, int]] = {}
+    seen: dict[Any, list] = {(): []}
+    section: str | None = None
+    for m in shallow.finditer(text):
+        key = _key(m.group(2))
+        if len(m.group(1)) == len(unit):
+            section = key
+            seen[()].append(key)
+            seen[(key,)] = []
+            positions[(key,)] = line_of(m.start(2) - 1)
+        elif section is not None:
+            seen[(section,)].append(key)
+            positions[(section, key)] = line_of(m.start(2) - 1)
+    # Trust the layout only when it gives exactly the parsed keys, in number too (no duplicates).
+    if len(seen[()]) != len(data) or set(seen[()]) != set(data):
+        return None
+    for section, value in data.items():
+        keys = seen[(section,)]
+        if isinstance(value, dict) and (len(keys) != len(value) or set(keys) != set(value)):
+            return None
+        if not isinstance(value, dict) and keys:
+            return None
+    return positions
+
+
+def _scanned_positions(text: str, data: dict) -> dict[Path_, tuple[int, int]]:
+    positions: dict[Path_, tuple[int, int]] = {}
+    line_of = _Lines(text)
     depth = 0
     section: str | None = None
-    in_string = False
-    escape = False
-    line = 1
-    line_start = 0
-    i = 0
-    n = len(text)
-    while i < n:
-        ch = text[i]
-        if in_string:
-            if escape:
-                escape = False
-            elif ch == "\\":
-                escape = True
-            elif ch == '"':
-                in_string = False
-            elif ch == "\n":
-                line += 1
-                line_start = i + 1
-            i += 1
-            continue
-        if ch == "\n":
-            line += 1
-            line_start = i + 1
-        elif ch in "{[":
+    for m in _TOKEN.finditer(text):
+        token = m.group(0)
+        if token in "[{":
             depth += 1
-        elif ch in "}]":
+        elif token in "]}":
             depth -= 1
-        elif ch == '"':
-            if depth in (1, 2):
-                m = _JSON_KEY.match(text, i)
-                if m:
-                    key = json.loads('"' + m.group(1) + '"')
-                    col = i - line_start + 1
-                    if depth == 1:
-                        section = key
-                        positions[(key,)] = (line, col)
-                    elif section is not None:
-                        positions[(section, key)] = (line, col)
-                    i = m.end()
-                    continue
-            in_string = True
-        i += 1
+        elif m.group(2) and depth in (1, 2):
+            key = _key(m.group(1))
+            if depth == 1:
+                section = key
+                positions[(key,)] = line_of(m.start())
+            elif section is not None:
+                positions[(section, key)] = line_of(m.start())
     return positions

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from promotelint.model.errors import InputError
-from promotelint.parse.documents import Builder, Document, load_text
+from promotelint.parse.documents import Builder, Document, load_text, load_yaml
 
 FRAMEWORK_TAGS = frozenset({
     "!And", "!Base64", "!Cidr", "!Condition", "!Equals", "!FindInMap", "!GetAtt", "!GetAZs", "!If",
@@ -42,23 +42,7 @@ def load_js_yaml(text: str, source: str) -> Document:
 def _load(text: str, source: str) -> Document:
     if source.lower().endswith(".json") or text.lstrip().startswith(("{", "[")):
         return load_text(text, source)
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
-    yaml = YAML(typ="safe", pure=True)
-    try:
-        node = yaml.compose(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = (exc.problem or exc.context or "invalid YAML").strip()
-        raise InputError(f"invalid YAML: {problem}", file=source, line=mark.line + 1 if mark else None,
-                         fix="fix the YAML syntax at that line") from None
-    except YAMLError as exc:
-        raise InputError(f"invalid YAML: {exc}", file=source, fix="fix the YAML syntax") from None
-    positions: dict = {}
-    if node is None:
-        return Document(None, source, positions)
-    return Document(_JsYamlBuilder(yaml.constructor, source, positions).build(node, ()), source, positions)
+    return load_yaml(text, source, _JsYamlBuilder)
 
 
 class _JsYamlBuilder(Builder):

@@ -24,6 +24,7 @@ from promotelint.model.settings import PredictOptions
 from promotelint.model.template import Origin, Template, references
 from promotelint.predict.intrinsics import NO_VALUE, Evaluator, is_symbolic, parameter_values
 from promotelint.predict.renames import pair_renames
+from promotelint.predict.shape import check_shape
 from promotelint.predict.validate import ATTRIBUTES, check_references
 VOLATILE_TYPES = frozenset({"AWS::Lambda::Version", "AWS::ApiGateway::Deployment",
                             "AWS::ApiGatewayV2::Deployment"})
@@ -36,6 +37,8 @@ def predict(base: Template, head: Template, catalog: Catalog,
             options: PredictOptions = PredictOptions()) -> StackChangeSet:
     """The change set CloudFormation would compute to update the stack from `base` to `head`;
     `catalog` holds the facts of every resource type the two templates use."""
+    check_shape(base)
+    check_shape(head)
     check_references(head)
     region = options.region
     head_stack = options.stack_name or head.stack_name or base.stack_name or "stack"
@@ -201,8 +204,8 @@ class _DiffContext:
         path = f"/Properties/{prop}"
         # References in the new value to resources that are (or may be) replaced: the value the
         # resource gets is only known once the replacement exists.
-        cascades = sorted((lid, attr) for lid, attr in references(h if h is not _MISSING else None)
-                          if lid in replaced)
+        cascades = sorted(((lid, attr) for lid, attr in references(h if h is not _MISSING else None)
+                           if lid in replaced), key=lambda r: (r[0], r[1] or ""))
         if b == h and not cascades:
             return []
         change_type = _change_type(b, h)

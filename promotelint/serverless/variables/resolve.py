@@ -25,6 +25,7 @@ from typing import Any, Callable, Mapping
 
 from promotelint.model.errors import InputError
 from promotelint.model.opaque import is_opaque, opaque
+from promotelint.parse.documents import load_json
 from promotelint.parse.jsyaml import load_js_yaml
 from promotelint.serverless.js import coerce_string
 from promotelint.serverless.variables.parse import VariableSyntaxError, parse, parse_parts, variable_text
@@ -414,7 +415,7 @@ class Resolver:
         elif ext in (".json", ".tfstate"):
             try:
                 # JSON.parse: no NaN / Infinity, and one number type (1.0 is 1).
-                content = json.loads(text, parse_constant=_reject_constant, parse_float=_js_float)
+                content = load_json(text, target, parse_constant=_reject_constant, parse_float=_js_float)
             except ValueError as exc:
                 raise InputError(f"cannot parse {shown}: JSON parse error: {exc}", file=target) from None
         else:
