@@ -233,3 +233,33 @@ def test_a_lone_surrogate_in_a_name_is_printed_not_a_crash(tmp_path, capsys, mon
     code, out, err = run(["check", str(head), str(empty)], capsys, monkeypatch)
     assert code == 1 and "internal error" not in err
     assert "a\\ud800" in out  # shown escaped, not lost
+
+
+CONFIG_CASES = {
+    "rule file outside the repository": ("rule-files: [{outside}]\n", "is outside"),
+    "rule file linked from inside to outside": ("rule-files: [linked.yml]\n", "is outside"),
+    "rule files globbed through a link to outside": ('rule-files: ["*.yml"]\n', "is outside"),
+    "a rule file that is not a rule": ("rule-files: [notarule.yml]\n", "expected a mapping"),
+    "a severity that is a secret-looking value": ('rules:\n  stateful-resource-removed: "hunter2-secret"\n',
+                                                   "not one of the allowed values"),
+    "fail-on a list": ("fail-on: [error]\n", "not one of the allowed values"),
+    "an unknown key": ("failon: error\n", "unknown key failon"),
+    "a config that is a list": ("- a\n", "must be a mapping"),
+}
+
+
+@pytest.mark.parametrize("name", list(CONFIG_CASES))
+def test_bad_config_is_one_line_exit_2_and_echoes_no_content(name, tmp_path, capsys, monkeypatch):
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    outside = tmp_path / "outside.yml"
+    outside.write_text("hunter2-secret: root:x:0:0\n")
+    (repo / "linked.yml").symlink_to(outside)
+    (repo / "notarule.yml").write_text("- hunter2-secret\n")
+    content, phrase = CONFIG_CASES[name]
+    config = repo / ".promotelint.yml"
+    config.write_text(content.format(outside=outside))
+    (repo / "t.json").write_text(json.dumps(OK))
+    code, _, err = run(["check", str(repo / "t.json"), str(repo / "t.json")], capsys, monkeypatch)
+    assert code == 2 and err.count("\n") == 1 and phrase in err, err
+    assert "hunter2" not in err and "root:x" not in err

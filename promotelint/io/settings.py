@@ -69,16 +69,28 @@ def load_config(path: Path) -> Config:
                                 line=line_of(("allow", i))))
     base = path.parent
     rule_files: list[Path] = []
+    boundary = _repository(base)
     for i, pattern in enumerate(data.get("rule-files") or ()):
+        where = {"file": source, "line": line_of(("rule-files", i))}
         matches = sorted(base.glob(pattern)) if any(c in pattern for c in "*?[") else [base / pattern]
+        outside = [m for m in matches if not Path(os.path.realpath(m)).is_relative_to(boundary)]
+        if outside:  # rule files are the project's own: nothing outside it is read
+            raise InputError(f"rule-files[{i}]: {pattern!r} is outside {boundary}", **where,
+                             fix="keep rule files inside the repository, relative to the config file")
         if not matches or not all(m.is_file() for m in matches):
-            raise InputError(f"rule-files[{i}]: no rule file {pattern!r}", file=source,
-                             line=line_of(("rule-files", i)), fix="the path is relative to the config file")
+            raise InputError(f"rule-files[{i}]: no rule file {pattern!r}", **where,
+                             fix="the path is relative to the config file")
         rule_files.extend(matches)
     stateful = {t: tier for tier in ("transient", "data") for t in (data.get("stateful") or {}).get(tier, ())}
     lines = {f"rules.{rid}": line_of(("rules", rid)) or 0 for rid in data.get("rules") or {}}
     return Config(source=source, fail_on=data.get("fail-on"), severities=dict(data.get("rules") or {}),
                   rule_files=tuple(rule_files), stateful=stateful, allow=tuple(allow), lines=lines)
+
+
+def _repository(directory: Path) -> Path:
+    """The git work tree holding `directory` (real path), else the directory itself."""
+    directory = Path(os.path.realpath(directory))
+    return next((d for d in (directory, *directory.parents) if (d / ".git").exists()), directory)
 
 
 def _read(path: Path) -> str:

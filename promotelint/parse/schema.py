@@ -55,16 +55,30 @@ def _allowed_keys(subschema: dict, root: dict) -> set[str]:
     return keys
 
 
+_WHAT = {"type": "not the right type", "enum": "not one of the allowed values", "pattern": "not in the expected form",
+         "const": "not the expected value", "minItems": "too few items", "maxItems": "too many items",
+         "minLength": "too short", "maxLength": "too long", "minimum": "too small", "maximum": "too large",
+         "uniqueItems": "repeated items", "minProperties": "empty", "format": "not in the expected format"}
+
+
 def _short(error: Any) -> str:
-    message = error.message
-    return message if len(message) <= 160 else message[:157] + "..."
+    # What is wrong, never the value itself: a misplaced file could be anyone's (/etc/passwd), and
+    # jsonschema's own messages quote the value.
+    if error.validator == "type" and isinstance(error.validator_value, str):
+        return f"expected {_article(error.validator_value)}"
+    return _WHAT.get(error.validator, "not valid here")
+
+
+def _article(kind: str) -> str:
+    return {"object": "a mapping", "array": "a list", "integer": "a whole number"}.get(
+        kind, f"a {kind}" if kind[0] not in "aeiou" else f"an {kind}")
 
 
 def _fix(error: Any) -> str:
     if error.validator == "enum":
         return "use one of: " + ", ".join(str(v) for v in error.validator_value)
     if error.validator == "type":
-        return f"give a {error.validator_value}" if isinstance(error.validator_value, str) else "fix the type"
+        return f"give {_article(error.validator_value)}" if isinstance(error.validator_value, str) else "fix the type"
     if error.validator == "pattern":
         return f"it must match {error.validator_value}"
     return "see `promotelint explain` and docs/rules.md"
