@@ -39,13 +39,14 @@ __all__ = ["CheckRequest", "CheckResult", "CompileSettings", "PredictOptions", "
 
 def compile_path(path: str | os.PathLike, *, stage: str | None = None, region: str | None = None,
                  params: Mapping[str, str] | None = None, env: Mapping[str, str] | None = None,
-                 env_file: str | os.PathLike | None = None) -> Template:
+                 env_file: str | os.PathLike | None = None, compiler: str = "auto") -> Template:
     """The template `serverless package` writes for the service at `path` in the working tree.
-    `env` replaces this process's environment for `${env:}`; `env_file` (dotenv) adds to it."""
+    `env` replaces this process's environment for `${env:}`; `env_file` (dotenv) adds to it;
+    `compiler` is offline, framework (the service's own, with its plugins) or auto."""
     from promotelint.io.sources import read_service
 
     return read_service(path, CompileSettings(stage=stage, region=region, params=params or {}, env=env,
-                                              env_file=env_file))
+                                              env_file=env_file, compiler=compiler))
 
 
 def read_source(path: str | os.PathLike, settings: CompileSettings = CompileSettings()) -> Template:
@@ -162,6 +163,10 @@ def check(request: CheckRequest) -> CheckResult:
     if not request.git_mode and (request.head_ref or request.staged):
         raise InputError("--head-ref/--staged need --base-ref", fix="add --base-ref REV")
     config, rules = setup(request.config, Path(request.paths[1]) if not request.git_mode else Path.cwd())
+    # The config's plugin and framework settings are how both sides compile.
+    request = replace(request, compile=replace(
+        request.compile, neutral_plugins=request.compile.neutral_plugins | config.neutral_plugins,
+        framework_timeout=config.framework_timeout or request.compile.framework_timeout))
     settings = PairSettings(root=os.getcwd(), compile=request.compile, predict=request.predict,
                             stateful=config.stateful)
     if request.git_mode:
@@ -315,6 +320,8 @@ def _labelled(cs: StackChangeSet, pair: Pair, root: str) -> StackChangeSet:
                                if c.action == "Remove" and c.origin else c for c in cs.changes)
         out["outputs"] = tuple(replace(o, origin=replace(o.origin, revision=base.label))
                                if o.action == "Remove" and o.origin else o for o in cs.outputs)
+        out["unseen"] = tuple(replace(u, origin=replace(u.origin, revision=base.label))
+                              if u.action == "Remove" and u.origin else u for u in cs.unseen)
     return replace(cs, **out)
 
 
