@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 # config, and each import is paid on every start of a command-line tool.
 
 __all__ = ["CheckRequest", "CheckResult", "CompileSettings", "PredictOptions", "check", "compile_path",
-           "judge", "predict", "read_source", "rule_metadata", "setup"]
+           "judge", "predict", "predict_stacks", "read_source", "rule_metadata", "setup"]
 
 
 def compile_path(path: str | os.PathLike, *, stage: str | None = None, region: str | None = None,
@@ -66,6 +66,19 @@ def predict(base: Template, head: Template, options: PredictOptions = PredictOpt
 
     catalog = load_catalog(template_types(base, head), options.region, stateful)
     return predict_templates(base, head, catalog, options)
+
+
+def predict_stacks(base: Template, head: Template, options: PredictOptions = PredictOptions(),
+                   stateful: Mapping[str, str] | None = None) -> list[StackChangeSet]:
+    """The stack's change set, then one per nested stack either side's framework wrote
+    (serverless-plugin-split-stacks): a resource moved between stacks is removed from one."""
+    out = [predict(base, head, options, stateful)]
+    for lid in dict.fromkeys([*base.nested, *head.nested]):
+        b = base.nested.get(lid) or _empty(head.nested[lid], "(new)")
+        h = head.nested.get(lid) or _empty(base.nested[lid], "(deleted)")
+        nested = replace(options, stack_name=f"{options.stack_name}/{lid}") if options.stack_name else options
+        out.append(predict(b, h, nested, stateful))
+    return out
 
 
 def setup(config_file: Path | None, start: Path) -> tuple[Config, tuple[Rule, ...]]:
@@ -173,7 +186,7 @@ def check(request: CheckRequest) -> CheckResult:
         changesets, errors = _git_changesets(request, settings)
     else:
         base, head = (read_source(Path(p), request.compile) for p in request.paths)
-        changesets, errors = [predict(base, head, request.predict, config.stateful)], []
+        changesets, errors = predict_stacks(base, head, request.predict, config.stateful), []
     reports = judge(changesets, rules, config, request.today)
     code = EXIT_INPUT if errors else exit_code(reports, request.fail_on or config.fail_on or "error")
     return CheckResult(reports, tuple(errors), code, rule_metadata(rules, config))
@@ -271,16 +284,16 @@ def check_pair(pair: Pair, settings: PairSettings) -> Outcome:
         if base_t is not None and head_t is not None and base_t.stack_name and head_t.stack_name \
                 and base_t.stack_name != head_t.stack_name:
             # a renamed service deploys a new stack; the old one is no longer defined here
-            stacks.append(_deleted(base_t, settings, f"stack {base_t.stack_name} is no longer defined "
-                                   f"(the service is now {head_t.stack_name}): removing it deletes all of it"))
-            stacks.append(_predict_pair(_empty(head_t, "(new)"), head_t, settings))
+            stacks += _deleted(base_t, settings, f"stack {base_t.stack_name} is no longer defined "
+                               f"(the service is now {head_t.stack_name}): removing it deletes all of it")
+            stacks += _predict_pair(_empty(head_t, "(new)"), head_t, settings)
         elif head_t is None:
-            stacks.append(_deleted(base_t, settings, f"service {pair.base.path} is deleted at "
-                                   f"{pair.head.label if pair.head else 'head'}: removing its stack deletes all of it"))
+            stacks += _deleted(base_t, settings, f"service {pair.base.path} is deleted at "
+                               f"{pair.head.label if pair.head else 'head'}: removing its stack deletes all of it")
         elif base_t is None:
-            stacks.append(_predict_pair(_empty(head_t, "(new)"), head_t, settings))
+            stacks += _predict_pair(_empty(head_t, "(new)"), head_t, settings)
         else:
-            stacks.append(_predict_pair(base_t, head_t, settings))
+            stacks += _predict_pair(base_t, head_t, settings)
         return Outcome(changesets=tuple(_labelled(cs, pair, settings.root) for cs in stacks), reads=reads)
     except InputError as exc:
         if exc.file:  # the compiler names files by the absolute paths it was given
@@ -288,18 +301,18 @@ def check_pair(pair: Pair, settings: PairSettings) -> Outcome:
         return Outcome(error=str(exc))
 
 
-def _predict_pair(base: Template, head: Template, settings: PairSettings) -> StackChangeSet:
-    return predict(base, head, settings.predict, settings.stateful)
+def _predict_pair(base: Template, head: Template, settings: PairSettings) -> list[StackChangeSet]:
+    return predict_stacks(base, head, settings.predict, settings.stateful)
 
 
 def _empty(other: Template, source: str) -> Template:
     return Template(data={"Resources": {}}, source=source, stack_name=other.stack_name)
 
 
-def _deleted(base_t: Template, settings: PairSettings, warning: str) -> StackChangeSet:
-    cs = _predict_pair(base_t, _empty(base_t, "(deleted)"), settings)
-    return replace(cs, name=base_t.stack_name or cs.name, head_stack_name=None,
-                   warnings=(warning,) + cs.warnings)
+def _deleted(base_t: Template, settings: PairSettings, warning: str) -> list[StackChangeSet]:
+    cs, *nested = _predict_pair(base_t, _empty(base_t, "(deleted)"), settings)
+    return [replace(cs, name=base_t.stack_name or cs.name, head_stack_name=None,
+                    warnings=(warning,) + cs.warnings), *nested]
 
 
 def _labelled(cs: StackChangeSet, pair: Pair, root: str) -> StackChangeSet:

@@ -114,8 +114,8 @@ def changeset(base: Base, head: Head, format: Format = "text", region: Region = 
 
     format = _format(format)
     compile, predict = _settings(stage, region, None, stack_name, parameter, base_parameter, head_parameter, compiler)
-    result = pipeline.predict(pipeline.read_source(base, compile), pipeline.read_source(head, compile), predict)
-    sys.stdout.write(_render([StackReport(result)], format, show_all=show_all, color=_color(sys.stdout)))
+    stacks = pipeline.predict_stacks(pipeline.read_source(base, compile), pipeline.read_source(head, compile), predict)
+    sys.stdout.write(_render([StackReport(cs) for cs in stacks], format, show_all=show_all, color=_color(sys.stdout)))
 
 
 @app.command("rules")

@@ -41,6 +41,9 @@ _DROPPED = ("SERVERLESS_ACCESS_KEY", "SERVERLESS_LICENSE_KEY", "NODE_OPTIONS", "
             "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "NPM_CONFIG_USERCONFIG")
 _DEAD_PROXY = "http://127.0.0.1:9"  # a closed local port: tools that honour proxies fail at once
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+# The deployment's time in the artifact directory (serverless/<service>/<stage>/<ms>-<ISO time>/)
+# changes on every run; it becomes the offline compiler's token, so two runs compare equal.
+_DEPLOYMENT_TIME = re.compile(r"\d{13}-\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
 
 
 @dataclass(frozen=True)
@@ -308,13 +311,34 @@ def framework_template(packaged: Packaged, framework: Framework, source: str, of
     provider = service.get("provider") or {}
     name, stage = service.get("service"), provider.get("stage")
     stack_name = provider.get("stackName") or (f"{name}-{stage}" if name and stage else None)
-    data = packaged.template
+    data = _stable(packaged.template)
     names = set(data.get("Resources") or {}) | {f"Outputs.{o}" for o in data.get("Outputs") or {}}
     origins = {k: o for k, o in (offline.origins if offline else {}).items() if k in names}
     where = {(p.plugin, p.section): p.origin for p in (offline.unseen if offline else ())}
     others = frozenset(listed_plugins(config)) - frozenset(OUTSIDE_CLOUDFORMATION) - neutral
     parts = tuple(replace(p, origin=where.get((p.plugin, p.section)) or Origin(source))
                   for p in unseen_parts(config, lambda path: Origin(source), modelled=others))
-    return Template(data=data, source=source, origins=origins,
-                    stack_name=stack_name or (offline.stack_name if offline else None), unseen=parts,
-                    provenance=Provenance("framework", framework.engine, framework.version))
+    stack_name = stack_name or (offline.stack_name if offline else None)
+    provenance = Provenance("framework", framework.engine, framework.version)
+    nested = {}
+    for lid, resource in (data.get("Resources") or {}).items():
+        url = json.dumps((resource.get("Properties") or {}).get("TemplateURL")) \
+            if resource.get("Type") == "AWS::CloudFormation::Stack" else ""
+        for name, template in packaged.nested.items():
+            if f'"{name}"' in url or f"/{name}" in url:
+                nested[lid] = Template(data=_stable(template), source=f"{source} ({name})",
+                                       stack_name=f"{stack_name}/{lid}", provenance=provenance)
+    return Template(data=data, source=source, origins=origins, stack_name=stack_name, unseen=parts,
+                    provenance=provenance, nested=nested)
+
+
+def _stable(value: Any) -> Any:
+    from promotelint.serverless.functions import ARTIFACT_DIRECTORY_TOKEN
+
+    if isinstance(value, str):
+        return _DEPLOYMENT_TIME.sub(ARTIFACT_DIRECTORY_TOKEN, value)
+    if isinstance(value, dict):
+        return {k: _stable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_stable(v) for v in value]
+    return value

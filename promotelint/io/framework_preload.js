@@ -25,7 +25,11 @@ const MACHINERY = /^(serverless|osls|aws-sdk|@aws-sdk\/.+|@smithy\/.+|@serverles
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1', '0.0.0.0', '']);
 
 function caller() {
-  for (const frame of new Error().stack.split('\n').slice(1)) {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 60; // the caller is below the SDK's or node's own frames
+  const stack = new Error().stack;
+  Error.stackTraceLimit = limit;
+  for (const frame of stack.split('\n').slice(1)) {
     const file = (frame.match(/\(?((?:[A-Za-z]:)?[\\/][^():]+):\d+:\d+\)?\s*$/) || [])[1];
     if (!file || file === __filename) continue;
     const pkg = (file.match(/.*node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)[\\/]/) || [])[1];

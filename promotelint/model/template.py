@@ -91,6 +91,8 @@ class Template:
     positions: Mapping[tuple, tuple[int, int]] = field(default_factory=dict)
     provenance: Provenance = Provenance()
     unseen: tuple[UnseenPart, ...] = ()  # what the compiler could not predict, by plugin section
+    # nested stacks the framework wrote (serverless-plugin-split-stacks), by their logical ID here
+    nested: Mapping[str, "Template"] = field(default_factory=dict)
 
     @property
     def blind_spots(self) -> tuple[str, ...]:
