@@ -267,7 +267,7 @@ def check_pair(pair: Pair, settings: PairSettings) -> Outcome:
         head_t, reads = pair.head_template, frozenset()
         if pair.head is not None and head_t is None:
             try:
-                head_t, reads = load_side(pair.head, settings.root, settings.compile, _READERS)
+                head_t, reads = load_side(pair.head, settings.root, settings.compile, _READERS, pair.only_if_reads)
             except InputError:
                 # A service that cannot be compiled but read nothing that changed is not part of
                 # this promotion: its error must not fail every run in the repository.

@@ -116,8 +116,6 @@ def test_auto_runs_the_framework_for_an_unmodelled_plugin_and_sees_the_bucket_go
     assert "unseen" not in stack and stack["unpredicted"] == 0
     head_run, base_run = runs(tmp_path / "record.jsonl")  # the head side is read first
     assert "uploads:" in base_run["config"] and "uploads:" not in head_run["config"]  # base from git objects
-    text = cli(repo.path, "check", "--base-ref", "HEAD").stdout
-    assert "  base: framework compiler (v3 3.40.0); head: framework compiler (v3 3.40.0)" in text
 
 
 def test_auto_compiles_offline_when_every_plugin_is_modelled_or_neutral(repo, tmp_path):
@@ -126,6 +124,18 @@ def test_auto_compiles_offline_when_every_plugin_is_modelled_or_neutral(repo, tm
     result = cli(repo.path, "check", "--base-ref", "HEAD", "--head-ref", "HEAD")
     assert result.returncode == 0, result.stderr
     assert runs(tmp_path / "record.jsonl") == []
+
+
+def test_no_framework_run_for_a_service_the_change_does_not_touch(repo, tmp_path):
+    repo.write("svc/serverless.yml", LIFT + "custom: ${file(./custom.yml)}\n")
+    repo.write("svc/custom.yml", "a: 1\n")
+    repo.commit("reads a fragment")
+    repo.write("docs/notes.md", "unrelated\n")
+    record = tmp_path / "record.jsonl"
+    assert not record.exists()
+    result = cli(repo.path, "check", "--base-ref", "HEAD")
+    assert result.returncode == 0 and "Stack" not in result.stdout, result.stderr
+    assert runs(record) == []
 
 
 def test_framework_timeout_stops_it_with_one_line(repo, tmp_path):
@@ -150,15 +160,18 @@ def test_plugin_needing_aws_is_named_and_auto_falls_back_to_unpredictable_change
 
 
 def test_no_framework_installed(tmp_path):
+    from promotelint.app import compile_path
+
     repo = Repo(tmp_path / "bare")
     repo.write("svc/serverless.yml", LIFT)
     repo.commit()
     result = cli(repo.path, "compile", "svc", "--compiler", "framework")
     assert result.returncode == 2 and result.stderr.count("\n") == 1
     assert "no Serverless Framework installed" in result.stderr and "npm ci" in result.stderr
-    assert cli(repo.path, "compile", "svc").returncode == 0  # auto: offline, its parts unpredicted
-    bad = cli(repo.path, "compile", "svc", "--compiler", "webpack")
-    assert bad.returncode == 2 and "unknown compiler 'webpack'" in bad.stderr
+    auto = compile_path(repo.path / "svc")  # auto: offline, its parts unpredicted
+    assert str(auto.provenance) == "offline compiler" and len(auto.unseen) == 2
+    with pytest.raises(InputError, match="unknown compiler 'webpack'"):
+        compile_path(repo.path / "svc", compiler="webpack")
 
 
 def test_the_framework_is_found_upward_but_never_above_the_boundary(tmp_path):

@@ -117,9 +117,6 @@ def test_unchanged_lift_section_is_a_notice_and_never_called_safe(repo):
     assert "notice: cannot predict: plugin serverless-lift is not modelled; constructs.uploads is unchanged" in result.stdout
     assert "  base: offline compiler; head: offline compiler" in result.stdout
     assert result.stdout.rstrip().splitlines()[-1] == "No blocking findings: 2 notices; 2 parts not predicted."
-    markdown = run(repo, "--format", "markdown").stdout
-    assert markdown.startswith("## :warning: promotelint: no blocking findings; 2 parts not predicted")
-    assert "safe" not in markdown
 
 
 def test_neutral_plugins_and_severity_come_from_the_config(repo):
@@ -129,6 +126,70 @@ def test_neutral_plugins_and_severity_come_from_the_config(repo):
     repo.write(".promotelint.yml", "plugins: {neutral: [serverless-lift]}\n")
     result = run(repo)
     assert result.returncode == 0 and "unpredictable-change" not in result.stdout and "lift" not in result.stdout
-    repo.write(".promotelint.yml", "plugins: {neutral: serverless-lift}\n")
-    result = run(repo)
-    assert result.returncode == 2 and ".promotelint.yml:1" in result.stderr and "plugins.neutral" in result.stderr
+
+
+def test_plugins_neutral_is_validated(tmp_path):
+    from promotelint.io.settings import load_config
+    from promotelint.model.errors import InputError
+
+    (tmp_path / ".promotelint.yml").write_text("fail-on: error\nplugins: {neutral: serverless-lift}\n")
+    with pytest.raises(InputError, match="plugins.neutral") as caught:
+        load_config(tmp_path / ".promotelint.yml")
+    assert caught.value.line == 2
+    (tmp_path / ".promotelint.yml").write_text("plugins: {neutral: [a, b]}\nframework: {timeout: 60}\n")
+    config = load_config(tmp_path / ".promotelint.yml")
+    assert (config.neutral_plugins, config.framework_timeout) == (frozenset({"a", "b"}), 60)
+
+
+def test_every_format_names_each_sides_compiler_and_what_was_not_predicted():
+    """Provenance and blind spots in text, JSON, SARIF, GitHub, markdown and JUnit; never "safe"."""
+    import datetime
+    import xml.etree.ElementTree as ET
+
+    import jsonschema
+
+    from promotelint.app import judge, predict
+    from promotelint.io.packaged import load_builtin_rules, schema
+    from promotelint.model.settings import Config
+    from promotelint.model.template import Provenance, Template, UnseenPart
+    from promotelint.report import FORMATS, RenderOptions
+
+    queue = {"Type": "AWS::SQS::Queue"}
+    base = Template({"Resources": {"Q": queue}}, "svc/serverless.yml", stack_name="photos-dev",
+                    provenance=Provenance("framework", "v3", "3.40.0"),
+                    unseen=(UnseenPart("serverless-domain-manager", "custom.customDomain", "a", outside=True),))
+    head = Template({"Resources": {"Q": queue}}, "svc/serverless.yml", stack_name="photos-dev",
+                    provenance=Provenance("offline"), warnings=("${ssm:/x} is not known offline",),
+                    unseen=(UnseenPart("serverless-domain-manager", "custom.customDomain", "a", outside=True),))
+    [report] = judge([predict(base, head)], load_builtin_rules(), Config(), datetime.date(2026, 1, 1))
+    assert [f.severity for f in report.findings] == ["notice"]
+    part = "plugin serverless-domain-manager acts outside CloudFormation: custom.customDomain (unchanged) is not predicted"
+    out = {name: render([report], RenderOptions(exit_code=0)) for name, render in FORMATS.items()}
+    for name, text in out.items():
+        assert "safe" not in text.lower(), name
+        assert "${ssm:/x} is not known offline" in text, name
+    assert "  base: framework compiler (v3 3.40.0); head: offline compiler" in out["text"]
+    assert out["text"].endswith("No blocking findings: 1 notice; 2 parts not predicted.") and part in out["text"]
+    assert "base: framework compiler (v3 3.40.0); head: offline compiler" in out["markdown"] and part in out["markdown"]
+    assert out["github"].rstrip().endswith("promotelint: no blocking findings; 2 parts not predicted (1 notice), 1 stack")
+    stack = json.loads(out["json"])["stacks"][0]
+    jsonschema.validate(json.loads(out["json"]), schema("report"))
+    assert stack["base"]["compiler"] == {"compiler": "framework", "engine": "v3", "engineVersion": "3.40.0"}
+    assert stack["head"]["compiler"] == {"compiler": "offline"} and stack["unpredicted"] == 2
+    assert stack["unseen"] == [{"plugin": "serverless-domain-manager", "section": "custom.customDomain",
+                                "action": "Unchanged", "outsideCloudFormation": True}]
+    sarif = ROOT.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+    if sarif.is_file():  # the properties and notifications added here are valid SARIF
+        jsonschema.Draft7Validator(json.loads(sarif.read_text())).validate(json.loads(out["sarif"]))
+    run = json.loads(out["sarif"])["runs"][0]
+    [props] = run["properties"]["stacks"]
+    assert (props["base"]["compiler"], props["base"]["engineVersion"], props["head"]["compiler"]) == \
+        ("framework", "3.40.0", "offline")
+    assert props["notPredicted"] == ["${ssm:/x} is not known offline", part]
+    assert [n["message"]["text"] for n in run["invocations"][0]["toolExecutionNotifications"]] == [
+        "photos-dev: ${ssm:/x} is not known offline", f"photos-dev: {part}"]
+    suite = ET.fromstring(out["junit"]).find("testsuite")
+    assert {p.get("name"): p.get("value") for p in suite.find("properties")} == {
+        "base": "svc/serverless.yml (framework compiler (v3 3.40.0))", "head": "svc/serverless.yml (offline compiler)"}
+    assert suite.get("skipped") == "2" and len(suite.findall("testcase/skipped")) == 2
+    assert not any(c.get("name") == "promotion" for c in suite.findall("testcase"))  # no pass

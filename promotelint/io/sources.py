@@ -95,9 +95,11 @@ def _compile(path: str | os.PathLike, reader, settings: CompileSettings) -> Temp
                            stage=settings.stage, region=settings.region, params=dict(settings.params))
 
 
-def load_side(s: Side, root: str, settings: CompileSettings, readers: dict) -> tuple[Template, frozenset[str]]:
+def load_side(s: Side, root: str, settings: CompileSettings, readers: dict,
+              only_if_reads: frozenset[str] | None = None) -> tuple[Template, frozenset[str]]:
     """The side's template, and the repo-relative files reading it touched. `readers` keeps one
-    reader per (repository, revision) across calls."""
+    reader per (repository, revision) across calls. With `only_if_reads`, a service that reads none
+    of those files is only compiled offline (its caller skips it: no framework run for nothing)."""
     from promotelint.io.framework import Snapshot
 
     key = (root, s.rev)
@@ -121,11 +123,14 @@ def load_side(s: Side, root: str, settings: CompileSettings, readers: dict) -> t
         # The working tree's copy also gets what the offline compile read, ignored or not (a .env file).
         return Snapshot(reader.root, s.rev, s.path, frozenset(reader.touched) if s.rev is git.WORKTREE else frozenset())
 
-    return _compiled(offline, snapshot, settings, display), frozenset(reader.touched)
+    def unaffected() -> bool:
+        return only_if_reads is not None and not (reader.touched & only_if_reads)
+
+    return _compiled(offline, snapshot, settings, display, unaffected), frozenset(reader.touched)
 
 
 def _compiled(offline: Callable[[], Template], snapshot: Callable[[], Snapshot], settings: CompileSettings,
-              source: str) -> Template:
+              source: str, unaffected: Callable[[], bool] = lambda: False) -> Template:
     """A serverless.yml side compiled as settings.compiler says (see the module's docstring)."""
     from promotelint.io import framework as fw
 
@@ -135,10 +140,11 @@ def _compiled(offline: Callable[[], Template], snapshot: Callable[[], Snapshot],
     try:
         template: Template | None = _without_neutral(offline(), settings.neutral_plugins)
     except InputError:
-        if mode != "framework":
+        if mode != "framework" or unaffected():
             raise
         template = None  # the framework may well compile what promotelint's compiler rejects
-    if template is not None and (mode == "offline" or mode == "auto" and all(p.outside for p in template.unseen)):
+    if template is not None and (mode == "offline" or unaffected()
+                                 or mode == "auto" and all(p.outside for p in template.unseen)):
         return template
     side = snapshot()
     found = fw.find_framework(os.path.dirname(os.path.join(side.root, side.config)), side.root)
