@@ -143,7 +143,8 @@ def test_framework_timeout_stops_it_with_one_line(repo, tmp_path):
     repo.write("svc/serverless.yml", LIFT.replace("type: static-website", "type: single-page-app"))
     result = cli(repo.path, "check", "--base-ref", "HEAD", "--compiler", "framework", env={"STUB_SLEEP": "60"})
     assert result.returncode == 2
-    assert result.stderr.count("\n") == 1 and "longer than 1 s" in result.stderr and "framework: {timeout" in result.stderr
+    assert result.stderr.count("\n") == 1 and "longer than 1 s" in result.stderr
+    assert "framework: {timeout" in result.stderr
     [run] = runs(tmp_path / "record.jsonl")
     with pytest.raises(ProcessLookupError):
         os.kill(run["pid"], 0)  # stopped with its process group, not left running
@@ -199,8 +200,8 @@ def test_node_missing_is_one_line(tmp_path):
 def test_outside_plugins_stay_unseen_after_the_framework(tmp_path):
     config = {"service": "s", "plugins": ["serverless-domain-manager", "serverless-lift"],
               "custom": {"customDomain": {"domainName": "api.example.com"}}, "constructs": {"a": {"type": "queue"}}}
-    packaged = fw.Packaged(template={"Resources": {}}, state={"service": {
-        "service": "s", "provider": {"stage": "prod", "stackName": None}, "initialServerlessConfig": config}}, nested={})
+    state = {"service": {"service": "s", "provider": {"stage": "prod"}, "initialServerlessConfig": config}}
+    packaged = fw.Packaged(template={"Resources": {}}, state=state, nested={})
     template = fw.framework_template(packaged, fw.Framework("sls", (), "v3", "3.40.0"), "svc/serverless.yml",
                                      None, frozenset())
     assert [(p.plugin, p.section, p.outside) for p in template.unseen] == [
@@ -222,7 +223,8 @@ def _split(table_in: str) -> fw.Packaged:
         "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}]}}
     nested = {f"cloudformation-template-{n}-nested-stack.json": {"Resources": {"Table": table} if n == table_in else {
         "Queue": {"Type": "AWS::SQS::Queue"}}} for n in ("Data", "Api")}
-    return fw.Packaged(template=parent, state={"service": {"service": "s", "provider": {"stage": "dev"}}}, nested=nested)
+    state = {"service": {"service": "s", "provider": {"stage": "dev"}}}
+    return fw.Packaged(template=parent, state=state, nested=nested)
 
 
 def test_nested_stacks_are_predicted_and_a_table_moving_between_them_is_seen():

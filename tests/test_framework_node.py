@@ -37,7 +37,8 @@ def test_the_preload_refuses_the_network_and_names_the_caller(tmp_path):
 
 
 @needs_node
-@pytest.mark.skipif(not (NODE_MODULES / ".bin" / "serverless").exists() or not (NODE_MODULES / "serverless-lift").is_dir(),
+@pytest.mark.skipif(not (NODE_MODULES / ".bin" / "serverless").exists()
+                    or not (NODE_MODULES / "serverless-lift").is_dir(),
                     reason=f"serverless and serverless-lift are not installed in {NODE_MODULES}")
 @pytest.mark.skipif(not CASE.is_dir(), reason="the corpus (../shared/corpus) is not here")
 def test_framework_compile_equals_the_frameworks_own_template(tmp_path):
@@ -45,8 +46,7 @@ def test_framework_compile_equals_the_frameworks_own_template(tmp_path):
     repo = Repo(tmp_path / "repo")
     repo.write(".gitignore", "node_modules\n")
     for name in ("serverless.yml", "handler.js"):
-        shutil.copy(CASE / name, repo.path / "svc" / name) if (repo.path / "svc").is_dir() else (
-            (repo.path / "svc").mkdir(), shutil.copy(CASE / name, repo.path / "svc" / name))
+        repo.write(f"svc/{name}", (CASE / name).read_text())
     repo.commit()
     (repo.path / "node_modules").symlink_to(NODE_MODULES)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -55,6 +55,7 @@ def test_framework_compile_equals_the_frameworks_own_template(tmp_path):
     assert proc.returncode == 0, proc.stderr
 
     # The deployment's time in the S3 keys, which changes on every run, reads as the offline compiler's.
-    expected = re.sub(r"\d{13}-\d{4}-\d\d-\d\dT[\d:.]+Z", ARTIFACT_DIRECTORY_TOKEN, (CASE / "expected.json").read_text())
+    expected = re.sub(r"\d{13}-\d{4}-\d\d-\d\dT[\d:.]+Z", ARTIFACT_DIRECTORY_TOKEN,
+                      (CASE / "expected.json").read_text())
     assert json.loads(proc.stdout) == json.loads(expected)
     assert repo.git("status", "--porcelain") == ""

@@ -70,7 +70,8 @@ def test_lift_constructs_are_unseen_parts_with_their_lines(tmp_path):
     ("[serverless-domain-manager]", "{customDomain: {domainName: api.example.com}}",
      {("serverless-domain-manager", "custom.customDomain", True)}),
     ("[serverless-plugin-aws-alerts]", "{alerts: {stages: [prod]}}",
-     {("serverless-plugin-aws-alerts", "custom.alerts", False), ("serverless-plugin-aws-alerts", "functions.f.alarms", False)}),
+     {("serverless-plugin-aws-alerts", "custom.alerts", False),
+      ("serverless-plugin-aws-alerts", "functions.f.alarms", False)}),
 ])
 def test_which_plugins_leave_parts(tmp_path, plugins, custom, expected):
     template = compiled(tmp_path, f"service: s\nprovider: {{name: aws}}\nplugins: {plugins}\ncustom: {custom}\n"
@@ -114,7 +115,8 @@ def test_unchanged_lift_section_is_a_notice_and_never_called_safe(repo):
                                                   "    handler: handler.hello\n  other:\n    handler: handler.other\n"))
     result = run(repo)
     assert result.returncode == 0, result.stderr
-    assert "notice: cannot predict: plugin serverless-lift is not modelled; constructs.uploads is unchanged" in result.stdout
+    notice = "notice: cannot predict: plugin serverless-lift is not modelled; constructs.uploads is unchanged"
+    assert notice in result.stdout
     assert "  base: offline compiler; head: offline compiler" in result.stdout
     assert result.stdout.rstrip().splitlines()[-1] == "No blocking findings: 2 notices; 2 parts not predicted."
 
@@ -163,7 +165,8 @@ def test_every_format_names_each_sides_compiler_and_what_was_not_predicted():
                     unseen=(UnseenPart("serverless-domain-manager", "custom.customDomain", "a", outside=True),))
     [report] = judge([predict(base, head)], load_builtin_rules(), Config(), datetime.date(2026, 1, 1))
     assert [f.severity for f in report.findings] == ["notice"]
-    part = "plugin serverless-domain-manager acts outside CloudFormation: custom.customDomain (unchanged) is not predicted"
+    part = ("plugin serverless-domain-manager acts outside CloudFormation: custom.customDomain (unchanged) "
+            "is not predicted")
     out = {name: render([report], RenderOptions(exit_code=0)) for name, render in FORMATS.items()}
     for name, text in out.items():
         assert "safe" not in text.lower(), name
@@ -171,7 +174,8 @@ def test_every_format_names_each_sides_compiler_and_what_was_not_predicted():
     assert "  base: framework compiler (v3 3.40.0); head: offline compiler" in out["text"]
     assert out["text"].endswith("No blocking findings: 1 notice; 2 parts not predicted.") and part in out["text"]
     assert "base: framework compiler (v3 3.40.0); head: offline compiler" in out["markdown"] and part in out["markdown"]
-    assert out["github"].rstrip().endswith("promotelint: no blocking findings; 2 parts not predicted (1 notice), 1 stack")
+    verdict = "promotelint: no blocking findings; 2 parts not predicted (1 notice), 1 stack"
+    assert out["github"].rstrip().endswith(verdict)
     stack = json.loads(out["json"])["stacks"][0]
     jsonschema.validate(json.loads(out["json"]), schema("report"))
     assert stack["base"]["compiler"] == {"compiler": "framework", "engine": "v3", "engineVersion": "3.40.0"}

@@ -318,6 +318,8 @@ def framework_template(packaged: Packaged, framework: Framework, source: str, of
     others = frozenset(listed_plugins(config)) - frozenset(OUTSIDE_CLOUDFORMATION) - neutral
     parts = tuple(replace(p, origin=where.get((p.plugin, p.section)) or Origin(source))
                   for p in unseen_parts(config, lambda path: Origin(source), modelled=others))
+    if not config and offline is not None:  # a framework that does not write its resolved config
+        parts = tuple(p for p in offline.unseen if p.outside)
     stack_name = stack_name or (offline.stack_name if offline else None)
     provenance = Provenance("framework", framework.engine, framework.version)
     nested = {}
