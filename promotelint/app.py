@@ -34,18 +34,19 @@ if TYPE_CHECKING:
 # config, and each import is paid on every start of a command-line tool.
 
 __all__ = ["CheckRequest", "CheckResult", "CompileSettings", "PredictOptions", "check", "compile_path",
-           "judge", "predict", "read_source", "rule_metadata", "setup"]
+           "judge", "predict", "predict_stacks", "read_source", "rule_metadata", "setup"]
 
 
 def compile_path(path: str | os.PathLike, *, stage: str | None = None, region: str | None = None,
                  params: Mapping[str, str] | None = None, env: Mapping[str, str] | None = None,
-                 env_file: str | os.PathLike | None = None) -> Template:
+                 env_file: str | os.PathLike | None = None, compiler: str = "auto") -> Template:
     """The template `serverless package` writes for the service at `path` in the working tree.
-    `env` replaces this process's environment for `${env:}`; `env_file` (dotenv) adds to it."""
+    `env` replaces this process's environment for `${env:}`; `env_file` (dotenv) adds to it;
+    `compiler` is offline, framework (the service's own, with its plugins) or auto."""
     from promotelint.io.sources import read_service
 
     return read_service(path, CompileSettings(stage=stage, region=region, params=params or {}, env=env,
-                                              env_file=env_file))
+                                              env_file=env_file, compiler=compiler))
 
 
 def read_source(path: str | os.PathLike, settings: CompileSettings = CompileSettings()) -> Template:
@@ -65,6 +66,19 @@ def predict(base: Template, head: Template, options: PredictOptions = PredictOpt
 
     catalog = load_catalog(template_types(base, head), options.region, stateful)
     return predict_templates(base, head, catalog, options)
+
+
+def predict_stacks(base: Template, head: Template, options: PredictOptions = PredictOptions(),
+                   stateful: Mapping[str, str] | None = None) -> list[StackChangeSet]:
+    """The stack's change set, then one per nested stack either side's framework wrote
+    (serverless-plugin-split-stacks): a resource moved between stacks is removed from one."""
+    out = [predict(base, head, options, stateful)]
+    for lid in dict.fromkeys([*base.nested, *head.nested]):
+        b = base.nested.get(lid) or _empty(head.nested[lid], "(new)")
+        h = head.nested.get(lid) or _empty(base.nested[lid], "(deleted)")
+        nested = replace(options, stack_name=f"{options.stack_name}/{lid}") if options.stack_name else options
+        out.append(predict(b, h, nested, stateful))
+    return out
 
 
 def setup(config_file: Path | None, start: Path) -> tuple[Config, tuple[Rule, ...]]:
@@ -162,13 +176,17 @@ def check(request: CheckRequest) -> CheckResult:
     if not request.git_mode and (request.head_ref or request.staged):
         raise InputError("--head-ref/--staged need --base-ref", fix="add --base-ref REV")
     config, rules = setup(request.config, Path(request.paths[1]) if not request.git_mode else Path.cwd())
+    # The config's plugin and framework settings are how both sides compile.
+    request = replace(request, compile=replace(
+        request.compile, neutral_plugins=request.compile.neutral_plugins | config.neutral_plugins,
+        framework_timeout=config.framework_timeout or request.compile.framework_timeout))
     settings = PairSettings(root=os.getcwd(), compile=request.compile, predict=request.predict,
                             stateful=config.stateful)
     if request.git_mode:
         changesets, errors = _git_changesets(request, settings)
     else:
         base, head = (read_source(Path(p), request.compile) for p in request.paths)
-        changesets, errors = [predict(base, head, request.predict, config.stateful)], []
+        changesets, errors = predict_stacks(base, head, request.predict, config.stateful), []
     reports = judge(changesets, rules, config, request.today)
     code = EXIT_INPUT if errors else exit_code(reports, request.fail_on or config.fail_on or "error")
     return CheckResult(reports, tuple(errors), code, rule_metadata(rules, config))
@@ -249,7 +267,7 @@ def check_pair(pair: Pair, settings: PairSettings) -> Outcome:
         head_t, reads = pair.head_template, frozenset()
         if pair.head is not None and head_t is None:
             try:
-                head_t, reads = load_side(pair.head, settings.root, settings.compile, _READERS)
+                head_t, reads = load_side(pair.head, settings.root, settings.compile, _READERS, pair.only_if_reads)
             except InputError:
                 # A service that cannot be compiled but read nothing that changed is not part of
                 # this promotion: its error must not fail every run in the repository.
@@ -266,16 +284,16 @@ def check_pair(pair: Pair, settings: PairSettings) -> Outcome:
         if base_t is not None and head_t is not None and base_t.stack_name and head_t.stack_name \
                 and base_t.stack_name != head_t.stack_name:
             # a renamed service deploys a new stack; the old one is no longer defined here
-            stacks.append(_deleted(base_t, settings, f"stack {base_t.stack_name} is no longer defined "
-                                   f"(the service is now {head_t.stack_name}): removing it deletes all of it"))
-            stacks.append(_predict_pair(_empty(head_t, "(new)"), head_t, settings))
+            stacks += _deleted(base_t, settings, f"stack {base_t.stack_name} is no longer defined "
+                               f"(the service is now {head_t.stack_name}): removing it deletes all of it")
+            stacks += _predict_pair(_empty(head_t, "(new)"), head_t, settings)
         elif head_t is None:
-            stacks.append(_deleted(base_t, settings, f"service {pair.base.path} is deleted at "
-                                   f"{pair.head.label if pair.head else 'head'}: removing its stack deletes all of it"))
+            stacks += _deleted(base_t, settings, f"service {pair.base.path} is deleted at "
+                               f"{pair.head.label if pair.head else 'head'}: removing its stack deletes all of it")
         elif base_t is None:
-            stacks.append(_predict_pair(_empty(head_t, "(new)"), head_t, settings))
+            stacks += _predict_pair(_empty(head_t, "(new)"), head_t, settings)
         else:
-            stacks.append(_predict_pair(base_t, head_t, settings))
+            stacks += _predict_pair(base_t, head_t, settings)
         return Outcome(changesets=tuple(_labelled(cs, pair, settings.root) for cs in stacks), reads=reads)
     except InputError as exc:
         if exc.file:  # the compiler names files by the absolute paths it was given
@@ -283,18 +301,18 @@ def check_pair(pair: Pair, settings: PairSettings) -> Outcome:
         return Outcome(error=str(exc))
 
 
-def _predict_pair(base: Template, head: Template, settings: PairSettings) -> StackChangeSet:
-    return predict(base, head, settings.predict, settings.stateful)
+def _predict_pair(base: Template, head: Template, settings: PairSettings) -> list[StackChangeSet]:
+    return predict_stacks(base, head, settings.predict, settings.stateful)
 
 
 def _empty(other: Template, source: str) -> Template:
     return Template(data={"Resources": {}}, source=source, stack_name=other.stack_name)
 
 
-def _deleted(base_t: Template, settings: PairSettings, warning: str) -> StackChangeSet:
-    cs = _predict_pair(base_t, _empty(base_t, "(deleted)"), settings)
-    return replace(cs, name=base_t.stack_name or cs.name, head_stack_name=None,
-                   warnings=(warning,) + cs.warnings)
+def _deleted(base_t: Template, settings: PairSettings, warning: str) -> list[StackChangeSet]:
+    cs, *nested = _predict_pair(base_t, _empty(base_t, "(deleted)"), settings)
+    return [replace(cs, name=base_t.stack_name or cs.name, head_stack_name=None,
+                    warnings=(warning,) + cs.warnings), *nested]
 
 
 def _labelled(cs: StackChangeSet, pair: Pair, root: str) -> StackChangeSet:
@@ -315,6 +333,8 @@ def _labelled(cs: StackChangeSet, pair: Pair, root: str) -> StackChangeSet:
                                if c.action == "Remove" and c.origin else c for c in cs.changes)
         out["outputs"] = tuple(replace(o, origin=replace(o.origin, revision=base.label))
                                if o.action == "Remove" and o.origin else o for o in cs.outputs)
+        out["unseen"] = tuple(replace(u, origin=replace(u.origin, revision=base.label))
+                              if u.action == "Remove" and u.origin else u for u in cs.unseen)
     return replace(cs, **out)
 
 

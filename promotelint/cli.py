@@ -1,6 +1,7 @@
 """The command line: options into a request, promotelint.app runs it, the report is printed, the
 exit code returned (0 safe, 1 blocking findings, 2 usage/input/config error, 3 internal error)."""
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -69,6 +70,7 @@ StackName = _opt("--stack-name", "Stack name (AWS::StackName).")
 Stage = _opt("--stage", "Stage for serverless.yml sides.")
 Param = _opt("--param", "KEY=VALUE for ${param:KEY} in serverless.yml.", Optional[List[str]])
 ShowAll = _opt("--show-all", "List minor changes too.", bool)
+Compiler = _opt("--compiler", "auto, offline or framework (the service's installed one, with its plugins).", str)
 ConfigFile = _opt("--config", "Config file (.promotelint.yml or pyproject.toml); default: found from HEAD upward.",
                   Optional[Path])
 # Options of `check` alone.
@@ -89,11 +91,11 @@ Jobs = _opt("--jobs -j", "Services checked at once (default: the machine's cores
 FailOn = _opt("--fail-on", "error (default), warning or never: what makes the exit code 1.")
 
 
-def _settings(stage, region, param, stack_name, parameter, base_parameter, head_parameter):
+def _settings(stage, region, param, stack_name, parameter, base_parameter, head_parameter, compiler):
     """How to compile and predict both sides: --parameter applies to both, --base-parameter and
     --head-parameter win on their side."""
     both = _pairs(parameter, "--parameter")
-    return (CompileSettings(stage=stage, region=region, params=_pairs(param, "--param")),
+    return (CompileSettings(stage=stage, region=region, params=_pairs(param, "--param"), compiler=compiler),
             PredictOptions(region=region, stack_name=stack_name,
                            base_parameters={**both, **_pairs(base_parameter, "--base-parameter")},
                            head_parameters={**both, **_pairs(head_parameter, "--head-parameter")}))
@@ -103,15 +105,15 @@ def _settings(stage, region, param, stack_name, parameter, base_parameter, head_
 def changeset(base: Base, head: Head, format: Format = "text", region: Region = "us-east-1",
               parameter: Parameter = None, base_parameter: BaseParameter = None,
               head_parameter: HeadParameter = None, stack_name: StackName = None, stage: Stage = None,
-              show_all: ShowAll = False) -> None:
+              show_all: ShowAll = False, compiler: Compiler = "auto") -> None:
     """Print the change set CloudFormation would compute from BASE to HEAD."""
     from promotelint import app as pipeline
     from promotelint.model.findings import StackReport
 
     format = _format(format)
-    compile, predict = _settings(stage, region, None, stack_name, parameter, base_parameter, head_parameter)
-    result = pipeline.predict(pipeline.read_source(base, compile), pipeline.read_source(head, compile), predict)
-    sys.stdout.write(_render([StackReport(result)], format, show_all=show_all, color=_color(sys.stdout)))
+    compile, predict = _settings(stage, region, None, stack_name, parameter, base_parameter, head_parameter, compiler)
+    stacks = pipeline.predict_stacks(pipeline.read_source(base, compile), pipeline.read_source(head, compile), predict)
+    sys.stdout.write(_render([StackReport(cs) for cs in stacks], format, show_all=show_all, color=_color(sys.stdout)))
 
 
 @app.command("rules")
@@ -138,14 +140,14 @@ def check(paths: Paths = None, base_ref: BaseRef = None, head_ref: HeadRef = Non
           summary: Summary = None, region: Region = "us-east-1", parameter: Parameter = None,
           base_parameter: BaseParameter = None, head_parameter: HeadParameter = None, stack_name: StackName = None,
           stage: Stage = None, param: Param = None, jobs: Jobs = None, show_all: ShowAll = False,
-          config: ConfigFile = None, fail_on: FailOn = None) -> None:
+          config: ConfigFile = None, fail_on: FailOn = None, compiler: Compiler = "auto") -> None:
     """Predict each stack's change set from the deployed side to the new one and exit 1 if the rules
     find it dangerous (2 if a service cannot be read)."""
     from promotelint import app as pipeline
     from promotelint.io.files import write_text
 
     format = _format(format, auto=True)
-    compile, predict = _settings(stage, region, param, stack_name, parameter, base_parameter, head_parameter)
+    compile, predict = _settings(stage, region, param, stack_name, parameter, base_parameter, head_parameter, compiler)
     result = pipeline.check(pipeline.CheckRequest(
         paths=tuple(paths or ()), base_ref=base_ref, head_ref=head_ref, staged=staged, base_template=base_template,
         compile=compile, predict=predict, config=config, fail_on=fail_on, jobs=jobs))
@@ -168,15 +170,14 @@ def compile_command(path: Annotated[Path, typer.Argument(help="Service directory
                     stage: _opt("--stage", "Stage (default: provider.stage, else dev).") = None,
                     region: _opt("--region", "Region (default: provider.region, else us-east-1).") = None,
                     param: Param = None,
-                    env_file: _opt("--env-file", "dotenv file adding to the environment.", Optional[Path]) = None) -> None:
-    """Print the template `serverless package` would write, compiled offline."""
-    import json
-
+                    env_file: _opt("--env-file", "dotenv file adding to the environment.", Optional[Path]) = None,
+                    compiler: Compiler = "auto") -> None:
+    """Print the template `serverless package` would write (its unpredicted parts on stderr)."""
     from promotelint.app import compile_path
 
-    template = compile_path(path, stage=stage, region=region, params=_pairs(param, "--param"), env_file=env_file)
-    for warning in template.warnings:
-        print(f"promotelint: warning: {warning}", file=sys.stderr)
+    template = compile_path(path, stage=stage, region=region, params=_pairs(param, "--param"), env_file=env_file,
+                            compiler=compiler)
+    sys.stderr.writelines(f"promotelint: warning: {warning}\n" for warning in template.blind_spots)
     sys.stdout.write(json.dumps(template.data, indent=2) + "\n")
 
 

@@ -25,4 +25,5 @@ def test_wheel_data_globs_cover_rules_and_schemas():
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
     patterns = config["package-data"]["*"]
     assert "*.yml" in patterns and "*.json" in patterns  # rules/*.yml, rules/bundle.json, schema/*.json
+    assert "*.js" in patterns and (ROOT / "promotelint" / "io" / "framework_preload.js").is_file()  # the preload
     assert (ROOT / "rules" / "bundle.json").is_file() and any((ROOT / "promotelint" / "schema").glob("*.json"))

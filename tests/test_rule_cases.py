@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from promotelint.model.template import Template
+from promotelint.model.template import Provenance, Template, UnseenPart
 from promotelint.app import PredictOptions, predict
 from promotelint.io.packaged import builtin_rules_dir, load_builtin_rules, rule_from_data
 from promotelint.ruleengine.evaluate import evaluate
@@ -26,7 +26,10 @@ def _cases():
 
 
 def _side(case, side):
-    return Template(data=case[side], source=f"{side}.yml", stack_name=case.get(f"{side}-stack-name"))
+    # `<side>-unseen`: the plugin parts its compiler could not predict (a compiled side's, so offline)
+    unseen = tuple(UnseenPart(**part) for part in case.get(f"{side}-unseen", ()))
+    return Template(data=case[side], source=f"{side}.yml", stack_name=case.get(f"{side}-stack-name"),
+                    unseen=unseen, provenance=Provenance("offline" if unseen else "template"))
 
 
 @pytest.mark.parametrize("rule_id,case", list(_cases()))

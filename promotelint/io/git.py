@@ -111,13 +111,9 @@ class GitReader:
 
     def files(self) -> frozenset[str]:
         if self._files is None:
-            if self.rev == INDEX:
-                out = _git(self.root, "ls-files", "-z", "--cached", "--stage").stdout
-            else:
-                out = _git(self.root, "ls-tree", "-r", "-z", "--full-tree", self.rev).stdout
-            entries = [entry.split("\t", 1) for entry in _z(out)]
+            entries = tree_entries(self.root, self.rev)
             self._files = frozenset(path for _, path in entries)
-            self._links = frozenset(path for meta, path in entries if meta.startswith("120000"))
+            self._links = frozenset(path for mode, path in entries if mode == "120000")
         return self._files
 
     def _resolve(self, rel: str) -> str | None:
@@ -228,6 +224,16 @@ class WorktreeReader:
 
     def close(self) -> None:
         pass
+
+
+def tree_entries(root: str | os.PathLike, rev: str) -> list[tuple[str, str]]:
+    """(mode, repo-relative path) of every file git holds at a commit or in the index (INDEX)."""
+    if rev == INDEX:
+        out = _git(root, "ls-files", "-z", "--cached", "--stage").stdout
+    else:
+        out = _git(root, "ls-tree", "-r", "-z", "--full-tree", rev).stdout
+    entries = [entry.split("\t", 1) for entry in _z(out)]
+    return [(meta.split(" ", 1)[0], path) for meta, path in entries]
 
 
 def reader_for(root: str | os.PathLike, rev: str | None) -> GitReader | WorktreeReader:

@@ -84,7 +84,9 @@ def load_config(path: Path) -> Config:
     stateful = {t: tier for tier in ("transient", "data") for t in (data.get("stateful") or {}).get(tier, ())}
     lines = {f"rules.{rid}": line_of(("rules", rid)) or 0 for rid in data.get("rules") or {}}
     return Config(source=source, fail_on=data.get("fail-on"), severities=dict(data.get("rules") or {}),
-                  rule_files=tuple(rule_files), stateful=stateful, allow=tuple(allow), lines=lines)
+                  rule_files=tuple(rule_files), stateful=stateful, allow=tuple(allow), lines=lines,
+                  neutral_plugins=frozenset((data.get("plugins") or {}).get("neutral") or ()),
+                  framework_timeout=(data.get("framework") or {}).get("timeout"))
 
 
 def _repository(directory: Path) -> Path:

@@ -3,8 +3,14 @@
 Accepted: a CloudFormation template (JSON or YAML), a Serverless build directory (`.serverless/`,
 or a service directory holding one when it has no serverless.yml), the output of
 `aws cloudformation get-template` (with its TemplateBody wrapper), and a serverless.yml (or the
-directory holding it), which is compiled offline. A side of a git range (a Side) is read the same
-way from its revision.
+directory holding it), which is compiled. A side of a git range (a Side) is read the same way from
+its revision.
+
+The compiler of a serverless.yml (CompileSettings.compiler): `offline` is promotelint's own;
+`framework` is the service's installed Serverless Framework with its plugins (io/framework.py);
+`auto` compiles offline, then uses the framework when a plugin the service lists makes resources
+nobody models and the framework is installed. Without it those plugin parts stay in the
+template's `unseen` parts, for the rule unpredictable-change.
 """
 
 from __future__ import annotations
@@ -12,13 +18,17 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable
 
 from promotelint.io import git
 from promotelint.io.files import FilesystemReader, environment, read_text
 from promotelint.model.errors import InputError
-from promotelint.model.settings import CompileSettings
+from promotelint.model.settings import COMPILERS, CompileSettings
 from promotelint.model.template import Template
 from promotelint.parse.template import template_from_text
+
+if TYPE_CHECKING:
+    from promotelint.io.framework import Snapshot
 
 BUILD_TEMPLATE = "cloudformation-template-update-stack.json"
 SERVERLESS_NAMES = ("serverless.yml", "serverless.yaml")
@@ -61,7 +71,17 @@ def read_source(path: Path, settings: CompileSettings = CompileSettings()) -> Te
 
 def read_service(path: str | os.PathLike, settings: CompileSettings = CompileSettings()) -> Template:
     """The template `serverless package` writes for the service at `path` in the working tree."""
-    return _compile(path, FilesystemReader(), settings)
+    from promotelint.io.framework import PLAIN, Snapshot
+
+    reader = FilesystemReader()
+    config = os.path.abspath(path)
+    if os.path.isdir(config):
+        config = next((os.path.join(config, n) for n in SERVERLESS_NAMES if os.path.isfile(os.path.join(config, n))),
+                      os.path.join(config, SERVERLESS_NAMES[0]))
+    root = os.path.abspath(reader.root_for(os.path.dirname(config)))
+    rev = git.WORKTREE if os.path.exists(os.path.join(root, ".git")) else PLAIN
+    snapshot = Snapshot(root, rev, os.path.relpath(config, root).replace(os.sep, "/"))
+    return _compiled(lambda: _compile(path, reader, settings), lambda: snapshot, settings, display_path(config))
 
 
 def read_template(path: Path) -> Template:
@@ -75,9 +95,13 @@ def _compile(path: str | os.PathLike, reader, settings: CompileSettings) -> Temp
                            stage=settings.stage, region=settings.region, params=dict(settings.params))
 
 
-def load_side(s: Side, root: str, settings: CompileSettings, readers: dict) -> tuple[Template, frozenset[str]]:
+def load_side(s: Side, root: str, settings: CompileSettings, readers: dict,
+              only_if_reads: frozenset[str] | None = None) -> tuple[Template, frozenset[str]]:
     """The side's template, and the repo-relative files reading it touched. `readers` keeps one
-    reader per (repository, revision) across calls."""
+    reader per (repository, revision) across calls. With `only_if_reads`, a service that reads none
+    of those files is only compiled offline (its caller skips it: no framework run for nothing)."""
+    from promotelint.io.framework import Snapshot
+
     key = (root, s.rev)
     reader = readers.get(key)
     if reader is None:
@@ -87,9 +111,70 @@ def load_side(s: Side, root: str, settings: CompileSettings, readers: dict) -> t
     display = display_path(absolute)
     if s.kind == "template":
         return template_from_text(reader.read_text(absolute), display), frozenset(reader.touched)
-    template = _compile(absolute, reader, settings)
-    origins = {k: replace(o, file=display_path(o.file)) for k, o in template.origins.items()}
-    return replace(template, source=display, origins=origins), frozenset(reader.touched)
+
+    def offline() -> Template:
+        template = _compile(absolute, reader, settings)
+        origins = {k: replace(o, file=display_path(o.file)) for k, o in template.origins.items()}
+        unseen = tuple(replace(p, origin=p.origin and replace(p.origin, file=display_path(p.origin.file)))
+                       for p in template.unseen)
+        return replace(template, source=display, origins=origins, unseen=unseen)
+
+    def snapshot() -> Snapshot:
+        # The working tree's copy also gets what the offline compile read, ignored or not (a .env file).
+        return Snapshot(reader.root, s.rev, s.path, frozenset(reader.touched) if s.rev is git.WORKTREE else frozenset())
+
+    def unaffected() -> bool:
+        return only_if_reads is not None and not (reader.touched & only_if_reads)
+
+    return _compiled(offline, snapshot, settings, display, unaffected), frozenset(reader.touched)
+
+
+def _compiled(offline: Callable[[], Template], snapshot: Callable[[], Snapshot], settings: CompileSettings,
+              source: str, unaffected: Callable[[], bool] = lambda: False) -> Template:
+    """A serverless.yml side compiled as settings.compiler says (see the module's docstring)."""
+    from promotelint.io import framework as fw
+
+    mode = settings.compiler
+    if mode not in COMPILERS:
+        raise InputError(f"unknown compiler {mode!r}", fix="use --compiler " + ", ".join(COMPILERS))
+    try:
+        template: Template | None = _without_neutral(offline(), settings.neutral_plugins)
+    except InputError:
+        if mode != "framework" or unaffected():
+            raise
+        template = None  # the framework may well compile what promotelint's compiler rejects
+    if template is not None and (mode == "offline" or unaffected()
+                                 or mode == "auto" and all(p.outside for p in template.unseen)):
+        return template
+    side = snapshot()
+    found = fw.find_framework(os.path.dirname(os.path.join(side.root, side.config)), side.root)
+    try:
+        if found is None:
+            raise InputError("no Serverless Framework installed for this service (node_modules/.bin/serverless, sls "
+                             f"or osls, from its directory up to {display_path(side.root)})", file=source,
+                             fix="install the service's packages (npm ci), or pass --compiler offline")
+        packaged = fw.package(found, side, stage=settings.stage, region=settings.region,
+                              params=settings.params, env=environment(settings.env, settings.env_file),
+                              timeout=settings.framework_timeout)
+    except InputError as exc:
+        if mode == "framework" or template is None:
+            raise
+        if found is None:
+            return template  # auto without the framework: its plugin parts are unpredictable-change
+        return replace(template, warnings=template.warnings + (
+            f"the service's framework could not compile it, so its plugins' parts are not predicted: {exc}",))
+    return fw.framework_template(packaged, found, source, template, settings.neutral_plugins)
+
+
+def _without_neutral(template: Template, neutral: frozenset[str]) -> Template:
+    """The template without what plugins the config declares template-neutral would have been."""
+    if not neutral:
+        return template
+    from promotelint.serverless.unmodelled import plugin_warning
+
+    dropped = {plugin_warning(p) for p in neutral}
+    return replace(template, unseen=tuple(p for p in template.unseen if p.plugin not in neutral),
+                   warnings=tuple(w for w in template.warnings if w not in dropped))
 
 
 def display_path(path: str) -> str:

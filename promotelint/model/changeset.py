@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from promotelint.model.resources import Catalog
-from promotelint.model.template import Origin, Provenance
+from promotelint.model.template import WHOLE_CONFIG, Origin, Provenance
 
 
 # --- The predicted change set, in CloudFormation's shape -----------------------------------------
@@ -158,6 +158,39 @@ class OutputChange:
 
 
 @dataclass(frozen=True)
+class UnseenChange:
+    """A plugin's part of the service that no compiler predicted, compared between the sides by its
+    config section: Add, Modify or Remove when the section differs, Unchanged, or Unknown when one
+    side is a template (no config to compare with)."""
+
+    plugin: str
+    section: str  # dotted config path, or WHOLE_CONFIG
+    action: str  # Add | Modify | Remove | Unchanged | Unknown
+    outside: bool = False  # the plugin acts outside CloudFormation
+    origin: Origin | None = None
+
+    @property
+    def id(self) -> str:
+        """What findings and allow entries call it: `serverless-lift:constructs.uploads`."""
+        return f"{self.plugin}:{self.section}"
+
+    def __str__(self) -> str:
+        where = "the whole config (what it reads is unknown)" if self.section == WHOLE_CONFIG else self.section
+        what = "acts outside CloudFormation" if self.outside else "is not modelled"
+        state = {"Add": "added", "Modify": "changed", "Remove": "removed", "Unchanged": "unchanged",
+                 "Unknown": "not comparable with a template"}[self.action]
+        return f"plugin {self.plugin} {what}: {where} ({state}) is not predicted"
+
+    def to_json(self) -> dict:
+        out: dict[str, Any] = {"plugin": self.plugin, "section": self.section, "action": self.action}
+        if self.outside:
+            out["outsideCloudFormation"] = True
+        if self.origin is not None:
+            out["origin"] = origin_json(self.origin)
+        return out
+
+
+@dataclass(frozen=True)
 class StackChangeSet:
     """The prediction for one stack: its resource changes (sorted by logical ID) and outputs."""
 
@@ -168,11 +201,25 @@ class StackChangeSet:
     outputs: tuple[OutputChange, ...] = ()
     base_stack_name: str | None = None
     head_stack_name: str | None = None
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()  # what to tell about the stack, blind spots first
+    # the warnings that say what the prediction could not see (compile warnings, transforms)
+    unpredicted: tuple[str, ...] = ()
     base_provenance: Provenance = Provenance()  # what made each side's template
     head_provenance: Provenance = Provenance()
+    unseen: tuple[UnseenChange, ...] = ()  # plugin parts neither side's compiler predicted
     # The resource-type facts the prediction used; the rules read the same ones.
     catalog: Catalog = field(default_factory=Catalog, compare=False, repr=False)
+
+
+def blind_spots(cs: StackChangeSet) -> tuple[str, ...]:
+    """What the prediction of this stack could not see, one sentence each: the warnings that say so
+    (plugins, transforms, unknown values) and the plugin parts no compiler predicted."""
+    return tuple(dict.fromkeys(cs.unpredicted + tuple(str(u) for u in cs.unseen)))
+
+
+def notes(cs: StackChangeSet) -> tuple[str, ...]:
+    """Everything a report tells about the stack besides its changes: its warnings and blind spots."""
+    return tuple(dict.fromkeys(cs.warnings + blind_spots(cs)))
 
 
 def origin_json(origin: Origin | None) -> dict | None:

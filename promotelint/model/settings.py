@@ -29,18 +29,29 @@ class Config:
     rule_files: tuple[Path, ...] = ()
     stateful: Mapping[str, str] = field(default_factory=dict)  # extra type -> tier
     allow: tuple[AllowEntry, ...] = ()
+    neutral_plugins: frozenset[str] = frozenset()  # plugins declared template-neutral (`plugins.neutral`)
+    framework_timeout: float | None = None  # `framework.timeout`, seconds
     lines: Mapping[str, int] = field(default_factory=dict)  # "rules.<id>" -> line, for errors
+
+
+COMPILERS = ("auto", "offline", "framework")
+FRAMEWORK_TIMEOUT = 300.0  # seconds one `serverless package` may take
 
 
 @dataclass(frozen=True)
 class CompileSettings:
-    """How to compile a serverless.yml side (stage, region, --param, env)."""
+    """How to compile a serverless.yml side (stage, region, --param, env), and with what: promotelint's
+    offline compiler, the service's own framework (with its plugins), or `auto` (the framework only
+    for plugins no one models, when it is installed)."""
 
     stage: str | None = None
     region: str | None = None
     params: Mapping[str, str] = field(default_factory=dict)
     env: Mapping[str, str] | None = None  # None: this process's environment
     env_file: Path | None = None
+    compiler: str = "auto"  # auto | offline | framework
+    neutral_plugins: frozenset[str] = frozenset()  # the config's `plugins.neutral`
+    framework_timeout: float = FRAMEWORK_TIMEOUT
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,22 @@ class Provenance:
 
 
 @dataclass(frozen=True)
+class UnseenPart:
+    """A part of a service no compiler predicted: a config section a plugin reads to make resources
+    (or, `outside`, to act outside CloudFormation), with a fingerprint of its resolved value so the
+    two sides of a promotion can be compared even though what the plugin makes is unknown."""
+
+    plugin: str  # the npm package, as `plugins:` names it
+    section: str  # dotted config path: constructs.uploads, custom.alerts; WHOLE_CONFIG for all of it
+    fingerprint: str  # a hash of the section's resolved value ("" when it is absent)
+    origin: Origin | None = None  # the section's line in the config
+    outside: bool = False  # the plugin acts outside CloudFormation (deploy hooks, its own AWS calls)
+
+
+WHOLE_CONFIG = "*"  # the section of a plugin nobody knows: what it reads is unknown
+
+
+@dataclass(frozen=True)
 class Template:
     """One side of the comparison: a CloudFormation template and where its parts came from.
 
@@ -74,6 +90,17 @@ class Template:
     # (path into `data`) -> (line, column) in `source`, when the template was read from a file
     positions: Mapping[tuple, tuple[int, int]] = field(default_factory=dict)
     provenance: Provenance = Provenance()
+    unseen: tuple[UnseenPart, ...] = ()  # what the compiler could not predict, by plugin section
+    # nested stacks the framework wrote (serverless-plugin-split-stacks), by their logical ID here
+    nested: Mapping[str, "Template"] = field(default_factory=dict)
+
+    @property
+    def blind_spots(self) -> tuple[str, ...]:
+        """Its warnings, and a sentence for each plugin part no compiler predicted."""
+        return self.warnings + tuple(
+            f"plugin {p.plugin}: " + ("the whole config" if p.section == WHOLE_CONFIG else p.section)
+            + (" is acted on outside CloudFormation" if p.outside else " makes resources that are not predicted")
+            for p in self.unseen)
 
     def line_of(self, path: tuple) -> int | None:
         pos = nearest_position(self.positions, path)

@@ -25,6 +25,7 @@ from promotelint.model.template import Origin, Template, references
 from promotelint.predict.intrinsics import NO_VALUE, Evaluator, is_symbolic, parameter_values
 from promotelint.predict.renames import pair_renames
 from promotelint.predict.shape import check_shape
+from promotelint.predict.unseen import compare_unseen
 from promotelint.predict.validate import ATTRIBUTES, check_references
 VOLATILE_TYPES = frozenset({"AWS::Lambda::Version", "AWS::ApiGateway::Deployment",
                             "AWS::ApiGatewayV2::Deployment"})
@@ -88,12 +89,14 @@ def predict(base: Template, head: Template, catalog: Catalog,
     changes = pair_renames(changes)
     changes.sort(key=lambda c: c.logical_id)
     outputs = _output_changes(base, head, b_ev, h_ev, replaced)
+    warnings = tuple(dict.fromkeys(base.warnings + head.warnings + _transform_warnings(head)))
     return StackChangeSet(
         name=head_stack, base_source=base.source, head_source=head.source, changes=tuple(changes),
         outputs=tuple(outputs), base_stack_name=options.stack_name or base.stack_name,
         head_stack_name=options.stack_name or head.stack_name,
-        warnings=tuple(dict.fromkeys(base.warnings + head.warnings + _transform_warnings(head))),
-        base_provenance=base.provenance, head_provenance=head.provenance, catalog=catalog)
+        warnings=warnings, unpredicted=warnings,
+        base_provenance=base.provenance, head_provenance=head.provenance,
+        unseen=compare_unseen(base, head), catalog=catalog)
 
 
 def _transform_warnings(template: Template) -> tuple[str, ...]:

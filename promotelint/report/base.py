@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Callable, Mapping, Sequence
 
-from promotelint.model.changeset import ResourceChange
+from promotelint.model.changeset import ResourceChange, StackChangeSet, blind_spots
 from promotelint.model.findings import Finding, StackReport, counts
 from promotelint.model.template import Origin
 
@@ -37,6 +37,26 @@ def plural(n: int, noun: str) -> str:
 def tally(reports: Sequence[StackReport]) -> str:
     """"2 errors, 1 warning": the unsuppressed findings by severity, or "" when there are none."""
     return ", ".join(plural(n, severity) for severity, n in counts(reports).items() if n)
+
+
+def compilers(cs: StackChangeSet) -> str:
+    """What made each side: "base: offline compiler; head: framework compiler (v3 3.40.0)"."""
+    return f"base: {cs.base_provenance}; head: {cs.head_provenance}"
+
+
+def unpredicted(reports: Sequence[StackReport]) -> int:
+    """How many things the stacks' predictions could not see (warnings, plugin parts)."""
+    return sum(len(blind_spots(r.changeset)) for r in reports)
+
+
+def outcome(reports: Sequence[StackReport], exit_code: int) -> str:
+    """The verdict in words. Never "safe" for a promotion with parts that were not predicted."""
+    blind = unpredicted(reports)
+    if exit_code == 1:
+        return "promotion blocked"
+    if exit_code != 0:
+        return "some services could not be checked"
+    return f"no blocking findings; {plural(blind, 'part')} not predicted" if blind else "promotion looks safe"
 
 
 def exit_code_of(reports: Sequence[StackReport], options: RenderOptions) -> int:
@@ -72,7 +92,7 @@ def why(change: ResourceChange) -> str:
     return "; ".join(parts)
 
 
-def _head_file(report: StackReport) -> str:
+def head_file(report: StackReport) -> str:
     """The file a finding without its own origin belongs to: the head source, minus a `REV:`."""
     cs = report.changeset
     source = cs.head_source if cs.head_stack_name is not None or cs.base_stack_name is None else cs.base_source
@@ -86,7 +106,7 @@ def location(finding: Finding, report: StackReport) -> Origin:
     line is in that file (not in another revision's copy of it)."""
     origin = finding.origin
     if origin is None:
-        return Origin(_head_file(report))
+        return Origin(head_file(report))
     if origin.revision:
         # The line is in another revision's copy of the file (a removed resource): annotating
         # that line of the working tree's file would point at something else.

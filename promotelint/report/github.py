@@ -7,7 +7,7 @@ import hashlib
 from typing import Sequence
 
 from promotelint.model.findings import StackReport, active
-from promotelint.report.base import Format, RenderOptions, exit_code_of, location, plural, tally
+from promotelint.report.base import Format, RenderOptions, exit_code_of, head_file, location, outcome, plural, tally
 from promotelint.report.text import render_text
 
 
@@ -27,6 +27,9 @@ def render_github(reports: Sequence[StackReport], options: RenderOptions = Rende
     out = ["::group::promotelint: predicted change sets", f"::stop-commands::{token}", *text.splitlines(),
            f"::{token}::", "::endgroup::"]
     for r in reports:
+        for spot in r.changeset.warnings:  # the plugin parts are findings of unpredictable-change
+            title = _gh_property(f"promotelint: not predicted in {r.changeset.name}")
+            out.append(f"::warning file={_gh_property(head_file(r))},title={title}::{_gh_data(spot)}")
         for f in active(r):
             where = location(f, r)
             props = [f"file={_gh_property(where.file)}"]
@@ -43,8 +46,7 @@ def render_github(reports: Sequence[StackReport], options: RenderOptions = Rende
 
 def _verdict_line(reports: Sequence[StackReport], options: RenderOptions) -> str:
     found = tally(reports)
-    state = {0: "promotion looks safe", 1: "promotion blocked"}.get(exit_code_of(reports, options),
-                                                                    "could not check every service")
+    state = outcome(reports, exit_code_of(reports, options))
     return f"promotelint: {state}" + (f" ({found})" if found else "") + f", {plural(len(reports), 'stack')}"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from promotelint.model.changeset import blind_spots
 from promotelint.model.findings import StackReport, active
 from promotelint.report.base import Format, RenderOptions, location
 
@@ -27,13 +28,23 @@ def render_junit(reports: Sequence[StackReport], options: RenderOptions = Render
                 inner = f"<system-out>{body}</system-out>"
             cases.append(f'    <testcase classname={quoteattr(name)} name={quoteattr(label)} '
                          f'file={quoteattr(where.file)}>{inner}</testcase>')
+        # What was not predicted is never a pass: each is a skipped test case.
+        cases += [f'    <testcase classname={quoteattr(name)} name={quoteattr("not predicted: " + spot)}>'
+                  f'<skipped message={quoteattr(spot)}/></testcase>' for spot in blind_spots(r.changeset)]
         if not cases:
             cases.append(f"    <testcase classname={quoteattr(name)} name=\"promotion\"/>")
+        cs = r.changeset
+        properties = [("base", f"{cs.base_source} ({cs.base_provenance})"),
+                      ("head", f"{cs.head_source} ({cs.head_provenance})")]
+        properties += [("warning", w) for w in cs.warnings if w not in blind_spots(cs)]
+        head = "    <properties>" + "".join(f"<property name={quoteattr(k)} value={quoteattr(v)}/>"
+                                            for k, v in properties) + "</properties>"
         failed = sum(f.severity == "error" for f in active(r))
+        skipped = len(blind_spots(cs))
         total += len(cases)
         failures += failed
-        suites.append(f"  <testsuite name={quoteattr(name)} tests=\"{len(cases)}\" failures=\"{failed}\">\n"
-                      + "\n".join(cases) + "\n  </testsuite>")
+        suites.append(f"  <testsuite name={quoteattr(name)} tests=\"{len(cases)}\" failures=\"{failed}\" "
+                      f"skipped=\"{skipped}\">\n" + "\n".join([head] + cases) + "\n  </testsuite>")
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
             f'<testsuites name="promotelint" tests="{total}" failures="{failures}">\n'
             + "\n".join(suites) + "\n</testsuites>\n")

@@ -6,9 +6,11 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, Sequence
 
-from promotelint.model.changeset import ResourceChange
+from promotelint.model.changeset import ResourceChange, notes
 from promotelint.model.findings import StackReport, active
-from promotelint.report.base import Format, RenderOptions, exit_code_of, plural, tally, verb, why
+from promotelint.report.base import (
+    Format, RenderOptions, compilers, exit_code_of, outcome, plural, tally, unpredicted, verb, why,
+)
 
 
 def _md(text: Any) -> str:
@@ -30,8 +32,9 @@ _TABLE_HEAD = ["| Action | Resource | Type | Why | Source |", "| --- | --- | ---
 
 def render_markdown(reports: Sequence[StackReport], options: RenderOptions = RenderOptions()) -> str:
     code = exit_code_of(reports, options)
-    icon = {0: ":white_check_mark:", 1: ":x:"}.get(code, ":warning:")
-    verdict = {0: "safe to promote", 1: "promotion blocked"}.get(code, "some services could not be checked")
+    blind = unpredicted(reports)
+    icon = {0: ":warning:" if blind else ":white_check_mark:", 1: ":x:"}.get(code, ":warning:")
+    verdict = "safe to promote" if code == 0 and not blind else outcome(reports, code)
     found = tally(reports)
     out = [f"## {icon} promotelint: {verdict}", ""]
     out.append(f"{plural(len(reports), 'stack')} checked" + (f"; {found}." if found else "; no findings."))
@@ -39,9 +42,10 @@ def render_markdown(reports: Sequence[StackReport], options: RenderOptions = Ren
         cs = r.changeset
         major = [c for c in cs.changes if c.major]
         minor = [c for c in cs.changes if not c.major]
-        out += ["", f"### `{_md(cs.name)}`", "", f"`{_md(cs.base_source)}` → `{_md(cs.head_source)}`", ""]
-        out.extend(f"> **warning:** {_md(w)}" for w in cs.warnings)
-        if cs.warnings:
+        out += ["", f"### `{_md(cs.name)}`", "", f"`{_md(cs.base_source)}` → `{_md(cs.head_source)}` "
+                f"({_md(compilers(cs))})", ""]
+        out.extend(f"> **warning:** {_md(w)}" for w in notes(cs))
+        if notes(cs):
             out.append("")
         findings = active(r)
         for f in findings:

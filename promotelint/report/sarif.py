@@ -12,8 +12,10 @@ import json
 from typing import Any, Mapping, Sequence
 
 from promotelint import __version__
+from promotelint.model.changeset import blind_spots, notes
 from promotelint.model.findings import RANK, Finding, StackReport
 from promotelint.report.base import Format, RenderOptions, location
+from promotelint.report.json_report import provenance_json
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "notice": "note"}
@@ -93,9 +95,23 @@ def sarif_log(reports: Sequence[StackReport], options: RenderOptions = RenderOpt
                 "rules": [_rule_meta(rid, by_rule[rid], rules_meta) for rid in rule_ids],
             }},
             "columnKind": "unicodeCodePoints",
+            # What the predictions could not see reaches code scanning as notifications of the run.
+            "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": [
+                {"level": "warning", "message": {"text": f"{r.changeset.name}: {note}"}}
+                for r in reports for note in notes(r.changeset)]}],
+            "properties": {"stacks": [_stack_properties(r) for r in reports]},
             "results": results,
         }],
     }
+
+
+def _stack_properties(report: StackReport) -> dict[str, Any]:
+    """Each stack's sides (source, stack name, what compiled it) and what its prediction could not see."""
+    cs = report.changeset
+    return {"name": cs.name,
+            "base": {"source": cs.base_source, "stackName": cs.base_stack_name, **provenance_json(cs.base_provenance)},
+            "head": {"source": cs.head_source, "stackName": cs.head_stack_name, **provenance_json(cs.head_provenance)},
+            "notPredicted": list(blind_spots(cs))}
 
 
 def render_sarif(reports: Sequence[StackReport], options: RenderOptions = RenderOptions()) -> str:

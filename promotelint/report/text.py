@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from promotelint.model.changeset import ResourceChange
+from promotelint.model.changeset import ResourceChange, notes
 from promotelint.model.findings import StackReport, active
-from promotelint.report.base import Format, RenderOptions, plural, tally, verb, why
+from promotelint.report.base import Format, RenderOptions, compilers, plural, tally, unpredicted, verb, why
 
 
 _SYMBOL = {"Add": "+", "Remove": "-", "Modify": "~"}
@@ -40,7 +40,8 @@ def render_text(reports: Sequence[StackReport], options: RenderOptions = RenderO
     for report in reports:
         cs = report.changeset
         out.append(_paint(f"Stack {cs.name}", "bold", color) + f"  ({cs.base_source} -> {cs.head_source})")
-        for warning in cs.warnings:
+        out.append(_paint(f"  {compilers(cs)}", "dim", color))
+        for warning in notes(cs):
             out.append(_paint(f"  warning: {warning}", "yellow", color))
         major = [c for c in cs.changes if c.major]
         minor = [c for c in cs.changes if not c.major]
@@ -84,6 +85,9 @@ def render_text(reports: Sequence[StackReport], options: RenderOptions = RenderO
 def _verdict(reports: Sequence[StackReport], exit_code: int, color: bool) -> str:
     """The last line of `check`: what was found and whether the promotion is blocked."""
     found = tally(reports) or "no findings"
+    blind = unpredicted(reports)
+    if blind:  # never read as safe: say what was not seen
+        found += f"; {plural(blind, 'part')} not predicted"
     if exit_code == 1:
         return _paint(f"Promotion blocked: {found} (exit 1).", "red", color)
     return _paint(f"No blocking findings: {found}.", "green", color) if exit_code == 0 else found

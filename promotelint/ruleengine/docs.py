@@ -79,7 +79,7 @@ A rule file is YAML, validated against `promotelint/schema/rule.schema.json`. Ad
 | `severity` | `error`, `warning` or `notice` |
 | `summary` | one line |
 | `description` | why it is dangerous, an example, the safe way, how to suppress (markdown) |
-| `match` | `on: resource`, `output` or `stack`, plus conditions that must all hold |
+| `match` | `on: resource`, `output`, `stack` or `unseen` (or a list of them), plus conditions that must all hold |
 | `message`, `fix` | templates; `{{fact}}` is replaced by the subject's fact |
 | `cases` | list of `when:` (a condition) with another `severity` (or `off`), `message` or `fix`; each comes from the first matching case that sets it |
 
@@ -87,7 +87,7 @@ Conditions (every key must hold):
 
 | key | holds when |
 |---|---|
-| `action` | the change's action is one of these (`Add`, `Modify`, `Remove`) |
+| `action` | the change's action is one of these (`Add`, `Modify`, `Remove`; for `unseen` also `Unchanged`, `Unknown`) |
 | `replacement` | the predicted replacement is one of these (`"True"`, `Conditional`, `"False"`) |
 | `type` | the resource type matches a name, a glob (`AWS::DynamoDB::*`) or a set: {sets} |
 | `policy-action` | CloudFormation's PolicyAction is one of these (`Delete`, `Retain`, `Snapshot`, `ReplaceAndDelete`, ...) |
@@ -98,7 +98,13 @@ Conditions (every key must hold):
 
 A value is a scalar (equal; `true` and `"true"` are the same), a list (any of; `null` means absent)
 or `{{present: true|false}}`. `replacement`, `type`, `policy-action` and `changed` apply to
-resource changes only. Lambda versions and API Gateway deployments never reach a rule.
+resource changes only. Lambda versions and API Gateway deployments never reach a rule. A rule
+`on` several kinds sees each kind's facts; a fact another kind does not have is absent.
+
+An `unseen` subject is a plugin's part of the service that no compiler predicted (a plugin
+promotelint does not model, compiled offline because the service's own framework was not used):
+the config section the plugin reads (`constructs.uploads`, `custom.alerts`; `*` for a plugin nobody
+knows), compared between the sides by its resolved value. Its finding's ID is `plugin:section`.
 
 ### Facts
 
@@ -116,6 +122,10 @@ rules:                    # severity per rule, or off
 stateful:                 # extra stateful types per tier
   data: [Custom::Database]
 rule-files: [ci/promotelint/*.yml]
+plugins:
+  neutral: [serverless-my-bundler]   # plugins that leave the template alone: no unpredictable-change
+framework:
+  timeout: 300            # seconds `serverless package` may take (--compiler framework / auto)
 allow:
   - rule: stateful-resource-removed   # a rule id, or a glob of ids
     resource: Legacy*     # logical ID (Outputs.<Key> for an export) or glob; omit for any
@@ -141,7 +151,7 @@ def rules_markdown(rules: Sequence[Rule]) -> str:
                 f"<details><summary>Rule definition (rules/{r.id}.yml)</summary>", "", "```yaml",
                 definition(r), "```", "", "</details>"]
     facts = ["| on | fact | meaning |", "|---|---|---|"]
-    facts += [f"| {kind} | `{name}` | {meaning} |" for kind in ("resource", "output", "stack")
+    facts += [f"| {kind} | `{name}` | {meaning} |" for kind in ("resource", "output", "stack", "unseen")
               for name, meaning in FACTS[kind].items()]
     out += ["", LANGUAGE.format(sets=", ".join(f"`{s}`" for s in TYPE_SETS), facts="\n".join(facts))]
     return "\n".join(out).rstrip() + "\n"

@@ -34,7 +34,7 @@ def evaluate(rules: Iterable[Rule], changeset: StackChangeSet,
     findings = []
     for subject in subjects(changeset):
         for rule in rules:
-            if rule.on != subject.kind or not rule.match(subject, ctx):
+            if subject.kind not in rule.on or not rule.match(subject, ctx):
                 continue
             finding = _finding(rule, subject, ctx, changeset)
             if finding is None:
@@ -62,7 +62,7 @@ def _finding(rule: Rule, subject: Subject, ctx: Catalog, cs: StackChangeSet) -> 
     change = subject.change
     origin = getattr(change, "origin", None) if change is not None else Origin(cs.head_source)
     return Finding(rule=rule.id, severity=severity, summary=rule.summary,
-                   message=render(message, facts), logical_id=facts.get("logical-id") or (
+                   message=render(message, facts), logical_id=facts.get("logical-id") or facts.get("part") or (
                        f"Outputs.{facts['output']}" if subject.kind == "output" else None),
                    resource_type=facts.get("type") if subject.kind == "resource" else None,
                    origin=origin, fix=render(fix, facts) if fix else None)

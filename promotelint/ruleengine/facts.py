@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterator, Mapping
 
-from promotelint.model.changeset import OutputChange, ResourceChange, StackChangeSet
+from promotelint.model.changeset import OutputChange, ResourceChange, StackChangeSet, UnseenChange
 from promotelint.model.opaque import OPAQUE_KEY
 from promotelint.model.resources import Catalog, deletion_action
-from promotelint.model.template import references
+from promotelint.model.template import WHOLE_CONFIG, references
 
 # Properties CloudFormation refuses to change in place even though the schema does not mark them
 # create-only: the update fails whatever UpdateReplacePolicy says (AWS::KMS::Key KeySpec/KeyUsage/
@@ -109,6 +109,17 @@ FACTS: dict[str, dict[str, str]] = {
         "evaluation": "Dynamic when the new value depends on a replaced resource, else Static",
         "volatile-value": "true when the value follows a Lambda version or a deployment",
     },
+    "unseen": {
+        "stack": "the stack name",
+        "plugin": "the plugin (npm package) whose part of the service no compiler predicted",
+        "section": "the config section it reads: constructs.uploads, custom.alerts; * for the whole config",
+        "part": "`plugin:section`, the finding's ID (for allow entries)",
+        "where": "the section as a person reads it (`the whole config` for *)",
+        "action": "Add, Modify or Remove when the section differs between the sides, else Unchanged "
+                  "(Unknown when one side is a template)",
+        "section-changed": "true unless the section is Unchanged",
+        "outside-cloudformation": "true when the plugin acts outside CloudFormation (deploy hooks, AWS calls)",
+    },
 }
 FACT_NAMES: dict[str, frozenset[str]] = {kind: frozenset(facts) for kind, facts in FACTS.items()}
 _TIER_LOSSES = {"data": ("stateful resource", "its data"), "transient": ("resource", "what it holds")}
@@ -176,17 +187,20 @@ def _join(items: list[str] | tuple[str, ...]) -> str:
 class Subject:
     """What one rule evaluation looks at: the kind, the change itself and its flat facts."""
 
-    kind: str  # resource | output | stack
+    kind: str  # resource | output | stack | unseen
     facts: Mapping[str, Any]
     before: Mapping[str, Any] | None = None
     after: Mapping[str, Any] | None = None
-    change: ResourceChange | OutputChange | None = None
+    change: ResourceChange | OutputChange | UnseenChange | None = None
 
 
 def subjects(changeset: StackChangeSet) -> Iterator[Subject]:
-    """Every subject rules are evaluated on: the stack, each non-volatile change, each output."""
+    """Every subject rules are evaluated on: the stack, each part no compiler predicted, each
+    non-volatile change, each output."""
     stack = stack_facts(changeset)
     yield Subject("stack", stack)
+    for part in changeset.unseen:
+        yield Subject("unseen", unseen_facts(part, changeset), change=part)
     if stack["stack-renamed"]:
         # The head deploys a new stack beside the old one, which is not updated at all: its
         # resource and output "changes" would describe an update that never happens.
@@ -208,6 +222,12 @@ def stack_facts(cs: StackChangeSet) -> dict[str, Any]:
     renamed = bool(cs.base_stack_name and cs.head_stack_name and cs.base_stack_name != cs.head_stack_name)
     return {"stack": cs.name, "base-stack-name": cs.base_stack_name,
             "head-stack-name": cs.head_stack_name, "stack-renamed": renamed}
+
+
+def unseen_facts(part: UnseenChange, cs: StackChangeSet) -> dict[str, Any]:
+    return {"stack": cs.name, "plugin": part.plugin, "section": part.section, "part": part.id,
+            "where": "the whole config" if part.section == WHOLE_CONFIG else part.section, "action": part.action,
+            "section-changed": part.action != "Unchanged", "outside-cloudformation": part.outside}
 
 
 def _removed_names(cs: StackChangeSet) -> dict[tuple[str, str], str]:

@@ -1,7 +1,8 @@
 """The rule language: a rule file's data compiled into predicates over subjects (see facts.py).
 
-A rule's `match` is a small set of predicates over one subject (a resource change, an output change
-or the stack; see facts.py), all of which must hold:
+A rule's `match` is a small set of predicates over one subject (a resource change, an output change,
+the stack, or a plugin's part no compiler predicted; see facts.py), all of which must hold. `on`
+names the kind of subject, or a list of kinds; a fact a subject does not have is absent (null).
   action, replacement, policy-action   one value or a list (any of)
   type                                 type names, globs (AWS::DynamoDB::*) or sets (@stateful, ...)
   changed                              globs over the changed paths (/Properties/KeySpec)
@@ -47,7 +48,7 @@ class Rule:
     severity: str  # the rule's own severity; config may override it
     summary: str
     description: str
-    on: str
+    on: tuple[str, ...]  # the kinds of subject it applies to
     match: Predicate
     message: str
     fix: str | None = None
@@ -66,20 +67,21 @@ def compile_rule(data: Any, source: str, line_of: Callable[[tuple], int | None] 
     if not isinstance(data, dict):
         raise InputError("a rule file must be a mapping", file=source, line=1, fix="see docs/rules.md")
     match = dict(data["match"])
-    on = match.pop("on")
+    on = tuple(_as_list(match.pop("on")))
+    known = frozenset().union(*(FACT_NAMES[kind] for kind in on))
 
     def check(cond: Mapping[str, Any], path: tuple) -> None:
         for key, value in cond.items():
             where = path + (key,)
-            if key in _RESOURCE_ONLY and on != "resource":
+            if key in _RESOURCE_ONLY and "resource" not in on:
                 raise InputError(f"{'.'.join(map(str, where))}: `{key}` applies to resource changes only",
                                  file=source, line=line_of(where), fix="use `facts:` or on: resource")
             if key == "facts":
                 for name in value:
-                    if name not in FACT_NAMES[on]:
-                        raise InputError(f"unknown fact {name!r} for on: {on}", file=source,
+                    if name not in known:
+                        raise InputError(f"unknown fact {name!r} for on: {', '.join(on)}", file=source,
                                          line=line_of(where + (name,)),
-                                         fix="known facts: " + ", ".join(sorted(FACT_NAMES[on])))
+                                         fix="known facts: " + ", ".join(sorted(known)))
             if key == "type":
                 for t in [value] if isinstance(value, str) else value:
                     if t.startswith("@") and t not in TYPE_SETS:
@@ -94,9 +96,9 @@ def compile_rule(data: Any, source: str, line_of: Callable[[tuple], int | None] 
     def template(text: str | None, path: tuple) -> str | None:
         if text is not None:
             for name in FIELD.findall(text):
-                if name not in FACT_NAMES[on]:
-                    raise InputError(f"unknown placeholder {{{name}}} for on: {on}", file=source,
-                                     line=line_of(path), fix="known: " + ", ".join(sorted(FACT_NAMES[on])))
+                if name not in known:
+                    raise InputError(f"unknown placeholder {{{name}}} for on: {', '.join(on)}", file=source,
+                                     line=line_of(path), fix="known: " + ", ".join(sorted(known)))
         return text
 
     check(match, ("match",))

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from promotelint.model.errors import InputError
-from promotelint.model.template import Origin, nearest_position
+from promotelint.model.template import Origin, UnseenPart, nearest_position
 from promotelint.serverless.js import lodash_merge
 
 
@@ -25,6 +25,7 @@ class CompileContext:
     positions: dict[tuple, tuple[int, int]] = field(default_factory=dict)
     origins: dict[str, Origin] = field(default_factory=dict)  # logical ID -> where it came from
     warnings: list[str] = field(default_factory=list)
+    unseen: list[UnseenPart] = field(default_factory=list)  # what unmodelled plugins make (unmodelled.py)
 
     # The config as the steps after normalize.normalize_service read it: `provider` and `functions`
     # are mappings there, and every function a mapping with an `events` list.

@@ -49,7 +49,7 @@ def compile_service(path: str | os.PathLike, *, reader: Reader, env: Mapping[str
     compile_config(ctx)
     return Template(data=ctx.template, source=service.source, origins=ctx.origins, stack_name=service.stack_name,
                     provenance=Provenance(compiler="offline"),
-                    warnings=tuple(ctx.warnings))
+                    warnings=tuple(ctx.warnings), unseen=tuple(ctx.unseen))
 
 
 def resolve_service(path: str | os.PathLike, *, reader: Reader, env: Mapping[str, str],
