@@ -9,23 +9,14 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from pathlib import Path
 
 import pytest
 
-from promotelint import cli
+from tests.helpers import run_cli as run
 
 OK = {"Resources": {"Q": {"Type": "AWS::SQS::Queue"}}}
 SERVICE = "service: svc\nprovider:\n  name: aws\n  runtime: nodejs18.x\nfunctions:\n  f:\n    handler: h.f\n"
-
-
-def run(argv: list[str], capsys, monkeypatch) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["promotelint", *argv])
-    with pytest.raises(SystemExit) as exit_:
-        cli.main()
-    out, err = capsys.readouterr()
-    return exit_.value.code or 0, out, err
 
 
 def template(resources: dict | None = None, **sections) -> str:

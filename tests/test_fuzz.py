@@ -4,24 +4,14 @@ runs the same properties longer and prints the figures."""
 
 from __future__ import annotations
 
-import sys
 
-import pytest
 from hypothesis import HealthCheck, given, seed, settings
 
-from promotelint import cli
 from tests.fuzz_inputs import PAIRS, SERVICES, dump
+from tests.helpers import run_cli as outcome
 
 FUZZ = settings(max_examples=60, deadline=None, derandomize=True, database=None,
                 suppress_health_check=list(HealthCheck))
-
-
-def outcome(argv: list[str], capsys, monkeypatch) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["promotelint", *argv])
-    with pytest.raises(SystemExit) as exit_:
-        cli.main()
-    out, err = capsys.readouterr()
-    return exit_.value.code or 0, out, err
 
 
 def assert_answered(code: int, err: str) -> None:
