@@ -4,7 +4,6 @@ runs the same properties longer and prints the figures."""
 
 from __future__ import annotations
 
-
 from hypothesis import HealthCheck, given, seed, settings
 
 from tests.fuzz_inputs import PAIRS, SERVICES, dump
