@@ -1,12 +1,13 @@
 """The junit format: one test suite per stack, one failing test case per blocking finding, for CI
-systems that only show test reports (GitLab's merge-request widget)."""
+systems that only show test reports (GitLab's merge-request widget). Predictions without a verdict
+(`changeset`) have no test cases: a passing one would read as "checked, safe"."""
 
 from __future__ import annotations
 
 from typing import Sequence
 
-from promotelint.model.findings import StackReport, active
-from promotelint.report.base import Format, RenderOptions, location
+from promotelint.model.findings import StackReport
+from promotelint.report.base import Format, RenderOptions, findings_of, location
 
 
 def render_junit(reports: Sequence[StackReport], options: RenderOptions = RenderOptions()) -> str:
@@ -17,7 +18,7 @@ def render_junit(reports: Sequence[StackReport], options: RenderOptions = Render
     for r in reports:
         name = r.changeset.name or r.changeset.head_source
         cases = []
-        for f in active(r):
+        for f in findings_of(r, options):
             where = location(f, r)
             label = f"{f.rule} {f.logical_id or ''}".strip()
             body = xml_escape(f"{f.message}\n{where}" + (f"\nfix: {f.fix}" if f.fix else ""))
@@ -27,9 +28,9 @@ def render_junit(reports: Sequence[StackReport], options: RenderOptions = Render
                 inner = f"<system-out>{body}</system-out>"
             cases.append(f'    <testcase classname={quoteattr(name)} name={quoteattr(label)} '
                          f'file={quoteattr(where.file)}>{inner}</testcase>')
-        if not cases:
+        if not cases and options.exit_code is not None:  # predictions only: no passing test
             cases.append(f"    <testcase classname={quoteattr(name)} name=\"promotion\"/>")
-        failed = sum(f.severity == "error" for f in active(r))
+        failed = sum(f.severity == "error" for f in findings_of(r, options))
         total += len(cases)
         failures += failed
         suites.append(f"  <testsuite name={quoteattr(name)} tests=\"{len(cases)}\" failures=\"{failed}\">\n"

@@ -7,8 +7,8 @@ from collections import Counter
 from typing import Any, Sequence
 
 from promotelint.model.changeset import ResourceChange
-from promotelint.model.findings import StackReport, active
-from promotelint.report.base import Format, RenderOptions, exit_code_of, plural, tally, verb, why
+from promotelint.model.findings import StackReport
+from promotelint.report.base import Format, RenderOptions, findings_of, plural, tally, verb, why
 
 
 def _md(text: Any) -> str:
@@ -29,12 +29,15 @@ _TABLE_HEAD = ["| Action | Resource | Type | Why | Source |", "| --- | --- | ---
 
 
 def render_markdown(reports: Sequence[StackReport], options: RenderOptions = RenderOptions()) -> str:
-    code = exit_code_of(reports, options)
-    icon = {0: ":white_check_mark:", 1: ":x:"}.get(code, ":warning:")
-    verdict = {0: "safe to promote", 1: "promotion blocked"}.get(code, "some services could not be checked")
-    found = tally(reports)
-    out = [f"## {icon} promotelint: {verdict}", ""]
-    out.append(f"{plural(len(reports), 'stack')} checked" + (f"; {found}." if found else "; no findings."))
+    code = options.exit_code
+    if code is None:  # predictions only (`changeset`): no verdict
+        out = ["## promotelint: predicted change sets", "", f"{plural(len(reports), 'stack')}."]
+    else:
+        icon = {0: ":white_check_mark:", 1: ":x:"}.get(code, ":warning:")
+        verdict = {0: "safe to promote", 1: "promotion blocked"}.get(code, "some services could not be checked")
+        found = tally(reports)
+        out = [f"## {icon} promotelint: {verdict}", ""]
+        out.append(f"{plural(len(reports), 'stack')} checked" + (f"; {found}." if found else "; no findings."))
     for r in reports:
         cs = r.changeset
         major = [c for c in cs.changes if c.major]
@@ -43,12 +46,12 @@ def render_markdown(reports: Sequence[StackReport], options: RenderOptions = Ren
         out.extend(f"> **warning:** {_md(w)}" for w in cs.warnings)
         if cs.warnings:
             out.append("")
-        findings = active(r)
+        findings = findings_of(r, options)
         for f in findings:
             where = f" (`{f.origin}`)" if f.origin else ""
             out.append(f"- **{f.severity}** `{f.rule}`: {_md(f.message)}{where}"
                        + (f"<br>fix: {_md(f.fix)}" if f.fix else ""))
-        suppressed = sum(f.suppressed for f in r.findings)
+        suppressed = sum(f.suppressed for f in r.findings) if code is not None else 0
         if suppressed:
             out.append(f"- {suppressed} finding{'s' * (suppressed != 1)} suppressed")
         if findings or suppressed:
