@@ -124,9 +124,40 @@ class Catalog:
         return self.types.get(type_name) or TypeFacts(type_name, known=False)
 
 
-def deletion_action(resource: Mapping[str, Any]) -> str:
-    """What deleting the resource does: Retain, Snapshot or Delete, with CloudFormation's defaults
-    (RDS clusters, and instances outside a cluster, take a snapshot unless told otherwise)."""
+# The types CloudFormation can snapshot when their DeletionPolicy or UpdateReplacePolicy says
+# Snapshot. The DeletionPolicy attribute reference (https://docs.aws.amazon.com/AWSCloudFormation/
+# latest/TemplateReference/aws-attribute-deletionpolicy.html), option Snapshot: "For resources that
+# support snapshots, CloudFormation creates a snapshot for the resource before deleting it", listing
+# AWS::DocDB::DBCluster, AWS::EC2::Volume, AWS::ElastiCache::CacheCluster,
+# AWS::ElastiCache::ReplicationGroup, AWS::Neptune::DBCluster, AWS::RDS::DBCluster,
+# AWS::RDS::DBInstance and AWS::Redshift::Cluster (cfn-lint's `valid_snapshot_types` is the same
+# list; DocDB was added to the page after aws-cloudformation-coverage-roadmap#1397). On any other
+# type the policy does nothing and the resource is deleted: the UpdateReplacePolicy page says only
+# "For resources that support snapshots, such as AWS::EC2::Volume, specify Snapshot to have
+# CloudFormation create a snapshot before deleting the old resource instance", and CloudFormation
+# accepts Snapshot elsewhere and ignores it (aws-cdk#20668: "cloudformation ignores the snapshot
+# removal policy if it is not supported by the resource").
+SNAPSHOT_TYPES = frozenset({
+    "AWS::DocDB::DBCluster", "AWS::EC2::Volume", "AWS::ElastiCache::CacheCluster",
+    "AWS::ElastiCache::ReplicationGroup", "AWS::Neptune::DBCluster", "AWS::RDS::DBCluster",
+    "AWS::RDS::DBInstance", "AWS::Redshift::Cluster",
+})
+
+
+def is_read_replica(resource: Mapping[str, Any]) -> bool:
+    """An RDS read replica: a DB instance created with SourceDBInstanceIdentifier. AWS::RDS::DBInstance
+    reference, SourceDBInstanceIdentifier (https://docs.aws.amazon.com/AWSCloudFormation/latest/
+    TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-sourcedbinstanceidentifier):
+    "Read replicas don't support deletion policies. AWS CloudFormation ignores any deletion policy
+    that's associated with a read replica." It holds no data of its own: its source does."""
+    props = resource.get("Properties") or {}
+    return resource.get("Type") == "AWS::RDS::DBInstance" and isinstance(props, dict) \
+        and props.get("SourceDBInstanceIdentifier") not in (None, "")
+
+
+def declared_deletion_policy(resource: Mapping[str, Any]) -> str:
+    """The DeletionPolicy as written, with CloudFormation's defaults (RDS clusters, and instances
+    outside a cluster, take a snapshot unless told otherwise), before what the type can do."""
     policy = resource.get("DeletionPolicy")
     if policy in ("Retain", "RetainExceptOnCreate"):
         return "Retain"
@@ -137,3 +168,26 @@ def deletion_action(resource: Mapping[str, Any]) -> str:
     if rtype == "AWS::RDS::DBCluster" or (rtype == "AWS::RDS::DBInstance" and "DBClusterIdentifier" not in props):
         return "Snapshot"
     return "Delete"
+
+
+def deletion_action(resource: Mapping[str, Any]) -> str:
+    """What deleting the resource does: Retain, Snapshot or Delete. A read replica ignores its
+    DeletionPolicy and is deleted; Snapshot on a type without snapshots deletes it."""
+    if is_read_replica(resource):
+        return "Delete"
+    return _can_snapshot(resource, declared_deletion_policy(resource))
+
+
+def replace_action(resource: Mapping[str, Any]) -> str:
+    """What CloudFormation does with the old resource of a replacement (the UpdateReplacePolicy of
+    the new template): Retain, Snapshot or Delete. A read replica cannot be snapshotted: RDS
+    refuses a final snapshot of a replica."""
+    policy = resource.get("UpdateReplacePolicy")
+    declared = str(policy) if policy in ("Retain", "Snapshot") else "Delete"
+    if declared == "Snapshot" and is_read_replica(resource):
+        return "Delete"
+    return _can_snapshot(resource, declared)
+
+
+def _can_snapshot(resource: Mapping[str, Any], policy: str) -> str:
+    return "Delete" if policy == "Snapshot" and resource.get("Type") not in SNAPSHOT_TYPES else policy

@@ -19,7 +19,7 @@ from typing import Any, Mapping
 
 from promotelint.model.changeset import Detail, OutputChange, ResourceChange, StackChangeSet, Target
 from promotelint.model.opaque import contains_opaque
-from promotelint.model.resources import VERSION_UPGRADE_PATHS, Catalog, deletion_action
+from promotelint.model.resources import VERSION_UPGRADE_PATHS, Catalog, deletion_action, replace_action
 from promotelint.model.settings import PredictOptions
 from promotelint.model.template import Origin, Template, references
 from promotelint.predict.intrinsics import NO_VALUE, Evaluator, is_symbolic, parameter_values
@@ -180,7 +180,7 @@ class _DiffContext:
         scope = tuple(dict.fromkeys(d.target.attribute for d in details))
         policy = None
         if replacement in ("True", "Conditional"):
-            policy = "ReplaceAnd" + _replace_policy(after)
+            policy = "ReplaceAnd" + replace_action(after)
         return ResourceChange(
             action="Modify", logical_id=lid, resource_type=rtype, replacement=replacement, scope=scope,
             details=tuple(details), policy_action=policy, before=before, after=after,
@@ -325,11 +325,6 @@ def _replacement(details: list[Detail]) -> str:
         if rr in ("Always", "Conditionally"):
             worst = "Conditional"
     return worst
-
-
-def _replace_policy(resource: Mapping[str, Any]) -> str:
-    policy = resource.get("UpdateReplacePolicy")
-    return str(policy) if policy in ("Retain", "Snapshot") else "Delete"
 
 
 def _with_facts(change: ResourceChange, catalog: Catalog, side: Template) -> ResourceChange:

@@ -13,7 +13,8 @@ from typing import Any, Iterator, Mapping
 
 from promotelint.model.changeset import OutputChange, ResourceChange, StackChangeSet
 from promotelint.model.opaque import OPAQUE_KEY
-from promotelint.model.resources import Catalog, deletion_action
+from promotelint.model.resources import (Catalog, declared_deletion_policy, deletion_action, is_read_replica,
+                                         replace_action)
 from promotelint.model.template import references
 
 # Properties CloudFormation refuses to change in place even though the schema does not mark them
@@ -94,8 +95,12 @@ FACTS: dict[str, dict[str, str]] = {
         "gsi-removed": "DynamoDB global secondary indexes deleted (or rebuilt)",
         "gsi-add-and-remove": "true when one update both creates and deletes an index",
         "takes-name-of": "on an Add: the removed resource whose custom physical name it takes",
-        "before-deletion-policy": "on a Modify: the base's effective DeletionPolicy (Retain, Snapshot or Delete; RDS defaults to Snapshot)",
+        "before-deletion-policy": "on a Modify: the base's effective DeletionPolicy (Retain, Snapshot or Delete; RDS defaults to Snapshot; Snapshot on a type without snapshots, or any policy of a read replica, is Delete)",
         "after-deletion-policy": "on a Modify: the head's effective DeletionPolicy",
+        "before-replace-policy": "on a Modify: what the base's UpdateReplacePolicy would do (Retain, Snapshot or Delete)",
+        "after-replace-policy": "on a Modify: what the head's UpdateReplacePolicy does (Retain, Snapshot or Delete)",
+        "snapshot-ignored": "true when the policy that applies says Snapshot (DeletionPolicy on a removal, UpdateReplacePolicy on a replacement) but the type has no snapshots, so CloudFormation deletes it",
+        "read-replica": "true for an RDS DB instance with SourceDBInstanceIdentifier: it ignores DeletionPolicy and holds no data of its own",
     },
     "output": {
         "stack": "the stack name",
@@ -260,10 +265,14 @@ def resource_facts(change: ResourceChange, cs: StackChangeSet,
             d.target.name or d.target.attribute for d in change.details
             if d.target.requires_recreation != "Never"))) or None,
         "changed": tuple(dict.fromkeys(d.target.path or f"/{d.target.attribute}" for d in change.details)),
+        "snapshot-ignored": _snapshot_ignored(change),
+        "read-replica": is_read_replica(change.after or change.before or {}),
     }
     if change.action == "Modify":
         facts["before-deletion-policy"] = deletion_action(change.before or {})
         facts["after-deletion-policy"] = deletion_action(change.after or {})
+        facts["before-replace-policy"] = replace_action(change.before or {})
+        facts["after-replace-policy"] = replace_action(change.after or {})
         immutable = [p for p, default in IMMUTABLE.get(change.resource_type, {}).items()
                      if _canonical(before.get(p, default)) != _canonical(after.get(p, default))]
         facts["immutable-changed"] = _join(immutable) or None
@@ -272,6 +281,13 @@ def resource_facts(change: ResourceChange, cs: StackChangeSet,
     if change.action == "Add" and name:
         facts["takes-name-of"] = removed_names.get((change.resource_type, name))
     return facts
+
+
+def _snapshot_ignored(change: ResourceChange) -> bool:
+    """The policy that applies asks for a snapshot that CloudFormation does not take."""
+    if change.action == "Remove":
+        return declared_deletion_policy(change.before or {}) == "Snapshot" and change.policy_action == "Delete"
+    return change.policy_action == "ReplaceAndDelete" and (change.after or {}).get("UpdateReplacePolicy") == "Snapshot"
 
 
 def _schema_facts(rtype: str, before: Mapping, after: Mapping) -> dict[str, Any]:
