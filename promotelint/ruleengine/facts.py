@@ -27,6 +27,31 @@ IMMUTABLE: dict[str, dict[str, Any]] = {
     "AWS::Cognito::UserPool": {"UsernameAttributes": [], "AliasAttributes": []},
 }
 
+# Properties CloudFormation cannot change in place, where the update fails unless the resource is
+# replaced anyway (then the new resource is simply created with the new value), with the value
+# assumed when absent.
+# AWS::DynamoDB::Table LocalSecondaryIndexes: the overlay used to call a change a replacement,
+# following the pre-2023 reference label ("Update requires: Replacement"). The current reference
+# labels the table's LocalSecondaryIndexes "Update requires: No interruption" (the table is not
+# replaced) while each LocalSecondaryIndex says "A local secondary index can only be created when
+# its parent table is created" and, for IndexName, KeySchema and Projection, "Update requires:
+# Updates are not supported" (aws-properties-dynamodb-table-localsecondaryindex.html); DynamoDB
+# itself cannot add, change or delete a local secondary index of an existing table. So the update
+# fails, and nothing is replaced or deleted: update-will-fail, not stateful-resource-replaced.
+IMMUTABLE_UNLESS_REPLACED: dict[str, dict[str, Any]] = {
+    "AWS::DynamoDB::Table": {"LocalSecondaryIndexes": []},
+}
+# Version properties that can go up in place but never down: the update fails. ElastiCache
+# (aws-resource-elasticache-cachecluster.html#cfn-elasticache-cachecluster-engineversion and
+# aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-engineversion):
+# "You can upgrade to a newer engine version ..., but you cannot downgrade to an earlier engine
+# version. If you want to use an earlier engine version, you must delete the existing cluster or
+# replication group and create it anew with the earlier engine version."
+NO_DOWNGRADE: dict[str, str] = {
+    "AWS::ElastiCache::CacheCluster": "EngineVersion",
+    "AWS::ElastiCache::ReplicationGroup": "EngineVersion",
+}
+
 # What a person loses, per type: a noun for the message and what goes with the resource.
 LOSSES: dict[str, tuple[str, str]] = {
     "AWS::DynamoDB::Table": ("database", "all its items"),
@@ -89,7 +114,8 @@ FACTS: dict[str, dict[str, str]] = {
         "nested-stack": "true for AWS::CloudFormation::Stack",
         "replacing-properties": "the properties (or attributes) that require recreation",
         "changed": "the changed paths (/Properties/X, /DeletionPolicy); match them with `changed`",
-        "immutable-changed": "KMS KeySpec/KeyUsage/MultiRegion/Origin or Cognito Username/AliasAttributes changed",
+        "immutable-changed": "KMS KeySpec/KeyUsage/MultiRegion/Origin or Cognito Username/AliasAttributes changed, or a DynamoDB table's LocalSecondaryIndexes without a replacement",
+        "version-downgraded": "an ElastiCache EngineVersion that goes down (`EngineVersion 7.0 -> 6.2`) without a replacement",
         "schema-attributes-changed": "Cognito user pool Schema attributes modified or removed",
         "gsi-added": "DynamoDB global secondary indexes created (or rebuilt)",
         "gsi-removed": "DynamoDB global secondary indexes deleted (or rebuilt)",
@@ -171,6 +197,34 @@ def _canonical(value: Any) -> Any:
     if isinstance(value, str) and value.lower() in ("true", "false"):
         return value.lower()
     return value
+
+
+def _comparable(value: Any) -> Any:
+    """_canonical, with a list of named items (indexes) compared by name, in any order."""
+    named = _by_name(value, "IndexName")
+    if named and len(named) == len(value):
+        return {name: _canonical(item) for name, item in named.items()}
+    return _canonical(value)
+
+
+def _version(value: Any) -> tuple[float, ...] | None:
+    """"7.0.7" -> (7, 0, 7); "6.x" -> (6, inf): the latest 6; None when not a version."""
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        return None
+    parts = str(value).split(".")
+    if not all(p.isdigit() or p.lower() == "x" for p in parts):
+        return None
+    return tuple(float("inf") if p.lower() == "x" else float(p) for p in parts)
+
+
+def _downgrade(rtype: str, before: Mapping, after: Mapping) -> str | None:
+    prop = NO_DOWNGRADE.get(rtype)
+    if prop is None or before.get("Engine") != after.get("Engine"):
+        return None
+    old, new = _version(before.get(prop)), _version(after.get(prop))
+    if old is None or new is None or new >= old:
+        return None
+    return f"{prop} {before[prop]} -> {after[prop]}"
 
 
 def _join(items: list[str] | tuple[str, ...]) -> str:
@@ -273,9 +327,13 @@ def resource_facts(change: ResourceChange, cs: StackChangeSet,
         facts["after-deletion-policy"] = deletion_action(change.after or {})
         facts["before-replace-policy"] = replace_action(change.before or {})
         facts["after-replace-policy"] = replace_action(change.after or {})
-        immutable = [p for p, default in IMMUTABLE.get(change.resource_type, {}).items()
-                     if _canonical(before.get(p, default)) != _canonical(after.get(p, default))]
+        fixed = dict(IMMUTABLE.get(change.resource_type, {}))
+        if not replaced:
+            fixed.update(IMMUTABLE_UNLESS_REPLACED.get(change.resource_type, {}))
+        immutable = [p for p, default in fixed.items()
+                     if _comparable(before.get(p, default)) != _comparable(after.get(p, default))]
         facts["immutable-changed"] = _join(immutable) or None
+        facts["version-downgraded"] = None if replaced else _downgrade(change.resource_type, before, after)
         facts.update(_schema_facts(change.resource_type, before, after))
         facts.update(_gsi_facts(change.resource_type, before, after))
     if change.action == "Add" and name:
