@@ -121,6 +121,7 @@ FACTS: dict[str, dict[str, str]] = {
         "gsi-removed": "DynamoDB global secondary indexes deleted (or rebuilt)",
         "gsi-add-and-remove": "true when one update both creates and deletes an index",
         "takes-name-of": "on an Add: the removed resource whose custom physical name it takes",
+        "name-taken-by": "on a Remove: the added resource that takes its custom physical name (the update fails before anything is removed)",
         "before-deletion-policy": "on a Modify: the base's effective DeletionPolicy (Retain, Snapshot or Delete; RDS defaults to Snapshot; Snapshot on a type without snapshots, or any policy of a read replica, is Delete)",
         "after-deletion-policy": "on a Modify: the head's effective DeletionPolicy",
         "before-replace-policy": "on a Modify: what the base's UpdateReplacePolicy would do (Retain, Snapshot or Delete)",
@@ -250,11 +251,12 @@ def subjects(changeset: StackChangeSet) -> Iterator[Subject]:
         # The head deploys a new stack beside the old one, which is not updated at all: its
         # resource and output "changes" would describe an update that never happens.
         return
-    removed_names = _removed_names(changeset)
+    removed_names = _custom_names(changeset, "Remove")
+    added_names = _custom_names(changeset, "Add")
     for change in changeset.changes:
         if change.volatile:
             continue
-        yield Subject("resource", resource_facts(change, changeset, removed_names),
+        yield Subject("resource", resource_facts(change, changeset, removed_names, added_names),
                       change.before, change.after, change)
     volatile = frozenset(c.logical_id for c in changeset.changes if c.volatile)
     for output in changeset.outputs:
@@ -269,20 +271,21 @@ def stack_facts(cs: StackChangeSet) -> dict[str, Any]:
             "head-stack-name": cs.head_stack_name, "stack-renamed": renamed}
 
 
-def _removed_names(cs: StackChangeSet) -> dict[tuple[str, str], str]:
-    """(type, custom physical name) -> logical ID, for resources the update removes."""
+def _custom_names(cs: StackChangeSet, action: str) -> dict[tuple[str, str], str]:
+    """(type, custom physical name) -> logical ID, for the resources the update removes (or adds)."""
     out = {}
     for change in cs.changes:
-        if change.action == "Remove" and not change.volatile:
+        if change.action == action and not change.volatile:
             prop = name_property(change.resource_type, cs.catalog)
-            name = display(_props(change.before).get(prop)) if prop else None
+            name = display(_props(change.before if action == "Remove" else change.after).get(prop)) if prop else None
             if name:
                 out[(change.resource_type, name)] = change.logical_id
     return out
 
 
 def resource_facts(change: ResourceChange, cs: StackChangeSet,
-                   removed_names: Mapping[tuple[str, str], str] = {}) -> dict[str, Any]:
+                   removed_names: Mapping[tuple[str, str], str] = {},
+                   added_names: Mapping[tuple[str, str], str] = {}) -> dict[str, Any]:
     before, after = _props(change.before), _props(change.after)
     prop = name_property(change.resource_type, cs.catalog)
     name_before = display(before.get(prop)) if prop else None
@@ -338,6 +341,8 @@ def resource_facts(change: ResourceChange, cs: StackChangeSet,
         facts.update(_gsi_facts(change.resource_type, before, after))
     if change.action == "Add" and name:
         facts["takes-name-of"] = removed_names.get((change.resource_type, name))
+    if change.action == "Remove" and name:
+        facts["name-taken-by"] = added_names.get((change.resource_type, name))
     return facts
 
 
