@@ -243,7 +243,9 @@ _READERS: dict = {}  # per process: one cat-file per (repo, revision), reused ac
 
 
 def check_pair(pair: Pair, settings: PairSettings) -> Outcome:
+    from promotelint.io import git
     from promotelint.io.sources import display_path, load_side
+    from promotelint.predict.validate import INVALID_BASE
 
     try:
         head_t, reads = pair.head_template, frozenset()
@@ -280,6 +282,9 @@ def check_pair(pair: Pair, settings: PairSettings) -> Outcome:
     except InputError as exc:
         if exc.file:  # the compiler names files by the absolute paths it was given
             exc.file = display_path(exc.file)
+            if pair.base is not None and pair.base.rev is not git.WORKTREE and exc.message.startswith(
+                    INVALID_BASE):  # the invalid file is the base revision's copy
+                exc.file = f"{pair.base.label}:{exc.file}"
         return Outcome(error=str(exc))
 
 

@@ -36,6 +36,7 @@ def predict(base: Template, head: Template, catalog: Catalog,
             options: PredictOptions = PredictOptions()) -> StackChangeSet:
     """The change set CloudFormation would compute to update the stack from `base` to `head`;
     `catalog` holds the facts of every resource type the two templates use."""
+    check_references(base, "base")
     check_references(head)
     region = options.region
     head_stack = options.stack_name or head.stack_name or base.stack_name or "stack"

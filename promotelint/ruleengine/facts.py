@@ -341,8 +341,8 @@ def resource_facts(change: ResourceChange, cs: StackChangeSet,
         facts.update(_gsi_facts(change.resource_type, before, after))
     if change.action == "Add" and name:
         facts["takes-name-of"] = removed_names.get((change.resource_type, name))
-    if change.action == "Remove" and name:
-        facts["name-taken-by"] = added_names.get((change.resource_type, name))
+    if change.action == "Remove":
+        facts["name-taken-by"] = added_names.get((change.resource_type, name)) if name else None
     return facts
 
 
