@@ -315,10 +315,16 @@ def _labelled(cs: StackChangeSet, pair: Pair, root: str) -> StackChangeSet:
             out[key] = f"{s.label}:{s.path}"
     base = pair.base
     if base is not None and base.rev is not git.WORKTREE:
-        # What only the base has (removed resources and outputs) points at the base revision's lines.
-        out["changes"] = tuple(replace(c, origin=replace(c.origin, revision=base.label))
+        # What only the base has (removed resources and outputs) points at the base revision's lines;
+        # when the service moved, annotations go to its serverless.yml at head, which exists there.
+        moved = pair.head is not None and pair.head.path != base.path
+        at_head = display_path(os.path.join(root, pair.head.path)) if moved else None
+
+        def based(origin):
+            return replace(origin, revision=base.label, head_file=at_head)
+        out["changes"] = tuple(replace(c, origin=based(c.origin))
                                if c.action == "Remove" and c.origin else c for c in cs.changes)
-        out["outputs"] = tuple(replace(o, origin=replace(o.origin, revision=base.label))
+        out["outputs"] = tuple(replace(o, origin=based(o.origin))
                                if o.action == "Remove" and o.origin else o for o in cs.outputs)
     return replace(cs, **out)
 

@@ -143,3 +143,23 @@ def test_a_removed_resource_points_at_the_base_revisions_line(repo):
     github = cli(repo.path, "--base-ref", "HEAD", "orders", "--format", "github").stdout
     [annotation] = [line for line in github.splitlines() if line.startswith("::error") and "removed" in line]
     assert "file=orders/serverless.yml," in annotation and "line=" not in annotation
+
+
+def test_a_moved_service_named_by_path_is_paired_with_its_base(repo):
+    """Issue 12: after `git mv orders services/orders` and a change in the same commit, naming the
+    head path (directory or file), the old path, or running inside the new directory all compare
+    with the base's `orders/serverless.yml`; the removed table's annotation points at a file that
+    exists at head."""
+    (repo.path / "services").mkdir()
+    repo.git("mv", "orders", "services/orders")
+    repo.write("services/orders/serverless.yml", service("orders").split("    Table:")[0])  # table dropped
+    repo.commit("move the service and drop its table")
+    runs = [(repo.path, "services/orders"), (repo.path, "services/orders/serverless.yml"), (repo.path, "orders"),
+            (repo.path / "services" / "orders", None)]
+    for cwd, path in runs:
+        result = cli(cwd, "--base-ref", "HEAD~1", "--head-ref", "HEAD", *([path] if path else []), "-f", "github")
+        assert result.returncode == 1, (path, result.stdout, result.stderr)
+        head_file = "serverless.yml" if path is None else "services/orders/serverless.yml"
+        assert f"::error file={head_file},title=promotelint stateful-resource-removed" in result.stdout, path
+        assert "Stack orders-dev  (HEAD~1:orders/serverless.yml -> HEAD:services/orders/serverless.yml)" \
+            in result.stdout, path

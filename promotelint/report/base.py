@@ -91,7 +91,7 @@ def location(finding: Finding, report: StackReport) -> Origin:
     if origin.revision:
         # The line is in another revision's copy of the file (a removed resource): annotating
         # that line of the working tree's file would point at something else.
-        return Origin(origin.file)
+        return Origin(origin.head_file or origin.file)
     cs = report.changeset
     if origin.file in (cs.head_source, cs.base_source) and ":" in origin.file and origin.file[1:2] != ":":
         # a stack-level finding placed on a source named `REV:path`: the file is the path
