@@ -27,6 +27,7 @@ from promotelint.model.template import Template
 if TYPE_CHECKING:
     from promotelint.io.discovery import Pair
     from promotelint.model.changeset import StackChangeSet
+    from promotelint.model.imports import ImportIndex
     from promotelint.model.findings import StackReport
     from promotelint.ruleengine.language import Rule
 
@@ -105,12 +106,14 @@ def explain_rule(rule_id: str, config_file: Path | None = None) -> str:
 
 
 def judge(changesets: Sequence[StackChangeSet], rules: Sequence[Rule], config: Config,
-          today: datetime.date) -> list[StackReport]:
-    """One report per stack: the rules' findings, with the config's and the resources' allow entries."""
+          today: datetime.date, imports: ImportIndex | None = None) -> list[StackReport]:
+    """One report per stack: the rules' findings, with the config's and the resources' allow entries.
+    `imports`: who in the repository imports which outputs (io.discovery.repository_imports)."""
+    from promotelint.model.imports import ImportIndex
     from promotelint.ruleengine.evaluate import evaluate
     from promotelint.verdict.judge import judge_all
 
-    findings = [evaluate(rules, cs, config.severities) for cs in changesets]
+    findings = [evaluate(rules, cs, config.severities, imports or ImportIndex()) for cs in changesets]
     return judge_all(changesets, findings, config, [r.id for r in rules], today)
 
 
@@ -165,17 +168,40 @@ def check(request: CheckRequest) -> CheckResult:
     settings = PairSettings(root=os.getcwd(), compile=request.compile, predict=request.predict,
                             stateful=config.stateful)
     if request.git_mode:
-        changesets, errors = _git_changesets(request, settings)
+        changesets, errors, (root, head_rev, sides) = _git_changesets(request, settings)
     else:
         base, head = (read_source(Path(p), request.compile) for p in request.paths)
         changesets, errors = [predict(base, head, request.predict, config.stateful)], []
-    reports = judge(changesets, rules, config, request.today)
+        root, head_rev, sides = os.path.dirname(os.path.abspath(request.paths[1])), None, (base, head)
+    imports = _imports(changesets, root, head_rev, sides, request.compile)
+    reports = judge(changesets, rules, config, request.today, imports)
     code = EXIT_INPUT if errors else exit_code(reports, request.fail_on or config.fail_on or "error")
     return CheckResult(reports, tuple(errors), code, rule_metadata(rules, config))
 
 
-def _git_changesets(request: CheckRequest, settings: PairSettings) -> tuple[list[StackChangeSet], list[str]]:
-    """The change sets of every stack in the git range, and the errors of those that could not be read."""
+def _imports(changesets: Sequence[StackChangeSet], where: str, head: str | None,
+             sides: Sequence[Template], compile: CompileSettings) -> ImportIndex:
+    """Who imports which outputs: the repository holding `where` read at `head` (once), or, outside
+    a repository, the given sides. Read only when an output is removed or changed."""
+    from promotelint.io import git
+    from promotelint.io.discovery import repository_imports
+    from promotelint.model.imports import ImportIndex
+    from promotelint.predict.imports import imports_of
+
+    if not any(o.action != "Add" for cs in changesets for o in cs.outputs):
+        return ImportIndex()
+    try:
+        return repository_imports(str(git.repo_root(where)), head, compile)
+    except InputError:  # not in a git repository: only the two sides can tell
+        index = ImportIndex()
+        for side in sides:
+            index |= imports_of(side, side.stack_name or side.source, side.source, compile.region or "us-east-1")
+        return index
+
+
+def _git_changesets(request: CheckRequest, settings: PairSettings) -> tuple[list[StackChangeSet], list[str], tuple]:
+    """The change sets of every stack in the git range, the errors of those that could not be read,
+    and where the head side's imports are read: (the work tree, the head revision, templates)."""
     from promotelint.io import git
     from promotelint.io.discovery import Pair, discover
     from promotelint.io.sources import read_template
@@ -215,7 +241,8 @@ def _git_changesets(request: CheckRequest, settings: PairSettings) -> tuple[list
         pairs = discover(root, base_sha, head, paths, base_label=request.base_ref, head_label=head_label,
                          settings=request.compile)
     outcomes = check_pairs(pairs, settings, request.jobs)
-    return [cs for o in outcomes for cs in o.changesets], [o.error for o in outcomes if o.error]
+    sides = [p.head_template for p in pairs if p.head_template is not None]
+    return [cs for o in outcomes for cs in o.changesets], [o.error for o in outcomes if o.error], (root, head, sides)
 
 
 # --- one pair of sides, and many in parallel ----------------------------------------------------

@@ -163,3 +163,44 @@ def test_a_moved_service_named_by_path_is_paired_with_its_base(repo):
         assert f"::error file={head_file},title=promotelint stateful-resource-removed" in result.stdout, path
         assert "Stack orders-dev  (HEAD~1:orders/serverless.yml -> HEAD:services/orders/serverless.yml)" \
             in result.stdout, path
+
+
+def test_framework_exports_are_notices_unless_a_service_in_the_repository_imports_them(repo):
+    """Issue 12: removing a function removes the `sls-...QualifiedArn` export the framework made for
+    it: a notice, unless a service of the repository imports it (then an error naming it)."""
+    repo.write("orders/serverless.yml", service("orders", extra_function=True))
+    repo.commit("a second function")
+    repo.write("orders/serverless.yml", service("orders"))  # the function `other` goes
+    export = "sls-orders-dev-OtherLambdaFunctionQualifiedArn"
+    unused = cli(repo.path, "--base-ref", "HEAD", "orders", "-f", "json")
+    assert unused.returncode == 0, unused.stdout + unused.stderr
+    [finding] = [f for f in json.loads(unused.stdout)["stacks"][0]["findings"] if f["rule"] == "export-removed"]
+    assert finding["severity"] == "notice" and export in finding["message"]
+    billing = service("billing").replace("handler: handler.hello\n",
+                                         f"handler: handler.hello\n    environment:\n      REPORT: !ImportValue {export}\n")
+    repo.write("billing/serverless.yml", billing)
+    used = cli(repo.path, "--base-ref", "HEAD", "orders", "-f", "json")
+    assert used.returncode == 1, used.stdout + used.stderr
+    [finding] = [f for f in json.loads(used.stdout)["stacks"][0]["findings"] if f["rule"] == "export-removed"]
+    assert finding["severity"] == "error"
+    assert "billing-dev (billing/serverless.yml) by Fn::ImportValue" in finding["message"]
+
+
+def test_two_path_check_reads_the_importers_of_the_repository_holding_head(repo, tmp_path):
+    export = "sls-orders-dev-OtherLambdaFunctionQualifiedArn"
+    deployed = tmp_path / "deployed"  # outside the repository: the base alone
+    deployed.mkdir()
+    (deployed / "serverless.yml").write_text(service("orders", extra_function=True))
+    billing = service("billing").replace("handler: handler.hello\n",
+                                         f"handler: handler.hello\n    environment:\n      R: !ImportValue {export}\n")
+    repo.write("billing/serverless.yml", billing)  # not even committed: the working tree is read
+    result = cli(repo.path, str(deployed), "orders", "-f", "json")
+    assert result.returncode == 1, result.stdout + result.stderr
+    [finding] = [f for f in json.loads(result.stdout)["stacks"][0]["findings"] if f["rule"] == "export-removed"]
+    assert "billing-dev (billing/serverless.yml) by Fn::ImportValue" in finding["message"]
+    (tmp_path / "head").mkdir()
+    (tmp_path / "head" / "serverless.yml").write_text(service("orders"))
+    outside = cli(tmp_path, "deployed", "head", "-f", "json")  # no repository: only the two sides tell
+    assert outside.returncode == 0, outside.stdout + outside.stderr
+    [finding] = [f for f in json.loads(outside.stdout)["stacks"][0]["findings"] if f["rule"] == "export-removed"]
+    assert finding["severity"] == "notice"

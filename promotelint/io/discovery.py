@@ -2,26 +2,31 @@
 
 A service is a serverless.yml (compiled with every file it reads taken from the same side) or a
 CloudFormation template (its blob). Discovery pairs each service's base and head sides:
-- by path; a serverless service whose path changed (a moved directory) is paired by stack name,
-  a template by git's rename detection;
+- by path; a serverless service whose path changed (a moved directory) is paired by git's rename
+  detection, else by stack name, even when the user named only one of its paths; a template by
+  git's rename detection;
 - a service only at head is new (base: an empty stack, so everything is an Add); one only at base
   is deleted (head: an empty stack, so its whole stack is removed). A serverless.yml whose stack
   name changed is both: the old stack goes, a new one comes.
 With no PATH, only services whose template inputs changed are checked: a serverless.yml when a file
 its head side reads changed (itself, `${file()}` fragments anywhere in the repository, .env files),
 a template when its blob changed.
+
+`repository_imports` reads, once per run, who in the repository imports which stack outputs.
 """
 
 from __future__ import annotations
 
 import os
+import posixpath
 from dataclasses import dataclass
 from typing import Sequence
 
 from promotelint.io import git
-from promotelint.io.sources import SERVERLESS_NAMES, Side, load_side
-from promotelint.model.settings import CompileSettings
+from promotelint.io.sources import SERVERLESS_NAMES, Side, display_path, load_side
 from promotelint.model.errors import InputError
+from promotelint.model.imports import ImportIndex
+from promotelint.model.settings import CompileSettings
 from promotelint.model.template import Template
 
 TEMPLATE_SUFFIXES = (".json", ".yml", ".yaml", ".template")
@@ -216,3 +221,62 @@ def _try_load(s: Side, root: str, settings: CompileSettings, readers: dict) -> T
         return load_side(s, root, settings, readers)[0]
     except InputError:
         return None  # reported when the pair is checked
+
+
+# --- the repository's imports, for the export rule ------------------------------------------------
+
+IMPORT_MARKERS = ("ImportValue", "cf:", "cf(")  # Fn::ImportValue / !ImportValue, ${cf:..}, ${cf(region):..}
+IMPORT_PATHSPECS = ("*.yml", "*.yaml", "*.json", "*.template")
+
+
+def repository_imports(root: str, rev: str | None, settings: CompileSettings = CompileSettings()) -> ImportIndex:
+    """Who in the repository, as it is at `rev`, depends on which stack outputs (`Fn::ImportValue`,
+    `${cf:stack.output}`). Only files that mention one are read (one `git grep`): such a template as
+    it is; a serverless.yml compiled (its import names may come from variables), and so is a
+    service that reads such a fragment (one under its directory or named in its config). A service
+    that cannot be compiled is listed as unread: its imports are unknown."""
+    marked = {p for p in git.grep_files(root, rev, IMPORT_MARKERS, IMPORT_PATHSPECS) if not _skipped(p)}
+    if not marked:
+        return ImportIndex()
+    reader = git.reader_for(root, rev)
+    configs = _preferred({f for f in reader.files() if _is_config(f)})
+    fragments = sorted(p for p in marked if not _is_config(p))
+    region = settings.region or "us-east-1"
+    index = ImportIndex()
+    readers: dict = {}
+    for path in sorted(configs):
+        if path in marked or _may_read(reader, path, fragments):
+            index |= _service_imports(Side("serverless", path, rev, "head"), root, settings, readers, region)
+    for path in fragments:
+        if _looks_like_template(path, reader):
+            index |= _service_imports(Side("template", path, rev, "head"), root, settings, readers, region)
+    for r in (reader, *readers.values()):
+        r.close()
+    return index
+
+
+def _may_read(reader, config: str, fragments: list[str]) -> bool:
+    """Whether the service may read one of the fragments: one lies under its directory, or its
+    config names the fragment's file."""
+    directory = posixpath.dirname(config)
+    if any(_under(f, directory) for f in fragments):
+        return True
+    try:
+        text = reader.read_text(os.path.join(reader.root, config))
+    except InputError:
+        return False
+    return "file(" in text and any(posixpath.basename(f) in text for f in fragments)
+
+
+def _service_imports(s: Side, root: str, settings: CompileSettings, readers: dict, region: str) -> ImportIndex:
+    from promotelint.predict.imports import cf_references, imports_of
+
+    try:
+        template, _ = load_side(s, root, settings, readers)
+        text = readers[(root, s.rev)].read_text(os.path.join(root, s.path))
+    except InputError:
+        return ImportIndex(unread=(display_path(os.path.join(root, s.path)),))
+    service = template.stack_name or template.source
+    # `${cf:}` may feed config the template does not keep (custom:, a plugin's): read the text too
+    index = imports_of(template, service, template.source, region)
+    return index | ImportIndex(outputs=cf_references([text], service, template.source))

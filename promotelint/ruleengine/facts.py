@@ -8,10 +8,12 @@ when the stack name changes, only the stack itself is a subject.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Iterator, Mapping
 
 from promotelint.model.changeset import OutputChange, ResourceChange, StackChangeSet
+from promotelint.model.imports import ImportIndex
 from promotelint.model.opaque import OPAQUE_KEY
 from promotelint.model.resources import (Catalog, declared_deletion_policy, deletion_action, is_read_replica,
                                          replace_action)
@@ -140,6 +142,10 @@ FACTS: dict[str, dict[str, str]] = {
         "export-renamed": "true when both sides export it under different names",
         "evaluation": "Dynamic when the new value depends on a replaced resource, else Static",
         "volatile-value": "true when the value follows a Lambda version or a deployment",
+        "export-change": "what happens to it, for messages: is removed, is renamed from A to B, changes its value, ...",
+        "framework-export": "true when the Serverless Framework made the export (`sls-<service>-<stage>-<key>` of an output it generates)",
+        "imported-by": "who in the repository depends on what this change removes or changes (Fn::ImportValue of the export, ${cf:stack.output}), for messages",
+        "imports-unread": "files that mention imports but could not be read (what they import is unknown)",
     },
 }
 FACT_NAMES: dict[str, frozenset[str]] = {kind: frozenset(facts) for kind, facts in FACTS.items()}
@@ -243,8 +249,9 @@ class Subject:
     change: ResourceChange | OutputChange | None = None
 
 
-def subjects(changeset: StackChangeSet) -> Iterator[Subject]:
-    """Every subject rules are evaluated on: the stack, each non-volatile change, each output."""
+def subjects(changeset: StackChangeSet, imports: ImportIndex = ImportIndex()) -> Iterator[Subject]:
+    """Every subject rules are evaluated on: the stack, each non-volatile change, each output
+    (`imports`: who in the repository imports which outputs)."""
     stack = stack_facts(changeset)
     yield Subject("stack", stack)
     if stack["stack-renamed"]:
@@ -260,7 +267,7 @@ def subjects(changeset: StackChangeSet) -> Iterator[Subject]:
                       change.before, change.after, change)
     volatile = frozenset(c.logical_id for c in changeset.changes if c.volatile)
     for output in changeset.outputs:
-        yield Subject("output", output_facts(output, changeset, volatile),
+        yield Subject("output", output_facts(output, changeset, volatile, imports),
                       {"Value": output.before_value, "Export": output.before_export},
                       {"Value": output.after_value, "Export": output.after_export}, output)
 
@@ -375,20 +382,76 @@ def _gsi_facts(rtype: str, before: Mapping, after: Mapping) -> dict[str, Any]:
             "gsi-add-and-remove": bool(added and removed) or len(added) > 1 or len(removed) > 1}
 
 
-def output_facts(output: OutputChange, cs: StackChangeSet,
-                 volatile: frozenset[str] = frozenset()) -> dict[str, Any]:
+def output_facts(output: OutputChange, cs: StackChangeSet, volatile: frozenset[str] = frozenset(),
+                 imports: ImportIndex = ImportIndex()) -> dict[str, Any]:
     refs = {lid for lid, _ in references(output.before_value) | references(output.after_value)}
+    export = output.before_export if output.before_export is not None else output.after_export
+    renamed = output.before_export is not None and output.after_export is not None \
+        and output.before_export != output.after_export
+    # who depends on what this change removes or changes: the base's export, the base stack's output
+    importers = imports.importers(output.before_export, cs.base_stack_name or cs.name, output.key) \
+        if output.action != "Add" else ()
     return {
         "stack": cs.name,
         "action": output.action,
         "output": output.key,
-        "export": output.before_export if output.before_export is not None else output.after_export,
+        "export": export,
         "before-export": output.before_export,
         "after-export": output.after_export,
         "export-affected": output.export_affected,
-        "export-renamed": output.before_export is not None and output.after_export is not None
-        and output.before_export != output.after_export,
+        "export-renamed": renamed,
         "evaluation": output.evaluation,
         # The value follows a Lambda version or a deployment: it changes with every deploy.
         "volatile-value": bool(refs & volatile),
+        "export-change": _export_change(output, renamed),
+        "framework-export": framework_export(output, cs),
+        "imported-by": _join([str(i) for i in importers]) or None,
+        "imports-unread": _join(imports.unread) or None,
     }
+
+
+def _export_change(output: OutputChange, renamed: bool) -> str:
+    if output.action == "Remove":
+        return "is removed"
+    if output.action == "Add":
+        return "is added"
+    if renamed:
+        return f"is renamed from {output.before_export} to {output.after_export}"
+    if output.evaluation == "Dynamic":
+        return "gets a new value because a resource it refers to is replaced"
+    return "changes its value"
+
+
+# The outputs the Serverless Framework (and the plugins it runs) makes itself, by key. Decided from
+# the framework's source (serverless@3.40.0 lib/plugins/aws/): the core template's
+# ServerlessDeploymentBucketName (and ServerlessDeploymentBucketAccelerated); compile/functions.js
+# `<Fn>LambdaFunctionQualifiedArn` and `<Fn>LambdaFunctionUrl`; compile/layers.js
+# `<Layer>LambdaLayerQualifiedArn`, `...Hash`, `...S3Key`; the REST and websocket API deployments'
+# ServiceEndpoint and ServiceEndpointWebsocket; compile/events/http-api.js HttpApiId and HttpApiUrl;
+# compile/events/cloud-front.js CloudFrontDistribution and CloudFrontDistributionDomainName; and
+# serverless-step-functions' `<Name>StepFunctionsStateMachineArn` / `...ActivityArn`.
+FRAMEWORK_OUTPUT = re.compile(
+    r"ServerlessDeploymentBucketName|ServerlessDeploymentBucketAccelerated|ServiceEndpoint|"
+    r"ServiceEndpointWebsocket|HttpApiId|HttpApiUrl|CloudFrontDistribution|CloudFrontDistributionDomainName|"
+    r".+Lambda(?:FunctionQualifiedArn|FunctionUrl|LayerQualifiedArn|LayerHash|LayerS3Key)|"
+    r".+StepFunctions(?:StateMachine|Activity)Arn")
+_STATE_MACHINE_TYPES = ("AWS::StepFunctions::StateMachine", "AWS::StepFunctions::Activity")
+
+
+def framework_export(output: OutputChange, cs: StackChangeSet) -> bool:
+    """Whether the framework made this export. Its package step (package/lib/add-export-name-for-
+    outputs.js, the first event of aws:package:finalize) exports every output present by then as
+    `sls-<service>-<stage>-<key>`; the user's `resources.Outputs` are merged after it (the next
+    event, mergeCustomProviderResources), so they get no such export unless they write one (the
+    corpus has services that write `sls-...` names themselves). So: an `sls-...-<key>` export of a
+    key the framework makes; or step-functions' `<Id>Arn` of a state machine named by `id`/`name`,
+    whose value is a Ref to that state machine (its type known from the change set)."""
+    export = output.before_export if output.before_export is not None else output.after_export
+    if not isinstance(export, str) or not export.startswith("sls-") or not export.endswith("-" + output.key):
+        return False
+    if FRAMEWORK_OUTPUT.fullmatch(output.key):
+        return True
+    target = output.key[:-3] if output.key.endswith("Arn") else None
+    value = output.before_value if output.before_value is not None else output.after_value
+    return bool(target) and value == {"Ref": target} and any(
+        c.logical_id == target and c.resource_type in _STATE_MACHINE_TYPES for c in cs.changes)
