@@ -204,3 +204,14 @@ def test_two_path_check_reads_the_importers_of_the_repository_holding_head(repo,
     assert outside.returncode == 0, outside.stdout + outside.stderr
     [finding] = [f for f in json.loads(outside.stdout)["stacks"][0]["findings"] if f["rule"] == "export-removed"]
     assert finding["severity"] == "notice"
+
+
+def test_an_invalid_base_revision_is_refused_and_named(repo):
+    broken = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Q:\n    Type: AWS::SQS::Queue\n" \
+             "    Properties:\n      QueueName: !Ref Nope\n"
+    repo.write("infra/queue.yml", broken)
+    repo.commit("a broken template")
+    repo.write("infra/queue.yml", broken.replace("!Ref Nope", "jobs"))
+    result = cli(repo.path, "--base-ref", "HEAD")
+    assert result.returncode == 2, result.stdout
+    assert "HEAD:infra/queue.yml:6: invalid base template: Ref to 'Nope'" in result.stderr
