@@ -168,21 +168,22 @@ def check(request: CheckRequest) -> CheckResult:
     settings = PairSettings(root=os.getcwd(), compile=request.compile, predict=request.predict,
                             stateful=config.stateful)
     if request.git_mode:
-        changesets, errors, (root, head_rev, sides) = _git_changesets(request, settings)
+        changesets, errors, (root, head_rev, sides, known) = _git_changesets(request, settings)
     else:
         base, head = (read_source(Path(p), request.compile) for p in request.paths)
         changesets, errors = [predict(base, head, request.predict, config.stateful)], []
-        root, head_rev, sides = os.path.dirname(os.path.abspath(request.paths[1])), None, (base, head)
-    imports = _imports(changesets, root, head_rev, sides, request.compile)
+        root, head_rev, sides, known = os.path.dirname(os.path.abspath(request.paths[1])), None, (base, head), {}
+    imports = _imports(changesets, root, head_rev, sides, request.compile, known)
     reports = judge(changesets, rules, config, request.today, imports)
     code = EXIT_INPUT if errors else exit_code(reports, request.fail_on or config.fail_on or "error")
     return CheckResult(reports, tuple(errors), code, rule_metadata(rules, config))
 
 
-def _imports(changesets: Sequence[StackChangeSet], where: str, head: str | None,
-             sides: Sequence[Template], compile: CompileSettings) -> ImportIndex:
-    """Who imports which outputs: the repository holding `where` read at `head` (once), or, outside
-    a repository, the given sides. Read only when an output is removed or changed."""
+def _imports(changesets: Sequence[StackChangeSet], where: str, head: str | None, sides: Sequence[Template],
+             compile: CompileSettings, known: Mapping[str, ImportIndex]) -> ImportIndex:
+    """Who imports which outputs: the repository holding `where` read at `head` (once; `known`: the
+    services already compiled there), or, outside a repository, the given sides. Read only when an
+    output is removed or changed."""
     from promotelint.io import git
     from promotelint.io.discovery import repository_imports
     from promotelint.model.imports import ImportIndex
@@ -191,7 +192,7 @@ def _imports(changesets: Sequence[StackChangeSet], where: str, head: str | None,
     if not any(o.action != "Add" for cs in changesets for o in cs.outputs):
         return ImportIndex()
     try:
-        return repository_imports(str(git.repo_root(where)), head, compile)
+        return repository_imports(str(git.repo_root(where)), head, compile, known)
     except InputError:  # not in a git repository: only the two sides can tell
         index = ImportIndex()
         for side in sides:
@@ -201,7 +202,8 @@ def _imports(changesets: Sequence[StackChangeSet], where: str, head: str | None,
 
 def _git_changesets(request: CheckRequest, settings: PairSettings) -> tuple[list[StackChangeSet], list[str], tuple]:
     """The change sets of every stack in the git range, the errors of those that could not be read,
-    and where the head side's imports are read: (the work tree, the head revision, templates)."""
+    and where the head side's imports are read: (the work tree, the head revision, its templates
+    already read, the imports of its services already compiled)."""
     from promotelint.io import git
     from promotelint.io.discovery import Pair, discover
     from promotelint.io.sources import read_template
@@ -242,7 +244,9 @@ def _git_changesets(request: CheckRequest, settings: PairSettings) -> tuple[list
                          settings=request.compile)
     outcomes = check_pairs(pairs, settings, request.jobs)
     sides = [p.head_template for p in pairs if p.head_template is not None]
-    return [cs for o in outcomes for cs in o.changesets], [o.error for o in outcomes if o.error], (root, head, sides)
+    known = dict(o.imports for o in outcomes if o.imports)
+    return [cs for o in outcomes for cs in o.changesets], [o.error for o in outcomes if o.error], \
+        (root, head, sides, known)
 
 
 # --- one pair of sides, and many in parallel ----------------------------------------------------
@@ -264,6 +268,9 @@ class Outcome:
     changesets: tuple[StackChangeSet, ...] = ()
     error: str | None = None  # an InputError for this service: exit 2, the others still reported
     reads: frozenset[str] = frozenset()  # repo-relative files the head side read
+    # what the head serverless.yml imports (its path, the index), so the repository's imports
+    # need not compile it again
+    imports: tuple[str, ImportIndex] | None = None
 
 
 _READERS: dict = {}  # per process: one cat-file per (repo, revision), reused across services
@@ -271,6 +278,7 @@ _READERS: dict = {}  # per process: one cat-file per (repo, revision), reused ac
 
 def check_pair(pair: Pair, settings: PairSettings) -> Outcome:
     from promotelint.io import git
+    from promotelint.io.discovery import side_imports
     from promotelint.io.sources import display_path, load_side
     from promotelint.predict.validate import INVALID_BASE
 
@@ -286,8 +294,16 @@ def check_pair(pair: Pair, settings: PairSettings) -> Outcome:
                 if pair.only_if_reads is not None and not (touched & pair.only_if_reads):
                     return Outcome(reads=frozenset(touched))
                 raise
+        imports = None
+        if head_t is not None and pair.head is not None and pair.head.kind == "serverless":
+            try:
+                imports = (pair.head.path, side_imports(head_t, pair.head, settings.root, _READERS,
+                                                        settings.compile.region or "us-east-1"))
+            except InputError:
+                pass  # then the repository's imports compile it themselves
+
         if pair.only_if_reads is not None and not (reads & pair.only_if_reads):
-            return Outcome(reads=reads)
+            return Outcome(reads=reads, imports=imports)
         base_t = pair.base_template
         if pair.base is not None and base_t is None:
             base_t, _ = load_side(pair.base, settings.root, settings.compile, _READERS)
@@ -305,7 +321,8 @@ def check_pair(pair: Pair, settings: PairSettings) -> Outcome:
             stacks.append(_predict_pair(_empty(head_t, "(new)"), head_t, settings))
         else:
             stacks.append(_predict_pair(base_t, head_t, settings))
-        return Outcome(changesets=tuple(_labelled(cs, pair, settings.root) for cs in stacks), reads=reads)
+        return Outcome(changesets=tuple(_labelled(cs, pair, settings.root) for cs in stacks), reads=reads,
+                       imports=imports)
     except InputError as exc:
         if exc.file:  # the compiler names files by the absolute paths it was given
             exc.file = display_path(exc.file)

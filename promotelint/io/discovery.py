@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import posixpath
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from promotelint.io import git
 from promotelint.io.sources import SERVERLESS_NAMES, Side, display_path, load_side
@@ -229,11 +229,13 @@ IMPORT_MARKERS = ("ImportValue", "cf:", "cf(")  # Fn::ImportValue / !ImportValue
 IMPORT_PATHSPECS = ("*.yml", "*.yaml", "*.json", "*.template")
 
 
-def repository_imports(root: str, rev: str | None, settings: CompileSettings = CompileSettings()) -> ImportIndex:
+def repository_imports(root: str, rev: str | None, settings: CompileSettings = CompileSettings(),
+                       known: Mapping[str, ImportIndex] = {}) -> ImportIndex:
     """Who in the repository, as it is at `rev`, depends on which stack outputs (`Fn::ImportValue`,
     `${cf:stack.output}`). Only files that mention one are read (one `git grep`): such a template as
     it is; a serverless.yml compiled (its import names may come from variables), and so is a
-    service that reads such a fragment (one under its directory or named in its config). A service
+    service that reads such a fragment (one under its directory or named in its config). `known`:
+    the imports of services already compiled at `rev` (by path), not compiled again. A service
     that cannot be compiled is listed as unread: its imports are unknown."""
     marked = {p for p in git.grep_files(root, rev, IMPORT_MARKERS, IMPORT_PATHSPECS) if not _skipped(p)}
     if not marked:
@@ -245,7 +247,9 @@ def repository_imports(root: str, rev: str | None, settings: CompileSettings = C
     index = ImportIndex()
     readers: dict = {}
     for path in sorted(configs):
-        if path in marked or _may_read(reader, path, fragments):
+        if path in known:
+            index |= known[path]
+        elif path in marked or _may_read(reader, path, fragments):
             index |= _service_imports(Side("serverless", path, rev, "head"), root, settings, readers, region)
     for path in fragments:
         if _looks_like_template(path, reader):
@@ -269,14 +273,23 @@ def _may_read(reader, config: str, fragments: list[str]) -> bool:
 
 
 def _service_imports(s: Side, root: str, settings: CompileSettings, readers: dict, region: str) -> ImportIndex:
-    from promotelint.predict.imports import cf_references, imports_of
-
     try:
         template, _ = load_side(s, root, settings, readers)
-        text = readers[(root, s.rev)].read_text(os.path.join(root, s.path))
+        return side_imports(template, s, root, readers, region)
     except InputError:
         return ImportIndex(unread=(display_path(os.path.join(root, s.path)),))
+
+
+def side_imports(template: Template, s: Side, root: str, readers: dict, region: str) -> ImportIndex:
+    """What a side's template imports; for a serverless.yml also the `${cf:}` of its text (read with
+    `readers`, as load_side keeps them), which may feed config the template does not keep (custom:,
+    a plugin's)."""
+    from promotelint.predict.imports import cf_references, imports_of
+
     service = template.stack_name or template.source
-    # `${cf:}` may feed config the template does not keep (custom:, a plugin's): read the text too
     index = imports_of(template, service, template.source, region)
+    if s.kind != "serverless":
+        return index
+    reader = readers.get((root, s.rev)) or readers.setdefault((root, s.rev), git.reader_for(root, s.rev))
+    text = reader.read_text(os.path.join(reader.root, s.path))
     return index | ImportIndex(outputs=cf_references([text], service, template.source))
