@@ -167,16 +167,17 @@ class Catalog:
 # The types CloudFormation can snapshot when their DeletionPolicy or UpdateReplacePolicy says
 # Snapshot. The DeletionPolicy attribute reference (https://docs.aws.amazon.com/AWSCloudFormation/
 # latest/TemplateReference/aws-attribute-deletionpolicy.html), option Snapshot: "For resources that
-# support snapshots, CloudFormation creates a snapshot for the resource before deleting it", listing
-# AWS::DocDB::DBCluster, AWS::EC2::Volume, AWS::ElastiCache::CacheCluster,
+# support snapshots, CloudFormation creates a snapshot for the resource before deleting it ...
+# Resources that support snapshots include: AWS::EC2::Volume, AWS::ElastiCache::CacheCluster,
 # AWS::ElastiCache::ReplicationGroup, AWS::Neptune::DBCluster, AWS::RDS::DBCluster,
-# AWS::RDS::DBInstance and AWS::Redshift::Cluster (cfn-lint's `valid_snapshot_types` is the same
-# list; DocDB was added to the page after aws-cloudformation-coverage-roadmap#1397). On any other
-# type the policy does nothing and the resource is deleted: the UpdateReplacePolicy page says only
-# "For resources that support snapshots, such as AWS::EC2::Volume, specify Snapshot to have
-# CloudFormation create a snapshot before deleting the old resource instance", and CloudFormation
-# accepts Snapshot elsewhere and ignores it (aws-cdk#20668: "cloudformation ignores the snapshot
-# removal policy if it is not supported by the resource").
+# AWS::RDS::DBInstance, AWS::Redshift::Cluster" (the page as of 2023), and AWS::DocDB::DBCluster
+# ("This functionality is supported and we will update the documentation":
+# aws-cloudformation-coverage-roadmap#1397; cfn-lint's `valid_snapshot_types` holds these eight).
+# On any other type the policy does nothing and the resource is deleted: the UpdateReplacePolicy
+# page says only "For resources that support snapshots, such as AWS::EC2::Volume, specify Snapshot
+# to have CloudFormation create a snapshot before deleting the old resource instance", and
+# CloudFormation accepts Snapshot elsewhere and ignores it (aws-cdk#20668: "cloudformation ignores
+# the snapshot removal policy if it is not supported by the resource").
 SNAPSHOT_TYPES = frozenset({
     "AWS::DocDB::DBCluster", "AWS::EC2::Volume", "AWS::ElastiCache::CacheCluster",
     "AWS::ElastiCache::ReplicationGroup", "AWS::Neptune::DBCluster", "AWS::RDS::DBCluster",
