@@ -184,13 +184,14 @@ def _imports(changesets: Sequence[StackChangeSet], where: str, head: str | None,
     """Who imports which outputs: the repository holding `where` read at `head` (once; `known`: the
     services already compiled there), or, outside a repository, the given sides. Read only when an
     output is removed or changed."""
-    from promotelint.io import git
-    from promotelint.io.discovery import repository_imports
     from promotelint.model.imports import ImportIndex
-    from promotelint.predict.imports import imports_of
 
     if not any(o.action != "Add" for cs in changesets for o in cs.outputs):
         return ImportIndex()
+    from promotelint.io import git  # only now: git and the compiler cost a start nothing otherwise
+    from promotelint.io.discovery import repository_imports
+    from promotelint.predict.imports import imports_of
+
     try:
         return repository_imports(str(git.repo_root(where)), head, compile, known)
     except InputError:  # not in a git repository: only the two sides can tell
