@@ -19,7 +19,7 @@ from typing import Any, Mapping
 
 from promotelint.model.changeset import Detail, OutputChange, ResourceChange, StackChangeSet, Target
 from promotelint.model.opaque import contains_opaque
-from promotelint.model.resources import VERSION_UPGRADE_PATHS, Catalog, deletion_action
+from promotelint.model.resources import Catalog, deletion_action, replace_action
 from promotelint.model.settings import PredictOptions
 from promotelint.model.template import Origin, Template, references
 from promotelint.predict.intrinsics import NO_VALUE, Evaluator, is_symbolic, parameter_values
@@ -40,6 +40,7 @@ def predict(base: Template, head: Template, catalog: Catalog,
     `catalog` holds the facts of every resource type the two templates use."""
     check_shape(base)
     check_shape(head)
+    check_references(base, "base")
     check_references(head)
     region = options.region
     head_stack = options.stack_name or head.stack_name or base.stack_name or "stack"
@@ -162,8 +163,7 @@ class _DiffContext:
             if rtype != btype:
                 recreation = "Always"
             else:
-                recreation = facts.requires_recreation(prop, _plain(b), _plain(h))
-                recreation = self._version_upgrade_exemption(rtype, prop, recreation, after)
+                recreation = facts.requires_recreation(prop, _plain(b), _plain(h), after.get("UpdatePolicy"))
             attribute = "Tags" if prop == (facts.tag_property or "Tags") else "Properties"
             new = self._property_details(prop, attribute, recreation, b, h,
                                          raw_b.get(prop, _MISSING), raw_h.get(prop, _MISSING), replaced)
@@ -186,20 +186,12 @@ class _DiffContext:
         scope = tuple(dict.fromkeys(d.target.attribute for d in details))
         policy = None
         if replacement in ("True", "Conditional"):
-            policy = "ReplaceAnd" + _replace_policy(after)
+            policy = "ReplaceAnd" + replace_action(after)
         return ResourceChange(
             action="Modify", logical_id=lid, resource_type=rtype, replacement=replacement, scope=scope,
             details=tuple(details), policy_action=policy, before=before, after=after,
             before_type=btype if btype != rtype else None, unknown_type=not facts.known,
             opaque_create_only=tuple(opaque_create_only))
-
-    def _version_upgrade_exemption(self, rtype: str, prop: str, recreation: str, after: dict) -> str:
-        path = VERSION_UPGRADE_PATHS.get(rtype)
-        if path and path == f"/properties/{prop}" and recreation == "Always":
-            policy = after.get("UpdatePolicy") or {}
-            if str(policy.get("EnableVersionUpgrade", "")).lower() == "true":
-                return "Never"
-        return recreation
 
     def _property_details(self, prop: str, attribute: str, recreation: str, b: Any, h: Any,
                           raw_b: Any, raw_h: Any, replaced: set[str]) -> list[Detail]:
@@ -331,11 +323,6 @@ def _replacement(details: list[Detail]) -> str:
         if rr in ("Always", "Conditionally"):
             worst = "Conditional"
     return worst
-
-
-def _replace_policy(resource: Mapping[str, Any]) -> str:
-    policy = resource.get("UpdateReplacePolicy")
-    return str(policy) if policy in ("Retain", "Snapshot") else "Delete"
 
 
 def _with_facts(change: ResourceChange, catalog: Catalog, side: Template) -> ResourceChange:

@@ -7,9 +7,9 @@ from collections import Counter
 from typing import Any, Sequence
 
 from promotelint.model.changeset import ResourceChange, notes
-from promotelint.model.findings import StackReport, active
+from promotelint.model.findings import StackReport
 from promotelint.report.base import (
-    Format, RenderOptions, compilers, exit_code_of, outcome, plural, tally, unpredicted, verb, why,
+    Format, RenderOptions, compilers, findings_of, outcome, plural, tally, unpredicted, verb, why,
 )
 
 
@@ -31,13 +31,16 @@ _TABLE_HEAD = ["| Action | Resource | Type | Why | Source |", "| --- | --- | ---
 
 
 def render_markdown(reports: Sequence[StackReport], options: RenderOptions = RenderOptions()) -> str:
-    code = exit_code_of(reports, options)
-    blind = unpredicted(reports)
-    icon = {0: ":warning:" if blind else ":white_check_mark:", 1: ":x:"}.get(code, ":warning:")
-    verdict = "safe to promote" if code == 0 and not blind else outcome(reports, code)
-    found = tally(reports)
-    out = [f"## {icon} promotelint: {verdict}", ""]
-    out.append(f"{plural(len(reports), 'stack')} checked" + (f"; {found}." if found else "; no findings."))
+    code = options.exit_code
+    if code is None:  # predictions only (`changeset`): no verdict
+        out = ["## promotelint: predicted change sets", "", f"{plural(len(reports), 'stack')}."]
+    else:
+        blind = unpredicted(reports)
+        icon = {0: ":warning:" if blind else ":white_check_mark:", 1: ":x:"}.get(code, ":warning:")
+        verdict = "safe to promote" if code == 0 and not blind else outcome(reports, code)
+        found = tally(reports)
+        out = [f"## {icon} promotelint: {verdict}", ""]
+        out.append(f"{plural(len(reports), 'stack')} checked" + (f"; {found}." if found else "; no findings."))
     for r in reports:
         cs = r.changeset
         major = [c for c in cs.changes if c.major]
@@ -47,12 +50,12 @@ def render_markdown(reports: Sequence[StackReport], options: RenderOptions = Ren
         out.extend(f"> **warning:** {_md(w)}" for w in notes(cs))
         if notes(cs):
             out.append("")
-        findings = active(r)
+        findings = findings_of(r, options)
         for f in findings:
             where = f" (`{f.origin}`)" if f.origin else ""
             out.append(f"- **{f.severity}** `{f.rule}`: {_md(f.message)}{where}"
                        + (f"<br>fix: {_md(f.fix)}" if f.fix else ""))
-        suppressed = sum(f.suppressed for f in r.findings)
+        suppressed = sum(f.suppressed for f in r.findings) if code is not None else 0
         if suppressed:
             out.append(f"- {suppressed} finding{'s' * (suppressed != 1)} suppressed")
         if findings or suppressed:
