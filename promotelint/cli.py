@@ -68,34 +68,32 @@ Parameter = _opt("--parameter", "KEY=VALUE for both sides.", Optional[List[str]]
 BaseParameter = _opt("--base-parameter", "KEY=VALUE, base only.", Optional[List[str]])
 HeadParameter = _opt("--head-parameter", "KEY=VALUE, head only.", Optional[List[str]])
 StackName = _opt("--stack-name", "Stack name (AWS::StackName).")
+Eng, Root = _opt("--engine", "v3, osls, v4[@VERSION] or auto (installed, else frameworkVersion)."), _opt(
+    "--root", "Outside git, the directory ${file()} may read (default: the current one).", Optional[Path])
 Stage = _opt("--stage", "Stage for serverless.yml sides.")
 Param = _opt("--param", "KEY=VALUE for ${param:KEY} in serverless.yml.", Optional[List[str]])
 ShowAll = _opt("--show-all", "List minor changes too.", bool)
-ConfigFile = _opt("--config", "Config file (.promotelint.yml or pyproject.toml); default: found from HEAD upward.",
-                  Optional[Path])
+ConfigFile = _opt("--config", "Config (.promotelint.yml, pyproject.toml); default: found from HEAD up.", Optional[Path])
 # Options of `check` alone.
 Paths = Annotated[Optional[List[str]], typer.Argument(
     help="BASE HEAD (two files/dirs), or with --base-ref/--base-template the services (serverless.yml, its "
          "directory, a template) to check; none: every service under here whose files changed.", show_default=False)]
-BaseRef = _opt("--base-ref", "Git revision of the deployed side: origin/main, a tag, a SHA, HEAD~1, main...HEAD "
-               "(merge base).")
+BaseRef = _opt("--base-ref", "Git revision of the deployed side: origin/main, a tag, a SHA, HEAD~1, main...HEAD.")
 HeadRef = _opt("--head-ref", "Git revision of the new side (default: the working tree).")
 Staged = _opt("--staged", "New side: the staged content (pre-commit).", bool)
-BaseTemplate = _opt("--base-template", "The deployed template (`aws cloudformation get-template` output, JSON or "
-                    "YAML) as the base.", Optional[Path])
-CheckFormat = _opt("--format -f", "auto (github under GitHub Actions, else text), text, json, sarif, github, "
-                   "markdown, junit.", str)
+BaseTemplate = _opt("--base-template", "The deployed template (get-template output, JSON, YAML) as base.", Optional[Path])
+CheckFormat = _opt("--format -f", "auto (github in Actions, else text), text, json, sarif, github, markdown, junit", str)
 Output = _opt("--output -o", "Write the report here; the text summary still goes to the terminal.", Optional[Path])
 Summary = _opt("--summary", 'Append a markdown summary here (e.g. "$GITHUB_STEP_SUMMARY").', Optional[Path])
 Jobs = _opt("--jobs -j", "Services checked at once (default: the machine's cores).", Optional[int])
 FailOn = _opt("--fail-on", "error (default), warning or never: what makes the exit code 1.")
 
 
-def _settings(stage, region, param, stack_name, parameter, base_parameter, head_parameter):
+def _settings(stage, region, stack_name, parameter, base_parameter, head_parameter, engine, root, param=None):
     """How to compile and predict both sides: --parameter applies to both, --base-parameter and
     --head-parameter win on their side."""
     both = _pairs(parameter, "--parameter")
-    return (CompileSettings(stage=stage, region=region, params=_pairs(param, "--param")),
+    return (CompileSettings(stage=stage, region=region, params=_pairs(param, "--param"), engine=engine, root=root),
             PredictOptions(region=region, stack_name=stack_name,
                            base_parameters={**both, **_pairs(base_parameter, "--base-parameter")},
                            head_parameters={**both, **_pairs(head_parameter, "--head-parameter")}))
@@ -105,13 +103,13 @@ def _settings(stage, region, param, stack_name, parameter, base_parameter, head_
 def changeset(base: Base, head: Head, format: Format = "text", region: Region = "us-east-1",
               parameter: Parameter = None, base_parameter: BaseParameter = None,
               head_parameter: HeadParameter = None, stack_name: StackName = None, stage: Stage = None,
-              show_all: ShowAll = False) -> None:
+              show_all: ShowAll = False, engine: Eng = None, root: Root = None) -> None:
     """Print the change set CloudFormation would compute from BASE to HEAD."""
     from promotelint import app as pipeline
     from promotelint.model.findings import StackReport
 
     format = _format(format)
-    compile, predict = _settings(stage, region, None, stack_name, parameter, base_parameter, head_parameter)
+    compile, predict = _settings(stage, region, stack_name, parameter, base_parameter, head_parameter, engine, root)
     result = pipeline.predict(pipeline.read_source(base, compile), pipeline.read_source(head, compile), predict)
     sys.stdout.write(_render([StackReport(result)], format, show_all=show_all, color=_color(sys.stdout)))
 
@@ -140,14 +138,15 @@ def check(paths: Paths = None, base_ref: BaseRef = None, head_ref: HeadRef = Non
           summary: Summary = None, region: Region = "us-east-1", parameter: Parameter = None,
           base_parameter: BaseParameter = None, head_parameter: HeadParameter = None, stack_name: StackName = None,
           stage: Stage = None, param: Param = None, jobs: Jobs = None, show_all: ShowAll = False,
-          config: ConfigFile = None, fail_on: FailOn = None) -> None:
+          config: ConfigFile = None, fail_on: FailOn = None, engine: Eng = None, root: Root = None) -> None:
     """Predict each stack's change set from the deployed side to the new one and exit 1 if the rules
     find it dangerous (2 if a service cannot be read)."""
     from promotelint import app as pipeline
     from promotelint.io.files import write_text
 
     format = _format(format, auto=True)
-    compile, predict = _settings(stage, region, param, stack_name, parameter, base_parameter, head_parameter)
+    compile, predict = _settings(stage, region, stack_name, parameter, base_parameter, head_parameter, engine, root,
+                                 param)
     result = pipeline.check(pipeline.CheckRequest(
         paths=tuple(paths or ()), base_ref=base_ref, head_ref=head_ref, staged=staged, base_template=base_template,
         compile=compile, predict=predict, config=config, fail_on=fail_on, jobs=jobs))
@@ -170,13 +169,15 @@ def compile_command(path: Annotated[Path, typer.Argument(help="Service directory
                     stage: _opt("--stage", "Stage (default: provider.stage, else dev).") = None,
                     region: _opt("--region", "Region (default: provider.region, else us-east-1).") = None,
                     param: Param = None,
-                    env_file: _opt("--env-file", "dotenv file adding to the environment.", Optional[Path]) = None) -> None:
+                    env_file: _opt("--env-file", "dotenv file adding to the environment.", Optional[Path]) = None,
+                    engine: Eng = None, root: Root = None) -> None:
     """Print the template `serverless package` would write, compiled offline."""
     import json
 
     from promotelint.app import compile_path
 
-    template = compile_path(path, stage=stage, region=region, params=_pairs(param, "--param"), env_file=env_file)
+    template = compile_path(path, stage=stage, region=region, params=_pairs(param, "--param"), env_file=env_file,
+                            engine=engine, root=root)
     for warning in template.warnings:
         print(f"promotelint: warning: {warning}", file=sys.stderr)
     sys.stdout.write(json.dumps(template.data, indent=2) + "\n")

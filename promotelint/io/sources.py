@@ -61,7 +61,7 @@ def read_source(path: Path, settings: CompileSettings = CompileSettings()) -> Te
 
 def read_service(path: str | os.PathLike, settings: CompileSettings = CompileSettings()) -> Template:
     """The template `serverless package` writes for the service at `path` in the working tree."""
-    return _compile(path, FilesystemReader(), settings)
+    return _compile(path, FilesystemReader(settings.root), settings)
 
 
 def read_template(path: Path) -> Template:
@@ -69,10 +69,17 @@ def read_template(path: Path) -> Template:
 
 
 def _compile(path: str | os.PathLike, reader, settings: CompileSettings) -> Template:
+    from promotelint.io.engines import choose_engine
+    from promotelint.serverless.config_file import find_config
     from promotelint.serverless.service import compile_service  # the compiler: loaded when needed
 
-    return compile_service(path, reader=reader, env=environment(settings.env, settings.env_file),
-                           stage=settings.stage, region=settings.region, params=dict(settings.params))
+    config = find_config(os.fspath(path), reader)
+    service_dir = os.path.dirname(config) or "."
+    limit = reader.boundary(service_dir)[0] if hasattr(reader, "boundary") else reader.root
+    engine = choose_engine(settings.engine, config, reader.read_text(config), limit)
+    return compile_service(config, reader=reader, env=environment(settings.env, settings.env_file),
+                           stage=settings.stage, region=settings.region, params=dict(settings.params),
+                           engine=engine)
 
 
 def load_side(s: Side, root: str, settings: CompileSettings, readers: dict) -> tuple[Template, frozenset[str]]:

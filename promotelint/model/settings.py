@@ -34,13 +34,15 @@ class Config:
 
 @dataclass(frozen=True)
 class CompileSettings:
-    """How to compile a serverless.yml side (stage, region, --param, env)."""
+    """How to compile a serverless.yml side (stage, region, --param, env, --engine, --root)."""
 
     stage: str | None = None
     region: str | None = None
     params: Mapping[str, str] = field(default_factory=dict)
     env: Mapping[str, str] | None = None  # None: this process's environment
     env_file: Path | None = None
+    engine: str | None = None  # v3 | osls | v4; None or auto: the installed one, else frameworkVersion, else v3
+    root: Path | None = None  # outside git: the directory ${file()} may read (default: the current one)
 
 
 @dataclass(frozen=True)

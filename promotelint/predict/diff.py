@@ -89,8 +89,21 @@ def predict(base: Template, head: Template, catalog: Catalog,
         name=head_stack, base_source=base.source, head_source=head.source, changes=tuple(changes),
         outputs=tuple(outputs), base_stack_name=options.stack_name or base.stack_name,
         head_stack_name=options.stack_name or head.stack_name,
-        warnings=tuple(dict.fromkeys(base.warnings + head.warnings + _transform_warnings(head))),
+        warnings=tuple(dict.fromkeys(base.warnings + head.warnings + _transform_warnings(head)
+                                     + _engine_warnings(base, head))),
         base_provenance=base.provenance, head_provenance=head.provenance, catalog=catalog)
+
+
+def _engine_warnings(base: Template, head: Template) -> tuple[str, ...]:
+    """Two sides compiled by different engines (v3, osls, v4, or versions of one): the engine alone
+    can change the template (default runtimes, permissions it adds), so part of the change set may
+    be nobody's edit, and a real deploy runs one engine for both."""
+    b, h = base.provenance, head.provenance
+    if not (b.engine and h.engine) or (b.engine, b.engine_version) == (h.engine, h.engine_version):
+        return ()
+    label = lambda p: " ".join(x for x in (p.engine, p.engine_version) if x)  # noqa: E731
+    return (f"base was compiled as {label(b)} packages it, head as {label(h)}: the engine itself can change "
+            "the template, so some of these changes may come from the engine, not from the service",)
 
 
 def _transform_warnings(template: Template) -> tuple[str, ...]:

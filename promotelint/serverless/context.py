@@ -11,6 +11,7 @@ from typing import Any
 
 from promotelint.model.errors import InputError
 from promotelint.model.template import Origin, nearest_position
+from promotelint.serverless.engines import V3, Engine
 from promotelint.serverless.js import lodash_merge
 
 
@@ -25,6 +26,7 @@ class CompileContext:
     positions: dict[tuple, tuple[int, int]] = field(default_factory=dict)
     origins: dict[str, Origin] = field(default_factory=dict)  # logical ID -> where it came from
     warnings: list[str] = field(default_factory=list)
+    engine: Engine = V3  # the framework being modelled (v3, osls, v4) and its version's facts
 
     # The config as the steps after normalize.normalize_service read it: `provider` and `functions`
     # are mappings there, and every function a mapping with an `events` list.
