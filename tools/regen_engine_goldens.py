@@ -97,6 +97,12 @@ def golden(case: Path, executable: str) -> dict:
     return out
 
 
+def _where(corpus: Path) -> str:
+    """The corpus as the tests reach it: inside the project, or beside it (../shared/corpus)."""
+    corpus = corpus.resolve()
+    return os.path.relpath(corpus, ROOT if corpus.is_relative_to(ROOT) else ROOT.parent)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--engine", required=True, help="the engine's name in promotelint (osls, v4)")
@@ -129,7 +135,7 @@ def main() -> int:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps({
         "engine": args.engine, "package": package_name, "version": version,
-        "corpus": f"{os.path.relpath(args.corpus.resolve(), ROOT.parent)} (serverless 3.40.0 expected*.json)",
+        "corpus": f"{_where(args.corpus)} (serverless 3.40.0 expected*.json)",
         "made_by": "python -m tools.regen_engine_goldens", "cases": dict(sorted(merged.items())),
     }, indent=1) + "\n")
     print(f"wrote {target} ({len(results)} cases, {time.perf_counter() - start:.0f}s)")
