@@ -36,3 +36,13 @@ def test_osls_goldens_name_their_engine_and_differ_from_v3():
     assert (goldens["engine"], goldens["package"], goldens["version"]) == ("osls", "osls", "3.77.1")
     patches = [p for stages in goldens["cases"].values() for p in stages.values() if isinstance(p, list) and p]
     assert patches, "osls changes some templates (its custom-resource runtime, URL permissions)"
+
+
+def test_osls_engine_on_the_projects_own_real_services():
+    # tests/fixtures/realworld packaged by osls 3.77.1 (tools/regen_engine_goldens.py --corpus
+    # tests/fixtures/realworld --out osls-realworld.json): no corpus needed
+    goldens = json.loads((GOLDENS.parent / "osls-realworld.json").read_text())
+    lines = []
+    totals = run(ROOT / "tests" / "fixtures" / "realworld", goldens=goldens, out=lines.append)
+    assert totals.cases == len(goldens["cases"]) >= 20
+    assert totals.exact == totals.cases and totals.equal_resources == totals.resources, lines

@@ -144,8 +144,8 @@ def test_compiled_template_names_its_engine_and_different_engines_are_a_notice(t
     changes = predict(base, head)
     assert changes.base_provenance == base.provenance and changes.head_provenance == head.provenance
     assert [w for w in changes.warnings if "the engine itself" in w] == [
-        "base was compiled as v3 3.40.0 packages it, head as osls 3.77.1: the engine itself can change the "
-        "template, so some of these changes may come from the engine, not from the service"]
+        "base compiled for v3 3.40.0, head for osls 3.77.1: the engine itself changes the template, so some "
+        "of these changes may be the engine's, not the service's"]
     assert {c.logical_id for c in changes.changes} >= {"WebLambdaFunction", "WebLambdaPermissionFn"}
     same = predict(base, compile_path(service, env={}, engine="v3"))
     assert not [w for w in same.warnings if "engine" in w]
@@ -332,3 +332,14 @@ def test_a_framework_refuses_a_framework_version_it_does_not_satisfy(tmp_path):
     (service / "serverless.yml").write_text((service / "serverless.yml").read_text().replace("'~3.20'", "'3'"))
     with pytest.raises(InputError):
         compile_path(service, env={}, engine="osls@4.3.1")  # osls 4 asks for a pinned '3' to be updated
+
+
+def test_check_names_different_engines_of_base_and_head(tmp_path):
+    # frameworkVersion moved to 4 in the head: auto compiles the base with v3 and the head with v4
+    for side, version in (("base", "3"), ("head", "4")):
+        (tmp_path / side).mkdir()
+        (tmp_path / side / "serverless.yml").write_text(
+            f"service: s\nframeworkVersion: '{version}'\nprovider: {{name: aws}}\nfunctions: {{f: {{handler: h.f}}}}\n")
+    result = CliRunner().invoke(app, ["check", str(tmp_path / "base"), str(tmp_path / "head"), "--format", "text"])
+    assert result.exit_code == 0, result.output
+    assert "warning: base compiled for v3 3.40.0, head for v4 4.43.0: the engine itself changes" in result.stdout

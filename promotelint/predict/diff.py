@@ -102,8 +102,8 @@ def _engine_warnings(base: Template, head: Template) -> tuple[str, ...]:
     if not (b.engine and h.engine) or (b.engine, b.engine_version) == (h.engine, h.engine_version):
         return ()
     label = lambda p: " ".join(x for x in (p.engine, p.engine_version) if x)  # noqa: E731
-    return (f"base was compiled as {label(b)} packages it, head as {label(h)}: the engine itself can change "
-            "the template, so some of these changes may come from the engine, not from the service",)
+    return (f"base compiled for {label(b)}, head for {label(h)}: the engine itself changes the template, "
+            "so some of these changes may be the engine's, not the service's",)
 
 
 def _transform_warnings(template: Template) -> tuple[str, ...]:
