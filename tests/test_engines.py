@@ -19,7 +19,7 @@ from promotelint.app import compile_path, predict
 from promotelint.cli import app
 from promotelint.io.engines import choose_engine, framework_version
 from promotelint.model.errors import InputError
-from promotelint.serverless.engines import builtin_plugins, engine
+from promotelint.serverless.engines import builtin_plugins, engine, satisfies
 
 
 def _service(tmp_path: Path, text: str, **files: str) -> Path:
@@ -266,6 +266,7 @@ def test_v4_builtin_plugins_are_active_by_config(tmp_path):
     assert builtin_plugins(config) == ("serverless-plugin-aws-alerts", "serverless-appsync-plugin")
     assert builtin_plugins({"custom": {"apiGatewayServiceProxies": False}}) == ()
     assert builtin_plugins({"custom": {"apiGatewayServiceProxies": []}}) == ("serverless-apigateway-service-proxy",)
+    assert builtin_plugins({"custom": {"pythonRequirements": {"layer": True}}}) == ("serverless-python-requirements",)
     service = _service(tmp_path, BUILTINS)
     v4 = compile_path(service, env={}, engine="v4").warnings
     assert [w.split(":")[0] for w in v4 if "built-in plugin" in w] == [
@@ -343,3 +344,14 @@ def test_check_names_different_engines_of_base_and_head(tmp_path):
     result = CliRunner().invoke(app, ["check", str(tmp_path / "base"), str(tmp_path / "head"), "--format", "text"])
     assert result.exit_code == 0, result.output
     assert "warning: base compiled for v3 3.40.0, head for v4 4.43.0: the engine itself changes" in result.stdout
+
+
+@pytest.mark.parametrize("version, declared, expected", [
+    ("3.40.0", "3", True), ("3.40.0", "4", False), ("3.40.0", "^3.38.0", True), ("3.40.0", "^3.41.0", False),
+    ("3.40.0", "~3.40", True), ("3.40.0", "~3.39.0", False), ("3.40.0", ">=1.0.0 <4.0.0", True),
+    ("4.1.0", ">=1.0.0 <4.0.0", False), ("3.40.0", "3.x", True), ("3.40.0", "*", True), ("3.40.0", "2 || 3", True),
+    ("3.40.1", "3.40.0", False), ("3.40.0", ">3", False), ("4.0.0", ">3", True), ("4.0.0", "<=3", False),
+    ("3.40.0", ">3.40.0", False), ("3.40.0", "<=3.40.0", True), ("0.5.0", "^0.5.1", False), ("3.40.0", "latest", None),
+])
+def test_semver_ranges_of_framework_version(version, declared, expected):
+    assert satisfies(version, declared) is expected

@@ -167,9 +167,9 @@ def refuses_framework_version(engine: Engine, declared: str) -> bool:
 
 
 # v4's bundled plugins (packages/serverless/lib/classes/plugin-manager.js bundledPluginDefinitions and
-# each plugin's shouldLoad / hooks), as the npm package whose compiler they share, and when they change
-# the packaged template. serverless-prune-plugin and the domains plugin act after deploy, esbuild and
-# python-requirements on the code: only the first three add resources to the template.
+# each plugin's shouldLoad / hooks), as the npm package whose compiler they share, when they change
+# the packaged template. The prune plugin and the domains plugin act after deploy, esbuild on the
+# code; python-requirements changes the template only with its `layer` option (python/lib/layer.js).
 def builtin_plugins(config: dict) -> tuple[str, ...]:
     """The v4 bundled plugins the config activates, by the npm name of the plugin they replace."""
     custom = config.get("custom") if isinstance(config.get("custom"), dict) else {}
@@ -181,6 +181,9 @@ def builtin_plugins(config: dict) -> tuple[str, ...]:
         active.append("serverless-apigateway-service-proxy")
     if config.get("appSync"):  # appsync/index.js shouldLoad: top-level appSync (the plugin's v2 syntax)
         active.append("serverless-appsync-plugin")
+    python = custom.get("pythonRequirements")
+    if isinstance(python, dict) and python.get("enabled") is not False and python.get("layer"):
+        active.append("serverless-python-requirements")
     return tuple(active)
 
 
@@ -226,13 +229,12 @@ def satisfies(version: str, declared: str) -> bool | None:
             elif op == "~":
                 cut = min(len(numbers) - 1, 1)
             past = tuple(low[:cut] + (low[cut] + 1,) + (0,) * (2 - cut))
+            exact = len(numbers) == 3 and op in ("", "=", ">", "<=")
             if op in ("", "=", "^", "~"):
-                bounds.append(low <= wanted < past if (op or len(numbers) < 3) else wanted == low)
+                bounds.append(wanted == low if exact else low <= wanted < past)
             elif op in (">=", "<"):
                 bounds.append((wanted >= low) == (op == ">="))
-            else:  # > and <=: past the partial version, or past the exact one
-                edge = past if len(numbers) < 3 else low
-                bounds.append(wanted > edge if op == ">" and len(numbers) == 3 else
-                              wanted >= edge if op == ">" else wanted < past if len(numbers) < 3 else wanted <= low)
+            else:  # > and <= a partial version ("> 3") mean past it / not past it
+                bounds.append((wanted > low if exact else wanted >= past) == (op == ">"))
         alternatives.append(all(bounds))
     return any(alternatives)
