@@ -355,3 +355,14 @@ def test_check_names_different_engines_of_base_and_head(tmp_path):
 ])
 def test_semver_ranges_of_framework_version(version, declared, expected):
     assert satisfies(version, declared) is expected
+
+
+def test_v4_use_dotenv_paths_stay_inside_the_boundary(tmp_path, monkeypatch):
+    service = tmp_path / "repo" / "svc"
+    service.mkdir(parents=True)
+    (tmp_path / ".env").write_text("A=outside\n")
+    _service(service, DOTENV + "useDotenv: ../../\n")
+    monkeypatch.chdir(tmp_path / "repo")
+    with pytest.raises(InputError) as exc:
+        compile_path(service, env={}, engine="v4")
+    assert "useDotenv reads ../../, outside the current directory" in exc.value.message

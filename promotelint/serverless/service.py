@@ -24,7 +24,7 @@ from promotelint.serverless.config_file import Reader, find_config, load_config
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.dotenv import parse_dotenv
 from promotelint.serverless.engines import PROVIDER_IAM_KEYS, V3, Engine, refuses_framework_version
-from promotelint.serverless.variables.resolve import INSTANCE_ID, Inputs, Resolver
+from promotelint.serverless.variables.resolve import INSTANCE_ID, Inputs, Resolver, is_within
 
 
 @dataclass
@@ -203,6 +203,9 @@ def _load_dotenv_v4(resolver: Resolver, service_dir: str, reader: Reader, enviro
     for extra in [use] if isinstance(use, str) else use if isinstance(use, list) else []:
         if isinstance(extra, str):
             base = os.path.normpath(os.path.join(service_dir, extra))
+            if resolver.inputs.root is not None and not is_within(base, resolver.inputs.root):
+                raise resolver.error(("useDotenv",), f"useDotenv reads {extra}, outside {resolver.inputs.boundary} "
+                                                     f"({resolver.inputs.root})", "keep .env files inside it")
             files += [base, os.path.join(base, f".env.{stage}"), os.path.join(base, ".env")]
     for file in files:
         if reader.exists(file):

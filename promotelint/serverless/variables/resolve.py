@@ -391,7 +391,7 @@ class Resolver:
             raise _Missing(f'non-string path argument in variable "file" source: {params[0]!r}')
         target = os.path.normpath(os.path.join(self.inputs.service_dir, params[0]))
         root = self.inputs.root
-        if root is not None and not _is_within(target, root):
+        if root is not None and not is_within(target, root):
             raise self.error(path, f"{text} reads {params[0]}, outside {self.inputs.boundary} ({root}), "
                                    "the limit of what ${file()} may read",
                              "keep ${file()} includes inside it, or pass --root DIR (outside git)")
@@ -502,7 +502,7 @@ def _str_to_bool(params: list) -> bool:
                    f"received: {params[0]}")
 
 
-def _is_within(target: str, root: str) -> bool:
+def is_within(target: str, root: str) -> bool:
     """Whether `target` is `root` or under it; either may be relative to the current directory
     (`promotelint compile .` joins `./x.yml` onto "."), so compare where they point, not their text."""
     rel = os.path.relpath(os.path.abspath(target), os.path.abspath(root))
