@@ -1,12 +1,15 @@
 """Measure how closely the compiler reproduces `serverless package` on a corpus of real services.
 
-    python -m tools.conformance DIR [--case NAME] [-v]
+    python -m tools.conformance DIR [--case NAME] [-v] [--goldens tests/fixtures/engines/osls.json]
 
 DIR holds one directory per case: the service (case.json `service_dir`, default `.`) with its
 serverless.yml, `expected.json` (stage dev) and optionally `expected.prod.json` (stage prod), both
 beside the config. Both sides are normalised the same way: only the names and fields the framework
 derives from the clock or from the zipped code bytes (listed in the corpus README) are masked, so
 everything else must be equal. The golden-fixture tests use the same `normalize` / `compare`.
+
+With --goldens (tools/regen_engine_goldens.py) the expected templates are the corpus's with that
+engine's differences applied, and the compiler runs as that engine (its name and version).
 
 Totals: a case is compiled / exact only when all its stages are; resources, equal properties and
 outputs are summed over every stage compared (dev and prod). Exit 0 whatever the figures.
@@ -75,6 +78,16 @@ def _rename(value: Any, names: dict[str, str], sub_pattern: re.Pattern | None) -
     return value
 
 
+def _mask_text(value: Any, text: str) -> Any:
+    if isinstance(value, str):
+        return value.replace(text, MASK)
+    if isinstance(value, list):
+        return [_mask_text(v, text) for v in value]
+    if isinstance(value, dict):
+        return {k: _mask_text(v, text) for k, v in value.items()}
+    return value
+
+
 def _rename_in_sub(value: Any, names: dict[str, str], pattern: re.Pattern) -> Any:
     def repl(text: str) -> str:
         return pattern.sub(lambda m: "${" + names[m.group(1)] + m.group(2), text)
@@ -109,6 +122,11 @@ def normalize(template: Any) -> dict:
         alternatives = "|".join(re.escape(k) for k in sorted(names, key=len, reverse=True))
         sub_pattern = re.compile(r"\$\{(" + alternatives + r")([.}])")
     out = _rename(template, names, sub_pattern) if names else json.loads(json.dumps(template))
+    # `${sls:instanceId}` is the clock reading in ApiGatewayDeployment<id>: masked wherever it is used.
+    clock = [lid[len("ApiGatewayDeployment"):] for lid in resources
+             if re.fullmatch(r"ApiGatewayDeployment\d{13}", lid)]
+    if clock:
+        out = _mask_text(out, clock[0])
     if isinstance(out.get("Resources"), dict):
         out["Resources"] = {names.get(k, k): v for k, v in zip(resources, out["Resources"].values())}
         for resource in out["Resources"].values():
@@ -133,6 +151,48 @@ def normalize(template: Any) -> dict:
             output["Value"] = MASK
         elif name.endswith("LambdaLayerS3Key"):
             output["Value"] = _mask_s3_key(output["Value"])
+    return out
+
+
+_UNORDERED = (("Resources",), ("Outputs",))  # compare() does not look at their order
+
+
+def make_patch(before: Any, after: Any, path: tuple = ()) -> list:
+    """Operations turning `before` into `after`, key order included: ["=", path, value] sets (a new
+    key goes last, as in JSON), ["-", path] removes; a mapping whose order cannot be reached that way,
+    or a list whose length changed, is set whole. apply_patch(before, make_patch(before, after)) ==
+    after, but for the order of a template's Resources and Outputs, which compare() ignores (the
+    framework's own order of LambdaVersions follows its asynchronous zip hashing)."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        order = [k for k in before if k in after] + [k for k in after if k not in before]
+        if order != list(after) and path not in _UNORDERED:
+            return [["=", list(path), after]]
+        ops: list = [["-", list(path + (k,))] for k in before if k not in after]
+        for key, value in after.items():
+            ops += make_patch(before[key], value, path + (key,)) if key in before else [["=", list(path + (key,)), value]]
+        return ops
+    if isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
+        return [op for i, (a, b) in enumerate(zip(before, after)) for op in make_patch(a, b, path + (i,))]
+    if type(before) is type(after) and before == after:
+        return []
+    return [["=", list(path), after]]
+
+
+def apply_patch(document: Any, ops: list) -> Any:
+    """`document` (a copy) with make_patch's operations applied."""
+    out = json.loads(json.dumps(document))
+    for op in ops:
+        path = op[1]
+        if not path:
+            out = op[2]
+            continue
+        parent = out
+        for key in path[:-1]:
+            parent = parent[key]
+        if op[0] == "-":
+            del parent[path[-1]]
+        else:
+            parent[path[-1]] = op[2]
     return out
 
 
@@ -235,6 +295,13 @@ class Variant:
     expected_outputs: int
     comparison: Comparison | None = None
     error: str | None = None  # why it did not compile
+    refused: str | None = None  # the engine itself refused to package it (goldens): so must we
+
+    @property
+    def agreed(self) -> bool:
+        """Compiled like the framework, or refused (an input error) as the engine did."""
+        return self.comparison.exact_ids if self.comparison is not None else bool(
+            self.refused and self.error and not self.error.startswith(("engine:", "compiled, ")))
 
 
 @dataclass
@@ -245,14 +312,15 @@ class CaseResult:
 
     @property
     def compiled(self) -> bool:
-        return all(v.comparison is not None for v in self.variants)
+        return all(v.comparison is not None or v.agreed for v in self.variants)
 
     @property
     def exact_ids(self) -> bool:
-        return all(v.comparison is not None and v.comparison.exact_ids for v in self.variants)
+        return all(v.agreed for v in self.variants)
 
 
-def run_case(case_dir: Path) -> CaseResult:
+def run_case(case_dir: Path, goldens: dict | None = None) -> CaseResult:
+    """`goldens`: another engine's differences from the corpus (regen_engine_goldens), or None."""
     from promotelint.app import compile_path
 
     info = {}
@@ -270,10 +338,29 @@ def run_case(case_dir: Path) -> CaseResult:
         if not expected_path.is_file():
             continue
         expected = json.loads(expected_path.read_text())
+        engine = None
+        if goldens is not None:
+            patch = goldens["cases"].get(case_dir.name, {}).get(stage)
+            if patch is None:
+                continue
+            if isinstance(patch, dict):  # the engine refused to package it: expect an input error
+                variant = Variant(stage, 0, 0, refused=patch["error"])
+                variants.append(variant)
+                try:
+                    compile_path(config, stage=stage, region=info.get("region", "us-east-1"), env=env,
+                                 engine=f"{goldens['engine']}@{goldens['version']}")
+                    variant.error = "compiled, but the engine refuses it: " + patch["error"][:200]
+                except Exception as exc:  # noqa: BLE001 - an InputError is the expected outcome
+                    kind = "" if type(exc).__name__ == "InputError" else type(exc).__name__ + ": "
+                    variant.error = f"{kind}{exc}" if kind == "" else f"engine: {kind}{exc}"
+                continue
+            expected = apply_patch(normalize(expected), patch)
+            engine = f"{goldens['engine']}@{goldens['version']}"
         variant = Variant(stage, len(expected.get("Resources") or {}), len(expected.get("Outputs") or {}))
         variants.append(variant)
         try:
-            template = compile_path(config, stage=stage, region=info.get("region", "us-east-1"), env=env)
+            template = compile_path(config, stage=stage, region=info.get("region", "us-east-1"), env=env,
+                                    engine=engine)
         except Exception as exc:  # a crash is a finding here, not the end of the run
             kind = "" if type(exc).__name__ == "InputError" else type(exc).__name__ + ": "
             variant.error = f"{kind}{exc}"
@@ -301,6 +388,7 @@ class Totals:
     equal_resources: int = 0
     outputs: int = 0
     equal_outputs: int = 0
+    refused: int = 0  # stages the engine refuses to package (goldens), counted as agreed when we refuse too
 
     @property
     def exact_ratio(self) -> float:
@@ -318,10 +406,12 @@ class Totals:
                 f"({pct(self.exact, self.cases)}), resources {self.resources}, equal properties "
                 f"{self.equal_properties} ({pct(self.equal_properties, self.resources)}), equal "
                 f"definitions {self.equal_resources} ({pct(self.equal_resources, self.resources)}), "
-                f"outputs {self.outputs}, equal {self.equal_outputs} ({pct(self.equal_outputs, self.outputs)})")
+                f"outputs {self.outputs}, equal {self.equal_outputs} ({pct(self.equal_outputs, self.outputs)})"
+                + (f", engine refusals {self.refused}" if self.refused else ""))
 
 
-def run(root: Path, only: list[str] | None = None, verbose: bool = False, out=print) -> Totals:
+def run(root: Path, only: list[str] | None = None, verbose: bool = False, out=print,
+        goldens: dict | None = None) -> Totals:
     """Compile every case under `root`, print one line per case (differences with `verbose`), return totals.
 
     A case counts as compiled / exact only if all of its stages (dev, and prod when present) are;
@@ -329,7 +419,7 @@ def run(root: Path, only: list[str] | None = None, verbose: bool = False, out=pr
     """
     totals = Totals()
     for case_dir in _case_dirs(root, only):
-        result = run_case(case_dir)
+        result = run_case(case_dir, goldens)
         if not result.variants:
             continue
         totals.cases += 1
@@ -341,7 +431,9 @@ def run(root: Path, only: list[str] | None = None, verbose: bool = False, out=pr
             totals.outputs += variant.expected_outputs
             comparison = variant.comparison
             if comparison is None:
-                out(f"FAIL  {label}: {variant.error}")
+                totals.refused += bool(variant.refused)
+                out(f"{'ok  ' if variant.agreed else 'FAIL'}  {label}: "
+                    f"{'refused, as the engine does: ' if variant.agreed else ''}{variant.error}")
                 continue
             totals.equal_properties += comparison.equal_properties
             totals.equal_resources += comparison.equal_resources
@@ -370,11 +462,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("dir", type=Path, help="corpus directory (one sub-directory per case) or one case")
     parser.add_argument("--case", action="append", help="only this case (substring match; repeatable)")
     parser.add_argument("-v", "--verbose", action="store_true", help="print the differences")
+    parser.add_argument("--goldens", type=Path, help="another engine's goldens (tools/regen_engine_goldens.py)")
     args = parser.parse_args(argv)
     if not args.dir.is_dir():
         print(f"{args.dir}: not a directory", file=sys.stderr)
         return 2
-    run(args.dir, args.case, args.verbose)
+    run(args.dir, args.case, args.verbose, goldens=json.loads(args.goldens.read_text()) if args.goldens else None)
     return 0
 
 

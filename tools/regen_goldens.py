@@ -11,7 +11,7 @@ $SLS_NODE_MODULES/.bin/serverless with SLS_NODE_MODULES a node_modules directory
 copied to a scratch directory without its expected*.json / fixture.json and packaged there offline
 (no AWS variables, empty HOME), with the stage, region, env and params from its optional fixture.json,
 which may also list `standins` (empty files to create, e.g. a prebuilt artifact under the ignored
-dist/). Layers need the corpus's DescribeStacks stub ($SLS_DESCRIBE_STACKS_STUB or
+dist/) and a `service_dir` (the service inside the fixture: a monorepo's services/api). Layers need the corpus's DescribeStacks stub ($SLS_DESCRIBE_STACKS_STUB or
 ../shared/corpus/oracle-describe-stacks-stub.js). Nothing here runs in the tests; the tests only read
 the committed goldens. `--check` compares instead of writing.
 """
@@ -68,6 +68,7 @@ def package(fixture: Path, command: list[str]) -> tuple[dict, dict]:
             (service / name).touch()
         for name, text in (info.get("outside") or {}).items():
             (service.parent / name).write_text(text)
+        service = service / info.get("service_dir", ".")
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
         env.update(SLS_TELEMETRY_DISABLED="1", SLS_NOTIFICATIONS_MODE="off", CI="1", HOME=home)
         env.update(info.get("env") or {})
@@ -93,6 +94,11 @@ def _run(args: list[str], cwd: Path, env: dict, fixture: Path) -> str:
     return run.stdout
 
 
+def _service_dir(fixture: Path) -> str | None:
+    info = fixture / "fixture.json"
+    return json.loads(info.read_text()).get("service_dir") if info.is_file() else None
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--serverless", help="path to the serverless executable")
@@ -101,7 +107,7 @@ def main() -> int:
     parser.add_argument("names", nargs="*", help="fixtures to regenerate (default: all)")
     args = parser.parse_args()
     command = serverless_command(args.serverless)
-    fixtures = sorted(p for p in FIXTURES.iterdir() if (p / "serverless.yml").is_file())
+    fixtures = sorted(p for p in FIXTURES.iterdir() if (p / "serverless.yml").is_file() or _service_dir(p))
     if args.names:
         fixtures = [p for p in fixtures if p.name in args.names]
     failed = False

@@ -90,7 +90,8 @@ def predict(base: Template, head: Template, catalog: Catalog,
     changes = pair_renames(changes)
     changes.sort(key=lambda c: c.logical_id)
     outputs = _output_changes(base, head, b_ev, h_ev, replaced)
-    warnings = tuple(dict.fromkeys(base.warnings + head.warnings + _transform_warnings(head)))
+    warnings = tuple(dict.fromkeys(base.warnings + head.warnings + _transform_warnings(head)
+                                   + _engine_warnings(base, head)))
     return StackChangeSet(
         name=head_stack, base_source=base.source, head_source=head.source, changes=tuple(changes),
         outputs=tuple(outputs), base_stack_name=options.stack_name or base.stack_name,
@@ -98,6 +99,18 @@ def predict(base: Template, head: Template, catalog: Catalog,
         warnings=warnings, unpredicted=warnings,
         base_provenance=base.provenance, head_provenance=head.provenance,
         unseen=compare_unseen(base, head), catalog=catalog)
+
+
+def _engine_warnings(base: Template, head: Template) -> tuple[str, ...]:
+    """Two sides compiled by different engines (v3, osls, v4, or versions of one): the engine alone
+    can change the template (default runtimes, permissions it adds), so part of the change set may
+    be nobody's edit, and a real deploy runs one engine for both."""
+    b, h = base.provenance, head.provenance
+    if not (b.engine and h.engine) or (b.engine, b.engine_version) == (h.engine, h.engine_version):
+        return ()
+    label = lambda p: " ".join(x for x in (p.engine, p.engine_version) if x)  # noqa: E731
+    return (f"base compiled for {label(b)}, head for {label(h)}: the engine itself changes the template, "
+            "so some of these changes may be the engine's, not the service's",)
 
 
 def _transform_warnings(template: Template) -> tuple[str, ...]:

@@ -43,7 +43,10 @@ def tally(reports: Sequence[StackReport]) -> str:
 
 
 def compilers(cs: StackChangeSet) -> str:
-    """What made each side: "base: offline compiler; head: framework compiler (v3 3.40.0)"."""
+    """What made each side: "base: offline compiler (v3 3.40.0); head: framework compiler (v3 3.40.0)",
+    said once when both sides were made alike."""
+    if cs.base_provenance == cs.head_provenance:
+        return f"base and head: {cs.head_provenance}"
     return f"base: {cs.base_provenance}; head: {cs.head_provenance}"
 
 

@@ -12,9 +12,10 @@ that has such events.)
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from promotelint.serverless.js import coerce_string, js_number
+from promotelint.serverless.js import coerce_string, js_number, js_string
 
 
 _COERCE_TABLE = (
@@ -418,18 +419,92 @@ def _wrap_string_get_att(value: Any) -> None:
             _wrap_string_get_att(item)
 
 
+# The string branches of the policy unions in the AWS provider's schema (provider.js definitions).
+_ARN = re.compile(r"^arn:")  # awsArnString
+_LOGICAL_ID = re.compile(r"^[#A-Za-z0-9\-_./]+[*]?$")  # awsLogicalResourceId
+_API_ABBREVIATED_ARN = re.compile(r"^execute-api:/")  # awsApiGatewayAbbreviatedArn
+
+
+def _ajv_string(value: Any) -> str | None:
+    """What a `type: string` branch leaves after AJV `coerceTypes: 'array'` (None: no coercion): a
+    one-item list first becomes its item, then a number or boolean its text (null: "")."""
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return ""
+    return js_string(value) if isinstance(value, (bool, int, float)) else None
+
+
+def policy_resource(value: Any, *, api: bool = False) -> Any:
+    """A statement's Resource / NotResource as AJV leaves it. awsIamPolicyResource is anyOf
+    [const '*', awsArn (string ^arn: | CloudFormation function), awsLogicalResourceId (string),
+    array of those] (awsResourcePolicyResource, `api`, has the ^execute-api:/ string instead of the
+    logical ID). AJV tries the branches in order and a branch's coercion stays even when the branch
+    fails: so a one-item list whose item is text matching a string branch becomes that text
+    (['arn:aws:ses:...'] -> 'arn:aws:ses:...'), while ['*'] and ['not an arn'] are unwrapped by the
+    string branch and wrapped again by the array one; longer lists stay, their numbers turned into
+    text; a bare string that matches no branch becomes a one-item list."""
+    if value == "*" or isinstance(value, dict) or value is None:
+        return value
+    text = _ajv_string(value)
+    if text is not None:
+        value = text
+        if _ARN.match(text) or (_API_ABBREVIATED_ARN if api else _LOGICAL_ID).match(text):
+            return text
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        return value
+    out = []
+    for item in value:  # items: anyOf [const '*', awsArn, awsLogicalResourceId] (no array branch)
+        text = None if item == "*" else _ajv_string(item)
+        out.append(item if text is None else text)
+    return out
+
+
+def policy_principal_aws(value: Any) -> Any:
+    """Principal.AWS: anyOf [const '*', Fn::If, array of (awsAccountId | awsArn)]: anything else
+    becomes a one-item list, and its items text (123456789012 -> ["123456789012"])."""
+    if value == "*" or isinstance(value, dict) or value is None:
+        return value
+    items = value if isinstance(value, list) else [value]
+    return [item if _ajv_string(item) is None else _ajv_string(item) for item in items]
+
+
+def coerce_policy_statements(statements: Any, *, api: bool = False) -> None:
+    """Resource, NotResource and Principal.AWS of each statement, in place (see above)."""
+    for statement in statements if isinstance(statements, list) else ():
+        if not isinstance(statement, dict):
+            continue
+        for key in ("Resource", "NotResource"):
+            if key in statement:
+                statement[key] = policy_resource(statement[key], api=api)
+        for key in ("Principal", "NotPrincipal"):
+            principal = statement.get(key)
+            if isinstance(principal, dict) and "AWS" in principal:
+                principal["AWS"] = policy_principal_aws(principal["AWS"])
+
+
 def coerce_schema_unions(config: dict[str, Any]) -> None:
     """The framework validates the config with AJV `coerceTypes: 'array'`, which rewrites it in place.
     coerce_like_schema (run by compile_service) applies the schema's plain type table; these
     are the rewrites that come through the schema's unions and change the template: resource
-    DependsOn strings, `Fn::GetAtt: "A.B"` strings wherever the provider and function schemas accept
-    CloudFormation functions, and VPC id scalars."""
+    DependsOn strings, the role's policy statements (coerce_policy_statements), `Fn::GetAtt: "A.B"`
+    strings wherever the provider and function schemas accept CloudFormation functions, and VPC id
+    scalars. (provider.apiGateway.resourcePolicy: events.apigateway.schema.)"""
     custom = config.get("resources")
     if isinstance(custom, dict):
         for section in ("Resources", "extensions"):
             for resource in (custom.get(section) or {}).values() if isinstance(custom.get(section), dict) else ():
                 if isinstance(resource, dict) and isinstance(resource.get("DependsOn"), str):
                     resource["DependsOn"] = [resource["DependsOn"]]
+    provider = config.get("provider") if isinstance(config.get("provider"), dict) else {}
+    iam = provider.get("iam") if isinstance(provider.get("iam"), dict) else {}
+    role = iam.get("role") if isinstance(iam.get("role"), dict) else {}
+    coerce_policy_statements(role.get("statements"))
+    coerce_policy_statements(provider.get("iamRoleStatements"))
     _wrap_string_get_att(config.get("provider"))
     _wrap_string_get_att(config.get("functions"))
     fns = [fn for fn in (config.get("functions") or {}).values() if isinstance(fn, dict)]

@@ -9,9 +9,11 @@ _DOTENV_LINE = re.compile(r"^\s*(?:export\s+)?([\w.-]+)\s*=\s*(.*?)\s*$")
 _EXPAND = re.compile(r"(\\)?\$(?:\{([\w.-]+)(?::-([^}]*))?\}|([A-Za-z_]\w*))")
 
 
-def parse_dotenv(text: str, source: str, environment: Mapping[str, str] | None = None) -> dict[str, str]:
+def parse_dotenv(text: str, source: str, environment: Mapping[str, str] | None = None, *,
+                 expand: bool = True) -> dict[str, str]:
     """dotenv + dotenv-expand, as the framework loads .env files: KEY=VALUE lines, quotes, comments,
-    `$VAR` / `${VAR}` / `${VAR:-default}` expansion (the environment wins over the file's own values)."""
+    `$VAR` / `${VAR}` / `${VAR:-default}` expansion (the environment wins over the file's own values).
+    `expand=False`: dotenv alone (Serverless v4), values as written."""
     values: dict[str, str] = {}
     raw_quoted: set[str] = set()
     lines = text.replace("\r\n", "\n").split("\n")
@@ -39,9 +41,11 @@ def parse_dotenv(text: str, source: str, environment: Mapping[str, str] | None =
         else:
             value = re.split(r"\s+#", value, maxsplit=1)[0].strip() if not value.startswith("#") else ""
         values[key] = value
+    if not expand:
+        return values
     env = dict(environment or {})
 
-    def expand(value: str, depth: int = 0) -> str:
+    def expanded(value: str, depth: int = 0) -> str:
         def repl(m: re.Match) -> str:
             if m.group(1):
                 return m.group(0)[1:]
@@ -49,8 +53,8 @@ def parse_dotenv(text: str, source: str, environment: Mapping[str, str] | None =
             if name in env:
                 return env[name]
             if name in values and depth < 10:
-                return expand(values[name], depth + 1)
+                return expanded(values[name], depth + 1)
             return m.group(3) or ""
         return _EXPAND.sub(repl, value)
 
-    return {k: (v if k in raw_quoted else expand(v)) for k, v in values.items()}
+    return {k: (v if k in raw_quoted else expanded(v)) for k, v in values.items()}
