@@ -2,7 +2,8 @@
 
 promotelint.parse.documents does the parsing (positions, short tags, duplicated keys); here are the
 few places where js-yaml, and so the framework, reads a file differently from ruamel:
-- a tab after a flow collection at the end of a line is whitespace to js-yaml, an error to ruamel;
+- a tab after a flow collection at the end of a line, or between a mapping key and its colon
+  (`KEY\t: value`), is whitespace to js-yaml, an error to ruamel;
 - timestamps (`2012-10-17`) become JavaScript Dates, which the framework's JSON round trip turns
   into ISO text (`2012-10-17T00:00:00.000Z`);
 - only the framework's CloudFormation tags exist (no !Transform, !Length, !ToJsonString, !ForEach).
@@ -25,18 +26,33 @@ FRAMEWORK_TAGS = frozenset({
 
 # A tab (with any blanks) between a closing `]`/`}` and the end of the line or a comment.
 _TRAILING_TAB = re.compile(r"(?<=[\]}])([ \t]*\t[ \t]*)(?=$|#)", re.M)
+# A tab (with any blanks) between a plain key and its colon, on the line ruamel stops at.
+_KEY_TAB = re.compile(r"^([ \t]*(?:-[ \t]+)*[^\s#'\"\[\]{}|>&*!%@`-][^:#]*?)([ \t]*\t[ \t]*)(?=:(?:[ \t]|$))")
+_MAX_REPAIRS = 100
 
 
 def load_js_yaml(text: str, source: str) -> Document:
     """yamlload.load_text plus the js-yaml differences above (YAML and JSON files alike)."""
-    try:
-        doc = _load(text, source)
-    except InputError as exc:
-        if "'\\t'" not in exc.message or not _TRAILING_TAB.search(text):
-            raise
-        # Same length, so every line and column stays where it was.
-        doc = _load(_TRAILING_TAB.sub(lambda m: " " * len(m.group(1)), text), source)
-    return doc
+    for _ in range(_MAX_REPAIRS):
+        try:
+            return _load(text, source)
+        except InputError as exc:
+            repaired = _blank_tabs(text, exc.line) if "'\\t'" in exc.message else text
+            if repaired == text:
+                raise
+            text = repaired
+    return _load(text, source)
+
+
+def _blank_tabs(text: str, line: int | None) -> str:
+    """Blanks for the tabs js-yaml reads as whitespace: after a flow collection anywhere, else between
+    a key and its colon on `line`. The same length, so every line and column stays where it was."""
+    if _TRAILING_TAB.search(text):
+        return _TRAILING_TAB.sub(lambda m: " " * len(m.group(1)), text)
+    lines = text.split("\n")
+    if line and 0 < line <= len(lines):
+        lines[line - 1] = _KEY_TAB.sub(lambda m: m.group(1) + " " * len(m.group(2)), lines[line - 1], count=1)
+    return "\n".join(lines)
 
 
 def _load(text: str, source: str) -> Document:
