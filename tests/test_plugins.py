@@ -89,45 +89,43 @@ def test_stream_only_known_at_deploy_time_warns(tmp_path):
     assert any("stream ${ssm:/streams/orders} is not known offline" in w for w in template.warnings)
 
 
-PSEUDO_SERVICE = """\
+SERVICE = """\
 service: svc
-plugins: [serverless-pseudo-parameters]
+plugins: [{plugin}]
 {custom}
 provider:
   name: aws
   runtime: nodejs18.x
-  environment:
-    UNKNOWN: ${{ssm:/prefix}}-#{{AWS::Region}}
-    KNOWN: "#{{AWS::Region}}"
+{provider}
 functions:
   f:
     handler: h.f
 """
+PSEUDO_ENVIRONMENT = """\
+  environment:
+    UNKNOWN: ${ssm:/prefix}-#{AWS::Region}
+    KNOWN: "#{AWS::Region}"
+"""
+
+
+def pseudo_service(custom: str) -> str:
+    return SERVICE.format(plugin="serverless-pseudo-parameters", custom=custom, provider=PSEUDO_ENVIRONMENT)
 
 
 def test_pseudo_parameters_leave_unknown_values_alone(tmp_path):
-    template = compile_text(tmp_path, PSEUDO_SERVICE.format(custom=""))
+    template = compile_text(tmp_path, pseudo_service(""))
     variables = template.data["Resources"]["FLambdaFunction"]["Properties"]["Environment"]["Variables"]
     assert is_opaque(variables["UNKNOWN"]) and variables["KNOWN"] == {"Fn::Sub": "${AWS::Region}"}
 
 
 def test_pseudo_parameters_settings_of_null(tmp_path):
     with pytest.raises(InputError, match=r"reading 'skipRegionReplace'") as caught:
-        compile_text(tmp_path, PSEUDO_SERVICE.format(custom="custom:\n  pseudoParameters:"))
+        compile_text(tmp_path, pseudo_service("custom:\n  pseudoParameters:"))
     assert caught.value.line == 4
 
 
-DOTENV_SERVICE = """\
-service: svc
-plugins: [serverless-dotenv-plugin]
-{custom}
-provider:
-  name: aws
-  runtime: nodejs18.x
-functions:
-  f:
-    handler: h.f
-"""
+def dotenv_service(custom: str) -> str:
+    return SERVICE.format(plugin="serverless-dotenv-plugin", custom=custom, provider="")
 
 
 def variables(template) -> dict:
@@ -135,29 +133,29 @@ def variables(template) -> dict:
 
 
 def test_dotenv_self_reference_only_prints_in_the_plugin(tmp_path):
-    template = compile_text(tmp_path, DOTENV_SERVICE.format(custom=""), **{".env": "OK=1\nA=$A-x\n"})
+    template = compile_text(tmp_path, dotenv_service(""), **{".env": "OK=1\nA=$A-x\n"})
     assert variables(template) == {}
     assert any("the value of A expands into itself" in w for w in template.warnings)
     custom = "custom:\n  dotenv:\n    v4BreakingChanges: true"
     with pytest.raises(InputError, match="expands into itself"):
-        compile_text(tmp_path, DOTENV_SERVICE.format(custom=custom))
+        compile_text(tmp_path, dotenv_service(custom))
 
 
 def test_dotenv_include_as_a_string_matches_substrings(tmp_path):
     custom = "custom:\n  dotenv:\n    include: AB"
-    template = compile_text(tmp_path, DOTENV_SERVICE.format(custom=custom), **{".env": "A=1\nB=2\nAB=3\nC=4\n"})
+    template = compile_text(tmp_path, dotenv_service(custom), **{".env": "A=1\nB=2\nAB=3\nC=4\n"})
     assert variables(template) == {"A": "1", "B": "2", "AB": "3"}
 
 
 def test_dotenv_include_of_another_type_only_prints(tmp_path):
     custom = "custom:\n  dotenv:\n    include: 5"
-    template = compile_text(tmp_path, DOTENV_SERVICE.format(custom=custom), **{".env": "A=1\n"})
+    template = compile_text(tmp_path, dotenv_service(custom), **{".env": "A=1\n"})
     assert variables(template) == {} and any("include" in w for w in template.warnings)
 
 
 def test_dotenv_for_node_env_test_reads_a_file_named_false(tmp_path):
     files = {"false": "FROM_FALSE=1\n", ".env": "FROM_ENV=1\n", ".env.local": "LOCAL=1\n"}
-    template = compile_text(tmp_path, DOTENV_SERVICE.format(custom=""), env={"NODE_ENV": "test"}, **files)
+    template = compile_text(tmp_path, dotenv_service(""), env={"NODE_ENV": "test"}, **files)
     assert variables(template) == {"FROM_FALSE": "1", "FROM_ENV": "1"}
 
 
@@ -166,15 +164,15 @@ def test_dotenv_files_outside_the_repository_are_not_read(tmp_path):
     for path in ("../../outside.env", "~/.env"):
         custom = f"custom:\n  dotenv:\n    path: {path}"
         with pytest.raises(InputError, match="promotelint reads only the repository's files"):
-            compile_text(service, DOTENV_SERVICE.format(custom=custom))
+            compile_text(service, dotenv_service(custom))
 
 
 def test_dotenv_required_file_and_custom_parser(tmp_path):
     custom = "custom:\n  dotenv:\n    required:\n      file: true"
     with pytest.raises(InputError, match="Could not find .env file"):
-        compile_text(tmp_path, DOTENV_SERVICE.format(custom=custom))
+        compile_text(tmp_path, dotenv_service(custom))
     custom = "custom:\n  dotenv:\n    dotenvParser: parser.js"
-    template = compile_text(tmp_path, DOTENV_SERVICE.format(custom=custom), **{".env": "A=1\n"})
+    template = compile_text(tmp_path, dotenv_service(custom), **{".env": "A=1\n"})
     assert variables(template) == {} and any("dotenvParser (parser.js) is JavaScript" in w for w in template.warnings)
 
 
@@ -200,3 +198,16 @@ def test_dotenv_and_dotenv_expand_quirks():
 def test_javascript_string_replace_patterns():
     assert js_replace_first("a-$X-$X", "$X", "[$$|$&|$`|$'|$1]") == "a-[$|$X|a-|-$X|$1]-$X"
     assert json.dumps(js_replace_first("abc", "z", "y")) == '"abc"'
+
+
+def test_values_only_known_at_deploy_time(tmp_path):
+    config = IAM_SERVICE.format(service="svc", provider="  environment: ${ssm:/env}", function="f",
+                                settings="").replace("    iamRoleStatements:\n      - {Effect: Allow, Action: [s3:GetObject], "
+                                                     "Resource: \"*\"}\n", "    iamRoleStatements: ${ssm:/statements}\n")
+    config = config.replace("plugins: [serverless-iam-roles-per-function]",
+                            "plugins: [serverless-iam-roles-per-function, serverless-dotenv-plugin]")
+    template = compile_text(tmp_path, config, **{".env": "A=1\n"})
+    role = template.data["Resources"]["FIamRoleLambdaExecution"]["Properties"]
+    assert is_opaque(role["Policies"][0]["PolicyDocument"]["Statement"][-1])
+    function = template.data["Resources"]["FLambdaFunction"]["Properties"]
+    assert is_opaque(function["Environment"]["Variables"])  # the plugin cannot add to a string

@@ -27,8 +27,10 @@ from __future__ import annotations
 from typing import Any
 
 from promotelint.serverless.dotenv import ExpansionError, dotenv_load
+from promotelint.model.opaque import is_opaque
 from promotelint.serverless.js import js_string, js_truthy
 from promotelint.serverless.plugins import Plugin, PluginLoad
+from promotelint.serverless.values import text
 
 _DEFAULTS = {"exclude": [], "include": "*", "logging": True, "required": {}, "variableExpansion": True,
              "v4BreakingChanges": False}
@@ -54,8 +56,11 @@ def load_env(load: PluginLoad) -> None:
     if not provider.get("environment"):
         provider["environment"] = {}
     custom = config.get("custom")
-    settings = {**_DEFAULTS, **(custom.get("dotenv") if isinstance(custom, dict) and
-                                isinstance(custom.get("dotenv"), dict) else {})}
+    given = custom.get("dotenv") if isinstance(custom, dict) else None
+    if is_opaque(given):
+        load.warn(f"serverless-dotenv-plugin: custom.dotenv ({text(given)}) is not known offline: the "
+                  "prediction reads the .env files with the plugin's default settings")
+    settings = {**_DEFAULTS, **(given if isinstance(given, dict) and not is_opaque(given) else {})}
     if settings.get("dotenvParser"):
         load.warn(f"serverless-dotenv-plugin: custom.dotenv.dotenvParser ({settings['dotenvParser']}) is "
                   "JavaScript, not run offline: the variables it gives the functions are not in the prediction")
@@ -151,7 +156,9 @@ def _set_provider_env(provider: dict, settings: dict, variables: dict[str, str])
     elif isinstance(exclude, (list, str)) and len(exclude) > 0:
         variables = {k: v for k, v in variables.items() if not _includes(exclude, k, "exclude")}
     environment = provider["environment"]
-    if isinstance(environment, dict):
+    # An environment only known at deploy time (`${ssm:...}`) is still a string when the plugin
+    # runs: setting keys on it fails, and the plugin carries on without its variables.
+    if isinstance(environment, dict) and not is_opaque(environment):
         environment.update(variables)
 
 

@@ -100,8 +100,8 @@ def _create_role_for_function(ctx: CompileContext, name: str, function_roles: di
         provider_statements = _provider_statements(ctx.provider)
         if _lodash_not_empty(provider_statements):
             policy_statements.extend(_iterate(provider_statements))
-    if isinstance(statements, list):
-        policy_statements.extend(statements)
+    if isinstance(statements, list) or is_opaque(statements):
+        policy_statements.extend(_iterate(statements))
     boundary = fn.get("iamPermissionsBoundary")
     if js_truthy(boundary) or js_truthy(global_boundary):
         props["PermissionsBoundary"] = boundary if js_truthy(boundary) else global_boundary
@@ -116,7 +116,7 @@ def _create_role_for_function(ctx: CompileContext, name: str, function_roles: di
 
 def _validate_statements(ctx: CompileContext, name: str, statements: Any) -> None:
     """validateStatements: each statement needs Effect, Action or NotAction, Resource or NotResource."""
-    if not _lodash_not_empty(statements):
+    if not _lodash_not_empty(statements) or is_opaque(statements):
         return
     if not isinstance(statements, list):
         violations = "it is not an array"
@@ -145,7 +145,10 @@ def _provider_statements(provider: dict[str, Any]) -> Any:
 
 
 def _iterate(value: Any) -> list:
-    """`for (const s of value)`: a list's items (a mapping is not iterable; the schema rejects it)."""
+    """`for (const s of value)`: a list's items (a mapping is not iterable; the schema rejects it).
+    Statements only known at deploy time stand as one unknown statement."""
+    if is_opaque(value):
+        return [value]
     return list(value) if isinstance(value, (list, str)) else []
 
 
