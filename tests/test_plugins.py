@@ -64,8 +64,9 @@ def test_provider_role_leaves_nothing_to_copy(tmp_path):
 def test_custom_provider_role_name_needs_a_function_role_name(tmp_path):
     error = iam_error(tmp_path, provider="  iam:\n    role:\n      name: custom")
     assert "Global Role Name is not in expected format" in error.message
-    template = compile_text(tmp_path, IAM_SERVICE.format(service="svc", provider="  iam:\n    role:\n      name: custom",
-                                                         function="f", settings="    iamRoleStatementsName: mine"))
+    config = IAM_SERVICE.format(service="svc", provider="  iam:\n    role:\n      name: custom", function="f",
+                                settings="    iamRoleStatementsName: mine")
+    template = compile_text(tmp_path, config)
     assert template.data["Resources"]["FIamRoleLambdaExecution"]["Properties"]["RoleName"] == "mine"
 
 
@@ -201,9 +202,9 @@ def test_javascript_string_replace_patterns():
 
 
 def test_values_only_known_at_deploy_time(tmp_path):
-    config = IAM_SERVICE.format(service="svc", provider="  environment: ${ssm:/env}", function="f",
-                                settings="").replace("    iamRoleStatements:\n      - {Effect: Allow, Action: [s3:GetObject], "
-                                                     "Resource: \"*\"}\n", "    iamRoleStatements: ${ssm:/statements}\n")
+    config = IAM_SERVICE.format(service="svc", provider="  environment: ${ssm:/env}", function="f", settings="")
+    config = config.replace('    iamRoleStatements:\n      - {Effect: Allow, Action: [s3:GetObject], Resource: "*"}\n',
+                            "    iamRoleStatements: ${ssm:/statements}\n")
     config = config.replace("plugins: [serverless-iam-roles-per-function]",
                             "plugins: [serverless-iam-roles-per-function, serverless-dotenv-plugin]")
     template = compile_text(tmp_path, config, **{".env": "A=1\n"})

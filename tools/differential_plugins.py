@@ -175,7 +175,9 @@ def service(seed: int) -> tuple[dict, dict[str, str], dict]:
                                                            ["#{Prefix}-x", {"Prefix": "p"}]])}}]}
         outputs["Out"] = {"Value": _pseudo_text(rnd)}
     config = {"service": f"plugins{seed}", "frameworkVersion": "3", "plugins": plugins, "provider": provider,
-              "functions": functions, "resources": {"Resources": resources, **({"Outputs": outputs} if outputs else {})}}
+              "functions": functions, "resources": {"Resources": resources}}
+    if outputs:
+        config["resources"]["Outputs"] = outputs
     if custom:
         config["custom"] = custom
     if maybe(.2):
@@ -208,8 +210,8 @@ def run(seed: int, node_modules: Path, keep: Path | None) -> tuple[int, str, str
             env.update(SLS_TELEMETRY_DISABLED="1", SLS_NOTIFICATIONS_MODE="off", CI="1", HOME=home, **settings["env"])
             if STUB.is_file():
                 env["NODE_OPTIONS"] = f"--require {STUB}"
-            done = subprocess.run([str(node_modules / ".bin" / "serverless"), "package", *stage, "--region", "us-east-1"],
-                                  cwd=svc, env=env, capture_output=True, text=True)
+            command = [str(node_modules / ".bin" / "serverless"), "package", *stage, "--region", "us-east-1"]
+            done = subprocess.run(command, cwd=svc, env=env, capture_output=True, text=True)
         try:
             ours = compile_path(svc, stage=settings["stage"], region="us-east-1", env=dict(settings["env"]))
         except InputError as exc:

@@ -26,8 +26,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from promotelint.serverless.dotenv import ExpansionError, dotenv_load
 from promotelint.model.opaque import is_opaque
+from promotelint.serverless.dotenv import ExpansionError, dotenv_load
 from promotelint.serverless.js import js_string, js_truthy
 from promotelint.serverless.plugins import Plugin, PluginLoad
 from promotelint.serverless.values import text
@@ -53,7 +53,7 @@ def load_env(load: PluginLoad) -> None:
         provider = config["provider"] = {"name": provider}
     elif not isinstance(provider, dict):
         provider = config["provider"] = {}
-    if not provider.get("environment"):
+    if not js_truthy(provider.get("environment")):
         provider["environment"] = {}
     custom = config.get("custom")
     given = custom.get("dotenv") if isinstance(custom, dict) else None
@@ -62,7 +62,7 @@ def load_env(load: PluginLoad) -> None:
                   "prediction reads the .env files with the plugin's default settings")
     settings = {**_DEFAULTS, **(given if isinstance(given, dict) and not is_opaque(given) else {})}
     if settings.get("dotenvParser"):
-        load.warn(f"serverless-dotenv-plugin: custom.dotenv.dotenvParser ({settings['dotenvParser']}) is "
+        load.warn(f"serverless-dotenv-plugin: custom.dotenv.dotenvParser ({text(settings['dotenvParser'])}) is "
                   "JavaScript, not run offline: the variables it gives the functions are not in the prediction")
         return
     try:
@@ -103,9 +103,9 @@ def _text(value: Any) -> str:
 
 def _env_file_names(load: PluginLoad, settings: dict, env: str) -> list[str]:
     path = settings.get("path")
-    if path:
+    if js_truthy(path):
         return [_text(p) for p in path] if isinstance(path, list) else [_text(path)]
-    base = _text(settings.get("basePath") or "")
+    base = _text(settings.get("basePath")) if js_truthy(settings.get("basePath")) else ""
     # `env !== 'test' && '.env.local'` is `false` for env test, and `basePath + false` is "…false".
     candidates = [f".env.{env}.local", f".env.{env}", ".env.local" if env != "test" else "false", ".env"]
     return [base + name for name in candidates
@@ -122,7 +122,8 @@ def _parse_env_files(load: PluginLoad, names: list[str], settings: dict) -> dict
         if not load.exists(file):
             continue  # dotenv.config returns the error, and no values
         try:
-            merged.update(dotenv_load(load.read_text(file), load.env, expand=js_truthy(settings.get("variableExpansion"))))
+            expand = js_truthy(settings.get("variableExpansion"))
+            merged.update(dotenv_load(load.read_text(file), load.env, expand=expand))
         except ExpansionError as exc:
             raise _PluginError(f"{name}: {exc}") from None
     return merged

@@ -37,6 +37,7 @@ from promotelint.serverless.values import concat, text
 NAME = "serverless-iam-roles-per-function"
 _ERROR = f"{NAME}: ERROR: "
 _MAX_ROLE_NAME = 64
+_REQUIRED = (("Effect",), ("Action", "NotAction"), ("Resource", "NotResource"))  # in a statement
 
 
 def create_roles_per_function(ctx: CompileContext) -> None:
@@ -124,7 +125,7 @@ def _validate_statements(ctx: CompileContext, name: str, statements: Any) -> Non
         flawed = []
         for i, statement in enumerate(statements):
             statement = statement if isinstance(statement, dict) else {}
-            missing = [" / ".join(props) for props in (("Effect",), ("Action", "NotAction"), ("Resource", "NotResource"))
+            missing = [" / ".join(props) for props in _REQUIRED
                        if all(not js_truthy(statement.get(p)) for p in props)]
             if missing:
                 flawed.append(f"statement {i} is missing the following properties: {', '.join(missing)}")
