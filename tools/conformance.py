@@ -13,6 +13,12 @@ engine's differences applied, and the compiler runs as that engine (its name and
 
 Totals: a case is compiled / exact only when all its stages are; resources, equal properties and
 outputs are summed over every stage compared (dev and prod). Exit 0 whatever the figures.
+
+A case packaged with plugins (the plugin corpus: case.json `plugins`) is compared on its root
+template (split-stacks' nested templates, `expected-nested/`, are not compared). Cases that list a
+plugin promotelint does not model are marked and still counted in the totals; a second line gives
+the figures of the cases whose plugins are all modelled (promotelint.serverless.plugins.MODELLED),
+and a last line the median compile time of one stage.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import statistics
 import sys
 import time
 from dataclasses import dataclass, field
@@ -296,6 +303,7 @@ class Variant:
     comparison: Comparison | None = None
     error: str | None = None  # why it did not compile
     refused: str | None = None  # the engine itself refused to package it (goldens): so must we
+    seconds: float = 0.0  # the compile's wall time
 
     @property
     def agreed(self) -> bool:
@@ -309,6 +317,7 @@ class CaseResult:
     name: str
     variants: list[Variant]
     seconds: float = 0.0
+    unmodelled: tuple[str, ...] = ()  # plugins it was packaged with that promotelint does not model
 
     @property
     def compiled(self) -> bool:
@@ -331,6 +340,9 @@ def run_case(case_dir: Path, goldens: dict | None = None) -> CaseResult:
     if not config.is_file():
         config = service_dir
     env = dict(info.get("env") or {})
+    from promotelint.serverless.plugins import MODELLED
+
+    unmodelled = tuple(p for p in info.get("plugins") or () if p not in MODELLED)
     variants = []
     start = time.perf_counter()
     for stage, expected_name in (("dev", "expected.json"), ("prod", "expected.prod.json")):
@@ -358,6 +370,7 @@ def run_case(case_dir: Path, goldens: dict | None = None) -> CaseResult:
             engine = f"{goldens['engine']}@{goldens['version']}"
         variant = Variant(stage, len(expected.get("Resources") or {}), len(expected.get("Outputs") or {}))
         variants.append(variant)
+        compile_start = time.perf_counter()
         try:
             template = compile_path(config, stage=stage, region=info.get("region", "us-east-1"), env=env,
                                     engine=engine)
@@ -365,8 +378,10 @@ def run_case(case_dir: Path, goldens: dict | None = None) -> CaseResult:
             kind = "" if type(exc).__name__ == "InputError" else type(exc).__name__ + ": "
             variant.error = f"{kind}{exc}"
             continue
+        finally:
+            variant.seconds = time.perf_counter() - compile_start
         variant.comparison = compare(expected, dict(template.data))
-    return CaseResult(case_dir.name, variants, time.perf_counter() - start)
+    return CaseResult(case_dir.name, variants, time.perf_counter() - start, unmodelled)
 
 
 def _case_dirs(root: Path, only: list[str] | None) -> list[Path]:
@@ -389,6 +404,22 @@ class Totals:
     outputs: int = 0
     equal_outputs: int = 0
     refused: int = 0  # stages the engine refuses to package (goldens), counted as agreed when we refuse too
+    median_seconds: float = 0.0  # of one stage's compile
+    modelled: Totals | None = None  # the cases whose plugins are all modelled (a plugin corpus)
+
+    def add(self, result: CaseResult) -> None:
+        self.cases += 1
+        self.compiled += result.compiled
+        self.exact += result.exact_ids
+        for variant in result.variants:
+            self.resources += variant.expected_resources
+            self.outputs += variant.expected_outputs
+            if variant.comparison is not None:
+                self.equal_properties += variant.comparison.equal_properties
+                self.equal_resources += variant.comparison.equal_resources
+                self.equal_outputs += variant.comparison.outputs_equal
+            else:
+                self.refused += bool(variant.refused)
 
     @property
     def exact_ratio(self) -> float:
@@ -415,36 +446,35 @@ def run(root: Path, only: list[str] | None = None, verbose: bool = False, out=pr
     """Compile every case under `root`, print one line per case (differences with `verbose`), return totals.
 
     A case counts as compiled / exact only if all of its stages (dev, and prod when present) are;
-    resources and outputs are summed over all stages.
+    resources and outputs are summed over all stages. With cases packaged with plugins, the figures
+    of those whose plugins are all modelled come too (`Totals.modelled`).
     """
-    totals = Totals()
+    totals, modelled = Totals(), Totals()
+    with_plugins = False
+    seconds: list[float] = []
     for case_dir in _case_dirs(root, only):
         result = run_case(case_dir, goldens)
         if not result.variants:
             continue
-        totals.cases += 1
-        totals.compiled += result.compiled
-        totals.exact += result.exact_ids
+        with_plugins |= _packaged_with_plugins(case_dir)
+        for into in (totals, modelled) if not result.unmodelled else (totals,):
+            into.add(result)
+        seconds.extend(v.seconds for v in result.variants)
+        unmodelled = f" [plugins not modelled: {', '.join(result.unmodelled)}]" if result.unmodelled else ""
         for variant in result.variants:
             label = f"{result.name} [{variant.stage}]"
-            totals.resources += variant.expected_resources
-            totals.outputs += variant.expected_outputs
             comparison = variant.comparison
             if comparison is None:
-                totals.refused += bool(variant.refused)
                 out(f"{'ok  ' if variant.agreed else 'FAIL'}  {label}: "
-                    f"{'refused, as the engine does: ' if variant.agreed else ''}{variant.error}")
+                    f"{'refused, as the engine does: ' if variant.agreed else ''}{variant.error}{unmodelled}")
                 continue
-            totals.equal_properties += comparison.equal_properties
-            totals.equal_resources += comparison.equal_resources
-            totals.equal_outputs += comparison.outputs_equal
             mark = "ok  " if comparison.exact_ids and comparison.equal_resources == comparison.expected_ids \
                 and not comparison.diffs else "diff"
             out(f"{mark}  {label}: ids {'exact' if comparison.exact_ids else 'DIFFER'} "
                 f"({comparison.expected_ids - len(comparison.missing)}/{comparison.expected_ids}, "
                 f"{len(comparison.extra)} extra), equal properties "
                 f"{comparison.equal_properties}/{comparison.expected_ids}, outputs "
-                f"{comparison.outputs_equal}/{comparison.outputs_expected} ({result.seconds:.2f}s)")
+                f"{comparison.outputs_equal}/{comparison.outputs_expected} ({variant.seconds:.2f}s){unmodelled}")
             if verbose:
                 for item in comparison.missing:
                     out(f"        missing {item}")
@@ -452,8 +482,20 @@ def run(root: Path, only: list[str] | None = None, verbose: bool = False, out=pr
                     out(f"        extra   {item}")
                 for item in comparison.diffs:
                     out(f"        {item}")
+    if seconds:
+        totals.median_seconds = statistics.median(seconds)
+        out(f"compile time of one stage: median {1000 * totals.median_seconds:.0f} ms, "
+            f"max {1000 * max(seconds):.0f} ms ({len(seconds)} compiles)")
+    if with_plugins:
+        totals.modelled = modelled
+        out(f"cases whose plugins are all modelled: {modelled.line()}")
     out(totals.line())
     return totals
+
+
+def _packaged_with_plugins(case_dir: Path) -> bool:
+    info = case_dir / "case.json"
+    return info.is_file() and bool(json.loads(info.read_text()).get("plugins"))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,7 +4,10 @@ After resolving variables the framework validates the config against its JSON sc
 `coerceTypes`, which rewrites scalars in place: "768" becomes 768 for `memorySize`, "true" becomes
 true for `enabled`, and 42 becomes "42" in `environment` / `tags`. The compile steps see the coerced
 values, so do the same here. The table lists the typed fields of the v3 schema (core, AWS provider
-and its events) as "parent: field=type ..."; `*` is any key, `[]` any list item.
+and its events) as "parent: field=type ..."; `*` is any key, `[]` any list item. The types: str,
+num, int, bool; arr (a scalar becomes a list of it); one (a list of one scalar becomes that scalar,
+as text: AJV does so where the schema's first alternative is a string, e.g. awsArn); resource (the
+same for an IAM statement's Resource, where it sticks only for an ARN or a logical ID).
 
 (The API Gateway settings and events are coerced by events.apigateway.schema, only for a service
 that has such events.)
@@ -15,6 +18,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from promotelint.model.opaque import OPAQUE_KEY, is_opaque
 from promotelint.serverless.js import coerce_string, js_number, js_string
 
 
@@ -160,12 +164,12 @@ _COERCE_TABLE = (
     "provider.httpApi.cors: allowedHeaders=arr allowedMethods=arr allowedOrigins=arr",
     "provider.httpApi.cors: exposedResponseHeaders=arr",
     "provider.iam.role: managedPolicies=arr statements=arr",
-    "provider.iam.role.statements[]: Action=arr NotAction=arr",
+    "provider.iam.role.statements[]: Action=arr NotAction=arr Resource=resource NotResource=resource",
     "provider.iam.role.statements[].NotPrincipal: CanonicalUser=arr Federated=arr Service=arr",
     "provider.iam.role.statements[].Principal: CanonicalUser=arr Federated=arr Service=arr",
     "provider: iamManagedPolicies=arr iamRoleStatements=arr layers=arr notificationArns=arr",
     "provider: stackParameters=arr stackPolicy=arr",
-    "provider.iamRoleStatements[]: Action=arr NotAction=arr",
+    "provider.iamRoleStatements[]: Action=arr NotAction=arr Resource=resource NotResource=resource",
     "provider.iamRoleStatements[].NotPrincipal: CanonicalUser=arr Federated=arr Service=arr",
     "provider.iamRoleStatements[].Principal: CanonicalUser=arr Federated=arr Service=arr",
     "provider.logDataProtectionPolicy: Statement=arr",
@@ -334,9 +338,9 @@ _COERCE_TABLE = (
 )
 
 
-def _compile_table() -> dict:
+def _compile_table(lines: tuple[str, ...]) -> dict:
     tree: dict = {}
-    for line in _COERCE_TABLE:
+    for line in lines:
         parent, _, leaves = line.partition(": ")
         for leaf in leaves.split():
             name, _, kind = leaf.partition("=")
@@ -350,15 +354,17 @@ def _compile_table() -> dict:
     return tree
 
 
-_COERCE_TREE: dict | None = None
+_COERCE_TREES: dict[tuple[str, ...], dict] = {}
 
 
-def coerce_like_schema(config: dict) -> dict:
-    """Apply the framework's schema type coercion to `config` in place (see the table above)."""
-    global _COERCE_TREE
-    if _COERCE_TREE is None:
-        _COERCE_TREE = _compile_table()
-    _coerce(config, _COERCE_TREE)
+def coerce_like_schema(config: dict, extra: tuple[str, ...] = ()) -> dict:
+    """Apply the framework's schema type coercion to `config` in place (see the table above);
+    `extra` are lines in the same form for what the service's plugins add to the schema (their
+    `defineFunctionProperties` / `defineCustomProperties`)."""
+    tree = _COERCE_TREES.get(extra)
+    if tree is None:
+        tree = _COERCE_TREES[extra] = _compile_table(_COERCE_TABLE + extra)
+    _coerce(config, tree)
     return config
 
 
@@ -384,6 +390,10 @@ def _coerce_scalar(value: Any, kinds: set) -> Any:
     # ajv's coercion rules, applied only when the value does not have the type already. A null is
     # never coerced: the framework removes nulls before validating and puts them back after
     # (normalizeUserConfig in config-schema-handler).
+    if kinds & {"one", "resource"} and isinstance(value, list) and len(value) == 1 and _scalar(value[0]):
+        item = value[0] if isinstance(value[0], str) or is_opaque(value[0]) else coerce_string(value[0])
+        if "one" in kinds or _POLICY_RESOURCE.match(item[OPAQUE_KEY] if is_opaque(item) else item):
+            return item
     if value is None or isinstance(value, (dict, list)):
         return value
     if "arr" in kinds:
@@ -406,6 +416,16 @@ def _coerce_scalar(value: Any, kinds: set) -> Any:
         if number is not None and ("num" in kinds or float(number).is_integer()):
             return number
     return value
+
+
+# awsIamPolicyResource is anyOf ['*', awsArn, awsLogicalResourceId, an array of those]: AJV unwraps
+# [x] when it checks awsArn's string, and that sticks if x is an ARN or a logical ID; otherwise the
+# last alternative wraps it again. (For an unknown value, its text decides.)
+_POLICY_RESOURCE = re.compile(r"arn:|[#A-Za-z0-9\-_./]+[*]?\Z")
+
+
+def _scalar(value: Any) -> bool:
+    return (value is not None and not isinstance(value, (dict, list))) or is_opaque(value)
 
 
 def _wrap_string_get_att(value: Any) -> None:

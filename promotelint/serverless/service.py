@@ -22,8 +22,9 @@ from promotelint.model.template import Provenance, Template
 from promotelint.serverless.coerce import coerce_like_schema
 from promotelint.serverless.config_file import Reader, find_config, load_config
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.dotenv import parse_dotenv
+from promotelint.serverless.dotenv import ExpansionError, dotenv_load, dotenv_parse
 from promotelint.serverless.engines import PROVIDER_IAM_KEYS, V3, Engine, refuses_framework_version
+from promotelint.serverless.plugins import PluginLoad, load_plugins
 from promotelint.serverless.variables.resolve import INSTANCE_ID, Inputs, Resolver, is_within
 
 
@@ -109,7 +110,11 @@ def resolve_service(path: str | os.PathLike, *, reader: Reader, env: Mapping[str
         _load_dotenv_v4(resolver, service_dir, reader, environment)
     else:
         _load_dotenv(resolver, service_dir, reader, environment)
-    config = coerce_like_schema(resolver.resolve_all())
+    config = resolver.resolve_all()
+    plugins = load_plugins(PluginLoad(config=config, options=options, env=environment, service_dir=service_dir,
+                                      root=inputs.root or service_dir, read_text=reader.read_text,
+                                      exists=reader.exists, error=resolver.error, warnings=warnings))
+    config = coerce_like_schema(config, tuple(line for plugin in plugins for line in plugin.schema))
 
     declared = config.get("frameworkVersion")
     if isinstance(declared, str) and refuses_framework_version(engine, declared):
@@ -171,8 +176,8 @@ def _boundary(service_dir: str, reader: Reader) -> tuple[str, str]:
 
 
 def _load_dotenv(resolver: Resolver, service_dir: str, reader: Reader, environment: dict) -> None:
-    """`useDotenv: true` (v3): .env.<stage>, else .env, from the service dir; set variables win.
-    (v4 loads them without `useDotenv`.)"""
+    """`useDotenv: true` (v3, lib/cli/load-dotenv.js): .env.<stage>, else .env, from the service dir,
+    with dotenv and dotenv-expand; set variables win. (v4 loads them without `useDotenv`.)"""
     if "useDotenv" not in resolver.config:
         return
     resolver.resolve_property(("useDotenv",))
@@ -182,8 +187,11 @@ def _load_dotenv(resolver: Resolver, service_dir: str, reader: Reader, environme
     for name in (f".env.{stage}", ".env"):
         file = os.path.join(service_dir, name)
         if reader.exists(file):
-            for key, value in parse_dotenv(reader.read_text(file), file, environment).items():
-                environment.setdefault(key, value)
+            try:
+                dotenv_load(reader.read_text(file), environment)
+            except ExpansionError as exc:  # the framework fails too (a stack overflow in dotenv-expand)
+                raise InputError(f"{exc} (dotenv-expand overflows on it)", file=file,
+                                 fix="remove the reference of the variable to itself") from None
             return
 
 
@@ -209,5 +217,5 @@ def _load_dotenv_v4(resolver: Resolver, service_dir: str, reader: Reader, enviro
             files += [base, os.path.join(base, f".env.{stage}"), os.path.join(base, ".env")]
     for file in files:
         if reader.exists(file):
-            for key, value in parse_dotenv(reader.read_text(file), file, environment, expand=False).items():
+            for key, value in dotenv_parse(reader.read_text(file)).items():
                 environment.setdefault(key, value)
