@@ -25,7 +25,9 @@ class Plugin:
 
 # (npm package, module defining PLUGIN). Explicit, in no particular order: a service's `plugins:`
 # decides the order in which its plugins run.
-PLUGINS: tuple[tuple[str, str], ...] = ()
+PLUGINS: tuple[tuple[str, str], ...] = (
+    ("serverless-step-functions", "promotelint.serverless.plugins.step_functions"),
+)
 
 
 def listed_plugins(config: dict) -> list[str]:
