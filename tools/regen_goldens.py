@@ -14,6 +14,11 @@ which may also list `standins` (empty files to create, e.g. a prebuilt artifact 
 dist/). Layers need the corpus's DescribeStacks stub ($SLS_DESCRIBE_STACKS_STUB or
 ../shared/corpus/oracle-describe-stacks-stub.js). Nothing here runs in the tests; the tests only read
 the committed goldens. `--check` compares instead of writing.
+
+A fixture whose serverless.yml lists `plugins:` is packaged with them: its scratch copy's parent gets a
+`node_modules` link to $SLS_NODE_MODULES (else the node_modules the serverless executable is in),
+where the framework finds them, and the corpus' plugins preload (../shared/corpus/
+oracle-plugins-stub.js) answers the calls plugins make to AWS before a first deploy.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -55,6 +61,19 @@ def describe_stacks_stub() -> str | None:
     return None
 
 
+def plugin_modules(command: list[str]) -> Path | None:
+    """The node_modules that holds the framework and the plugins the fixtures list."""
+    if os.environ.get("SLS_NODE_MODULES"):
+        return Path(os.environ["SLS_NODE_MODULES"])
+    executable = Path(command[0])
+    return executable.parent.parent if executable.parent.name == ".bin" else None
+
+
+def plugins_stub() -> str | None:
+    stub = ROOT.parent / "shared" / "corpus" / "oracle-plugins-stub.js"
+    return str(stub) if stub.is_file() else None
+
+
 def package(fixture: Path, command: list[str]) -> tuple[dict, dict]:
     """The packaged template and the resolved config (`serverless print`) of one fixture."""
     info = json.loads((fixture / "fixture.json").read_text()) if (fixture / "fixture.json").is_file() else {}
@@ -68,10 +87,13 @@ def package(fixture: Path, command: list[str]) -> tuple[dict, dict]:
             (service / name).touch()
         for name, text in (info.get("outside") or {}).items():
             (service.parent / name).write_text(text)
+        with_plugins = bool(re.search(r"^plugins:", (service / "serverless.yml").read_text(), re.M))
+        if with_plugins and plugin_modules(command):
+            (service.parent / "node_modules").symlink_to(plugin_modules(command))
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
         env.update(SLS_TELEMETRY_DISABLED="1", SLS_NOTIFICATIONS_MODE="off", CI="1", HOME=home)
         env.update(info.get("env") or {})
-        stub = describe_stacks_stub()
+        stub = (with_plugins and plugins_stub()) or describe_stacks_stub()
         if stub:
             # Layers make `package` ask CloudFormation for the deployed stack; answer "does not exist".
             env["NODE_OPTIONS"] = f"{env.get('NODE_OPTIONS', '')} --require {stub}".strip()

@@ -2,7 +2,9 @@
 activities, alarms and notifications) and the state machines' `http`, `schedule` and
 `cloudwatchEvent` / `eventBridge` events, compiled as the plugin does.
 
-Ported from the plugin's lib/ at v3.31.2 (the version PLUGIN names); its hooks (lib/index.js):
+Ported from the plugin's lib/ at v3.31.2, the version PLUGIN names. (3.30.0 and 3.31.0 make the same
+template except where state machines share a notification topic or queue: they do not merge the
+policy statements by Sid. Older versions differ more.) Its hooks (lib/index.js):
 
     package:initialize        yamlParse                     -> common.read_config
     package:compileFunctions  compileIamRole                -> iam
@@ -44,7 +46,7 @@ def _step(compile_step: Callable[[CompileContext], None]) -> Callable[[CompileCo
             compile_step(ctx)
         except PluginError as exc:
             raise ctx.error(exc.path, f"{NAME}: {exc}",
-                            "fix the setting (`serverless package` fails on it the same way)") from None
+                            "see the plugin's README: `serverless package` fails on this too") from None
     return step
 
 

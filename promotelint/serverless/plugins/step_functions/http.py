@@ -28,6 +28,7 @@ from promotelint.serverless.events.apigateway.rest.state import (
     COGNITO_IDP_ARN, HttpEvent, RestApi, api_gateway_config, rest_api_id,
 )
 from promotelint.serverless.events.apigateway.rest.validate import parse_int
+from promotelint.serverless.events.apigateway.schema import check_api_config
 from promotelint.serverless.js import js_keys, js_number, js_string, js_truthy, uniq
 from promotelint.serverless.plugins.step_functions.common import (
     PluginError, machine_path, state_machine_logical_id, state_machines,
@@ -576,6 +577,9 @@ _PIPELINE = (
 
 
 def compile_http_events(ctx: CompileContext) -> None:
+    # The framework coerces the provider's API settings whatever compiles them (the core compiler
+    # does so only for functions' http events).
+    check_api_config(ctx, "http", for_plugin=True)
     api = validate_http(ctx)
     if not api.events:
         return

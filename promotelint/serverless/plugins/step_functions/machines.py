@@ -37,6 +37,10 @@ def compile_state_machines(ctx: CompileContext) -> None:
         definition = None
         if js_truthy(machine.get("definition")):
             if validate_definitions:
+                if not isinstance(machine["definition"], dict):
+                    # asl-validator wants the definition itself, not its JSON text
+                    raise PluginError(f'State machine "{key}" definition is invalid: "validate" checks a definition '
+                                      "given as a mapping, not as text", path + ("definition",))
                 add_query_language(machine["definition"])
             definition = definition_string(ctx, machine)
         if machine.get("useExactVersion") is True:
