@@ -335,6 +335,26 @@ def _machine(g: Gen, index: int, fns: list[str], used: set) -> dict:
     return machine
 
 
+def _break(g: Gen, machine: dict) -> None:
+    """A setting the plugin refuses (so `serverless package` fails, and promotelint must too)."""
+    breakage = g.pick("unknown key", "no rate", "quote", "bad method", "sqs ref", "no definition", "role sub")
+    if breakage == "unknown key":
+        machine["colour"] = "blue"
+    elif breakage == "no rate":
+        machine.setdefault("events", []).append({"schedule": {"enabled": True}})
+    elif breakage == "quote":
+        machine.setdefault("events", []).append({"schedule": {"rate": "rate(1 hour)", "input": {"a": 'say "hi"'}}})
+    elif breakage == "bad method":
+        machine.setdefault("events", []).append({"http": {"path": "broken", "method": "fetch"}})
+    elif breakage == "sqs ref":
+        machine["notifications"] = {"FAILED": [{"sqs": {"Ref": "Queue"}}]}
+    elif breakage == "no definition":
+        machine.pop("definition")
+        machine["role"] = f"arn:aws:iam::{ACCOUNT}:role/r"
+    else:
+        machine["role"] = {"Fn::Sub": "arn:aws:iam::${AWS::AccountId}:role/r"}
+
+
 RESOURCES = {
     "Queue": {"Type": "AWS::SQS::Queue"}, "Fifo": {"Type": "AWS::SQS::Queue", "Properties": {"FifoQueue": True}},
     "Topic": {"Type": "AWS::SNS::Topic"}, "Table": {"Type": "AWS::DynamoDB::Table", "Properties": {
@@ -399,6 +419,8 @@ def service(seed: int) -> dict:
         section["noOutput"] = True
     if g.valid_asl and g.maybe(0.4):
         section["validate"] = True
+    if g.maybe(0.08):
+        _break(g, next(iter(machines.values())))
     resources = {k: v for k, v in RESOURCES.items() if g.maybe(0.8)}
     resources.update({"Queue": RESOURCES["Queue"], "Topic": RESOURCES["Topic"]})
     return {"service": f"sfn{seed}", "frameworkVersion": "3", "provider": provider, "functions": functions,

@@ -61,12 +61,6 @@ def state_machines(ctx: CompileContext) -> Iterator[tuple[str, Any]]:
     yield from ((key, machines[key]) for key in js_keys(machines))
 
 
-def has_state_machines(ctx: CompileContext) -> bool:
-    """`isStateMachines()`."""
-    machines = section(ctx)["stateMachines"]
-    return bool(machines)
-
-
 def machine_path(key: str) -> tuple:
     return (SECTION, "stateMachines", key)
 

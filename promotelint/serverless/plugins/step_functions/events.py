@@ -56,7 +56,7 @@ def _input_texts(config: dict[str, Any]) -> tuple[Any, Any, Any]:
     return input_, paths_map, template
 
 
-_ESCAPED_NEWLINE = re.compile(r"\\n|\\r")  # the two characters \\n or \\r of JSON text
+_ESCAPED_NEWLINE = re.compile(r"\\n|\\r")  # an escaped newline in JSON text: a backslash, then n or r
 _NEWLINE = re.compile(r"\r?\n")
 
 

@@ -4,16 +4,16 @@ statuses: port of compileAlarms.js, compileNotifications.js and notificationStra
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 import re
 from typing import Any, Callable, Iterator
 
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.js import js_json, js_string
+from promotelint.serverless.js import js_string
 from promotelint.serverless.plugins.step_functions import schema
 from promotelint.serverless.plugins.step_functions.common import (
-    PluginError, machine_name, machine_path, state_machine_logical_id, state_machines, translate_local_function_names,
+    PluginError, machine_name, machine_path, md5_hex, state_machine_logical_id, state_machines,
+    translate_local_function_names,
 )
 from promotelint.serverless.values import drop_none
 
@@ -111,7 +111,7 @@ def _name_from_template(ctx: CompileContext, template: Any, path: tuple, variabl
 # Notifications
 
 def _short_md5(value: Any) -> str:
-    return hashlib.md5(js_json(value).encode()).hexdigest()[:5]
+    return md5_hex(value)[:5]
 
 
 def _target_id(arn: Any, index: int, name: Any, status: str) -> str:
@@ -236,8 +236,7 @@ def _notification_resources(ctx: CompileContext, logical_id: str, name: Any, con
         if policy is not None:
             arn = _get(target[kind], "arn", target[kind]) if kind == "sqs" else target[kind]
             resource = policy(status, arn, path + (status,))
-            suffix = hashlib.md5(js_json({"index": index, "resource": resource}).encode()).hexdigest()[:5]
-            yield f"{logical_id}ResourcePolicy{suffix}", resource
+            yield f"{logical_id}ResourcePolicy{_short_md5({'index': index, 'resource': resource})}", resource
         else:
             arn = _get(target[kind], "arn", target[kind]) if kind == "kinesis" else target[kind]
             role["Properties"]["Policies"].append({
