@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from promotelint.app import compile_path
-from tools.conformance import compare
+from tools.conformance import compare, normalize
 
 FIXTURES = Path(__file__).parent / "fixtures" / "serverless"
 PLUGIN_FIXTURES = sorted(p.name for p in FIXTURES.iterdir()
@@ -42,7 +42,8 @@ def test_fixture_matches_the_framework_with_the_plugin(name):
 
 @pytest.mark.parametrize("name", PLUGIN_FIXTURES)
 def test_fixture_keeps_the_framework_key_order(name):
-    actual, wanted = compiled(name).data, expected(name)
+    # normalized: a function version's logical ID holds the hash of its zip, unknown offline
+    actual, wanted = normalize(dict(compiled(name).data)), normalize(expected(name))
     assert list(actual["Resources"]) == list(wanted["Resources"])
     assert list(actual.get("Outputs", {})) == list(wanted.get("Outputs", {}))
     for logical_id, resource in wanted["Resources"].items():

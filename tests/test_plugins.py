@@ -212,3 +212,14 @@ def test_values_only_known_at_deploy_time(tmp_path):
     assert is_opaque(role["Policies"][0]["PolicyDocument"]["Statement"][-1])
     function = template.data["Resources"]["FLambdaFunction"]["Properties"]
     assert is_opaque(function["Environment"]["Variables"])  # the plugin cannot add to a string
+
+
+def test_dotenv_files_of_a_service_given_by_a_relative_path(tmp_path, monkeypatch):
+    """`promotelint compile ../svc`: the service dir is relative, the boundary absolute; the plugin's
+    .env files inside the service are read (a text comparison of the two called them outside)."""
+    (tmp_path / "svc").mkdir()
+    (tmp_path / "svc" / "serverless.yml").write_text(dotenv_service(""))
+    (tmp_path / "svc" / ".env").write_text("A=1\n")
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")
+    assert variables(compile_path("../svc/serverless.yml", stage="dev", env={})) == {"A": "1"}

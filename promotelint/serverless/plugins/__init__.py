@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from promotelint.model.errors import InputError
+from promotelint.serverless.variables.resolve import is_within
 
 Step = Callable[[Any], None]  # a compile step over the CompileContext
 
@@ -50,9 +51,8 @@ class PluginLoad:
         """The path of a file the plugin opens relative to the service dir (its cwd), which must stay
         inside `root`; `setting` is the config path that names it, for the error."""
         path = os.path.normpath(os.path.join(self.service_dir, name))
-        root = os.path.normpath(self.root)
-        if path != root and not path.startswith(root.rstrip(os.sep) + os.sep):
-            raise self.error(setting, f"{name} is outside {root}: promotelint reads only the repository's files",
+        if not is_within(path, self.root):  # either may be relative to the current directory
+            raise self.error(setting, f"{name} is outside {self.root}: promotelint reads only the repository's files",
                              "keep the file inside the repository")
         return path
 
@@ -78,6 +78,7 @@ PLUGINS: tuple[tuple[str, str], ...] = (
     ("serverless-dotenv-plugin", "promotelint.serverless.plugins.dotenv"),
     ("serverless-iam-roles-per-function", "promotelint.serverless.plugins.iam_roles_per_function"),
     ("serverless-pseudo-parameters", "promotelint.serverless.plugins.pseudo_parameters"),
+    ("serverless-step-functions", "promotelint.serverless.plugins.step_functions"),
 )
 
 

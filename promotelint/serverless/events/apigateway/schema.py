@@ -241,10 +241,11 @@ def coerce_api_config(ctx: CompileContext, kind: str) -> list[tuple[tuple, str]]
     return problems
 
 
-def check_api_config(ctx: CompileContext, kind: str) -> None:
-    """Coerce the config as the framework does for a service with `kind` events; a value of an
-    unreadable shape in what that compiler reads is an InputError."""
-    if not has_events(ctx, kind):
+def check_api_config(ctx: CompileContext, kind: str, *, for_plugin: bool = False) -> None:
+    """Coerce the config as the framework does for a service with `kind` events (or, `for_plugin`,
+    with a plugin's events that reach the same API); a value of an unreadable shape in what that
+    compiler reads is an InputError."""
+    if not for_plugin and not has_events(ctx, kind):
         return
     problems = coerce_api_config(ctx, kind)
     if problems:
