@@ -171,6 +171,38 @@ def test_bad_service_is_one_line_and_exit_2(name, tmp_path, capsys, monkeypatch)
     assert "internal error" not in err
 
 
+def doubling(levels: int, as_list: bool) -> str:
+    """`l<i>` repeats `l<i-1>` twice, level after level: 2**levels times the first value."""
+    lines = ["custom:", "  l0: abcdefghij"]
+    for i in range(1, levels + 1):
+        twice = f"['${{self:custom.l{i - 1}}}', '${{self:custom.l{i - 1}}}']" if as_list \
+            else f"${{self:custom.l{i - 1}}}${{self:custom.l{i - 1}}}"
+        lines.append(f"  l{i}: {twice}")
+    return (SERVICE + "\n".join(lines) + "\nresources:\n  Outputs:\n    Top:\n"
+            f"      Value: ${{self:custom.l{levels}}}\n")
+
+
+@pytest.mark.parametrize("as_list", [False, True], ids=["a string", "a list"])
+def test_self_doubling_variables_are_capped(as_list, tmp_path, capsys, monkeypatch):
+    """Thirty levels would be 10 GiB of text (or a walk of 2**30 values): the resolver stops at its
+    cap, made small here so the case is quick (the real caps: MAX_RESOLVED_CHARS, _VALUES)."""
+    from promotelint.serverless.variables import resolve
+
+    monkeypatch.setattr(resolve, "MAX_RESOLVED_CHARS", 1 << 20)
+    monkeypatch.setattr(resolve, "MAX_RESOLVED_VALUES", 20_000)
+    (tmp_path / "serverless.yml").write_text(doubling(30, as_list))
+    code, _, err = run(["compile", str(tmp_path)], capsys, monkeypatch)
+    assert code == 2 and err.count("\n") == 1, err
+    assert f"{tmp_path / 'serverless.yml'}:" in err and "repeats another" in err, err
+
+
+def test_doubling_below_the_caps_still_compiles(tmp_path, capsys, monkeypatch):
+    (tmp_path / "serverless.yml").write_text(doubling(8, as_list=False))
+    code, out, err = run(["compile", str(tmp_path)], capsys, monkeypatch)
+    assert code == 0, err
+    assert "abcdefghij" * 256 in out
+
+
 def test_a_fifo_is_refused_without_blocking(tmp_path, capsys, monkeypatch):
     fifo = tmp_path / "head.json"
     os.mkfifo(fifo)

@@ -70,6 +70,18 @@ _MISSING_FIX = {
 }
 
 
+# What variables may make. A value built from variables that each repeat another
+# (`l2: ${self:custom.l1}${self:custom.l1}`, thirty levels) doubles at each level: the framework runs out
+# of memory on it. Real configs resolve to a few hundred kilobytes; the cap is the largest file
+# promotelint reads (io/files.MAX_FILE_BYTES), for one string and for all of them together.
+MAX_RESOLVED_CHARS = 64 * 1024 * 1024
+# The same doubling with lists or maps (`l2: [${self:custom.l1}, ${self:custom.l1}]`) shares one object
+# where it repeats, so memory stays small, but every walk of the config (and the template's JSON) is
+# exponential. Each value a variable brings is walked once to find its variables: those walks are capped
+# together (a 300-function config holds some 20,000 values; the cap is far above what real ones bring).
+MAX_RESOLVED_VALUES = 500_000
+
+
 class _Missing(Exception):
     """A source has no value and there is no fallback: becomes an InputError naming the variable."""
 
@@ -89,6 +101,8 @@ class Resolver:
         self._files: dict[str, Any] = {}
         self._warned: set[str] = set()
         self._last_lookup = ""
+        self._made = 0  # characters of every string built from variables so far
+        self._walked = 0  # values walked to find variables so far
         self._collect(config, ())
 
     # -- bookkeeping ---------------------------------------------------------------------------------
@@ -112,6 +126,11 @@ class Resolver:
         stack = [(value, path)]
         while stack:
             node, p = stack.pop()
+            self._walked += into is not None  # the config's own values are not counted, only those brought
+            if self._walked > MAX_RESOLVED_VALUES:
+                raise self.error(path, f"variables at {humanize(path)} make more than {MAX_RESOLVED_VALUES:,} "
+                                       "values (a value that repeats another, level after level?)",
+                                 "do not build a value by repeating another variable again and again")
             if isinstance(node, dict):
                 if not is_opaque(node):
                     stack.extend(reversed([(v, p + (k,)) for k, v in node.items()]))
@@ -204,6 +223,11 @@ class Resolver:
             parts.append(text)
             last = variable["end"]
         parts.append(raw[last:])
+        self._made += sum(map(len, parts))
+        if self._made > MAX_RESOLVED_CHARS:
+            raise self.error(path, f"variables at {humanize(path)} make more than {MAX_RESOLVED_CHARS >> 20} MiB of "
+                                   "text (a value that repeats another, level after level?)",
+                             "do not build a value by repeating another variable again and again")
         return "".join(parts), parts
 
     def resolve_variable(self, path: tuple, raw: str, variable: dict) -> Any:
