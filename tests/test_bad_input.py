@@ -286,3 +286,61 @@ def test_bad_config_is_one_line_exit_2_and_echoes_no_content(name, tmp_path, cap
     code, _, err = run(["check", str(repo / "t.json"), str(repo / "t.json")], capsys, monkeypatch)
     assert code == 2 and err.count("\n") == 1 and phrase in err, err
     assert "hunter2" not in err and "root:x" not in err
+
+
+# Containment: a link inside the project that leads outside it is refused in every mode, as a
+# committed revision refuses it (issue 13); its target's content is never printed.
+LINKED = {  # name -> (what the repository holds, the command, the file the error names)
+    "serverless.yml in a linked directory": ({"svc": "->outside"}, ["compile", "svc"], "svc/serverless.yml"),
+    "a linked serverless.yml": ({"svc/serverless.yml": "->outside/serverless.yml"}, ["compile", "svc"],
+                                "svc/serverless.yml"),
+    "a linked ${file()} target": ({"svc/serverless.yml": "service: svc\nprovider:\n  name: aws\ncustom:\n"
+                                   "  x: ${file(./inc.yml)}\n", "svc/inc.yml": "->outside/inc.yml"},
+                                  ["compile", "svc"], "svc/inc.yml"),
+    "a linked .env": ({"svc/serverless.yml": "service: svc\nuseDotenv: true\nprovider:\n  name: aws\n",
+                       "svc/.env": "->outside/env"}, ["compile", "svc"], "svc/.env"),
+    "a linked template": ({"a.json": json.dumps(OK), "b.json": "->outside/t.json"}, ["changeset", "a.json", "b.json"],
+                          "b.json"),
+}
+
+
+def outside_and_repo(tmp_path: Path, files: dict[str, str]) -> Path:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "serverless.yml").write_text("service: hunter2\nprovider:\n  name: aws\n")
+    (outside / "inc.yml").write_text("hunter2-included\n")
+    (outside / "env").write_text("SECRET=hunter2\n")
+    (outside / "t.json").write_text(json.dumps({"Resources": {"Q": {"Type": "AWS::SQS::Queue",
+                                                                    "Properties": {"QueueName": "hunter2"}}}}))
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    for rel, content in files.items():
+        path = repo / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if content.startswith("->"):
+            path.symlink_to(tmp_path / content[2:])
+        else:
+            path.write_text(content)
+    return repo
+
+
+@pytest.mark.parametrize("name", list(LINKED))
+def test_a_link_to_outside_the_project_is_refused(name, tmp_path, capsys, monkeypatch):
+    files, argv, named = LINKED[name]
+    repo = outside_and_repo(tmp_path, files)
+    monkeypatch.chdir(repo)
+    code, out, err = run(argv, capsys, monkeypatch)
+    assert code == 2 and err.count("\n") == 1, err
+    assert err.startswith(f"promotelint: error: {named}: a link to ") and "outside" in err, err
+    assert "hunter2" not in out + err
+
+
+def test_a_link_within_the_project_is_read(tmp_path, capsys, monkeypatch):
+    repo = outside_and_repo(tmp_path, {"svc/serverless.yml": "service: svc\nprovider:\n  name: aws\ncustom:\n"
+                                       "  x: ${file(./inc.yml)}\nresources:\n  Outputs:\n    X:\n"
+                                       "      Value: ${self:custom.x}\n",
+                                       "shared/inc.yml": "kept-inside\n"})
+    (repo / "svc" / "inc.yml").symlink_to(repo / "shared" / "inc.yml")
+    monkeypatch.chdir(repo)
+    code, out, err = run(["compile", "svc"], capsys, monkeypatch)
+    assert code == 0 and "kept-inside" in out, err
