@@ -151,6 +151,12 @@ SERVICE_CASES = {
                                    "rec.yml": "a: &a\n  b: *a\n"}, "rec.yml", "recursive alias"),
     "${file()} nested 10,000 deep": ({"serverless.yml": SERVICE + "custom: ${file(./deep.json)}\n",
                                       "deep.json": '{"a": ' + nested(10_000) + "}"}, "deep.json", "nested more than"),
+    "${file()} number of 5,000 digits": ({"serverless.yml": SERVICE + "custom: ${file(./n.yml)}\n",
+                                          "n.yml": "n: " + "9" * 5000 + "\n"}, "n.yml", "too long"),
+    "${file()} invalid YAML": ({"serverless.yml": SERVICE + "custom: ${file(./bad.yml)}\n",
+                                "bad.yml": "a: [1, 2\n"}, "bad.yml", "invalid YAML"),
+    "${file()} duplicated key": ({"serverless.yml": SERVICE + "custom: ${file(./dup.yml)}\n",
+                                  "dup.yml": "a: 1\na: 2\n"}, "dup.yml", "duplicated mapping key"),
     "resources with Properties a string": ({"serverless.yml": SERVICE + "resources:\n  Resources:\n    B:\n"
                                             "      Type: AWS::S3::Bucket\n      Properties: x\n"},
                                            "serverless.yml", "Properties must be a mapping"),

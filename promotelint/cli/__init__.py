@@ -122,11 +122,14 @@ def compile_command(path: ServicePath, stage: CompileStage = None, region: Compi
                     root: Root = None) -> None:
     """Print the template `serverless package` would write (its unpredicted parts on stderr)."""
     from promotelint.app import compile_path
+    from promotelint.model.secrets import map_strings, masker
 
     template = compile_path(path, stage=stage, region=region, params=pairs(param, "--param"), env_file=env_file,
                             compiler=compiler, engine=engine, root=root)
-    sys.stderr.writelines(f"promotelint: warning: {warning}\n" for warning in template.blind_spots)
-    sys.stdout.write(json.dumps(template.data, indent=2) + "\n")
+    mask = masker(template.secrets)  # values from the environment and deploy-time sources: ****
+    shown = (lambda value: value) if mask is None else (lambda value: map_strings(value, mask))
+    sys.stderr.writelines(f"promotelint: warning: {warning}\n" for warning in shown(template.blind_spots))
+    sys.stdout.write(json.dumps(shown(template.data), indent=2) + "\n")
 
 
 def main() -> None:

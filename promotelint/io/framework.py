@@ -322,6 +322,8 @@ def framework_template(packaged: Packaged, framework: Framework, source: str, of
         parts = tuple(p for p in offline.unseen if p.outside)
     stack_name = stack_name or (offline.stack_name if offline else None)
     provenance = Provenance("framework", framework.engine, framework.version)
+    # the values the offline compile of this side read from the environment and deploy-time sources
+    secrets = offline.secrets if offline is not None else frozenset()
     nested = {}
     for lid, resource in (data.get("Resources") or {}).items():
         url = json.dumps((resource.get("Properties") or {}).get("TemplateURL")) \
@@ -329,9 +331,9 @@ def framework_template(packaged: Packaged, framework: Framework, source: str, of
         for name, template in packaged.nested.items():
             if f'"{name}"' in url or f"/{name}" in url:
                 nested[lid] = Template(data=_stable(template), source=f"{source} ({name})",
-                                       stack_name=f"{stack_name}/{lid}", provenance=provenance)
+                                       stack_name=f"{stack_name}/{lid}", provenance=provenance, secrets=secrets)
     return Template(data=data, source=source, origins=origins, stack_name=stack_name, unseen=parts,
-                    provenance=provenance, nested=nested)
+                    provenance=provenance, nested=nested, secrets=secrets)
 
 
 def _stable(value: Any) -> Any:

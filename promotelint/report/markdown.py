@@ -80,4 +80,4 @@ def render_markdown(reports: Sequence[StackReport], options: RenderOptions = Ren
     return "\n".join(out).rstrip() + "\n"
 
 
-FORMAT = Format("markdown", render_markdown)
+FORMAT = Format("markdown", render_markdown, escape_controls=True)

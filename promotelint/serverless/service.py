@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from promotelint.model.errors import InputError
+from promotelint.model.secrets import worth_masking
 from promotelint.model.template import Provenance, Template
 from promotelint.serverless.coerce import coerce_like_schema
 from promotelint.serverless.config_file import Reader, find_config, load_config
@@ -40,6 +41,7 @@ class ResolvedService:
     region: str
     stack_name: str
     warnings: list[str]
+    secrets: frozenset[str] = frozenset()  # values the reports mask (model/secrets.py)
 
 
 def compile_service(path: str | os.PathLike, *, reader: Reader, env: Mapping[str, str],
@@ -58,7 +60,7 @@ def compile_service(path: str | os.PathLike, *, reader: Reader, env: Mapping[str
     fill_instance_id(ctx)
     return Template(data=ctx.template, source=service.source, origins=ctx.origins, stack_name=service.stack_name,
                     provenance=Provenance(compiler="offline", engine=engine.name, engine_version=engine.version),
-                    warnings=tuple(ctx.warnings), unseen=tuple(ctx.unseen))
+                    warnings=tuple(ctx.warnings), unseen=tuple(ctx.unseen), secrets=service.secrets)
 
 
 def fill_instance_id(ctx: CompileContext) -> None:
@@ -111,9 +113,10 @@ def resolve_service(path: str | os.PathLike, *, reader: Reader, env: Mapping[str
     else:
         _load_dotenv(resolver, service_dir, reader, environment)
     config = resolver.resolve_all()
-    plugins = load_plugins(PluginLoad(config=config, options=options, env=environment, service_dir=service_dir,
-                                      root=inputs.root or service_dir, read_text=reader.read_text,
-                                      exists=reader.exists, error=resolver.error, warnings=warnings))
+    load = PluginLoad(config=config, options=options, env=environment, service_dir=service_dir,
+                      root=inputs.root or service_dir, read_text=reader.read_text, exists=reader.exists,
+                      error=resolver.error, warnings=warnings)
+    plugins = load_plugins(load)
     config = coerce_like_schema(config, tuple(line for plugin in plugins for line in plugin.schema))
 
     declared = config.get("frameworkVersion")
@@ -139,8 +142,9 @@ def resolve_service(path: str | os.PathLike, *, reader: Reader, env: Mapping[str
         provider["region"] = region
     _check_provider_iam_keys(engine, provider, doc, config_path, warnings)
     stack_name = provider.get("stackName") if isinstance(provider.get("stackName"), str) else f"{name}-{stage}"
+    secrets = worth_masking(resolver.secrets | load.secrets, public=(stage, region, name, stack_name))
     return ResolvedService(config=config, source=config_path, positions=doc.positions, service_dir=service_dir,
-                           stage=stage, region=region, stack_name=stack_name, warnings=warnings)
+                           stage=stage, region=region, stack_name=stack_name, warnings=warnings, secrets=secrets)
 
 
 def _check_provider_iam_keys(engine: Engine, provider: dict, doc: Any, config_path: str, warnings: list) -> None:

@@ -103,6 +103,7 @@ class Resolver:
         self._last_lookup = ""
         self._made = 0  # characters of every string built from variables so far
         self._walked = 0  # values walked to find variables so far
+        self.secrets: set[Any] = set()  # values of sources a report must not show (model/secrets.py)
         self._collect(config, ())
 
     # -- bookkeeping ---------------------------------------------------------------------------------
@@ -307,7 +308,9 @@ class Resolver:
         if kind == "env":
             if not address:
                 raise _Missing('missing address argument in variable "env" source')
-            return self.inputs.env.get(_string(address, "env"))
+            value = self.inputs.env.get(_string(address, "env"))
+            self.secrets.add(value)
+            return value
         if kind == "sls":
             if address == "instanceId":
                 # The framework's clock at start-up, also the suffix of its ApiGatewayDeployment<id>:
@@ -328,7 +331,8 @@ class Resolver:
             return self.param(path, address)
         if kind == "file":
             return self.file(path, params, address, text)
-        if kind in AWS_SOURCES:
+        if kind in AWS_SOURCES:  # known at deploy time only: the reference stands for a secret value
+            self.secrets.add(text)
             return opaque(text)
         self.warn(f'variable source "{kind}" ({text}) is not known offline (a plugin\'s?): '
                   "its value is unknown in the prediction")
