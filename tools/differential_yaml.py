@@ -105,8 +105,9 @@ def broken(text: str) -> Iterator[str]:
     yield text.replace(": ", ": &a ", 1).replace(": ", ": *a ", 1)
 
 
-def check(paths: list[Path], variants: bool = True) -> tuple[int, int, list[str]]:
-    """(files, texts libyaml composed, problems)."""
+def check(paths: list[Path], variants: bool = True, crlf: bool = True) -> tuple[int, int, list[str]]:
+    """(files, texts libyaml composed, problems); `variants`: the broken variants of each YAML file
+    too, `crlf`: each YAML file with CRLF line ends too."""
     problems: list[str] = []
     decided = 0
     for path in paths:
@@ -114,10 +115,11 @@ def check(paths: list[Path], variants: bool = True) -> tuple[int, int, list[str]
         source = str(path)
         problems += built_alike(text, source)
         decided += cyaml.compose(text) is not cyaml.UNDECIDED
-        if path.suffix == ".json" or not variants:
+        if path.suffix == ".json":
             continue
-        problems += built_alike(text.replace("\n", "\r\n"), source + " (CRLF)")
-        for number, variant in enumerate(broken(text)):
+        if crlf:
+            problems += built_alike(text.replace("\n", "\r\n"), source + " (CRLF)")
+        for number, variant in enumerate(broken(text) if variants else ()):
             if cyaml.compose(variant) is cyaml.UNDECIDED:
                 continue  # libyaml refused it (or was not asked): ruamel reads it on both paths
             for load in (documents.load_yaml, jsyaml.load_js_yaml):
