@@ -4,7 +4,6 @@ The options are declared in cli/options.py."""
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 
@@ -126,7 +125,9 @@ def compile_command(path: ServicePath, stage: CompileStage = None, region: Compi
     template = compile_path(path, stage=stage, region=region, params=pairs(param, "--param"), env_file=env_file,
                             compiler=compiler, engine=engine, root=root)
     sys.stderr.writelines(f"promotelint: warning: {warning}\n" for warning in template.blind_spots)
-    sys.stdout.write(json.dumps(template.data, indent=2) + "\n")
+    from promotelint.parse.jsontext import dumps_indented
+
+    sys.stdout.write(dumps_indented(template.data) + "\n")
 
 
 def main() -> None:

@@ -8,12 +8,12 @@ identity when lines move and code scanning does not reopen it.
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any, Mapping, Sequence
 
 from promotelint import __version__
 from promotelint.model.changeset import blind_spots, notes
 from promotelint.model.findings import RANK, Finding, StackReport
+from promotelint.parse.jsontext import dumps_indented
 from promotelint.report.base import Format, RenderOptions, location
 from promotelint.report.json_report import provenance_json
 
@@ -117,7 +117,7 @@ def _stack_properties(report: StackReport) -> dict[str, Any]:
 
 
 def render_sarif(reports: Sequence[StackReport], options: RenderOptions = RenderOptions()) -> str:
-    return json.dumps(sarif_log(reports, options), indent=2) + "\n"
+    return dumps_indented(sarif_log(reports, options)) + "\n"
 
 
 FORMAT = Format("sarif", render_sarif)
