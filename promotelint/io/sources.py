@@ -91,15 +91,27 @@ def read_template(path: Path) -> Template:
 def _compile(path: str | os.PathLike, reader, settings: CompileSettings) -> Template:
     from promotelint.io.engines import choose_engine
     from promotelint.serverless.config_file import find_config
-    from promotelint.serverless.service import compile_service  # the compiler: loaded when needed
 
     config = find_config(os.fspath(path), reader)
     service_dir = os.path.dirname(config) or "."
     limit = reader.boundary(service_dir)[0] if hasattr(reader, "boundary") else reader.root
     engine = choose_engine(settings.engine, config, reader.read_text(config), limit)
-    return compile_service(config, reader=reader, env=environment(settings.env, settings.env_file),
-                           stage=settings.stage, region=settings.region, params=dict(settings.params),
-                           engine=engine)
+
+    def run(reader, env) -> Template:
+        from promotelint.serverless.service import compile_service  # the compiler: loaded when needed (not on a hit)
+
+        return compile_service(config, reader=reader, env=env, stage=settings.stage, region=settings.region,
+                               params=dict(settings.params), engine=engine)
+
+    env = environment(settings.env, settings.env_file)
+    if not settings.cache:
+        return run(reader, env)
+    from promotelint.io.cache import compiled
+
+    request = (os.path.abspath(config), config, os.getcwd(), type(reader).__name__, getattr(reader, "root", None),
+               getattr(reader, "root_option", None), str(getattr(reader, "rev", None)), settings.stage,
+               settings.region, sorted(settings.params.items()), repr(engine))
+    return compiled(request, reader, env, limit, run)
 
 
 def load_side(s: Side, root: str, settings: CompileSettings, readers: dict,
