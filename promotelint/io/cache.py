@@ -123,35 +123,7 @@ class RecordingEnv(dict):
         self._read(name)
         return super().__contains__(name)
 
-    def __iter__(self) -> Any:
-        self._all()
-        return super().__iter__()
-
-    def keys(self) -> Any:
-        self._all()
-        return super().keys()
-
-    def items(self) -> Any:
-        self._all()
-        return super().items()
-
-    def values(self) -> Any:
-        self._all()
-        return super().values()
-
-    def __len__(self) -> int:
-        self._all()
-        return super().__len__()
-
-    def __eq__(self, other: Any) -> bool:
-        self._all()
-        return super().__eq__(other)
-
     __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        self._all()
-        return super().__repr__()
 
     def copy(self) -> RecordingEnv:
         out = RecordingEnv(self._origin, self.reads, set(self._written))
@@ -182,21 +154,23 @@ class RecordingEnv(dict):
         self._written.add(name)
         return super().pop(name, *default)
 
-    def popitem(self) -> Any:
-        self._all()
-        return super().popitem()
-
-    def clear(self) -> None:
-        self._all()
-        super().clear()
-
-    def __or__(self, other: Any) -> Any:
-        self._all()
-        return super().__or__(other)
-
     def __reduce__(self) -> Any:
         self._all()
         return (dict, (dict(dict.items(self)),))
+
+
+def _reading_all(name: str) -> Callable:
+    method = getattr(dict, name)
+
+    def reading_all(self: RecordingEnv, *args: Any) -> Any:
+        self._all()
+        return method(self, *args)
+    return reading_all
+
+
+# What reads every variable (or depends on all of them) keys the entry on the whole environment.
+for _name in ("__iter__", "keys", "items", "values", "__len__", "__eq__", "__repr__", "popitem", "clear", "__or__"):
+    setattr(RecordingEnv, _name, _reading_all(_name))
 
 
 def _read(reader: Any, path: str) -> tuple[tuple, str | None]:

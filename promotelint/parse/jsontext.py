@@ -35,30 +35,25 @@ def _write(value: Any, newline: str, unit: str, out: Any) -> None:
     kind = type(value)
     if kind is str:
         out(_string(value))
-    elif kind is dict:
+    elif kind is dict or kind is list:
         if not value:
-            out("{}")
+            out("{}" if kind is dict else "[]")
             return
         inner = newline + unit
-        separator = "{" + inner
-        for key, item in value.items():
-            if type(key) is not str:
-                raise _Unusual
-            out(separator + _string(key) + ": ")
-            separator = "," + inner
-            _write(item, inner, unit, out)
-        out(newline + "}")
-    elif kind is list:
-        if not value:
-            out("[]")
-            return
-        inner = newline + unit
-        separator = "[" + inner
-        for item in value:
-            out(separator)
-            separator = "," + inner
-            _write(item, inner, unit, out)
-        out(newline + "]")
+        separator = ("{" if kind is dict else "[") + inner
+        if kind is dict:
+            for key, item in value.items():
+                if type(key) is not str:
+                    raise _Unusual
+                out(separator + _string(key) + ": ")
+                separator = "," + inner
+                _write(item, inner, unit, out)
+        else:
+            for item in value:
+                out(separator)
+                separator = "," + inner
+                _write(item, inner, unit, out)
+        out(newline + ("}" if kind is dict else "]"))
     elif value is True:
         out("true")
     elif value is False:
