@@ -1,7 +1,8 @@
 """Read YAML and JSON documents into plain data, with line numbers, as the Serverless Framework does.
 
-YAML is composed with ruamel.yaml (YAML 1.2, like js-yaml, so `yes`/`no` stay strings) and turned
-into plain dicts and lists here, so that:
+YAML is read as ruamel.yaml reads it (YAML 1.2, like js-yaml, so `yes`/`no` stay strings): composed
+by libyaml where parse.cyaml vouches for the same reading, else by ruamel, and turned into plain
+dicts and lists here, so that:
 - every mapping key and sequence item keeps its (line, column), kept in a side table keyed by path;
 - CloudFormation short tags become their long forms (`!GetAtt A.B` -> {"Fn::GetAtt": ["A", "B"]});
 - duplicated mapping keys are an error naming both lines (js-yaml refuses them too);
