@@ -150,3 +150,27 @@ def test_cli_no_cache_option(service):
                               capture_output=True, text=True, env=env)
         assert proc.returncode == 0, proc.stderr
         assert '"HelloLambdaFunction"' in proc.stdout
+
+
+def test_a_git_base_side_is_compiled_once_and_a_changed_fragment_at_head_is_not_taken_from_it(
+        tmp_path, counted, monkeypatch):
+    from typer.testing import CliRunner
+
+    from promotelint.cli import app
+    from tests.gitrepo import Repo, service as git_service, table_resources
+
+    repo = Repo(tmp_path / "repo")
+    repo.write("orders/serverless.yml", git_service("orders", fragment="./table.yml"))
+    repo.write("orders/table.yml", table_resources("t1"))
+    repo.commit("first")
+    repo.write("orders/serverless.yml", git_service("orders", fragment="./table.yml", extra_function=True))
+    monkeypatch.chdir(repo.path)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    first = CliRunner().invoke(app, ["check", "--base-ref", "HEAD"])
+    second = CliRunner().invoke(app, ["check", "--base-ref", "HEAD"])
+    assert first.exit_code == second.exit_code == 0 and first.output == second.output, first.output
+    assert len(counted) == 2  # base and head once each: the second run took both from the cache
+    repo.write("orders/table.yml", table_resources("t2"))
+    third = CliRunner().invoke(app, ["check", "--base-ref", "HEAD"])
+    assert third.exit_code == 1 and "stateful-resource-replaced" in third.output
+    assert len(counted) == 3  # the head side read the changed fragment: compiled again; the base not
