@@ -70,6 +70,7 @@ SNIPPETS = [
     "a: caf\u00e9\nb: \U0001f600 x\n\u00e9: 1\n",
     "a: \x07\n",
     "[" * 150 + "]" * 150 + "\n",
+    "- " * 3000 + "x\n",  # libyaml stops at 1,000 levels (its own limit): never a C stack overflow
     "a:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, 110)),
     "a: &a [1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
     "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n",
