@@ -71,17 +71,19 @@ def read_source(path: Path, settings: CompileSettings = CompileSettings()) -> Te
 
 def read_service(path: str | os.PathLike, settings: CompileSettings = CompileSettings()) -> Template:
     """The template `serverless package` writes for the service at `path` in the working tree."""
-    from promotelint.io.framework import PLAIN, Snapshot
-
     reader = FilesystemReader(settings.root)
     config = os.path.abspath(path)
     if os.path.isdir(config):
         config = next((os.path.join(config, n) for n in SERVERLESS_NAMES if os.path.isfile(os.path.join(config, n))),
                       os.path.join(config, SERVERLESS_NAMES[0]))
     root, _ = reader.boundary(os.path.dirname(config))
-    rev = git.WORKTREE if os.path.exists(os.path.join(root, ".git")) else PLAIN
-    snapshot = Snapshot(root, rev, os.path.relpath(config, root).replace(os.sep, "/"))
-    return _compiled(lambda: _compile(path, reader, settings), lambda: snapshot, settings, display_path(config))
+
+    def snapshot() -> Snapshot:  # io.framework is imported only when the framework runs
+        from promotelint.io.framework import PLAIN, Snapshot
+
+        rev = git.WORKTREE if os.path.exists(os.path.join(root, ".git")) else PLAIN
+        return Snapshot(root, rev, os.path.relpath(config, root).replace(os.sep, "/"))
+    return _compiled(lambda: _compile(path, reader, settings), snapshot, settings, display_path(config))
 
 
 def read_template(path: Path) -> Template:
@@ -119,8 +121,6 @@ def load_side(s: Side, root: str, settings: CompileSettings, readers: dict,
     """The side's template, and the repo-relative files reading it touched. `readers` keeps one
     reader per (repository, revision) across calls. With `only_if_reads`, a service that reads none
     of those files is only compiled offline (its caller skips it: no framework run for nothing)."""
-    from promotelint.io.framework import Snapshot
-
     key = (root, s.rev)
     reader = readers.get(key)
     if reader is None:
@@ -139,6 +139,8 @@ def load_side(s: Side, root: str, settings: CompileSettings, readers: dict,
         return replace(template, source=display, origins=origins, unseen=unseen)
 
     def snapshot() -> Snapshot:
+        from promotelint.io.framework import Snapshot
+
         # The working tree's copy also gets what the offline compile read, ignored or not (a .env file).
         return Snapshot(reader.root, s.rev, s.path, frozenset(reader.touched) if s.rev is git.WORKTREE else frozenset())
 
@@ -151,8 +153,6 @@ def load_side(s: Side, root: str, settings: CompileSettings, readers: dict,
 def _compiled(offline: Callable[[], Template], snapshot: Callable[[], Snapshot], settings: CompileSettings,
               source: str, unaffected: Callable[[], bool] = lambda: False) -> Template:
     """A serverless.yml side compiled as settings.compiler says (see the module's docstring)."""
-    from promotelint.io import framework as fw
-
     mode = settings.compiler
     if mode not in COMPILERS:
         raise InputError(f"unknown compiler {mode!r}", fix="use --compiler " + ", ".join(COMPILERS))
@@ -165,6 +165,8 @@ def _compiled(offline: Callable[[], Template], snapshot: Callable[[], Snapshot],
     if template is not None and (mode == "offline" or unaffected()
                                  or mode == "auto" and all(p.outside for p in template.unseen)):
         return template
+    from promotelint.io import framework as fw
+
     side = snapshot()
     found = fw.find_framework(os.path.dirname(os.path.join(side.root, side.config)), side.root)
     try:
