@@ -7,7 +7,6 @@ identity when lines move and code scanning does not reopen it.
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any, Mapping, Sequence
 
 from promotelint import __version__
@@ -24,6 +23,8 @@ _SARIF_LEVEL = {"error": "error", "warning": "warning", "notice": "note"}
 def _fingerprint(finding: Finding, report: StackReport) -> str:
     key = "\0".join((finding.rule, report.changeset.name or "", finding.logical_id or "", finding.message
                      if finding.logical_id is None else ""))
+    import hashlib  # here: OpenSSL's load is paid only by the formats that hash
+
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
