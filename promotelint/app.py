@@ -41,15 +41,16 @@ __all__ = ["CheckRequest", "CheckResult", "CompileSettings", "PredictOptions", "
 def compile_path(path: str | os.PathLike, *, stage: str | None = None, region: str | None = None,
                  params: Mapping[str, str] | None = None, env: Mapping[str, str] | None = None,
                  env_file: str | os.PathLike | None = None, compiler: str = "auto", engine: str | None = None,
-                 root: str | os.PathLike | None = None) -> Template:
+                 root: str | os.PathLike | None = None, cache: bool = True) -> Template:
     """The template `serverless package` writes for the service at `path` in the working tree.
     `env` replaces this process's environment for `${env:}`; `env_file` (dotenv) adds to it;
     `compiler` is offline, framework (the service's own, with its plugins) or auto; `engine` (v3,
-    osls, v4; default: detected) and `root` as in CompileSettings."""
+    osls, v4; default: detected), `root` and `cache` as in CompileSettings."""
     from promotelint.io.sources import read_service
 
     return read_service(path, CompileSettings(stage=stage, region=region, params=params or {}, env=env,
-                                              env_file=env_file, compiler=compiler, engine=engine, root=root))
+                                              env_file=env_file, compiler=compiler, engine=engine, root=root,
+                                              cache=cache))
 
 
 def read_source(path: str | os.PathLike, settings: CompileSettings = CompileSettings()) -> Template:

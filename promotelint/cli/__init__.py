@@ -4,7 +4,6 @@ The options are declared in cli/options.py."""
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 
@@ -12,8 +11,8 @@ import typer
 
 from promotelint.cli.options import (
     Base, BaseParameter, BaseRef, BaseTemplate, CheckFormat, CompileRegion, CompileStage, Compiler, ConfigFile,
-    Engine, EnvFile, FailOn, Format, Head, HeadParameter, HeadRef, Jobs, Output, Param, Parameter, Paths, Region,
-    Root, RuleId, RulesFormat, ServicePath, ShowAll, StackName, Stage, Staged, Summary, pairs, settings,
+    Engine, EnvFile, FailOn, Format, Head, HeadParameter, HeadRef, Jobs, NoCache, Output, Param, Parameter, Paths,
+    Region, Root, RuleId, RulesFormat, ServicePath, ShowAll, StackName, Stage, Staged, Summary, pairs, settings,
 )
 from promotelint.model.errors import EXIT_INPUT, EXIT_INTERNAL, InputError
 
@@ -53,7 +52,8 @@ def _root(debug: bool = typer.Option(False, "--debug", help="Show tracebacks for
 def changeset(base: Base, head: Head, format: Format = "text", region: Region = "us-east-1",
               parameter: Parameter = None, base_parameter: BaseParameter = None,
               head_parameter: HeadParameter = None, stack_name: StackName = None, stage: Stage = None,
-              show_all: ShowAll = False, compiler: Compiler = "auto", engine: Engine = None, root: Root = None) -> None:
+              show_all: ShowAll = False, compiler: Compiler = "auto", engine: Engine = None, root: Root = None,
+              no_cache: NoCache = False) -> None:
     """Print the change set CloudFormation would compute from BASE to HEAD."""
     from promotelint import app as pipeline
     from promotelint.model.findings import StackReport
@@ -61,7 +61,7 @@ def changeset(base: Base, head: Head, format: Format = "text", region: Region = 
     format = _format(format)
     compile, predict = settings(stage=stage, region=region, stack_name=stack_name, parameter=parameter,
                                 base_parameter=base_parameter, head_parameter=head_parameter, compiler=compiler,
-                                engine=engine, root=root)
+                                engine=engine, root=root, no_cache=no_cache)
     stacks = pipeline.predict_stacks(pipeline.read_source(base, compile), pipeline.read_source(head, compile), predict)
     sys.stdout.write(_render([StackReport(cs) for cs in stacks], format, show_all=show_all, color=_color(sys.stdout)))
 
@@ -89,7 +89,7 @@ def check(paths: Paths = None, base_ref: BaseRef = None, head_ref: HeadRef = Non
           base_parameter: BaseParameter = None, head_parameter: HeadParameter = None, stack_name: StackName = None,
           stage: Stage = None, param: Param = None, jobs: Jobs = None, show_all: ShowAll = False,
           config: ConfigFile = None, fail_on: FailOn = None, compiler: Compiler = "auto", engine: Engine = None,
-          root: Root = None) -> None:
+          root: Root = None, no_cache: NoCache = False) -> None:
     """Predict each stack's change set from the deployed side to the new one and exit 1 if the rules
     find it dangerous (2 if a service cannot be read)."""
     from promotelint import app as pipeline
@@ -98,7 +98,7 @@ def check(paths: Paths = None, base_ref: BaseRef = None, head_ref: HeadRef = Non
     format = _format(format, auto=True)
     compile, predict = settings(stage=stage, region=region, stack_name=stack_name, parameter=parameter,
                                 base_parameter=base_parameter, head_parameter=head_parameter, compiler=compiler,
-                                engine=engine, root=root, param=param)
+                                engine=engine, root=root, param=param, no_cache=no_cache)
     result = pipeline.check(pipeline.CheckRequest(
         paths=tuple(paths or ()), base_ref=base_ref, head_ref=head_ref, staged=staged, base_template=base_template,
         compile=compile, predict=predict, config=config, fail_on=fail_on, jobs=jobs))
@@ -119,17 +119,19 @@ def check(paths: Paths = None, base_ref: BaseRef = None, head_ref: HeadRef = Non
 @app.command("compile")
 def compile_command(path: ServicePath, stage: CompileStage = None, region: CompileRegion = None, param: Param = None,
                     env_file: EnvFile = None, compiler: Compiler = "auto", engine: Engine = None,
-                    root: Root = None) -> None:
+                    root: Root = None, no_cache: NoCache = False) -> None:
     """Print the template `serverless package` would write (its unpredicted parts on stderr)."""
     from promotelint.app import compile_path
     from promotelint.model.secrets import map_strings, masker
 
     template = compile_path(path, stage=stage, region=region, params=pairs(param, "--param"), env_file=env_file,
-                            compiler=compiler, engine=engine, root=root)
+                            compiler=compiler, engine=engine, root=root, cache=not no_cache)
     mask = masker(template.secrets)  # values from the environment and deploy-time sources: ****
     shown = (lambda value: value) if mask is None else (lambda value: map_strings(value, mask))
     sys.stderr.writelines(f"promotelint: warning: {warning}\n" for warning in shown(template.blind_spots))
-    sys.stdout.write(json.dumps(shown(template.data), indent=2) + "\n")
+    from promotelint.parse.jsontext import dumps_indented
+
+    sys.stdout.write(dumps_indented(shown(template.data)) + "\n")
 
 
 def main() -> None:

@@ -31,6 +31,8 @@ ShowAll = _opt("--show-all", "List minor changes too.", bool)
 Compiler = _opt("--compiler", "auto, offline or framework (the service's installed one, with its plugins).", str)
 Engine = _opt("--engine", "v3, osls, v4[@VERSION] or auto (the installed framework, else frameworkVersion, else v3).")
 Root = _opt("--root", "Outside git, the directory ${file()} may read (default: the current one).", Optional[Path])
+NoCache = _opt("--no-cache", "Compile every serverless.yml side again (no reuse of an unchanged earlier compile).",
+               bool)
 ConfigFile = _opt("--config", "Config file (.promotelint.yml or pyproject.toml); default: found from HEAD upward.",
                   Optional[Path])
 
@@ -72,12 +74,12 @@ def pairs(values: Optional[List[str]], option: str) -> dict[str, str]:
 
 
 def settings(*, stage, region, stack_name, parameter, base_parameter, head_parameter, compiler, engine, root,
-             param=None) -> tuple[CompileSettings, PredictOptions]:
+             param=None, no_cache=False) -> tuple[CompileSettings, PredictOptions]:
     """How to compile and predict both sides: --parameter applies to both, --base-parameter and
     --head-parameter win on their side."""
     both = pairs(parameter, "--parameter")
     return (CompileSettings(stage=stage, region=region, params=pairs(param, "--param"), compiler=compiler,
-                            engine=engine, root=root),
+                            engine=engine, root=root, cache=not no_cache),
             PredictOptions(region=region, stack_name=stack_name,
                            base_parameters={**both, **pairs(base_parameter, "--base-parameter")},
                            head_parameters={**both, **pairs(head_parameter, "--head-parameter")}))

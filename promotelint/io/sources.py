@@ -71,17 +71,19 @@ def read_source(path: Path, settings: CompileSettings = CompileSettings()) -> Te
 
 def read_service(path: str | os.PathLike, settings: CompileSettings = CompileSettings()) -> Template:
     """The template `serverless package` writes for the service at `path` in the working tree."""
-    from promotelint.io.framework import PLAIN, Snapshot
-
     reader = FilesystemReader(settings.root)
     config = os.path.abspath(path)
     if os.path.isdir(config):
         config = next((os.path.join(config, n) for n in SERVERLESS_NAMES if os.path.isfile(os.path.join(config, n))),
                       os.path.join(config, SERVERLESS_NAMES[0]))
     root, _ = reader.boundary(os.path.dirname(config))
-    rev = git.WORKTREE if os.path.exists(os.path.join(root, ".git")) else PLAIN
-    snapshot = Snapshot(root, rev, os.path.relpath(config, root).replace(os.sep, "/"))
-    return _compiled(lambda: _compile(path, reader, settings), lambda: snapshot, settings, display_path(config))
+
+    def snapshot() -> Snapshot:  # io.framework is imported only when the framework runs
+        from promotelint.io.framework import PLAIN, Snapshot
+
+        rev = git.WORKTREE if os.path.exists(os.path.join(root, ".git")) else PLAIN
+        return Snapshot(root, rev, os.path.relpath(config, root).replace(os.sep, "/"))
+    return _compiled(lambda: _compile(path, reader, settings), snapshot, settings, display_path(config))
 
 
 def read_template(path: Path) -> Template:
@@ -91,15 +93,27 @@ def read_template(path: Path) -> Template:
 def _compile(path: str | os.PathLike, reader, settings: CompileSettings) -> Template:
     from promotelint.io.engines import choose_engine
     from promotelint.serverless.config_file import find_config
-    from promotelint.serverless.service import compile_service  # the compiler: loaded when needed
 
     config = find_config(os.fspath(path), reader)
     service_dir = os.path.dirname(config) or "."
     limit = reader.boundary(service_dir)[0] if hasattr(reader, "boundary") else reader.root
     engine = choose_engine(settings.engine, config, reader.read_text(config), limit)
-    return compile_service(config, reader=reader, env=environment(settings.env, settings.env_file),
-                           stage=settings.stage, region=settings.region, params=dict(settings.params),
-                           engine=engine)
+
+    def run(reader, env) -> Template:
+        from promotelint.serverless.service import compile_service  # the compiler: loaded when needed (not on a hit)
+
+        return compile_service(config, reader=reader, env=env, stage=settings.stage, region=settings.region,
+                               params=dict(settings.params), engine=engine)
+
+    env = environment(settings.env, settings.env_file)
+    if not settings.cache:
+        return run(reader, env)
+    from promotelint.io.cache import compiled
+
+    request = (os.path.abspath(config), config, os.getcwd(), type(reader).__name__, getattr(reader, "root", None),
+               getattr(reader, "root_option", None), str(getattr(reader, "rev", None)), settings.stage,
+               settings.region, sorted(settings.params.items()), repr(engine))
+    return compiled(request, reader, env, limit, run)
 
 
 def load_side(s: Side, root: str, settings: CompileSettings, readers: dict,
@@ -107,8 +121,6 @@ def load_side(s: Side, root: str, settings: CompileSettings, readers: dict,
     """The side's template, and the repo-relative files reading it touched. `readers` keeps one
     reader per (repository, revision) across calls. With `only_if_reads`, a service that reads none
     of those files is only compiled offline (its caller skips it: no framework run for nothing)."""
-    from promotelint.io.framework import Snapshot
-
     key = (root, s.rev)
     reader = readers.get(key)
     if reader is None:
@@ -127,6 +139,8 @@ def load_side(s: Side, root: str, settings: CompileSettings, readers: dict,
         return replace(template, source=display, origins=origins, unseen=unseen)
 
     def snapshot() -> Snapshot:
+        from promotelint.io.framework import Snapshot
+
         # The working tree's copy also gets what the offline compile read, ignored or not (a .env file).
         return Snapshot(reader.root, s.rev, s.path, frozenset(reader.touched) if s.rev is git.WORKTREE else frozenset())
 
@@ -139,8 +153,6 @@ def load_side(s: Side, root: str, settings: CompileSettings, readers: dict,
 def _compiled(offline: Callable[[], Template], snapshot: Callable[[], Snapshot], settings: CompileSettings,
               source: str, unaffected: Callable[[], bool] = lambda: False) -> Template:
     """A serverless.yml side compiled as settings.compiler says (see the module's docstring)."""
-    from promotelint.io import framework as fw
-
     mode = settings.compiler
     if mode not in COMPILERS:
         raise InputError(f"unknown compiler {mode!r}", fix="use --compiler " + ", ".join(COMPILERS))
@@ -153,6 +165,8 @@ def _compiled(offline: Callable[[], Template], snapshot: Callable[[], Snapshot],
     if template is not None and (mode == "offline" or unaffected()
                                  or mode == "auto" and all(p.outside for p in template.unseen)):
         return template
+    from promotelint.io import framework as fw
+
     side = snapshot()
     found = fw.find_framework(os.path.dirname(os.path.join(side.root, side.config)), side.root)
     try:

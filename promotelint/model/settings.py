@@ -54,6 +54,7 @@ class CompileSettings:
     framework_timeout: float = FRAMEWORK_TIMEOUT
     engine: str | None = None  # v3 | osls | v4; None or auto: the installed one, else frameworkVersion, else v3
     root: Path | None = None  # outside git: the directory ${file()} may read (default: the current one)
+    cache: bool = True  # reuse a compile whose every input is unchanged (io/cache.py); --no-cache: False
 
 
 @dataclass(frozen=True)

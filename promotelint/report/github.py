@@ -3,7 +3,6 @@ into annotations on the pull request, after the text report folded in a log grou
 
 from __future__ import annotations
 
-import hashlib
 from typing import Sequence
 
 from promotelint.model.findings import StackReport
@@ -23,6 +22,8 @@ def render_github(reports: Sequence[StackReport], options: RenderOptions = Rende
     text = render_text(reports, RenderOptions(show_all=options.show_all))
     # The report quotes what a pull request wrote (names, values): stop-commands keeps any line of
     # it from being run as a workflow command. The token only has to be absent from the text.
+    import hashlib  # here: OpenSSL's load is paid only by the formats that hash
+
     token = "promotelint-" + hashlib.sha256(text.encode()).hexdigest()[:16]
     out = ["::group::promotelint: predicted change sets", f"::stop-commands::{token}", *text.splitlines(),
            f"::{token}::", "::endgroup::"]

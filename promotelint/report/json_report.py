@@ -3,13 +3,13 @@ changes are in CloudFormation's own describe-change-set shape, with promotelint'
 
 from __future__ import annotations
 
-import json
 from typing import Any, Sequence
 
 from promotelint import __version__
 from promotelint.model.changeset import blind_spots
 from promotelint.model.findings import StackReport, counts
 from promotelint.model.template import Provenance
+from promotelint.parse.jsontext import dumps_indented
 from promotelint.report.base import Format, RenderOptions
 
 
@@ -56,7 +56,7 @@ def provenance_json(p: Provenance) -> dict[str, Any]:
 
 
 def render_json(reports: Sequence[StackReport], options: RenderOptions = RenderOptions()) -> str:
-    return json.dumps(report_json(reports, options), indent=2) + "\n"
+    return dumps_indented(report_json(reports, options)) + "\n"
 
 
 FORMAT = Format("json", render_json)

@@ -7,13 +7,12 @@ identity when lines move and code scanning does not reopen it.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Any, Mapping, Sequence
 
 from promotelint import __version__
 from promotelint.model.changeset import blind_spots, notes
 from promotelint.model.findings import RANK, Finding, StackReport
+from promotelint.parse.jsontext import dumps_indented
 from promotelint.report.base import Format, RenderOptions, location
 from promotelint.report.json_report import provenance_json
 
@@ -24,6 +23,8 @@ _SARIF_LEVEL = {"error": "error", "warning": "warning", "notice": "note"}
 def _fingerprint(finding: Finding, report: StackReport) -> str:
     key = "\0".join((finding.rule, report.changeset.name or "", finding.logical_id or "", finding.message
                      if finding.logical_id is None else ""))
+    import hashlib  # here: OpenSSL's load is paid only by the formats that hash
+
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
@@ -117,7 +118,7 @@ def _stack_properties(report: StackReport) -> dict[str, Any]:
 
 
 def render_sarif(reports: Sequence[StackReport], options: RenderOptions = RenderOptions()) -> str:
-    return json.dumps(sarif_log(reports, options), indent=2) + "\n"
+    return dumps_indented(sarif_log(reports, options)) + "\n"
 
 
 FORMAT = Format("sarif", render_sarif)

@@ -92,7 +92,8 @@ def resolve_service(path: str | os.PathLike, *, reader: Reader, env: Mapping[str
     config_path = find_config(os.fspath(path), reader)
     doc = load_config(config_path, reader)
     service_dir = os.path.dirname(config_path) or "."
-    environment = dict(env)
+    # .copy(): io/cache.py's RecordingEnv stays one (dict() would read every variable)
+    environment = env.copy() if isinstance(env, dict) else dict(env)
     options: dict[str, Any] = {}
     if stage:
         options["stage"] = stage
