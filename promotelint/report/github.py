@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from typing import Sequence
 
-from promotelint.model.findings import StackReport, active
+from promotelint.model.findings import Finding, StackReport, active
 from promotelint.report.base import Format, RenderOptions, exit_code_of, head_file, location, outcome, plural, tally
 from promotelint.report.text import render_text
 
@@ -27,9 +27,17 @@ def render_github(reports: Sequence[StackReport], options: RenderOptions = Rende
     out = ["::group::promotelint: predicted change sets", f"::stop-commands::{token}", *text.splitlines(),
            f"::{token}::", "::endgroup::"]
     for r in reports:
-        for spot in r.changeset.warnings:  # the plugin parts are findings of unpredictable-change
-            title = _gh_property(f"promotelint: not predicted in {r.changeset.name}")
+        title = _gh_property(f"promotelint: not predicted in {r.changeset.name}")
+        for spot in r.changeset.warnings:
             out.append(f"::warning file={_gh_property(head_file(r))},title={title}::{_gh_data(spot)}")
+        # A plugin's part is annotated by its unpredictable-change finding; without one (the rule
+        # turned off, or the finding allowed) it still must not go unsaid.
+        said = {f.logical_id for f in active(r)}
+        for part in r.changeset.unseen:
+            if part.id not in said:
+                where = location(Finding("", "", "", "", origin=part.origin), r)
+                line = f",line={where.line}" if where.line else ""
+                out.append(f"::warning file={_gh_property(where.file)}{line},title={title}::{_gh_data(str(part))}")
         for f in active(r):
             where = location(f, r)
             props = [f"file={_gh_property(where.file)}"]

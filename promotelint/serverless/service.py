@@ -35,6 +35,7 @@ class ResolvedService:
     region: str
     stack_name: str
     warnings: list[str]
+    stage_from: str = "--stage"  # or provider.stage / default: where `stage` came from
 
 
 def compile_service(path: str | os.PathLike, *, reader: Reader, env: Mapping[str, str],
@@ -48,7 +49,7 @@ def compile_service(path: str | os.PathLike, *, reader: Reader, env: Mapping[str
 
     compile_config(ctx)
     return Template(data=ctx.template, source=service.source, origins=ctx.origins, stack_name=service.stack_name,
-                    provenance=Provenance(compiler="offline"),
+                    provenance=Provenance(compiler="offline", stage=service.stage, stage_from=service.stage_from),
                     warnings=tuple(ctx.warnings), unseen=tuple(ctx.unseen))
 
 
@@ -84,6 +85,7 @@ def resolve_service(path: str | os.PathLike, *, reader: Reader, env: Mapping[str
     provider = config.get("provider")
     if not isinstance(provider, dict):
         provider = {}
+    stage_from = "--stage" if stage else "provider.stage" if _text(provider.get("stage")) else "default"
     stage = stage or _text(provider.get("stage")) or "dev"
     region = region or _text(provider.get("region")) or "us-east-1"
     if isinstance(config.get("provider"), dict):
@@ -94,7 +96,8 @@ def resolve_service(path: str | os.PathLike, *, reader: Reader, env: Mapping[str
         provider["region"] = region
     stack_name = provider.get("stackName") if isinstance(provider.get("stackName"), str) else f"{name}-{stage}"
     return ResolvedService(config=config, source=config_path, positions=doc.positions, service_dir=service_dir,
-                           stage=stage, region=region, stack_name=stack_name, warnings=warnings)
+                           stage=stage, region=region, stack_name=stack_name, warnings=warnings,
+                           stage_from=stage_from)
 
 
 def _text(value: Any) -> str | None:

@@ -1,0 +1,89 @@
+"""The command line's options: declared once here (so the commands that share one never drift
+apart) and turned into the settings `promotelint.app` takes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, List, Optional
+
+import typer
+
+from promotelint.model.errors import InputError
+from promotelint.model.settings import CompileSettings, PredictOptions
+
+
+def _opt(flags: str, help: str, kind: object = Optional[str]) -> object:
+    return Annotated[kind, typer.Option(*flags.split(), help=help)]
+
+
+# Options of `changeset` and `check`.
+Base = Annotated[Path, typer.Argument(help="Deployed side: template, .serverless dir or serverless.yml.")]
+Head = Annotated[Path, typer.Argument(help="Side about to be deployed.")]
+Format = _opt("--format -f", "text, json, sarif, github, markdown or junit.", str)
+Region = _opt("--region", "AWS region of the stack.", str)
+Parameter = _opt("--parameter", "KEY=VALUE for both sides.", Optional[List[str]])
+BaseParameter = _opt("--base-parameter", "KEY=VALUE, base only.", Optional[List[str]])
+HeadParameter = _opt("--head-parameter", "KEY=VALUE, head only.", Optional[List[str]])
+StackName = _opt("--stack-name", "Stack name (AWS::StackName).")
+Stage = _opt("--stage", "Stage for serverless.yml sides (default: provider.stage, else dev; the report says "
+             "which it assumed).")
+Param = _opt("--param", "KEY=VALUE for ${param:KEY} in serverless.yml.", Optional[List[str]])
+ShowAll = _opt("--show-all", "List minor changes too, each with its changed properties.", bool)
+Compiler = _opt("--compiler", "auto, offline or framework (the service's installed one, with its plugins).", str)
+ConfigFile = _opt("--config", "Config file (.promotelint.yml or pyproject.toml); default: found from HEAD upward.",
+                  Optional[Path])
+# Options of `check` (and, for its output, `report`).
+Paths = Annotated[Optional[List[str]], typer.Argument(
+    help="BASE HEAD (two files/dirs), or with --base-ref/--base-template the services (serverless.yml, its "
+         "directory, a template) to check; none: every service under here whose files changed.", show_default=False)]
+BaseRef = _opt("--base-ref", "Git revision of the deployed side: origin/main, a tag, a SHA, HEAD~1, main...HEAD "
+               "(merge base).")
+HeadRef = _opt("--head-ref", "Git revision of the new side (default: the working tree).")
+Staged = _opt("--staged", "New side: the staged content (pre-commit).", bool)
+BaseTemplate = _opt("--base-template", "The deployed template (`aws cloudformation get-template` output, JSON or "
+                    "YAML) as the base.", Optional[Path])
+CheckFormat = _opt("--format -f", "auto (github under GitHub Actions, else text), text, json, sarif, github, "
+                   "markdown, junit.", str)
+Output = _opt("--output -o", "Write the report here; the text summary still goes to the terminal.", Optional[Path])
+Summary = _opt("--summary", 'Append a markdown summary here (e.g. "$GITHUB_STEP_SUMMARY").', Optional[Path])
+Jobs = _opt("--jobs -j", "Services checked at once (default: the machine's cores).", Optional[int])
+FailOn = _opt("--fail-on", "error (default), warning or never: what makes the exit code 1.")
+Shard = _opt("--shard", "I/N: check only the I-th of N shares of the services (a CI matrix; merge the shards' "
+             "--format json reports with `promotelint report`).")
+ReportFiles = Annotated[List[Path], typer.Argument(help="JSON reports (`check --format json`), e.g. one per shard.")]
+CompileStage = _opt("--stage", "Stage (default: provider.stage, else dev).")
+CompileRegion = _opt("--region", "Region (default: provider.region, else us-east-1).")
+EnvFile = _opt("--env-file", "dotenv file adding to the environment.", Optional[Path])
+RulesFormat = _opt("--format -f", "text, markdown (docs/rules.md) or json (rules/bundle.json).", str)
+RuleId = Annotated[str, typer.Argument(help="Rule id, e.g. stateful-resource-removed.")]
+ServicePath = Annotated[Path, typer.Argument(help="Service directory or its serverless.yml.")]
+
+
+def pairs(values: Optional[List[str]], option: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for value in values or []:
+        key, sep, val = value.partition("=")
+        if not sep or not key:
+            raise InputError(f"{option} {value!r} is not KEY=VALUE", fix=f"write {option} NAME=VALUE")
+        out[key] = val
+    return out
+
+
+def settings(stage, region, param, stack_name, parameter, base_parameter, head_parameter, compiler):
+    """How to compile and predict both sides: --parameter applies to both, --base-parameter and
+    --head-parameter win on their side."""
+    both = pairs(parameter, "--parameter")
+    return (CompileSettings(stage=stage, region=region, params=pairs(param, "--param"), compiler=compiler),
+            PredictOptions(region=region, stack_name=stack_name,
+                           base_parameters={**both, **pairs(base_parameter, "--base-parameter")},
+                           head_parameters={**both, **pairs(head_parameter, "--head-parameter")}))
+
+
+def shard(text: str | None) -> tuple[int, int] | None:
+    """`--shard I/N` as (I, N), 1 <= I <= N."""
+    if text is None:
+        return None
+    index, sep, count = text.partition("/")
+    if sep and index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count):
+        return int(index), int(count)
+    raise InputError(f"--shard {text!r} is not I/N with 1 <= I <= N", fix="write --shard 1/4 ... --shard 4/4")
