@@ -5,7 +5,11 @@ Builds a temporary git repository (services with http and sqs events, a table, q
 command line (process start to exit) with one worker and with one per core. Prints figures; it is
 not a test. Target on a 2-core machine: <= 3 s for the parallel run.
 
-    python bench/bench_monorepo.py [--services 50] [--functions 20] [--runs 3]
+    python bench/bench_monorepo.py [--services 50] [--functions 20] [--runs 3] [--importers 10]
+
+`--importers N`: the first N services `Fn::ImportValue` an export of the next service, so the run
+also reads the repository's imports (the export rule's index: one `git grep`, then each importing
+service compiled); the time of that step alone is printed too.
 """
 
 from __future__ import annotations
@@ -26,11 +30,13 @@ GIT_ENV = {"GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@example.com", "GIT_COM
            "GIT_COMMITTER_EMAIL": "b@example.com"}
 
 
-def service_yml(index: int, functions: int, changed: bool) -> str:
+def service_yml(index: int, functions: int, changed: bool, imports: bool = False) -> str:
     memory = 512 if changed else 256
     lines = [f"service: svc-{index:02d}", "provider:", "  name: aws", "  runtime: python3.11",
-             f"  memorySize: {memory}", "  environment:", "    TABLE: ${self:service}-table",
-             "custom: ${file(../../shared/custom.yml)}", "functions:"]
+             f"  memorySize: {memory}", "  environment:", "    TABLE: ${self:service}-table"]
+    if imports:  # an export of the next service, as another team would import it
+        lines += [f"    NEXT: !ImportValue sls-svc-{index + 1:02d}-${{sls:stage}}-Fn00LambdaFunctionQualifiedArn"]
+    lines += ["custom: ${file(../../shared/custom.yml)}", "functions:"]
     for f in range(functions):
         lines += [f"  fn{f:02d}:", f"    handler: src/handler.fn{f:02d}", "    events:",
                   f"      - http: {{path: items/fn{f:02d}, method: {'post' if f % 2 else 'get'}}}"]
@@ -52,18 +58,19 @@ def git(repo: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=repo, env={**os.environ, **GIT_ENV}, check=True, capture_output=True)
 
 
-def build(repo: Path, services: int, functions: int) -> None:
+def build(repo: Path, services: int, functions: int, importers: int = 0) -> None:
     git(repo, "init", "-q", "-b", "main")
     (repo / "shared").mkdir()
     (repo / "shared" / "custom.yml").write_text("owner: platform\n")
     for i in range(services):
         d = repo / "services" / f"svc-{i:02d}"
         d.mkdir(parents=True)
-        (d / "serverless.yml").write_text(service_yml(i, functions, changed=False))
+        (d / "serverless.yml").write_text(service_yml(i, functions, changed=False, imports=i < importers))
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "base")
     for i in range(services):
-        (repo / "services" / f"svc-{i:02d}" / "serverless.yml").write_text(service_yml(i, functions, changed=True))
+        (repo / "services" / f"svc-{i:02d}" / "serverless.yml").write_text(
+            service_yml(i, functions, changed=True, imports=i < importers))
 
 
 def timed(repo: Path, *args: str) -> tuple[float, subprocess.CompletedProcess, float]:
@@ -85,12 +92,13 @@ def main() -> None:
     parser.add_argument("--services", type=int, default=50)
     parser.add_argument("--functions", type=int, default=20)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--importers", type=int, default=0)
     args = parser.parse_args()
     cores = os.cpu_count() or 1
     with tempfile.TemporaryDirectory() as tmp:
         repo = Path(tmp) / "monorepo"
         repo.mkdir()
-        build(repo, args.services, args.functions)
+        build(repo, args.services, args.functions, args.importers)
         report_file = Path(tmp) / "report.json"
         check = ["check", "--base-ref", "HEAD", "--format", "json", "--output", str(report_file)]
         _, proc, _ = timed(repo, *check)
@@ -119,6 +127,23 @@ def main() -> None:
               "(other processes inflate wall times)")
         startup = min(timed(repo, "--help")[0] for _ in range(args.runs))
         print(f"  cold start (`promotelint --help`): {startup:.2f} s")
+        imports_step(repo, args.runs)
+
+
+def imports_step(repo: Path, runs: int) -> None:
+    """The repository's imports alone, in this process: what reading them adds to a run."""
+    sys.path.insert(0, str(ROOT))
+    from promotelint.io import git
+    from promotelint.io.discovery import repository_imports
+
+    best, index = float("inf"), None
+    for _ in range(runs):
+        start = time.perf_counter()
+        index = repository_imports(str(repo), git.WORKTREE)
+        best = min(best, time.perf_counter() - start)
+    found = sum(len(v) for v in index.exports.values()) + len(index.patterns)
+    print(f"  repository imports (read once per run when an output changes): best {best:.2f} s wall, "
+          f"{found} imports found")
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ from promotelint.model.template import Template
 if TYPE_CHECKING:
     from promotelint.io.discovery import Pair
     from promotelint.model.changeset import StackChangeSet
+    from promotelint.model.imports import ImportIndex
     from promotelint.model.findings import StackReport
     from promotelint.ruleengine.language import Rule
 
@@ -41,14 +42,16 @@ __all__ = ["CheckRequest", "CheckResult", "CompileSettings", "PredictOptions", "
 
 def compile_path(path: str | os.PathLike, *, stage: str | None = None, region: str | None = None,
                  params: Mapping[str, str] | None = None, env: Mapping[str, str] | None = None,
-                 env_file: str | os.PathLike | None = None, compiler: str = "auto") -> Template:
+                 env_file: str | os.PathLike | None = None, compiler: str = "auto", engine: str | None = None,
+                 root: str | os.PathLike | None = None) -> Template:
     """The template `serverless package` writes for the service at `path` in the working tree.
     `env` replaces this process's environment for `${env:}`; `env_file` (dotenv) adds to it;
-    `compiler` is offline, framework (the service's own, with its plugins) or auto."""
+    `compiler` is offline, framework (the service's own, with its plugins) or auto; `engine` (v3,
+    osls, v4; default: detected) and `root` as in CompileSettings."""
     from promotelint.io.sources import read_service
 
     return read_service(path, CompileSettings(stage=stage, region=region, params=params or {}, env=env,
-                                              env_file=env_file, compiler=compiler))
+                                              env_file=env_file, compiler=compiler, engine=engine, root=root))
 
 
 def placeholders(template: Template, limit: int = 10) -> list[str]:
@@ -134,12 +137,14 @@ def explain_rule(rule_id: str, config_file: Path | None = None) -> str:
 
 
 def judge(changesets: Sequence[StackChangeSet], rules: Sequence[Rule], config: Config,
-          today: datetime.date) -> list[StackReport]:
-    """One report per stack: the rules' findings, with the config's and the resources' allow entries."""
+          today: datetime.date, imports: ImportIndex | None = None) -> list[StackReport]:
+    """One report per stack: the rules' findings, with the config's and the resources' allow entries.
+    `imports`: who in the repository imports which outputs (io.discovery.repository_imports)."""
+    from promotelint.model.imports import ImportIndex
     from promotelint.ruleengine.evaluate import evaluate
     from promotelint.verdict.judge import judge_all
 
-    findings = [evaluate(rules, cs, config.severities) for cs in changesets]
+    findings = [evaluate(rules, cs, config.severities, imports or ImportIndex()) for cs in changesets]
     return judge_all(changesets, findings, config, [r.id for r in rules], today)
 
 
@@ -203,11 +208,13 @@ def check(request: CheckRequest, progress: Callable[[int, int], None] | None = N
     settings = PairSettings(root=os.getcwd(), compile=request.compile, predict=request.predict,
                             stateful=config.stateful)
     if request.git_mode:
-        changesets, errors = _git_changesets(request, settings, progress)
+        changesets, errors, (root, head_rev, sides, known) = _git_changesets(request, settings, progress)
     else:
         base, head = (read_source(Path(p), request.compile) for p in request.paths)
         changesets, errors = predict_stacks(base, head, request.predict, config.stateful), []
-    reports = judge(changesets, rules, config, request.today)
+        root, head_rev, sides, known = os.path.dirname(os.path.abspath(request.paths[1])), None, (base, head), {}
+    imports = _imports(changesets, root, head_rev, sides, request.compile, known)
+    reports = judge(changesets, rules, config, request.today, imports)
     fail_on = request.fail_on or config.fail_on or "error"
     code = EXIT_INPUT if errors else exit_code(reports, fail_on)
     return CheckResult(reports, tuple(errors), code, rule_metadata(rules, config), fail_on)
@@ -230,9 +237,33 @@ def merge_reports(paths: Sequence[str | os.PathLike]) -> CheckResult:
                        fail_on=next((p.fail_on for p in parts if p.fail_on), "error"))
 
 
-def _git_changesets(request: CheckRequest, settings: PairSettings,
-                    progress: Callable[[int, int], None] | None = None) -> tuple[list[StackChangeSet], list[str]]:
-    """The change sets of every stack in the git range, and the errors of those that could not be read."""
+def _imports(changesets: Sequence[StackChangeSet], where: str, head: str | None, sides: Sequence[Template],
+             compile: CompileSettings, known: Mapping[str, ImportIndex]) -> ImportIndex:
+    """Who imports which outputs: the repository holding `where` read at `head` (once; `known`: the
+    services already compiled there), or, outside a repository, the given sides. Read only when an
+    output is removed or changed."""
+    from promotelint.model.imports import ImportIndex
+
+    if not any(o.action != "Add" for cs in changesets for o in cs.outputs):
+        return ImportIndex()
+    from promotelint.io import git  # only now: git and the compiler cost a start nothing otherwise
+    from promotelint.io.discovery import repository_imports
+    from promotelint.predict.imports import imports_of
+
+    try:
+        return repository_imports(str(git.repo_root(where)), head, compile, known)
+    except InputError:  # not in a git repository: only the two sides can tell
+        index = ImportIndex()
+        for side in sides:
+            index |= imports_of(side, side.stack_name or side.source, side.source, compile.region or "us-east-1")
+        return index
+
+
+def _git_changesets(request: CheckRequest, settings: PairSettings, progress: Callable[[int, int], None] | None = None
+                    ) -> tuple[list[StackChangeSet], list[str], tuple]:
+    """The change sets of every stack in the git range (of its shard), the errors of those that
+    could not be read, and where the head side's imports are read: (the work tree, the head
+    revision, its templates already read, the imports of its services already compiled)."""
     from promotelint.io import git
     from promotelint.io.discovery import Pair, discover
     from promotelint.io.sources import read_template
@@ -274,7 +305,10 @@ def _git_changesets(request: CheckRequest, settings: PairSettings,
     if request.shard:
         pairs = shard_of(pairs, *request.shard)
     outcomes = check_pairs(pairs, settings, request.jobs, progress)
-    return [cs for o in outcomes for cs in o.changesets], [o.error for o in outcomes if o.error]
+    sides = [p.head_template for p in pairs if p.head_template is not None]
+    known = dict(o.imports for o in outcomes if o.imports)
+    return [cs for o in outcomes for cs in o.changesets], [o.error for o in outcomes if o.error], \
+        (root, head, sides, known)
 
 
 def shard_of(pairs: Sequence[Pair], index: int, count: int) -> list[Pair]:
@@ -307,13 +341,19 @@ class Outcome:
     changesets: tuple[StackChangeSet, ...] = ()
     error: str | None = None  # an InputError for this service: exit 2, the others still reported
     reads: frozenset[str] = frozenset()  # repo-relative files the head side read
+    # what the head serverless.yml imports (its path, the index), so the repository's imports
+    # need not compile it again
+    imports: tuple[str, ImportIndex] | None = None
 
 
 _READERS: dict = {}  # per process: one cat-file per (repo, revision), reused across services
 
 
 def check_pair(pair: Pair, settings: PairSettings) -> Outcome:
+    from promotelint.io import git
+    from promotelint.io.discovery import side_imports
     from promotelint.io.sources import display_path, load_side
+    from promotelint.predict.validate import INVALID_BASE
 
     try:
         head_t, reads = pair.head_template, frozenset()
@@ -327,8 +367,16 @@ def check_pair(pair: Pair, settings: PairSettings) -> Outcome:
                 if pair.only_if_reads is not None and not (touched & pair.only_if_reads):
                     return Outcome(reads=frozenset(touched))
                 raise
+        imports = None
+        if head_t is not None and pair.head is not None and pair.head.kind == "serverless":
+            try:
+                imports = (pair.head.path, side_imports(head_t, pair.head, settings.root, _READERS,
+                                                        settings.compile.region or "us-east-1"))
+            except InputError:
+                pass  # then the repository's imports compile it themselves
+
         if pair.only_if_reads is not None and not (reads & pair.only_if_reads):
-            return Outcome(reads=reads)
+            return Outcome(reads=reads, imports=imports)
         base_t = pair.base_template
         if pair.base is not None and base_t is None:
             base_t, _ = load_side(pair.base, settings.root, settings.compile, _READERS)
@@ -346,10 +394,14 @@ def check_pair(pair: Pair, settings: PairSettings) -> Outcome:
             stacks += _predict_pair(_empty(head_t, "(new)"), head_t, settings)
         else:
             stacks += _predict_pair(base_t, head_t, settings)
-        return Outcome(changesets=tuple(_labelled(cs, pair, settings.root) for cs in stacks), reads=reads)
+        return Outcome(changesets=tuple(_labelled(cs, pair, settings.root) for cs in stacks), reads=reads,
+                       imports=imports)
     except InputError as exc:
         if exc.file:  # the compiler names files by the absolute paths it was given
             exc.file = display_path(exc.file)
+            if pair.base is not None and pair.base.rev is not git.WORKTREE and exc.message.startswith(
+                    INVALID_BASE):  # the invalid file is the base revision's copy
+                exc.file = f"{pair.base.label}:{exc.file}"
         return Outcome(error=str(exc))
 
 
@@ -380,10 +432,16 @@ def _labelled(cs: StackChangeSet, pair: Pair, root: str) -> StackChangeSet:
             out[key] = f"{s.label}:{s.path}"
     base = pair.base
     if base is not None and base.rev is not git.WORKTREE:
-        # What only the base has (removed resources and outputs) points at the base revision's lines.
-        out["changes"] = tuple(replace(c, origin=replace(c.origin, revision=base.label))
+        # What only the base has (removed resources and outputs) points at the base revision's lines;
+        # when the service moved, annotations go to its serverless.yml at head, which exists there.
+        moved = pair.head is not None and pair.head.path != base.path
+        at_head = display_path(os.path.join(root, pair.head.path)) if moved else None
+
+        def based(origin):
+            return replace(origin, revision=base.label, head_file=at_head)
+        out["changes"] = tuple(replace(c, origin=based(c.origin))
                                if c.action == "Remove" and c.origin else c for c in cs.changes)
-        out["outputs"] = tuple(replace(o, origin=replace(o.origin, revision=base.label))
+        out["outputs"] = tuple(replace(o, origin=based(o.origin))
                                if o.action == "Remove" and o.origin else o for o in cs.outputs)
         out["unseen"] = tuple(replace(u, origin=replace(u.origin, revision=base.label))
                               if u.action == "Remove" and u.origin else u for u in cs.unseen)

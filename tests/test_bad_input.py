@@ -217,7 +217,7 @@ def test_a_file_over_the_size_limit_is_refused_unread(tmp_path, capsys, monkeypa
 
 def test_a_lone_surrogate_in_a_name_is_printed_not_a_crash(tmp_path, capsys, monkeypatch):
     head = tmp_path / "head.json"
-    head.write_text('{"Resources": {"B": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": "a\\ud800"}}}}')
+    head.write_text('{"Resources": {"T": {"Type": "AWS::DynamoDB::Table", "Properties": {"TableName": "a\\ud800"}}}}')
     (tmp_path / "base.json").write_text(head.read_text())
     empty = tmp_path / "empty.json"
     empty.write_text(json.dumps(OK))

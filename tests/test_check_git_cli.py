@@ -10,6 +10,9 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from typer.testing import CliRunner
+
+from promotelint.cli import app
 
 from tests.gitrepo import Repo, service
 
@@ -30,6 +33,13 @@ def cli(cwd: Path, *args: str, env: dict | None = None) -> subprocess.CompletedP
     environment.update({"PYTHONPATH": str(ROOT), **(env or {})})
     return subprocess.run([sys.executable, "-m", "promotelint", "check", *args], cwd=cwd, env=environment,
                           capture_output=True, text=True)
+
+
+def in_process(monkeypatch, cwd: Path, *args: str):
+    """`promotelint check ARGS` in this process (typer's runner): a run without a process start."""
+    monkeypatch.chdir(cwd)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    return CliRunner().invoke(app, ["check", *args])
 
 
 def test_dangerous_change_blocks_safe_one_passes(repo):
@@ -143,3 +153,76 @@ def test_a_removed_resource_points_at_the_base_revisions_line(repo):
     github = cli(repo.path, "--base-ref", "HEAD", "orders", "--format", "github").stdout
     [annotation] = [line for line in github.splitlines() if line.startswith("::error") and "removed" in line]
     assert "file=orders/serverless.yml," in annotation and "line=" not in annotation
+
+
+def test_a_moved_service_named_by_path_is_paired_with_its_base(repo, monkeypatch):
+    """Issue 12: after `git mv orders services/orders` and a change in the same commit, naming the
+    head path (directory or file), the old path, or running inside the new directory all compare
+    with the base's `orders/serverless.yml`; the removed table's annotation points at a file that
+    exists at head."""
+    (repo.path / "services").mkdir()
+    repo.git("mv", "orders", "services/orders")
+    repo.write("services/orders/serverless.yml", service("orders").split("    Table:")[0])  # table dropped
+    repo.commit("move the service and drop its table")
+    runs = [(repo.path, "services/orders"), (repo.path, "services/orders/serverless.yml"), (repo.path, "orders"),
+            (repo.path / "services" / "orders", None)]
+    for cwd, path in runs:  # in this process: four runs of the command line cost no four starts
+        result = in_process(monkeypatch, cwd, "--base-ref", "HEAD~1", "--head-ref", "HEAD",
+                            *([path] if path else []), "-f", "github")
+        assert result.exit_code == 1, (path, result.output)
+        head_file = "serverless.yml" if path is None else "services/orders/serverless.yml"
+        assert f"::error file={head_file},title=promotelint stateful-resource-removed" in result.output, path
+        assert "Stack orders-dev  (HEAD~1:orders/serverless.yml -> HEAD:services/orders/serverless.yml)" \
+            in result.output, path
+
+
+def test_framework_exports_are_notices_unless_a_service_in_the_repository_imports_them(repo, monkeypatch):
+    """Issue 12: removing a function removes the `sls-...QualifiedArn` export the framework made for
+    it: a notice, unless a service of the repository imports it (then an error naming it)."""
+    repo.write("orders/serverless.yml", service("orders", extra_function=True))
+    repo.commit("a second function")
+    repo.write("orders/serverless.yml", service("orders"))  # the function `other` goes
+    export = "sls-orders-dev-OtherLambdaFunctionQualifiedArn"
+    unused = in_process(monkeypatch, repo.path, "--base-ref", "HEAD", "orders", "-f", "json")
+    assert unused.exit_code == 0, unused.output
+    [finding] = [f for f in json.loads(unused.output)["stacks"][0]["findings"] if f["rule"] == "export-removed"]
+    assert finding["severity"] == "notice" and export in finding["message"]
+    billing = service("billing").replace("handler: handler.hello\n",
+                                         f"handler: handler.hello\n    environment:\n      REPORT: !ImportValue {export}\n")
+    repo.write("billing/serverless.yml", billing)
+    used = in_process(monkeypatch, repo.path, "--base-ref", "HEAD", "orders", "-f", "json")
+    assert used.exit_code == 1, used.output
+    [finding] = [f for f in json.loads(used.output)["stacks"][0]["findings"] if f["rule"] == "export-removed"]
+    assert finding["severity"] == "error"
+    assert "billing-dev (billing/serverless.yml) by Fn::ImportValue" in finding["message"]
+
+
+def test_two_path_check_reads_the_importers_of_the_repository_holding_head(repo, tmp_path, monkeypatch):
+    export = "sls-orders-dev-OtherLambdaFunctionQualifiedArn"
+    deployed = tmp_path / "deployed"  # outside the repository: the base alone
+    deployed.mkdir()
+    (deployed / "serverless.yml").write_text(service("orders", extra_function=True))
+    billing = service("billing").replace("handler: handler.hello\n",
+                                         f"handler: handler.hello\n    environment:\n      R: !ImportValue {export}\n")
+    repo.write("billing/serverless.yml", billing)  # not even committed: the working tree is read
+    result = in_process(monkeypatch, repo.path, str(deployed), "orders", "-f", "json")
+    assert result.exit_code == 1, result.output
+    [finding] = [f for f in json.loads(result.output)["stacks"][0]["findings"] if f["rule"] == "export-removed"]
+    assert "billing-dev (billing/serverless.yml) by Fn::ImportValue" in finding["message"]
+    (tmp_path / "head").mkdir()
+    (tmp_path / "head" / "serverless.yml").write_text(service("orders"))
+    outside = in_process(monkeypatch, tmp_path, "deployed", "head", "-f", "json")  # no repository: the sides
+    assert outside.exit_code == 0, outside.output
+    [finding] = [f for f in json.loads(outside.output)["stacks"][0]["findings"] if f["rule"] == "export-removed"]
+    assert finding["severity"] == "notice"
+
+
+def test_an_invalid_base_revision_is_refused_and_named(repo):
+    broken = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Q:\n    Type: AWS::SQS::Queue\n" \
+             "    Properties:\n      QueueName: !Ref Nope\n"
+    repo.write("infra/queue.yml", broken)
+    repo.commit("a broken template")
+    repo.write("infra/queue.yml", broken.replace("!Ref Nope", "jobs"))
+    result = cli(repo.path, "--base-ref", "HEAD")
+    assert result.returncode == 2, result.stdout
+    assert "HEAD:infra/queue.yml:6: invalid base template: Ref to 'Nope'" in result.stderr

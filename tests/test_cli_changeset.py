@@ -129,3 +129,34 @@ def test_undecodable_file_and_directory_without_template(tmp_path):
         "promotelint: error: binary.json: not a text file (not UTF-8) (pass a JSON or YAML template)")
     proc = run("changeset", "ok.json", "empty-dir", cwd=tmp_path)
     assert proc.returncode == 2 and "empty-dir: no serverless.yml, template or .serverless build here" in proc.stderr
+
+
+def test_changeset_makes_no_verdict_in_any_format(tmp_path):
+    """`changeset` predicts; it does not judge: no "safe to promote", no passing JUnit test, no SARIF
+    result, no annotation, in any format (a CI system would read each as "checked, safe")."""
+    import xml.etree.ElementTree as ET
+
+    from typer.testing import CliRunner
+
+    from promotelint.cli import app
+    from promotelint.report import FORMATS
+
+    base = {"Resources": {"Table": {"Type": "AWS::DynamoDB::Table", "Properties": {"TableName": "notes"}}}}
+    (tmp_path / "base.json").write_text(json.dumps(base))
+    (tmp_path / "head.json").write_text(json.dumps({"Resources": {}}))
+    verdicts = ("safe", "blocked", "no findings", "checked", "::error", "::warning", "::notice")
+    out = {}
+    for fmt in FORMATS:  # in this process: six runs of the command line cost no six starts
+        result = CliRunner().invoke(app, ["changeset", str(tmp_path / "base.json"), str(tmp_path / "head.json"),
+                                          "--format", fmt])
+        assert result.exit_code == 0, (fmt, result.output)
+        assert not [v for v in verdicts if v in result.output.lower()], (fmt, result.output)
+        out[fmt] = result.output
+    for fmt in ("text", "markdown", "github"):
+        assert "Remove" in out[fmt] and "Table" in out[fmt], fmt
+    assert out["markdown"].splitlines()[0] == "## promotelint: predicted change sets"
+    report = json.loads(out["json"])
+    assert "summary" not in report and report["stacks"][0]["changes"][0]["ResourceChange"]["Action"] == "Remove"
+    assert json.loads(out["sarif"])["runs"][0]["results"] == []
+    junit = ET.fromstring(out["junit"])
+    assert junit.get("tests") == "0" and junit.findall(".//testcase") == []

@@ -106,13 +106,14 @@ def test_framework_compile_is_the_frameworks_template_run_offline_outside_the_re
 def test_auto_runs_the_framework_for_an_unmodelled_plugin_and_sees_the_bucket_go(repo, tmp_path):
     repo.write("svc/serverless.yml", LIFT.replace("  uploads:\n    type: storage\n", ""))
     result = cli(repo.path, "check", "--base-ref", "HEAD", "--format", "json")
-    assert result.returncode == 1, result.stderr
+    # A removed bucket is a warning (issue 12): deleted if empty, else it stays, outside the stack.
+    assert result.returncode == 0, result.stderr
     [stack] = json.loads(result.stdout)["stacks"]
     framework = {"compiler": "framework", "engine": "v3", "engineVersion": "3.40.0"}
     assert stack["base"]["compiler"] == stack["head"]["compiler"] == framework
     assert [c["ResourceChange"]["LogicalResourceId"] for c in stack["changes"]] == ["UploadsBucket"]
     rules = {f["rule"] for f in stack["findings"]}
-    assert "stateful-resource-removed" in rules and "unpredictable-change" not in rules  # seen, not guessed
+    assert "bucket-removed-not-empty" in rules and "unpredictable-change" not in rules  # seen, not guessed
     assert "unseen" not in stack and stack["unpredicted"] == 0
     head_run, base_run = runs(tmp_path / "record.jsonl")  # the head side is read first
     assert "uploads:" in base_run["config"] and "uploads:" not in head_run["config"]  # base from git objects
@@ -170,7 +171,7 @@ def test_no_framework_installed(tmp_path):
     assert result.returncode == 2 and result.stderr.count("\n") == 1
     assert "no Serverless Framework installed" in result.stderr and "npm ci" in result.stderr
     auto = compile_path(repo.path / "svc")  # auto: offline, its parts unpredicted
-    assert str(auto.provenance) == "offline compiler" and len(auto.unseen) == 2
+    assert str(auto.provenance).startswith("offline compiler") and len(auto.unseen) == 2
     with pytest.raises(InputError, match="unknown compiler 'webpack'"):
         compile_path(repo.path / "svc", compiler="webpack")
 

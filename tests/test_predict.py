@@ -142,11 +142,14 @@ def test_type_change_under_one_logical_id_is_a_replacement():
     assert change.resource_type == "AWS::DynamoDB::Table"
 
 
-@pytest.mark.parametrize("policy,expected", [
-    (None, "Delete"), ("Retain", "Retain"), ("RetainExceptOnCreate", "Retain"), ("Snapshot", "Snapshot"),
-    ("Delete", "Delete")])
-def test_removal_policy_action_follows_deletion_policy(policy, expected):
-    resource = {"Type": "AWS::DynamoDB::Table", "Properties": {"TableName": "t"}}
+@pytest.mark.parametrize("policy,expected,rtype", [
+    (None, "Delete", "AWS::DynamoDB::Table"), ("Retain", "Retain", "AWS::DynamoDB::Table"),
+    ("RetainExceptOnCreate", "Retain", "AWS::DynamoDB::Table"),
+    # issue 12: a DynamoDB table has no CloudFormation snapshots, so Snapshot falls back to Delete
+    ("Snapshot", "Delete", "AWS::DynamoDB::Table"), ("Snapshot", "Snapshot", "AWS::EC2::Volume"),
+    ("Delete", "Delete", "AWS::DynamoDB::Table")])
+def test_removal_policy_action_follows_deletion_policy(policy, expected, rtype):
+    resource = {"Type": rtype, "Properties": {"TableName": "t"} if rtype == "AWS::DynamoDB::Table" else {}}
     if policy:
         resource["DeletionPolicy"] = policy
     (change,) = predict(template({"Resources": {"T": resource}}), template({"Resources": {}})).changes

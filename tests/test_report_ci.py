@@ -92,8 +92,8 @@ def test_sarif_is_valid_and_carries_rule_metadata_and_locations():
 
 
 def test_sarif_fingerprints_survive_moved_lines_but_not_other_resources():
-    one = json.loads(FORMATS["sarif"]([_report(line=4)], RenderOptions()))["runs"][0]["results"]
-    two = json.loads(FORMATS["sarif"]([_report(line=40)], RenderOptions()))["runs"][0]["results"]
+    one = json.loads(FORMATS["sarif"]([_report(line=4)], RenderOptions(exit_code=1)))["runs"][0]["results"]
+    two = json.loads(FORMATS["sarif"]([_report(line=40)], RenderOptions(exit_code=1)))["runs"][0]["results"]
     prints = [r["partialFingerprints"]["promotelint/v1"] for r in one]
     assert prints == [r["partialFingerprints"]["promotelint/v1"] for r in two]
     assert len(set(prints)) == 3
@@ -138,7 +138,7 @@ def test_markdown_verdict_first_major_table_minor_collapsed():
 
 
 def test_junit_counts_blocking_findings_as_failures():
-    root = ET.fromstring(FORMATS["junit"]([_report(), StackReport(_report().changeset)], RenderOptions()))
+    root = ET.fromstring(FORMATS["junit"]([_report(), StackReport(_report().changeset)], RenderOptions(exit_code=1)))
     assert root.get("failures") == "1"
     suites = root.findall("testsuite")
     assert [s.get("failures") for s in suites] == ["1", "0"]
@@ -151,7 +151,7 @@ def test_locations_drop_the_revision_of_a_source_named_rev_colon_path():
     cs = replace(report.changeset, head_source="origin/main:my svc/serverless.yml")
     finding = Finding(rule="export-removed", severity="error", summary="export removed", message="m",
                       origin=Origin("origin/main:my svc/serverless.yml"))
-    out = FORMATS["github"]([StackReport(cs, (finding,))], RenderOptions())
+    out = FORMATS["github"]([StackReport(cs, (finding,))], RenderOptions(exit_code=1))
     assert "::error file=my svc/serverless.yml,title=" in out
 
 

@@ -1,13 +1,16 @@
 """Every built-in rule's YAML cases (tests/rules/<rule-id>.yml): inline base/head, expected findings.
 
 Each case runs the whole pipeline short of the CLI (predict, facts, all built-in rules) and compares
-the findings of the rule under test with the case's `expect` list, in order.
+the findings of the rule under test with the case's `expect` list, in order. A case's `imports`
+lists who in the repository depends on which outputs: `{export: NAME-or-GLOB, service, file}` (an
+Fn::ImportValue), `{stack: GLOB, output: KEY, service, file}` (a ${cf:}), `{unread: FILE}`.
 """
 
 from pathlib import Path
 
 import pytest
 
+from promotelint.model.imports import ImportIndex, Importer
 from promotelint.model.template import Provenance, Template, UnseenPart
 from promotelint.app import PredictOptions, predict
 from promotelint.io.packaged import builtin_rules_dir, load_builtin_rules, rule_from_data
@@ -32,10 +35,27 @@ def _side(case, side):
                     unseen=unseen, provenance=Provenance("offline" if unseen else "template"))
 
 
+def _imports(case) -> ImportIndex:
+    index = ImportIndex()
+    for entry in case.get("imports", ()):
+        if "unread" in entry:
+            index |= ImportIndex(unread=(entry["unread"],))
+            continue
+        how = "Fn::ImportValue" if "export" in entry else "${cf:}"
+        importer = Importer(entry["service"], entry["file"], how)
+        if "export" in entry and "*" in entry["export"]:
+            index |= ImportIndex(patterns=((entry["export"], importer),))
+        elif "export" in entry:
+            index |= ImportIndex(exports={entry["export"]: (importer,)})
+        else:
+            index |= ImportIndex(outputs=(((entry["stack"], entry["output"]), importer),))
+    return index
+
+
 @pytest.mark.parametrize("rule_id,case", list(_cases()))
 def test_rule_case(rule_id, case):
     changeset = predict(_side(case, "base"), _side(case, "head"), PredictOptions())
-    found = [f for f in evaluate(RULES, changeset) if f.rule == rule_id]
+    found = [f for f in evaluate(RULES, changeset, {}, _imports(case)) if f.rule == rule_id]
     expected = case["expect"]
     assert len(found) == len(expected), [f.message for f in found]
     for finding, want in zip(found, expected):

@@ -22,6 +22,15 @@ def test_tab_after_flow_sequence_is_accepted_like_js_yaml():
     assert doc.line(("a", "b")) == 3
 
 
+def test_tab_between_a_key_and_its_colon_is_accepted_like_js_yaml():
+    # As in a plugin-corpus service: js-yaml reads `KEY\t: "1"` as the key KEY.
+    doc = load_js_yaml('env:\n  A_KEY\t: "1"\n  B \t : 2\n'
+                       'list:\n  - C\t: 3\n', "s.yml")
+    assert doc.data == {"env": {"A_KEY": "1", "B": 2}, "list": [{"C": 3}]}
+    assert doc.line(("env", "B")) == 3 and doc.line(("list", 0, "C")) == 5
+    assert load_js_yaml('a: "x\t: y"\n', "s.yml").data == {"a": "x\t: y"}  # a quoted tab stays
+
+
 def test_other_tab_errors_still_fail():
     with pytest.raises(InputError):
         load_js_yaml("a:\n\tb: 1\n", "s.yml")

@@ -101,7 +101,7 @@ def test_removed_lift_construct_without_a_framework_blocks(repo):
     result = run(repo, "--format", "json")
     assert result.returncode == 1, result.stderr
     [stack] = json.loads(result.stdout)["stacks"]
-    assert stack["base"]["compiler"] == stack["head"]["compiler"] == {"compiler": "offline"}
+    assert stack["base"]["compiler"] == stack["head"]["compiler"] == {"compiler": "offline", "engine": "v3", "engineVersion": "3.40.0"}
     [error] = [f for f in stack["findings"] if f["severity"] == "error"]
     assert error["rule"] == "unpredictable-change" and error["logicalId"] == "serverless-lift:constructs.uploads"
     assert "constructs.uploads changed (Remove)" in error["message"] and "serverless-lift" in error["message"]
@@ -117,7 +117,7 @@ def test_unchanged_lift_section_is_a_notice_and_never_called_safe(repo):
     assert result.returncode == 0, result.stderr
     notice = "notice: cannot predict: plugin serverless-lift is not modelled; constructs.uploads is unchanged"
     assert notice in result.stdout
-    assert "  base: offline compiler; head: offline compiler" in result.stdout
+    assert "  base and head: offline compiler (v3 3.40.0)" in result.stdout
     assert result.stdout.rstrip().splitlines()[-1] == (
         "No blocking findings: 2 notices; 2 parts not predicted. 1 stack checked; none blocked.")
 

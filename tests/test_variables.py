@@ -6,7 +6,7 @@ from promotelint.model.errors import InputError
 from promotelint.parse.jsyaml import load_js_yaml
 from promotelint.serverless.js import coerce_string as js_string
 from promotelint.serverless.variables.parse import VariableSyntaxError, parse
-from promotelint.serverless.variables.resolve import Inputs, Resolver
+from promotelint.serverless.variables.resolve import INSTANCE_ID, Inputs, Resolver
 from promotelint.model.opaque import is_opaque, opaque
 
 
@@ -147,10 +147,12 @@ def test_aws_sources_are_opaque_and_whole_strings_become_one_token():
     assert config["custom"]["c"] == opaque("${cf:stack.Out, 'fallback'}")
 
 
-def test_instance_id_is_a_stable_token():
-    first, _ = resolve("custom:\n  a: ${sls:instanceId}\n")
-    second, _ = resolve("custom:\n  a: ${sls:instanceId}\n")
-    assert first == second and is_opaque(first["custom"]["a"])
+def test_instance_id_is_a_stable_placeholder():
+    # Issue 11: the id is the one the framework puts in ApiGatewayDeployment<id>, so it is a value
+    # (filled in once the template is compiled: service.fill_instance_id), no longer an opaque token.
+    first, _ = resolve("custom:\n  a: ${sls:instanceId}\n  b: ApiGatewayDeployment${sls:instanceId}\n")
+    second, _ = resolve("custom:\n  a: ${sls:instanceId}\n  b: ApiGatewayDeployment${sls:instanceId}\n")
+    assert first == second and first["custom"] == {"a": INSTANCE_ID, "b": "ApiGatewayDeployment" + INSTANCE_ID}
 
 
 def test_missing_required_variable_names_it_and_its_line():

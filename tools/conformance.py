@@ -1,6 +1,6 @@
 """Measure how closely the compiler reproduces `serverless package` on a corpus of real services.
 
-    python -m tools.conformance DIR [--case NAME] [-v]
+    python -m tools.conformance DIR [--case NAME] [-v] [--goldens tests/fixtures/engines/osls.json]
 
 DIR holds one directory per case: the service (case.json `service_dir`, default `.`) with its
 serverless.yml, `expected.json` (stage dev) and optionally `expected.prod.json` (stage prod), both
@@ -8,8 +8,17 @@ beside the config. Both sides are normalised the same way: only the names and fi
 derives from the clock or from the zipped code bytes (listed in the corpus README) are masked, so
 everything else must be equal. The golden-fixture tests use the same `normalize` / `compare`.
 
+With --goldens (tools/regen_engine_goldens.py) the expected templates are the corpus's with that
+engine's differences applied, and the compiler runs as that engine (its name and version).
+
 Totals: a case is compiled / exact only when all its stages are; resources, equal properties and
 outputs are summed over every stage compared (dev and prod). Exit 0 whatever the figures.
+
+A case packaged with plugins (the plugin corpus: case.json `plugins`) is compared on its root
+template (split-stacks' nested templates, `expected-nested/`, are not compared). Cases that list a
+plugin promotelint does not model are marked and still counted in the totals; a second line gives
+the figures of the cases whose plugins are all modelled (promotelint.serverless.plugins.MODELLED),
+and a last line the median compile time of one stage.
 """
 
 from __future__ import annotations
@@ -17,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import statistics
 import sys
 import time
 from dataclasses import dataclass, field
@@ -75,6 +85,16 @@ def _rename(value: Any, names: dict[str, str], sub_pattern: re.Pattern | None) -
     return value
 
 
+def _mask_text(value: Any, text: str) -> Any:
+    if isinstance(value, str):
+        return value.replace(text, MASK)
+    if isinstance(value, list):
+        return [_mask_text(v, text) for v in value]
+    if isinstance(value, dict):
+        return {k: _mask_text(v, text) for k, v in value.items()}
+    return value
+
+
 def _rename_in_sub(value: Any, names: dict[str, str], pattern: re.Pattern) -> Any:
     def repl(text: str) -> str:
         return pattern.sub(lambda m: "${" + names[m.group(1)] + m.group(2), text)
@@ -109,6 +129,11 @@ def normalize(template: Any) -> dict:
         alternatives = "|".join(re.escape(k) for k in sorted(names, key=len, reverse=True))
         sub_pattern = re.compile(r"\$\{(" + alternatives + r")([.}])")
     out = _rename(template, names, sub_pattern) if names else json.loads(json.dumps(template))
+    # `${sls:instanceId}` is the clock reading in ApiGatewayDeployment<id>: masked wherever it is used.
+    clock = [lid[len("ApiGatewayDeployment"):] for lid in resources
+             if re.fullmatch(r"ApiGatewayDeployment\d{13}", lid)]
+    if clock:
+        out = _mask_text(out, clock[0])
     if isinstance(out.get("Resources"), dict):
         out["Resources"] = {names.get(k, k): v for k, v in zip(resources, out["Resources"].values())}
         for resource in out["Resources"].values():
@@ -133,6 +158,48 @@ def normalize(template: Any) -> dict:
             output["Value"] = MASK
         elif name.endswith("LambdaLayerS3Key"):
             output["Value"] = _mask_s3_key(output["Value"])
+    return out
+
+
+_UNORDERED = (("Resources",), ("Outputs",))  # compare() does not look at their order
+
+
+def make_patch(before: Any, after: Any, path: tuple = ()) -> list:
+    """Operations turning `before` into `after`, key order included: ["=", path, value] sets (a new
+    key goes last, as in JSON), ["-", path] removes; a mapping whose order cannot be reached that way,
+    or a list whose length changed, is set whole. apply_patch(before, make_patch(before, after)) ==
+    after, but for the order of a template's Resources and Outputs, which compare() ignores (the
+    framework's own order of LambdaVersions follows its asynchronous zip hashing)."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        order = [k for k in before if k in after] + [k for k in after if k not in before]
+        if order != list(after) and path not in _UNORDERED:
+            return [["=", list(path), after]]
+        ops: list = [["-", list(path + (k,))] for k in before if k not in after]
+        for key, value in after.items():
+            ops += make_patch(before[key], value, path + (key,)) if key in before else [["=", list(path + (key,)), value]]
+        return ops
+    if isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
+        return [op for i, (a, b) in enumerate(zip(before, after)) for op in make_patch(a, b, path + (i,))]
+    if type(before) is type(after) and before == after:
+        return []
+    return [["=", list(path), after]]
+
+
+def apply_patch(document: Any, ops: list) -> Any:
+    """`document` (a copy) with make_patch's operations applied."""
+    out = json.loads(json.dumps(document))
+    for op in ops:
+        path = op[1]
+        if not path:
+            out = op[2]
+            continue
+        parent = out
+        for key in path[:-1]:
+            parent = parent[key]
+        if op[0] == "-":
+            del parent[path[-1]]
+        else:
+            parent[path[-1]] = op[2]
     return out
 
 
@@ -235,6 +302,14 @@ class Variant:
     expected_outputs: int
     comparison: Comparison | None = None
     error: str | None = None  # why it did not compile
+    refused: str | None = None  # the engine itself refused to package it (goldens): so must we
+    seconds: float = 0.0  # the compile's wall time
+
+    @property
+    def agreed(self) -> bool:
+        """Compiled like the framework, or refused (an input error) as the engine did."""
+        return self.comparison.exact_ids if self.comparison is not None else bool(
+            self.refused and self.error and not self.error.startswith(("engine:", "compiled, ")))
 
 
 @dataclass
@@ -242,17 +317,19 @@ class CaseResult:
     name: str
     variants: list[Variant]
     seconds: float = 0.0
+    unmodelled: tuple[str, ...] = ()  # plugins it was packaged with that promotelint does not model
 
     @property
     def compiled(self) -> bool:
-        return all(v.comparison is not None for v in self.variants)
+        return all(v.comparison is not None or v.agreed for v in self.variants)
 
     @property
     def exact_ids(self) -> bool:
-        return all(v.comparison is not None and v.comparison.exact_ids for v in self.variants)
+        return all(v.agreed for v in self.variants)
 
 
-def run_case(case_dir: Path) -> CaseResult:
+def run_case(case_dir: Path, goldens: dict | None = None) -> CaseResult:
+    """`goldens`: another engine's differences from the corpus (regen_engine_goldens), or None."""
     from promotelint.app import compile_path
 
     info = {}
@@ -263,6 +340,9 @@ def run_case(case_dir: Path) -> CaseResult:
     if not config.is_file():
         config = service_dir
     env = dict(info.get("env") or {})
+    from promotelint.serverless.plugins import MODELLED
+
+    unmodelled = tuple(p for p in info.get("plugins") or () if p not in MODELLED)
     variants = []
     start = time.perf_counter()
     for stage, expected_name in (("dev", "expected.json"), ("prod", "expected.prod.json")):
@@ -270,16 +350,38 @@ def run_case(case_dir: Path) -> CaseResult:
         if not expected_path.is_file():
             continue
         expected = json.loads(expected_path.read_text())
+        engine = None
+        if goldens is not None:
+            patch = goldens["cases"].get(case_dir.name, {}).get(stage)
+            if patch is None:
+                continue
+            if isinstance(patch, dict):  # the engine refused to package it: expect an input error
+                variant = Variant(stage, 0, 0, refused=patch["error"])
+                variants.append(variant)
+                try:
+                    compile_path(config, stage=stage, region=info.get("region", "us-east-1"), env=env,
+                                 engine=f"{goldens['engine']}@{goldens['version']}")
+                    variant.error = "compiled, but the engine refuses it: " + patch["error"][:200]
+                except Exception as exc:  # noqa: BLE001 - an InputError is the expected outcome
+                    kind = "" if type(exc).__name__ == "InputError" else type(exc).__name__ + ": "
+                    variant.error = f"{kind}{exc}" if kind == "" else f"engine: {kind}{exc}"
+                continue
+            expected = apply_patch(normalize(expected), patch)
+            engine = f"{goldens['engine']}@{goldens['version']}"
         variant = Variant(stage, len(expected.get("Resources") or {}), len(expected.get("Outputs") or {}))
         variants.append(variant)
+        compile_start = time.perf_counter()
         try:
-            template = compile_path(config, stage=stage, region=info.get("region", "us-east-1"), env=env)
+            template = compile_path(config, stage=stage, region=info.get("region", "us-east-1"), env=env,
+                                    engine=engine)
         except Exception as exc:  # a crash is a finding here, not the end of the run
             kind = "" if type(exc).__name__ == "InputError" else type(exc).__name__ + ": "
             variant.error = f"{kind}{exc}"
             continue
+        finally:
+            variant.seconds = time.perf_counter() - compile_start
         variant.comparison = compare(expected, dict(template.data))
-    return CaseResult(case_dir.name, variants, time.perf_counter() - start)
+    return CaseResult(case_dir.name, variants, time.perf_counter() - start, unmodelled)
 
 
 def _case_dirs(root: Path, only: list[str] | None) -> list[Path]:
@@ -301,6 +403,23 @@ class Totals:
     equal_resources: int = 0
     outputs: int = 0
     equal_outputs: int = 0
+    refused: int = 0  # stages the engine refuses to package (goldens), counted as agreed when we refuse too
+    median_seconds: float = 0.0  # of one stage's compile
+    modelled: Totals | None = None  # the cases whose plugins are all modelled (a plugin corpus)
+
+    def add(self, result: CaseResult) -> None:
+        self.cases += 1
+        self.compiled += result.compiled
+        self.exact += result.exact_ids
+        for variant in result.variants:
+            self.resources += variant.expected_resources
+            self.outputs += variant.expected_outputs
+            if variant.comparison is not None:
+                self.equal_properties += variant.comparison.equal_properties
+                self.equal_resources += variant.comparison.equal_resources
+                self.equal_outputs += variant.comparison.outputs_equal
+            else:
+                self.refused += bool(variant.refused)
 
     @property
     def exact_ratio(self) -> float:
@@ -318,41 +437,44 @@ class Totals:
                 f"({pct(self.exact, self.cases)}), resources {self.resources}, equal properties "
                 f"{self.equal_properties} ({pct(self.equal_properties, self.resources)}), equal "
                 f"definitions {self.equal_resources} ({pct(self.equal_resources, self.resources)}), "
-                f"outputs {self.outputs}, equal {self.equal_outputs} ({pct(self.equal_outputs, self.outputs)})")
+                f"outputs {self.outputs}, equal {self.equal_outputs} ({pct(self.equal_outputs, self.outputs)})"
+                + (f", engine refusals {self.refused}" if self.refused else ""))
 
 
-def run(root: Path, only: list[str] | None = None, verbose: bool = False, out=print) -> Totals:
+def run(root: Path, only: list[str] | None = None, verbose: bool = False, out=print,
+        goldens: dict | None = None) -> Totals:
     """Compile every case under `root`, print one line per case (differences with `verbose`), return totals.
 
     A case counts as compiled / exact only if all of its stages (dev, and prod when present) are;
-    resources and outputs are summed over all stages.
+    resources and outputs are summed over all stages. With cases packaged with plugins, the figures
+    of those whose plugins are all modelled come too (`Totals.modelled`).
     """
-    totals = Totals()
+    totals, modelled = Totals(), Totals()
+    with_plugins = False
+    seconds: list[float] = []
     for case_dir in _case_dirs(root, only):
-        result = run_case(case_dir)
+        result = run_case(case_dir, goldens)
         if not result.variants:
             continue
-        totals.cases += 1
-        totals.compiled += result.compiled
-        totals.exact += result.exact_ids
+        with_plugins |= _packaged_with_plugins(case_dir)
+        for into in (totals, modelled) if not result.unmodelled else (totals,):
+            into.add(result)
+        seconds.extend(v.seconds for v in result.variants)
+        unmodelled = f" [plugins not modelled: {', '.join(result.unmodelled)}]" if result.unmodelled else ""
         for variant in result.variants:
             label = f"{result.name} [{variant.stage}]"
-            totals.resources += variant.expected_resources
-            totals.outputs += variant.expected_outputs
             comparison = variant.comparison
             if comparison is None:
-                out(f"FAIL  {label}: {variant.error}")
+                out(f"{'ok  ' if variant.agreed else 'FAIL'}  {label}: "
+                    f"{'refused, as the engine does: ' if variant.agreed else ''}{variant.error}{unmodelled}")
                 continue
-            totals.equal_properties += comparison.equal_properties
-            totals.equal_resources += comparison.equal_resources
-            totals.equal_outputs += comparison.outputs_equal
             mark = "ok  " if comparison.exact_ids and comparison.equal_resources == comparison.expected_ids \
                 and not comparison.diffs else "diff"
             out(f"{mark}  {label}: ids {'exact' if comparison.exact_ids else 'DIFFER'} "
                 f"({comparison.expected_ids - len(comparison.missing)}/{comparison.expected_ids}, "
                 f"{len(comparison.extra)} extra), equal properties "
                 f"{comparison.equal_properties}/{comparison.expected_ids}, outputs "
-                f"{comparison.outputs_equal}/{comparison.outputs_expected} ({result.seconds:.2f}s)")
+                f"{comparison.outputs_equal}/{comparison.outputs_expected} ({variant.seconds:.2f}s){unmodelled}")
             if verbose:
                 for item in comparison.missing:
                     out(f"        missing {item}")
@@ -360,8 +482,20 @@ def run(root: Path, only: list[str] | None = None, verbose: bool = False, out=pr
                     out(f"        extra   {item}")
                 for item in comparison.diffs:
                     out(f"        {item}")
+    if seconds:
+        totals.median_seconds = statistics.median(seconds)
+        out(f"compile time of one stage: median {1000 * totals.median_seconds:.0f} ms, "
+            f"max {1000 * max(seconds):.0f} ms ({len(seconds)} compiles)")
+    if with_plugins:
+        totals.modelled = modelled
+        out(f"cases whose plugins are all modelled: {modelled.line()}")
     out(totals.line())
     return totals
+
+
+def _packaged_with_plugins(case_dir: Path) -> bool:
+    info = case_dir / "case.json"
+    return info.is_file() and bool(json.loads(info.read_text()).get("plugins"))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -370,11 +504,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("dir", type=Path, help="corpus directory (one sub-directory per case) or one case")
     parser.add_argument("--case", action="append", help="only this case (substring match; repeatable)")
     parser.add_argument("-v", "--verbose", action="store_true", help="print the differences")
+    parser.add_argument("--goldens", type=Path, help="another engine's goldens (tools/regen_engine_goldens.py)")
     args = parser.parse_args(argv)
     if not args.dir.is_dir():
         print(f"{args.dir}: not a directory", file=sys.stderr)
         return 2
-    run(args.dir, args.case, args.verbose)
+    run(args.dir, args.case, args.verbose, goldens=json.loads(args.goldens.read_text()) if args.goldens else None)
     return 0
 
 

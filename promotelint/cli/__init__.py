@@ -2,6 +2,8 @@
 exit code returned (0 safe, 1 blocking findings, 2 usage/input/config error, 3 internal error).
 The options are declared in cli/options.py; what is written where, in cli/output.py."""
 
+from __future__ import annotations
+
 import json
 import sys
 
@@ -37,15 +39,17 @@ def _root(debug: bool = typer.Option(False, "--debug", help="Show tracebacks for
 def changeset(base: o.Base, head: o.Head, format: o.Format = "text", region: o.Region = "us-east-1",
               parameter: o.Parameter = None, base_parameter: o.BaseParameter = None,
               head_parameter: o.HeadParameter = None, stack_name: o.StackName = None, stage: o.Stage = None,
-              show_all: o.ShowAll = False, compiler: o.Compiler = "auto") -> None:
+              show_all: o.ShowAll = False, compiler: o.Compiler = "auto", engine: o.Engine = None,
+              root: o.Root = None) -> None:
     """Print the change set CloudFormation would compute from BASE to HEAD."""
     from promotelint import app as pipeline
     from promotelint.cli.output import color
     from promotelint.model.findings import StackReport
 
     format = choose(format)
-    compile, predict = o.settings(stage, region, None, stack_name, parameter, base_parameter, head_parameter,
-                                  compiler)
+    compile, predict = o.settings(stage=stage, region=region, stack_name=stack_name, parameter=parameter,
+                                  base_parameter=base_parameter, head_parameter=head_parameter, compiler=compiler,
+                                  engine=engine, root=root)
     stacks = pipeline.predict_stacks(pipeline.read_source(base, compile), pipeline.read_source(head, compile), predict)
     sys.stdout.write(render([StackReport(cs) for cs in stacks], format, show_all=show_all,
                             color=format == "text" and color(sys.stdout)))
@@ -74,14 +78,16 @@ def check(paths: o.Paths = None, base_ref: o.BaseRef = None, head_ref: o.HeadRef
           base_parameter: o.BaseParameter = None, head_parameter: o.HeadParameter = None,
           stack_name: o.StackName = None, stage: o.Stage = None, param: o.Param = None, jobs: o.Jobs = None,
           show_all: o.ShowAll = False, config: o.ConfigFile = None, fail_on: o.FailOn = None,
-          compiler: o.Compiler = "auto", shard: o.Shard = None) -> None:
+          compiler: o.Compiler = "auto", engine: o.Engine = None, root: o.Root = None,
+          shard: o.Shard = None) -> None:
     """Predict each stack's change set from the deployed side to the new one and exit 1 if the rules
     find it dangerous (2 if a service cannot be read)."""
     from promotelint import app as pipeline
 
     format = choose(format, auto=True)
-    compile, predict = o.settings(stage, region, param, stack_name, parameter, base_parameter, head_parameter,
-                                  compiler)
+    compile, predict = o.settings(stage=stage, region=region, stack_name=stack_name, parameter=parameter,
+                                  base_parameter=base_parameter, head_parameter=head_parameter, compiler=compiler,
+                                  engine=engine, root=root, param=param)
     progress = Progress(sys.stderr)
     try:
         result = pipeline.check(pipeline.CheckRequest(
@@ -109,13 +115,14 @@ def report(files: o.ReportFiles, format: o.CheckFormat = "auto", output: o.Outpu
 
 @app.command("compile")
 def compile_command(path: o.ServicePath, stage: o.CompileStage = None, region: o.CompileRegion = None,
-                    param: o.Param = None, env_file: o.EnvFile = None, compiler: o.Compiler = "auto") -> None:
+                    param: o.Param = None, env_file: o.EnvFile = None, compiler: o.Compiler = "auto",
+                    engine: o.Engine = None, root: o.Root = None) -> None:
     """Print the template `serverless package` would write (its unpredicted parts, and the values
     only known in AWS, on stderr)."""
     from promotelint.app import compile_path, placeholders
 
     template = compile_path(path, stage=stage, region=region, params=o.pairs(param, "--param"), env_file=env_file,
-                            compiler=compiler)
+                            compiler=compiler, engine=engine, root=root)
     sys.stderr.writelines(f"promotelint: warning: {warning}\n" for warning in template.blind_spots)
     sys.stderr.writelines(f"promotelint: warning: {warning}\n" for warning in placeholders(template))
     sys.stdout.write(json.dumps(template.data, indent=2) + "\n")

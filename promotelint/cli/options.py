@@ -1,5 +1,5 @@
-"""The command line's options: declared once here (so the commands that share one never drift
-apart) and turned into the settings `promotelint.app` takes."""
+"""The command line's options, declared once (so the commands that share one never drift apart),
+and their translation into the settings the pipeline takes."""
 
 from __future__ import annotations
 
@@ -16,10 +16,10 @@ def _opt(flags: str, help: str, kind: object = Optional[str]) -> object:
     return Annotated[kind, typer.Option(*flags.split(), help=help)]
 
 
-# Options of `changeset` and `check`.
+# Shared by `changeset` and `check` (and `compile` where it applies).
 Base = Annotated[Path, typer.Argument(help="Deployed side: template, .serverless dir or serverless.yml.")]
 Head = Annotated[Path, typer.Argument(help="Side about to be deployed.")]
-Format = _opt("--format -f", "text, json, sarif, github, markdown or junit.", str)
+Format = _opt("--format -f", "text, json, sarif, github, markdown or junit (predictions only, no verdict).", str)
 Region = _opt("--region", "AWS region of the stack.", str)
 Parameter = _opt("--parameter", "KEY=VALUE for both sides.", Optional[List[str]])
 BaseParameter = _opt("--base-parameter", "KEY=VALUE, base only.", Optional[List[str]])
@@ -30,9 +30,12 @@ Stage = _opt("--stage", "Stage for serverless.yml sides (default: provider.stage
 Param = _opt("--param", "KEY=VALUE for ${param:KEY} in serverless.yml.", Optional[List[str]])
 ShowAll = _opt("--show-all", "List minor changes too, each with its changed properties.", bool)
 Compiler = _opt("--compiler", "auto, offline or framework (the service's installed one, with its plugins).", str)
+Engine = _opt("--engine", "v3, osls, v4[@VERSION] or auto (the installed framework, else frameworkVersion, else v3).")
+Root = _opt("--root", "Outside git, the directory ${file()} may read (default: the current one).", Optional[Path])
 ConfigFile = _opt("--config", "Config file (.promotelint.yml or pyproject.toml); default: found from HEAD upward.",
                   Optional[Path])
-# Options of `check` (and, for its output, `report`).
+
+# `check` (and, for its output, `report`).
 Paths = Annotated[Optional[List[str]], typer.Argument(
     help="BASE HEAD (two files/dirs), or with --base-ref/--base-template the services (serverless.yml, its "
          "directory, a template) to check; none: every service under here whose files changed.", show_default=False)]
@@ -51,15 +54,18 @@ FailOn = _opt("--fail-on", "error (default), warning or never: what makes the ex
 Shard = _opt("--shard", "I/N: check only the I-th of N shares of the services (a CI matrix; merge the shards' "
              "--format json reports with `promotelint report`).")
 ReportFiles = Annotated[List[Path], typer.Argument(help="JSON reports (`check --format json`), e.g. one per shard.")]
-CompileStage = _opt("--stage", "Stage (default: provider.stage, else dev).")
-CompileRegion = _opt("--region", "Region (default: provider.region, else us-east-1).")
-EnvFile = _opt("--env-file", "dotenv file adding to the environment.", Optional[Path])
+
+# `rules`, `explain` and `compile`.
 RulesFormat = _opt("--format -f", "text, markdown (docs/rules.md) or json (rules/bundle.json).", str)
 RuleId = Annotated[str, typer.Argument(help="Rule id, e.g. stateful-resource-removed.")]
 ServicePath = Annotated[Path, typer.Argument(help="Service directory or its serverless.yml.")]
+CompileStage = _opt("--stage", "Stage (default: provider.stage, else dev).")
+CompileRegion = _opt("--region", "Region (default: provider.region, else us-east-1).")
+EnvFile = _opt("--env-file", "dotenv file adding to the environment.", Optional[Path])
 
 
 def pairs(values: Optional[List[str]], option: str) -> dict[str, str]:
+    """KEY=VALUE options as a mapping; anything else is a usage error naming the option."""
     out: dict[str, str] = {}
     for value in values or []:
         key, sep, val = value.partition("=")
@@ -69,11 +75,13 @@ def pairs(values: Optional[List[str]], option: str) -> dict[str, str]:
     return out
 
 
-def settings(stage, region, param, stack_name, parameter, base_parameter, head_parameter, compiler):
+def settings(*, stage, region, stack_name, parameter, base_parameter, head_parameter, compiler, engine, root,
+             param=None) -> tuple[CompileSettings, PredictOptions]:
     """How to compile and predict both sides: --parameter applies to both, --base-parameter and
     --head-parameter win on their side."""
     both = pairs(parameter, "--parameter")
-    return (CompileSettings(stage=stage, region=region, params=pairs(param, "--param"), compiler=compiler),
+    return (CompileSettings(stage=stage, region=region, params=pairs(param, "--param"), compiler=compiler,
+                            engine=engine, root=root),
             PredictOptions(region=region, stack_name=stack_name,
                            base_parameters={**both, **pairs(base_parameter, "--base-parameter")},
                            head_parameters={**both, **pairs(head_parameter, "--head-parameter")}))

@@ -73,7 +73,11 @@ def write_text(path: str | os.PathLike, text: str, *, append: bool = False) -> N
 
 
 class FilesystemReader:
-    """The serverless compiler's reader (read_text, exists, root_for) over the working tree."""
+    """The serverless compiler's reader (read_text, exists, boundary) over the working tree.
+    `root` is the user's --root: the limit of `${file()}` for a service outside any git work tree."""
+
+    def __init__(self, root: str | os.PathLike | None = None) -> None:
+        self.root_option = os.path.abspath(root) if root is not None else None
 
     def read_text(self, path: str) -> str:
         return read_text(path)
@@ -81,20 +85,33 @@ class FilesystemReader:
     def exists(self, path: str) -> bool:
         return os.path.isfile(path)
 
-    def root_for(self, service_dir: str) -> str:
-        """The git work tree holding the service (`.git` is a file in worktrees), else its parent."""
+    def boundary(self, service_dir: str) -> tuple[str, str]:
+        """Where `${file()}` may read for the service, and what that limit is: the git work tree
+        holding it (`.git` is a file in worktrees), else --root, else the current directory when it
+        holds the service, else the service directory's parent."""
         here = os.path.abspath(service_dir)
         probe = here
-        while True:
-            if os.path.exists(os.path.join(probe, ".git")):
-                break
+        while not os.path.exists(os.path.join(probe, ".git")):
             parent = os.path.dirname(probe)
             if parent == probe:
-                probe = os.path.dirname(here)
                 break
             probe = parent
-        # ${file()} paths are joined onto service_dir as given: keep the root in the same form.
-        return probe if os.path.isabs(service_dir) else os.path.relpath(probe)
+        else:
+            return probe, "the git work tree"
+        if self.root_option is not None:
+            if not _within(here, self.root_option):
+                raise InputError(f"the service is outside --root {self.root_option}", file=service_dir,
+                                 fix="pass a --root that holds the service")
+            return self.root_option, "--root"
+        cwd = os.getcwd()
+        if _within(here, cwd):
+            return cwd, "the current directory"
+        return os.path.dirname(here), "the service directory's parent"
+
+
+def _within(path: str, directory: str) -> bool:
+    rel = os.path.relpath(path, directory)
+    return rel != os.pardir and not rel.startswith(os.pardir + os.sep)
 
 
 def environment(env: Mapping[str, str] | None = None, env_file: str | os.PathLike | None = None) -> dict[str, str]:

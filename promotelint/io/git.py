@@ -270,3 +270,22 @@ def renamed_files(root: str | os.PathLike, base: str, head: str | None) -> dict[
     for i in range(0, len(parts) - 2, 3):
         moves[parts[i + 2]] = parts[i + 1]
     return moves
+
+
+def grep_files(root: str | os.PathLike, rev: str | None, strings: tuple[str, ...],
+               pathspecs: tuple[str, ...]) -> frozenset[str]:
+    """Repo-relative paths of the side's files (matching `pathspecs`) that contain any of `strings`:
+    one `git grep` instead of reading every file."""
+    args = ["grep", "-l", "-z", "-I", "-F", *(a for s in strings for a in ("-e", s))]
+    if rev is WORKTREE:
+        args.insert(1, "--untracked")
+    elif rev == INDEX:
+        args.insert(1, "--cached")
+    else:
+        args.append(rev)
+    proc = _git(root, *args, "--", *pathspecs, check=False)
+    if proc.returncode not in (0, 1):  # 1: nothing found
+        msg = proc.stderr.decode(errors="replace").strip().splitlines()
+        raise InputError(f"git grep failed: {msg[-1] if msg else proc.returncode}", file=os.fspath(root))
+    prefix = f"{rev}:" if rev not in (WORKTREE, INDEX) else ""
+    return frozenset(p[len(prefix):] if prefix and p.startswith(prefix) else p for p in _z(proc.stdout))

@@ -73,12 +73,12 @@ def read_service(path: str | os.PathLike, settings: CompileSettings = CompileSet
     """The template `serverless package` writes for the service at `path` in the working tree."""
     from promotelint.io.framework import PLAIN, Snapshot
 
-    reader = FilesystemReader()
+    reader = FilesystemReader(settings.root)
     config = os.path.abspath(path)
     if os.path.isdir(config):
         config = next((os.path.join(config, n) for n in SERVERLESS_NAMES if os.path.isfile(os.path.join(config, n))),
                       os.path.join(config, SERVERLESS_NAMES[0]))
-    root = os.path.abspath(reader.root_for(os.path.dirname(config)))
+    root, _ = reader.boundary(os.path.dirname(config))
     rev = git.WORKTREE if os.path.exists(os.path.join(root, ".git")) else PLAIN
     snapshot = Snapshot(root, rev, os.path.relpath(config, root).replace(os.sep, "/"))
     return _compiled(lambda: _compile(path, reader, settings), lambda: snapshot, settings, display_path(config))
@@ -89,10 +89,17 @@ def read_template(path: Path) -> Template:
 
 
 def _compile(path: str | os.PathLike, reader, settings: CompileSettings) -> Template:
+    from promotelint.io.engines import choose_engine
+    from promotelint.serverless.config_file import find_config
     from promotelint.serverless.service import compile_service  # the compiler: loaded when needed
 
-    return compile_service(path, reader=reader, env=environment(settings.env, settings.env_file),
-                           stage=settings.stage, region=settings.region, params=dict(settings.params))
+    config = find_config(os.fspath(path), reader)
+    service_dir = os.path.dirname(config) or "."
+    limit = reader.boundary(service_dir)[0] if hasattr(reader, "boundary") else reader.root
+    engine = choose_engine(settings.engine, config, reader.read_text(config), limit)
+    return compile_service(config, reader=reader, env=environment(settings.env, settings.env_file),
+                           stage=settings.stage, region=settings.region, params=dict(settings.params),
+                           engine=engine)
 
 
 def load_side(s: Side, root: str, settings: CompileSettings, readers: dict,

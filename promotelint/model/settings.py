@@ -40,9 +40,9 @@ FRAMEWORK_TIMEOUT = 300.0  # seconds one `serverless package` may take
 
 @dataclass(frozen=True)
 class CompileSettings:
-    """How to compile a serverless.yml side (stage, region, --param, env), and with what: promotelint's
-    offline compiler, the service's own framework (with its plugins), or `auto` (the framework only
-    for plugins no one models, when it is installed)."""
+    """How to compile a serverless.yml side (stage, region, --param, env, --engine, --root), and with
+    what: promotelint's offline compiler, the service's own framework (with its plugins), or `auto`
+    (the framework only for plugins no one models, when it is installed)."""
 
     stage: str | None = None
     region: str | None = None
@@ -52,6 +52,8 @@ class CompileSettings:
     compiler: str = "auto"  # auto | offline | framework
     neutral_plugins: frozenset[str] = frozenset()  # the config's `plugins.neutral`
     framework_timeout: float = FRAMEWORK_TIMEOUT
+    engine: str | None = None  # v3 | osls | v4; None or auto: the installed one, else frameworkVersion, else v3
+    root: Path | None = None  # outside git: the directory ${file()} may read (default: the current one)
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,9 @@ class Origin:
     # The git revision the line is in, when it is not the working tree's: a removed resource's
     # line is in the base revision's copy of the file (`origin/main:svc/serverless.yml:65`).
     revision: str | None = None
+    # For such a line, the file at head that an annotation can point at instead, when `file` no
+    # longer exists there (the service moved): its serverless.yml at head, without a line.
+    head_file: str | None = None
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file

@@ -2,7 +2,8 @@
 
 promotelint.parse.documents does the parsing (positions, short tags, duplicated keys); here are the
 few places where js-yaml, and so the framework, reads a file differently from ruamel:
-- a tab after a flow collection at the end of a line is whitespace to js-yaml, an error to ruamel;
+- a tab after a flow collection at the end of a line, or between a mapping key and its colon
+  (`KEY\t: 1`), is whitespace to js-yaml, an error to ruamel;
 - timestamps (`2012-10-17`) become JavaScript Dates, which the framework's JSON round trip turns
   into ISO text (`2012-10-17T00:00:00.000Z`);
 - only the framework's CloudFormation tags exist (no !Transform, !Length, !ToJsonString, !ForEach).
@@ -25,18 +26,28 @@ FRAMEWORK_TAGS = frozenset({
 
 # A tab (with any blanks) between a closing `]`/`}` and the end of the line or a comment.
 _TRAILING_TAB = re.compile(r"(?<=[\]}])([ \t]*\t[ \t]*)(?=$|#)", re.M)
+# A tab (with any blanks) between a plain block-mapping key and its `: `.
+_KEY_TAB = re.compile(r"(?<=^)([ ]*(?:- +)*[^\s#'\"{}\[\]|>&*!%@`,?:-](?:[^\n#:]*?[^\s:])?)([ \t]*\t[ \t]*)(?=:(?:[ \t]|$))", re.M)
 
 
 def load_js_yaml(text: str, source: str) -> Document:
     """yamlload.load_text plus the js-yaml differences above (YAML and JSON files alike)."""
-    try:
-        doc = _load(text, source)
-    except InputError as exc:
-        if "'\\t'" not in exc.message or not _TRAILING_TAB.search(text):
-            raise
-        # Same length, so every line and column stays where it was.
-        doc = _load(_TRAILING_TAB.sub(lambda m: " " * len(m.group(1)), text), source)
-    return doc
+    lines = text.split("\n")
+    for _ in range(len(lines)):
+        try:
+            return _load("\n".join(lines), source)
+        except InputError as exc:
+            # ruamel stops at the first tab it refuses: if that line has one js-yaml reads as
+            # whitespace, blank it (same length: every line and column stays) and read again.
+            index = (exc.line or 0) - 1
+            if "'\\t'" not in exc.message or not 0 <= index < len(lines):
+                raise
+            fixed = _TRAILING_TAB.sub(lambda m: " " * len(m.group(1)), lines[index])
+            fixed = _KEY_TAB.sub(lambda m: m.group(1) + " " * len(m.group(2)), fixed)
+            if fixed == lines[index]:
+                raise
+            lines[index] = fixed
+    return _load("\n".join(lines), source)
 
 
 def _load(text: str, source: str) -> Document:

@@ -21,7 +21,7 @@ from promotelint.model.changeset import (
     KNOWN_AFTER_APPLY, Detail, OutputChange, ResourceChange, StackChangeSet, Target,
 )
 from promotelint.model.opaque import contains_opaque
-from promotelint.model.resources import VERSION_UPGRADE_PATHS, Catalog, deletion_action
+from promotelint.model.resources import Catalog, deletion_action, replace_action
 from promotelint.model.settings import PredictOptions
 from promotelint.model.template import Origin, Template, references
 from promotelint.predict.intrinsics import NO_VALUE, Evaluator, is_symbolic, parameter_values
@@ -41,6 +41,7 @@ def predict(base: Template, head: Template, catalog: Catalog,
     `catalog` holds the facts of every resource type the two templates use."""
     check_shape(base)
     check_shape(head)
+    check_references(base, "base")
     check_references(head)
     region = options.region
     head_stack = options.stack_name or head.stack_name or base.stack_name or "stack"
@@ -90,7 +91,8 @@ def predict(base: Template, head: Template, catalog: Catalog,
     changes = pair_renames(changes)
     changes.sort(key=lambda c: c.logical_id)
     outputs = _output_changes(base, head, b_ev, h_ev, replaced)
-    warnings = tuple(dict.fromkeys(base.warnings + head.warnings + _transform_warnings(head)))
+    warnings = tuple(dict.fromkeys(base.warnings + head.warnings + _transform_warnings(head)
+                                   + _engine_warnings(base, head)))
     return StackChangeSet(
         name=head_stack, base_source=base.source, head_source=head.source, changes=tuple(changes),
         outputs=tuple(outputs), base_stack_name=options.stack_name or base.stack_name,
@@ -98,6 +100,18 @@ def predict(base: Template, head: Template, catalog: Catalog,
         warnings=warnings, unpredicted=warnings,
         base_provenance=base.provenance, head_provenance=head.provenance,
         unseen=compare_unseen(base, head), catalog=catalog)
+
+
+def _engine_warnings(base: Template, head: Template) -> tuple[str, ...]:
+    """Two sides compiled by different engines (v3, osls, v4, or versions of one): the engine alone
+    can change the template (default runtimes, permissions it adds), so part of the change set may
+    be nobody's edit, and a real deploy runs one engine for both."""
+    b, h = base.provenance, head.provenance
+    if not (b.engine and h.engine) or (b.engine, b.engine_version) == (h.engine, h.engine_version):
+        return ()
+    label = lambda p: " ".join(x for x in (p.engine, p.engine_version) if x)  # noqa: E731
+    return (f"base compiled for {label(b)}, head for {label(h)}: the engine itself changes the template, "
+            "so some of these changes may be the engine's, not the service's",)
 
 
 def _transform_warnings(template: Template) -> tuple[str, ...]:
@@ -163,8 +177,7 @@ class _DiffContext:
             if rtype != btype:
                 recreation = "Always"
             else:
-                recreation = facts.requires_recreation(prop, _plain(b), _plain(h))
-                recreation = self._version_upgrade_exemption(rtype, prop, recreation, after)
+                recreation = facts.requires_recreation(prop, _plain(b), _plain(h), after.get("UpdatePolicy"))
             attribute = "Tags" if prop == (facts.tag_property or "Tags") else "Properties"
             new = self._property_details(prop, attribute, recreation, b, h,
                                          raw_b.get(prop, _MISSING), raw_h.get(prop, _MISSING), replaced)
@@ -187,20 +200,12 @@ class _DiffContext:
         scope = tuple(dict.fromkeys(d.target.attribute for d in details))
         policy = None
         if replacement in ("True", "Conditional"):
-            policy = "ReplaceAnd" + _replace_policy(after)
+            policy = "ReplaceAnd" + replace_action(after)
         return ResourceChange(
             action="Modify", logical_id=lid, resource_type=rtype, replacement=replacement, scope=scope,
             details=tuple(details), policy_action=policy, before=before, after=after,
             before_type=btype if btype != rtype else None, unknown_type=not facts.known,
             opaque_create_only=tuple(opaque_create_only))
-
-    def _version_upgrade_exemption(self, rtype: str, prop: str, recreation: str, after: dict) -> str:
-        path = VERSION_UPGRADE_PATHS.get(rtype)
-        if path and path == f"/properties/{prop}" and recreation == "Always":
-            policy = after.get("UpdatePolicy") or {}
-            if str(policy.get("EnableVersionUpgrade", "")).lower() == "true":
-                return "Never"
-        return recreation
 
     def _property_details(self, prop: str, attribute: str, recreation: str, b: Any, h: Any,
                           raw_b: Any, raw_h: Any, replaced: set[str]) -> list[Detail]:
@@ -332,11 +337,6 @@ def _replacement(details: list[Detail]) -> str:
         if rr in ("Always", "Conditionally"):
             worst = "Conditional"
     return worst
-
-
-def _replace_policy(resource: Mapping[str, Any]) -> str:
-    policy = resource.get("UpdateReplacePolicy")
-    return str(policy) if policy in ("Retain", "Snapshot") else "Delete"
 
 
 def _with_facts(change: ResourceChange, catalog: Catalog, side: Template) -> ResourceChange:

@@ -9,15 +9,20 @@ from promotelint.model.errors import InputError
 from promotelint.model.template import Template, references
 from promotelint.predict.intrinsics import PSEUDO_PARAMETERS
 
+INVALID_BASE = "invalid base template"  # how an error about the base side begins
 ATTRIBUTES = ("Metadata", "CreationPolicy", "UpdatePolicy", "DeletionPolicy", "UpdateReplacePolicy")
 
 
-def check_references(template: Template) -> None:
-    """Refuse a template whose Ref / GetAtt / Sub / DependsOn name nothing (an invalid template)."""
+def check_references(template: Template, side: str = "head") -> None:
+    """Refuse a template whose Ref / GetAtt / Sub / DependsOn name nothing (an invalid template).
+    Both sides are checked (`side`: "base" names the deployed side in the message): a prediction
+    from an invalid base would compare against a stack that cannot exist."""
     data = template.data
     resources = data.get("Resources")
+    invalid = INVALID_BASE if side == "base" else "invalid template"
     if not isinstance(resources, dict):
-        raise InputError("not a CloudFormation template: no Resources section",
+        which = " (base side)" if side == "base" else ""
+        raise InputError(f"not a CloudFormation template{which}: no Resources section",
                          file=template.source, fix="pass a template or a serverless.yml")
     names = set(resources) | set(data.get("Parameters") or {}) | PSEUDO_PARAMETERS
     conditions = set(data.get("Conditions") or {})
@@ -25,7 +30,7 @@ def check_references(template: Template) -> None:
     def fail(what: str, path: tuple) -> None:
         origin = template.origins.get(path[1]) if len(path) > 1 and path[0] == "Resources" else None
         line = template.line_of(path) or (origin.line if origin else None)
-        raise InputError(f"invalid template: {what}", file=(origin.file if origin and not
+        raise InputError(f"{invalid}: {what}", file=(origin.file if origin and not
                                                             template.positions else template.source),
                          line=line, fix="define it or fix the name")
 

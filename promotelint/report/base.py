@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from typing import Callable, Mapping, Sequence
 
 from promotelint.model.changeset import ResourceChange, StackChangeSet, blind_spots
-from promotelint.model.findings import Finding, StackReport, blocks, counts
+from promotelint.model.findings import Finding, StackReport, active, blocks, counts
 from promotelint.model.template import Origin
 
 
@@ -14,7 +14,10 @@ from promotelint.model.template import Origin
 class RenderOptions:
     show_all: bool = False
     color: bool = False
-    exit_code: int | None = None  # for the summary of `check`; None for `changeset`
+    # The run's verdict (`check`'s exit code). None (`changeset`): the report holds predictions only,
+    # in every format: no verdict heading or line, no JUnit test cases, no SARIF results, no
+    # annotations, since a CI system reads any of those as "checked, safe".
+    exit_code: int | None = None
     # rule id -> {"summary", "description", "fix", "severity", "helpUri"}: SARIF's rule metadata
     rules: Mapping[str, Mapping[str, str]] | None = None
     fail_on: str = "error"  # what blocks a stack: `check`'s --fail-on (blocked stacks come first)
@@ -42,7 +45,10 @@ def tally(reports: Sequence[StackReport]) -> str:
 
 
 def compilers(cs: StackChangeSet) -> str:
-    """What made each side: "base: offline compiler; head: framework compiler (v3 3.40.0)"."""
+    """What made each side: "base: offline compiler (v3 3.40.0); head: framework compiler (v3 3.40.0)",
+    said once when both sides were made alike."""
+    if cs.base_provenance == cs.head_provenance:
+        return f"base and head: {cs.head_provenance}"
     return f"base: {cs.base_provenance}; head: {cs.head_provenance}"
 
 
@@ -61,11 +67,9 @@ def outcome(reports: Sequence[StackReport], exit_code: int) -> str:
     return f"no blocking findings; {plural(blind, 'part')} not predicted" if blind else "promotion looks safe"
 
 
-def exit_code_of(reports: Sequence[StackReport], options: RenderOptions) -> int:
-    """The run's exit code when the caller gave it, else what the errors alone would make it."""
-    if options.exit_code is not None:
-        return options.exit_code
-    return 1 if counts(reports)["error"] else 0
+def findings_of(report: StackReport, options: RenderOptions) -> list[Finding]:
+    """The unsuppressed findings a verdict report shows; none in a report of predictions only."""
+    return active(report) if options.exit_code is not None else []
 
 
 ACTIONS = ("add", "modify", "replace", "remove")
@@ -169,7 +173,7 @@ def location(finding: Finding, report: StackReport) -> Origin:
     if origin.revision:
         # The line is in another revision's copy of the file (a removed resource): annotating
         # that line of the working tree's file would point at something else.
-        return Origin(origin.file)
+        return Origin(origin.head_file or origin.file)
     cs = report.changeset
     if origin.file in (cs.head_source, cs.base_source) and ":" in origin.file and origin.file[1:2] != ":":
         # a stack-level finding placed on a source named `REV:path`: the file is the path

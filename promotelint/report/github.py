@@ -6,8 +6,8 @@ from __future__ import annotations
 import hashlib
 from typing import Sequence
 
-from promotelint.model.findings import Finding, StackReport, active
-from promotelint.report.base import Format, RenderOptions, exit_code_of, head_file, location, outcome, plural, tally
+from promotelint.model.findings import Finding, StackReport
+from promotelint.report.base import Format, RenderOptions, findings_of, head_file, location, outcome, plural, tally
 from promotelint.report.text import render_text
 
 
@@ -32,13 +32,13 @@ def render_github(reports: Sequence[StackReport], options: RenderOptions = Rende
             out.append(f"::warning file={_gh_property(head_file(r))},title={title}::{_gh_data(spot)}")
         # A plugin's part is annotated by its unpredictable-change finding; without one (the rule
         # turned off, or the finding allowed) it still must not go unsaid.
-        said = {f.logical_id for f in active(r)}
+        said = {f.logical_id for f in findings_of(r, options)}
         for part in r.changeset.unseen:
             if part.id not in said:
                 where = location(Finding("", "", "", "", origin=part.origin), r)
                 line = f",line={where.line}" if where.line else ""
                 out.append(f"::warning file={_gh_property(where.file)}{line},title={title}::{_gh_data(str(part))}")
-        for f in active(r):
+        for f in findings_of(r, options):
             where = location(f, r)
             props = [f"file={_gh_property(where.file)}"]
             if where.line:
@@ -48,13 +48,14 @@ def render_github(reports: Sequence[StackReport], options: RenderOptions = Rende
             props.append(f"title={_gh_property(f'promotelint {f.rule}: {f.summary}')}")
             message = f.message + (f"\nFix: {f.fix}" if f.fix else "")
             out.append(f"::{f.severity} {','.join(props)}::{_gh_data(message)}")
-    out.append(_verdict_line(reports, options))
+    if options.exit_code is not None:  # none for predictions only (`changeset`)
+        out.append(_verdict_line(reports, options.exit_code))
     return "\n".join(out) + "\n"
 
 
-def _verdict_line(reports: Sequence[StackReport], options: RenderOptions) -> str:
+def _verdict_line(reports: Sequence[StackReport], exit_code: int) -> str:
     found = tally(reports)
-    state = outcome(reports, exit_code_of(reports, options))
+    state = outcome(reports, exit_code)
     return f"promotelint: {state}" + (f" ({found})" if found else "") + f", {plural(len(reports), 'stack')}"
 
 

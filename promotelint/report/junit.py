@@ -1,13 +1,14 @@
 """The junit format: one test suite per stack, one failing test case per blocking finding, for CI
-systems that only show test reports (GitLab's merge-request widget)."""
+systems that only show test reports (GitLab's merge-request widget). Predictions without a verdict
+(`changeset`) have no test cases: a passing one would read as "checked, safe"."""
 
 from __future__ import annotations
 
 from typing import Sequence
 
 from promotelint.model.changeset import blind_spots
-from promotelint.model.findings import StackReport, active
-from promotelint.report.base import Format, RenderOptions, location
+from promotelint.model.findings import StackReport
+from promotelint.report.base import Format, RenderOptions, findings_of, location
 
 
 def render_junit(reports: Sequence[StackReport], options: RenderOptions = RenderOptions()) -> str:
@@ -18,7 +19,7 @@ def render_junit(reports: Sequence[StackReport], options: RenderOptions = Render
     for r in reports:
         name = r.changeset.name or r.changeset.head_source
         cases = []
-        for f in active(r):
+        for f in findings_of(r, options):
             where = location(f, r)
             label = f"{f.rule} {f.logical_id or ''}".strip()
             body = xml_escape(f"{f.message}\n{where}" + (f"\nfix: {f.fix}" if f.fix else ""))
@@ -31,7 +32,7 @@ def render_junit(reports: Sequence[StackReport], options: RenderOptions = Render
         # What was not predicted is never a pass: each is a skipped test case.
         cases += [f'    <testcase classname={quoteattr(name)} name={quoteattr("not predicted: " + spot)}>'
                   f'<skipped message={quoteattr(spot)}/></testcase>' for spot in blind_spots(r.changeset)]
-        if not cases:
+        if not cases and options.exit_code is not None:  # predictions only: no passing test
             cases.append(f"    <testcase classname={quoteattr(name)} name=\"promotion\"/>")
         cs = r.changeset
         properties = [("base", f"{cs.base_source} ({cs.base_provenance})"),
@@ -39,7 +40,7 @@ def render_junit(reports: Sequence[StackReport], options: RenderOptions = Render
         properties += [("warning", w) for w in cs.warnings if w not in blind_spots(cs)]
         head = "    <properties>" + "".join(f"<property name={quoteattr(k)} value={quoteattr(v)}/>"
                                             for k, v in properties) + "</properties>"
-        failed = sum(f.severity == "error" for f in active(r))
+        failed = sum(f.severity == "error" for f in findings_of(r, options))
         skipped = len(blind_spots(cs))
         total += len(cases)
         failures += failed

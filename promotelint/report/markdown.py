@@ -12,9 +12,9 @@ from collections import Counter
 from typing import Any, Sequence
 
 from promotelint.model.changeset import ResourceChange, StackChangeSet, notes
-from promotelint.model.findings import StackReport, active
+from promotelint.model.findings import StackReport
 from promotelint.report.base import (
-    Format, RenderOptions, blocked, compilers, count_line, exit_code_of, names, ordered, outcome, plural, stage_note,
+    Format, RenderOptions, blocked, compilers, count_line, findings_of, names, ordered, outcome, plural, stage_note,
     suppressed_text, tally, unpredicted, verb, why,
 )
 from promotelint.report.changes import cascades, limited, property_changes
@@ -43,13 +43,16 @@ _SUMMARY_HEAD = ["| | Stack | Changes | Findings |", "| --- | --- | --- | --- |"
 
 
 def render_markdown(reports: Sequence[StackReport], options: RenderOptions = RenderOptions()) -> str:
-    code = exit_code_of(reports, options)
-    blind = unpredicted(reports)
-    icon = {0: ":warning:" if blind else ":white_check_mark:", 1: ":x:"}.get(code, ":warning:")
-    verdict = "safe to promote" if code == 0 and not blind else outcome(reports, code)
-    found = tally(reports)
-    out = [f"## {icon} promotelint: {verdict}", ""]
-    out.append(f"{plural(len(reports), 'stack')} checked" + (f"; {found}." if found else "; no findings."))
+    code = options.exit_code
+    if code is None:  # predictions only (`changeset`): no verdict
+        out = ["## promotelint: predicted change sets", "", f"{plural(len(reports), 'stack')}."]
+    else:
+        blind = unpredicted(reports)
+        icon = {0: ":warning:" if blind else ":white_check_mark:", 1: ":x:"}.get(code, ":warning:")
+        verdict = "safe to promote" if code == 0 and not blind else outcome(reports, code)
+        found = tally(reports)
+        out = [f"## {icon} promotelint: {verdict}", ""]
+        out.append(f"{plural(len(reports), 'stack')} checked" + (f"; {found}." if found else "; no findings."))
     out += _overview(reports, options)
     return _fit("\n".join(out), ordered(reports, options), options)
 
@@ -121,12 +124,12 @@ def _section(report: StackReport, options: RenderOptions, stacks: int, complete:
     out.extend(f"> **warning:** {_md(w)}" for w in notes(cs))
     if notes(cs):
         out.append("")
-    findings = active(report)
+    findings = findings_of(report, options)
     for f in findings:
         where = f" (`{f.origin}`)" if f.origin else ""
         out.append(f"- **{f.severity}** `{f.rule}`: {_md(f.message)}{where}"
                    + (f"<br>fix: {_md(f.fix)}" if f.fix else ""))
-    suppressed = [f for f in report.findings if f.suppressed]
+    suppressed = [f for f in report.findings if f.suppressed] if options.exit_code is not None else []
     out.extend(f"- suppressed: {_md(suppressed_text(f))}" for f in suppressed)
     if findings or suppressed:
         out.append("")

@@ -1,8 +1,8 @@
 """The sarif format: SARIF 2.1.0 for code scanning.
 
-One result per finding, located in the head source; partialFingerprints hash the rule, stack and
-resource (not the line), so a finding keeps its identity when lines move and code scanning does
-not reopen it.
+One result per finding of `check` (none for `changeset`), located in the head source;
+partialFingerprints hash the rule, stack and resource (not the line), so a finding keeps its
+identity when lines move and code scanning does not reopen it.
 """
 
 from __future__ import annotations
@@ -60,7 +60,9 @@ def sarif_log(reports: Sequence[StackReport], options: RenderOptions = RenderOpt
     from urllib.parse import quote  # urllib is not worth importing on every run
 
     results = []
-    for r in reports:
+    # Predictions without a verdict (`changeset`) have no results: code scanning would read an
+    # upload of them as "checked", and close the alerts of the last check.
+    for r in reports if options.exit_code is not None else ():
         for f in sorted(r.findings, key=lambda f: (RANK[f.severity], f.logical_id or "", f.rule)):
             where = location(f, r)
             region = {"startLine": where.line or 1}

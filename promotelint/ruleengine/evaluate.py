@@ -8,6 +8,7 @@ from typing import Any, Iterable, Mapping
 
 from promotelint.model.changeset import StackChangeSet
 from promotelint.model.findings import RANK, Finding
+from promotelint.model.imports import ImportIndex
 from promotelint.model.resources import Catalog
 from promotelint.model.template import Origin
 from promotelint.ruleengine.facts import Subject, subjects
@@ -26,13 +27,14 @@ def render(template: str, facts: Mapping[str, Any]) -> str:
     return FIELD.sub(field, template)
 
 
-def evaluate(rules: Iterable[Rule], changeset: StackChangeSet,
-             severities: Mapping[str, str] = {}) -> tuple[Finding, ...]:
-    """Every finding the rules make on the change set; `severities` overrides (or turns off) rules."""
+def evaluate(rules: Iterable[Rule], changeset: StackChangeSet, severities: Mapping[str, str] = {},
+             imports: ImportIndex = ImportIndex()) -> tuple[Finding, ...]:
+    """Every finding the rules make on the change set; `severities` overrides (or turns off) rules;
+    `imports` says who in the repository imports which outputs."""
     ctx = changeset.catalog
     rules = [r for r in rules if severities.get(r.id, r.severity) != "off"]
     findings = []
-    for subject in subjects(changeset):
+    for subject in subjects(changeset, imports):
         for rule in rules:
             if subject.kind not in rule.on or not rule.match(subject, ctx):
                 continue

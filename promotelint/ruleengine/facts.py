@@ -8,12 +8,15 @@ when the stack name changes, only the stack itself is a subject.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Iterator, Mapping
 
 from promotelint.model.changeset import OutputChange, ResourceChange, StackChangeSet, UnseenChange
+from promotelint.model.imports import ImportIndex
 from promotelint.model.opaque import OPAQUE_KEY
-from promotelint.model.resources import Catalog, deletion_action
+from promotelint.model.resources import (Catalog, declared_deletion_policy, deletion_action, is_read_replica,
+                                         replace_action)
 from promotelint.model.template import WHOLE_CONFIG, references
 
 # Properties CloudFormation refuses to change in place even though the schema does not mark them
@@ -24,6 +27,31 @@ IMMUTABLE: dict[str, dict[str, Any]] = {
     "AWS::KMS::Key": {"KeySpec": "SYMMETRIC_DEFAULT", "KeyUsage": "ENCRYPT_DECRYPT", "MultiRegion": False,
                       "Origin": "AWS_KMS"},
     "AWS::Cognito::UserPool": {"UsernameAttributes": [], "AliasAttributes": []},
+}
+
+# Properties CloudFormation cannot change in place, where the update fails unless the resource is
+# replaced anyway (then the new resource is simply created with the new value), with the value
+# assumed when absent.
+# AWS::DynamoDB::Table LocalSecondaryIndexes: the overlay used to call a change a replacement,
+# following the pre-2023 reference label ("Update requires: Replacement"). The current reference
+# labels the table's LocalSecondaryIndexes "Update requires: No interruption" (the table is not
+# replaced) while each LocalSecondaryIndex says "A local secondary index can only be created when
+# its parent table is created" and, for IndexName, KeySchema and Projection, "Update requires:
+# Updates are not supported" (aws-properties-dynamodb-table-localsecondaryindex.html); DynamoDB
+# itself cannot add, change or delete a local secondary index of an existing table. So the update
+# fails, and nothing is replaced or deleted: update-will-fail, not stateful-resource-replaced.
+IMMUTABLE_UNLESS_REPLACED: dict[str, dict[str, Any]] = {
+    "AWS::DynamoDB::Table": {"LocalSecondaryIndexes": []},
+}
+# Version properties that can go up in place but never down: the update fails. ElastiCache
+# (aws-resource-elasticache-cachecluster.html#cfn-elasticache-cachecluster-engineversion and
+# aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-engineversion):
+# "You can upgrade to a newer engine version ..., but you cannot downgrade to an earlier engine
+# version. If you want to use an earlier engine version, you must delete the existing cluster or
+# replication group and create it anew with the earlier engine version."
+NO_DOWNGRADE: dict[str, str] = {
+    "AWS::ElastiCache::CacheCluster": "EngineVersion",
+    "AWS::ElastiCache::ReplicationGroup": "EngineVersion",
 }
 
 # What a person loses, per type: a noun for the message and what goes with the resource.
@@ -88,14 +116,20 @@ FACTS: dict[str, dict[str, str]] = {
         "nested-stack": "true for AWS::CloudFormation::Stack",
         "replacing-properties": "the properties (or attributes) that require recreation",
         "changed": "the changed paths (/Properties/X, /DeletionPolicy); match them with `changed`",
-        "immutable-changed": "KMS KeySpec/KeyUsage/MultiRegion/Origin or Cognito Username/AliasAttributes changed",
+        "immutable-changed": "KMS KeySpec/KeyUsage/MultiRegion/Origin or Cognito Username/AliasAttributes changed, or a DynamoDB table's LocalSecondaryIndexes without a replacement",
+        "version-downgraded": "an ElastiCache EngineVersion that goes down (`EngineVersion 7.0 -> 6.2`) without a replacement",
         "schema-attributes-changed": "Cognito user pool Schema attributes modified or removed",
         "gsi-added": "DynamoDB global secondary indexes created (or rebuilt)",
         "gsi-removed": "DynamoDB global secondary indexes deleted (or rebuilt)",
         "gsi-add-and-remove": "true when one update both creates and deletes an index",
         "takes-name-of": "on an Add: the removed resource whose custom physical name it takes",
-        "before-deletion-policy": "on a Modify: the base's effective DeletionPolicy (Retain, Snapshot or Delete; RDS defaults to Snapshot)",
+        "name-taken-by": "on a Remove: the added resource that takes its custom physical name (the update fails before anything is removed)",
+        "before-deletion-policy": "on a Modify: the base's effective DeletionPolicy (Retain, Snapshot or Delete; RDS defaults to Snapshot; Snapshot on a type without snapshots, or any policy of a read replica, is Delete)",
         "after-deletion-policy": "on a Modify: the head's effective DeletionPolicy",
+        "before-replace-policy": "on a Modify: what the base's UpdateReplacePolicy would do (Retain, Snapshot or Delete)",
+        "after-replace-policy": "on a Modify: what the head's UpdateReplacePolicy does (Retain, Snapshot or Delete)",
+        "snapshot-ignored": "true when the policy that applies says Snapshot (DeletionPolicy on a removal, UpdateReplacePolicy on a replacement) but the type has no snapshots, so CloudFormation deletes it",
+        "read-replica": "true for an RDS DB instance with SourceDBInstanceIdentifier: it ignores DeletionPolicy and holds no data of its own",
     },
     "output": {
         "stack": "the stack name",
@@ -108,6 +142,10 @@ FACTS: dict[str, dict[str, str]] = {
         "export-renamed": "true when both sides export it under different names",
         "evaluation": "Dynamic when the new value depends on a replaced resource, else Static",
         "volatile-value": "true when the value follows a Lambda version or a deployment",
+        "export-change": "what happens to it, for messages: is removed, is renamed from A to B, changes its value, ...",
+        "framework-export": "true when the Serverless Framework made the export (`sls-<service>-<stage>-<key>` of an output it generates)",
+        "imported-by": "who in the repository depends on what this change removes or changes (Fn::ImportValue of the export, ${cf:stack.output}), for messages",
+        "imports-unread": "files that mention imports but could not be read (what they import is unknown)",
     },
     "unseen": {
         "stack": "the stack name",
@@ -179,6 +217,34 @@ def _canonical(value: Any) -> Any:
     return value
 
 
+def _comparable(value: Any) -> Any:
+    """_canonical, with a list of named items (indexes) compared by name, in any order."""
+    named = _by_name(value, "IndexName")
+    if named and len(named) == len(value):
+        return {name: _canonical(item) for name, item in named.items()}
+    return _canonical(value)
+
+
+def _version(value: Any) -> tuple[float, ...] | None:
+    """"7.0.7" -> (7, 0, 7); "6.x" -> (6, inf): the latest 6; None when not a version."""
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        return None
+    parts = str(value).split(".")
+    if not all(p.isdigit() or p.lower() == "x" for p in parts):
+        return None
+    return tuple(float("inf") if p.lower() == "x" else float(p) for p in parts)
+
+
+def _downgrade(rtype: str, before: Mapping, after: Mapping) -> str | None:
+    prop = NO_DOWNGRADE.get(rtype)
+    if prop is None or before.get("Engine") != after.get("Engine"):
+        return None
+    old, new = _version(before.get(prop)), _version(after.get(prop))
+    if old is None or new is None or new >= old:
+        return None
+    return f"{prop} {before[prop]} -> {after[prop]}"
+
+
 def _join(items: list[str] | tuple[str, ...]) -> str:
     return ", ".join(items)
 
@@ -194,9 +260,9 @@ class Subject:
     change: ResourceChange | OutputChange | UnseenChange | None = None
 
 
-def subjects(changeset: StackChangeSet) -> Iterator[Subject]:
+def subjects(changeset: StackChangeSet, imports: ImportIndex = ImportIndex()) -> Iterator[Subject]:
     """Every subject rules are evaluated on: the stack, each part no compiler predicted, each
-    non-volatile change, each output."""
+    non-volatile change, each output (`imports`: who in the repository imports which outputs)."""
     stack = stack_facts(changeset)
     yield Subject("stack", stack)
     for part in changeset.unseen:
@@ -205,15 +271,16 @@ def subjects(changeset: StackChangeSet) -> Iterator[Subject]:
         # The head deploys a new stack beside the old one, which is not updated at all: its
         # resource and output "changes" would describe an update that never happens.
         return
-    removed_names = _removed_names(changeset)
+    removed_names = _custom_names(changeset, "Remove")
+    added_names = _custom_names(changeset, "Add")
     for change in changeset.changes:
         if change.volatile:
             continue
-        yield Subject("resource", resource_facts(change, changeset, removed_names),
+        yield Subject("resource", resource_facts(change, changeset, removed_names, added_names),
                       change.before, change.after, change)
     volatile = frozenset(c.logical_id for c in changeset.changes if c.volatile)
     for output in changeset.outputs:
-        yield Subject("output", output_facts(output, changeset, volatile),
+        yield Subject("output", output_facts(output, changeset, volatile, imports),
                       {"Value": output.before_value, "Export": output.before_export},
                       {"Value": output.after_value, "Export": output.after_export}, output)
 
@@ -230,20 +297,21 @@ def unseen_facts(part: UnseenChange, cs: StackChangeSet) -> dict[str, Any]:
             "section-changed": part.action != "Unchanged", "outside-cloudformation": part.outside}
 
 
-def _removed_names(cs: StackChangeSet) -> dict[tuple[str, str], str]:
-    """(type, custom physical name) -> logical ID, for resources the update removes."""
+def _custom_names(cs: StackChangeSet, action: str) -> dict[tuple[str, str], str]:
+    """(type, custom physical name) -> logical ID, for the resources the update removes (or adds)."""
     out = {}
     for change in cs.changes:
-        if change.action == "Remove" and not change.volatile:
+        if change.action == action and not change.volatile:
             prop = name_property(change.resource_type, cs.catalog)
-            name = display(_props(change.before).get(prop)) if prop else None
+            name = display(_props(change.before if action == "Remove" else change.after).get(prop)) if prop else None
             if name:
                 out[(change.resource_type, name)] = change.logical_id
     return out
 
 
 def resource_facts(change: ResourceChange, cs: StackChangeSet,
-                   removed_names: Mapping[tuple[str, str], str] = {}) -> dict[str, Any]:
+                   removed_names: Mapping[tuple[str, str], str] = {},
+                   added_names: Mapping[tuple[str, str], str] = {}) -> dict[str, Any]:
     before, after = _props(change.before), _props(change.after)
     prop = name_property(change.resource_type, cs.catalog)
     name_before = display(before.get(prop)) if prop else None
@@ -280,18 +348,35 @@ def resource_facts(change: ResourceChange, cs: StackChangeSet,
             d.target.name or d.target.attribute for d in change.details
             if d.target.requires_recreation != "Never"))) or None,
         "changed": tuple(dict.fromkeys(d.target.path or f"/{d.target.attribute}" for d in change.details)),
+        "snapshot-ignored": _snapshot_ignored(change),
+        "read-replica": is_read_replica(change.after or change.before or {}),
     }
     if change.action == "Modify":
         facts["before-deletion-policy"] = deletion_action(change.before or {})
         facts["after-deletion-policy"] = deletion_action(change.after or {})
-        immutable = [p for p, default in IMMUTABLE.get(change.resource_type, {}).items()
-                     if _canonical(before.get(p, default)) != _canonical(after.get(p, default))]
+        facts["before-replace-policy"] = replace_action(change.before or {})
+        facts["after-replace-policy"] = replace_action(change.after or {})
+        fixed = dict(IMMUTABLE.get(change.resource_type, {}))
+        if not replaced:
+            fixed.update(IMMUTABLE_UNLESS_REPLACED.get(change.resource_type, {}))
+        immutable = [p for p, default in fixed.items()
+                     if _comparable(before.get(p, default)) != _comparable(after.get(p, default))]
         facts["immutable-changed"] = _join(immutable) or None
+        facts["version-downgraded"] = None if replaced else _downgrade(change.resource_type, before, after)
         facts.update(_schema_facts(change.resource_type, before, after))
         facts.update(_gsi_facts(change.resource_type, before, after))
     if change.action == "Add" and name:
         facts["takes-name-of"] = removed_names.get((change.resource_type, name))
+    if change.action == "Remove":
+        facts["name-taken-by"] = added_names.get((change.resource_type, name)) if name else None
     return facts
+
+
+def _snapshot_ignored(change: ResourceChange) -> bool:
+    """The policy that applies asks for a snapshot that CloudFormation does not take."""
+    if change.action == "Remove":
+        return declared_deletion_policy(change.before or {}) == "Snapshot" and change.policy_action == "Delete"
+    return change.policy_action == "ReplaceAndDelete" and (change.after or {}).get("UpdateReplacePolicy") == "Snapshot"
 
 
 def _schema_facts(rtype: str, before: Mapping, after: Mapping) -> dict[str, Any]:
@@ -316,20 +401,76 @@ def _gsi_facts(rtype: str, before: Mapping, after: Mapping) -> dict[str, Any]:
             "gsi-add-and-remove": bool(added and removed) or len(added) > 1 or len(removed) > 1}
 
 
-def output_facts(output: OutputChange, cs: StackChangeSet,
-                 volatile: frozenset[str] = frozenset()) -> dict[str, Any]:
+def output_facts(output: OutputChange, cs: StackChangeSet, volatile: frozenset[str] = frozenset(),
+                 imports: ImportIndex = ImportIndex()) -> dict[str, Any]:
     refs = {lid for lid, _ in references(output.before_value) | references(output.after_value)}
+    export = output.before_export if output.before_export is not None else output.after_export
+    renamed = output.before_export is not None and output.after_export is not None \
+        and output.before_export != output.after_export
+    # who depends on what this change removes or changes: the base's export, the base stack's output
+    importers = imports.importers(output.before_export, cs.base_stack_name or cs.name, output.key) \
+        if output.action != "Add" else ()
     return {
         "stack": cs.name,
         "action": output.action,
         "output": output.key,
-        "export": output.before_export if output.before_export is not None else output.after_export,
+        "export": export,
         "before-export": output.before_export,
         "after-export": output.after_export,
         "export-affected": output.export_affected,
-        "export-renamed": output.before_export is not None and output.after_export is not None
-        and output.before_export != output.after_export,
+        "export-renamed": renamed,
         "evaluation": output.evaluation,
         # The value follows a Lambda version or a deployment: it changes with every deploy.
         "volatile-value": bool(refs & volatile),
+        "export-change": _export_change(output, renamed),
+        "framework-export": framework_export(output, cs),
+        "imported-by": _join([str(i) for i in importers]) or None,
+        "imports-unread": _join(imports.unread) or None,
     }
+
+
+def _export_change(output: OutputChange, renamed: bool) -> str:
+    if output.action == "Remove":
+        return "is removed"
+    if output.action == "Add":
+        return "is added"
+    if renamed:
+        return f"is renamed from {output.before_export} to {output.after_export}"
+    if output.evaluation == "Dynamic":
+        return "gets a new value because a resource it refers to is replaced"
+    return "changes its value"
+
+
+# The outputs the Serverless Framework (and the plugins it runs) makes itself, by key. Decided from
+# the framework's source (serverless@3.40.0 lib/plugins/aws/): the core template's
+# ServerlessDeploymentBucketName (and ServerlessDeploymentBucketAccelerated); compile/functions.js
+# `<Fn>LambdaFunctionQualifiedArn` and `<Fn>LambdaFunctionUrl`; compile/layers.js
+# `<Layer>LambdaLayerQualifiedArn`, `...Hash`, `...S3Key`; the REST and websocket API deployments'
+# ServiceEndpoint and ServiceEndpointWebsocket; compile/events/http-api.js HttpApiId and HttpApiUrl;
+# compile/events/cloud-front.js CloudFrontDistribution and CloudFrontDistributionDomainName; and
+# serverless-step-functions' `<Name>StepFunctionsStateMachineArn` / `...ActivityArn`.
+FRAMEWORK_OUTPUT = re.compile(
+    r"ServerlessDeploymentBucketName|ServerlessDeploymentBucketAccelerated|ServiceEndpoint|"
+    r"ServiceEndpointWebsocket|HttpApiId|HttpApiUrl|CloudFrontDistribution|CloudFrontDistributionDomainName|"
+    r".+Lambda(?:FunctionQualifiedArn|FunctionUrl|LayerQualifiedArn|LayerHash|LayerS3Key)|"
+    r".+StepFunctions(?:StateMachine|Activity)Arn")
+_STATE_MACHINE_TYPES = ("AWS::StepFunctions::StateMachine", "AWS::StepFunctions::Activity")
+
+
+def framework_export(output: OutputChange, cs: StackChangeSet) -> bool:
+    """Whether the framework made this export. Its package step (package/lib/add-export-name-for-
+    outputs.js, the first event of aws:package:finalize) exports every output present by then as
+    `sls-<service>-<stage>-<key>`; the user's `resources.Outputs` are merged after it (the next
+    event, mergeCustomProviderResources), so they get no such export unless they write one (the
+    corpus has services that write `sls-...` names themselves). So: an `sls-...-<key>` export of a
+    key the framework makes; or step-functions' `<Id>Arn` of a state machine named by `id`/`name`,
+    whose value is a Ref to that state machine (its type known from the change set)."""
+    export = output.before_export if output.before_export is not None else output.after_export
+    if not isinstance(export, str) or not export.startswith("sls-") or not export.endswith("-" + output.key):
+        return False
+    if FRAMEWORK_OUTPUT.fullmatch(output.key):
+        return True
+    target = output.key[:-3] if output.key.endswith("Arn") else None
+    value = output.before_value if output.before_value is not None else output.after_value
+    return bool(target) and value == {"Ref": target} and any(
+        c.logical_id == target and c.resource_type in _STATE_MACHINE_TYPES for c in cs.changes)

@@ -4,7 +4,10 @@ After resolving variables the framework validates the config against its JSON sc
 `coerceTypes`, which rewrites scalars in place: "768" becomes 768 for `memorySize`, "true" becomes
 true for `enabled`, and 42 becomes "42" in `environment` / `tags`. The compile steps see the coerced
 values, so do the same here. The table lists the typed fields of the v3 schema (core, AWS provider
-and its events) as "parent: field=type ..."; `*` is any key, `[]` any list item.
+and its events) as "parent: field=type ..."; `*` is any key, `[]` any list item. The types: str,
+num, int, bool; arr (a scalar becomes a list of it); one (a list of one scalar becomes that scalar,
+as text: AJV does so where the schema's first alternative is a string, e.g. awsArn); resource (the
+same for an IAM statement's Resource, where it sticks only for an ARN or a logical ID).
 
 (The API Gateway settings and events are coerced by events.apigateway.schema, only for a service
 that has such events.)
@@ -12,9 +15,11 @@ that has such events.)
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from promotelint.serverless.js import coerce_string, js_number
+from promotelint.model.opaque import OPAQUE_KEY, is_opaque
+from promotelint.serverless.js import coerce_string, js_number, js_string
 
 
 _COERCE_TABLE = (
@@ -159,12 +164,12 @@ _COERCE_TABLE = (
     "provider.httpApi.cors: allowedHeaders=arr allowedMethods=arr allowedOrigins=arr",
     "provider.httpApi.cors: exposedResponseHeaders=arr",
     "provider.iam.role: managedPolicies=arr statements=arr",
-    "provider.iam.role.statements[]: Action=arr NotAction=arr",
+    "provider.iam.role.statements[]: Action=arr NotAction=arr Resource=resource NotResource=resource",
     "provider.iam.role.statements[].NotPrincipal: CanonicalUser=arr Federated=arr Service=arr",
     "provider.iam.role.statements[].Principal: CanonicalUser=arr Federated=arr Service=arr",
     "provider: iamManagedPolicies=arr iamRoleStatements=arr layers=arr notificationArns=arr",
     "provider: stackParameters=arr stackPolicy=arr",
-    "provider.iamRoleStatements[]: Action=arr NotAction=arr",
+    "provider.iamRoleStatements[]: Action=arr NotAction=arr Resource=resource NotResource=resource",
     "provider.iamRoleStatements[].NotPrincipal: CanonicalUser=arr Federated=arr Service=arr",
     "provider.iamRoleStatements[].Principal: CanonicalUser=arr Federated=arr Service=arr",
     "provider.logDataProtectionPolicy: Statement=arr",
@@ -333,9 +338,9 @@ _COERCE_TABLE = (
 )
 
 
-def _compile_table() -> dict:
+def _compile_table(lines: tuple[str, ...]) -> dict:
     tree: dict = {}
-    for line in _COERCE_TABLE:
+    for line in lines:
         parent, _, leaves = line.partition(": ")
         for leaf in leaves.split():
             name, _, kind = leaf.partition("=")
@@ -349,15 +354,17 @@ def _compile_table() -> dict:
     return tree
 
 
-_COERCE_TREE: dict | None = None
+_COERCE_TREES: dict[tuple[str, ...], dict] = {}
 
 
-def coerce_like_schema(config: dict) -> dict:
-    """Apply the framework's schema type coercion to `config` in place (see the table above)."""
-    global _COERCE_TREE
-    if _COERCE_TREE is None:
-        _COERCE_TREE = _compile_table()
-    _coerce(config, _COERCE_TREE)
+def coerce_like_schema(config: dict, extra: tuple[str, ...] = ()) -> dict:
+    """Apply the framework's schema type coercion to `config` in place (see the table above);
+    `extra` are lines in the same form for what the service's plugins add to the schema (their
+    `defineFunctionProperties` / `defineCustomProperties`)."""
+    tree = _COERCE_TREES.get(extra)
+    if tree is None:
+        tree = _COERCE_TREES[extra] = _compile_table(_COERCE_TABLE + extra)
+    _coerce(config, tree)
     return config
 
 
@@ -383,6 +390,10 @@ def _coerce_scalar(value: Any, kinds: set) -> Any:
     # ajv's coercion rules, applied only when the value does not have the type already. A null is
     # never coerced: the framework removes nulls before validating and puts them back after
     # (normalizeUserConfig in config-schema-handler).
+    if kinds & {"one", "resource"} and isinstance(value, list) and len(value) == 1 and _scalar(value[0]):
+        item = value[0] if isinstance(value[0], str) or is_opaque(value[0]) else coerce_string(value[0])
+        if "one" in kinds or _POLICY_RESOURCE.match(item[OPAQUE_KEY] if is_opaque(item) else item):
+            return item
     if value is None or isinstance(value, (dict, list)):
         return value
     if "arr" in kinds:
@@ -407,6 +418,16 @@ def _coerce_scalar(value: Any, kinds: set) -> Any:
     return value
 
 
+# awsIamPolicyResource is anyOf ['*', awsArn, awsLogicalResourceId, an array of those]: AJV unwraps
+# [x] when it checks awsArn's string, and that sticks if x is an ARN or a logical ID; otherwise the
+# last alternative wraps it again. (For an unknown value, its text decides.)
+_POLICY_RESOURCE = re.compile(r"arn:|[#A-Za-z0-9\-_./]+[*]?\Z")
+
+
+def _scalar(value: Any) -> bool:
+    return (value is not None and not isinstance(value, (dict, list))) or is_opaque(value)
+
+
 def _wrap_string_get_att(value: Any) -> None:
     if isinstance(value, dict):
         if isinstance(value.get("Fn::GetAtt"), str) and len(value) == 1:
@@ -418,18 +439,92 @@ def _wrap_string_get_att(value: Any) -> None:
             _wrap_string_get_att(item)
 
 
+# The string branches of the policy unions in the AWS provider's schema (provider.js definitions).
+_ARN = re.compile(r"^arn:")  # awsArnString
+_LOGICAL_ID = re.compile(r"^[#A-Za-z0-9\-_./]+[*]?$")  # awsLogicalResourceId
+_API_ABBREVIATED_ARN = re.compile(r"^execute-api:/")  # awsApiGatewayAbbreviatedArn
+
+
+def _ajv_string(value: Any) -> str | None:
+    """What a `type: string` branch leaves after AJV `coerceTypes: 'array'` (None: no coercion): a
+    one-item list first becomes its item, then a number or boolean its text (null: "")."""
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return ""
+    return js_string(value) if isinstance(value, (bool, int, float)) else None
+
+
+def policy_resource(value: Any, *, api: bool = False) -> Any:
+    """A statement's Resource / NotResource as AJV leaves it. awsIamPolicyResource is anyOf
+    [const '*', awsArn (string ^arn: | CloudFormation function), awsLogicalResourceId (string),
+    array of those] (awsResourcePolicyResource, `api`, has the ^execute-api:/ string instead of the
+    logical ID). AJV tries the branches in order and a branch's coercion stays even when the branch
+    fails: so a one-item list whose item is text matching a string branch becomes that text
+    (['arn:aws:ses:...'] -> 'arn:aws:ses:...'), while ['*'] and ['not an arn'] are unwrapped by the
+    string branch and wrapped again by the array one; longer lists stay, their numbers turned into
+    text; a bare string that matches no branch becomes a one-item list."""
+    if value == "*" or isinstance(value, dict) or value is None:
+        return value
+    text = _ajv_string(value)
+    if text is not None:
+        value = text
+        if _ARN.match(text) or (_API_ABBREVIATED_ARN if api else _LOGICAL_ID).match(text):
+            return text
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        return value
+    out = []
+    for item in value:  # items: anyOf [const '*', awsArn, awsLogicalResourceId] (no array branch)
+        text = None if item == "*" else _ajv_string(item)
+        out.append(item if text is None else text)
+    return out
+
+
+def policy_principal_aws(value: Any) -> Any:
+    """Principal.AWS: anyOf [const '*', Fn::If, array of (awsAccountId | awsArn)]: anything else
+    becomes a one-item list, and its items text (123456789012 -> ["123456789012"])."""
+    if value == "*" or isinstance(value, dict) or value is None:
+        return value
+    items = value if isinstance(value, list) else [value]
+    return [item if _ajv_string(item) is None else _ajv_string(item) for item in items]
+
+
+def coerce_policy_statements(statements: Any, *, api: bool = False) -> None:
+    """Resource, NotResource and Principal.AWS of each statement, in place (see above)."""
+    for statement in statements if isinstance(statements, list) else ():
+        if not isinstance(statement, dict):
+            continue
+        for key in ("Resource", "NotResource"):
+            if key in statement:
+                statement[key] = policy_resource(statement[key], api=api)
+        for key in ("Principal", "NotPrincipal"):
+            principal = statement.get(key)
+            if isinstance(principal, dict) and "AWS" in principal:
+                principal["AWS"] = policy_principal_aws(principal["AWS"])
+
+
 def coerce_schema_unions(config: dict[str, Any]) -> None:
     """The framework validates the config with AJV `coerceTypes: 'array'`, which rewrites it in place.
     coerce_like_schema (run by compile_service) applies the schema's plain type table; these
     are the rewrites that come through the schema's unions and change the template: resource
-    DependsOn strings, `Fn::GetAtt: "A.B"` strings wherever the provider and function schemas accept
-    CloudFormation functions, and VPC id scalars."""
+    DependsOn strings, the role's policy statements (coerce_policy_statements), `Fn::GetAtt: "A.B"`
+    strings wherever the provider and function schemas accept CloudFormation functions, and VPC id
+    scalars. (provider.apiGateway.resourcePolicy: events.apigateway.schema.)"""
     custom = config.get("resources")
     if isinstance(custom, dict):
         for section in ("Resources", "extensions"):
             for resource in (custom.get(section) or {}).values() if isinstance(custom.get(section), dict) else ():
                 if isinstance(resource, dict) and isinstance(resource.get("DependsOn"), str):
                     resource["DependsOn"] = [resource["DependsOn"]]
+    provider = config.get("provider") if isinstance(config.get("provider"), dict) else {}
+    iam = provider.get("iam") if isinstance(provider.get("iam"), dict) else {}
+    role = iam.get("role") if isinstance(iam.get("role"), dict) else {}
+    coerce_policy_statements(role.get("statements"))
+    coerce_policy_statements(provider.get("iamRoleStatements"))
     _wrap_string_get_att(config.get("provider"))
     _wrap_string_get_att(config.get("functions"))
     fns = [fn for fn in (config.get("functions") or {}).values() if isinstance(fn, dict)]

@@ -11,6 +11,7 @@ from typing import Any
 
 from promotelint.model.errors import InputError
 from promotelint.model.template import Origin, UnseenPart, nearest_position
+from promotelint.serverless.engines import V3, Engine
 from promotelint.serverless.js import lodash_merge
 
 
@@ -26,6 +27,7 @@ class CompileContext:
     origins: dict[str, Origin] = field(default_factory=dict)  # logical ID -> where it came from
     warnings: list[str] = field(default_factory=list)
     unseen: list[UnseenPart] = field(default_factory=list)  # what unmodelled plugins make (unmodelled.py)
+    engine: Engine = V3  # the framework being modelled (v3, osls, v4) and its version's facts
 
     # The config as the steps after normalize.normalize_service read it: `provider` and `functions`
     # are mappings there, and every function a mapping with an `events` list.

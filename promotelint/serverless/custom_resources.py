@@ -68,8 +68,10 @@ def add_custom_resource_to_service(ctx: CompileContext, resource_name: str, stat
         "Code": {"S3Bucket": deployment_bucket_ref(ctx),
                  "S3Key": f"{artifact_directory_name(ctx)}/{naming.CUSTOM_RESOURCES_ARTIFACT_NAME}"},
         "FunctionName": absolute_name, "Handler": handler, "MemorySize": 1024,
-        "Runtime": "nodejs18.x", "Timeout": 180,
+        "Runtime": _runtime(ctx), "Timeout": 180,
     }, "DependsOn": []}
+    if ctx.engine.custom_resource_architecture and prov.get("architecture"):
+        function["Properties"]["Architectures"] = [prov["architecture"]]
     ctx.add_resource(function_lid, function, config_path)
     if deployment_role:
         function["Properties"]["Role"] = deployment_role
@@ -83,6 +85,16 @@ def add_custom_resource_to_service(ctx: CompileContext, resource_name: str, stat
                  "RetentionInDays": prov.get("logRetentionInDays"),
                  "DataProtectionPolicy": prov.get("logDataProtectionPolicy")}
         ctx.add_resource(log_lid, {"Type": "AWS::Logs::LogGroup", "Properties": props}, config_path)
+
+
+def _runtime(ctx: CompileContext) -> str:
+    """The engine's runtime for its own Lambda; osls >= 3.48 takes the provider's (or the default)
+    runtime when it is a Node.js one."""
+    if ctx.engine.custom_resource_follows_provider:
+        runtime = ctx.provider.get("runtime") or ctx.engine.default_runtime
+        if isinstance(runtime, str) and runtime.startswith("nodejs"):
+            return runtime
+    return ctx.engine.custom_resource_runtime
 
 
 def chain_custom_resources(ctx: CompileContext, logical_ids_by_target: dict[str, list[str]]) -> None:

@@ -23,7 +23,6 @@ from promotelint.serverless.js import js_truthy, uniq
 from promotelint.serverless.values import concat, text
 
 ARTIFACT_DIRECTORY_TOKEN = "0000000000000-offline"
-DEFAULT_RUNTIME = "nodejs16.x"
 _RUNTIME_MANAGEMENT = {"auto": "Auto", "onFunctionUpdate": "FunctionUpdate", "manual": "Manual"}
 _DEFAULT_CORS = {
     "allowedOrigins": ["*"],
@@ -175,7 +174,7 @@ def _compile_function(ctx: CompileContext, name: str, fn: dict[str, Any]) -> tup
             props["RuntimeManagementConfig"] = {"UpdateRuntimeOn": _RUNTIME_MANAGEMENT.get(management["mode"])}
             if management["mode"] == "manual":
                 props["RuntimeManagementConfig"]["RuntimeVersionArn"] = management.get("arn")
-        runtime = fn.get("runtime") or prov.get("runtime") or DEFAULT_RUNTIME
+        runtime = fn.get("runtime") or prov.get("runtime") or ctx.engine.default_runtime
         props["Handler"] = fn["handler"]
         props["Code"]["S3Bucket"] = deployment_bucket_ref(ctx)
         props["Code"]["S3Key"] = f"{artifact_directory_name(ctx)}/{artifact}"
@@ -384,6 +383,14 @@ def _compile_function_url(ctx: CompileContext, name: str, fn: dict[str, Any]) ->
         if alias_lid:
             perm["DependsOn"] = alias_lid
         ctx.add_resource(perm_lid, perm, where)
+        suffix = ctx.engine.url_invoke_permission
+        if suffix:  # osls >= 3.59 and v4: the lambda:InvokeFunction half of AWS's 2025 URL permissions
+            invoke: dict[str, Any] = {"Type": "AWS::Lambda::Permission", "Properties": {
+                "FunctionName": target, "Action": "lambda:InvokeFunction", "Principal": "*",
+                "InvokedViaFunctionUrl": True}}
+            if alias_lid:
+                invoke["DependsOn"] = alias_lid
+            ctx.add_resource(naming.get_normalized_function_name(name) + suffix, invoke, where)
 
 
 def _destination_arn(ctx: CompileContext, destination: Any) -> Any:

@@ -92,19 +92,24 @@ def is_object(value: Any) -> bool:
     return isinstance(value, (dict, list))
 
 
-def js_json(value: Any) -> str:
-    """`JSON.stringify(value)` for plain data (integral floats print as integers, as in JS)."""
+def js_json(value: Any, indent: int | None = None) -> str:
+    """`JSON.stringify(value, undefined, indent)` for plain data (integral floats print as integers,
+    as in JS)."""
+    if indent:
+        return json.dumps(_js_numbers(value), indent=indent, ensure_ascii=False)
     return json.dumps(_js_numbers(value), separators=(",", ":"), ensure_ascii=False)
+
+
+def js_keys(mapping: dict) -> list:
+    """The keys in JavaScript's order: integer-like keys first, ascending, then the others."""
+    return sorted((k for k in mapping if _is_index(k)), key=int) + [k for k in mapping if not _is_index(k)]
 
 
 def _js_numbers(value: Any) -> Any:
     if isinstance(value, float) and math.isfinite(value) and value == int(value):
         return int(value)
     if isinstance(value, dict):
-        # JS objects list integer-like keys first, in ascending order.
-        ints = sorted((k for k in value if _is_index(k)), key=int)
-        rest = [k for k in value if not _is_index(k)]
-        return {k: _js_numbers(value[k]) for k in ints + rest}
+        return {k: _js_numbers(value[k]) for k in js_keys(value)}
     if isinstance(value, list):
         return [_js_numbers(v) for v in value]
     return value

@@ -65,7 +65,25 @@ def normalize_service(ctx: CompileContext) -> None:
         config["layers"] = {}
     coerce_schema_unions(config)
     _check_shapes(ctx, config)
+    _check_runtimes(ctx, config)
     ctx.config = config
+
+
+def _check_runtimes(ctx: CompileContext, config: dict[str, Any]) -> None:
+    """`configValidationMode: error`: the engine refuses a runtime its schema does not list (osls
+    3.77 lists only the runtimes AWS still supports; `warn`, the default, only warns)."""
+    if config.get("configValidationMode") != "error" or not ctx.engine.runtimes:
+        return
+    places = [(("provider", "runtime"), config["provider"].get("runtime"))]
+    places += [(("functions", name, "runtime"), fn.get("runtime")) for name, fn in config["functions"].items()]
+    for name, layer in config["layers"].items():
+        runtimes = layer.get("compatibleRuntimes") if isinstance(layer, dict) else None
+        places += [(("layers", name, "compatibleRuntimes", i), r) for i, r in enumerate(runtimes or [])]
+    for path, runtime in places:
+        if isinstance(runtime, str) and runtime not in ctx.engine.runtimes:
+            family = [r for r in ctx.engine.runtimes if r.rstrip("0123456789.x") == runtime.rstrip("0123456789.x")]
+            raise ctx.error(path, f"{ctx.engine.label} refuses runtime {runtime} (configValidationMode: error)",
+                            f"use a runtime it lists{', e.g. ' + family[-1] if family else ''}")
 
 
 _MAPPING, _LIST = (dict,), (list,)
@@ -102,6 +120,14 @@ def _check_shape(ctx: CompileContext, holder: Any, key: Any, kinds: tuple, path:
 
 def _check_shapes(ctx: CompileContext, config: dict[str, Any]) -> None:
     prov = config["provider"]
+    tracing = prov.get("tracing")
+    if tracing is not None and not isinstance(tracing, dict) and not is_opaque(tracing) \
+            and config.get("configValidationMode") != "error":
+        # `tracing: true`: the schema wants {lambda, apiGateway}; under the default `warn` mode the
+        # framework warns and reads `tracing.lambda` / `tracing.apiGateway` of a boolean: nothing.
+        ctx.warn(f"provider.tracing must be a mapping (lambda: true, apiGateway: true); the framework "
+                 f"ignores `tracing: {text(tracing)}` (no X-Ray tracing is set)")
+        del prov["tracing"]
     for key, kinds in _PROVIDER_SHAPES.items():
         _check_shape(ctx, prov, key, kinds, ("provider", key))
     _check_shape(ctx, config, "package", _MAPPING, ("package",))

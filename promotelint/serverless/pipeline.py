@@ -15,6 +15,7 @@ import importlib
 
 from promotelint.model.errors import InputError
 from promotelint.serverless.context import CompileContext
+from promotelint.serverless.engines import active_plugins
 from promotelint.serverless.events.alb import compile_alb
 from promotelint.serverless.events.alexa import compile_alexa_skill, compile_alexa_smart_home
 from promotelint.serverless.events.base import Step, compiles, has_events
@@ -143,7 +144,8 @@ def steps(plugins: tuple[Plugin, ...] = ()) -> tuple[Step, ...]:
 
 def compile_config(ctx: CompileContext) -> None:
     """Fill ctx.template from ctx.config (ctx.config is replaced by its normalised copy)."""
-    for step in steps(service_plugins(ctx.config)):
+    # service_plugins reads a config's `plugins:`: give it those the engine runs (v4 adds its bundled ones)
+    for step in steps(service_plugins({"plugins": active_plugins(ctx.config, ctx.engine)})):
         try:
             step(ctx)
         except InputError:

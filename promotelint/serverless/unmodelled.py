@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterable
 
 from promotelint.model.template import WHOLE_CONFIG, Origin, UnseenPart
 from promotelint.serverless.context import CompileContext
+from promotelint.serverless.engines import active_plugins
 from promotelint.serverless.js import js_truthy
 from promotelint.serverless.plugins import MODELLED, listed_plugins
 
@@ -73,8 +74,9 @@ OUTSIDE_CLOUDFORMATION: dict[str, tuple[Section, ...]] = {
 }
 
 
-def plugin_warning(plugin: str) -> str:
-    return f"plugin {plugin}: its resources and template changes are not in the prediction"
+def plugin_warning(plugin: str, built_into: str | None = None) -> str:
+    what = f"{built_into} built-in plugin" if built_into else "plugin"
+    return f"{what} {plugin}: its resources and template changes are not in the prediction"
 
 
 def fingerprint(value: Any) -> str:
@@ -90,11 +92,12 @@ def _found(config: Any, pattern: str) -> Iterable[tuple[tuple[str, ...], Any]]:
     return ((path, value) for path, value in nodes if value is not None)
 
 
-def unseen_parts(config: dict, origin: Callable[[tuple], Origin],
-                 modelled: frozenset[str] = MODELLED) -> tuple[UnseenPart, ...]:
-    """The parts of the service the plugins it lists make and nobody models, per config section."""
+def unseen_parts(config: dict, origin: Callable[[tuple], Origin], modelled: frozenset[str] = MODELLED,
+                 plugins: Iterable[str] | None = None) -> tuple[UnseenPart, ...]:
+    """The parts of the service its plugins (default: those it lists) make and nobody models, per
+    config section."""
     parts = []
-    for plugin in listed_plugins(config):
+    for plugin in listed_plugins(config) if plugins is None else plugins:
         if plugin in TEMPLATE_NEUTRAL_PLUGINS or plugin in modelled:
             continue
         outside = plugin in OUTSIDE_CLOUDFORMATION
@@ -110,12 +113,19 @@ def unseen_parts(config: dict, origin: Callable[[tuple], Origin],
 
 
 def warn_unmodelled(ctx: CompileContext, modelled_events: frozenset[str]) -> None:
-    ctx.unseen.extend(unseen_parts(ctx.config, ctx.origin))
-    seen = {p.plugin for p in ctx.unseen}
-    for plugin in listed_plugins(ctx.config):
-        # A listed plugin with no section set makes nothing we know of; still, it is not modelled.
+    for pattern in ctx.engine.unmodelled:
+        for path, value in _found(ctx.config, pattern):
+            if value is not False:
+                ctx.warn(f"{'.'.join(path)}: {ctx.engine.label} compiles this setting and promotelint does not "
+                         "model it: what it changes is not in the prediction")
+    # The plugins the service lists, and the engine's built-in ones its config turns on (v4).
+    plugins = active_plugins(ctx.config, ctx.engine)
+    ctx.unseen.extend(unseen_parts(ctx.config, ctx.origin, plugins=plugins))
+    seen, listed = {p.plugin for p in ctx.unseen}, listed_plugins(ctx.config)
+    for plugin in plugins:
+        # A plugin with no section set makes nothing we know of; still, it is not modelled.
         if plugin not in TEMPLATE_NEUTRAL_PLUGINS and plugin not in MODELLED and plugin not in seen:
-            ctx.warn(plugin_warning(plugin))
+            ctx.warn(plugin_warning(plugin, None if plugin in listed else ctx.engine.label))
     for name, fn in ctx.functions.items():
         for event in fn.get("events") or []:
             kinds = list(event) if isinstance(event, dict) else [str(event)]

@@ -8,12 +8,14 @@ missing values). What differs:
 - sources that need AWS (ssm, cf, s3, aws:accountId, secrets, output) or code (`${file(x.js)}`,
   plugin sources) give opaque tokens (promotelint.model.opaque) instead of failing: a string that
   interpolates one becomes one token holding the whole string;
-- `${file(...)}` may not leave `root` (the git work tree, or the service dir's parent).
+- `${file(...)}` may not leave `root` (the git work tree, else --root, else the current directory
+  when it holds the service, else the service dir's parent: promotelint.io decides).
 Keys are never resolved: v3 leaves `${...}` in a mapping key as literal text.
 
-Serverless Framework v4 differs in places, noted where they apply: `${param:}` reads `stages.<stage>
-.params` / `stages.default.params` (v3: `params.<stage>` / `params.default`), .env files load without
-`useDotenv`, and it adds resolvers (`${vault:}`, `${terraform:}`, custom `resolvers:`), opaque here.
+Serverless Framework v4 differs in places, noted where they apply: `${param:}` also reads `stages.<stage>
+.params` / `stages.default.params` (Inputs.stage_params), .env files load without `useDotenv`
+(serverless.service), and it adds resolvers (`${vault:}`, `${terraform:}`, custom `resolvers:`),
+opaque here.
 """
 
 from __future__ import annotations
@@ -37,6 +39,10 @@ def humanize(path: tuple) -> str:
 
 # Sources whose value lives in AWS or a service (v3: ssm, cf, s3, aws:accountId; Dashboard: output,
 # secrets; v4 also vault, terraform): opaque tokens, never a network call.
+# `${sls:instanceId}` until the compiled template gives it a value: 13 digits, like the epoch
+# milliseconds it stands for, and not a plausible time of day (2100-01-01T00:00:00.000Z + 1 ms).
+INSTANCE_ID = "4102444800001"
+
 AWS_SOURCES = frozenset({"ssm", "cf", "s3", "secrets", "output", "vault", "terraform"})
 
 
@@ -51,6 +57,8 @@ class Inputs:
     params: dict[str, str] = field(default_factory=dict)  # --param k=v
     service_dir: str = "."
     root: str | None = None  # ${file()} must stay under this directory
+    boundary: str = "the service directory's parent"  # what `root` is, for the refusal
+    stage_params: bool = False  # v4: `stages.<stage>.params` too (engines.Engine.stage_params)
 
 
 _MISSING_FIX = {
@@ -310,8 +318,9 @@ class Resolver:
             return self.inputs.env.get(_string(address, "env"))
         if kind == "sls":
             if address == "instanceId":
-                # A new random id on every run: equal on both sides of a comparison, unknown in value.
-                return opaque("${sls:instanceId}")
+                # The framework's clock at start-up, also the suffix of its ApiGatewayDeployment<id>:
+                # a placeholder here, replaced once the template is compiled (service.fill_instance_id).
+                return INSTANCE_ID
             if address == "stage":
                 return self.stage(path)
             raise _Missing(f'unsupported "{address}" address argument in variable "sls" source')
@@ -383,19 +392,28 @@ class Resolver:
         return region or "us-east-1"
 
     def param(self, path: tuple, address: Any) -> Any:
-        # Dashboard plugin's resolve-params.js: --param, then params.<stage>, then params.default
-        # (the Dashboard's own parameters need a login and are not consulted offline). v4 reads
-        # stages.<stage>.params and stages.default.params instead.
+        # v3 (Dashboard plugin's resolve-params.js): --param, then params.<stage>, then params.default,
+        # the first that is not null (the Dashboard's own parameters need a login and are not
+        # consulted offline). v4 (sf-core providers/param/param.js) merges the layers, the later
+        # winning: params.default, stages.default.params, params.<stage>, stages.<stage>.params,
+        # --param; a key present with null still wins its layer.
         if not address:
             raise _Missing('missing address argument in variable "param" source')
         name = _string(address, "param")
         if name in self.inputs.params:
             return self.inputs.params[name]
-        for group in (self.stage(path), "default"):
-            params = self.config.get("params")
-            if isinstance(params, dict) and isinstance(params.get(group), dict) and name in params[group]:
-                value = self.config_property(path, ("params", group, name))
-                if value is not None:
+        stage = self.stage(path)
+        layers = [("params", stage), ("params", "default")]
+        if self.inputs.stage_params:
+            layers = [("stages", stage, "params"), ("params", stage), ("stages", "default", "params"),
+                      ("params", "default")]
+        for layer in layers:
+            holder = self.config
+            for key in layer:
+                holder = holder.get(key) if isinstance(holder, dict) else None
+            if isinstance(holder, dict) and name in holder:
+                value = self.config_property(path, layer + (name,))
+                if value is not None or self.inputs.stage_params:
                     return value
         return None
 
@@ -406,9 +424,10 @@ class Resolver:
             raise _Missing(f'non-string path argument in variable "file" source: {params[0]!r}')
         target = os.path.normpath(os.path.join(self.inputs.service_dir, params[0]))
         root = self.inputs.root
-        if root is not None and not _is_within(target, root):
-            raise self.error(path, f"{text} reads {params[0]}, outside {root}",
-                             "keep ${file()} includes inside the repository")
+        if root is not None and not is_within(target, root):
+            raise self.error(path, f"{text} reads {params[0]}, outside {self.inputs.boundary} ({root}), "
+                                   "the limit of what ${file()} may read",
+                             "keep ${file()} includes inside it, or pass --root DIR (outside git)")
         ext = os.path.splitext(target)[1].lower()
         if ext in (".js", ".cjs", ".mjs", ".ts"):
             self.warn(f"{text}: JavaScript is not run offline, its value is unknown in the prediction")
@@ -516,7 +535,9 @@ def _str_to_bool(params: list) -> bool:
                    f"received: {params[0]}")
 
 
-def _is_within(target: str, root: str) -> bool:
-    root = os.path.normpath(root)
-    return target == root or target.startswith(root.rstrip(os.sep) + os.sep)
+def is_within(target: str, root: str) -> bool:
+    """Whether `target` is `root` or under it; either may be relative to the current directory
+    (`promotelint compile .` joins `./x.yml` onto "."), so compare where they point, not their text."""
+    rel = os.path.relpath(os.path.abspath(target), os.path.abspath(root))
+    return rel != os.pardir and not rel.startswith(os.pardir + os.sep)
 

@@ -8,15 +8,18 @@ the API Gateway resources are described here (provider.apiGateway, provider.http
 websocket and httpApi events).
 
 A schema is "str", "int", "bool", "obj" (any mapping), [item] (an array), a dict of properties
-("*" for any other key) or ("any", schema, ...) for AJV's anyOf.
+("*" for any other key), ("any", schema, ...) for AJV's anyOf, or a function for a union whose
+string patterns decide (the policy statements' Resource: serverless.coerce.policy_resource).
 """
 
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Any
 
 from promotelint.model.opaque import OPAQUE_KEY
+from promotelint.serverless.coerce import policy_principal_aws, policy_resource
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.events.base import any_value, events_of, has_events
 from promotelint.serverless.js import js_string
@@ -70,7 +73,10 @@ HTTP_API_EVENT = ("any", "str", {
 
 _USAGE_PLAN = {"quota": {"limit": "int", "offset": "int"},
                "throttle": {"burstLimit": "int", "rateLimit": "int"}}
-_POLICY_RESOURCE = ("any", "str", ["str"])
+_POLICY_STATEMENT = {"Action": STR_LIST, "NotAction": STR_LIST,
+                     "Resource": partial(policy_resource, api=True), "NotResource": partial(policy_resource, api=True),
+                     "Principal": ("any", "str", {"AWS": policy_principal_aws}),
+                     "NotPrincipal": ("any", "str", {"AWS": policy_principal_aws})}
 
 PROVIDER = {
     "apiName": "str",
@@ -88,8 +94,7 @@ PROVIDER = {
         "description": "str",
         "disableDefaultEndpoint": "bool",
         "minimumCompressionSize": "int",
-        "resourcePolicy": [{"Action": STR_LIST, "NotAction": STR_LIST,
-                            "Resource": _POLICY_RESOURCE, "NotResource": _POLICY_RESOURCE}],
+        "resourcePolicy": [_POLICY_STATEMENT],
         "shouldStartNameWithService": "bool",
         "stage": "str",
         "usagePlan": ("any", _USAGE_PLAN, [{"*": _USAGE_PLAN}]),
@@ -145,6 +150,8 @@ def _coerce(value: Any, schema: Any, path: tuple, problems: list | None) -> Any:
         if problems is not None and isinstance(schema, (list, dict)):
             problems.append((path, f"{_describe(schema)} known offline"))
         return value
+    if callable(schema):
+        return schema(value)
     if isinstance(schema, tuple):
         for branch in schema[1:]:
             result = _coerce(value, branch, path, None)
@@ -234,10 +241,11 @@ def coerce_api_config(ctx: CompileContext, kind: str) -> list[tuple[tuple, str]]
     return problems
 
 
-def check_api_config(ctx: CompileContext, kind: str) -> None:
-    """Coerce the config as the framework does for a service with `kind` events; a value of an
-    unreadable shape in what that compiler reads is an InputError."""
-    if not has_events(ctx, kind):
+def check_api_config(ctx: CompileContext, kind: str, *, for_plugin: bool = False) -> None:
+    """Coerce the config as the framework does for a service with `kind` events (or, `for_plugin`,
+    with a plugin's events that reach the same API); a value of an unreadable shape in what that
+    compiler reads is an InputError."""
+    if not for_plugin and not has_events(ctx, kind):
         return
     problems = coerce_api_config(ctx, kind)
     if problems:

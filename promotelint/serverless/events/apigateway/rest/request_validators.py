@@ -14,7 +14,6 @@ from promotelint.serverless.js import is_object, js_string
 
 
 def compile_request_validators(ctx: CompileContext, api: RestApi) -> None:
-    api_gateway = api_gateway_config(ctx)
     resources = ctx.template.setdefault("Resources", {})
     for event in api.events:
         http = event.http
@@ -28,46 +27,53 @@ def compile_request_validators(ctx: CompileContext, api: RestApi) -> None:
         if isinstance(parameters, dict) and any(
                 parameter_required(v) for v in parameters.values()):
             template["Properties"]["RequestValidatorId"] = {
-                "Ref": _request_validator(ctx, api, event.path)}
+                "Ref": request_validator(ctx, api, event.path)}
         schemas = request.get("schemas")
         if not isinstance(schemas, dict):
             continue
         for content_type, schema in schemas.items():
-            validator_id = _request_validator(ctx, api, event.path)
-            provider_schemas = (api_gateway.get("request") or {}).get("schemas") \
-                if isinstance(api_gateway.get("request"), dict) else None
-            referenced = (not is_object(schema) and isinstance(provider_schemas, dict)
-                          and provider_schemas.get(js_string(schema)))
-            if referenced:
-                model_logical_id = _provider_model(ctx, js_string(schema), referenced)
-            else:
-                model_name = description = None
-                definition = schema
-                if isinstance(schema, dict) and schema.get("schema"):
-                    model_name = schema.get("name")
-                    description = schema.get("description")
-                    definition = schema["schema"]
-                model_logical_id = naming.get_endpoint_model_logical_id(
-                    resource_name, http["method"], content_type)
-                properties: dict[str, Any] = {"RestApiId": rest_api_id(ctx),
-                                              "ContentType": content_type, "Schema": definition}
-                if model_name is not None:
-                    properties["Name"] = model_name
-                if description is not None:
-                    properties["Description"] = description
-                ctx.add_resource(model_logical_id, {"Type": "AWS::ApiGateway::Model", "Properties": properties},
-                                 event.path + ("request", "schemas", content_type))
+            validator_id = request_validator(ctx, api, event.path)
+            model_logical_id = schema_model(ctx, resource_name, http["method"], content_type, schema,
+                                            event.path + ("request", "schemas", content_type),
+                                            {"Ref": naming.REST_API_LOGICAL_ID})
             template["Properties"]["RequestValidatorId"] = {"Ref": validator_id}
             template["Properties"].setdefault("RequestModels", {})[content_type] = {
                 "Ref": model_logical_id}
 
 
-def _provider_model(ctx: CompileContext, schema_id: str, config: Any) -> str:
+def schema_model(ctx: CompileContext, resource_name: str, method: str, content_type: str, schema: Any,
+                 where: tuple, provider_rest_api: Any) -> str:
+    """The model of one request schema: a provider schema it names (`provider.apiGateway.request.schemas`,
+    whose model's RestApiId is `provider_rest_api`), or its own; its logical ID."""
+    api_gateway = api_gateway_config(ctx)
+    provider_schemas = (api_gateway.get("request") or {}).get("schemas") \
+        if isinstance(api_gateway.get("request"), dict) else None
+    referenced = (not is_object(schema) and isinstance(provider_schemas, dict)
+                  and provider_schemas.get(js_string(schema)))
+    if referenced:
+        return _provider_model(ctx, js_string(schema), referenced, provider_rest_api)
+    model_name = description = None
+    definition = schema
+    if isinstance(schema, dict) and schema.get("schema"):
+        model_name = schema.get("name")
+        description = schema.get("description")
+        definition = schema["schema"]
+    model_logical_id = naming.get_endpoint_model_logical_id(resource_name, method, content_type)
+    properties: dict[str, Any] = {"RestApiId": rest_api_id(ctx),
+                                  "ContentType": content_type, "Schema": definition}
+    if model_name is not None:
+        properties["Name"] = model_name
+    if description is not None:
+        properties["Description"] = description
+    ctx.add_resource(model_logical_id, {"Type": "AWS::ApiGateway::Model", "Properties": properties}, where)
+    return model_logical_id
+
+
+def _provider_model(ctx: CompileContext, schema_id: str, config: Any, rest_api: Any) -> str:
     definition = config.get("schema") if isinstance(config, dict) and config.get("schema") \
         else config
     logical_id = naming.get_model_logical_id(schema_id)
-    properties: dict[str, Any] = {"RestApiId": {"Ref": naming.REST_API_LOGICAL_ID},
-                                  "Schema": definition, "ContentType": "application/json"}
+    properties: dict[str, Any] = {"RestApiId": rest_api, "Schema": definition, "ContentType": "application/json"}
     if isinstance(config, dict) and config.get("name"):
         properties["Name"] = config["name"]
     if isinstance(config, dict) and config.get("description"):
@@ -77,7 +83,7 @@ def _provider_model(ctx: CompileContext, schema_id: str, config: Any) -> str:
     return logical_id
 
 
-def _request_validator(ctx: CompileContext, api: RestApi, where: tuple) -> str:
+def request_validator(ctx: CompileContext, api: RestApi, where: tuple) -> str:
     # memoized in the framework: one validator for the whole API
     if api.validator_logical_id is None:
         logical_id = naming.get_validator_logical_id(ctx.service_name)

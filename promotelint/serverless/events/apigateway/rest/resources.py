@@ -14,7 +14,8 @@ from promotelint.serverless.js import js_string
 from promotelint.serverless.values import template_literal
 
 
-def _api_name(ctx: CompileContext) -> str:
+def api_name(ctx: CompileContext) -> str:
+    """`naming.getApiGatewayName()`."""
     prov = ctx.provider
     if prov.get("apiName"):
         return template_literal(prov["apiName"])
@@ -42,7 +43,7 @@ def compile_rest_api(ctx: CompileContext, api: RestApi) -> None:
     endpoint_configuration: dict[str, Any] = {"Types": [endpoint_type]}
     if vpc_endpoint_ids:
         endpoint_configuration["VpcEndpointIds"] = vpc_endpoint_ids
-    properties: dict[str, Any] = {"Name": _api_name(ctx)}
+    properties: dict[str, Any] = {"Name": api_name(ctx)}
     if api_gateway.get("binaryMediaTypes"):
         properties["BinaryMediaTypes"] = api_gateway["binaryMediaTypes"]
     if api_gateway.get("disableDefaultEndpoint") is not None:

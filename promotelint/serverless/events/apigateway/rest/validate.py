@@ -143,7 +143,7 @@ def _get_authorizer(ctx: CompileContext, http: dict[str, Any], path: tuple) -> d
             raise ctx.error(where, "Please provide either an authorizer name or ARN")
         if not type_:
             type_ = auth_type
-        result_ttl = _parse_int(authorizer.get("resultTtlInSeconds"))
+        result_ttl = parse_int(authorizer.get("resultTtlInSeconds"))
         if result_ttl is None:
             result_ttl = 300
         claims = authorizer.get("claims") or []
@@ -178,7 +178,7 @@ def _get_authorizer(ctx: CompileContext, http: dict[str, Any], path: tuple) -> d
     }
 
 
-def _parse_int(value: Any) -> int | None:
+def parse_int(value: Any) -> int | None:
     """`Number.parseInt(value, 10)`, None for NaN."""
     if isinstance(value, bool) or value is None:
         return None

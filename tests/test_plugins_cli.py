@@ -1,0 +1,148 @@
+"""The plugin compilers end to end, through the command line (a subprocess), as issue 9 asks."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+ROLES_BASE = """\
+service: orders
+frameworkVersion: '3'
+plugins:
+  - serverless-iam-roles-per-function
+provider:
+  name: aws
+  runtime: nodejs18.x
+functions:
+  reader:
+    handler: handler.reader
+    iamRoleStatements:
+      - Effect: Allow
+        Action: [dynamodb:GetItem]
+        Resource: arn:aws:dynamodb:us-east-1:123456789012:table/orders
+  writer:
+    handler: handler.writer
+"""
+ADDED_STATEMENT = """\
+      - Effect: Allow
+        Action: [s3:PutObject]
+        Resource: arn:aws:s3:::exports/*
+"""
+
+
+def run(*args, cwd):
+    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NODE_ENV")}
+    env.update(PYTHONPATH=str(ROOT), NO_COLOR="1")
+    return subprocess.run([sys.executable, "-m", "promotelint", *map(str, args)], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=60)
+
+
+def service(directory: Path, config: str, **files: str) -> Path:
+    directory.mkdir(parents=True)
+    (directory / "serverless.yml").write_text(config)
+    for name, text in files.items():
+        (directory / name.replace("_", ".")).write_text(text)
+    return directory / "serverless.yml"
+
+
+def changes(proc) -> list[dict]:
+    assert proc.returncode == 0, proc.stderr
+    (stack,) = json.loads(proc.stdout)["stacks"]
+    return [change["ResourceChange"] for change in stack["changes"]]
+
+
+def test_a_statement_added_to_a_per_function_role_is_one_role_modify(tmp_path):
+    head_config = ROLES_BASE.replace("table/orders\n", "table/orders\n" + ADDED_STATEMENT, 1)
+    base = service(tmp_path / "base", ROLES_BASE)
+    head = service(tmp_path / "head", head_config)
+    (change,) = changes(run("changeset", base, head, "--stage", "prod", "--format", "json", cwd=tmp_path))
+    assert (change["Action"], change["LogicalResourceId"], change["ResourceType"], change["Replacement"]) == \
+        ("Modify", "ReaderIamRoleLambdaExecution", "AWS::IAM::Role", "False")
+    after = json.loads(change["AfterContext"])["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+    assert after[-1] == {"Effect": "Allow", "Action": ["s3:PutObject"], "Resource": "arn:aws:s3:::exports/*"}
+    text = run("changeset", base, head, "--stage", "prod", cwd=tmp_path)
+    assert text.returncode == 0 and "1 minor change (Role)" in text.stdout
+    assert "not in the prediction" not in text.stdout + text.stderr
+
+
+def test_account_id_pseudo_parameter_becomes_fn_sub(tmp_path):
+    config = """\
+service: billing
+frameworkVersion: '3'
+plugins:
+  - serverless-pseudo-parameters
+provider:
+  name: aws
+  runtime: nodejs18.x
+functions:
+  hello:
+    handler: handler.hello
+resources:
+  Resources:
+    Exports:
+      Type: AWS::S3::Bucket
+      Properties:
+        BucketName: billing-exports
+"""
+    base = service(tmp_path / "base", config)
+    head = service(tmp_path / "head", config.replace("billing-exports", "billing-exports-#{AWS::AccountId}"))
+    compiled = run("compile", head, cwd=tmp_path)
+    assert compiled.returncode == 0, compiled.stderr
+    bucket = json.loads(compiled.stdout)["Resources"]["Exports"]
+    assert bucket["Properties"]["BucketName"] == {"Fn::Sub": "billing-exports-${AWS::AccountId}"}
+    (change,) = changes(run("changeset", base, head, "--format", "json", cwd=tmp_path))
+    assert (change["Action"], change["LogicalResourceId"]) == ("Modify", "Exports")
+    (detail,) = change["Details"]
+    assert detail["Target"]["Name"] == "BucketName" and detail["Evaluation"] == "Dynamic"
+    assert json.loads(detail["Target"]["AfterValue"]) == {"Fn::Sub": "billing-exports-${AWS::AccountId}"}
+
+
+def test_a_changed_dotenv_value_modifies_every_function_environment(tmp_path):
+    config = """\
+service: api
+frameworkVersion: '3'
+plugins:
+  - serverless-dotenv-plugin
+provider:
+  name: aws
+  runtime: nodejs18.x
+functions:
+  one:
+    handler: handler.one
+  two:
+    handler: handler.two
+    environment:
+      API_URL: pinned
+"""
+    base = service(tmp_path / "base", config, _env_prod="API_URL=https://a.example.com\n")
+    head = service(tmp_path / "head", config, _env_prod="API_URL=https://b.example.com\n")
+    found = changes(run("changeset", base, head, "--stage", "prod", "--format", "json", cwd=tmp_path))
+    modified = {c["LogicalResourceId"] for c in found if c["ResourceType"] == "AWS::Lambda::Function"}
+    assert modified == {"OneLambdaFunction"}  # the function's own value wins in `two`
+    # Another stage reads another file: without .env.dev the functions get an empty environment.
+    compiled = json.loads(run("compile", head, "--stage", "dev", cwd=tmp_path).stdout)
+    assert compiled["Resources"]["OneLambdaFunction"]["Properties"]["Environment"] == {"Variables": {}}
+
+
+def test_a_required_dotenv_variable_missing_is_one_line_and_exit_2(tmp_path):
+    config = """\
+service: api
+plugins: [serverless-dotenv-plugin]
+custom:
+  dotenv:
+    required:
+      env: [API_URL]
+provider:
+  name: aws
+functions:
+  one:
+    handler: handler.one
+"""
+    path = service(tmp_path / "svc", config, _env="OTHER=1\n")
+    proc = run("compile", path, cwd=tmp_path)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.count("\n") == 1 and "Missing the following required environment variables: API_URL" \
+        in proc.stderr and "serverless.yml:4" in proc.stderr
