@@ -184,7 +184,7 @@ def _cascade_graph(cs: StackChangeSet) -> list[str]:
 
     def label(lid: str) -> str:
         change = by_id[lid]
-        state = "replaced" if verb(change).startswith("Replace") else "modified"
+        state = {"Replace": "replaced", "Replace?": "maybe replaced"}.get(verb(change), "modified")
         return f'{ids[lid]}["{_mermaid(lid)}<br/>{_mermaid(change.resource_type)}<br/>{state}"]'
     out = ["**Replacements that cascade**", "", "```mermaid", "flowchart LR"]
     out.extend(f"  {label(n)}" for n in nodes)
