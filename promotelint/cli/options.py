@@ -52,7 +52,7 @@ Summary = _opt("--summary", 'Append a markdown summary here (e.g. "$GITHUB_STEP_
 Jobs = _opt("--jobs -j", "Services checked at once (default: the machine's cores).", Optional[int])
 FailOn = _opt("--fail-on", "error (default), warning or never: what makes the exit code 1.")
 Shard = _opt("--shard", "I/N: check only the I-th of N shares of the services (a CI matrix; merge the shards' "
-             "--format json reports with `promotelint report`).")
+             "--format json reports with `promotelint report FILE...`).")
 ReportFiles = Annotated[List[Path], typer.Argument(help="JSON reports (`check --format json`), e.g. one per shard.")]
 
 # `rules`, `explain` and `compile`.
