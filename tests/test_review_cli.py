@@ -424,3 +424,17 @@ def test_a_120_service_change_fits_one_github_comment_with_the_blocked_services_
     summarised = re.findall(r"^\|  \| `(svc\d+-prod)` \| 0 to add, 8 to modify", out, re.M)
     assert not set(headings) & set(summarised)  # every stack once: a section, else a row
     assert sorted(headings + summarised) == [f"svc{n:03d}-prod" for n in range(120)]
+
+
+def test_the_comment_fits_when_every_service_fails_to_read(cli, tmp_path):
+    """The services that could not be read are listed as far as the comment allows."""
+    code, out, _ = cli("check", *example("safe-change"), "--stage", "prod", "-f", "json")
+    run = json.loads(out)
+    errors = [f"services/s{n:03d}/serverless.yml:3: " + "x" * 1_000 for n in range(300)]
+    (tmp_path / "run.json").write_text(json.dumps({**run, "inputErrors": errors,
+                                                   "summary": {**run["summary"], "exit_code": 2}}))
+    code, out, _ = cli("report", tmp_path / "run.json", "-f", "markdown", cwd=tmp_path)
+    assert code == 2 and len(out) <= 65_536
+    listed = re.findall(r"^- services/s(\d+)/serverless.yml:3: x+…$", out, re.M)
+    assert listed == [f"{n:03d}" for n in range(50)]
+    assert "- and 250 more: the job log has every one." in out and "### `notes-api-prod`" in out

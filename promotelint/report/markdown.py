@@ -38,6 +38,7 @@ MARKDOWN_BUDGET = MARKDOWN_LIMIT - 1_536
 MARKDOWN_MINOR_ROWS = 40
 MARKDOWN_MINOR_ROWS_TOTAL = 200
 MARKDOWN_VALUES_PER_CHANGE = 15  # changed values shown under one resource
+MARKDOWN_ERRORS, MARKDOWN_ERROR_WIDTH = 50, 400  # services that could not be read: 20,000 characters at most
 _TABLE_HEAD = ["| Action | Resource | Type | Why | Source |", "| --- | --- | --- | --- | --- |"]
 _SUMMARY_HEAD = ["| | Stack | Changes | Findings |", "| --- | --- | --- | --- |"]
 
@@ -63,10 +64,16 @@ def _overview(reports: Sequence[StackReport], options: RenderOptions) -> list[st
     stopped = [r for r in reports if blocked(r, options)]
     if stopped:
         out += ["", f"Blocked: {_md(names(stopped))}."]
-    if options.errors:
+    if options.errors:  # as many as the comment can hold: a monorepo can fail everywhere at once
         out += ["", "**Could not be checked:**", ""]
-        out.extend(f"- {_md(e)}" for e in options.errors)
+        out.extend(f"- {_md(_clip(e, MARKDOWN_ERROR_WIDTH))}" for e in options.errors[:MARKDOWN_ERRORS])
+        if len(options.errors) > MARKDOWN_ERRORS:
+            out.append(f"- and {len(options.errors) - MARKDOWN_ERRORS} more: the job log has every one.")
     return out
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 def _fit(head: str, stacks: Sequence[StackReport], options: RenderOptions) -> str:
