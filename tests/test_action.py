@@ -110,25 +110,21 @@ def test_a_blocking_pull_request_fails_with_annotations_summary_report_and_sarif
     assert pull_request.git("status", "--porcelain", "--ignored") == before  # nothing written there
 
 
-def test_inputs_paths_fail_on_format_and_base_ref(pull_request, tmp_path):
+def test_inputs_paths_fail_on_format_and_a_push(pull_request, tmp_path):
     pull_request.write("services/billing/serverless.yml", service("billing", extra_function=True))
     pull_request.commit("billing gets a function")
-    # paths: only billing (a safe change), against the commit before: passes, no SARIF asked
-    proc, outputs, summary = run_action(pull_request.path, tmp_path, stage="prod", paths="services/billing",
-                                        base_ref="HEAD~1", format="junit")
+    # a push has no base branch: the commit before (billing's safe change only), in the junit format
+    proc, outputs, _ = run_action(pull_request.path, tmp_path, event="push", stage="prod", format="junit")
     assert proc.returncode == 0 and outputs["exit-code"] == "0", proc.stderr
     assert "sarif" not in outputs and Path(outputs["report"]).suffix == ".xml"
-    assert 'testsuite name="billing-prod"' in Path(outputs["report"]).read_text()
-    # fail-on never: the blocked table is reported, the job passes; two paths on two lines
-    proc, outputs, _ = run_action(pull_request.path, tmp_path, stage="prod", fail_on="never",
+    assert re.findall(r'testsuite name="([^"]+)"', Path(outputs["report"]).read_text()) == ["billing-prod"]
+    # fail-on never: the renamed table is reported and the job passes; two paths on two lines; the
+    # base-ref input (HEAD~2: main, before the feature)
+    proc, outputs, _ = run_action(pull_request.path, tmp_path, stage="prod", fail_on="never", base_ref="HEAD~2",
                                   paths="services/orders\nservices/billing", format="text")
     assert outputs["exit-code"] == "0" and "::error file=services/orders/serverless.yml" in proc.stdout
-    assert "2 stacks checked" in Path(outputs["report"]).read_text()
-    # no base-ref on a push: the commit before (billing's change only; a pull request compares with
-    # its base branch, as in the test above)
-    proc, outputs, _ = run_action(pull_request.path, tmp_path, event="push", stage="prod", format="json")
-    assert outputs["exit-code"] == "0", proc.stdout + proc.stderr
-    assert [s["name"] for s in json.loads(Path(outputs["report"]).read_text())["stacks"]] == ["billing-prod"]
+    text = Path(outputs["report"]).read_text()
+    assert "~ TableName: t1 → orders-v2 (requires replacement)" in text and "2 stacks checked" in text
 
 
 def test_bad_inputs_are_one_error_and_exit_2(pull_request, tmp_path):
