@@ -92,6 +92,8 @@ def test_a_blocking_pull_request_fails_with_annotations_summary_report_and_sarif
     assert proc.returncode == 0, proc.stderr  # the step succeeds; the action's last step exits 1
     assert outputs["exit-code"] == "1"
     assert "::error file=services/orders/serverless.yml,line=" in proc.stdout
+    assert proc.stdout.rstrip().endswith(
+        "promotelint: promotion blocked (1 error). 1 stack checked; blocked: orders-prod.")  # the log's last line
     assert summary.startswith("## :x: promotelint: promotion blocked")
     assert "Blocked: orders-prod." in summary and "billing" not in summary  # only what the branch changed
     report = Path(outputs["report"])

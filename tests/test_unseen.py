@@ -175,7 +175,7 @@ def test_every_format_names_each_sides_compiler_and_what_was_not_predicted():
     assert "  base: framework compiler (v3 3.40.0); head: offline compiler" in out["text"]
     assert out["text"].endswith("No blocking findings: 1 notice; 2 parts not predicted. 1 stack checked; none blocked.\n") and part in out["text"]
     assert "base: framework compiler (v3 3.40.0); head: offline compiler" in out["markdown"] and part in out["markdown"]
-    verdict = "promotelint: no blocking findings; 2 parts not predicted (1 notice), 1 stack"
+    verdict = "promotelint: no blocking findings; 2 parts not predicted (1 notice). 1 stack checked; none blocked."
     assert out["github"].rstrip().endswith(verdict)
     stack = json.loads(out["json"])["stacks"][0]
     jsonschema.validate(json.loads(out["json"]), schema("report"))

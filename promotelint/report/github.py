@@ -7,7 +7,9 @@ import hashlib
 from typing import Sequence
 
 from promotelint.model.findings import Finding, StackReport
-from promotelint.report.base import Format, RenderOptions, findings_of, head_file, location, outcome, plural, tally
+from promotelint.report.base import (
+    Format, RenderOptions, findings_of, head_file, location, outcome, stacks_line, tally,
+)
 from promotelint.report.text import render_text
 
 
@@ -49,14 +51,15 @@ def render_github(reports: Sequence[StackReport], options: RenderOptions = Rende
             message = f.message + (f"\nFix: {f.fix}" if f.fix else "")
             out.append(f"::{f.severity} {','.join(props)}::{_gh_data(message)}")
     if options.exit_code is not None:  # none for predictions only (`changeset`)
-        out.append(_verdict_line(reports, options.exit_code))
+        out.append(_verdict_line(reports, options))
     return "\n".join(out) + "\n"
 
 
-def _verdict_line(reports: Sequence[StackReport], exit_code: int) -> str:
+def _verdict_line(reports: Sequence[StackReport], options: RenderOptions) -> str:
+    """The log's last line, as the text report's: the verdict, then the stacks checked and blocked."""
     found = tally(reports)
-    state = outcome(reports, exit_code)
-    return f"promotelint: {state}" + (f" ({found})" if found else "") + f", {plural(len(reports), 'stack')}"
+    state = outcome(reports, options.exit_code)
+    return f"promotelint: {state}" + (f" ({found})" if found else "") + f". {stacks_line(reports, options)}"
 
 
 FORMAT = Format("github", render_github)
