@@ -439,3 +439,16 @@ def test_the_comment_fits_when_every_service_fails_to_read(cli, tmp_path):
     listed = re.findall(r"^- services/s(\d+)/serverless.yml:3: x+…$", out, re.M)
     assert listed == [f"{n:03d}" for n in range(50)]
     assert "- and 250 more: the job log has every one." in out and "### `notes-api-prod`" in out
+
+
+def test_an_error_let_through_by_fail_on_is_never_called_safe(cli):
+    args = ("check", *example("dangerous-change"), "--stage", "prod", "--fail-on", "never")
+    code, out, _ = cli(*args, "-f", "markdown")
+    assert code == 0 and out.startswith("## :warning: promotelint: no blocking findings\n")
+    code, out, _ = cli(*args, "-f", "github")
+    assert out.rstrip().splitlines()[-1] == (
+        "promotelint: no blocking findings (1 error, 1 warning). 1 stack checked; none blocked.")
+    code, out, _ = cli(*args, "-f", "text")
+    assert out.rstrip().splitlines()[-1] == "No blocking findings: 1 error, 1 warning. 1 stack checked; none blocked."
+    code, out, _ = cli("check", *example("safe-change"), "--stage", "prod", "-f", "github")  # no finding at all
+    assert out.rstrip().splitlines()[-1] == "promotelint: promotion looks safe. 1 stack checked; none blocked."

@@ -58,13 +58,22 @@ def unpredicted(reports: Sequence[StackReport]) -> int:
 
 
 def outcome(reports: Sequence[StackReport], exit_code: int) -> str:
-    """The verdict in words. Never "safe" for a promotion with parts that were not predicted."""
+    """The verdict in words. Never "safe" for a promotion with parts that were not predicted, nor
+    with an error or warning that did not block only because of --fail-on."""
     blind = unpredicted(reports)
     if exit_code == 1:
         return "promotion blocked"
     if exit_code != 0:
         return "some services could not be checked"
-    return f"no blocking findings; {plural(blind, 'part')} not predicted" if blind else "promotion looks safe"
+    if blind:
+        return f"no blocking findings; {plural(blind, 'part')} not predicted"
+    return "no blocking findings" if looks_risky(reports) else "promotion looks safe"
+
+
+def looks_risky(reports: Sequence[StackReport]) -> bool:
+    """An unsuppressed error or warning stands (it blocks nothing under a laxer --fail-on)."""
+    found = counts(reports)
+    return bool(found["error"] or found["warning"])
 
 
 def findings_of(report: StackReport, options: RenderOptions) -> list[Finding]:

@@ -14,8 +14,8 @@ from typing import Any, Sequence
 from promotelint.model.changeset import ResourceChange, StackChangeSet, notes
 from promotelint.model.findings import StackReport
 from promotelint.report.base import (
-    Format, RenderOptions, blocked, compilers, count_line, findings_of, names, ordered, outcome, plural, stage_note,
-    suppressed_text, tally, unpredicted, verb, why,
+    Format, RenderOptions, blocked, compilers, count_line, findings_of, looks_risky, names, ordered, outcome, plural,
+    stage_note, suppressed_text, tally, unpredicted, verb, why,
 )
 from promotelint.report.changes import cascades, limited, property_changes
 
@@ -49,8 +49,9 @@ def render_markdown(reports: Sequence[StackReport], options: RenderOptions = Ren
         out = ["## promotelint: predicted change sets", "", f"{plural(len(reports), 'stack')}."]
     else:
         blind = unpredicted(reports)
-        icon = {0: ":warning:" if blind else ":white_check_mark:", 1: ":x:"}.get(code, ":warning:")
-        verdict = "safe to promote" if code == 0 and not blind else outcome(reports, code)
+        safe = code == 0 and not blind and not looks_risky(reports)
+        icon = ":white_check_mark:" if safe else ":x:" if code == 1 else ":warning:"
+        verdict = "safe to promote" if safe else outcome(reports, code)
         found = tally(reports)
         out = [f"## {icon} promotelint: {verdict}", ""]
         out.append(f"{plural(len(reports), 'stack')} checked" + (f"; {found}." if found else "; no findings."))
