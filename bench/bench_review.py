@@ -27,10 +27,8 @@ GITHUB_COMMENT_LIMIT = 65_536
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--services", type=int, default=120)
-    parser.add_argument("--functions", type=int, default=4)
-    parser.add_argument("--blocked-every", type=int, default=30)
-    parser.add_argument("--shards", type=int, default=4)
+    for option, default in (("--services", 120), ("--functions", 4), ("--blocked-every", 30), ("--shards", 4)):
+        parser.add_argument(option, type=int, default=default)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         repo = Path(tmp) / "monorepo"
