@@ -94,6 +94,8 @@ def predict_stacks(base: Template, head: Template, options: PredictOptions = Pre
     for lid in dict.fromkeys([*base.nested, *head.nested]):
         b = base.nested.get(lid) or _empty(head.nested[lid], "(new)")
         h = head.nested.get(lid) or _empty(base.nested[lid], "(deleted)")
+        # a nested stack holds what the root's config resolved: the root's secrets are its own
+        b, h = replace(b, secrets=b.secrets | base.secrets), replace(h, secrets=h.secrets | head.secrets)
         nested = replace(options, stack_name=f"{options.stack_name}/{lid}") if options.stack_name else options
         out.append(predict(b, h, nested, stateful))
     return out

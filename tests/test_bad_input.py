@@ -151,6 +151,12 @@ SERVICE_CASES = {
                                    "rec.yml": "a: &a\n  b: *a\n"}, "rec.yml", "recursive alias"),
     "${file()} nested 10,000 deep": ({"serverless.yml": SERVICE + "custom: ${file(./deep.json)}\n",
                                       "deep.json": '{"a": ' + nested(10_000) + "}"}, "deep.json", "nested more than"),
+    "${file()} number of 5,000 digits": ({"serverless.yml": SERVICE + "custom: ${file(./n.yml)}\n",
+                                          "n.yml": "n: " + "9" * 5000 + "\n"}, "n.yml", "too long"),
+    "${file()} invalid YAML": ({"serverless.yml": SERVICE + "custom: ${file(./bad.yml)}\n",
+                                "bad.yml": "a: [1, 2\n"}, "bad.yml", "invalid YAML"),
+    "${file()} duplicated key": ({"serverless.yml": SERVICE + "custom: ${file(./dup.yml)}\n",
+                                  "dup.yml": "a: 1\na: 2\n"}, "dup.yml", "duplicated mapping key"),
     "resources with Properties a string": ({"serverless.yml": SERVICE + "resources:\n  Resources:\n    B:\n"
                                             "      Type: AWS::S3::Bucket\n      Properties: x\n"},
                                            "serverless.yml", "Properties must be a mapping"),
@@ -169,6 +175,38 @@ def test_bad_service_is_one_line_and_exit_2(name, tmp_path, capsys, monkeypatch)
     assert code == 2, err
     assert err.count("\n") == 1 and named in err.split(":", 2)[1] + err and phrase in err, err
     assert "internal error" not in err
+
+
+def doubling(levels: int, as_list: bool) -> str:
+    """`l<i>` repeats `l<i-1>` twice, level after level: 2**levels times the first value."""
+    lines = ["custom:", "  l0: abcdefghij"]
+    for i in range(1, levels + 1):
+        twice = f"['${{self:custom.l{i - 1}}}', '${{self:custom.l{i - 1}}}']" if as_list \
+            else f"${{self:custom.l{i - 1}}}${{self:custom.l{i - 1}}}"
+        lines.append(f"  l{i}: {twice}")
+    return (SERVICE + "\n".join(lines) + "\nresources:\n  Outputs:\n    Top:\n"
+            f"      Value: ${{self:custom.l{levels}}}\n")
+
+
+@pytest.mark.parametrize("as_list", [False, True], ids=["a string", "a list"])
+def test_self_doubling_variables_are_capped(as_list, tmp_path, capsys, monkeypatch):
+    """Thirty levels would be 10 GiB of text (or a walk of 2**30 values): the resolver stops at its
+    cap, made small here so the case is quick (the real caps: MAX_RESOLVED_CHARS, _VALUES)."""
+    from promotelint.serverless.variables import resolve
+
+    monkeypatch.setattr(resolve, "MAX_RESOLVED_CHARS", 1 << 20)
+    monkeypatch.setattr(resolve, "MAX_RESOLVED_VALUES", 20_000)
+    (tmp_path / "serverless.yml").write_text(doubling(30, as_list))
+    code, _, err = run(["compile", str(tmp_path)], capsys, monkeypatch)
+    assert code == 2 and err.count("\n") == 1, err
+    assert f"{tmp_path / 'serverless.yml'}:" in err and "repeats another" in err, err
+
+
+def test_doubling_below_the_caps_still_compiles(tmp_path, capsys, monkeypatch):
+    (tmp_path / "serverless.yml").write_text(doubling(8, as_list=False))
+    code, out, err = run(["compile", str(tmp_path)], capsys, monkeypatch)
+    assert code == 0, err
+    assert "abcdefghij" * 256 in out
 
 
 def test_a_fifo_is_refused_without_blocking(tmp_path, capsys, monkeypatch):
@@ -254,3 +292,61 @@ def test_bad_config_is_one_line_exit_2_and_echoes_no_content(name, tmp_path, cap
     code, _, err = run(["check", str(repo / "t.json"), str(repo / "t.json")], capsys, monkeypatch)
     assert code == 2 and err.count("\n") == 1 and phrase in err, err
     assert "hunter2" not in err and "root:x" not in err
+
+
+# Containment: a link inside the project that leads outside it is refused in every mode, as a
+# committed revision refuses it (issue 13); its target's content is never printed.
+LINKED = {  # name -> (what the repository holds, the command, the file the error names)
+    "serverless.yml in a linked directory": ({"svc": "->outside"}, ["compile", "svc"], "svc/serverless.yml"),
+    "a linked serverless.yml": ({"svc/serverless.yml": "->outside/serverless.yml"}, ["compile", "svc"],
+                                "svc/serverless.yml"),
+    "a linked ${file()} target": ({"svc/serverless.yml": "service: svc\nprovider:\n  name: aws\ncustom:\n"
+                                   "  x: ${file(./inc.yml)}\n", "svc/inc.yml": "->outside/inc.yml"},
+                                  ["compile", "svc"], "svc/inc.yml"),
+    "a linked .env": ({"svc/serverless.yml": "service: svc\nuseDotenv: true\nprovider:\n  name: aws\n",
+                       "svc/.env": "->outside/env"}, ["compile", "svc"], "svc/.env"),
+    "a linked template": ({"a.json": json.dumps(OK), "b.json": "->outside/t.json"}, ["changeset", "a.json", "b.json"],
+                          "b.json"),
+}
+
+
+def outside_and_repo(tmp_path: Path, files: dict[str, str]) -> Path:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "serverless.yml").write_text("service: hunter2\nprovider:\n  name: aws\n")
+    (outside / "inc.yml").write_text("hunter2-included\n")
+    (outside / "env").write_text("SECRET=hunter2\n")
+    (outside / "t.json").write_text(json.dumps({"Resources": {"Q": {"Type": "AWS::SQS::Queue",
+                                                                    "Properties": {"QueueName": "hunter2"}}}}))
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    for rel, content in files.items():
+        path = repo / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if content.startswith("->"):
+            path.symlink_to(tmp_path / content[2:])
+        else:
+            path.write_text(content)
+    return repo
+
+
+@pytest.mark.parametrize("name", list(LINKED))
+def test_a_link_to_outside_the_project_is_refused(name, tmp_path, capsys, monkeypatch):
+    files, argv, named = LINKED[name]
+    repo = outside_and_repo(tmp_path, files)
+    monkeypatch.chdir(repo)
+    code, out, err = run(argv, capsys, monkeypatch)
+    assert code == 2 and err.count("\n") == 1, err
+    assert err.startswith(f"promotelint: error: {named}: a link to ") and "outside" in err, err
+    assert "hunter2" not in out + err
+
+
+def test_a_link_within_the_project_is_read(tmp_path, capsys, monkeypatch):
+    repo = outside_and_repo(tmp_path, {"svc/serverless.yml": "service: svc\nprovider:\n  name: aws\ncustom:\n"
+                                       "  x: ${file(./inc.yml)}\nresources:\n  Outputs:\n    X:\n"
+                                       "      Value: ${self:custom.x}\n",
+                                       "shared/inc.yml": "kept-inside\n"})
+    (repo / "svc" / "inc.yml").symlink_to(repo / "shared" / "inc.yml")
+    monkeypatch.chdir(repo)
+    code, out, err = run(["compile", "svc"], capsys, monkeypatch)
+    assert code == 0 and "kept-inside" in out, err

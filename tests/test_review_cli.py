@@ -288,8 +288,10 @@ def test_compile_warns_of_placeholders_for_values_only_known_in_aws(cli, tmp_pat
     code, out, err = cli("compile", ".", cwd=tmp_path)
     assert code == 0 and json.loads(out)["Resources"]
     warnings = err.splitlines()
+    # the deploy-time source is masked as everywhere (issue 13): the warning names where, not what
     assert ("promotelint: warning: Resources.HelloLambdaFunction.Properties.Environment.Variables.DB is only known "
-            'in AWS (${ssm:/db/url}): written as a {"promotelint:opaque": ...} placeholder') in warnings
+            'in AWS (****): written as a {"promotelint:opaque": ...} placeholder') in warnings
+    assert "/db/url" not in out + err
     assert any(".Properties.CodeSha256 is only known in AWS (CodeSha256 of s.zip)" in w for w in warnings)
     (tmp_path / "serverless.yml").write_text("service: s\nprovider:\n  name: aws\nresources:\n  Resources:\n"
                                              "    Q: {Type: AWS::SQS::Queue}\n")
@@ -452,3 +454,21 @@ def test_an_error_let_through_by_fail_on_is_never_called_safe(cli):
     assert out.rstrip().splitlines()[-1] == "No blocking findings: 1 error, 1 warning. 1 stack checked; none blocked."
     code, out, _ = cli("check", *example("safe-change"), "--stage", "prod", "-f", "github")  # no finding at all
     assert out.rstrip().splitlines()[-1] == "promotelint: promotion looks safe. 1 stack checked; none blocked."
+
+
+def test_changed_values_are_shown_masked_where_they_are_secrets(cli, tmp_path):
+    """Values from the environment (here each side's .env) change; they show as **** (issue 13), and
+    a property whose only differences are masked still reads as changed."""
+    service_yml = ("useDotenv: true\nservice: svc\nprovider:\n  name: aws\n  runtime: nodejs18.x\n  environment:\n"
+                   "    DB_PASSWORD: ${env:DB_PASSWORD}\n    LEVEL: ${env:LEVEL}\nfunctions:\n  f:\n    handler: h.f\n")
+    for side, password, level in (("base", "old-secret-value", "info"), ("head", "new-secret-value", "debug")):
+        (tmp_path / side).mkdir()
+        (tmp_path / side / "serverless.yml").write_text(service_yml)
+        (tmp_path / side / ".env").write_text(f"DB_PASSWORD={password}\nLEVEL={level}\n")
+    for fmt in ("text", "markdown"):
+        code, out, _ = cli("changeset", "base", "head", "--stage", "prod", "--show-all", "-f", fmt, cwd=tmp_path)
+        assert code == 0 and "secret-value" not in out
+        marker = "~" if fmt == "text" else "!"
+        # both values are masked to the same text: the change is said where it is, never dropped
+        assert f"{marker} Environment: **** → ****" in out, fmt
+        assert "info" not in out and "debug" not in out  # every value read from the environment is masked

@@ -13,7 +13,6 @@ that differ are kept under --keep for a closer look. Nothing here runs in the te
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import random
@@ -21,7 +20,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -245,7 +243,7 @@ def serverless_command(explicit: str | None) -> list[str]:
 def check(seed: int, command: list[str], keep: Path) -> str:
     from promotelint.model.errors import InputError
     from promotelint.app import compile_path as compile_service
-    from tools.conformance import compare
+    from tools.differential import judge
 
     with tempfile.TemporaryDirectory() as scratch, tempfile.TemporaryDirectory() as home:
         work = Path(scratch)
@@ -269,36 +267,15 @@ def check(seed: int, command: list[str], keep: Path) -> str:
             return f"DIFFERENT: the framework fails, promotelint compiles ({run.stdout[-300:]!r})"
         expected = json.loads(
             (work / ".serverless" / "cloudformation-template-update-stack.json").read_text())
-        if ours is None:
-            shutil.copytree(work, keep / f"seed{seed}", dirs_exist_ok=True)
-            return f"DIFFERENT: promotelint fails: {our_error}"
-        result = compare(expected, ours)
-        if result.missing or result.extra or result.diffs:
-            shutil.rmtree(work / ".serverless")
-            (work / "expected.json").write_text(json.dumps(expected, indent=2))
-            shutil.copytree(work, keep / f"seed{seed}", dirs_exist_ok=True)
-            return f"DIFFERENT: {result.missing} {result.extra} {result.diffs[:3]}"
-        return f"same ({len(expected.get('Resources', {}))} resources)"
+        return judge(seed, work, keep, expected, ours, our_error if ours is None else "")
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seeds", default="1-50", help="a range, for example 1-50")
-    parser.add_argument("--jobs", type=int, default=8)
-    parser.add_argument("--serverless", help="path to the serverless executable")
-    parser.add_argument("--keep", default="differential-api-failures",
-                        help="where services that differ are kept")
-    args = parser.parse_args()
-    first, _, last = args.seeds.partition("-")
-    seeds = range(int(first), int(last or first) + 1)
+    from tools.differential import arguments, run_seeds, seed_range
+
+    args = arguments(__doc__, 8, "differential-api-failures", serverless="path to the serverless executable")
     command, keep = serverless_command(args.serverless), Path(args.keep)
-    with ThreadPoolExecutor(args.jobs) as pool:
-        results = list(pool.map(lambda s: (s, check(s, command, keep)), seeds))
-    for seed, outcome in results:
-        print(f"seed {seed}: {outcome}")
-    different = sum(1 for _, outcome in results if outcome.startswith("DIFFERENT"))
-    print(f"{len(results)} services, {len(results) - different} same, {different} different")
-    return 1 if different else 0
+    return run_seeds(seed_range(args.seeds), args.jobs, lambda seed: check(seed, command, keep))
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ promotelint must fail too. Services that differ are kept under --keep. Nothing h
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import random
@@ -27,7 +26,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -439,10 +437,15 @@ def _order(template: dict, section: str) -> list[str]:
     return [VOLATILE.sub(r"\1", k) for k in template.get(section, {})]
 
 
+def _order_differs(expected: dict, ours: dict) -> str:
+    order = [section for section in ("Resources", "Outputs") if _order(expected, section) != _order(ours, section)]
+    return f"order of {order}" if order else ""
+
+
 def check(seed: int, modules: Path, keep: Path) -> str:
     from promotelint.app import compile_path
     from promotelint.model.errors import InputError
-    from tools.conformance import compare
+    from tools.differential import judge
 
     config = service(seed)
     with tempfile.TemporaryDirectory() as scratch, tempfile.TemporaryDirectory() as home:
@@ -467,39 +470,16 @@ def check(seed: int, modules: Path, keep: Path) -> str:
             shutil.copytree(work, keep / f"seed{seed}", dirs_exist_ok=True)
             return f"DIFFERENT: the framework fails, promotelint compiles ({(run.stdout + run.stderr)[-300:]!r})"
         expected = json.loads((work / ".serverless" / "cloudformation-template-update-stack.json").read_text())
-        if ours is None:
-            shutil.copytree(work, keep / f"seed{seed}", dirs_exist_ok=True)
-            return f"DIFFERENT: promotelint fails: {our_error}"
-        result = compare(expected, ours)
-        order = [section for section in ("Resources", "Outputs") if _order(expected, section) != _order(ours, section)]
-        if result.missing or result.extra or result.diffs or order:
-            shutil.rmtree(work / ".serverless")
-            (work / "expected.json").write_text(json.dumps(expected, indent=2))
-            shutil.copytree(work, keep / f"seed{seed}", dirs_exist_ok=True)
-            return f"DIFFERENT: {result.missing} {result.extra} {result.diffs[:3]} {'order of ' + str(order) if order else ''}"
-        return f"same ({len(expected.get('Resources', {}))} resources)"
+        return judge(seed, work, keep, expected, ours, our_error if ours is None else "", also=_order_differs)
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seeds", default="1-50", help="a range, for example 1-50")
-    parser.add_argument("--jobs", type=int, default=3)
-    parser.add_argument("--node-modules", help="node_modules holding serverless and serverless-step-functions")
-    parser.add_argument("--keep", default="differential-stepfunctions-failures",
-                        help="where services that differ are kept")
-    args = parser.parse_args()
-    first, _, last = args.seeds.partition("-")
-    seeds = range(int(first), int(last or first) + 1)
+    from tools.differential import arguments, run_seeds, seed_range
+
+    args = arguments(__doc__, 3, "differential-stepfunctions-failures",
+                     node_modules="node_modules holding serverless and serverless-step-functions")
     modules, keep = node_modules(args.node_modules), Path(args.keep)
-    with ThreadPoolExecutor(args.jobs) as pool:
-        results = list(pool.map(lambda s: (s, check(s, modules, keep)), seeds))
-    for seed, outcome in results:
-        print(f"seed {seed}: {outcome}")
-    different = sum(1 for _, outcome in results if outcome.startswith("DIFFERENT"))
-    both_fail = sum(1 for _, outcome in results if outcome == "same (both fail)")
-    print(f"{len(results)} services, {len(results) - different} same ({both_fail} of them both fail), "
-          f"{different} different")
-    return 1 if different else 0
+    return run_seeds(seed_range(args.seeds), args.jobs, lambda seed: check(seed, modules, keep))
 
 
 if __name__ == "__main__":

@@ -120,12 +120,15 @@ def compile_command(path: o.ServicePath, stage: o.CompileStage = None, region: o
     """Print the template `serverless package` would write (its unpredicted parts, and the values
     only known in AWS, on stderr)."""
     from promotelint.app import compile_path, placeholders
+    from promotelint.model.secrets import map_strings, masker
 
     template = compile_path(path, stage=stage, region=region, params=o.pairs(param, "--param"), env_file=env_file,
                             compiler=compiler, engine=engine, root=root)
-    sys.stderr.writelines(f"promotelint: warning: {warning}\n" for warning in template.blind_spots)
-    sys.stderr.writelines(f"promotelint: warning: {warning}\n" for warning in placeholders(template))
-    sys.stdout.write(json.dumps(template.data, indent=2) + "\n")
+    mask = masker(template.secrets)  # values from the environment and deploy-time sources: ****
+    shown = (lambda value: value) if mask is None else (lambda value: map_strings(value, mask))
+    sys.stderr.writelines(f"promotelint: warning: {warning}\n" for warning in shown(template.blind_spots))
+    sys.stderr.writelines(f"promotelint: warning: {warning}\n" for warning in shown(placeholders(template)))
+    sys.stdout.write(json.dumps(shown(template.data), indent=2) + "\n")
 
 
 def main() -> None:

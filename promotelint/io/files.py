@@ -18,9 +18,12 @@ from promotelint.model.errors import InputError
 MAX_FILE_BYTES = 64 * 2**20
 
 
-def read_text(path: str | os.PathLike, *, expect: str = "a UTF-8 text file") -> str:
+def read_text(path: str | os.PathLike, *, expect: str = "a UTF-8 text file", root: str | None = None) -> str:
     """The file's text; `expect` names what the file should be, for the fix of a binary file.
-    Only a regular file is read: a FIFO or a device would block or never end."""
+    Only a regular file is read: a FIFO or a device would block or never end. A path inside the
+    project (`root`, else the git work tree holding it, else the current directory) must stay inside
+    it once its links are followed: see `contained`."""
+    contained(path, root)
     try:
         with open(path, "rb", opener=_open_regular) as f:
             data = f.read(MAX_FILE_BYTES + 1)
@@ -47,6 +50,36 @@ def read_text(path: str | os.PathLike, *, expect: str = "a UTF-8 text file") -> 
 
 class _NotRegular(Exception):
     pass
+
+
+def contained(path: str | os.PathLike, root: str | None = None) -> None:
+    """Refuse a path that lies in the project but leads outside it through a symbolic link (of the
+    file or of a directory on the way): a committed revision cannot hold such a link's target, and
+    the working tree must not either, or a link in a pull request would print a file of the machine
+    that runs the check. The project is `root` (--root), else the git work tree holding the path,
+    else the current directory if it holds it; a path outside all of them was given by the user and
+    is read as given."""
+    given = os.path.abspath(path)
+    project = root if root is not None else _project_of(os.path.dirname(given))
+    if project is None or not _within(given, project):
+        return
+    real = os.path.realpath(given)
+    if not _within(real, os.path.realpath(project)):
+        raise InputError(f"a link to {real}, outside {project}: promotelint reads only the project's files",
+                         file=os.fspath(path), fix="copy the file into the project, or link within it")
+
+
+def _project_of(directory: str) -> str | None:
+    probe = directory
+    while True:
+        if os.path.exists(os.path.join(probe, ".git")):
+            return probe
+        parent = os.path.dirname(probe)
+        if parent == probe:
+            break
+        probe = parent
+    cwd = os.getcwd()
+    return cwd if _within(directory, cwd) else None
 
 
 def _open_regular(path: str, flags: int) -> int:
@@ -80,7 +113,7 @@ class FilesystemReader:
         self.root_option = os.path.abspath(root) if root is not None else None
 
     def read_text(self, path: str) -> str:
-        return read_text(path)
+        return read_text(path, root=self.root_option)
 
     def exists(self, path: str) -> bool:
         return os.path.isfile(path)

@@ -324,6 +324,8 @@ def framework_template(packaged: Packaged, framework: Framework, source: str, of
     # where the stage came from: --stage, else what the offline compile of the side found
     stage_from = "--stage" if stage_given else offline.provenance.stage_from if offline else None
     provenance = Provenance("framework", framework.engine, framework.version, stage=stage, stage_from=stage_from)
+    # the values the offline compile of this side read from the environment and deploy-time sources
+    secrets = offline.secrets if offline is not None else frozenset()
     nested = {}
     for lid, resource in (data.get("Resources") or {}).items():
         url = json.dumps((resource.get("Properties") or {}).get("TemplateURL")) \
@@ -331,9 +333,9 @@ def framework_template(packaged: Packaged, framework: Framework, source: str, of
         for name, template in packaged.nested.items():
             if f'"{name}"' in url or f"/{name}" in url:
                 nested[lid] = Template(data=_stable(template), source=f"{source} ({name})",
-                                       stack_name=f"{stack_name}/{lid}", provenance=provenance)
+                                       stack_name=f"{stack_name}/{lid}", provenance=provenance, secrets=secrets)
     return Template(data=data, source=source, origins=origins, stack_name=stack_name, unseen=parts,
-                    provenance=provenance, nested=nested)
+                    provenance=provenance, nested=nested, secrets=secrets)
 
 
 def _stable(value: Any) -> Any:

@@ -253,6 +253,8 @@ class StackChangeSet:
     unseen: tuple[UnseenChange, ...] = ()  # plugin parts neither side's compiler predicted
     # The resource-type facts the prediction used; the rules read the same ones.
     catalog: Catalog = field(default_factory=Catalog, compare=False, repr=False)
+    # both sides' secrets and NoEcho parameter values: masked before any report (model/secrets.py)
+    secrets: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
 
 
 def blind_spots(cs: StackChangeSet) -> tuple[str, ...]:

@@ -105,6 +105,9 @@ class Template:
     unseen: tuple[UnseenPart, ...] = ()  # what the compiler could not predict, by plugin section
     # nested stacks the framework wrote (serverless-plugin-split-stacks), by their logical ID here
     nested: Mapping[str, "Template"] = field(default_factory=dict)
+    # values no report shows (model/secrets.py): from the environment, .env files, deploy-time AWS
+    # sources; kept out of repr so a debug print cannot show them either
+    secrets: frozenset[str] = field(default=frozenset(), repr=False)
 
     @property
     def blind_spots(self) -> tuple[str, ...]:

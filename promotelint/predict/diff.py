@@ -22,6 +22,7 @@ from promotelint.model.changeset import (
 )
 from promotelint.model.opaque import contains_opaque
 from promotelint.model.resources import Catalog, deletion_action, replace_action
+from promotelint.model.secrets import worth_masking
 from promotelint.model.settings import PredictOptions
 from promotelint.model.template import Origin, Template, references
 from promotelint.predict.intrinsics import NO_VALUE, Evaluator, is_symbolic, parameter_values
@@ -99,7 +100,20 @@ def predict(base: Template, head: Template, catalog: Catalog,
         head_stack_name=options.stack_name or head.stack_name,
         warnings=warnings, unpredicted=warnings,
         base_provenance=base.provenance, head_provenance=head.provenance,
-        unseen=compare_unseen(base, head), catalog=catalog)
+        unseen=compare_unseen(base, head), catalog=catalog,
+        secrets=base.secrets | head.secrets | _no_echo(base, options.base_parameters)
+        | _no_echo(head, options.head_parameters))
+
+
+def _no_echo(template: Template, given: Mapping[str, str] | None) -> frozenset[str]:
+    """The values of the template's NoEcho parameters (given, else their defaults): CloudFormation
+    shows them as ****, and so must every report."""
+    parameters = template.data.get("Parameters")
+    values = []
+    for name, spec in (parameters.items() if isinstance(parameters, dict) else ()):
+        if isinstance(spec, dict) and str(spec.get("NoEcho")).lower() == "true":
+            values.append((given or {}).get(name, spec.get("Default")))
+    return worth_masking(values)
 
 
 def _engine_warnings(base: Template, head: Template) -> tuple[str, ...]:

@@ -8,6 +8,6 @@ from promotelint.report.base import Format, RenderOptions, Render
 
 ALL_FORMATS: tuple[Format, ...] = (text.FORMAT, json_report.FORMAT, sarif.FORMAT, github.FORMAT,
                                    markdown.FORMAT, junit.FORMAT)
-FORMATS: dict[str, Render] = {f.name: f.render for f in ALL_FORMATS}
+FORMATS: dict[str, Render] = {f.name: f for f in ALL_FORMATS}  # each renders what may be shown
 
 __all__ = ["ALL_FORMATS", "FORMATS", "Format", "RenderOptions"]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Callable, Mapping, Sequence
 
 from promotelint.model.changeset import ResourceChange, StackChangeSet, blind_spots
 from promotelint.model.findings import Finding, StackReport, active, blocks, counts
+from promotelint.model.secrets import map_strings, masker
 from promotelint.model.template import Origin
 
 
@@ -29,10 +31,42 @@ Render = Callable[[Sequence[StackReport], RenderOptions], str]
 
 @dataclass(frozen=True)
 class Format:
-    """One output format: its name on the command line and the function that renders it."""
+    """One output format: its name on the command line and the function that renders it.
+    `escape_controls`: its text carries values as they are (the terminal, JUnit's XML, markdown), so
+    a newline or an escape sequence inside a value must be shown escaped, not acted on; JSON and
+    SARIF escape them by their own syntax, GitHub's annotations by theirs."""
 
     name: str
     render: Render
+    escape_controls: bool = False
+
+    def __call__(self, reports: Sequence[StackReport], options: RenderOptions) -> str:
+        """The report as this format renders it, from what may be shown (see `presentable`)."""
+        return self.render(presentable(reports, self.escape_controls), options)
+
+
+# C0 and C1 control characters, DEL, and the Unicode line and paragraph separators.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def escape_controls(text: str) -> str:
+    r"""`a\nb` for a value holding a newline: one value stays on its line, and cannot start another."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1] if m.group() not in "\u2028\u2029"
+                        else f"\\u{ord(m.group()):04x}", text)
+
+
+def presentable(reports: Sequence[StackReport], escape: bool = False) -> list[StackReport]:
+    """The reports as they may be shown: each stack's secrets (model/secrets.py) masked everywhere,
+    and with `escape`, control characters escaped."""
+    out = []
+    for report in reports:
+        mask = masker(report.changeset.secrets)
+        if mask is None and not escape:
+            out.append(report)
+            continue
+        fn = mask if not escape else escape_controls if mask is None else (lambda s, m=mask: escape_controls(m(s)))
+        out.append(map_strings(report, fn))
+    return out
 
 
 def plural(n: int, noun: str) -> str:

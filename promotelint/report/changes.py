@@ -18,6 +18,7 @@ from typing import Any, Iterator, Mapping, Sequence
 
 from promotelint.model.changeset import KNOWN_AFTER_APPLY, Detail, ResourceChange
 from promotelint.model.opaque import OPAQUE_KEY
+from promotelint.model.secrets import MASK
 
 VALUE_WIDTH = 60  # characters of one value shown; a longer one is cut in the middle, its path kept
 _MISSING = object()
@@ -65,7 +66,11 @@ def property_changes(change: ResourceChange, width: int = VALUE_WIDTH) -> list[P
             section = "Properties" if target.attribute in ("Properties", "Tags") else None
             before = _value(change.before, section, label, direct[0].target.before_value)
             after = _value(change.after, section, label, direct[0].target.after_value)
-            out.extend(_diff(label, before, after, recreation, width))
+            found = list(_diff(label, before, after, recreation, width))
+            if not found and MASK in _cf_text(before) + _cf_text(after):
+                # the values differ where they are masked (issue 13): the change is said, not shown
+                found = [PropertyChange(label, "~", MASK, MASK, recreation)]
+            out.extend(found)
         causes = dict.fromkeys(d.causing_entity for d in details if d not in direct and d.causing_entity)
         out.extend(PropertyChange(label, "~", recreation=recreation, cause=c) for c in causes)
     return out

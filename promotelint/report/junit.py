@@ -51,4 +51,4 @@ def render_junit(reports: Sequence[StackReport], options: RenderOptions = Render
             + "\n".join(suites) + "\n</testsuites>\n")
 
 
-FORMAT = Format("junit", render_junit)
+FORMAT = Format("junit", render_junit, escape_controls=True)

@@ -208,4 +208,4 @@ def _mermaid(text: str) -> str:
     return "".join(c if c.isalnum() or c in " .:-_/" else f"#{ord(c)};" for c in str(text))
 
 
-FORMAT = Format("markdown", render_markdown)
+FORMAT = Format("markdown", render_markdown, escape_controls=True)

@@ -125,4 +125,4 @@ def _finding_lines(report: StackReport, color: bool) -> list[str]:
     return lines
 
 
-FORMAT = Format("text", render_text)
+FORMAT = Format("text", render_text, escape_controls=True)

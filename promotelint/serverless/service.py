@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from promotelint.model.errors import InputError
+from promotelint.model.secrets import worth_masking
 from promotelint.model.template import Provenance, Template
 from promotelint.serverless.coerce import coerce_like_schema
 from promotelint.serverless.config_file import Reader, find_config, load_config
@@ -41,6 +42,7 @@ class ResolvedService:
     stack_name: str
     warnings: list[str]
     stage_from: str = "--stage"  # or provider.stage / default: where `stage` came from
+    secrets: frozenset[str] = frozenset()  # values the reports mask (model/secrets.py)
 
 
 def compile_service(path: str | os.PathLike, *, reader: Reader, env: Mapping[str, str],
@@ -60,7 +62,7 @@ def compile_service(path: str | os.PathLike, *, reader: Reader, env: Mapping[str
     return Template(data=ctx.template, source=service.source, origins=ctx.origins, stack_name=service.stack_name,
                     provenance=Provenance(compiler="offline", engine=engine.name, engine_version=engine.version,
                                           stage=service.stage, stage_from=service.stage_from),
-                    warnings=tuple(ctx.warnings), unseen=tuple(ctx.unseen))
+                    warnings=tuple(ctx.warnings), unseen=tuple(ctx.unseen), secrets=service.secrets)
 
 
 def fill_instance_id(ctx: CompileContext) -> None:
@@ -113,9 +115,10 @@ def resolve_service(path: str | os.PathLike, *, reader: Reader, env: Mapping[str
     else:
         _load_dotenv(resolver, service_dir, reader, environment)
     config = resolver.resolve_all()
-    plugins = load_plugins(PluginLoad(config=config, options=options, env=environment, service_dir=service_dir,
-                                      root=inputs.root or service_dir, read_text=reader.read_text,
-                                      exists=reader.exists, error=resolver.error, warnings=warnings))
+    load = PluginLoad(config=config, options=options, env=environment, service_dir=service_dir,
+                      root=inputs.root or service_dir, read_text=reader.read_text, exists=reader.exists,
+                      error=resolver.error, warnings=warnings)
+    plugins = load_plugins(load)
     config = coerce_like_schema(config, tuple(line for plugin in plugins for line in plugin.schema))
 
     declared = config.get("frameworkVersion")
@@ -142,9 +145,10 @@ def resolve_service(path: str | os.PathLike, *, reader: Reader, env: Mapping[str
         provider["region"] = region
     _check_provider_iam_keys(engine, provider, doc, config_path, warnings)
     stack_name = provider.get("stackName") if isinstance(provider.get("stackName"), str) else f"{name}-{stage}"
+    secrets = worth_masking(resolver.secrets | load.secrets, public=(stage, region, name, stack_name))
     return ResolvedService(config=config, source=config_path, positions=doc.positions, service_dir=service_dir,
                            stage=stage, region=region, stack_name=stack_name, warnings=warnings,
-                           stage_from=stage_from)
+                           stage_from=stage_from, secrets=secrets)
 
 
 def _check_provider_iam_keys(engine: Engine, provider: dict, doc: Any, config_path: str, warnings: list) -> None:

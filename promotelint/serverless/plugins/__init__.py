@@ -46,6 +46,7 @@ class PluginLoad:
     exists: Callable[[str], bool]
     error: Callable[..., InputError]  # error(config path, message, fix): a config error there
     warnings: list[str] = field(default_factory=list)
+    secrets: set[str] = field(default_factory=set)  # values a plugin read from .env files and the like
 
     def service_file(self, name: str, setting: tuple) -> str:
         """The path of a file the plugin opens relative to the service dir (its cwd), which must stay

@@ -71,7 +71,7 @@ def load_env(load: PluginLoad) -> None:
             raise _Halt("DOTENV: Could not find .env file.")
         variables = _parse_env_files(load, names, settings)
         _check_required(load, settings, variables)
-        _set_provider_env(provider, settings, variables)
+        _set_provider_env(provider, settings, variables, load.secrets)
     except _Halt as exc:
         raise load.error(_SETTINGS, f"serverless-dotenv-plugin: {exc}",
                          "add the file or variable, or change custom.dotenv.required") from None
@@ -149,7 +149,7 @@ def _includes(container: Any, key: str, setting: str) -> bool:
                        "not a function)")
 
 
-def _set_provider_env(provider: dict, settings: dict, variables: dict[str, str]) -> None:
+def _set_provider_env(provider: dict, settings: dict, variables: dict[str, str], secrets: set[str]) -> None:
     include = settings.get("include")
     exclude = settings.get("exclude") or []
     if include != "*":
@@ -161,6 +161,7 @@ def _set_provider_env(provider: dict, settings: dict, variables: dict[str, str])
     # runs: setting keys on it fails, and the plugin carries on without its variables.
     if isinstance(environment, dict) and not is_opaque(environment):
         environment.update(variables)
+        secrets.update(variables.values())  # a .env file's values: the reports mask them
 
 
 PLUGIN = Plugin("serverless-dotenv-plugin", ">=6.0.0 <7", load=load_env)

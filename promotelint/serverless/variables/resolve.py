@@ -70,6 +70,18 @@ _MISSING_FIX = {
 }
 
 
+# What variables may make. A value built from variables that each repeat another
+# (`l2: ${self:custom.l1}${self:custom.l1}`, thirty levels) doubles at each level: the framework runs out
+# of memory on it. Real configs resolve to a few hundred kilobytes; the cap is the largest file
+# promotelint reads (io/files.MAX_FILE_BYTES), for one string and for all of them together.
+MAX_RESOLVED_CHARS = 64 * 1024 * 1024
+# The same doubling with lists or maps (`l2: [${self:custom.l1}, ${self:custom.l1}]`) shares one object
+# where it repeats, so memory stays small, but every walk of the config (and the template's JSON) is
+# exponential. Each value a variable brings is walked once to find its variables: those walks are capped
+# together (a 300-function config holds some 20,000 values; the cap is far above what real ones bring).
+MAX_RESOLVED_VALUES = 500_000
+
+
 class _Missing(Exception):
     """A source has no value and there is no fallback: becomes an InputError naming the variable."""
 
@@ -90,6 +102,9 @@ class Resolver:
         self._warned: set[str] = set()
         self._last_lookup = ""
         self._last_source: tuple[str, Any] = ("", None)  # the last source looked up, and its address
+        self._made = 0  # characters of every string built from variables so far
+        self._walked = 0  # values walked to find variables so far
+        self.secrets: set[Any] = set()  # values of sources a report must not show (model/secrets.py)
         self._collect(config, ())
 
     # -- bookkeeping ---------------------------------------------------------------------------------
@@ -113,6 +128,11 @@ class Resolver:
         stack = [(value, path)]
         while stack:
             node, p = stack.pop()
+            self._walked += into is not None  # the config's own values are not counted, only those brought
+            if self._walked > MAX_RESOLVED_VALUES:
+                raise self.error(path, f"variables at {humanize(path)} make more than {MAX_RESOLVED_VALUES:,} "
+                                       "values (a value that repeats another, level after level?)",
+                                 "do not build a value by repeating another variable again and again")
             if isinstance(node, dict):
                 if not is_opaque(node):
                     stack.extend(reversed([(v, p + (k,)) for k, v in node.items()]))
@@ -205,6 +225,11 @@ class Resolver:
             parts.append(text)
             last = variable["end"]
         parts.append(raw[last:])
+        self._made += sum(map(len, parts))
+        if self._made > MAX_RESOLVED_CHARS:
+            raise self.error(path, f"variables at {humanize(path)} make more than {MAX_RESOLVED_CHARS >> 20} MiB of "
+                                   "text (a value that repeats another, level after level?)",
+                             "do not build a value by repeating another variable again and again")
         return "".join(parts), parts
 
     def resolve_variable(self, path: tuple, raw: str, variable: dict) -> Any:
@@ -315,7 +340,9 @@ class Resolver:
         if kind == "env":
             if not address:
                 raise _Missing('missing address argument in variable "env" source')
-            return self.inputs.env.get(_string(address, "env"))
+            value = self.inputs.env.get(_string(address, "env"))
+            self.secrets.add(value)
+            return value
         if kind == "sls":
             if address == "instanceId":
                 # The framework's clock at start-up, also the suffix of its ApiGatewayDeployment<id>:
@@ -336,7 +363,8 @@ class Resolver:
             return self.param(path, address)
         if kind == "file":
             return self.file(path, params, address, text)
-        if kind in AWS_SOURCES:
+        if kind in AWS_SOURCES:  # known at deploy time only: the reference stands for a secret value
+            self.secrets.add(text)
             return opaque(text)
         self.warn(f'variable source "{kind}" ({text}) is not known offline (a plugin\'s?): '
                   "its value is unknown in the prediction")

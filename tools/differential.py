@@ -1,0 +1,60 @@
+"""What the differential tools share: judging one random service's two templates, and the seeds."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Callable
+
+from tools.conformance import compare
+
+
+def seed_range(text: str) -> range:
+    """`1-50` (or `7`) as the seeds it names."""
+    first, _, last = text.partition("-")
+    return range(int(first), int(last or first) + 1)
+
+
+def judge(seed: int, work: Path, keep: Path, expected: dict, ours: dict | None, our_error: str,
+          also: Callable[[dict, dict], str] = lambda expected, ours: "") -> str:
+    """"same (N resources)", or "DIFFERENT: ..." with the service (and the framework's template as
+    expected.json) kept under keep/seed<N>. `also`: a further difference to look for (or "")."""
+    if ours is None:
+        shutil.copytree(work, keep / f"seed{seed}", dirs_exist_ok=True)
+        return f"DIFFERENT: promotelint fails: {our_error}"
+    result = compare(expected, ours)
+    more = also(expected, ours)
+    if result.missing or result.extra or result.diffs or more:
+        shutil.rmtree(work / ".serverless", ignore_errors=True)
+        (work / "expected.json").write_text(json.dumps(expected, indent=2))
+        shutil.copytree(work, keep / f"seed{seed}", dirs_exist_ok=True)
+        return f"DIFFERENT: {result.missing} {result.extra} {result.diffs[:3]} {more}".rstrip()
+    return f"same ({len(expected.get('Resources', {}))} resources)"
+
+
+def arguments(doc: str, jobs: int, keep: str, **tool: str) -> argparse.Namespace:
+    """The options every differential tool takes (--seeds, --jobs, --keep), plus the tool's own
+    (`name=help`: `--name`, a string)."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("--seeds", default="1-50", help="a range, for example 1-50")
+    parser.add_argument("--jobs", type=int, default=jobs)
+    for name, text in tool.items():
+        parser.add_argument(f"--{name.replace('_', '-')}", help=text)
+    parser.add_argument("--keep", default=keep, help="where services that differ are kept")
+    return parser.parse_args()
+
+
+def run_seeds(seeds: range, jobs: int, check: Callable[[int], str]) -> int:
+    """Check every seed (`jobs` at a time), print each outcome and the totals; 1 if any differs."""
+    with ThreadPoolExecutor(jobs) as pool:
+        results = list(pool.map(lambda s: (s, check(s)), seeds))
+    for seed, outcome in results:
+        print(f"seed {seed}: {outcome}")
+    different = sum(1 for _, outcome in results if outcome.startswith("DIFFERENT"))
+    both_fail = sum(1 for _, outcome in results if outcome == "same (both fail)")
+    print(f"{len(results)} services, {len(results) - different} same ({both_fail} of them both fail), "
+          f"{different} different")
+    return 1 if different else 0
