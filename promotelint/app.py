@@ -6,6 +6,7 @@
     setup(config_file, start)                   -> (Config, rules)
     judge(changesets, rules, config, today)     -> [StackReport]
     check(CheckRequest)                         -> CheckResult (reports, errors, exit code)
+    merge_reports([report.json, ...])           -> CheckResult (the shards' JSON reports as one)
 
 io/ reads what the user points at (files, git revisions, config, cfn-lint's data); every stage in
 between is a pure function of what it is given; the caller renders `CheckResult.reports` with
@@ -18,7 +19,7 @@ import datetime
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 from promotelint.model.errors import EXIT_INPUT, InputError
 from promotelint.model.settings import CompileSettings, Config, PredictOptions
@@ -35,7 +36,8 @@ if TYPE_CHECKING:
 # config, and each import is paid on every start of a command-line tool.
 
 __all__ = ["CheckRequest", "CheckResult", "CompileSettings", "PredictOptions", "check", "compile_path",
-           "judge", "predict", "predict_stacks", "read_source", "rule_metadata", "setup"]
+           "judge", "merge_reports", "placeholders", "predict", "predict_stacks", "read_source", "rule_metadata",
+           "setup"]
 
 
 def compile_path(path: str | os.PathLike, *, stage: str | None = None, region: str | None = None,
@@ -51,6 +53,19 @@ def compile_path(path: str | os.PathLike, *, stage: str | None = None, region: s
     return read_service(path, CompileSettings(stage=stage, region=region, params=params or {}, env=env,
                                               env_file=env_file, compiler=compiler, engine=engine, root=root,
                                               cache=cache))
+
+
+def placeholders(template: Template, limit: int = 10) -> list[str]:
+    """One warning per value of the template only known in AWS (`${ssm:}`, a CodeSha256, ...),
+    which the template holds as a {"promotelint:opaque": ...} placeholder; at most `limit`."""
+    from promotelint.model.opaque import OPAQUE_KEY, opaque_paths
+
+    found = list(opaque_paths(template.data))
+    out = [f"{path} is only known in AWS ({text}): written as a {{\"{OPAQUE_KEY}\": ...}} placeholder"
+           for path, text in found[:limit]]
+    if len(found) > limit:
+        out.append(f"and {len(found) - limit} more values only known in AWS, written as placeholders")
+    return out
 
 
 def read_source(path: str | os.PathLike, settings: CompileSettings = CompileSettings()) -> Template:
@@ -158,6 +173,7 @@ class CheckRequest:
     fail_on: str | None = None
     jobs: int | None = None
     today: datetime.date = field(default_factory=datetime.date.today)
+    shard: tuple[int, int] | None = None  # (I, N): only the I-th of N shares of the git range's services
 
     @property
     def git_mode(self) -> bool:
@@ -168,12 +184,14 @@ class CheckRequest:
 class CheckResult:
     reports: list[StackReport]
     errors: tuple[str, ...]  # services that could not be read (exit 2; the others still reported)
-    exit_code: int
+    exit_code: int | None  # None: predictions only (merged `changeset` reports)
     rules: dict[str, dict[str, str]]  # rule_metadata, for the reports
+    fail_on: str = "error"  # what blocks a stack (the reports show the blocked stacks first)
 
 
-def check(request: CheckRequest) -> CheckResult:
-    """Predict each stack's change set, apply the rules and the allow lists, and decide the exit code."""
+def check(request: CheckRequest, progress: Callable[[int, int], None] | None = None) -> CheckResult:
+    """Predict each stack's change set, apply the rules and the allow lists, and decide the exit code.
+    `progress(done, total)` hears of each service checked in a git range."""
     from promotelint.verdict.judge import FAIL_ON, exit_code
 
     if request.fail_on is not None and request.fail_on not in FAIL_ON:
@@ -183,6 +201,8 @@ def check(request: CheckRequest) -> CheckResult:
                          "or --base-template FILE (the deployed template)")
     if not request.git_mode and (request.head_ref or request.staged):
         raise InputError("--head-ref/--staged need --base-ref", fix="add --base-ref REV")
+    if request.shard and not request.base_ref:
+        raise InputError("--shard splits the services of a git range", fix="add --base-ref REV")
     config, rules = setup(request.config, Path(request.paths[1]) if not request.git_mode else Path.cwd())
     # The config's plugin and framework settings are how both sides compile.
     request = replace(request, compile=replace(
@@ -191,15 +211,33 @@ def check(request: CheckRequest) -> CheckResult:
     settings = PairSettings(root=os.getcwd(), compile=request.compile, predict=request.predict,
                             stateful=config.stateful)
     if request.git_mode:
-        changesets, errors, (root, head_rev, sides, known) = _git_changesets(request, settings)
+        changesets, errors, (root, head_rev, sides, known) = _git_changesets(request, settings, progress)
     else:
         base, head = (read_source(Path(p), request.compile) for p in request.paths)
         changesets, errors = predict_stacks(base, head, request.predict, config.stateful), []
         root, head_rev, sides, known = os.path.dirname(os.path.abspath(request.paths[1])), None, (base, head), {}
     imports = _imports(changesets, root, head_rev, sides, request.compile, known)
     reports = judge(changesets, rules, config, request.today, imports)
-    code = EXIT_INPUT if errors else exit_code(reports, request.fail_on or config.fail_on or "error")
-    return CheckResult(reports, tuple(errors), code, rule_metadata(rules, config))
+    fail_on = request.fail_on or config.fail_on or "error"
+    code = EXIT_INPUT if errors else exit_code(reports, fail_on)
+    return CheckResult(reports, tuple(errors), code, rule_metadata(rules, config), fail_on)
+
+
+def merge_reports(paths: Sequence[str | os.PathLike]) -> CheckResult:
+    """The JSON reports of several runs (`check --shard I/N --format json`) as one result: every
+    stack, every error, the rules, and the worst exit code."""
+    from promotelint.io.packaged import load_report
+
+    parts = [load_report(Path(p)) for p in paths]
+    if len({p.exit_code is None for p in parts}) > 1:
+        raise InputError("cannot merge `changeset` reports with `check` reports", file=str(paths[0]),
+                         fix="merge the JSON reports of one command")
+    codes = [p.exit_code for p in parts if p.exit_code is not None]
+    return CheckResult(reports=[r for p in parts for r in p.reports],
+                       errors=tuple(e for p in parts for e in p.errors),
+                       exit_code=max(codes) if codes else None,
+                       rules={k: v for p in parts for k, v in p.rules.items()},
+                       fail_on=next((p.fail_on for p in parts if p.fail_on), "error"))
 
 
 def _imports(changesets: Sequence[StackChangeSet], where: str, head: str | None, sides: Sequence[Template],
@@ -224,10 +262,11 @@ def _imports(changesets: Sequence[StackChangeSet], where: str, head: str | None,
         return index
 
 
-def _git_changesets(request: CheckRequest, settings: PairSettings) -> tuple[list[StackChangeSet], list[str], tuple]:
-    """The change sets of every stack in the git range, the errors of those that could not be read,
-    and where the head side's imports are read: (the work tree, the head revision, its templates
-    already read, the imports of its services already compiled)."""
+def _git_changesets(request: CheckRequest, settings: PairSettings, progress: Callable[[int, int], None] | None = None
+                    ) -> tuple[list[StackChangeSet], list[str], tuple]:
+    """The change sets of every stack in the git range (of its shard), the errors of those that
+    could not be read, and where the head side's imports are read: (the work tree, the head
+    revision, its templates already read, the imports of its services already compiled)."""
     from promotelint.io import git
     from promotelint.io.discovery import Pair, discover
     from promotelint.io.sources import read_template
@@ -266,11 +305,24 @@ def _git_changesets(request: CheckRequest, settings: PairSettings) -> tuple[list
         base_sha = git.resolve_rev(root, request.base_ref)
         pairs = discover(root, base_sha, head, paths, base_label=request.base_ref, head_label=head_label,
                          settings=request.compile)
-    outcomes = check_pairs(pairs, settings, request.jobs)
+    if request.shard:
+        pairs = shard_of(pairs, *request.shard)
+    outcomes = check_pairs(pairs, settings, request.jobs, progress)
     sides = [p.head_template for p in pairs if p.head_template is not None]
     known = dict(o.imports for o in outcomes if o.imports)
     return [cs for o in outcomes for cs in o.changesets], [o.error for o in outcomes if o.error], \
         (root, head, sides, known)
+
+
+def shard_of(pairs: Sequence[Pair], index: int, count: int) -> list[Pair]:
+    """The `index`-th (1-based) of `count` shares of the pairs: sorted by path and dealt round
+    robin, so every shard of a CI matrix, discovering the same services, takes its own and each
+    service is checked by exactly one."""
+    def path(pair: Pair) -> str:
+        side = pair.head or pair.base
+        return side.path if side is not None else ""
+    ordered = sorted(pairs, key=path)
+    return [p for i, p in enumerate(ordered) if i % count == index - 1]
 
 
 # --- one pair of sides, and many in parallel ----------------------------------------------------
@@ -399,15 +451,22 @@ def _labelled(cs: StackChangeSet, pair: Pair, root: str) -> StackChangeSet:
     return replace(cs, **out)
 
 
-def check_pairs(pairs: Sequence[Pair], settings: PairSettings, workers: int | None = None) -> list[Outcome]:
-    """Check every pair, in parallel across cores when there are several; results in pair order."""
+def check_pairs(pairs: Sequence[Pair], settings: PairSettings, workers: int | None = None,
+                progress: Callable[[int, int], None] | None = None) -> list[Outcome]:
+    """Check every pair, in parallel across cores when there are several; results in pair order.
+    `progress(done, total)` is called as each pair is done."""
     import multiprocessing
     import sys
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import ProcessPoolExecutor, as_completed
 
+    tell = progress or (lambda done, total: None)
     workers = min(len(pairs), workers or _cores())
     if workers <= 1:
-        return [check_pair(p, settings) for p in pairs]
+        out = []
+        for pair in pairs:
+            out.append(check_pair(pair, settings))
+            tell(len(out), len(pairs))
+        return out
     # Loaded before the pool forks, so the workers start with them instead of importing each.
     import promotelint.predict.diff  # noqa: F401
     import promotelint.serverless.service  # noqa: F401
@@ -419,7 +478,10 @@ def check_pairs(pairs: Sequence[Pair], settings: PairSettings, workers: int | No
     # unsafe or missing, and the platform's default start method re-imports instead)
     context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_reset_readers) as pool:
-        return list(pool.map(check_pair, pairs, [settings] * len(pairs)))
+        futures = [pool.submit(check_pair, pair, settings) for pair in pairs]
+        for done, _ in enumerate(as_completed(futures), 1):
+            tell(done, len(pairs))
+        return [f.result() for f in futures]
 
 
 def _reset_readers() -> None:

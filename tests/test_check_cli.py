@@ -261,7 +261,8 @@ def test_notes_api_example_promotions():
 def test_text_report_ends_with_the_verdict():
     code, out, _ = run("check", "examples/notes-api/deployed", "examples/notes-api/dangerous-change",
                        "--stage", "prod", "--format", "text", cwd=ROOT)
-    assert code == 1 and out.rstrip().splitlines()[-1] == "Promotion blocked: 1 error, 1 warning (exit 1)."
+    assert code == 1 and out.rstrip().splitlines()[-1] == (
+        "Promotion blocked: 1 error, 1 warning (exit 1). 1 stack checked; blocked: notes-api-prod.")
     code, out, _ = run("check", "examples/notes-api/deployed", "examples/notes-api/safe-change",
                        "--stage", "prod", "--format", "text", cwd=ROOT)
-    assert code == 0 and out.rstrip().splitlines()[-1] == "No blocking findings: no findings."
+    assert code == 0 and out.rstrip().splitlines()[-1] == "No blocking findings: no findings. 1 stack checked; none blocked."

@@ -118,7 +118,8 @@ def test_unchanged_lift_section_is_a_notice_and_never_called_safe(repo):
     notice = "notice: cannot predict: plugin serverless-lift is not modelled; constructs.uploads is unchanged"
     assert notice in result.stdout
     assert "  base and head: offline compiler (v3 3.40.0)" in result.stdout
-    assert result.stdout.rstrip().splitlines()[-1] == "No blocking findings: 2 notices; 2 parts not predicted."
+    assert result.stdout.rstrip().splitlines()[-1] == (
+        "No blocking findings: 2 notices; 2 parts not predicted. 1 stack checked; none blocked.")
 
 
 def test_neutral_plugins_and_severity_come_from_the_config(repo):
@@ -172,9 +173,9 @@ def test_every_format_names_each_sides_compiler_and_what_was_not_predicted():
         assert "safe" not in text.lower(), name
         assert "${ssm:/x} is not known offline" in text, name
     assert "  base: framework compiler (v3 3.40.0); head: offline compiler" in out["text"]
-    assert out["text"].endswith("No blocking findings: 1 notice; 2 parts not predicted.") and part in out["text"]
+    assert out["text"].endswith("No blocking findings: 1 notice; 2 parts not predicted. 1 stack checked; none blocked.\n") and part in out["text"]
     assert "base: framework compiler (v3 3.40.0); head: offline compiler" in out["markdown"] and part in out["markdown"]
-    verdict = "promotelint: no blocking findings; 2 parts not predicted (1 notice), 1 stack"
+    verdict = "promotelint: no blocking findings; 2 parts not predicted (1 notice). 1 stack checked; none blocked."
     assert out["github"].rstrip().endswith(verdict)
     stack = json.loads(out["json"])["stacks"][0]
     jsonschema.validate(json.loads(out["json"]), schema("report"))

@@ -1,5 +1,5 @@
-"""The command line's options, declared once (so `changeset` and `check` never drift apart), and
-their translation into the settings the pipeline takes."""
+"""The command line's options, declared once (so the commands that share one never drift apart),
+and their translation into the settings the pipeline takes."""
 
 from __future__ import annotations
 
@@ -25,9 +25,10 @@ Parameter = _opt("--parameter", "KEY=VALUE for both sides.", Optional[List[str]]
 BaseParameter = _opt("--base-parameter", "KEY=VALUE, base only.", Optional[List[str]])
 HeadParameter = _opt("--head-parameter", "KEY=VALUE, head only.", Optional[List[str]])
 StackName = _opt("--stack-name", "Stack name (AWS::StackName).")
-Stage = _opt("--stage", "Stage for serverless.yml sides.")
+Stage = _opt("--stage", "Stage for serverless.yml sides (default: provider.stage, else dev; the report says "
+             "which it assumed).")
 Param = _opt("--param", "KEY=VALUE for ${param:KEY} in serverless.yml.", Optional[List[str]])
-ShowAll = _opt("--show-all", "List minor changes too.", bool)
+ShowAll = _opt("--show-all", "List minor changes too, each with its changed properties.", bool)
 Compiler = _opt("--compiler", "auto, offline or framework (the service's installed one, with its plugins).", str)
 Engine = _opt("--engine", "v3, osls, v4[@VERSION] or auto (the installed framework, else frameworkVersion, else v3).")
 Root = _opt("--root", "Outside git, the directory ${file()} may read (default: the current one).", Optional[Path])
@@ -36,7 +37,7 @@ NoCache = _opt("--no-cache", "Compile every serverless.yml side again (no reuse 
 ConfigFile = _opt("--config", "Config file (.promotelint.yml or pyproject.toml); default: found from HEAD upward.",
                   Optional[Path])
 
-# `check` alone.
+# `check` (and, for its output, `report`).
 Paths = Annotated[Optional[List[str]], typer.Argument(
     help="BASE HEAD (two files/dirs), or with --base-ref/--base-template the services (serverless.yml, its "
          "directory, a template) to check; none: every service under here whose files changed.", show_default=False)]
@@ -52,6 +53,9 @@ Output = _opt("--output -o", "Write the report here; the text summary still goes
 Summary = _opt("--summary", 'Append a markdown summary here (e.g. "$GITHUB_STEP_SUMMARY").', Optional[Path])
 Jobs = _opt("--jobs -j", "Services checked at once (default: the machine's cores).", Optional[int])
 FailOn = _opt("--fail-on", "error (default), warning or never: what makes the exit code 1.")
+Shard = _opt("--shard", "I/N: check only the I-th of N shares of the services (a CI matrix; merge the shards' "
+             "--format json reports with `promotelint report FILE...`).")
+ReportFiles = Annotated[List[Path], typer.Argument(help="JSON reports (`check --format json`), e.g. one per shard.")]
 
 # `rules`, `explain` and `compile`.
 RulesFormat = _opt("--format -f", "text, markdown (docs/rules.md) or json (rules/bundle.json).", str)
@@ -83,3 +87,13 @@ def settings(*, stage, region, stack_name, parameter, base_parameter, head_param
             PredictOptions(region=region, stack_name=stack_name,
                            base_parameters={**both, **pairs(base_parameter, "--base-parameter")},
                            head_parameters={**both, **pairs(head_parameter, "--head-parameter")}))
+
+
+def shard(text: str | None) -> tuple[int, int] | None:
+    """`--shard I/N` as (I, N), 1 <= I <= N."""
+    if text is None:
+        return None
+    index, sep, count = text.partition("/")
+    if sep and index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count):
+        return int(index), int(count)
+    raise InputError(f"--shard {text!r} is not I/N with 1 <= I <= N", fix="write --shard 1/4 ... --shard 4/4")

@@ -299,7 +299,7 @@ def _link(target: str, rel: str, dest: str) -> None:
 
 
 def framework_template(packaged: Packaged, framework: Framework, source: str, offline: Template | None,
-                       neutral: frozenset[str]) -> Template:
+                       neutral: frozenset[str], stage_given: bool = False) -> Template:
     """The side's Template from the framework's output. Where its resources came from in the config is
     taken from the offline compile of the same side when there is one; the parts nobody predicts are
     only those of plugins acting outside CloudFormation (the framework ran every other plugin)."""
@@ -321,7 +321,9 @@ def framework_template(packaged: Packaged, framework: Framework, source: str, of
     if not config and offline is not None:  # a framework that does not write its resolved config
         parts = tuple(p for p in offline.unseen if p.outside)
     stack_name = stack_name or (offline.stack_name if offline else None)
-    provenance = Provenance("framework", framework.engine, framework.version)
+    # where the stage came from: --stage, else what the offline compile of the side found
+    stage_from = "--stage" if stage_given else offline.provenance.stage_from if offline else None
+    provenance = Provenance("framework", framework.engine, framework.version, stage=stage, stage_from=stage_from)
     # the values the offline compile of this side read from the environment and deploy-time sources
     secrets = offline.secrets if offline is not None else frozenset()
     nested = {}

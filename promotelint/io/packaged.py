@@ -1,5 +1,6 @@
 """What promotelint ships and reads at run time: the built-in rules (rules/, with their parse cache
-bundle.json), the user's rule files, and the JSON Schemas of rule and config files."""
+bundle.json), the user's rule files, the JSON Schemas of rule and config files, and the JSON
+reports of earlier runs that `promotelint report` merges (checked against the report schema)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,15 @@ import json
 import zlib
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from promotelint.io.files import read_text
 from promotelint.model.errors import InputError
 from promotelint.parse.documents import load_text
 from promotelint.ruleengine.language import Rule, compile_rule
+
+if TYPE_CHECKING:
+    from promotelint.report.json_report import ReadReport
 
 PACKAGE = Path(__file__).resolve().parent.parent
 RULES_DIR = PACKAGE / "builtin_rules"  # in a wheel
@@ -94,3 +98,21 @@ def parse_rule_file(text: str, source: str, validate: bool = True) -> Rule:
 def rule_from_data(data: Any, source: str, line_of=lambda path: None) -> Rule:
     """A rule from already parsed data, checked against the rule schema."""
     return compile_rule(data, source, line_of, schema("rule"))
+
+
+def load_report(path: Path) -> ReadReport:
+    """A JSON report of `check` or `changeset` (`--format json`), checked against its schema."""
+    from promotelint.parse.schema import validate
+    from promotelint.report.json_report import read_report
+
+    text = read_text(path, expect="a JSON report (promotelint check --format json)")
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise InputError(f"not a JSON report: {getattr(exc, 'msg', exc)}", file=str(path),
+                         line=getattr(exc, "lineno", None), fix="pass the output of promotelint check --format json")
+    if not isinstance(data, dict) or "stacks" not in data:
+        raise InputError("not a promotelint JSON report (no `stacks`)", file=str(path),
+                         fix="pass the output of promotelint check --format json")
+    validate(data, schema("report"), str(path), lambda key: None)
+    return read_report(data)

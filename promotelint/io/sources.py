@@ -184,7 +184,7 @@ def _compiled(offline: Callable[[], Template], snapshot: Callable[[], Snapshot],
             return template  # auto without the framework: its plugin parts are unpredictable-change
         return replace(template, warnings=template.warnings + (
             f"the service's framework could not compile it, so its plugins' parts are not predicted: {exc}",))
-    return fw.framework_template(packaged, found, source, template, settings.neutral_plugins)
+    return fw.framework_template(packaged, found, source, template, settings.neutral_plugins, bool(settings.stage))
 
 
 def _without_neutral(template: Template, neutral: frozenset[str]) -> Template:

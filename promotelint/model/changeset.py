@@ -3,6 +3,7 @@ promotelint computed about each change. The findings the rules make are in model
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -11,6 +12,10 @@ from promotelint.model.template import WHOLE_CONFIG, Origin, Provenance
 
 
 # --- The predicted change set, in CloudFormation's shape -----------------------------------------
+
+# The AfterValue of a property that takes a value from a resource being replaced: CloudFormation
+# only knows it once the new resource exists.
+KNOWN_AFTER_APPLY = "{{changeSet:KNOWN_AFTER_APPLY}}"
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,11 @@ class Target:
             out["AttributeChangeType"] = self.attribute_change_type
         return out
 
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Target:
+        return cls(data["Attribute"], data["RequiresRecreation"], data.get("Name"), data.get("Path"),
+                   data.get("BeforeValue"), data.get("AfterValue"), data.get("AttributeChangeType"))
+
 
 @dataclass(frozen=True)
 class Detail:
@@ -56,6 +66,11 @@ class Detail:
         if self.causing_entity is not None:
             out["CausingEntity"] = self.causing_entity
         return out
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Detail:
+        return cls(Target.from_json(data["Target"]), data["Evaluation"], data["ChangeSource"],
+                   data.get("CausingEntity"))
 
 
 @dataclass(frozen=True)
@@ -120,6 +135,24 @@ class ResourceChange:
                 facts[key] = value
         return {"Type": "Resource", "ResourceChange": self.resource_change_json(), "promotelint": facts}
 
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ResourceChange:
+        """The change `to_json` wrote (a shard's JSON report, merged by `promotelint report`)."""
+        rc, facts = data["ResourceChange"], data["promotelint"]
+
+        def side(key: str, rtype: str) -> dict | None:
+            return {"Type": rtype, **json.loads(rc[key])} if key in rc else None
+        return cls(action=rc["Action"], logical_id=rc["LogicalResourceId"], resource_type=rc["ResourceType"],
+                   replacement=rc.get("Replacement"), scope=tuple(rc.get("Scope", ())),
+                   details=tuple(Detail.from_json(d) for d in rc.get("Details", ())),
+                   policy_action=rc.get("PolicyAction"),
+                   before=side("BeforeContext", facts.get("beforeType") or rc["ResourceType"]),
+                   after=side("AfterContext", rc["ResourceType"]), before_type=facts.get("beforeType"),
+                   origin=origin_from_json(facts.get("origin")), stateful=facts.get("stateful"),
+                   volatile=bool(facts.get("volatile")), renamed_from=facts.get("renamedFrom"),
+                   renamed_to=facts.get("renamedTo"), unknown_type=bool(facts.get("unknownType")),
+                   opaque_create_only=tuple(facts.get("opaqueCreateOnly", ())))
+
 
 @dataclass(frozen=True)
 class OutputChange:
@@ -156,6 +189,12 @@ class OutputChange:
             out["volatile"] = True
         return out
 
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> OutputChange:
+        return cls(data["OutputKey"], data["Action"], data.get("BeforeValue"), data.get("AfterValue"),
+                   data.get("BeforeExportName"), data.get("AfterExportName"), data.get("Evaluation", "Static"),
+                   origin_from_json(data.get("origin")), bool(data.get("volatile")))
+
 
 @dataclass(frozen=True)
 class UnseenChange:
@@ -188,6 +227,11 @@ class UnseenChange:
         if self.origin is not None:
             out["origin"] = origin_json(self.origin)
         return out
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> UnseenChange:
+        return cls(data["plugin"], data["section"], data["action"], bool(data.get("outsideCloudFormation")),
+                   origin_from_json(data.get("origin")))
 
 
 @dataclass(frozen=True)
@@ -235,8 +279,12 @@ def origin_json(origin: Origin | None) -> dict | None:
     return out
 
 
-def _context(resource: Mapping[str, Any]) -> str:
-    import json
+def origin_from_json(data: Mapping[str, Any] | None) -> Origin | None:
+    if data is None:
+        return None
+    return Origin(data["file"], data.get("line"), revision=data.get("revision"))  # columns are not kept
 
+
+def _context(resource: Mapping[str, Any]) -> str:
     return json.dumps({k: v for k, v in resource.items() if k not in ("Type", "Condition", "DependsOn")},
                       separators=(",", ":"), default=str)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
-from promotelint.model.changeset import StackChangeSet, origin_json
+from promotelint.model.changeset import StackChangeSet, origin_from_json, origin_json
 from promotelint.model.template import Origin
 
 
@@ -23,22 +23,26 @@ class Finding:
     fix: str | None = None  # how to make the change safely, one line
     suppressed: bool = False
     suppression_reason: str | None = None
+    suppression_expires: str | None = None  # the allow entry's `expires` (ISO date), if it has one
 
     def to_json(self) -> dict:
         out: dict[str, Any] = {"rule": self.rule, "severity": self.severity, "summary": self.summary,
                                "message": self.message}
-        if self.logical_id is not None:
-            out["logicalId"] = self.logical_id
-        if self.resource_type is not None:
-            out["resourceType"] = self.resource_type
-        if self.origin is not None:
-            out["location"] = origin_json(self.origin)
-        if self.fix is not None:
-            out["fix"] = self.fix
-        if self.suppressed:
-            out["suppressed"] = True
-            out["suppressionReason"] = self.suppression_reason
+        suppression = (("suppressed", True), ("suppressionReason", self.suppression_reason),
+                       ("suppressionExpires", self.suppression_expires)) if self.suppressed else ()
+        for key, value in (("logicalId", self.logical_id), ("resourceType", self.resource_type),
+                           ("location", origin_json(self.origin)), ("fix", self.fix), *suppression):
+            if value is not None or key == "suppressionReason":
+                out[key] = value
         return out
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Finding:
+        return cls(rule=data["rule"], severity=data["severity"], summary=data["summary"], message=data["message"],
+                   logical_id=data.get("logicalId"), resource_type=data.get("resourceType"),
+                   origin=origin_from_json(data.get("location")), fix=data.get("fix"),
+                   suppressed=bool(data.get("suppressed")), suppression_reason=data.get("suppressionReason"),
+                   suppression_expires=data.get("suppressionExpires"))
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,13 @@ def active(report: StackReport) -> list[Finding]:
     order the rules made them: by rule, then the notices about allow entries)."""
     return sorted((f for f in report.findings if not f.suppressed),
                   key=lambda f: (RANK[f.severity], f.logical_id or ""))
+
+
+def blocks(report: StackReport, fail_on: str) -> bool:
+    """Whether the stack has an unsuppressed finding at least as severe as `fail_on` (never: none)."""
+    if fail_on == "never":
+        return False
+    return any(not f.suppressed and RANK[f.severity] <= RANK[fail_on] for f in report.findings)
 
 
 def counts(reports: Sequence[StackReport]) -> dict[str, int]:

@@ -9,7 +9,7 @@ becomes one token holding the whole string's text.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterator
 
 OPAQUE_KEY = "promotelint:opaque"
 
@@ -28,3 +28,15 @@ def contains_opaque(value: Any) -> bool:
     if isinstance(value, list):
         return any(contains_opaque(v) for v in value)
     return False
+
+
+def opaque_paths(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """(dotted path, text) of every opaque token in `value`, in document order."""
+    if is_opaque(value):
+        yield path, str(value[OPAQUE_KEY])
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from opaque_paths(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from opaque_paths(item, f"{path}[{i}]")

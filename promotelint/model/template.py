@@ -52,6 +52,15 @@ class Provenance:
     compiler: str = "template"  # template | offline | framework
     engine: str | None = None  # v3 | osls | v4, for a compiled serverless.yml
     engine_version: str | None = None
+    # The stage a serverless.yml was compiled for, and where it came from: "--stage" (given), or
+    # "provider.stage" / "default" (assumed: the report says so, since a wrong stage is a wrong
+    # prediction)
+    stage: str | None = None
+    stage_from: str | None = None
+
+    @property
+    def stage_assumed(self) -> bool:
+        return self.stage is not None and self.stage_from != "--stage"
 
     def __str__(self) -> str:
         if self.compiler == "template":

@@ -17,7 +17,9 @@ import json
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
-from promotelint.model.changeset import Detail, OutputChange, ResourceChange, StackChangeSet, Target
+from promotelint.model.changeset import (
+    KNOWN_AFTER_APPLY, Detail, OutputChange, ResourceChange, StackChangeSet, Target,
+)
 from promotelint.model.opaque import contains_opaque
 from promotelint.model.resources import Catalog, deletion_action, replace_action
 from promotelint.model.secrets import worth_masking
@@ -30,7 +32,6 @@ from promotelint.predict.unseen import compare_unseen
 from promotelint.predict.validate import ATTRIBUTES, check_references
 VOLATILE_TYPES = frozenset({"AWS::Lambda::Version", "AWS::ApiGateway::Deployment",
                             "AWS::ApiGatewayV2::Deployment"})
-KNOWN_AFTER_APPLY = "{{changeSet:KNOWN_AFTER_APPLY}}"
 _RECREATION_RANK = {"Never": 0, "Conditionally": 1, "Always": 2}
 _MISSING = object()
 

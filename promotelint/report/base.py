@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from typing import Callable, Mapping, Sequence
 
 from promotelint.model.changeset import ResourceChange, StackChangeSet, blind_spots
-from promotelint.model.findings import Finding, StackReport, active, counts
+from promotelint.model.findings import Finding, StackReport, active, blocks, counts
 from promotelint.model.secrets import map_strings, masker
 from promotelint.model.template import Origin
 
@@ -22,6 +22,8 @@ class RenderOptions:
     exit_code: int | None = None
     # rule id -> {"summary", "description", "fix", "severity", "helpUri"}: SARIF's rule metadata
     rules: Mapping[str, Mapping[str, str]] | None = None
+    fail_on: str = "error"  # what blocks a stack: `check`'s --fail-on (blocked stacks come first)
+    errors: tuple[str, ...] = ()  # the services that could not be read (the JSON report keeps them)
 
 
 Render = Callable[[Sequence[StackReport], RenderOptions], str]
@@ -90,18 +92,84 @@ def unpredicted(reports: Sequence[StackReport]) -> int:
 
 
 def outcome(reports: Sequence[StackReport], exit_code: int) -> str:
-    """The verdict in words. Never "safe" for a promotion with parts that were not predicted."""
+    """The verdict in words. Never "safe" for a promotion with parts that were not predicted, nor
+    with an error or warning that did not block only because of --fail-on."""
     blind = unpredicted(reports)
     if exit_code == 1:
         return "promotion blocked"
     if exit_code != 0:
         return "some services could not be checked"
-    return f"no blocking findings; {plural(blind, 'part')} not predicted" if blind else "promotion looks safe"
+    if blind:
+        return f"no blocking findings; {plural(blind, 'part')} not predicted"
+    return "no blocking findings" if looks_risky(reports) else "promotion looks safe"
+
+
+def looks_risky(reports: Sequence[StackReport]) -> bool:
+    """An unsuppressed error or warning stands (it blocks nothing under a laxer --fail-on)."""
+    found = counts(reports)
+    return bool(found["error"] or found["warning"])
 
 
 def findings_of(report: StackReport, options: RenderOptions) -> list[Finding]:
     """The unsuppressed findings a verdict report shows; none in a report of predictions only."""
     return active(report) if options.exit_code is not None else []
+
+
+ACTIONS = ("add", "modify", "replace", "remove")
+
+
+def change_counts(reports: Sequence[StackReport]) -> dict[str, int]:
+    """Resources to add, modify, replace (or maybe replace) and remove, across the reports."""
+    out = dict.fromkeys(ACTIONS, 0)
+    for report in reports:
+        for change in report.changeset.changes:
+            out[{"Add": "add", "Remove": "remove", "Modify": "modify"}[change.action]
+                if verb(change) == change.action else "replace"] += 1
+    return out
+
+
+def count_line(reports: Sequence[StackReport]) -> str:
+    """terraform plan's last line: "1 to add, 2 to modify, 1 to replace, 0 to remove"."""
+    return ", ".join(f"{n} to {action}" for action, n in change_counts(reports).items())
+
+
+def blocked(report: StackReport, options: RenderOptions) -> bool:
+    """A stack the verdict blocks: an unsuppressed finding at the --fail-on level (`check` only)."""
+    return options.exit_code is not None and blocks(report, options.fail_on)
+
+
+def ordered(reports: Sequence[StackReport], options: RenderOptions) -> list[StackReport]:
+    """The blocked stacks first, each group in the run's order."""
+    return sorted(reports, key=lambda r: not blocked(r, options))
+
+
+def names(reports: Sequence[StackReport], limit: int = 10) -> str:
+    """"a, b and 3 more": the stacks' names, at most `limit` of them."""
+    shown = [r.changeset.name or r.changeset.head_source for r in reports[:limit]]
+    more = f" and {len(reports) - limit} more" if len(reports) > limit else ""
+    return ", ".join(shown) + more
+
+
+def stacks_line(reports: Sequence[StackReport], options: RenderOptions) -> str:
+    """"3 stacks checked; blocked: orders-prod." — the end of `check`'s last line."""
+    stopped = [r for r in reports if blocked(r, options)]
+    return f"{plural(len(reports), 'stack')} checked; " + (f"blocked: {names(stopped)}." if stopped else "none blocked.")
+
+
+def suppressed_text(finding: Finding) -> str:
+    """One suppressed finding: "stateful-resource-removed on LegacyTable: data moved (expires 2027-03-31)"."""
+    where = f" on {finding.logical_id}" if finding.logical_id else ""
+    expires = f" (expires {finding.suppression_expires})" if finding.suppression_expires else ""
+    return f"{finding.rule}{where}: {finding.suppression_reason or 'no reason given'}{expires}"
+
+
+def stage_note(cs: StackChangeSet) -> str | None:
+    """What a side was compiled for when no --stage said: "stage dev assumed (provider.stage)"."""
+    for side in (cs.head_provenance, cs.base_provenance):
+        if side.stage_assumed:
+            came = {"provider.stage": "from provider.stage; ", "default": "the default; "}.get(side.stage_from or "", "")
+            return f"stage {side.stage} assumed ({came}no --stage given)"
+    return None
 
 
 def verb(change: ResourceChange) -> str:

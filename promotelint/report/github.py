@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from promotelint.model.findings import StackReport
-from promotelint.report.base import Format, RenderOptions, findings_of, head_file, location, outcome, plural, tally
+from promotelint.model.findings import Finding, StackReport
+from promotelint.report.base import (
+    Format, RenderOptions, findings_of, head_file, location, outcome, stacks_line, tally,
+)
 from promotelint.report.text import render_text
 
 
@@ -28,9 +30,17 @@ def render_github(reports: Sequence[StackReport], options: RenderOptions = Rende
     out = ["::group::promotelint: predicted change sets", f"::stop-commands::{token}", *text.splitlines(),
            f"::{token}::", "::endgroup::"]
     for r in reports:
-        for spot in r.changeset.warnings:  # the plugin parts are findings of unpredictable-change
-            title = _gh_property(f"promotelint: not predicted in {r.changeset.name}")
+        title = _gh_property(f"promotelint: not predicted in {r.changeset.name}")
+        for spot in r.changeset.warnings:
             out.append(f"::warning file={_gh_property(head_file(r))},title={title}::{_gh_data(spot)}")
+        # A plugin's part is annotated by its unpredictable-change finding; without one (the rule
+        # turned off, or the finding allowed) it still must not go unsaid.
+        said = {f.logical_id for f in findings_of(r, options)}
+        for part in r.changeset.unseen:
+            if part.id not in said:
+                where = location(Finding("", "", "", "", origin=part.origin), r)
+                line = f",line={where.line}" if where.line else ""
+                out.append(f"::warning file={_gh_property(where.file)}{line},title={title}::{_gh_data(str(part))}")
         for f in findings_of(r, options):
             where = location(f, r)
             props = [f"file={_gh_property(where.file)}"]
@@ -42,14 +52,15 @@ def render_github(reports: Sequence[StackReport], options: RenderOptions = Rende
             message = f.message + (f"\nFix: {f.fix}" if f.fix else "")
             out.append(f"::{f.severity} {','.join(props)}::{_gh_data(message)}")
     if options.exit_code is not None:  # none for predictions only (`changeset`)
-        out.append(_verdict_line(reports, options.exit_code))
+        out.append(_verdict_line(reports, options))
     return "\n".join(out) + "\n"
 
 
-def _verdict_line(reports: Sequence[StackReport], exit_code: int) -> str:
+def _verdict_line(reports: Sequence[StackReport], options: RenderOptions) -> str:
+    """The log's last line, as the text report's: the verdict, then the stacks checked and blocked."""
     found = tally(reports)
-    state = outcome(reports, exit_code)
-    return f"promotelint: {state}" + (f" ({found})" if found else "") + f", {plural(len(reports), 'stack')}"
+    state = outcome(reports, options.exit_code)
+    return f"promotelint: {state}" + (f" ({found})" if found else "") + f". {stacks_line(reports, options)}"
 
 
 FORMAT = Format("github", render_github)

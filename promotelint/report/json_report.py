@@ -1,16 +1,20 @@
 """The json format: the documented report (promotelint/schema/report.schema.json). Each stack's
-changes are in CloudFormation's own describe-change-set shape, with promotelint's facts beside."""
+changes are in CloudFormation's own describe-change-set shape, with promotelint's facts beside.
+
+It is also what `promotelint report` merges (the shards of a CI matrix): `read_report` turns it back
+into the stacks' reports, so any format renders a merged run as it would the run itself."""
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Sequence
 
 from promotelint import __version__
-from promotelint.model.changeset import blind_spots
-from promotelint.model.findings import StackReport, counts
+from promotelint.model.changeset import OutputChange, ResourceChange, StackChangeSet, UnseenChange, blind_spots
+from promotelint.model.findings import Finding, StackReport, counts
 from promotelint.model.template import Provenance
 from promotelint.parse.jsontext import dumps_indented
-from promotelint.report.base import Format, RenderOptions
+from promotelint.report.base import Format, RenderOptions, blocked, change_counts
 
 
 def report_json(reports: Sequence[StackReport], options: RenderOptions = RenderOptions()) -> dict:
@@ -19,21 +23,24 @@ def report_json(reports: Sequence[StackReport], options: RenderOptions = RenderO
         cs = report.changeset
         stack: dict[str, Any] = {
             "name": cs.name,
-            "base": {"source": cs.base_source, "stackName": cs.base_stack_name,
-                     "compiler": provenance_json(cs.base_provenance)},
-            "head": {"source": cs.head_source, "stackName": cs.head_stack_name,
-                     "compiler": provenance_json(cs.head_provenance)},
+            "base": _side(cs.base_source, cs.base_stack_name, cs.base_provenance),
+            "head": _side(cs.head_source, cs.head_stack_name, cs.head_provenance),
             "changes": [c.to_json() for c in cs.changes],
             "outputs": [o.to_json() for o in cs.outputs],
             "findings": [f.to_json() for f in report.findings],
         }
         if cs.warnings:
             stack["warnings"] = list(cs.warnings)
+        if cs.unpredicted:
+            stack["unpredictedWarnings"] = list(cs.unpredicted)
         if cs.unseen:
             stack["unseen"] = [u.to_json() for u in cs.unseen]
         stack["unpredicted"] = len(blind_spots(cs))
+        stack["counts"] = change_counts([report])
+        if options.exit_code is not None:
+            stack["blocked"] = blocked(report, options)
         stacks.append(stack)
-    out: dict[str, Any] = {"promotelint": __version__, "stacks": stacks}
+    out: dict[str, Any] = {"promotelint": __version__, "stacks": stacks, "counts": change_counts(reports)}
     if options.exit_code is not None:
         found = counts(reports)
         out["summary"] = {
@@ -43,6 +50,11 @@ def report_json(reports: Sequence[StackReport], options: RenderOptions = RenderO
             "suppressed": sum(f.suppressed for r in reports for f in r.findings),
             "exit_code": options.exit_code,
         }
+        out["failOn"] = options.fail_on
+        if options.errors:
+            out["inputErrors"] = list(options.errors)
+    if options.rules:
+        out["rules"] = {rid: dict(meta) for rid, meta in options.rules.items()}
     return out
 
 
@@ -55,8 +67,54 @@ def provenance_json(p: Provenance) -> dict[str, Any]:
     return out
 
 
+def _side(source: str, stack_name: str | None, p: Provenance) -> dict[str, Any]:
+    out: dict[str, Any] = {"source": source, "stackName": stack_name, "compiler": provenance_json(p)}
+    if p.stage is not None:  # the stage a serverless.yml was compiled for, and where it came from
+        out["stage"], out["stageFrom"] = p.stage, p.stage_from
+    return out
+
+
 def render_json(reports: Sequence[StackReport], options: RenderOptions = RenderOptions()) -> str:
     return dumps_indented(report_json(reports, options)) + "\n"
+
+
+@dataclass(frozen=True)
+class ReadReport:
+    """A JSON report read back: its stacks, and what `check` said of them."""
+
+    reports: list[StackReport]
+    exit_code: int | None = None  # None: a `changeset` report (predictions only)
+    errors: tuple[str, ...] = ()
+    rules: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    fail_on: str | None = None
+
+
+def read_report(data: Mapping[str, Any]) -> ReadReport:
+    """The reports `report_json` wrote (validated against the report schema by the caller)."""
+    reports = [StackReport(_stack(s), tuple(Finding.from_json(f) for f in s["findings"])) for s in data["stacks"]]
+    summary = data.get("summary")
+    if summary is None:
+        return ReadReport(reports, rules=data.get("rules", {}))
+    return ReadReport(reports, summary["exit_code"], tuple(data.get("inputErrors", ())), data.get("rules", {}),
+                      data.get("failOn"))
+
+
+def _stack(data: Mapping[str, Any]) -> StackChangeSet:
+    base, head = data["base"], data["head"]
+    return StackChangeSet(
+        name=data["name"], base_source=base["source"], head_source=head["source"],
+        changes=tuple(ResourceChange.from_json(c) for c in data["changes"]),
+        outputs=tuple(OutputChange.from_json(o) for o in data["outputs"]),
+        base_stack_name=base["stackName"], head_stack_name=head["stackName"],
+        warnings=tuple(data.get("warnings", ())), unpredicted=tuple(data.get("unpredictedWarnings", ())),
+        base_provenance=_provenance(base), head_provenance=_provenance(head),
+        unseen=tuple(UnseenChange.from_json(u) for u in data.get("unseen", ())))
+
+
+def _provenance(side: Mapping[str, Any]) -> Provenance:
+    made = side["compiler"]
+    return Provenance(made["compiler"], made.get("engine"), made.get("engineVersion"), side.get("stage"),
+                      side.get("stageFrom"))
 
 
 FORMAT = Format("json", render_json)

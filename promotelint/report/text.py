@@ -11,7 +11,13 @@ from typing import Sequence
 
 from promotelint.model.changeset import ResourceChange, notes
 from promotelint.model.findings import StackReport, active
-from promotelint.report.base import Format, RenderOptions, compilers, plural, tally, unpredicted, verb, why
+from promotelint.report.base import (
+    Format, RenderOptions, compilers, count_line, ordered, plural, stacks_line, stage_note, suppressed_text, tally,
+    unpredicted, verb, why,
+)
+from promotelint.report.changes import limited, property_changes
+
+TEXT_VALUES_PER_CHANGE = 25  # changed values listed under one resource; the JSON report has them all
 
 
 _SYMBOL = {"Add": "+", "Remove": "-", "Modify": "~"}
@@ -34,13 +40,23 @@ def _change_line(change: ResourceChange, color: bool) -> str:
     return line + _paint(where, "dim", color)
 
 
+def _change_lines(change: ResourceChange, color: bool) -> list[str]:
+    """The change's line, then what changes in it, one value a line."""
+    tint = {"+": "green", "-": "red"}
+    values = [_paint(f"        {line}", tint.get(line[0], "yellow"), color)
+              for line in limited(property_changes(change), TEXT_VALUES_PER_CHANGE)]
+    return ["  " + _change_line(change, color), *values]
+
+
 def render_text(reports: Sequence[StackReport], options: RenderOptions = RenderOptions()) -> str:
     out: list[str] = []
     color = options.color
-    for report in reports:
+    for report in ordered(reports, options):
         cs = report.changeset
         out.append(_paint(f"Stack {cs.name}", "bold", color) + f"  ({cs.base_source} -> {cs.head_source})")
         out.append(_paint(f"  {compilers(cs)}", "dim", color))
+        if stage_note(cs):
+            out.append(_paint(f"  {stage_note(cs)}", "yellow", color))
         for warning in notes(cs):
             out.append(_paint(f"  warning: {warning}", "yellow", color))
         major = [c for c in cs.changes if c.major]
@@ -50,7 +66,7 @@ def render_text(reports: Sequence[StackReport], options: RenderOptions = RenderO
             out.append("  No changes.")
         if major:
             out.append("  Major changes:")
-            out.extend("  " + _change_line(c, color) for c in major)
+            out.extend(line for c in major for line in _change_lines(c, color))
         if exports:
             out.append("  Exports:")
             for o in exports:
@@ -59,7 +75,7 @@ def render_text(reports: Sequence[StackReport], options: RenderOptions = RenderO
         if minor:
             if options.show_all:
                 out.append("  Minor changes:")
-                out.extend("  " + _change_line(c, color) for c in minor)
+                out.extend(line for c in minor for line in _change_lines(c, color))
             else:
                 kinds = sorted({c.resource_type.split("::")[-1] if "::" in c.resource_type else c.resource_type
                                 for c in minor})
@@ -73,13 +89,17 @@ def render_text(reports: Sequence[StackReport], options: RenderOptions = RenderO
         elif other_outputs:
             out.append(_paint(f"  + {plural(len(other_outputs), 'output change')}",
                               "dim", color))
+        if cs.changes:
+            out.append(f"  {count_line([report])}")
         if report.findings:
             out.append("")
             out.extend(_finding_lines(report, color))
         out.append("")
+    if len(reports) > 1:
+        out.append(f"Total: {count_line(reports)}")
     if options.exit_code is not None:
-        out.append(_verdict(reports, options.exit_code, color))
-    return "\n".join(out)
+        out.append(_verdict(reports, options.exit_code, color) + " " + stacks_line(reports, options))
+    return "\n".join(out).rstrip("\n") + "\n"
 
 
 def _verdict(reports: Sequence[StackReport], exit_code: int, color: bool) -> str:
@@ -101,9 +121,7 @@ def _finding_lines(report: StackReport, color: bool) -> list[str]:
         lines.append(f"{where}{_paint(f.severity, tint[f.severity], color)}: {f.message} [{f.rule}]")
         if f.fix:
             lines.append(f"    fix: {f.fix}")
-    suppressed = [f for f in report.findings if f.suppressed]
-    if suppressed:
-        lines.append(_paint(f"{len(suppressed)} finding(s) suppressed", "dim", color))
+    lines.extend(_paint(f"suppressed: {suppressed_text(f)}", "dim", color) for f in report.findings if f.suppressed)
     return lines
 
 

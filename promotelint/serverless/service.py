@@ -41,6 +41,7 @@ class ResolvedService:
     region: str
     stack_name: str
     warnings: list[str]
+    stage_from: str = "--stage"  # or provider.stage / default: where `stage` came from
     secrets: frozenset[str] = frozenset()  # values the reports mask (model/secrets.py)
 
 
@@ -59,7 +60,8 @@ def compile_service(path: str | os.PathLike, *, reader: Reader, env: Mapping[str
     compile_config(ctx)
     fill_instance_id(ctx)
     return Template(data=ctx.template, source=service.source, origins=ctx.origins, stack_name=service.stack_name,
-                    provenance=Provenance(compiler="offline", engine=engine.name, engine_version=engine.version),
+                    provenance=Provenance(compiler="offline", engine=engine.name, engine_version=engine.version,
+                                          stage=service.stage, stage_from=service.stage_from),
                     warnings=tuple(ctx.warnings), unseen=tuple(ctx.unseen), secrets=service.secrets)
 
 
@@ -133,6 +135,7 @@ def resolve_service(path: str | os.PathLike, *, reader: Reader, env: Mapping[str
     provider = config.get("provider")
     if not isinstance(provider, dict):
         provider = {}
+    stage_from = "--stage" if stage else "provider.stage" if _text(provider.get("stage")) else "default"
     stage = stage or _text(provider.get("stage")) or "dev"
     region = region or _text(provider.get("region")) or "us-east-1"
     if isinstance(config.get("provider"), dict):
@@ -145,7 +148,8 @@ def resolve_service(path: str | os.PathLike, *, reader: Reader, env: Mapping[str
     stack_name = provider.get("stackName") if isinstance(provider.get("stackName"), str) else f"{name}-{stage}"
     secrets = worth_masking(resolver.secrets | load.secrets, public=(stage, region, name, stack_name))
     return ResolvedService(config=config, source=config_path, positions=doc.positions, service_dir=service_dir,
-                           stage=stage, region=region, stack_name=stack_name, warnings=warnings, secrets=secrets)
+                           stage=stage, region=region, stack_name=stack_name, warnings=warnings,
+                           stage_from=stage_from, secrets=secrets)
 
 
 def _check_provider_iam_keys(engine: Engine, provider: dict, doc: Any, config_path: str, warnings: list) -> None:

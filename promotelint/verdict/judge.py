@@ -10,7 +10,7 @@ from typing import Sequence
 
 from promotelint.model.changeset import StackChangeSet
 from promotelint.model.errors import EXIT_BLOCKING, EXIT_OK, InputError
-from promotelint.model.findings import RANK, Finding, StackReport
+from promotelint.model.findings import Finding, StackReport, blocks
 from promotelint.model.settings import Config
 from promotelint.verdict.suppress import apply, metadata_allows, notices, suppress
 
@@ -37,11 +37,7 @@ def judge_all(changesets: Sequence[StackChangeSet], findings: Sequence[Sequence[
 
 def exit_code(reports: Sequence[StackReport], fail_on: str) -> int:
     """1 when an unsuppressed finding is at least as severe as `fail_on`, else 0."""
-    if fail_on == "never":
-        return EXIT_OK
-    limit = RANK[fail_on]
-    blocking = any(not f.suppressed and RANK[f.severity] <= limit for r in reports for f in r.findings)
-    return EXIT_BLOCKING if blocking else EXIT_OK
+    return EXIT_BLOCKING if any(blocks(r, fail_on) for r in reports) else EXIT_OK
 
 
 def check_rule_ids(config: Config, known: Sequence[str]) -> None:

@@ -72,7 +72,8 @@ def apply(findings: Sequence[Finding], allow: Sequence[AllowEntry],
                 continue
             if _matches(entry, finding):
                 used.add(i)
-                finding = replace(finding, suppressed=True, suppression_reason=entry.reason)
+                finding = replace(finding, suppressed=True, suppression_reason=entry.reason,
+                                  suppression_expires=entry.expires.isoformat() if entry.expires else None)
                 break
         out.append(finding)
     return tuple(out), used

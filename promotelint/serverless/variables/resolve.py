@@ -101,6 +101,7 @@ class Resolver:
         self._files: dict[str, Any] = {}
         self._warned: set[str] = set()
         self._last_lookup = ""
+        self._last_source: tuple[str, Any] = ("", None)  # the last source looked up, and its address
         self._made = 0  # characters of every string built from variables so far
         self._walked = 0  # values walked to find variables so far
         self.secrets: set[Any] = set()  # values of sources a report must not show (model/secrets.py)
@@ -246,10 +247,40 @@ class Resolver:
                                  "set the value or add a fallback, e.g. ${env:X, 'default'}") from None
             if value is not None:
                 return value
+        undefined = self._undefined_stage(path)
+        if undefined:
+            stage, where, defined = undefined
+            raise self.error(path, f'cannot resolve {text} at {humanize(path)}: the stage "{stage}" is not defined '
+                                   f"in {where} (it defines {', '.join(map(str, defined)) or 'none'})",
+                             f"check --stage, or add {where}.{stage}" + (" (or params.default)" if where == "params" else ""))
         looked_up = f" ({self._last_lookup})" if self._last_lookup else ""
         raise self.error(path, f'cannot resolve {text} at {humanize(path)}: value not found at "{last_type}" '
                                f'source{looked_up}',
                          _MISSING_FIX.get(last_type, "set the value or add a fallback: ${...,  'default'}"))
+
+    def _undefined_stage(self, path: tuple) -> tuple[str, str, list] | None:
+        """(the stage, the stage map, its stages) when the last lookup failed because the stage is
+        not one of the map's keys: `params:` for ${param:}, or a map like custom.memory.<stage> for
+        ${self:}."""
+        kind, address = self._last_source
+        if kind not in ("param", "self"):
+            return None
+        try:
+            stage = self.stage(path)
+        except InputError:  # the stage itself cannot be resolved: that error is not this one
+            return None
+        if kind == "param":
+            params = self.config.get("params")
+            if isinstance(params, dict) and params and stage not in params:
+                return stage, "params", [k for k in params if k != "default"]
+        elif isinstance(address, str) and stage in address.split(".")[1:]:
+            keys = address.split(".")
+            holder: Any = self.config
+            for key in keys[:keys.index(stage)]:
+                holder = _property(holder, key)
+            if isinstance(holder, dict) and holder and stage not in holder:
+                return stage, ".".join(keys[:keys.index(stage)]), list(holder)
+        return None
 
     def _meta_value(self, path: tuple, meta: dict | None) -> Any:
         """Value of a param / address, which may itself hold variables (resolved here, fully)."""
@@ -292,6 +323,7 @@ class Resolver:
         if is_opaque(address) or any(is_opaque(p) for p in params):
             return opaque(text)
         value = self._dispatch(path, kind, params, address, text)
+        self._last_source = (kind, address)
         # What was looked up once nested variables are resolved, for the "not found" message (set
         # after the lookup, which may resolve other properties).
         self._last_lookup = ":".join(str(x) for x in ([f"{kind}({', '.join(map(str, params))})"] if params else [kind])
