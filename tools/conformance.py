@@ -46,6 +46,10 @@ _VOLATILE_IDS = (
 )
 
 
+# The last part of an artifact directory: the framework's <epoch-ms>-<ISO time>, promotelint's token
+_ARTIFACT_DIR = re.compile(r"(\d{13}-\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z|0000000000000-offline)$")
+
+
 def _volatile_prefix(logical_id: str) -> str | None:
     for pattern in _VOLATILE_IDS:
         m = pattern.match(logical_id)
@@ -151,6 +155,11 @@ def normalize(template: Any) -> dict:
                     props["Content"]["S3Key"] = _mask_s3_key(props["Content"]["S3Key"])
             elif kind == "AWS::Lambda::Version" and "CodeSha256" in props:
                 props["CodeSha256"] = MASK
+            elif kind == "AWS::CloudFormation::Stack" and isinstance(props.get("TemplateURL"), dict):
+                # split-stacks' nested template URL holds the artifact directory (the run's timestamp)
+                parts = props["TemplateURL"].get("Fn::Join")
+                if isinstance(parts, list) and len(parts) == 2 and isinstance(parts[1], list):
+                    parts[1] = [_ARTIFACT_DIR.sub(MASK, p) if isinstance(p, str) else p for p in parts[1]]
     for name, output in (out.get("Outputs") or {}).items():
         if not isinstance(output, dict) or "Value" not in output:
             continue
