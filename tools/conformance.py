@@ -163,6 +163,10 @@ def normalize(template: Any) -> dict:
                 parts = props["TemplateURL"].get("Fn::Join")
                 if isinstance(parts, list) and len(parts) == 2 and isinstance(parts[1], list):
                     parts[1] = [_ARTIFACT_DIR.sub(MASK, p) if isinstance(p, str) else p for p in parts[1]]
+    if any(lid.endswith("NestedStack") or "NestedStack" in lid for lid in resources) or "Parameters" in out:
+        # split-stacks names a nested stack's outputs after the logical IDs they refer to (a function
+        # version's hash among them), and the root reads them as `Outputs.<Name>`
+        out = _rename_nested_outputs(out)
     for name, output in (out.get("Outputs") or {}).items():
         if not isinstance(output, dict) or "Value" not in output:
             continue
@@ -171,6 +175,23 @@ def normalize(template: Any) -> dict:
         elif name.endswith("LambdaLayerS3Key"):
             output["Value"] = _mask_s3_key(output["Value"])
     return out
+
+
+def _volatile_name(name: str) -> str:
+    prefix = _volatile_prefix(name)
+    return prefix + MASK if prefix else name
+
+
+def _rename_nested_outputs(value: Any, top: bool = True) -> Any:
+    if isinstance(value, str):
+        return "Outputs." + _volatile_name(value[len("Outputs."):]) if value.startswith("Outputs.") else value
+    if isinstance(value, list):
+        return [_rename_nested_outputs(v, False) for v in value]
+    if isinstance(value, dict):
+        return {(_volatile_name(k) if top is None else k): _rename_nested_outputs(v, None if k == "Outputs" and top
+                                                                                 else False)
+                for k, v in value.items()}
+    return value
 
 
 _UNORDERED = (("Resources",), ("Outputs",))  # compare() does not look at their order
