@@ -75,12 +75,13 @@ def predict_stacks(base: Template, head: Template, options: PredictOptions = Pre
                    stateful: Mapping[str, str] | None = None) -> list[StackChangeSet]:
     """The stack's change set, then one per nested stack either side's framework wrote
     (serverless-plugin-split-stacks): a resource moved between stacks is removed from one."""
-    out = [predict(base, head, options, stateful)]
-    for lid in dict.fromkeys([*base.nested, *head.nested]):
+    nested = tuple(dict.fromkeys([*base.nested, *head.nested]))
+    out = [replace(predict(base, head, options, stateful), nested=nested)]
+    for lid in nested:
         b = base.nested.get(lid) or _empty(head.nested[lid], "(new)")
         h = head.nested.get(lid) or _empty(base.nested[lid], "(deleted)")
-        nested = replace(options, stack_name=f"{options.stack_name}/{lid}") if options.stack_name else options
-        out.append(predict(b, h, nested, stateful))
+        own = replace(options, stack_name=f"{options.stack_name}/{lid}") if options.stack_name else options
+        out.append(predict(b, h, own, stateful))
     return out
 
 
