@@ -146,3 +146,90 @@ functions:
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr.count("\n") == 1 and "Missing the following required environment variables: API_URL" \
         in proc.stderr and "serverless.yml:4" in proc.stderr
+
+
+SPLIT_BASE = """\
+service: shop
+frameworkVersion: '3'
+plugins:
+  - serverless-plugin-split-stacks
+provider:
+  name: aws
+  runtime: nodejs18.x
+  environment:
+    TABLE: !Ref Orders
+functions:
+  api:
+    handler: handler.api
+    memorySize: 512
+    events:
+      - http: GET orders
+      - sns: order-events
+  worker:
+    handler: handler.worker
+    events:
+      - sqs:
+          arn: !GetAtt Inbox.Arn
+resources:
+  Resources:
+    Orders:
+      Type: AWS::DynamoDB::Table
+      Properties:
+        BillingMode: PAY_PER_REQUEST
+        AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
+        KeySchema: [{AttributeName: id, KeyType: HASH}]
+    Inbox:
+      Type: AWS::SQS::Queue
+"""
+TABLE_TO_NESTED = SPLIT_BASE.replace("resources:\n", "custom:\n  splitStacks:\n    custom: stacks-map.json\nresources:\n")
+
+
+def checked(base: Path, head: Path, cwd: Path, *extra) -> tuple[int, dict]:
+    proc = run("check", base, head, "--stage", "prod", "--format", "json", *extra, cwd=cwd)
+    assert proc.returncode in (0, 1), proc.stderr
+    return proc.returncode, {stack["name"]: stack for stack in json.loads(proc.stdout)["stacks"]}
+
+
+def test_split_stacks_moving_a_table_into_a_nested_stack_removes_it_from_the_root(tmp_path):
+    base = service(tmp_path / "base", SPLIT_BASE)
+    head = service(tmp_path / "head", TABLE_TO_NESTED,
+                   **{"stacks-map_json": '{"AWS::DynamoDB::Table": {"destination": "Data"}}\n'})
+    code, stacks = checked(base, head, tmp_path)
+    assert code == 1
+    errors = [(f["rule"], f["logicalId"]) for f in stacks["shop-prod"]["findings"] if f["severity"] == "error"]
+    assert errors == [("stateful-resource-removed", "Orders")]
+    # CloudFormation creates the table anew in the nested stack: an Add there
+    added = [(c["ResourceChange"]["Action"], c["ResourceChange"]["LogicalResourceId"])
+             for c in stacks["shop-prod/DataNestedStack"]["changes"]]
+    assert added == [("Add", "Orders")]
+    assert set(stacks) == {"shop-prod", *(f"shop-prod/{n}NestedStack" for n in
+                                          ("API", "Permissions", "Policies", "Versions", "Data"))}
+
+
+def test_split_stacks_memory_change_is_routine(tmp_path):
+    base = service(tmp_path / "base", SPLIT_BASE)
+    head = service(tmp_path / "head", SPLIT_BASE.replace("memorySize: 512", "memorySize: 1024"))
+    code, stacks = checked(base, head, tmp_path)
+    assert code == 0
+    # the function changes in the root, its new version in the Versions stack; the framework's
+    # QualifiedArn export now reads the nested stack's output of the new version: routine
+    assert [f for stack in stacks.values() for f in stack["findings"]] == []
+    root = [(c["ResourceChange"]["Action"], c["ResourceChange"]["LogicalResourceId"])
+            for c in stacks["shop-prod"]["changes"]]
+    assert root == [("Modify", "ApiLambdaFunction")]
+    versions = sorted((c["ResourceChange"]["Action"], c["ResourceChange"]["ResourceType"])
+                      for c in stacks["shop-prod/VersionsNestedStack"]["changes"])
+    assert ("Add", "AWS::Lambda::Version") in versions
+    assert [o["OutputKey"] for o in stacks["shop-prod"]["outputs"]] == ["ApiLambdaFunctionQualifiedArn"]
+
+
+def test_split_stacks_map_in_code_is_not_run_and_blocks_when_it_appears(tmp_path):
+    base = service(tmp_path / "base", SPLIT_BASE)
+    head = service(tmp_path / "head", SPLIT_BASE,
+                   **{"stacks-map_js": "module.exports = {'AWS::DynamoDB::Table': {destination: 'Data'}};\n"})
+    code, stacks = checked(base, head, tmp_path, "--compiler", "offline")
+    assert code == 1
+    (finding,) = [f for f in stacks["shop-prod"]["findings"] if f["severity"] == "error"]
+    assert finding["rule"] == "unpredictable-change" and "serverless-plugin-split-stacks" in finding["message"]
+    text = run("check", base, head, "--stage", "prod", "--compiler", "offline", cwd=tmp_path)
+    assert text.returncode == 1 and "stacks-map.js is code, which promotelint does not run" in text.stdout
