@@ -233,3 +233,28 @@ def test_split_stacks_map_in_code_is_not_run_and_blocks_when_it_appears(tmp_path
     assert finding["rule"] == "unpredictable-change" and "serverless-plugin-split-stacks" in finding["message"]
     text = run("check", base, head, "--stage", "prod", "--compiler", "offline", cwd=tmp_path)
     assert text.returncode == 1 and "stacks-map.js is code, which promotelint does not run" in text.stdout
+
+
+def test_split_stacks_build_directories_read_their_nested_templates(tmp_path):
+    # `.serverless` of two builds: the nested stacks' TemplateURL holds each build's time, and the
+    # nested templates beside the root's are predicted as stacks of their own, so no blind spot
+    fixture = ROOT / "tests" / "fixtures" / "serverless" / "plugin-split-stacks-per-function"
+    sides = {}
+    for side, when in (("base", "2026-11-29T"), ("head", "2026-11-30T")):
+        build = tmp_path / side / ".serverless"
+        build.mkdir(parents=True)
+        for nested in (fixture / "expected-nested").iterdir():
+            (build / nested.name).write_text(nested.read_text())
+        text = (fixture / "expected.json").read_text()
+        assert "2026-11-29T" in text
+        (build / "cloudformation-template-update-stack.json").write_text(text.replace("2026-11-29T", when))
+        sides[side] = build
+    proc = run("check", sides["base"], sides["head"], "--stack-name", "split-functions-dev", "--format", "json",
+               cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    stacks = {stack["name"]: stack for stack in json.loads(proc.stdout)["stacks"]}
+    assert set(stacks) == {"split-functions-dev", *(f"split-functions-dev/{n}NestedStack"
+                                                     for n in ("Users", "User", "UsersAdmin", "Items"))}
+    assert [f for stack in stacks.values() for f in stack["findings"]] == []
+    root = {(c["ResourceChange"]["Action"], c["ResourceChange"]["ResourceType"]) for c in stacks["split-functions-dev"]["changes"]}
+    assert root == {("Modify", "AWS::CloudFormation::Stack")}

@@ -85,7 +85,17 @@ def read_service(path: str | os.PathLike, settings: CompileSettings = CompileSet
 
 
 def read_template(path: Path) -> Template:
-    return template_from_text(read_text(path, expect=TEMPLATE_TEXT), str(path))
+    template = template_from_text(read_text(path, expect=TEMPLATE_TEXT), str(path))
+    if path.name != BUILD_TEMPLATE:
+        return template
+    # a build directory: the nested templates serverless-plugin-split-stacks wrote beside it
+    from promotelint.io.framework import nested_templates
+
+    files = {p.name: template_from_text(read_text(p, expect=TEMPLATE_TEXT), str(p)).data
+             for p in sorted(path.parent.glob("cloudformation-template-*nested-stack*.json"))}
+    if not files:
+        return template
+    return replace(template, nested=nested_templates(dict(template.data), files, str(path), template.stack_name))
 
 
 def _compile(path: str | os.PathLike, reader, settings: CompileSettings) -> Template:
