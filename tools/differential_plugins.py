@@ -246,8 +246,14 @@ def run(seed: int, node_modules: Path, keep: Path | None, make=service) -> tuple
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def main(make=service, doc: str | None = None) -> int:
-    parser = argparse.ArgumentParser(description=(doc or __doc__).split("\n\n")[0])
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    return run_seeds(parser, service)
+
+
+def run_seeds(parser: argparse.ArgumentParser, make) -> int:
+    """The command line of a differential tool whose services `make` makes (seed -> config, files,
+    settings): run the seeds it asks for, print each outcome and the figures."""
     parser.add_argument("--seeds", default="1-20", help="a range like 1-50")
     parser.add_argument("--jobs", type=int, default=3)
     parser.add_argument("--node-modules", type=Path,

@@ -18,6 +18,7 @@ Nothing here runs in the tests.
 
 from __future__ import annotations
 
+import argparse
 import json
 import random
 import sys
@@ -25,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tools.differential_plugins import main  # noqa: E402
+from tools.differential_plugins import run_seeds  # noqa: E402
 
 MAP_TYPES = ("AWS::DynamoDB::Table", "AWS::SQS::Queue", "AWS::Lambda::Permission", "AWS::Logs::LogGroup",
              "AWS::IAM::Role", "AWS::SNS::Topic", "AWS::Lambda::Function", "AWS::CloudWatch::Alarm")
@@ -140,4 +141,4 @@ def service(seed: int) -> tuple[dict, dict[str, str], dict]:
 
 
 if __name__ == "__main__":
-    sys.exit(main(service, __doc__))
+    sys.exit(run_seeds(argparse.ArgumentParser(description=__doc__.split("\n\n")[0]), service))

@@ -54,18 +54,15 @@ NAME = "serverless-plugin-split-stacks"
 # the config under this key, which no framework setting can have.
 _LOADED = "promotelint:split-stacks"
 
+_SUFFIXED = {"allowSuffix": True}
 DEFAULT_STACKS_MAP: dict[str, dict[str, Any]] = {  # lib/migration-strategy/per-type.js
-    "AWS::CloudWatch::Alarm": {"destination": "Alarms", "allowSuffix": True},
-    "AWS::Logs::MetricFilter": {"destination": "Filters", "allowSuffix": True},
-    "AWS::Logs::SubscriptionFilter": {"destination": "Filters", "allowSuffix": True},
-    "AWS::ApiGateway::Resource": {"destination": "API"},
-    "AWS::ApiGateway::RestApi": {"destination": "API"},
-    "AWS::Lambda::Version": {"destination": "Versions"},
-    "AWS::Lambda::Permission": {"destination": "Permissions"},
-    "AWS::SNS::Subscription": {"destination": "Subscriptions"},
-    "AWS::SNS::TopicPolicy": {"destination": "Policies"},
-    "AWS::S3::BucketPolicy": {"destination": "Policies"},
-    "AWS::SQS::QueuePolicy": {"destination": "Policies"},
+    "AWS::CloudWatch::Alarm": {"destination": "Alarms", **_SUFFIXED},
+    "AWS::Logs::MetricFilter": {"destination": "Filters", **_SUFFIXED},
+    "AWS::Logs::SubscriptionFilter": {"destination": "Filters", **_SUFFIXED},
+    "AWS::ApiGateway::Resource": {"destination": "API"}, "AWS::ApiGateway::RestApi": {"destination": "API"},
+    "AWS::Lambda::Version": {"destination": "Versions"}, "AWS::Lambda::Permission": {"destination": "Permissions"},
+    "AWS::SNS::Subscription": {"destination": "Subscriptions"}, "AWS::SNS::TopicPolicy": {"destination": "Policies"},
+    "AWS::S3::BucketPolicy": {"destination": "Policies"}, "AWS::SQS::QueuePolicy": {"destination": "Policies"},
 }
 
 # aws-info's S3 endpoints (the plugin's deployment-bucket-endpoint.js): s3.<region>.amazonaws.com,
