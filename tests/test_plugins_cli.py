@@ -258,3 +258,24 @@ def test_split_stacks_build_directories_read_their_nested_templates(tmp_path):
     assert [f for stack in stacks.values() for f in stack["findings"]] == []
     root = {(c["ResourceChange"]["Action"], c["ResourceChange"]["ResourceType"]) for c in stacks["split-functions-dev"]["changes"]}
     assert root == {("Modify", "AWS::CloudFormation::Stack")}
+
+
+def test_split_stacks_map_changed_alone_is_a_change_of_the_service(tmp_path):
+    # Only the stacks map changes between the commits (the table moves from one nested stack to
+    # another): the service reads it, so it is checked, and the table is removed and added anew.
+    from tests.gitrepo import Repo
+
+    repo = Repo(tmp_path / "repo")
+    repo.write("svc/serverless.yml", TABLE_TO_NESTED)
+    repo.write("svc/stacks-map.json", '{"AWS::DynamoDB::Table": {"destination": "Data"}}\n')
+    repo.commit("base")
+    repo.write("svc/stacks-map.json", '{"AWS::DynamoDB::Table": {"destination": "Tables"}}\n')
+    repo.commit("head")
+    proc = run("check", "--base-ref", "HEAD~1", "--head-ref", "HEAD", "--stage", "prod", "--format", "json",
+               cwd=repo.path)
+    assert proc.returncode == 1, proc.stderr
+    stacks = {stack["name"]: stack for stack in json.loads(proc.stdout)["stacks"]}
+    (finding,) = stacks["shop-prod/DataNestedStack"]["findings"]
+    assert (finding["rule"], finding["logicalId"], finding["location"]["file"]) == \
+        ("stateful-resource-removed", "Orders", "svc/serverless.yml")
+    assert [c["ResourceChange"]["Action"] for c in stacks["shop-prod/TablesNestedStack"]["changes"]] == ["Add"]
