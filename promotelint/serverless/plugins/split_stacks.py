@@ -34,7 +34,6 @@ bucket's region (a HEAD request) to build the URL; offline it is the deploy regi
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import os
@@ -224,13 +223,30 @@ def _to_array(value: Any) -> list:
 
 
 def _union(*lists: list) -> list:
-    """lodash `_.union` (SameValueZero: a new object is never equal to another)."""
+    """lodash `_.union` (SameValueZero: an object equals only itself; `true` is not 1)."""
     out: list = []
+    seen: set = set()
     for item in (i for lst in lists for i in lst):
-        if not any(item is o or (not isinstance(item, (dict, list)) and item == o and type(item) is type(o))
-                   for o in out):
+        key = ("object", id(item)) if isinstance(item, (dict, list)) else (isinstance(item, bool), item)
+        if key not in seen:
+            seen.add(key)
             out.append(item)
     return out
+
+
+def _copy(value: Any, memo: dict[int, Any]) -> Any:
+    """A deep copy of template data that keeps what is shared shared (copy.deepcopy, faster)."""
+    if isinstance(value, (dict, list)):
+        done = memo.get(id(value))
+        if done is None:
+            if isinstance(value, dict):
+                done = memo[id(value)] = {}
+                done.update((k, _copy(v, memo)) for k, v in value.items())
+            else:
+                done = memo[id(value)] = []
+                done.extend(_copy(v, memo) for v in value)
+        return done
+    return value
 
 
 def _depends(resource: dict, dependency: Any) -> None:
@@ -559,7 +575,7 @@ def split(ctx: CompileContext) -> None:
                                      ctx.origin(("custom", "splitStacks", "custom")
                                                 if "custom" in config else ("plugins",))))
     # The plugin moves the resource objects themselves; a copy keeps the config's own values apart.
-    ctx.template = copy.deepcopy(ctx.template)
+    ctx.template = _copy(ctx.template, {})
     state = _Split(ctx, config, _endpoint(ctx))
     strategies = (_Custom(state, loaded["map"]), _PerFunction(state), _PerType(state), _PerGroupFunction(state))
     for logical_id, resource in state.resources_by_id.items():  # migrate-new-resources.js
