@@ -7,7 +7,10 @@ stripNullPropsFromTemplateResources then strips only what stayed in the root). `
 - migrate-existing-resources: the plugin asks CloudFormation (ListStackResources) where a deployed
   stack keeps each resource, to leave it there. Offline nothing is deployed, so it gets what AWS
   answers before a first deploy ("Stack with id X does not exist"): no existing resource, and
-  every resource goes where the strategies put it (as the plugin does on a first deploy).
+  every resource goes where the strategies put it (as the plugin does on a first deploy). So a
+  change of strategy or map moves a resource here (a removal and an addition, which `force: true`
+  does on a deployed stack too), while on a deployed stack the plugin leaves a resource that is
+  already there where it is: the prediction can only err towards an alarm, never towards "safe".
 - migrate-new-resources: each resource of the root, in order, to the first strategy that places
   it: custom (a stacks map: `custom.splitStacks.custom`, default `stacks-map.js`), perFunction
   (the resources whose logical ID starts with a function's normalized name, longest first, and the
