@@ -80,8 +80,8 @@ def predict_stacks(base: Template, head: Template, options: PredictOptions = Pre
     for lid in nested:
         b = base.nested.get(lid) or _empty(head.nested[lid], "(new)")
         h = head.nested.get(lid) or _empty(base.nested[lid], "(deleted)")
-        own = replace(options, stack_name=f"{options.stack_name}/{lid}") if options.stack_name else options
-        out.append(predict(b, h, own, stateful))
+        # `<stack>/<NestedLogicalId>`, the root's name also when it is only known from its templates
+        out.append(predict(b, h, replace(options, stack_name=f"{options.stack_name or out[0].name}/{lid}"), stateful))
     return out
 
 
