@@ -91,14 +91,15 @@ def predict_stacks(base: Template, head: Template, options: PredictOptions = Pre
                    stateful: Mapping[str, str] | None = None) -> list[StackChangeSet]:
     """The stack's change set, then one per nested stack either side's framework wrote
     (serverless-plugin-split-stacks): a resource moved between stacks is removed from one."""
-    out = [predict(base, head, options, stateful)]
-    for lid in dict.fromkeys([*base.nested, *head.nested]):
+    nested = tuple(dict.fromkeys([*base.nested, *head.nested]))
+    out = [replace(predict(base, head, options, stateful), nested=nested)]
+    for lid in nested:
         b = base.nested.get(lid) or _empty(head.nested[lid], "(new)")
         h = head.nested.get(lid) or _empty(base.nested[lid], "(deleted)")
         # a nested stack holds what the root's config resolved: the root's secrets are its own
         b, h = replace(b, secrets=b.secrets | base.secrets), replace(h, secrets=h.secrets | head.secrets)
-        nested = replace(options, stack_name=f"{options.stack_name}/{lid}") if options.stack_name else options
-        out.append(predict(b, h, nested, stateful))
+        # `<stack>/<NestedLogicalId>`, the root's name also when it is only known from its templates
+        out.append(predict(b, h, replace(options, stack_name=f"{options.stack_name or out[0].name}/{lid}"), stateful))
     return out
 
 

@@ -2,7 +2,8 @@
 
 Every case of ../shared/corpus/plugins-dev whose plugins are all modelled
 (promotelint.serverless.plugins.MODELLED) must come out exactly as the framework packaged it with
-those plugins: the same logical IDs and types, and every resource equal. Cases with a plugin nobody
+those plugins: the same logical IDs and types, and every resource equal, and so must every nested
+template serverless-plugin-split-stacks wrote (case.json `nested_stacks`, `expected-nested/`). Cases with a plugin nobody
 models yet are reported by `python -m tools.conformance ../shared/corpus/plugins-dev`, not failed.
 """
 
@@ -48,3 +49,12 @@ def test_case_with_modelled_plugins_is_exact(case):
         assert comparison.missing == [] and comparison.extra == [], variant.stage
         assert comparison.equal_resources == comparison.expected_ids, (variant.stage, comparison.diffs)
         assert comparison.diffs == [], variant.stage
+        # split-stacks' nested templates (expected-nested/, stage dev): every one, exact too
+        info = json.loads((CORPUS / case / "case.json").read_text())
+        if variant.stage == "dev":
+            assert [name for name, _, _ in variant.nested] == list(info.get("nested_stacks") or [])
+        for name, lid, nested in variant.nested:
+            assert nested is not None, f"no nested stack {lid} ({name})"
+            assert nested.missing == [] and nested.extra == [], (name, nested.missing, nested.extra)
+            assert nested.equal_resources == nested.expected_ids and nested.diffs == [], (name, nested.diffs)
+            assert nested.outputs_equal == nested.outputs_expected, name

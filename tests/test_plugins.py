@@ -223,3 +223,62 @@ def test_dotenv_files_of_a_service_given_by_a_relative_path(tmp_path, monkeypatc
     (tmp_path / "work").mkdir()
     monkeypatch.chdir(tmp_path / "work")
     assert variables(compile_path("../svc/serverless.yml", stage="dev", env={})) == {"A": "1"}
+
+
+SPLIT_SERVICE = """\
+service: t
+frameworkVersion: '3'
+plugins: [serverless-plugin-split-stacks]
+provider: {{name: aws, runtime: nodejs18.x}}
+custom:
+  splitStacks: {settings}
+functions:
+  a: {{handler: handler.h}}
+resources:
+  Resources:
+    Q: {{Type: AWS::SQS::Queue}}
+    P:
+      Type: AWS::SQS::QueuePolicy
+      Properties:
+        Queues: [!Ref Q]
+        PolicyDocument: {{Statement: [{{Effect: Allow, Principal: '*', Action: 'sqs:*', Resource: !Sub '${{Q.Arn}}'}}]}}
+"""
+
+
+def test_split_stacks_group_count_below_two_stops_the_package(tmp_path):
+    with pytest.raises(InputError, match="nestedStackCount configuration must be an integer greater than 2"):
+        compile_text(tmp_path, SPLIT_SERVICE.format(settings="{perGroupFunction: true, nestedStackCount: 1}"))
+
+
+def test_split_stacks_named_map_missing_stops_the_package(tmp_path):
+    with pytest.raises(InputError, match="custom mapping file nope.json not found"):
+        compile_text(tmp_path, SPLIT_SERVICE.format(settings="{custom: nope.json}"))
+
+
+def test_split_stacks_map_of_text_maps_nothing_and_a_sub_reads_parameters(tmp_path):
+    # a map that is neither JSON nor YAML is text: the framework's readFileSync gives a string,
+    # which maps no type; the queue policy moves by type, its Fn::Sub in the mapping form
+    template = compile_text(tmp_path, SPLIT_SERVICE.format(settings="{custom: map.txt}"),
+                            **{"map.txt": "AWS::SQS::Queue\n"})
+    assert list(template.data["Resources"]) == ["ServerlessDeploymentBucket", "ALogGroup", "IamRoleLambdaExecution",
+                                                "ALambdaFunction", "Q", "PoliciesNestedStack", "VersionsNestedStack"]
+    stack = template.data["Resources"]["PoliciesNestedStack"]
+    assert stack["Properties"]["Parameters"] == {"ServerlessDeploymentBucketParameter": {"Ref": "ServerlessDeploymentBucket"},
+                                                 "QArnParameter": {"Fn::GetAtt": ["Q", "Arn"]}, "QParameter": {"Ref": "Q"}}
+    assert stack["DependsOn"] == ["ServerlessDeploymentBucket", "Q"]
+    policy = template.nested["PoliciesNestedStack"].data["Resources"]["P"]
+    assert policy["Properties"]["Queues"] == [{"Ref": "QParameter"}]
+    assert policy["Properties"]["PolicyDocument"]["Statement"][0]["Resource"] == \
+        {"Fn::Sub": ["${Q_Arn}", {"Q_Arn": {"Ref": "QArnParameter"}}]}
+    assert template.nested["PoliciesNestedStack"].stack_name == "t-dev/PoliciesNestedStack"
+
+
+def test_split_stacks_map_in_code_is_an_unseen_part_with_the_file_in_its_fingerprint(tmp_path):
+    config = SPLIT_SERVICE.format(settings="{perType: true}")
+    one = compile_text(tmp_path / "one", config, **{"stacks-map.js": "module.exports = {};\n"})
+    two = compile_text(tmp_path / "two", config, **{"stacks-map.js": "module.exports = {'AWS::SQS::Queue': {destination: 'Q'}};\n"})
+    (part,) = one.unseen
+    assert (part.plugin, part.section) == ("serverless-plugin-split-stacks", "*")
+    assert two.unseen[0].fingerprint != part.fingerprint
+    assert "stacks-map.js is code, which promotelint does not run" in " ".join(one.warnings)
+    assert compile_text(tmp_path / "none", config).unseen == ()

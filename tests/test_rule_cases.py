@@ -12,7 +12,7 @@ import pytest
 
 from promotelint.model.imports import ImportIndex, Importer
 from promotelint.model.template import Provenance, Template, UnseenPart
-from promotelint.app import PredictOptions, predict
+from promotelint.app import PredictOptions, predict_stacks
 from promotelint.io.packaged import builtin_rules_dir, load_builtin_rules, rule_from_data
 from promotelint.ruleengine.evaluate import evaluate
 from promotelint.parse.documents import load_text
@@ -30,9 +30,11 @@ def _cases():
 
 def _side(case, side):
     # `<side>-unseen`: the plugin parts its compiler could not predict (a compiled side's, so offline)
+    # `<side>-nested`: nested stacks' templates by their logical ID (serverless-plugin-split-stacks')
     unseen = tuple(UnseenPart(**part) for part in case.get(f"{side}-unseen", ()))
+    nested = {lid: Template(data=data, source=f"{side}.yml ({lid})") for lid, data in case.get(f"{side}-nested", {}).items()}
     return Template(data=case[side], source=f"{side}.yml", stack_name=case.get(f"{side}-stack-name"),
-                    unseen=unseen, provenance=Provenance("offline" if unseen else "template"))
+                    unseen=unseen, provenance=Provenance("offline" if unseen else "template"), nested=nested)
 
 
 def _imports(case) -> ImportIndex:
@@ -54,7 +56,7 @@ def _imports(case) -> ImportIndex:
 
 @pytest.mark.parametrize("rule_id,case", list(_cases()))
 def test_rule_case(rule_id, case):
-    changeset = predict(_side(case, "base"), _side(case, "head"), PredictOptions())
+    changeset = predict_stacks(_side(case, "base"), _side(case, "head"), PredictOptions())[0]  # the root's
     found = [f for f in evaluate(RULES, changeset, {}, _imports(case)) if f.rule == rule_id]
     expected = case["expect"]
     assert len(found) == len(expected), [f.message for f in found]

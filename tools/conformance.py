@@ -15,7 +15,10 @@ Totals: a case is compiled / exact only when all its stages are; resources, equa
 outputs are summed over every stage compared (dev and prod). Exit 0 whatever the figures.
 
 A case packaged with plugins (the plugin corpus: case.json `plugins`) is compared on its root
-template (split-stacks' nested templates, `expected-nested/`, are not compared). Cases that list a
+template, and, for stage dev, on the nested templates serverless-plugin-split-stacks wrote
+(case.json `nested_stacks`, in `expected-nested/`: each is the template of the root's
+`AWS::CloudFormation::Stack` whose TemplateURL names its file), compared the same way as a root
+template and counted on a line of their own (a case is exact only when they are). Cases that list a
 plugin promotelint does not model are marked and still counted in the totals; a second line gives
 the figures of the cases whose plugins are all modelled (promotelint.serverless.plugins.MODELLED),
 and a last line the median compile time of one stage.
@@ -44,6 +47,10 @@ _VOLATILE_IDS = (
     # `retain: true` layers (and their permissions) end with a sha1 of the layer zip
     re.compile(r"^(.+LambdaLayer(?:Permission.*?)?)[0-9a-f]{40}$"),
 )
+
+
+# The last part of an artifact directory: the framework's <epoch-ms>-<ISO time>, promotelint's token
+_ARTIFACT_DIR = re.compile(r"(\d{13}-\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z|0000000000000-offline)$")
 
 
 def _volatile_prefix(logical_id: str) -> str | None:
@@ -151,6 +158,15 @@ def normalize(template: Any) -> dict:
                     props["Content"]["S3Key"] = _mask_s3_key(props["Content"]["S3Key"])
             elif kind == "AWS::Lambda::Version" and "CodeSha256" in props:
                 props["CodeSha256"] = MASK
+            elif kind == "AWS::CloudFormation::Stack" and isinstance(props.get("TemplateURL"), dict):
+                # split-stacks' nested template URL holds the artifact directory (the run's timestamp)
+                parts = props["TemplateURL"].get("Fn::Join")
+                if isinstance(parts, list) and len(parts) == 2 and isinstance(parts[1], list):
+                    parts[1] = [_ARTIFACT_DIR.sub(MASK, p) if isinstance(p, str) else p for p in parts[1]]
+    if "Parameters" in out or any("NestedStack" in lid for lid in resources):
+        # split-stacks names a nested stack's outputs after the logical IDs they refer to (a function
+        # version's hash among them), and the root reads them as `Outputs.<Name>`
+        out = _rename_nested_outputs(out)
     for name, output in (out.get("Outputs") or {}).items():
         if not isinstance(output, dict) or "Value" not in output:
             continue
@@ -159,6 +175,23 @@ def normalize(template: Any) -> dict:
         elif name.endswith("LambdaLayerS3Key"):
             output["Value"] = _mask_s3_key(output["Value"])
     return out
+
+
+def _volatile_name(name: str) -> str:
+    prefix = _volatile_prefix(name)
+    return prefix + MASK if prefix else name
+
+
+def _rename_nested_outputs(value: Any, top: bool = True) -> Any:
+    if isinstance(value, str):
+        return "Outputs." + _volatile_name(value[len("Outputs."):]) if value.startswith("Outputs.") else value
+    if isinstance(value, list):
+        return [_rename_nested_outputs(v, False) for v in value]
+    if isinstance(value, dict):
+        return {(_volatile_name(k) if top is None else k): _rename_nested_outputs(v, None if k == "Outputs" and top
+                                                                                 else False)
+                for k, v in value.items()}
+    return value
 
 
 _UNORDERED = (("Resources",), ("Outputs",))  # compare() does not look at their order
@@ -304,11 +337,18 @@ class Variant:
     error: str | None = None  # why it did not compile
     refused: str | None = None  # the engine itself refused to package it (goldens): so must we
     seconds: float = 0.0  # the compile's wall time
+    # split-stacks' nested templates: (file name, the stack's logical ID, comparison; None when the
+    # compiler made no nested stack of that logical ID)
+    nested: list[tuple[str, str, Comparison | None]] = field(default_factory=list)
+
+    @property
+    def nested_exact(self) -> bool:
+        return all(c is not None and c.exact_ids for _, _, c in self.nested)
 
     @property
     def agreed(self) -> bool:
         """Compiled like the framework, or refused (an input error) as the engine did."""
-        return self.comparison.exact_ids if self.comparison is not None else bool(
+        return self.comparison.exact_ids and self.nested_exact if self.comparison is not None else bool(
             self.refused and self.error and not self.error.startswith(("engine:", "compiled, ")))
 
 
@@ -381,7 +421,23 @@ def run_case(case_dir: Path, goldens: dict | None = None) -> CaseResult:
         finally:
             variant.seconds = time.perf_counter() - compile_start
         variant.comparison = compare(expected, dict(template.data))
+        if stage == "dev":
+            variant.nested = compare_nested(case_dir / "expected-nested", info.get("nested_stacks") or (),
+                                            expected, template)
     return CaseResult(case_dir.name, variants, time.perf_counter() - start, unmodelled)
+
+
+def compare_nested(directory: Path, files: Any, expected_root: dict, template: Any) -> list:
+    """Each expected nested template against the compiled one of the same stack logical ID."""
+    out = []
+    for name in files:
+        lid = next((lid for lid, r in (expected_root.get("Resources") or {}).items()
+                    if r.get("Type") == "AWS::CloudFormation::Stack"
+                    and f'"{name}"' in json.dumps((r.get("Properties") or {}).get("TemplateURL"))), name)
+        ours = template.nested.get(lid)
+        expected = json.loads((directory / name).read_text())
+        out.append((name, lid, compare(expected, dict(ours.data)) if ours is not None else None))
+    return out
 
 
 def _case_dirs(root: Path, only: list[str] | None) -> list[Path]:
@@ -404,6 +460,12 @@ class Totals:
     outputs: int = 0
     equal_outputs: int = 0
     refused: int = 0  # stages the engine refuses to package (goldens), counted as agreed when we refuse too
+    nested: int = 0  # split-stacks' nested templates compared
+    nested_exact: int = 0  # with the same logical IDs and types
+    nested_resources: int = 0
+    nested_equal: int = 0  # resources whose whole definition is equal
+    nested_outputs: int = 0
+    nested_outputs_equal: int = 0
     median_seconds: float = 0.0  # of one stage's compile
     modelled: Totals | None = None  # the cases whose plugins are all modelled (a plugin corpus)
 
@@ -414,6 +476,13 @@ class Totals:
         for variant in result.variants:
             self.resources += variant.expected_resources
             self.outputs += variant.expected_outputs
+            for _, _, nested in variant.nested:
+                self.nested += 1
+                self.nested_exact += nested is not None and nested.exact_ids
+                self.nested_resources += nested.expected_ids if nested else 0
+                self.nested_equal += nested.equal_resources if nested else 0
+                self.nested_outputs += nested.outputs_expected if nested else 0
+                self.nested_outputs_equal += nested.outputs_equal if nested else 0
             if variant.comparison is not None:
                 self.equal_properties += variant.comparison.equal_properties
                 self.equal_resources += variant.comparison.equal_resources
@@ -438,7 +507,12 @@ class Totals:
                 f"{self.equal_properties} ({pct(self.equal_properties, self.resources)}), equal "
                 f"definitions {self.equal_resources} ({pct(self.equal_resources, self.resources)}), "
                 f"outputs {self.outputs}, equal {self.equal_outputs} ({pct(self.equal_outputs, self.outputs)})"
-                + (f", engine refusals {self.refused}" if self.refused else ""))
+                + (f", engine refusals {self.refused}" if self.refused else "")
+                + (f"; nested templates {self.nested}, exact id+type sets {self.nested_exact}, resources "
+                   f"{self.nested_resources}, equal definitions {self.nested_equal} "
+                   f"({pct(self.nested_equal, self.nested_resources)}), outputs {self.nested_outputs}, equal "
+                   f"{self.nested_outputs_equal} ({pct(self.nested_outputs_equal, self.nested_outputs)})"
+                   if self.nested else ""))
 
 
 def run(root: Path, only: list[str] | None = None, verbose: bool = False, out=print,
@@ -468,20 +542,23 @@ def run(root: Path, only: list[str] | None = None, verbose: bool = False, out=pr
                 out(f"{'ok  ' if variant.agreed else 'FAIL'}  {label}: "
                     f"{'refused, as the engine does: ' if variant.agreed else ''}{variant.error}{unmodelled}")
                 continue
-            mark = "ok  " if comparison.exact_ids and comparison.equal_resources == comparison.expected_ids \
-                and not comparison.diffs else "diff"
+            mark = "ok  " if all(c is not None and c.exact_ids and c.equal_resources == c.expected_ids and not c.diffs
+                                 for c in [comparison, *(n for _, _, n in variant.nested)]) else "diff"
             out(f"{mark}  {label}: ids {'exact' if comparison.exact_ids else 'DIFFER'} "
                 f"({comparison.expected_ids - len(comparison.missing)}/{comparison.expected_ids}, "
                 f"{len(comparison.extra)} extra), equal properties "
                 f"{comparison.equal_properties}/{comparison.expected_ids}, outputs "
                 f"{comparison.outputs_equal}/{comparison.outputs_expected} ({variant.seconds:.2f}s){unmodelled}")
-            if verbose:
-                for item in comparison.missing:
-                    out(f"        missing {item}")
-                for item in comparison.extra:
-                    out(f"        extra   {item}")
-                for item in comparison.diffs:
-                    out(f"        {item}")
+            _print_differences(comparison, verbose, out)
+            for name, lid, nested in variant.nested:
+                if nested is None:
+                    out(f"        nested {lid} ({name}): MISSING")
+                    continue
+                out(f"        nested {lid}: ids {'exact' if nested.exact_ids else 'DIFFER'} "
+                    f"({nested.expected_ids - len(nested.missing)}/{nested.expected_ids}, {len(nested.extra)} extra), "
+                    f"equal definitions {nested.equal_resources}/{nested.expected_ids}, "
+                    f"outputs {nested.outputs_equal}/{nested.outputs_expected}")
+                _print_differences(nested, verbose, out)
     if seconds:
         totals.median_seconds = statistics.median(seconds)
         out(f"compile time of one stage: median {1000 * totals.median_seconds:.0f} ms, "
@@ -491,6 +568,16 @@ def run(root: Path, only: list[str] | None = None, verbose: bool = False, out=pr
         out(f"cases whose plugins are all modelled: {modelled.line()}")
     out(totals.line())
     return totals
+
+
+def _print_differences(comparison: Comparison, verbose: bool, out) -> None:
+    if verbose:
+        for item in comparison.missing:
+            out(f"        missing {item}")
+        for item in comparison.extra:
+            out(f"        extra   {item}")
+        for item in comparison.diffs:
+            out(f"        {item}")
 
 
 def _packaged_with_plugins(case_dir: Path) -> bool:

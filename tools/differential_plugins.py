@@ -187,7 +187,9 @@ def service(seed: int) -> tuple[dict, dict[str, str], dict]:
     return config, files, settings
 
 
-def run(seed: int, node_modules: Path, keep: Path | None) -> tuple[int, str, str]:
+def run(seed: int, node_modules: Path, keep: Path | None, make=service) -> tuple[int, str, str]:
+    """One seed's service (`make`: seed -> config, files, settings) packaged and compiled, compared;
+    the nested templates serverless-plugin-split-stacks writes too."""
     from promotelint.app import compile_path
     from promotelint.model.errors import InputError
     from tools.conformance import compare
@@ -197,7 +199,7 @@ def run(seed: int, node_modules: Path, keep: Path | None) -> tuple[int, str, str
         (scratch / "node_modules").symlink_to(node_modules, target_is_directory=True)
         svc = scratch / "svc"
         svc.mkdir()
-        config, files, settings = service(seed)
+        config, files, settings = make(seed)
         (svc / "serverless.yml").write_text(json.dumps(config, indent=1))
         (svc / "handler.js").write_text("")
         for name, text in files.items():
@@ -227,6 +229,16 @@ def run(seed: int, node_modules: Path, keep: Path | None) -> tuple[int, str, str
             order = [[VOLATILE.sub(r"\1", k) for k in template.get(section, {})] for template in (expected, ours.data)]
             if order[0] != order[1]:
                 return seed, "order differs", f"{section}:\n{order[0]}\n{order[1]}"
+        nested = {p.name: json.loads(p.read_text())
+                  for p in sorted((svc / ".serverless").glob("cloudformation-template-*nested-stack*.json"))}
+        lids = {str(t.get("Description", "")).removesuffix(" nested stack"): name for name, t in nested.items()}
+        if set(lids) != set(ours.nested):
+            return seed, "nested stacks differ", f"{sorted(lids)}\n{sorted(ours.nested)}"
+        for lid, name in lids.items():
+            result = compare(nested[name], dict(ours.nested[lid].data))
+            if result.missing or result.extra or result.diffs:
+                return seed, "nested differ", json.dumps({"stack": lid, "missing": result.missing, "extra": result.extra,
+                                                          "diffs": result.diffs[:6]}, indent=1)
         return seed, "same", ""
     finally:
         if keep is not None and scratch.exists():
@@ -236,6 +248,12 @@ def run(seed: int, node_modules: Path, keep: Path | None) -> tuple[int, str, str
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    return run_seeds(parser, service)
+
+
+def run_seeds(parser: argparse.ArgumentParser, make) -> int:
+    """The command line of a differential tool whose services `make` makes (seed -> config, files,
+    settings): run the seeds it asks for, print each outcome and the figures."""
     parser.add_argument("--seeds", default="1-20", help="a range like 1-50")
     parser.add_argument("--jobs", type=int, default=3)
     parser.add_argument("--node-modules", type=Path,
@@ -248,7 +266,7 @@ def main() -> int:
     bad = 0
     counts: dict[str, int] = {}
     with ThreadPoolExecutor(args.jobs) as pool:
-        for seed, status, detail in pool.map(lambda s: run(s, node_modules, args.keep), seeds):
+        for seed, status, detail in pool.map(lambda s: run(s, node_modules, args.keep, make), seeds):
             ok = status in ("same", "both failed")
             bad += not ok
             counts[status] = counts.get(status, 0) + 1

@@ -17,7 +17,8 @@ copied to a scratch directory without its expected*.json / fixture.json and pack
 prebuilt artifact under the ignored dist/) and a `service_dir` (the service inside the fixture: a
 monorepo's services/api). Layers need the corpus's DescribeStacks stub ($SLS_DESCRIBE_STACKS_STUB or
 ../shared/corpus/oracle-describe-stacks-stub.js); fixtures with plugins use the plugin corpus' preload,
-which also answers split-stacks (oracle-plugins-stub.js). Nothing here runs in the tests; the tests only read
+which also answers split-stacks (oracle-plugins-stub.js); the nested templates split-stacks writes go
+to the fixture's expected-nested/ (their file names as written). Nothing here runs in the tests; the tests only read
 the committed goldens. `--check` compares instead of writing.
 """
 
@@ -35,7 +36,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 FIXTURES = ROOT / "tests" / "fixtures" / "serverless"
-SKIP = {"expected.json", "expected.prod.json", "fixture.json", "resolved.json"}
+SKIP = {"expected.json", "expected.prod.json", "fixture.json", "resolved.json", "expected-nested"}
+NESTED = "expected-nested"  # the nested templates serverless-plugin-split-stacks wrote, by file name
 
 
 def serverless_command(explicit: str | None, node_modules: str | None = None) -> list[str]:
@@ -62,8 +64,9 @@ def describe_stacks_stub(plugins: bool = False) -> str | None:
     return None
 
 
-def package(fixture: Path, command: list[str], node_modules: str | None = None) -> tuple[dict, dict]:
-    """The packaged template and the resolved config (`serverless print`) of one fixture."""
+def package(fixture: Path, command: list[str], node_modules: str | None = None) -> tuple[dict, dict, dict]:
+    """The packaged template, the resolved config (`serverless print`) and the nested templates
+    (file name -> template: serverless-plugin-split-stacks' `*nested-stack*.json`) of one fixture."""
     info = json.loads((fixture / "fixture.json").read_text()) if (fixture / "fixture.json").is_file() else {}
     plugins = "\nplugins:" in "\n" + (fixture / "serverless.yml").read_text()
     with tempfile.TemporaryDirectory() as scratch, tempfile.TemporaryDirectory() as home:
@@ -99,8 +102,10 @@ def package(fixture: Path, command: list[str], node_modules: str | None = None) 
             args.append(f"--{key}={value}")
         printed = _run(command + ["print", "--format", "json"] + args, service, env, fixture)
         _run(command + ["package"] + args, service, env, fixture)
-        template = json.loads((service / ".serverless" / "cloudformation-template-update-stack.json").read_text())
-        return template, json.loads(printed)
+        out = service / ".serverless"
+        template = json.loads((out / "cloudformation-template-update-stack.json").read_text())
+        nested = {p.name: json.loads(p.read_text()) for p in sorted(out.glob("cloudformation-template-*nested-stack*.json"))}
+        return template, json.loads(printed), nested
 
 
 def _run(args: list[str], cwd: Path, env: dict, fixture: Path) -> str:
@@ -131,7 +136,7 @@ def main() -> int:
     failed = False
     for fixture in fixtures:
         try:
-            template, resolved = package(fixture, command, args.node_modules)
+            template, resolved, nested = package(fixture, command, args.node_modules)
         except PackagingFailed as exc:
             if not args.check:
                 raise SystemExit(str(exc)) from None
@@ -141,12 +146,28 @@ def main() -> int:
         if args.check:
             from tools.conformance import compare
 
-            result = compare(json.loads((fixture / "expected.json").read_text()), template)
-            same = result.exact_ids and not result.diffs
-            failed |= not same
-            print(f"{fixture.name}: {'same' if same else 'DIFFERENT'} {result.missing} {result.extra} {result.diffs[:5]}")
+            goldens = {p.name: p for p in sorted((fixture / NESTED).glob("*.json"))}
+            for name, wanted, got in [("", fixture / "expected.json", template)] + [
+                    (f" {n}", goldens.get(n), t) for n, t in nested.items()]:
+                if wanted is None:
+                    failed = True
+                    print(f"{fixture.name}{name}: no golden")
+                    continue
+                result = compare(json.loads(wanted.read_text()), got)
+                same = result.exact_ids and not result.diffs
+                failed |= not same
+                print(f"{fixture.name}{name}: {'same' if same else 'DIFFERENT'} {result.missing} {result.extra} "
+                      f"{result.diffs[:5]}")
+            if set(goldens) - set(nested):
+                failed = True
+                print(f"{fixture.name}: nested goldens the framework no longer writes: {sorted(set(goldens) - set(nested))}")
             continue
         (fixture / "expected.json").write_text(json.dumps(template, indent=2) + "\n")
+        if nested or (fixture / NESTED).is_dir():
+            shutil.rmtree(fixture / NESTED, ignore_errors=True)
+            (fixture / NESTED).mkdir()
+            for name, data in nested.items():
+                (fixture / NESTED / name).write_text(json.dumps(data, indent=2) + "\n")
         if fixture.name.startswith("vars-") or (fixture / "resolved.json").is_file():
             # Only the variables fixtures keep the resolved config (test_golden_fixtures.py).
             (fixture / "resolved.json").write_text(json.dumps(resolved, indent=2) + "\n")

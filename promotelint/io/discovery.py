@@ -135,14 +135,19 @@ def discover(root: str, base: str, head: str | None, paths: Sequence[str], *, cw
     return pairs
 
 
+# Plugins that read files of the service without the config naming them: serverless-dotenv-plugin
+# its `.env*` files, serverless-plugin-split-stacks its stacks map (`stacks-map.js` by default).
+_READING_PLUGINS = ("serverless-dotenv-plugin", "serverless-plugin-split-stacks")
+
+
 def _reads_only_itself(reader, path: str) -> bool:
-    """A config that names no `${file()}` and no dotenv reads no other file (compile_service reads
-    fragments and .env files only for those)."""
+    """A config that names no `${file()}`, no dotenv and no plugin that reads files by itself reads
+    no other file (compile_service reads fragments, .env files and stacks maps only for those)."""
     try:
         text = reader.read_text(os.path.join(reader.root, path))
     except InputError:
         return False
-    return "file(" not in text and "useDotenv" not in text
+    return "file(" not in text and "useDotenv" not in text and not any(p in text for p in _READING_PLUGINS)
 
 
 def _inputs_may_name_files(settings: CompileSettings) -> bool:

@@ -326,16 +326,26 @@ def framework_template(packaged: Packaged, framework: Framework, source: str, of
     provenance = Provenance("framework", framework.engine, framework.version, stage=stage, stage_from=stage_from)
     # the values the offline compile of this side read from the environment and deploy-time sources
     secrets = offline.secrets if offline is not None else frozenset()
-    nested = {}
-    for lid, resource in (data.get("Resources") or {}).items():
-        url = json.dumps((resource.get("Properties") or {}).get("TemplateURL")) \
-            if resource.get("Type") == "AWS::CloudFormation::Stack" else ""
-        for name, template in packaged.nested.items():
-            if f'"{name}"' in url or f"/{name}" in url:
-                nested[lid] = Template(data=_stable(template), source=f"{source} ({name})",
-                                       stack_name=f"{stack_name}/{lid}", provenance=provenance, secrets=secrets)
+    nested = {lid: replace(t, data=_stable(t.data), secrets=secrets) for lid, t in
+              nested_templates(data, packaged.nested, source, stack_name, provenance).items()}
     return Template(data=data, source=source, origins=origins, stack_name=stack_name, unseen=parts,
                     provenance=provenance, nested=nested, secrets=secrets)
+
+
+def nested_templates(root: dict, files: dict[str, dict], source: str, stack_name: str | None,
+                     provenance: Provenance = Provenance()) -> dict[str, Template]:
+    """serverless-plugin-split-stacks' nested templates (file name -> template) by the logical ID of
+    the root's AWS::CloudFormation::Stack whose TemplateURL names the file."""
+    nested = {}
+    for lid, resource in (root.get("Resources") or {}).items():
+        if not isinstance(resource, dict) or resource.get("Type") != "AWS::CloudFormation::Stack":
+            continue
+        url = json.dumps((resource.get("Properties") or {}).get("TemplateURL"))
+        for name, template in files.items():
+            if f'"{name}"' in url or f"/{name}" in url:
+                nested[lid] = Template(data=template, source=f"{source} ({name})",
+                                       stack_name=f"{stack_name}/{lid}" if stack_name else None, provenance=provenance)
+    return nested
 
 
 def _stable(value: Any) -> Any:

@@ -18,13 +18,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Mapping
 
 from promotelint.io import git
 from promotelint.io.files import FilesystemReader, environment, read_text
 from promotelint.model.errors import InputError
 from promotelint.model.settings import COMPILERS, CompileSettings
-from promotelint.model.template import Template
+from promotelint.model.template import Origin, Template
 from promotelint.parse.template import template_from_text
 
 if TYPE_CHECKING:
@@ -87,7 +87,17 @@ def read_service(path: str | os.PathLike, settings: CompileSettings = CompileSet
 
 
 def read_template(path: Path) -> Template:
-    return template_from_text(read_text(path, expect=TEMPLATE_TEXT), str(path))
+    template = template_from_text(read_text(path, expect=TEMPLATE_TEXT), str(path))
+    if path.name != BUILD_TEMPLATE:
+        return template
+    # a build directory: the nested templates serverless-plugin-split-stacks wrote beside it
+    from promotelint.io.framework import nested_templates
+
+    files = {p.name: template_from_text(read_text(p, expect=TEMPLATE_TEXT), str(p)).data
+             for p in sorted(path.parent.glob("cloudformation-template-*nested-stack*.json"))}
+    if not files:
+        return template
+    return replace(template, nested=nested_templates(dict(template.data), files, str(path), template.stack_name))
 
 
 def _compile(path: str | os.PathLike, reader, settings: CompileSettings) -> Template:
@@ -133,10 +143,10 @@ def load_side(s: Side, root: str, settings: CompileSettings, readers: dict,
 
     def offline() -> Template:
         template = _compile(absolute, reader, settings)
-        origins = {k: replace(o, file=display_path(o.file)) for k, o in template.origins.items()}
         unseen = tuple(replace(p, origin=p.origin and replace(p.origin, file=display_path(p.origin.file)))
                        for p in template.unseen)
-        return replace(template, source=display, origins=origins, unseen=unseen)
+        nested = {lid: replace(t, source=display, origins=_displayed(t.origins)) for lid, t in template.nested.items()}
+        return replace(template, source=display, origins=_displayed(template.origins), unseen=unseen, nested=nested)
 
     def snapshot() -> Snapshot:
         from promotelint.io.framework import Snapshot
@@ -185,6 +195,10 @@ def _compiled(offline: Callable[[], Template], snapshot: Callable[[], Snapshot],
         return replace(template, warnings=template.warnings + (
             f"the service's framework could not compile it, so its plugins' parts are not predicted: {exc}",))
     return fw.framework_template(packaged, found, source, template, settings.neutral_plugins, bool(settings.stage))
+
+
+def _displayed(origins: Mapping[str, Origin]) -> dict[str, Origin]:
+    return {k: replace(o, file=display_path(o.file)) for k, o in origins.items()}
 
 
 def _without_neutral(template: Template, neutral: frozenset[str]) -> Template:

@@ -251,6 +251,9 @@ class StackChangeSet:
     base_provenance: Provenance = Provenance()  # what made each side's template
     head_provenance: Provenance = Provenance()
     unseen: tuple[UnseenChange, ...] = ()  # plugin parts neither side's compiler predicted
+    # the nested stacks (logical IDs here) whose templates are predicted as change sets of their own
+    # (serverless-plugin-split-stacks' nested stacks: Template.nested)
+    nested: tuple[str, ...] = ()
     # The resource-type facts the prediction used; the rules read the same ones.
     catalog: Catalog = field(default_factory=Catalog, compare=False, repr=False)
     # both sides' secrets and NoEcho parameter values: masked before any report (model/secrets.py)

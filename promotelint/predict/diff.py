@@ -400,14 +400,28 @@ def _output_changes(base: Template, head: Template, b_ev: Evaluator, h_ev: Evalu
             dynamic = any(lid in replaced for lid, _ in references(hv))
             if bv != hv or be != he or dynamic:
                 volatile = be == he and not dynamic and (
-                    _mask_volatile(bv, b_ev) == _mask_volatile(hv, h_ev))
+                    _mask_volatile(bv, b_ev, base.nested) == _mask_volatile(hv, h_ev, head.nested))
                 changes.append(OutputChange(key, "Modify", bv, hv, be, he,
                                             "Dynamic" if dynamic else "Static", origin, volatile))
     return changes
 
 
-def _mask_volatile(value: Any, ev: Evaluator) -> Any:
-    """The value with references to volatile resources (new on every deploy) made anonymous."""
+def _volatile_target(value: Any, template: Template) -> str | None:
+    """The type of the volatile resource a `Ref` / `Fn::GetAtt` value names in `template`, if it is one."""
+    if not isinstance(value, dict) or len(value) != 1:
+        return None
+    key, arg = next(iter(value.items()))
+    target = arg if key == "Ref" else (arg[0] if key == "Fn::GetAtt" and isinstance(arg, list) and arg else None)
+    resource = (template.data.get("Resources") or {}).get(target) if isinstance(target, str) else None
+    rtype = resource.get("Type") if isinstance(resource, dict) else None
+    return rtype if rtype in VOLATILE_TYPES else None
+
+
+def _mask_volatile(value: Any, ev: Evaluator, nested: Mapping[str, Template] | None = None) -> Any:
+    """The value with references to volatile resources (new on every deploy) made anonymous; also
+    through a nested stack's output (`Fn::GetAtt [Nested, Outputs.X]`, serverless-plugin-split-stacks
+    moving the function versions into a nested stack) whose value in the nested template is such a
+    reference."""
     if isinstance(value, dict):
         if len(value) == 1:
             key, arg = next(iter(value.items()))
@@ -416,7 +430,13 @@ def _mask_volatile(value: Any, ev: Evaluator) -> Any:
                 rtype = (ev.resources.get(target) or {}).get("Type")
                 if rtype in VOLATILE_TYPES:
                     return {key: rtype}
-        return {k: _mask_volatile(v, ev) for k, v in value.items()}
+                child = (nested or {}).get(target)
+                if child is not None and len(arg) == 2 and isinstance(arg[1], str) and arg[1].startswith("Outputs."):
+                    output = (child.data.get("Outputs") or {}).get(arg[1][len("Outputs."):])
+                    inner = _volatile_target(output.get("Value") if isinstance(output, dict) else None, child)
+                    if inner is not None:
+                        return {key: [target, inner]}
+        return {k: _mask_volatile(v, ev, nested) for k, v in value.items()}
     if isinstance(value, list):
-        return [_mask_volatile(v, ev) for v in value]
+        return [_mask_volatile(v, ev, nested) for v in value]
     return value

@@ -114,6 +114,7 @@ FACTS: dict[str, dict[str, str]] = {
         "custom-name-kept": "true when a replacement keeps the custom physical name",
         "custom-resource": "true for Custom::* and AWS::CloudFormation::CustomResource",
         "nested-stack": "true for AWS::CloudFormation::Stack",
+        "nested-predicted": "true for a nested stack whose template is predicted as a stack of its own (serverless-plugin-split-stacks), else absent",
         "replacing-properties": "the properties (or attributes) that require recreation",
         "changed": "the changed paths (/Properties/X, /DeletionPolicy); match them with `changed`",
         "immutable-changed": "KMS KeySpec/KeyUsage/MultiRegion/Origin or Cognito Username/AliasAttributes changed, or a DynamoDB table's LocalSecondaryIndexes without a replacement",
@@ -344,6 +345,8 @@ def resource_facts(change: ResourceChange, cs: StackChangeSet,
         "custom-resource": change.resource_type.startswith("Custom::")
         or change.resource_type == "AWS::CloudFormation::CustomResource",
         "nested-stack": change.resource_type == "AWS::CloudFormation::Stack",
+        "nested-predicted": (change.resource_type == "AWS::CloudFormation::Stack" and change.logical_id in cs.nested)
+        or None,
         "replacing-properties": _join(list(dict.fromkeys(
             d.target.name or d.target.attribute for d in change.details
             if d.target.requires_recreation != "Never"))) or None,

@@ -28,6 +28,8 @@ class CompileContext:
     warnings: list[str] = field(default_factory=list)
     unseen: list[UnseenPart] = field(default_factory=list)  # what unmodelled plugins make (unmodelled.py)
     engine: Engine = V3  # the framework being modelled (v3, osls, v4) and its version's facts
+    # nested stacks a plugin wrote (serverless-plugin-split-stacks): root logical ID -> template
+    nested: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     # The config as the steps after normalize.normalize_service read it: `provider` and `functions`
     # are mappings there, and every function a mapping with an `events` list.

@@ -59,10 +59,15 @@ def compile_service(path: str | os.PathLike, *, reader: Reader, env: Mapping[str
 
     compile_config(ctx)
     fill_instance_id(ctx)
+    provenance = Provenance(compiler="offline", engine=engine.name, engine_version=engine.version,
+                            stage=service.stage, stage_from=service.stage_from)
+    nested = {lid: Template(data=data, source=service.source, stack_name=f"{service.stack_name}/{lid}",
+                            origins={k: o for k, o in ctx.origins.items() if k in (data.get("Resources") or {})},
+                            provenance=provenance, secrets=service.secrets)
+              for lid, data in ctx.nested.items()}
     return Template(data=ctx.template, source=service.source, origins=ctx.origins, stack_name=service.stack_name,
-                    provenance=Provenance(compiler="offline", engine=engine.name, engine_version=engine.version,
-                                          stage=service.stage, stage_from=service.stage_from),
-                    warnings=tuple(ctx.warnings), unseen=tuple(ctx.unseen), secrets=service.secrets)
+                    provenance=provenance, warnings=tuple(ctx.warnings), unseen=tuple(ctx.unseen), nested=nested,
+                    secrets=service.secrets)
 
 
 def fill_instance_id(ctx: CompileContext) -> None:
@@ -72,14 +77,18 @@ def fill_instance_id(ctx: CompileContext) -> None:
     hash of the API (deployment.py), and the instance ID is that ID's number. Without a REST API it
     is a hash of the template, so it stays the same while the template does."""
     text = json.dumps(ctx.template, separators=(",", ":"), default=str)
-    if INSTANCE_ID not in text and not any(INSTANCE_ID in k for k in ctx.origins):
+    nested = json.dumps(ctx.nested, separators=(",", ":"), default=str) if ctx.nested else ""
+    if INSTANCE_ID not in text + nested and not any(INSTANCE_ID in k for k in ctx.origins):
         return
-    deployments = [lid[len("ApiGatewayDeployment"):] for lid, r in ctx.resources.items()
+    resources = [*ctx.resources.items(), *(i for t in ctx.nested.values() for i in (t.get("Resources") or {}).items())]
+    deployments = [lid[len("ApiGatewayDeployment"):] for lid, r in resources
                    if isinstance(r, dict) and r.get("Type") == "AWS::ApiGateway::Deployment"
                    and lid.startswith("ApiGatewayDeployment") and lid[len("ApiGatewayDeployment"):].isdigit()]
     value = deployments[0] if deployments else str(
         1_500_000_000_000 + int(hashlib.sha256(text.encode()).hexdigest()[:12], 16) % 10**12)
     ctx.template = json.loads(text.replace(INSTANCE_ID, value))
+    if nested:  # serverless-plugin-split-stacks' nested stacks
+        ctx.nested = json.loads(nested.replace(INSTANCE_ID, value))
     ctx.origins = {k.replace(INSTANCE_ID, value): o for k, o in ctx.origins.items()}
 
 
