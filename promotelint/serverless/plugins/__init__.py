@@ -77,6 +77,7 @@ class Plugin:
 PLUGINS: tuple[tuple[str, str], ...] = (
     ("serverless-dotenv-plugin", "promotelint.serverless.plugins.dotenv"),
     ("serverless-iam-roles-per-function", "promotelint.serverless.plugins.iam_roles_per_function"),
+    ("serverless-plugin-aws-alerts", "promotelint.serverless.plugins.aws_alerts"),
     ("serverless-pseudo-parameters", "promotelint.serverless.plugins.pseudo_parameters"),
     ("serverless-step-functions", "promotelint.serverless.plugins.step_functions"),
 )
