@@ -78,6 +78,7 @@ PLUGINS: tuple[tuple[str, str], ...] = (
     ("serverless-dotenv-plugin", "promotelint.serverless.plugins.dotenv"),
     ("serverless-iam-roles-per-function", "promotelint.serverless.plugins.iam_roles_per_function"),
     ("serverless-plugin-aws-alerts", "promotelint.serverless.plugins.aws_alerts"),
+    ("serverless-plugin-warmup", "promotelint.serverless.plugins.warmup"),
     ("serverless-pseudo-parameters", "promotelint.serverless.plugins.pseudo_parameters"),
     ("serverless-step-functions", "promotelint.serverless.plugins.step_functions"),
 )
