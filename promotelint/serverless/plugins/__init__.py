@@ -80,6 +80,7 @@ PLUGINS: tuple[tuple[str, str], ...] = (
     ("serverless-plugin-aws-alerts", "promotelint.serverless.plugins.aws_alerts"),
     ("serverless-plugin-warmup", "promotelint.serverless.plugins.warmup"),
     ("serverless-pseudo-parameters", "promotelint.serverless.plugins.pseudo_parameters"),
+    ("serverless-python-requirements", "promotelint.serverless.plugins.python_requirements"),
     ("serverless-step-functions", "promotelint.serverless.plugins.step_functions"),
 )
 
