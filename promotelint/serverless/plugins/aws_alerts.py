@@ -21,13 +21,13 @@ acting outside it (what that stack does is never in a change set here).
 from __future__ import annotations
 
 import copy
-import re
 from typing import Any
 
 from promotelint.model.opaque import is_opaque
 from promotelint.model.template import UnseenPart
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
+from promotelint.serverless.dotenv import js_replace_first
 from promotelint.serverless.js import is_object, js_json, js_string, js_truthy, lodash_merge
 from promotelint.serverless.plugins import Plugin
 
@@ -276,25 +276,15 @@ def _dimensions(dimensions: Any, function_ref: str, omit_default: Any) -> Any:
     return kept + [{"Name": "FunctionName", "Value": {"Ref": function_ref}}]
 
 
-def _js_replace(text: str, pattern: str, value: Any) -> str:
-    """`text.replace(pattern, value)` with a string pattern: the first occurrence, `$` patterns in
-    the replacement as JavaScript reads them."""
-    at = text.find(pattern)
-    if at < 0:
-        return text
-    replacement = re.sub(r"\$([$&`'])", lambda m: {"$": "$", "&": pattern, "`": text[:at],
-                                                    "'": text[at + len(pattern):]}[m.group(1)], js_string(value))
-    return text[:at] + replacement + text[at + len(pattern):]
-
-
 def _alarm_name(template: Any, prefix: Any, function_id: str, metric_name: Any, metric_id: Any, function_name: str,
                 stack_name: str) -> str:
     """naming.js getAlarmName."""
     name = js_string(template)
     for placeholder, value in (("$[functionName]", function_name), ("$[functionId]", function_id),
                                ("$[metricName]", metric_name), ("$[metricId]", metric_id)):
-        name = _js_replace(name, placeholder, value)
-    prefix_text = _js_replace(js_string("$[stackName]" if prefix is _UNSET else prefix), "$[stackName]", stack_name)
+        name = js_replace_first(name, placeholder, js_string(value))
+    prefix_text = js_replace_first(js_string("$[stackName]" if prefix is _UNSET else prefix), "$[stackName]",
+                                   stack_name)
     return f"{prefix_text}-{name}" if prefix_text else name
 
 
