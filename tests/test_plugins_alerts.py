@@ -260,3 +260,12 @@ def test_the_modelled_plugins_leave_no_unseen_part():
             "serverless-plugin-tracing"} <= MODELLED
     assert unseen_parts(config, lambda path: Origin("serverless.yml")) == ()
     assert unseen_parts(config, lambda path: Origin("serverless.yml"), modelled=frozenset()) != ()
+
+
+def test_the_framework_compilers_alerts_in_an_external_stack_are_outside():
+    # io/framework.py: the framework ran every plugin; only what acts outside the template is unseen
+    config = {"plugins": ["serverless-plugin-aws-alerts"], "custom": {"alerts": {"global": ["functionErrors"]}}}
+    assert unseen_parts(config, lambda path: Origin("serverless.yml"), modelled=frozenset()) == ()
+    config["custom"]["alerts"]["externalStack"] = {"nameSuffix": "Alerts"}
+    (part,) = unseen_parts(config, lambda path: Origin("serverless.yml"), modelled=frozenset())
+    assert (part.section, part.outside) == ("custom.alerts", True)

@@ -24,7 +24,6 @@ import copy
 from typing import Any
 
 from promotelint.model.opaque import is_opaque
-from promotelint.model.template import UnseenPart
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.dotenv import js_replace_first
@@ -65,8 +64,9 @@ def compile_alerts(ctx: CompileContext) -> None:
         # external-stack.js: the resources go to `<stack>-alerts`, deployed by the plugin after deploy
         ctx.warn(f"{NAME}: custom.alerts.externalStack: the alarms are deployed in a stack of their own after "
                  "the service's deploy: they are not in the prediction")
-        ctx.unseen.append(UnseenPart(NAME, "custom.alerts", _fingerprint(config), ctx.origin(("custom", "alerts")),
-                                     outside=True))
+        from promotelint.serverless.unmodelled import unseen_parts  # which imports the plugins' table
+
+        ctx.unseen.extend(unseen_parts(ctx.config, ctx.origin, modelled=frozenset(), plugins=[NAME]))
         return
     definitions = copy.deepcopy(DEFAULT_DEFINITIONS)
     if isinstance(config.get("definitions"), dict):
@@ -75,12 +75,6 @@ def compile_alerts(ctx: CompileContext) -> None:
     _compile_alarms(ctx, config, definitions, topics)
     if js_truthy(config.get("dashboards")):
         _compile_dashboards(ctx, config["dashboards"])
-
-
-def _fingerprint(value: Any) -> str:
-    from promotelint.serverless.unmodelled import fingerprint  # unmodelled imports the plugin table
-
-    return fingerprint(value)
 
 
 def _includes(values: Any, item: str) -> bool:
