@@ -142,7 +142,9 @@ def _alarms(ctx: CompileContext, alarms: Any, definitions: dict[str, Any], where
             if not js_truthy(definition):
                 raise ctx.error(where, f"{NAME}: Alarm definition {alarm} does not exist!",
                                 f"define {alarm} under custom.alerts.definitions")
-            result.append({"enabled": True, "type": "static", **copy.deepcopy(definition), "name": alarm})
+            # Object.assign: a definition that is not an object adds nothing
+            own = copy.deepcopy(definition) if isinstance(definition, dict) else {}
+            result.append({"enabled": True, "type": "static", **own, "name": alarm})
         elif isinstance(alarm, dict):
             merged: dict[str, Any] = {"enabled": True, "type": "static"}
             for source in (definitions.get(js_string(alarm.get("name"))), alarm):
