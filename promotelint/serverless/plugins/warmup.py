@@ -49,7 +49,8 @@ def add_warmers(ctx: CompileContext) -> None:
     warmed = _functions_by_warmer(ctx, configs)
     # configureWarmer runs for all warmers at once (Promise.all) and adds each once its handler
     # file is written: a warmer with `tracing` first runs `npm install` in its folder, so those
-    # finish last.
+    # finish last. The others finish in the order the file system answers, usually the config's
+    # (only the order of the template's keys depends on it, never a resource).
     for name, config in sorted(configs.items(), key=lambda item: js_truthy(item[1]["tracing"])):
         functions = warmed.get(name, [])
         if not functions:
