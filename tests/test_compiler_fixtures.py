@@ -87,11 +87,11 @@ def test_event_resources_point_at_their_event():
 
 def test_unmodelled_plugins_and_events_are_named_in_warnings(tmp_path):
     (tmp_path / "serverless.yml").write_text(
-        "service: s\nplugins: [serverless-offline, serverless-plugin-warmup]\nprovider: {name: aws}\n"
+        "service: s\nplugins: [serverless-offline, serverless-domain-manager]\nprovider: {name: aws}\n"
         "functions:\n  f:\n    handler: h.f\n    events:\n      - stepFunctions: {name: x}\n"
         "      - schedule: rate(1 hour)\n")
     warnings = compile_service(tmp_path, env={}).warnings
-    assert any("plugin serverless-plugin-warmup" in w for w in warnings)
+    assert any("plugin serverless-domain-manager" in w for w in warnings)
     assert not any("serverless-offline" in w for w in warnings)
     assert any('"stepFunctions" events are not modelled' in w for w in warnings)
     assert not any("schedule" in w for w in warnings)

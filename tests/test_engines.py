@@ -270,13 +270,18 @@ def test_v4_builtin_plugins_are_active_by_config(tmp_path):
     service = _service(tmp_path, BUILTINS)
     # The active built-ins are parts of the service nobody models (never-silent: unpredictable-change).
     v4 = compile_path(service, env={}, engine="v4", compiler="offline")
+    # (the alerts plugin is modelled: its alarms are compiled, not unseen)
     assert list(dict.fromkeys(p.plugin for p in v4.unseen)) == [
-        "serverless-plugin-aws-alerts", "serverless-apigateway-service-proxy", "serverless-appsync-plugin"]
+        "serverless-apigateway-service-proxy", "serverless-appsync-plugin"]
+    assert v4.data["Resources"]["FFunctionErrorsAlarm"]["Type"] == "AWS::CloudWatch::Alarm"
     v3 = compile_path(service, env={}, engine="v3", compiler="offline")
     assert not v3.unseen and not [w for w in v3.warnings if "plugin" in w]
     (service / "serverless.yml").write_text(BUILTINS + "plugins:\n  - serverless-plugin-aws-alerts\n")
     v4 = compile_path(service, env={}, engine="v4", compiler="offline")
-    assert [p.plugin for p in v4.unseen].count("serverless-plugin-aws-alerts") == 1
+    # listed and built in: the plugin runs once
+    assert [p.plugin for p in v4.unseen].count("serverless-plugin-aws-alerts") == 0
+    assert [k for k, v in v4.data["Resources"].items() if v["Type"] == "AWS::CloudWatch::Alarm"] == \
+        ["FFunctionErrorsAlarm"]
 
 
 # --- osls 4 and the provider IAM keys --------------------------------------------------------------

@@ -35,7 +35,10 @@ def _modelled_cases() -> list[str]:
 def test_the_modelled_plugins_have_cases():
     covered = {name for case in _modelled_cases()
                for name in json.loads((CORPUS / case / "case.json").read_text())["plugins"]}
-    assert covered == set(MODELLED)
+    # No plugins-dev service lists these (its README): their plugin-warmup-* / plugin-pyreq-* fixtures
+    # and tools/differential_alerts.py hold them.
+    without_cases = {"serverless-plugin-warmup", "serverless-python-requirements"}
+    assert covered == set(MODELLED) - without_cases
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="corpus ../shared/corpus/plugins-dev not present")

@@ -62,16 +62,16 @@ def test_lift_constructs_are_unseen_parts_with_their_lines(tmp_path):
     ("[serverless-offline, serverless-esbuild, serverless-prune-plugin, serverless-s3-sync]", "{}", set()),
     # a plugin nobody knows reads the whole config
     ("[serverless-made-up]", "{}", {("serverless-made-up", WHOLE_CONFIG, False)}),
-    # python-requirements makes a layer only with `layer:`
+    # python-requirements makes a layer only with `layer:`, which is modelled (plugins/python_requirements.py)
     ("[serverless-python-requirements]", "{pythonRequirements: {dockerizePip: true}}", set()),
-    ("[serverless-python-requirements]", "{pythonRequirements: {layer: true}}",
-     {("serverless-python-requirements", "custom.pythonRequirements", False)}),
+    ("[serverless-python-requirements]", "{pythonRequirements: {layer: true}}", set()),
     # domain-manager acts outside CloudFormation
     ("[serverless-domain-manager]", "{customDomain: {domainName: api.example.com}}",
      {("serverless-domain-manager", "custom.customDomain", True)}),
-    ("[serverless-plugin-aws-alerts]", "{alerts: {stages: [prod]}}",
-     {("serverless-plugin-aws-alerts", "custom.alerts", False),
-      ("serverless-plugin-aws-alerts", "functions.f.alarms", False)}),
+    # the alerts plugin is modelled (plugins/aws_alerts.py), except for an external stack of its own
+    ("[serverless-plugin-aws-alerts]", "{alerts: {stages: [dev]}}", set()),
+    ("[serverless-plugin-aws-alerts]", "{alerts: {externalStack: true}}",
+     {("serverless-plugin-aws-alerts", "custom.alerts", True)}),
 ])
 def test_which_plugins_leave_parts(tmp_path, plugins, custom, expected):
     template = compiled(tmp_path, f"service: s\nprovider: {{name: aws}}\nplugins: {plugins}\ncustom: {custom}\n"

@@ -71,6 +71,10 @@ OUTSIDE_CLOUDFORMATION: dict[str, tuple[Section, ...]] = {
     # src/index.ts: before/after deploy:deploy, it creates API Gateway domains, base path mappings
     # and Route 53 records with its own AWS calls
     "serverless-domain-manager": _sections("custom.customDomain", "custom.customDomains"),
+    # src/external-stack.js: with `externalStack` the alarms go to a stack of their own, deployed
+    # by the plugin after the service's deploy (without it they are compiled: plugins/aws_alerts.py)
+    "serverless-plugin-aws-alerts": (
+        ("custom.alerts", lambda v: isinstance(v, dict) and js_truthy(v.get("externalStack"))),),
 }
 
 

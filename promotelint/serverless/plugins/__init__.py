@@ -78,8 +78,12 @@ class Plugin:
 PLUGINS: tuple[tuple[str, str], ...] = (
     ("serverless-dotenv-plugin", "promotelint.serverless.plugins.dotenv"),
     ("serverless-iam-roles-per-function", "promotelint.serverless.plugins.iam_roles_per_function"),
+    ("serverless-plugin-aws-alerts", "promotelint.serverless.plugins.aws_alerts"),
     ("serverless-plugin-split-stacks", "promotelint.serverless.plugins.split_stacks"),
+    ("serverless-plugin-tracing", "promotelint.serverless.plugins.tracing"),
+    ("serverless-plugin-warmup", "promotelint.serverless.plugins.warmup"),
     ("serverless-pseudo-parameters", "promotelint.serverless.plugins.pseudo_parameters"),
+    ("serverless-python-requirements", "promotelint.serverless.plugins.python_requirements"),
     ("serverless-step-functions", "promotelint.serverless.plugins.step_functions"),
 )
 
