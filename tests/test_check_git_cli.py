@@ -123,6 +123,8 @@ def test_bad_fragment_in_one_service_is_exit_2_others_still_reported(repo):
     result = cli(repo.path, "--base-ref", "HEAD", "--jobs", "2")
     assert result.returncode == 2
     assert "nope.yml" in result.stderr and "Stack billing-dev" in result.stdout
+    # the verdict never reads as a pass while a service went unread
+    assert "Not checked: some services could not be read" in result.stdout and "No blocking" not in result.stdout
 
 
 def test_base_template_yaml_body_as_text_and_head_ref(repo, tmp_path):

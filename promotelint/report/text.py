@@ -110,7 +110,11 @@ def _verdict(reports: Sequence[StackReport], exit_code: int, color: bool) -> str
         found += f"; {plural(blind, 'part')} not predicted"
     if exit_code == 1:
         return _paint(f"Promotion blocked: {found} (exit 1).", "red", color)
-    return _paint(f"No blocking findings: {found}.", "green", color) if exit_code == 0 else found
+    if exit_code == 0:
+        return _paint(f"No blocking findings: {found}.", "green", color)
+    # exit 2: some services could not be read (their errors are on stderr): never read as a pass
+    return _paint(f"Not checked: some services could not be read (errors above); {found} in the others "
+                  f"(exit {exit_code}).", "red", color)
 
 
 def _finding_lines(report: StackReport, color: bool) -> list[str]:
