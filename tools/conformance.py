@@ -151,6 +151,10 @@ def normalize(template: Any) -> dict:
                     props["Content"]["S3Key"] = _mask_s3_key(props["Content"]["S3Key"])
             elif kind == "AWS::Lambda::Version" and "CodeSha256" in props:
                 props["CodeSha256"] = MASK
+            elif kind == "AWS::AppSync::ApiKey" and "Expires" in props:
+                # serverless-appsync-plugin: the packaging hour plus the key's duration (a clock
+                # reading; promotelint keeps it as an opaque value of the duration)
+                props["Expires"] = MASK
     for name, output in (out.get("Outputs") or {}).items():
         if not isinstance(output, dict) or "Value" not in output:
             continue

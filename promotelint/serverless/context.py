@@ -28,6 +28,9 @@ class CompileContext:
     warnings: list[str] = field(default_factory=list)
     unseen: list[UnseenPart] = field(default_factory=list)  # what unmodelled plugins make (unmodelled.py)
     engine: Engine = V3  # the framework being modelled (v3, osls, v4) and its version's facts
+    # The plugins' PluginLoad (serverless/plugins): a plugin hook that opens the service's files (the
+    # AppSync schema and mapping templates) reads them through it, inside its boundary.
+    plugin_load: Any = None
 
     # The config as the steps after normalize.normalize_service read it: `provider` and `functions`
     # are mappings there, and every function a mapping with an `events` list.

@@ -40,6 +40,7 @@ class ResolvedService:
     region: str
     stack_name: str
     warnings: list[str]
+    plugin_load: PluginLoad | None = None  # what the plugins were constructed with: their file reads
 
 
 def compile_service(path: str | os.PathLike, *, reader: Reader, env: Mapping[str, str],
@@ -51,7 +52,7 @@ def compile_service(path: str | os.PathLike, *, reader: Reader, env: Mapping[str
                               engine=engine)
     ctx = CompileContext(config=service.config, stage=service.stage, region=service.region, template={},
                          source=service.source, positions=service.positions, warnings=service.warnings,
-                         engine=engine)
+                         engine=engine, plugin_load=service.plugin_load)
     from promotelint.serverless.pipeline import compile_config  # the compile steps: heavy, load late
 
     compile_config(ctx)
@@ -111,9 +112,10 @@ def resolve_service(path: str | os.PathLike, *, reader: Reader, env: Mapping[str
     else:
         _load_dotenv(resolver, service_dir, reader, environment)
     config = resolver.resolve_all()
-    plugins = load_plugins(PluginLoad(config=config, options=options, env=environment, service_dir=service_dir,
-                                      root=inputs.root or service_dir, read_text=reader.read_text,
-                                      exists=reader.exists, error=resolver.error, warnings=warnings))
+    plugin_load = PluginLoad(config=config, options=options, env=environment, service_dir=service_dir,
+                             root=inputs.root or service_dir, read_text=reader.read_text, exists=reader.exists,
+                             error=resolver.error, warnings=warnings)
+    plugins = load_plugins(plugin_load)
     config = coerce_like_schema(config, tuple(line for plugin in plugins for line in plugin.schema))
 
     declared = config.get("frameworkVersion")
@@ -140,7 +142,8 @@ def resolve_service(path: str | os.PathLike, *, reader: Reader, env: Mapping[str
     _check_provider_iam_keys(engine, provider, doc, config_path, warnings)
     stack_name = provider.get("stackName") if isinstance(provider.get("stackName"), str) else f"{name}-{stage}"
     return ResolvedService(config=config, source=config_path, positions=doc.positions, service_dir=service_dir,
-                           stage=stage, region=region, stack_name=stack_name, warnings=warnings)
+                           stage=stage, region=region, stack_name=stack_name, warnings=warnings,
+                           plugin_load=plugin_load)
 
 
 def _check_provider_iam_keys(engine: Engine, provider: dict, doc: Any, config_path: str, warnings: list) -> None:

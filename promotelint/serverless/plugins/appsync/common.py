@@ -1,0 +1,73 @@
+"""What both ports of serverless-appsync-plugin share: its errors, names, file reads and the
+mapping templates' `${var}` substitutions."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from promotelint.serverless.context import CompileContext
+
+NAME = "serverless-appsync-plugin"
+
+
+class PluginError(ValueError):
+    """What the plugin throws for this config (`serverless package` fails on it too)."""
+
+    def __init__(self, message: str, path: tuple = ()) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+def cfn_name(name: Any) -> str:
+    """getCfnName: only the letters and digits of the name (`name.replace(/[^a-zA-Z0-9]/g, '')`)."""
+    if not isinstance(name, str):
+        raise PluginError(f"a name must be a string (got {name!r})")
+    return re.sub(r"[^a-zA-Z0-9]", "", name)
+
+
+def appsync_role() -> dict:
+    """The assume-role policy of every role the plugin makes."""
+    return {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"Service": ["appsync.amazonaws.com"]}, "Action": ["sts:AssumeRole"]}]}
+
+
+def read_service_file(ctx: CompileContext, name: str, setting: tuple, missing_ok: bool = False) -> str | None:
+    """A file the plugin reads, relative to the service directory (its cwd), inside the repository."""
+    load = ctx.plugin_load
+    if load is None:
+        raise PluginError(f"{name}: the service's files are not readable here", setting)
+    path = load.service_file(name, setting)
+    if not load.exists(path):
+        if missing_ok:
+            return None
+        raise PluginError(f"ENOENT: no such file or directory, open '{name}'", setting)
+    return load.read_text(path)
+
+
+def to_cfn_keys(value: Any) -> Any:
+    """utils.js toCfnKeys: every string key upper-first, recursively (lodash transform: null -> {})."""
+    if isinstance(value, list):
+        return [to_cfn_keys(v) if isinstance(v, (dict, list)) or v is None else v for v in value]
+    if value is None:
+        return {}
+    return {(k[:1].upper() + k[1:]): (to_cfn_keys(v) if isinstance(v, (dict, list)) or v is None else v)
+            for k, v in value.items()}
+
+
+_VARIABLE = re.compile(r"\$\{([A-Za-z0-9_-]+)\}")
+
+
+def substituted(template: str, substitutions: dict) -> Any:
+    """index.js processTemplate / substituteGlobalTemplateVariables: a template that uses `${name}`s
+    given in `substitutions` becomes an Fn::Join of its text around one Fn::Sub per use."""
+    used = set(_VARIABLE.findall(template))
+    subs = {k: v for k, v in substitutions.items() if k in used}
+    if not subs:
+        return template
+    pattern = re.compile(r"\$\{(" + "|".join(subs) + r")\}")
+    parts: list[Any] = pattern.sub(r"|||\1|||", template).split("|||")
+    for i, part in enumerate(parts):
+        if isinstance(part, str) and part in subs:
+            parts[i] = {"Fn::Sub": [f"${{{part}}}", {part: subs[part]}]}
+    return {"Fn::Join": ["", parts]}
