@@ -21,8 +21,10 @@ class PluginError(ValueError):
 
 def cfn_name(name: Any) -> str:
     """getCfnName: only the letters and digits of the name (`name.replace(/[^a-zA-Z0-9]/g, '')`)."""
-    if not isinstance(name, str):
-        raise PluginError(f"a name must be a string (got {name!r})")
+    if not isinstance(name, str):  # what `name.replace(...)` throws in JavaScript
+        missing = name is None or type(name) is object  # null, or v1's undefined
+        raise PluginError("Cannot read properties of undefined (reading 'replace')" if missing
+                          else f"{name!r}.replace is not a function")
     return re.sub(r"[^a-zA-Z0-9]", "", name)
 
 
