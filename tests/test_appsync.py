@@ -130,14 +130,58 @@ def test_two_definitions_of_a_type_are_not_guessed(tmp_path):
     assert is_opaque(template.data["Resources"]["GraphQlSchema"]["Properties"]["Definition"])
 
 
+V2 = """\
+service: notes
+frameworkVersion: '3'
+plugins:
+  - serverless-appsync-plugin
+provider:
+  name: aws
+  runtime: nodejs18.x
+appSync:
+  name: notes
+  authentication:
+    type: API_KEY
+  apiKeys:
+    - web
+    - partner
+  resolvers:
+    Query.hello:
+      kind: UNIT
+      dataSource: none
+  dataSources:
+    none:
+      type: NONE
+"""
+
+
 def test_the_version_a_service_installs_decides_the_port(tmp_path):
     lock = {"packages": {"node_modules/serverless-appsync-plugin": {"version": "2.13.0"}}}
     template = compile_path(service(tmp_path / "s", **{"package-lock.json": json.dumps(lock)}))
-    # 2.x reads the top-level appSync (not ported): custom.appSync makes nothing, and nothing is unseen
+    # 2.x reads only the top-level appSync: custom.appSync makes nothing
     assert "GraphQlApi" not in template.data["Resources"]
-    v2 = SERVICE.replace("custom:\n  appSync:\n", "appSync:\n").replace("\n    ", "\n  ")
-    template = compile_path(service(tmp_path / "v2", v2))
-    assert [p.section for p in template.unseen] == ["appSync"]
+    manifest = {"devDependencies": {"serverless-appsync-plugin": "^1.14.0"}}
+    template = compile_path(service(tmp_path / "v1", V2, **{"package.json": json.dumps(manifest)}))
+    assert "GraphQlApi" not in template.data["Resources"]  # and 1.x only custom.appSync
+    resources = compile_path(service(tmp_path / "v2", V2)).data["Resources"]  # no package.json: the format says
+    assert resources["GraphQlApiweb"]["Type"] == "AWS::AppSync::ApiKey"
+    assert resources["GraphQlResolverQueryhello"]["DependsOn"] == ["GraphQlSchema"]
+
+
+def test_a_v2_api_key_removed_is_an_error_and_moving_to_v2_replaces_every_key(tmp_path):
+    base, head = service(tmp_path / "base", V2), service(tmp_path / "head", V2.replace("    - partner\n", ""))
+    proc = run("check", base, head, "--format", "json", cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    assert [f["logicalId"] for f in findings(proc) if f["rule"] == "api-key-removed"] == ["GraphQlApipartner"]
+    proc = run("check", service(tmp_path / "v1", SERVICE), base, "--format", "json", cwd=tmp_path)
+    removed = sorted(f["logicalId"] for f in findings(proc) if f["rule"] == "api-key-removed")
+    assert removed == ["GraphQlApiKeypartner", "GraphQlApiKeyweb"]  # 2.x names them GraphQlApi<name>
+
+
+def test_v2_unmodelled_settings_are_unseen_parts(tmp_path):
+    config = V2.replace("  apiKeys:\n", "  waf:\n    rules: [throttle]\n  apiKeys:\n")
+    template = compile_path(service(tmp_path / "s", config))
+    assert [p.section for p in template.unseen] == ["appSync.waf"]
 
 
 @pytest.mark.parametrize("change, message", [

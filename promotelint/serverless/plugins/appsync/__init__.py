@@ -2,7 +2,7 @@
 its two config formats:
 
 - 1.x (`custom.appSync`, one API or a list): v1.py, v1_data_sources.py, v1_waf.py (src/ at 1.14.0);
-- 2.x (the top-level `appSync:`, one API): NOT ported yet; its section is an unseen part.
+- 2.x (the top-level `appSync:`, one API): v2.py, v2_statements.py (lib/ at 2.13.0).
 
 Which one a service runs is the plugin version it installs: the version its package-lock.json
 records for node_modules/serverless-appsync-plugin, else the major of the range its package.json
@@ -10,8 +10,9 @@ asks for; a service with neither is taken at its config's word (`appSync:` is 2.
 1.x). The schema files and mapping templates the plugin reads are read through the compiler's
 reader, inside the repository (schema.py prints the schema as the plugin's GraphQL libraries do).
 
-Both hook `after:aws:package:finalize:mergeCustomProviderResources`, where their resources are
-assigned into the template.
+1.x assigns its resources into the template at `after:aws:package:finalize:mergeCustomProviderResources`;
+2.x merges its into the service's `resources:` (and embedded functions into `functions:`) at
+`before:package:initialize`, so the framework compiles them with the rest.
 """
 
 from __future__ import annotations
@@ -19,13 +20,10 @@ from __future__ import annotations
 import json
 import os
 import re
-from promotelint.model.template import UnseenPart
+
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.plugins import Plugin, PluginLoad
 from promotelint.serverless.plugins.appsync.common import NAME, PluginError
-from promotelint.serverless.unmodelled import fingerprint
-
-HOOK = "after:aws:package:finalize:mergeCustomProviderResources"
 
 
 def installed_major(load: PluginLoad) -> int | None:
@@ -59,6 +57,11 @@ def load(load: PluginLoad) -> None:
     if major is None:
         major = 2 if "appSync" in load.config else 1
     load.state[NAME] = {"major": major}
+    if major >= 2 and "appSync" in load.config:
+        from promotelint.serverless.plugins.appsync.v2 import resolve_appsync_variables
+
+        # the plugin's variable source, which the framework resolves once the plugins are loaded
+        load.config.update(resolve_appsync_variables(load.config))
 
 
 def major(ctx: CompileContext) -> int:
@@ -66,33 +69,41 @@ def major(ctx: CompileContext) -> int:
     return state["major"] if state else (2 if "appSync" in ctx.config else 1)
 
 
-def add_resources(ctx: CompileContext) -> None:
-    try:
-        if major(ctx) >= 2:
-            _unported_v2(ctx)
-            return
-        from promotelint.serverless.plugins.appsync.v1 import add_resources as add_v1
+def _step(compile_step):  # type: ignore[no-untyped-def]
+    """A hook whose plugin errors (what the plugin throws for this config) are input errors."""
+    def step(ctx: CompileContext) -> None:
+        try:
+            compile_step(ctx)
+        except PluginError as exc:
+            raise ctx.error(exc.path or _section(ctx), f"{NAME}: {exc}",
+                            "see the plugin's README: `serverless package` fails on this too") from None
+    step.__name__ = compile_step.__name__
+    return step
+
+
+def build_v2(ctx: CompileContext) -> None:
+    """2.x: `before:package:initialize`, into the service's resources and functions."""
+    if major(ctx) >= 2:
+        from promotelint.serverless.plugins.appsync.v2 import build_and_append_resources
+
+        build_and_append_resources(ctx)
+
+
+def add_resources_v1(ctx: CompileContext) -> None:
+    """1.x: `after:aws:package:finalize:mergeCustomProviderResources`, into the template."""
+    if major(ctx) < 2:
+        from promotelint.serverless.plugins.appsync.v1 import add_resources
         from promotelint.serverless.plugins.appsync.v1_data_sources import data_sources
         from promotelint.serverless.plugins.appsync.v1_waf import waf_resources
 
-        add_v1(ctx, data_sources, waf_resources)
-    except PluginError as exc:
-        raise ctx.error(exc.path or _section(ctx), f"{NAME}: {exc}",
-                        "see the plugin's README: `serverless package` fails on this too") from None
-
-
-def _unported_v2(ctx: CompileContext) -> None:
-    """2.x is not ported yet: its `appSync:` section is an unseen part (a change there is
-    unpredictable-change), and a warning says what is missing from the prediction."""
-    value = ctx.config.get("appSync")
-    if value is None:
-        return
-    ctx.unseen.append(UnseenPart(NAME, "appSync", fingerprint(value), ctx.origin(("appSync",)), False))
-    ctx.warn(f"{NAME} 2.x (`appSync:`): not modelled yet: the API's resources are not in the prediction")
+        add_resources(ctx, data_sources, waf_resources)
 
 
 def _section(ctx: CompileContext) -> tuple:
     return ("appSync",) if "appSync" in ctx.config else ("custom", "appSync")
 
 
-PLUGIN = Plugin(NAME, ">=1.14.0 <3", hooks=((HOOK, add_resources),), load=load)
+PLUGIN = Plugin(NAME, ">=1.14.0 <3", load=load, hooks=(
+    ("before:package:initialize", _step(build_v2)),
+    ("after:aws:package:finalize:mergeCustomProviderResources", _step(add_resources_v1)),
+))

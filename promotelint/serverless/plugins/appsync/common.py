@@ -57,18 +57,19 @@ def to_cfn_keys(value: Any) -> Any:
             for k, v in value.items()}
 
 
-_VARIABLE = re.compile(r"\$\{([A-Za-z0-9_-]+)\}")
-
-
-def substituted(template: str, substitutions: dict) -> Any:
-    """index.js processTemplate / substituteGlobalTemplateVariables: a template that uses `${name}`s
-    given in `substitutions` becomes an Fn::Join of its text around one Fn::Sub per use."""
-    used = set(_VARIABLE.findall(template))
+def substituted(template: str, substitutions: dict, *, drop_empty: bool = False, marker: str = "$") -> Any:
+    """processTemplate / substituteGlobalTemplateVariables (1.x index.js, 2.x MappingTemplate.js and,
+    with `#name#` markers, JsResolver.js): a template that uses `${name}`s given in `substitutions`
+    becomes an Fn::Join of its text around one Fn::Sub per use. 2.x drops the empty pieces."""
+    used = re.compile(r"\$\{([\w-]+)\}" if marker == "$" else r"#([\w-]+)#", re.ASCII).findall(template)
     subs = {k: v for k, v in substitutions.items() if k in used}
     if not subs:
         return template
-    pattern = re.compile(r"\$\{(" + "|".join(subs) + r")\}")
+    names = "|".join(subs)
+    pattern = re.compile(r"\$\{(" + names + r")\}" if marker == "$" else "#(" + names + ")#")
     parts: list[Any] = pattern.sub(r"|||\1|||", template).split("|||")
+    if drop_empty:
+        parts = [p for p in parts if p != ""]
     for i, part in enumerate(parts):
         if isinstance(part, str) and part in subs:
             parts[i] = {"Fn::Sub": [f"${{{part}}}", {part: subs[part]}]}
