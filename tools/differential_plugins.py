@@ -187,7 +187,8 @@ def service(seed: int) -> tuple[dict, dict[str, str], dict]:
     return config, files, settings
 
 
-def run(seed: int, node_modules: Path, keep: Path | None) -> tuple[int, str, str]:
+def run(seed: int, node_modules: Path, keep: Path | None, make=None) -> tuple[int, str, str]:
+    """One seed: `make(seed)` (default: this module's `service`) -> (config, files, settings)."""
     from promotelint.app import compile_path
     from promotelint.model.errors import InputError
     from tools.conformance import compare
@@ -197,7 +198,7 @@ def run(seed: int, node_modules: Path, keep: Path | None) -> tuple[int, str, str
         (scratch / "node_modules").symlink_to(node_modules, target_is_directory=True)
         svc = scratch / "svc"
         svc.mkdir()
-        config, files, settings = service(seed)
+        config, files, settings = (make or service)(seed)
         (svc / "serverless.yml").write_text(json.dumps(config, indent=1))
         (svc / "handler.js").write_text("")
         for name, text in files.items():

@@ -7,8 +7,46 @@ import re
 from typing import Any
 
 from promotelint.serverless.context import CompileContext
+from promotelint.serverless.js import js_truthy
 
 NAME = "serverless-appsync-plugin"
+
+# The default statements' actions of a data source's role (the same in both majors).
+DYNAMODB_ACTIONS = ("dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan",
+                    "dynamodb:UpdateItem", "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem",
+                    "dynamodb:ConditionCheckItem")
+RDS_ACTIONS = ("rds-data:DeleteItems", "rds-data:ExecuteSql", "rds-data:ExecuteStatement", "rds-data:GetItems",
+               "rds-data:InsertItems", "rds-data:UpdateItems")
+ES_ACTIONS = ("es:ESHttpDelete", "es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpPatch")
+
+# JavaScript's `undefined`, as the plugins' objects hold it: a key whose value is UNDEFINED is left
+# out of the object (JSON.stringify drops it), while a YAML null stays (the framework strips nulls
+# from Properties later).
+UNDEFINED = object()
+
+
+def props(**values: Any) -> dict:
+    """An object literal: the keys whose value is UNDEFINED left out."""
+    return {k: v for k, v in values.items() if v is not UNDEFINED}
+
+
+def key_of(obj: Any, key: str) -> Any:
+    """`obj.key`, UNDEFINED when absent; reading a key of null/undefined throws, as in JavaScript."""
+    if obj is None or obj is UNDEFINED:
+        raise PluginError(f"Cannot read properties of {'null' if obj is None else 'undefined'} (reading '{key}')")
+    return obj.get(key, UNDEFINED) if isinstance(obj, dict) else UNDEFINED
+
+
+def truthy(value: Any) -> bool:
+    return value is not UNDEFINED and js_truthy(value)
+
+
+def either(*values: Any) -> Any:
+    """`a || b || ...`."""
+    for value in values[:-1]:
+        if truthy(value):
+            return value
+    return values[-1]
 
 
 class PluginError(ValueError):

@@ -37,8 +37,12 @@ from promotelint.model.opaque import opaque
 from promotelint.model.template import UnseenPart
 from promotelint.parse.graphql import GraphQLSyntaxError
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.js import js_truthy
 from promotelint.serverless.naming import get_lambda_logical_id
+from promotelint.serverless.plugins.appsync.common import UNDEFINED as _UNDEFINED
+from promotelint.serverless.plugins.appsync.common import either as _or
+from promotelint.serverless.plugins.appsync.common import key_of as _get
+from promotelint.serverless.plugins.appsync.common import props as _props
+from promotelint.serverless.plugins.appsync.common import truthy as _truthy
 from promotelint.serverless.plugins.appsync.common import (
     NAME, PluginError, appsync_role, cfn_name, read_service_file, substituted, to_cfn_keys,
 )
@@ -48,34 +52,6 @@ from promotelint.serverless.unmodelled import fingerprint
 _AUTH_TYPES = ("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT", "AWS_LAMBDA")
 _GLOB = re.compile(r"[*?[\]{}!()]")
 SECTION = ("custom", "appSync")
-
-
-def _props(**values: Any) -> dict:
-    """A JavaScript object literal: keys whose value is `undefined` (None here) are left out.
-    (A YAML null that reaches a property is kept by the caller, as the framework strips it later.)"""
-    return {k: v for k, v in values.items() if v is not _UNDEFINED}
-
-
-_UNDEFINED = object()
-
-
-def _get(obj: Any, key: str) -> Any:
-    """`obj.key`, _UNDEFINED when absent; reading a key of null/undefined throws, as in JavaScript."""
-    if obj is None or obj is _UNDEFINED:
-        raise PluginError(f"Cannot read properties of {'null' if obj is None else 'undefined'} (reading '{key}')")
-    return obj.get(key, _UNDEFINED) if isinstance(obj, dict) else _UNDEFINED
-
-
-def _or(*values: Any) -> Any:
-    """`a || b || ...`."""
-    for value in values[:-1]:
-        if value is not _UNDEFINED and js_truthy(value):
-            return value
-    return values[-1]
-
-
-def _truthy(value: Any) -> bool:
-    return value is not _UNDEFINED and js_truthy(value)
 
 
 def api_configs(ctx: CompileContext) -> list[tuple[tuple, dict]]:

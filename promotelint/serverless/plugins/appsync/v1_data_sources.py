@@ -7,16 +7,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from promotelint.serverless.plugins.appsync.common import PluginError, appsync_role, cfn_name
+from promotelint.serverless.plugins.appsync.common import (
+    DYNAMODB_ACTIONS, ES_ACTIONS, RDS_ACTIONS, PluginError, appsync_role, cfn_name,
+)
 from promotelint.serverless.plugins.appsync.v1 import _UNDEFINED, _Api, _ds_id, _get, _or, _props, _truthy
 
 _ES_ENDPOINT = re.compile(r"^https://([a-z0-9-]+\.\w{2}-[a-z]+-\d\.es\.amazonaws\.com)$")
-_DYNAMODB_ACTIONS = ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan",
-                     "dynamodb:UpdateItem", "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem",
-                     "dynamodb:ConditionCheckItem"]
-_RDS_ACTIONS = ["rds-data:DeleteItems", "rds-data:ExecuteSql", "rds-data:ExecuteStatement", "rds-data:GetItems",
-                "rds-data:InsertItems", "rds-data:UpdateItems"]
-_ES_ACTIONS = ["es:ESHttpDelete", "es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpPatch"]
 
 
 def _config(ds: dict) -> Any:
@@ -37,13 +33,13 @@ def _default_statements(api: _Api, ds: dict) -> list | None:
     if kind == "AMAZON_DYNAMODB":
         arn = {"Fn::Join": [":", ["arn", "aws", "dynamodb", _region(api, config), {"Ref": "AWS::AccountId"},
                                   {"Fn::Join": ["/", ["table", _get(config, "tableName")]]}]]}
-        return [{"Action": list(_DYNAMODB_ACTIONS), "Effect": "Allow",
+        return [{"Action": list(DYNAMODB_ACTIONS), "Effect": "Allow",
                  "Resource": [arn, {"Fn::Join": ["/", [arn, "*"]]}]}]
     if kind == "RELATIONAL_DATABASE":
         arn = {"Fn::Join": [":", ["arn", "aws", "rds", _region(api, config), {"Ref": "AWS::AccountId"}, "cluster",
                                   _get(config, "dbClusterIdentifier")]]}
         secret = _get(config, "awsSecretStoreArn")
-        return [{"Effect": "Allow", "Action": list(_RDS_ACTIONS), "Resource": [arn, {"Fn::Join": [":", [arn, "*"]]}]},
+        return [{"Effect": "Allow", "Action": list(RDS_ACTIONS), "Resource": [arn, {"Fn::Join": [":", [arn, "*"]]}]},
                 {"Effect": "Allow", "Action": ["secretsmanager:GetSecretValue"],
                  "Resource": [secret, {"Fn::Join": [":", [secret, "*"]]}]}]
     if kind in ("AMAZON_ELASTICSEARCH", "AMAZON_OPENSEARCH_SERVICE"):
@@ -57,7 +53,7 @@ def _default_statements(api: _Api, ds: dict) -> list | None:
                                       f"domain/{match.group(1)}/*"]]}
         else:
             raise PluginError(f"Could not determine the Arn for dataSource '{ds.get('name')}")
-        return [{"Action": list(_ES_ACTIONS), "Effect": "Allow", "Resource": [arn]}]
+        return [{"Action": list(ES_ACTIONS), "Effect": "Allow", "Resource": [arn]}]
     return None
 
 

@@ -32,40 +32,23 @@ from promotelint.parse.graphql import GraphQLSyntaxError, parse_sdl
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.js import js_truthy, lodash_merge
 from promotelint.serverless.naming import get_lambda_logical_id
+from promotelint.serverless.plugins.appsync.common import UNDEFINED as _U
+from promotelint.serverless.plugins.appsync.common import either as _or
+from promotelint.serverless.plugins.appsync.common import key_of as _g
+from promotelint.serverless.plugins.appsync.common import props as _p
+from promotelint.serverless.plugins.appsync.common import truthy as _t
 from promotelint.serverless.plugins.appsync.common import (
     NAME, PluginError, appsync_role, cfn_name, read_service_file, substituted,
 )
 from promotelint.serverless.unmodelled import fingerprint
 
 SECTION = ("appSync",)
-_U = object()  # JavaScript's undefined: a key left out of the object
 DEFAULT_JS_RESOLVERS = ("\nexport function request() {\n  return {};\n}\n\nexport function response(ctx) {\n"
                         "  return ctx.prev.result;\n}\n")
 # AppSync's own directives and scalars (Schema.js AWS_TYPES): a schema that redeclares one is reprinted.
 _RESERVED = {"aws_iam", "aws_oidc", "aws_api_key", "aws_lambda", "aws_auth", "aws_cognito_user_pools",
              "aws_subscribe", "canonical", "hidden", "renamed", "AWSDate", "AWSTime", "AWSDateTime",
              "AWSTimestamp", "AWSEmail", "AWSJSON", "AWSURL", "AWSPhone", "AWSIPAddress"}
-
-
-def _p(**values: Any) -> dict:
-    return {k: v for k, v in values.items() if v is not _U}
-
-
-def _t(value: Any) -> bool:
-    return value is not _U and js_truthy(value)
-
-
-def _g(obj: Any, key: str) -> Any:
-    if obj is None or obj is _U:
-        raise PluginError(f"Cannot read properties of {'null' if obj is None else 'undefined'} (reading '{key}')")
-    return obj.get(key, _U) if isinstance(obj, dict) else _U
-
-
-def _or(*values: Any) -> Any:
-    for value in values[:-1]:
-        if _t(value):
-            return value
-    return values[-1]
 
 
 def _flatten_maps(value: Any) -> dict:

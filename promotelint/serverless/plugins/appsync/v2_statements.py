@@ -6,15 +6,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from promotelint.serverless.plugins.appsync.common import PluginError
+from promotelint.serverless.plugins.appsync.common import DYNAMODB_ACTIONS, ES_ACTIONS, RDS_ACTIONS, PluginError
 
 _ES_ENDPOINT = re.compile(r"^https://([a-z0-9-]+\.(\w{2}-[a-z]+-\d)\.es\.amazonaws\.com)$")
-_DYNAMODB_ACTIONS = ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan",
-                     "dynamodb:UpdateItem", "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem",
-                     "dynamodb:ConditionCheckItem"]
-_RDS_ACTIONS = ["rds-data:DeleteItems", "rds-data:ExecuteSql", "rds-data:ExecuteStatement", "rds-data:GetItems",
-                "rds-data:InsertItems", "rds-data:UpdateItems"]
-_ES_ACTIONS = ["es:ESHttpDelete", "es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpPatch"]
 _INFERENCE_PROFILE = re.compile(r"^(us-gov|us|eu|apac|global)\.")
 _REGION = {"Ref": "AWS::Region"}
 _PARTITION = {"Ref": "AWS::Partition"}
@@ -40,13 +34,13 @@ def default_statements(api: Any, ds: dict) -> list | None:
     if kind == "AMAZON_DYNAMODB":
         arn = {"Fn::Join": [":", ["arn", _PARTITION, "dynamodb", _region(config), _ACCOUNT, "table"]]}
         table = _get(config, "tableName")
-        return [{"Action": list(_DYNAMODB_ACTIONS), "Effect": "Allow", "Resource": [
+        return [{"Action": list(DYNAMODB_ACTIONS), "Effect": "Allow", "Resource": [
             {"Fn::Join": ["/", [arn, table]]}, {"Fn::Join": ["/", [arn, table, "*"]]}]}]
     if kind == "RELATIONAL_DATABASE":
         arn = {"Fn::Join": [":", ["arn", _PARTITION, "rds", _region(config), _ACCOUNT, "cluster",
                                   _get(config, "dbClusterIdentifier")]]}
         secret = _get(config, "awsSecretStoreArn")
-        return [{"Effect": "Allow", "Action": list(_RDS_ACTIONS), "Resource": [arn, {"Fn::Join": [":", [arn, "*"]]}]},
+        return [{"Effect": "Allow", "Action": list(RDS_ACTIONS), "Resource": [arn, {"Fn::Join": [":", [arn, "*"]]}]},
                 {"Effect": "Allow", "Action": ["secretsmanager:GetSecretValue"],
                  "Resource": [secret, {"Fn::Join": [":", [secret, "*"]]}]}]
     if kind == "AMAZON_OPENSEARCH_SERVICE":
@@ -61,7 +55,7 @@ def default_statements(api: Any, ds: dict) -> list | None:
             arn = {"Fn::Join": ["/", [{"Fn::GetAtt": [config["domain"], "Arn"]}, "*"]]}
         else:
             raise PluginError(f"Could not determine the Arn for dataSource '{ds['name']}")
-        return [{"Action": list(_ES_ACTIONS), "Effect": "Allow", "Resource": [arn]}]
+        return [{"Action": list(ES_ACTIONS), "Effect": "Allow", "Resource": [arn]}]
     if kind == "AMAZON_EVENTBRIDGE":
         return [{"Action": ["events:PutEvents"], "Effect": "Allow", "Resource": [_get(config, "eventBusArn")]}]
     if kind == "AMAZON_BEDROCK_RUNTIME":
