@@ -179,9 +179,9 @@ def test_a_v2_api_key_removed_is_an_error_and_moving_to_v2_replaces_every_key(tm
 
 
 def test_v2_unmodelled_settings_are_unseen_parts(tmp_path):
-    config = V2.replace("  apiKeys:\n", "  waf:\n    rules: [throttle]\n  apiKeys:\n")
-    template = compile_path(service(tmp_path / "s", config))
-    assert [p.section for p in template.unseen] == ["appSync.waf"]
+    config = V2.replace("    type: NONE\n", "    type: NONE\n  schema: [a.graphql, b.graphql]\n")
+    template = compile_path(service(tmp_path / "s", config, **{"a.graphql": SCHEMA, "b.graphql": "scalar X\n"}))
+    assert [p.section for p in template.unseen] == ["appSync.schema"]  # several files: merged by graphql-tools
 
 
 @pytest.mark.parametrize("change, message", [

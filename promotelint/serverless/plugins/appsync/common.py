@@ -4,7 +4,10 @@ mapping templates' `${var}` substitutions."""
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
 from typing import Any
+
+from promotelint.model.opaque import opaque
 
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.js import js_truthy
@@ -55,6 +58,24 @@ class PluginError(ValueError):
     def __init__(self, message: str, path: tuple = ()) -> None:
         super().__init__(message)
         self.path = path
+
+
+def key_expiry(name: Any, after: Any, at: Any, naive_is_utc: bool) -> Any:
+    """An API key's `Expires`. A duration counts from the hour of the deploy (the plugin reads the
+    clock), so it is an opaque value of the duration, which changes only when the config does. A
+    date is exact: 1.x reads it as UTC (moment.utc), 2.x in the machine's zone unless it has one
+    (luxon DateTime.fromISO), which is opaque offline."""
+    if truthy(after):
+        return opaque(f"{NAME}: the deploy hour + {after} (api key {name} expiresAfter)")
+    if truthy(at):
+        try:
+            moment = datetime.fromisoformat(str(at).replace("Z", "+00:00"))
+        except ValueError:
+            moment = None
+        if moment is not None and (moment.tzinfo is not None or naive_is_utc):
+            return round((moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).timestamp())
+        return opaque(f"{NAME}: api key {name} expiresAt {at}")
+    return opaque(f"{NAME}: the deploy hour + 365 days (api key {name})")
 
 
 def cfn_name(name: Any) -> str:

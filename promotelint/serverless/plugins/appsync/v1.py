@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-from datetime import datetime, timezone
 from typing import Any, Callable
 
 from promotelint.model.opaque import opaque
@@ -44,7 +43,7 @@ from promotelint.serverless.plugins.appsync.common import key_of as _get
 from promotelint.serverless.plugins.appsync.common import props as _props
 from promotelint.serverless.plugins.appsync.common import truthy as _truthy
 from promotelint.serverless.plugins.appsync.common import (
-    NAME, PluginError, appsync_role, cfn_name, read_service_file, substituted, to_cfn_keys,
+    NAME, PluginError, appsync_role, cfn_name, key_expiry, read_service_file, substituted,
 )
 from promotelint.serverless.plugins.appsync.schema import Unmerged, clean_comments, merged_schema
 from promotelint.serverless.unmodelled import fingerprint
@@ -284,22 +283,9 @@ class _Api:
             self.add(self.key_id(key["name"]), {"Type": "AWS::AppSync::ApiKey", "Properties": _props(
                 ApiId={"Fn::GetAtt": [self.id("GraphQlApi"), "ApiId"]},
                 Description=_or(key.get("description", _UNDEFINED), key["name"]),
-                Expires=self.expires(key),
+                Expires=key_expiry(key["name"], key.get("expiresAfter", _UNDEFINED), key.get("expiresAt", _UNDEFINED),
+                                   naive_is_utc=True),
                 ApiKeyId=key.get("apiKeyId", _UNDEFINED))}, ("apiKeys", i) if "apiKeys" in self.c else ())
-
-    def expires(self, key: dict) -> Any:
-        after, at = key.get("expiresAfter", _UNDEFINED), key.get("expiresAt", _UNDEFINED)
-        if _truthy(after):
-            return opaque(f"{NAME}: the deploy hour + {after} (api key {key['name']} expiresAfter)")
-        if _truthy(at):
-            try:
-                moment = datetime.fromisoformat(str(at).replace("Z", "+00:00"))
-            except ValueError:
-                return opaque(f"{NAME}: api key {key['name']} expiresAt {at}")
-            if moment.tzinfo is None:
-                moment = moment.replace(tzinfo=timezone.utc)
-            return int(moment.timestamp())
-        return opaque(f"{NAME}: the deploy hour + 365 days (api key {key['name']})")
 
     def api_key_outputs(self) -> None:
         if self.has_api_key_auth():
@@ -452,6 +438,3 @@ def add_resources(ctx: CompileContext, data_sources: Callable[[_Api], None], waf
         api.resolvers()
         api.outputs()
 
-
-__all__ = ["add_resources", "api_configs", "to_cfn_keys", "_Api", "_get", "_or", "_props", "_truthy", "_UNDEFINED",
-           "_ds_id", "PluginError"]

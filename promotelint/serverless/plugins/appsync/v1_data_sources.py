@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from promotelint.serverless.plugins.appsync.common import (
-    DYNAMODB_ACTIONS, ES_ACTIONS, RDS_ACTIONS, PluginError, appsync_role, cfn_name,
+    DYNAMODB_ACTIONS, ES_ACTIONS, RDS_ACTIONS, PluginError, appsync_role,
 )
 from promotelint.serverless.plugins.appsync.v1 import _UNDEFINED, _Api, _ds_id, _get, _or, _props, _truthy
 
@@ -154,5 +154,3 @@ def _delta_sync(config: Any) -> dict:
     return {"BaseTableTTL": delta.get("baseTableTTL", 0), "DeltaSyncTableName": delta["deltaSyncTableName"],
             "DeltaSyncTableTTL": delta.get("deltaSyncTableTTL", 60)}
 
-
-__all__ = ["data_sources", "cfn_name"]

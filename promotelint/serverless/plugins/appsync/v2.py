@@ -13,7 +13,7 @@ key (v1 said `GraphQlApiKey<name>`: moving from 1.x to 2.x replaces every key), 
 
 Not a function of the config, as in 1.x: a key's `Expires` (the deploy hour plus a duration: an
 opaque value of the duration); a JS resolver bundled by esbuild (the default): an opaque value of
-the entry file's text (what it imports is not followed). Not ported, so unseen parts: `waf:`, a
+the entry file's text (what it imports is not followed). Not ported, so unseen parts: a
 schema of several files (merged and printed by @graphql-tools/merge 8 + graphql 16), a schema
 that redeclares AppSync's own directives or scalars (reprinted by graphql 16).
 """
@@ -38,7 +38,7 @@ from promotelint.serverless.plugins.appsync.common import key_of as _g
 from promotelint.serverless.plugins.appsync.common import props as _p
 from promotelint.serverless.plugins.appsync.common import truthy as _t
 from promotelint.serverless.plugins.appsync.common import (
-    NAME, PluginError, appsync_role, cfn_name, read_service_file, substituted,
+    NAME, PluginError, appsync_role, cfn_name, key_expiry, read_service_file, substituted,
 )
 from promotelint.serverless.unmodelled import fingerprint
 
@@ -262,8 +262,7 @@ class _Api:
                     DomainValidationOptions=[_p(DomainName=name, HostedZoneId=domain.get("hostedZoneId", _U))])}
         if domain.get("route53") is not False:
             zone = ({"HostedZoneId": domain["hostedZoneId"]} if _t(domain.get("hostedZoneId", _U)) else
-                    {"HostedZoneName": _or(domain.get("hostedZoneName", _U),
-                                           ".".join(str(name).split(".")[1:]) + ".")})
+                    {"HostedZoneName": _or(domain.get("hostedZoneName", _U), _hosted_zone_name(str(name)))})
             resources["GraphQlDomainRoute53Record"] = {
                 "Type": "AWS::Route53::RecordSet", "DeletionPolicy": policy, "Properties": {
                     **zone, "Name": name, "Type": "A", "AliasTarget": {
@@ -303,12 +302,10 @@ class _Api:
 
     def waf(self) -> None:
         waf = self.c.get("waf", _U)
-        if not _t(waf) or waf.get("enabled") is False:
-            return
-        self.ctx.unseen.append(UnseenPart(NAME, "appSync.waf", fingerprint(waf), self.ctx.origin(SECTION + ("waf",)),
-                                          False))
-        self.ctx.warn(f"{NAME}: appSync.waf (2.x) is not modelled: its WebACL is not in the prediction; "
-                      "a change there is an unseen part")
+        if _t(waf) and waf.get("enabled") is not False:
+            from promotelint.serverless.plugins.appsync.v2_waf import waf_resources
+
+            self.merge(_without_undefined(waf_resources(self, waf)))
 
     def caching(self) -> None:
         caching = self.c.get("caching", _U)
@@ -322,13 +319,7 @@ class _Api:
 
     def api_key(self, key: dict) -> None:
         name = key.get("name")
-        after, at = key.get("expiresAfter", _U), key.get("expiresAt", _U)
-        if _t(after):
-            expires: Any = opaque(f"{NAME}: the deploy hour + {after} (api key {name} expiresAfter)")
-        elif _t(at):
-            expires = opaque(f"{NAME}: api key {name} expiresAt {at}")
-        else:
-            expires = opaque(f"{NAME}: the deploy hour + 365 days (api key {name})")
+        expires = key_expiry(name, key.get("expiresAfter", _U), key.get("expiresAt", _U), naive_is_utc=False)
         self.merge({cfn_name(f"GraphQlApi{name}"): {"Type": "AWS::AppSync::ApiKey", "Properties": _p(
             ApiId=self.api_id, Description=_or(key.get("description", _U), name), Expires=expires,
             ApiKeyId=key.get("apiKeyId", _U))}})
@@ -518,6 +509,11 @@ class _Api:
         for resolver in self.c["resolvers"].values():
             self.resolver(resolver)
         return self.resources
+
+
+def _hosted_zone_name(domain: str) -> str:  # utils.js getHostedZoneName
+    parts = domain.split(".")
+    return ".".join(parts[1:] if len(parts) > 2 else parts) + "."
 
 
 def _mapping(value: Any) -> dict:
