@@ -7,8 +7,9 @@ its two config formats:
 Which one a service runs is the plugin version it installs: the version its package-lock.json
 records for node_modules/serverless-appsync-plugin, else the major of the range its package.json
 asks for; a service with neither is taken at its config's word (`appSync:` is 2.x, `custom.appSync`
-1.x). The schema files and mapping templates the plugin reads are read through the compiler's
-reader, inside the repository (schema.py prints the schema as the plugin's GraphQL libraries do).
+1.x). Serverless v4's bundled copy (a top-level `appSync` the service does not list) is of a
+version not known offline: an unseen part. The schema files and mapping templates the plugin reads
+are read through the compiler's reader, inside the repository (schema.py prints the schema as the plugin's GraphQL libraries do).
 
 1.x assigns its resources into the template at `after:aws:package:finalize:mergeCustomProviderResources`;
 2.x merges its into the service's `resources:` (and embedded functions into `functions:`) at
@@ -21,9 +22,11 @@ import json
 import os
 import re
 
+from promotelint.model.template import UnseenPart
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.plugins import Plugin, PluginLoad
+from promotelint.serverless.plugins import Plugin, PluginLoad, listed_plugins
 from promotelint.serverless.plugins.appsync.common import NAME, PluginError
+from promotelint.serverless.unmodelled import fingerprint, plugin_warning
 
 
 def installed_major(load: PluginLoad) -> int | None:
@@ -81,9 +84,15 @@ def _step(compile_step):  # type: ignore[no-untyped-def]
     return step
 
 
+def listed(ctx: CompileContext) -> bool:
+    return NAME in listed_plugins(ctx.config)
+
+
 def build_v2(ctx: CompileContext) -> None:
     """2.x: `before:package:initialize`, into the service's resources and functions."""
-    if major(ctx) >= 2:
+    if not listed(ctx):
+        _bundled(ctx)
+    elif major(ctx) >= 2:
         from promotelint.serverless.plugins.appsync.v2 import build_and_append_resources
 
         build_and_append_resources(ctx)
@@ -91,12 +100,21 @@ def build_v2(ctx: CompileContext) -> None:
 
 def add_resources_v1(ctx: CompileContext) -> None:
     """1.x: `after:aws:package:finalize:mergeCustomProviderResources`, into the template."""
-    if major(ctx) < 2:
+    if listed(ctx) and major(ctx) < 2:
         from promotelint.serverless.plugins.appsync.v1 import add_resources
         from promotelint.serverless.plugins.appsync.v1_data_sources import data_sources
         from promotelint.serverless.plugins.appsync.v1_waf import waf_resources
 
         add_resources(ctx, data_sources, waf_resources)
+
+
+def _bundled(ctx: CompileContext) -> None:
+    """Serverless v4 runs its own bundled copy of the plugin for a top-level `appSync` the service
+    does not list: which version that is is not known offline, so it stays an unseen part."""
+    value = ctx.config.get("appSync")
+    if value is not None:
+        ctx.unseen.append(UnseenPart(NAME, "appSync", fingerprint(value), ctx.origin(("appSync",)), False))
+        ctx.warn(plugin_warning(NAME, ctx.engine.label))
 
 
 def _section(ctx: CompileContext) -> tuple:
