@@ -43,74 +43,61 @@ _NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?")
 _ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 
 
+_TOKEN = re.compile(
+    r"(?P<skip>[\ufeff\t ,]+)|(?P<newline>\r\n|\n|\r)|#(?P<comment>[^\x00-\x08\x0a-\x1f\x7f]*)"
+    r"|(?P<spread>\.\.\.)|(?P<punct>[!$&():=@\[\]{|}])|(?P<name>[_A-Za-z][_0-9A-Za-z]*)"
+    r"|(?P<number>-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)|(?P<block>\"\"\")|(?P<string>\")")
+
+
+_LINE_BREAK = re.compile(r"\r\n|\n|\r")
+
+
 def _lex(body: str) -> list[Token]:
     """Every token, comments included (graphql-js links them into the token chain too)."""
     tokens = [Token("<SOF>", None, 0, 0)]
     pos, line, n = 0, 1, len(body)
-    while True:
-        while pos < n:  # ignored: BOM, white space, line terminators, commas
-            c = body[pos]
-            if c in "\ufeff\t ,":
-                pos += 1
-            elif c == "\n":
-                pos += 1
-                line += 1
-            elif c == "\r":
-                pos += 2 if body[pos + 1:pos + 2] == "\n" else 1
-                line += 1
-            else:
-                break
-        if pos >= n:
-            tokens.append(Token("<EOF>", None, line, len(tokens)))
-            return tokens
-        c = body[pos]
-        if c == "#":
-            end = pos + 1
-            while end < n and body[end] not in "\r\n" and (body[end] >= " " or body[end] == "\t"):
-                end += 1
-            tokens.append(Token("Comment", body[pos + 1:end], line, len(tokens)))
-            pos = end
-        elif c == "." and body.startswith("...", pos):
-            tokens.append(Token("...", None, line, len(tokens)))
-            pos += 3
-        elif c in _PUNCTUATORS and c != ".":
-            tokens.append(Token(c, None, line, len(tokens)))
-            pos += 1
-        elif _NAME.match(c):
-            m = _NAME.match(body, pos)
-            assert m
-            tokens.append(Token("Name", m.group(), line, len(tokens)))
+    while pos < n:
+        m = _TOKEN.match(body, pos)
+        if m is None:
+            raise GraphQLSyntaxError(f"Cannot parse the unexpected character {json.dumps(body[pos])}.", line)
+        kind = m.lastgroup
+        if kind == "skip":
             pos = m.end()
-        elif c == "-" or c.isdigit():
-            m = _NUMBER.match(body, pos)
-            if not m or (m.end() < n and (body[m.end()] in "._" or body[m.end()].isalnum())):
+        elif kind == "newline":
+            pos, line = m.end(), line + 1
+        elif kind == "comment":
+            tokens.append(Token("Comment", m.group("comment"), line, len(tokens)))
+            pos = m.end()
+        elif kind in ("spread", "punct", "name"):
+            tokens.append(Token("Name", m.group(), line, len(tokens)) if kind == "name"
+                          else Token(m.group(), None, line, len(tokens)))
+            pos = m.end()
+        elif kind == "number":
+            end = m.end()
+            if end < n and (body[end] in "._" or body[end].isalnum()):
                 raise GraphQLSyntaxError(f"Invalid number starting at {body[pos:pos + 10]!r}.", line)
-            kind = "Float" if m.group(2) or m.group(3) else "Int"
-            tokens.append(Token(kind, m.group(), line, len(tokens)))
-            pos = m.end()
-        elif body.startswith('"""', pos):
+            tokens.append(Token("Float" if ("." in m.group() or "e" in m.group().lower()) else "Int", m.group(),
+                                line, len(tokens)))
+            pos = end
+        elif kind == "block":
             start_line, raw, pos = line, [], pos + 3
-            while True:
-                if pos >= n:
+            while True:  # to the closing triple quote; a backslash before one escapes it
+                end = body.find('"""', pos)
+                if end < 0:
                     raise GraphQLSyntaxError("Unterminated string.", line)
-                if body.startswith('"""', pos):
-                    pos += 3
+                escaped = end > pos and body[end - 1] == "\\"
+                chunk = body[pos:end - 1] + '"""' if escaped else body[pos:end]
+                line += len(_LINE_BREAK.findall(chunk))
+                raw.append(chunk)
+                pos = end + 3
+                if not escaped:
                     break
-                if body.startswith('\\"""', pos):
-                    raw.append('"""')
-                    pos += 4
-                    continue
-                ch = body[pos]
-                if ch == "\n" or (ch == "\r" and body[pos + 1:pos + 2] != "\n"):
-                    line += 1
-                raw.append(ch)
-                pos += 1
             tokens.append(Token("BlockString", dedent_block_string("".join(raw)), start_line, len(tokens)))
-        elif c == '"':
+        else:  # string
             value, pos = _read_string(body, pos + 1, line)
             tokens.append(Token("String", value, line, len(tokens)))
-        else:
-            raise GraphQLSyntaxError(f"Cannot parse the unexpected character {json.dumps(c)}.", line)
+    tokens.append(Token("<EOF>", None, line, len(tokens)))
+    return tokens
 
 
 def _read_string(body: str, pos: int, line: int) -> tuple[str, int]:
