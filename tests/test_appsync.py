@@ -19,7 +19,7 @@ from promotelint.serverless.plugins.appsync.schema import clean_comments, merged
 
 ROOT = Path(__file__).resolve().parent.parent
 
-SERVICE = """\
+HEADER = """\
 service: notes
 frameworkVersion: '3'
 plugins:
@@ -27,6 +27,8 @@ plugins:
 provider:
   name: aws
   runtime: nodejs18.x
+"""
+SERVICE = HEADER + """\
 custom:
   appSync:
     name: notes
@@ -130,14 +132,7 @@ def test_two_definitions_of_a_type_are_not_guessed(tmp_path):
     assert is_opaque(template.data["Resources"]["GraphQlSchema"]["Properties"]["Definition"])
 
 
-V2 = """\
-service: notes
-frameworkVersion: '3'
-plugins:
-  - serverless-appsync-plugin
-provider:
-  name: aws
-  runtime: nodejs18.x
+V2 = HEADER + """\
 appSync:
   name: notes
   authentication:
@@ -176,6 +171,18 @@ def test_a_v2_api_key_removed_is_an_error_and_moving_to_v2_replaces_every_key(tm
     proc = run("check", service(tmp_path / "v1", SERVICE), base, "--format", "json", cwd=tmp_path)
     removed = sorted(f["logicalId"] for f in findings(proc) if f["rule"] == "api-key-removed")
     assert removed == ["GraphQlApiKeypartner", "GraphQlApiKeyweb"]  # 2.x names them GraphQlApi<name>
+
+
+def test_a_v2_js_resolver_bundled_by_esbuild_is_opaque_by_its_text(tmp_path):
+    config = V2.replace("      kind: UNIT\n", "      kind: UNIT\n      code: r.js\n")
+    first = compile_path(service(tmp_path / "a", config, **{"r.js": "export function request() {}"}))
+    code = first.data["Resources"]["GraphQlResolverQueryhello"]["Properties"]["Code"]
+    assert is_opaque(code) and any("esbuild" in w for w in first.warnings)
+    second = compile_path(service(tmp_path / "b", config, **{"r.js": "export function request() { return 1; }"}))
+    assert second.data["Resources"]["GraphQlResolverQueryhello"]["Properties"]["Code"] != code
+    plain = compile_path(service(tmp_path / "c", config.replace("  name: notes\n", "  name: notes\n  esbuild: false\n"),
+                                 **{"r.js": "export const t = '#t#';"}))
+    assert plain.data["Resources"]["GraphQlResolverQueryhello"]["Properties"]["Code"] == "export const t = '#t#';"
 
 
 def test_v2_unmodelled_settings_are_unseen_parts(tmp_path):

@@ -188,6 +188,16 @@ def _keys(rnd: random.Random, v2: bool) -> list:
     return keys
 
 
+def _providers_keys_substitutions(rnd: random.Random, api: dict, auth: list[dict], v2: bool) -> None:
+    if auth[1:]:
+        api["additionalAuthentications" if v2 else "additionalAuthenticationProviders"] = auth[1:]
+    keys = _keys(rnd, v2)
+    if keys:
+        api["apiKeys"] = keys
+    if rnd.random() < .3:
+        api["substitutions"] = {"table": "t1", "stage": {"Ref": "AWS::Region"}}
+
+
 def _common(rnd: random.Random, api: dict, v2: bool) -> None:
     if rnd.random() < .3:
         api["xrayEnabled"] = True
@@ -229,13 +239,7 @@ def service(seed: int) -> tuple[dict, dict[str, str], dict]:
     if v2:
         api: dict = {"name": f"api{seed}", "schema": schema, "authentication": auth[0], "esbuild": False,
                      "dataSources": data_sources}
-        if auth[1:]:
-            api["additionalAuthentications"] = auth[1:]
-        keys = _keys(rnd, True)
-        if keys:
-            api["apiKeys"] = keys
-        if rnd.random() < .3:
-            api["substitutions"] = {"table": "t1", "stage": {"Ref": "AWS::Region"}}
+        _providers_keys_substitutions(rnd, api, auth, True)
         if rnd.random() < .2:
             api["domain"] = {"name": "api.example.com"} | rnd.choice(
                 [{"hostedZoneId": "Z1"}, {"certificateArn": "arn:aws:acm:us-east-1:1:certificate/x", "route53": False},
@@ -280,13 +284,7 @@ def service(seed: int) -> tuple[dict, dict[str, str], dict]:
     else:
         api = {"name": f"api{seed}", "schema": schema, **auth[0], "dataSources": [
             {"name": n, **ds} if rnd.random() < .7 else {n: ds} for n, ds in data_sources.items()]}
-        if auth[1:]:
-            api["additionalAuthenticationProviders"] = auth[1:]
-        keys = _keys(rnd, False)
-        if keys:
-            api["apiKeys"] = keys
-        if rnd.random() < .3:
-            api["substitutions"] = {"table": "t1", "stage": {"Ref": "AWS::Region"}}
+        _providers_keys_substitutions(rnd, api, auth, False)
         _common(rnd, api, False)
         if rnd.random() < .25:
             api["wafConfig"] = {"rules": rnd.sample(["throttle", "disableIntrospection", {"throttle": 200},
