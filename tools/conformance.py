@@ -163,6 +163,10 @@ def normalize(template: Any) -> dict:
                 parts = props["TemplateURL"].get("Fn::Join")
                 if isinstance(parts, list) and len(parts) == 2 and isinstance(parts[1], list):
                     parts[1] = [_ARTIFACT_DIR.sub(MASK, p) if isinstance(p, str) else p for p in parts[1]]
+            elif kind == "AWS::AppSync::ApiKey" and "Expires" in props:
+                # serverless-appsync-plugin: the packaging hour plus the key's duration (a clock
+                # reading; promotelint keeps it as an opaque value of the duration)
+                props["Expires"] = MASK
     if "Parameters" in out or any("NestedStack" in lid for lid in resources):
         # split-stacks names a nested stack's outputs after the logical IDs they refer to (a function
         # version's hash among them), and the root reads them as `Outputs.<Name>`

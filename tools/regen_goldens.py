@@ -105,7 +105,8 @@ def package(fixture: Path, command: list[str], node_modules: str | None = None) 
         out = service / ".serverless"
         template = json.loads((out / "cloudformation-template-update-stack.json").read_text())
         nested = {p.name: json.loads(p.read_text()) for p in sorted(out.glob("cloudformation-template-*nested-stack*.json"))}
-        return template, json.loads(printed), nested
+        # raw_decode: serverless-appsync-plugin 2.x prints a note after the config on every command
+        return template, json.JSONDecoder().raw_decode(printed.strip())[0], nested
 
 
 def _run(args: list[str], cwd: Path, env: dict, fixture: Path) -> str:

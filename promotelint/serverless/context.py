@@ -30,6 +30,9 @@ class CompileContext:
     engine: Engine = V3  # the framework being modelled (v3, osls, v4) and its version's facts
     # nested stacks a plugin wrote (serverless-plugin-split-stacks): root logical ID -> template
     nested: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # The plugins' PluginLoad (serverless/plugins): a plugin hook that opens the service's files (the
+    # AppSync schema and mapping templates) reads them through it, inside its boundary.
+    plugin_load: Any = None
 
     # The config as the steps after normalize.normalize_service read it: `provider` and `functions`
     # are mappings there, and every function a mapping with an `events` list.

@@ -43,6 +43,7 @@ class ResolvedService:
     warnings: list[str]
     stage_from: str = "--stage"  # or provider.stage / default: where `stage` came from
     secrets: frozenset[str] = frozenset()  # values the reports mask (model/secrets.py)
+    plugin_load: PluginLoad | None = None  # what the plugins were constructed with: their file reads
 
 
 def compile_service(path: str | os.PathLike, *, reader: Reader, env: Mapping[str, str],
@@ -54,7 +55,7 @@ def compile_service(path: str | os.PathLike, *, reader: Reader, env: Mapping[str
                               engine=engine)
     ctx = CompileContext(config=service.config, stage=service.stage, region=service.region, template={},
                          source=service.source, positions=service.positions, warnings=service.warnings,
-                         engine=engine)
+                         engine=engine, plugin_load=service.plugin_load)
     from promotelint.serverless.pipeline import compile_config  # the compile steps: heavy, load late
 
     compile_config(ctx)
@@ -125,10 +126,10 @@ def resolve_service(path: str | os.PathLike, *, reader: Reader, env: Mapping[str
     else:
         _load_dotenv(resolver, service_dir, reader, environment)
     config = resolver.resolve_all()
-    load = PluginLoad(config=config, options=options, env=environment, service_dir=service_dir,
-                      root=inputs.root or service_dir, read_text=reader.read_text, exists=reader.exists,
-                      error=resolver.error, warnings=warnings)
-    plugins = load_plugins(load)
+    plugin_load = PluginLoad(config=config, options=options, env=environment, service_dir=service_dir,
+                             root=inputs.root or service_dir, read_text=reader.read_text, exists=reader.exists,
+                             error=resolver.error, warnings=warnings)
+    plugins = load_plugins(plugin_load)
     config = coerce_like_schema(config, tuple(line for plugin in plugins for line in plugin.schema))
 
     declared = config.get("frameworkVersion")
@@ -155,10 +156,10 @@ def resolve_service(path: str | os.PathLike, *, reader: Reader, env: Mapping[str
         provider["region"] = region
     _check_provider_iam_keys(engine, provider, doc, config_path, warnings)
     stack_name = provider.get("stackName") if isinstance(provider.get("stackName"), str) else f"{name}-{stage}"
-    secrets = worth_masking(resolver.secrets | load.secrets, public=(stage, region, name, stack_name))
+    secrets = worth_masking(resolver.secrets | plugin_load.secrets, public=(stage, region, name, stack_name))
     return ResolvedService(config=config, source=config_path, positions=doc.positions, service_dir=service_dir,
                            stage=stage, region=region, stack_name=stack_name, warnings=warnings,
-                           stage_from=stage_from, secrets=secrets)
+                           stage_from=stage_from, secrets=secrets, plugin_load=plugin_load)
 
 
 def _check_provider_iam_keys(engine: Engine, provider: dict, doc: Any, config_path: str, warnings: list) -> None:

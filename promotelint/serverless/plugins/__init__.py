@@ -47,6 +47,7 @@ class PluginLoad:
     error: Callable[..., InputError]  # error(config path, message, fix): a config error there
     warnings: list[str] = field(default_factory=list)
     secrets: set[str] = field(default_factory=set)  # values a plugin read from .env files and the like
+    state: dict[str, Any] = field(default_factory=dict)  # by plugin name: what its constructor keeps for its hooks
 
     def service_file(self, name: str, setting: tuple) -> str:
         """The path of a file the plugin opens relative to the service dir (its cwd), which must stay
@@ -76,6 +77,7 @@ class Plugin:
 # (npm package, module defining PLUGIN), sorted by package; a service's `plugins:` decides the order
 # in which its plugins run.
 PLUGINS: tuple[tuple[str, str], ...] = (
+    ("serverless-appsync-plugin", "promotelint.serverless.plugins.appsync"),
     ("serverless-dotenv-plugin", "promotelint.serverless.plugins.dotenv"),
     ("serverless-iam-roles-per-function", "promotelint.serverless.plugins.iam_roles_per_function"),
     ("serverless-plugin-aws-alerts", "promotelint.serverless.plugins.aws_alerts"),
