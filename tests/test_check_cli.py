@@ -1,13 +1,12 @@
-"""`promotelint check`, `rules` and `explain` through the real command line (a subprocess)."""
+"""`promotelint check`, `rules` and `explain` through the real command line (promotelint.cli.main)."""
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import jsonschema
 import pytest
+
+from tests.helpers import run_main
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT_SCHEMA = json.loads((ROOT / "promotelint" / "schema" / "report.schema.json").read_text())
@@ -29,11 +28,9 @@ Resources:
 
 
 def run(*args, cwd):
-    env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}  # --format auto means text here
-    env.update(PYTHONPATH=str(ROOT), NO_COLOR="1")
-    proc = subprocess.run([sys.executable, "-m", "promotelint", *map(str, args)], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=60)
-    return proc.returncode, proc.stdout, proc.stderr
+    # in this process, as the console script runs (a subprocess per run made this file the slowest);
+    # without GITHUB_ACTIONS, --format auto means text here
+    return run_main(list(args), cwd, {"GITHUB_ACTIONS": None, "NO_COLOR": "1", "FORCE_COLOR": None})
 
 
 @pytest.fixture
