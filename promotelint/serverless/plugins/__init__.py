@@ -70,6 +70,10 @@ class Plugin:
     # What the plugin adds to the config schema (defineFunctionProperties, defineCustomProperties),
     # as lines of serverless/coerce.py's table: the framework's validation coerces those values too.
     schema: tuple[str, ...] = ()
+    # The variable sources it adds (configurationVariablesSources): (name, address -> value). The
+    # framework resolves them once the plugins are built; their values here stand in until a step
+    # of the plugin replaces them (serverless-lift's `${construct:}` tokens).
+    sources: tuple[tuple[str, Callable[[Any], Any]], ...] = ()
 
 
 # (npm package, module defining PLUGIN), sorted by package; a service's `plugins:` decides the order
@@ -77,6 +81,7 @@ class Plugin:
 PLUGINS: tuple[tuple[str, str], ...] = (
     ("serverless-dotenv-plugin", "promotelint.serverless.plugins.dotenv"),
     ("serverless-iam-roles-per-function", "promotelint.serverless.plugins.iam_roles_per_function"),
+    ("serverless-lift", "promotelint.serverless.plugins.lift"),
     ("serverless-pseudo-parameters", "promotelint.serverless.plugins.pseudo_parameters"),
     ("serverless-step-functions", "promotelint.serverless.plugins.step_functions"),
 )
