@@ -187,7 +187,8 @@ def service(seed: int) -> tuple[dict, dict[str, str], dict]:
     return config, files, settings
 
 
-def run(seed: int, node_modules: Path, keep: Path | None) -> tuple[int, str, str]:
+def run(seed: int, node_modules: Path, keep: Path | None, make=None) -> tuple[int, str, str]:
+    """One seed's service (`make(seed)`, default `service`) through the framework and promotelint."""
     from promotelint.app import compile_path
     from promotelint.model.errors import InputError
     from tools.conformance import compare
@@ -197,7 +198,7 @@ def run(seed: int, node_modules: Path, keep: Path | None) -> tuple[int, str, str
         (scratch / "node_modules").symlink_to(node_modules, target_is_directory=True)
         svc = scratch / "svc"
         svc.mkdir()
-        config, files, settings = service(seed)
+        config, files, settings = (make or service)(seed)
         (svc / "serverless.yml").write_text(json.dumps(config, indent=1))
         (svc / "handler.js").write_text("")
         for name, text in files.items():
@@ -234,8 +235,9 @@ def run(seed: int, node_modules: Path, keep: Path | None) -> tuple[int, str, str
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def main(make=None, description: str = __doc__) -> int:
+    """The command line; another plugin's differential tool passes its own service maker."""
+    parser = argparse.ArgumentParser(description=description.split("\n\n")[0])
     parser.add_argument("--seeds", default="1-20", help="a range like 1-50")
     parser.add_argument("--jobs", type=int, default=3)
     parser.add_argument("--node-modules", type=Path,
@@ -248,7 +250,7 @@ def main() -> int:
     bad = 0
     counts: dict[str, int] = {}
     with ThreadPoolExecutor(args.jobs) as pool:
-        for seed, status, detail in pool.map(lambda s: run(s, node_modules, args.keep), seeds):
+        for seed, status, detail in pool.map(lambda s: run(s, node_modules, args.keep, make), seeds):
             ok = status in ("same", "both failed")
             bad += not ok
             counts[status] = counts.get(status, 0) + 1
