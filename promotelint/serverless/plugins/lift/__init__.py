@@ -251,7 +251,19 @@ def append_cloudformation_resources(ctx: CompileContext) -> None:
         ctx.config["resources"] = lodash_merge(ctx.config.get("resources"), template)
 
 
-PLUGIN = Plugin(NAME, "1.37.7", hooks=(
+# The typed settings of lift's schema (registerConstructsSchema: each construct class' schema, one of
+# them per construct; registerConfigSchema: `lift`), which the framework's validation coerces by
+# ("5" from a variable becomes 5) before `initialize` builds the constructs.
+_SCHEMA = (
+    "constructs.*: allowAcl=bool archive=num batchSize=num delay=num fifo=bool gsiCount=int insecure=bool",
+    "constructs.*: localSecondaryIndexes=bool maxBatchingWindow=num maxConcurrency=num maxRetries=num",
+    "constructs.*: redirectToMainDomain=bool versionedAssets=bool",
+    "constructs.*.security: allowIframe=bool",
+    "constructs.*.worker: timeout=num",
+    "lift: automaticPermissions=bool",
+)
+
+PLUGIN = Plugin(NAME, "1.37.7", schema=_SCHEMA, hooks=(
     ("before:package:cleanup", _step(initialize)),
     ("after:package:compileEvents", append_cloudformation_resources),
 ), sources=(("construct", construct_variable),))

@@ -103,10 +103,12 @@ def storage(lift: Lift, cid: str, config: dict[str, Any]) -> Construct:
     settings = {"encryption": "s3", "lifecycleRules": [], **config}
     allow_acl = settings.get("allowAcl") is True
     public = _public_path(settings.get("publicPath"))
-    encryption = _ENCRYPTION.get(settings["encryption"], "AES256")  # no BucketEncryption: S3 managed
-    properties: dict[str, Any] = {
-        "BucketEncryption": {"ServerSideEncryptionConfiguration": [
-            {"ServerSideEncryptionByDefault": {"SSEAlgorithm": encryption}}]},
+    encryption = _ENCRYPTION.get(settings["encryption"]) if isinstance(settings["encryption"], str) else None
+    properties: dict[str, Any] = {}
+    if encryption is not None:  # another value is no BucketEncryption (S3's default encryption)
+        properties["BucketEncryption"] = {"ServerSideEncryptionConfiguration": [
+            {"ServerSideEncryptionByDefault": {"SSEAlgorithm": encryption}}]}
+    properties |= {
         "PublicAccessBlockConfiguration": (_block_public(True, True, True, True) if public is None
                                            else _block_public(not allow_acl, False, True, False)),
         "VersioningConfiguration": {"Status": "Enabled"},
@@ -129,8 +131,11 @@ def storage(lift: Lift, cid: str, config: dict[str, Any]) -> Construct:
     if cors is not None:
         if isinstance(cors, str):
             rules = [{"AllowedOrigins": [cors], "AllowedMethods": ["GET", "PUT", "DELETE"], "AllowedHeaders": ["*"]}]
+        elif isinstance(cors, list):
+            rules = [_capitalize_keys(rule) if isinstance(rule, dict) else {} for rule in cors]
         else:
-            rules = [_capitalize_keys(rule) if isinstance(rule, dict) else {} for rule in cors or []]
+            raise LiftError(f"constructs.{cid}.cors must be a string or a list (lift: "
+                            "resolvedConfiguration.cors.map is not a function)", path + ("cors",))
         properties["CorsConfiguration"] = {"CorsRules": rules}
     bucket = stack.resource((cid, "Bucket", "Resource"), "AWS::S3::Bucket", properties, policy="Retain")
     statements = [_ssl_statement(bucket)]
