@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from promotelint.io.files import FilesystemReader
 from promotelint.model.errors import InputError
@@ -149,9 +151,12 @@ plugins:
 
 def test_constructs_promotelint_does_not_render_stay_unseen(tmp_path):
     template = compiled(tmp_path, UNMODELLED)
-    assert {p.section for p in template.unseen} == {"constructs.network", "constructs.kms"}
-    assert "jobsQueueCEDBAE3E" in template.data["Resources"]
-    assert not any(lid.startswith(("network", "kms")) for lid in template.data["Resources"])
+    assert [(p.plugin, p.section) for p in template.unseen] == [("serverless-lift", "constructs.network")]
+    resources = template.data["Resources"]
+    assert "jobsQueueCEDBAE3E" in resources and not any(lid.startswith("network") for lid in resources)
+    # a queue's `encryption: kms` creates a key named by `encryptionKey`, for both of its queues
+    assert resources["kmsDlqA9229B6C"]["Properties"]["KmsMasterKeyId"] == {"Fn::GetAtt": ["kmsMyKey524C3957", "Arn"]}
+    assert resources["kmsMyKey524C3957"]["DeletionPolicy"] == "Retain"
     environment = template.data["Resources"]["FLambdaFunction"]["Properties"]["Environment"]["Variables"]
     assert environment["NETWORK"] == {"promotelint:opaque": "${construct:network.privateSubnets}"}
 
@@ -234,3 +239,36 @@ def test_storage_removed_or_renamed_with_default_policies_orphans_the_bucket(tmp
     removed = {c["ResourceChange"]["LogicalResourceId"] for c in stack["changes"]
                if c["ResourceChange"]["Action"] == "Remove"}
     assert {"uploadsBucket10132EB4", "uploadsBucketPolicy32C2DD76"} <= removed
+
+
+VALUES = st.none() | st.booleans() | st.integers(-5, 2000) | st.sampled_from(
+    ["", "5", "true", "kms", "kmsManaged", "s3", "/x", "./e.html", "a.com", "${construct:c0.bucketName}",
+     "pre-${construct:c1.queueUrl}", "h.f", "f"])
+SETTING = st.sampled_from(["worker", "path", "authorizer", "insecure", "fifo", "batchSize", "maxBatchingWindow",
+                           "delay", "maxRetries", "alarm", "encryption", "encryptionKey", "publicPath", "allowAcl",
+                           "cors", "lifecycleRules", "domain", "certificate", "errorPage", "redirectToMainDomain",
+                           "gsiCount", "localSecondaryIndexes", "extensions", "provider", "security"])
+CONSTRUCT = st.fixed_dictionaries(
+    {"type": st.sampled_from(["storage", "queue", "webhook", "static-website", "single-page-app", "vpc",
+                              "database/dynamodb-single-table", "nope"])},
+    optional={"x": st.dictionaries(SETTING, st.recursive(VALUES, lambda inner: st.lists(inner, max_size=2)
+                                                         | st.dictionaries(SETTING, inner, max_size=2),
+                                                         max_leaves=4), max_size=4)})
+
+
+@settings(max_examples=80, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
+@given(constructs=st.lists(CONSTRUCT, min_size=1, max_size=3))
+def test_any_constructs_compile_or_are_one_config_error(constructs, tmp_path_factory):
+    """Whatever the constructs' settings: a template, or an InputError (lift fails there too)."""
+    config = {"service": "s", "provider": {"name": "aws"}, "plugins": ["serverless-lift"],
+              "functions": {"f": {"handler": "h.f", "environment": {"A": "${construct:c0.bucketName}"}}},
+              "constructs": {f"c{i}": {"type": c["type"], **c.get("x", {})} for i, c in enumerate(constructs)}}
+    directory = tmp_path_factory.mktemp("constructs")
+    (directory / "serverless.yml").write_text(json.dumps(config))
+    try:
+        template = compile_service(directory, reader=FilesystemReader(), env={})
+    except InputError as exc:
+        assert exc.file.endswith("serverless.yml") and "\n" not in str(exc)
+        return
+    assert "Resources" in template.data
+    assert "lift-token" not in json.dumps(template.data)  # every token was resolved

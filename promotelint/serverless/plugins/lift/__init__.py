@@ -19,8 +19,8 @@ A port of dist/src/plugin.js and providers/AwsProvider.js. What lift does, in or
   framework's mergeCustomProviderResources puts it into the template (after the framework named
   its exports: lift's outputs have no Export).
 
-Constructs that promotelint does not render (`vpc`, `server-side-website`, a queue with a KMS key
-lift creates, a construct of another lift provider, the `providers:` section) stay unseen parts:
+Constructs that promotelint does not render (`vpc`, `server-side-website`, a construct of another
+lift provider, the `providers:` section) stay unseen parts:
 their resources are not predicted and a change of their settings is `unpredictable-change`.
 """
 
@@ -39,7 +39,7 @@ from promotelint.serverless.js import js_string, lodash_merge
 from promotelint.serverless.plugins import Plugin
 from promotelint.serverless.plugins.lift.cdk import Stack
 from promotelint.serverless.plugins.lift.constructs import (
-    Construct, Lift, LiftError, NotModelled, dynamodb_single_table, queue, storage, webhook,
+    Construct, Lift, LiftError, dynamodb_single_table, queue, storage, webhook,
 )
 from promotelint.serverless.plugins.lift.websites import single_page_app, static_website
 from promotelint.serverless.unmodelled import fingerprint
@@ -99,11 +99,7 @@ def initialize(ctx: CompileContext) -> None:
         elif kind not in BUILDERS:
             raise LiftError(f"The construct '{cid}' has an unknown type '{js_string(kind)}'", path + ("type",))
         else:
-            try:
-                construct = BUILDERS[kind](lift, cid, config)
-            except NotModelled as exc:
-                built[cid] = _unseen(ctx, cid, config, str(exc))
-                continue
+            construct = BUILDERS[kind](lift, cid, config)
             _apply_extensions(stack, cid, construct, config.get("extensions"))
             _append_functions(ctx, cid, construct)
             built[cid] = construct

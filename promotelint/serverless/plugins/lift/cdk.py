@@ -20,11 +20,14 @@ from typing import Any
 _HIDDEN_ID = "Default"
 _HIDDEN_FROM_HUMAN_ID = "Resource"
 _NON_ALPHANUMERIC = re.compile(r"[^A-Za-z0-9]")
+_SEPARATORS = re.compile("[/\n]")
 
 
 def make_unique_id(components: tuple[str, ...] | list[str]) -> str:
     """CDK's makeUniqueId: the logical ID of the element at this path below the stack."""
-    components = [c for c in components if c != _HIDDEN_ID]
+    # A construct's ID has its path separators ("/", and "\n" of addresses) written as "--"
+    # (constructs' sanitizeId); the components here are the IDs given, sanitized the same.
+    components = [_SEPARATORS.sub("--", c) for c in components if c != _HIDDEN_ID]
     if not components:
         raise ValueError("Unable to calculate a unique id for an empty set of components")
     if len(components) == 1:

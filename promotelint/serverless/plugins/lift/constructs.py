@@ -206,9 +206,13 @@ def queue(lift: Lift, cid: str, config: dict[str, Any]) -> Construct:
         if key is None or key == "":
             raise LiftError(f"Invalid configuration in 'constructs.{cid}': 'encryptionKey' must be set if the "
                             "'encryption' is set to 'kms'", path + ("encryptionKey",))
-        # new kms.Key(this, encryptionKey): a customer managed key (with its key policy) that
-        # promotelint does not render: this construct stays an unseen part (lift/__init__.py).
-        raise NotModelled("`encryption: kms` (a KMS key lift creates)")
+        # new kms.Key(this, encryptionKey): lift creates a key whose construct ID is the setting
+        # (an ARN given there names a new key, it does not use that one), for both queues.
+        kms_key = stack.resource((cid, js_string(key), "Resource"), "AWS::KMS::Key", {"KeyPolicy": {
+            "Statement": [{"Action": "kms:*", "Effect": "Allow", "Principal": {"AWS": {"Fn::Join": ["", [
+                "arn:", ref("AWS::Partition"), ":iam::", ref("AWS::AccountId"), ":root"]]}}, "Resource": "*"}],
+            "Version": "2012-10-17"}}, policy="Retain")
+        kms = {"KmsMasterKeyId": get_att(kms_key, "Arn")}
     else:
         raise LiftError(f"Invalid configuration in 'constructs.{cid}': 'encryption' must be one of 'kms', "
                         f"'kmsManaged', null, '{js_string(encryption)}' given.", path + ("encryption",))
@@ -258,11 +262,6 @@ def queue(lift: Lift, cid: str, config: dict[str, Any]) -> Construct:
         extensions=extensions,
         functions=[(worker_name, None if isinstance(worker, str) else worker)],
         events=[(worker_name, {"sqs": event})])
-
-
-class NotModelled(Exception):
-    """A setting of a construct whose resources promotelint does not render (the construct stays
-    an unseen part)."""
 
 
 # ---------------------------------------------------------------- webhook (Webhook.js)
