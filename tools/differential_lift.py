@@ -144,4 +144,4 @@ def service(seed: int) -> tuple[dict, dict, dict]:
 
 
 if __name__ == "__main__":
-    sys.exit(main(service, __doc__))
+    sys.exit(main(service))

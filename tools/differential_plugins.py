@@ -235,9 +235,8 @@ def run(seed: int, node_modules: Path, keep: Path | None, make=None) -> tuple[in
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def main(make=None, description: str = __doc__) -> int:
-    """The command line; another plugin's differential tool passes its own service maker."""
-    parser = argparse.ArgumentParser(description=description.split("\n\n")[0])
+def main(make=None) -> int:  # another plugin's differential tool passes its own service maker
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", default="1-20", help="a range like 1-50")
     parser.add_argument("--jobs", type=int, default=3)
     parser.add_argument("--node-modules", type=Path,

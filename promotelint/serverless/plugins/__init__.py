@@ -21,6 +21,7 @@ for services that list them.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 from dataclasses import dataclass, field
@@ -85,6 +86,20 @@ PLUGINS: tuple[tuple[str, str], ...] = (
     ("serverless-pseudo-parameters", "promotelint.serverless.plugins.pseudo_parameters"),
     ("serverless-step-functions", "promotelint.serverless.plugins.step_functions"),
 )
+
+
+def plugin_errors(name: str, error: type[Exception], fix: str) -> Callable[[Step], Step]:
+    """A decorator of a plugin's steps: the errors the plugin throws for a config (`error`, whose
+    `path` is the setting; `serverless package` fails on them too) become input errors there."""
+    def wrap(step: Step) -> Step:
+        @functools.wraps(step)
+        def run(ctx: Any) -> None:
+            try:
+                step(ctx)
+            except error as exc:
+                raise ctx.error(exc.path, f"{name}: {exc}", fix) from None  # type: ignore[attr-defined]
+        return run
+    return wrap
 
 
 def listed_plugins(config: dict) -> list[str]:

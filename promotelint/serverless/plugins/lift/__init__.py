@@ -36,7 +36,7 @@ from promotelint.model.template import UnseenPart
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.js import js_string, lodash_merge
-from promotelint.serverless.plugins import Plugin
+from promotelint.serverless.plugins import Plugin, plugin_errors
 from promotelint.serverless.plugins.lift.cdk import Stack
 from promotelint.serverless.plugins.lift.constructs import (
     Construct, Lift, LiftError, dynamodb_single_table, queue, storage, webhook,
@@ -68,16 +68,8 @@ def construct_variable(address: Any) -> str:
     return _TOKEN.format(js_string(address))
 
 
-def _step(step: Callable[[CompileContext], None]) -> Callable[[CompileContext], None]:
-    """A step whose lift errors (what lift throws for this config) are input errors."""
-    @functools.wraps(step)
-    def run(ctx: CompileContext) -> None:
-        try:
-            step(ctx)
-        except LiftError as exc:
-            raise ctx.error(exc.path, f"{NAME}: {exc}",
-                            "see lift's documentation of the construct: `serverless package` fails on this too") from None
-    return run
+_step = plugin_errors(NAME, LiftError, "see lift's documentation of the construct: `serverless package` fails "
+                                      "on this too")
 
 
 def initialize(ctx: CompileContext) -> None:
