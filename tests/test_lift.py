@@ -272,3 +272,15 @@ def test_any_constructs_compile_or_are_one_config_error(constructs, tmp_path_fac
         return
     assert "Resources" in template.data
     assert "lift-token" not in json.dumps(template.data)  # every token was resolved
+
+
+def test_other_lift_providers_are_unseen_and_an_unknown_one_is_an_error(tmp_path):
+    text = UNMODELLED + "providers:\n  pay:\n    type: stripe\n"
+    text = text.replace("  jobs:\n    type: queue\n", "  jobs:\n    type: queue\n    provider: defaultAwsProvider\n")
+    text = text.replace("  network:\n    type: vpc\n", "  network:\n    type: vpc\n  hook:\n    type: webhook\n"
+                        "    provider: pay\n    path: /x\n")
+    template = compiled(tmp_path, text)
+    assert {p.section for p in template.unseen} == {"constructs.network", "constructs.hook", "providers.pay"}
+    assert "jobsQueueCEDBAE3E" in template.data["Resources"]  # the default provider is the stack's own
+    with pytest.raises(InputError, match="No provider nope was found"):
+        compiled(tmp_path / "unknown", text.replace("provider: pay", "provider: nope"))

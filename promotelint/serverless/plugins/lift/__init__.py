@@ -60,6 +60,7 @@ UNMODELLED_TYPES = frozenset({
 })
 _TOKEN = "\x00lift-token:{}\x00"
 _TOKEN_PATTERN = re.compile("\x00lift-token:([^\x00]*)\x00")
+DEFAULT_PROVIDER = "defaultAwsProvider"  # the AwsProvider that builds into the service's own stack
 _STATE = "promotelint:lift"  # where the synthesized template waits for after:package:compileEvents
 
 
@@ -73,19 +74,24 @@ _step = plugin_errors(NAME, LiftError, "see lift's documentation of the construc
 
 
 def initialize(ctx: CompileContext) -> None:
-    """The `initialize` hook: loadConstructs, appendPermissions, resolveLazyVariables."""
+    """The `initialize` hook: loadConstructs, appendPermissions, resolveLazyVariables. (A construct
+    with `provider:` is built by that lift provider (stripe...), outside the service's stack.)"""
     configs = ctx.config.get("constructs")
     configs = configs if isinstance(configs, dict) else {}
     stack = Stack(naming.get_stack_name(ctx.service_name, ctx.stage, ctx.provider), ctx.region)
     lift = Lift(stack, ctx.functions, naming.get_lambda_logical_id)
     built: dict[str, Construct | None] = {}  # None: not modelled
+    providers = ctx.config.get("providers") if isinstance(ctx.config.get("providers"), dict) else {}
     for cid, config in configs.items():
         path = ("constructs", cid)
         if not isinstance(config, dict) or config.get("type") is None:
             raise LiftError(f"The construct '{cid}' has no 'type' defined.", path)
-        kind = config["type"]
-        if config.get("provider") is not None:
-            built[cid] = _unseen(ctx, cid, config, f"a construct of the lift provider {js_string(config['provider'])}")
+        kind, provider = config["type"], config.get("provider")
+        if provider is not None and provider != DEFAULT_PROVIDER:
+            if provider not in providers:
+                raise LiftError(f"No provider {js_string(provider)} was found for construct {cid}. Available providers "
+                                f"are: {', '.join([DEFAULT_PROVIDER, *providers])}", path + ("provider",))
+            built[cid] = _unseen(ctx, cid, config, f"a construct of the lift provider {js_string(provider)}")
         elif kind in UNMODELLED_TYPES:
             built[cid] = _unseen(ctx, cid, config, f"a {kind} construct")
         elif kind not in BUILDERS:
@@ -95,8 +101,7 @@ def initialize(ctx: CompileContext) -> None:
             _apply_extensions(stack, cid, construct, config.get("extensions"))
             _append_functions(ctx, cid, construct)
             built[cid] = construct
-    for pid, config in (ctx.config.get("providers") or {}).items() if isinstance(ctx.config.get("providers"),
-                                                                              dict) else ():
+    for pid, config in providers.items():
         _unseen(ctx, pid, config, "a lift provider", section="providers")
     _append_permissions(ctx, [s for c in built.values() if c is not None for s in c.permissions])
     resolve = functools.partial(_resolve_tokens, built)
