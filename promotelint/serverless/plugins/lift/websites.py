@@ -117,7 +117,7 @@ def _website(lift: Lift, cid: str, config: dict[str, Any], *, spa: bool) -> Cons
                                         "Resource": {"Fn::Join": ["", [get_att(bucket, "Arn"), "/*"]]}}])
     domain = config.get("domain")
     domains = None
-    if domain is not None and len(domain) > 0:
+    if isinstance(domain, (str, list)) and len(domain) > 0:  # `domain.length > 0`
         domains = list(domain) if isinstance(domain, list) else [domain]  # _.flatten([domain])
     certificate = config.get("certificate")
     if certificate == "":
