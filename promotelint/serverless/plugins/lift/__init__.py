@@ -56,7 +56,7 @@ BUILDERS: dict[str, Callable[[Lift, str, dict[str, Any]], Construct]] = {
 }
 UNMODELLED_TYPES = frozenset({
     "vpc",  # a VPC with subnets, NAT gateways, security groups; sets provider.vpc for every function
-    "server-side-website",  # CloudFront in front of API Gateway and an assets bucket, with its own functions
+    "server-side-website",  # CloudFront in front of the service's API Gateway, an assets bucket
 })
 _TOKEN = "\x00lift-token:{}\x00"
 _TOKEN_PATTERN = re.compile("\x00lift-token:([^\x00]*)\x00")
@@ -91,9 +91,9 @@ def initialize(ctx: CompileContext) -> None:
             if provider not in providers:
                 raise LiftError(f"No provider {js_string(provider)} was found for construct {cid}. Available providers "
                                 f"are: {', '.join([DEFAULT_PROVIDER, *providers])}", path + ("provider",))
-            built[cid] = _unseen(ctx, cid, config, f"a construct of the lift provider {js_string(provider)}")
+            built[cid] = _unseen(ctx, "constructs", cid, config)
         elif kind in UNMODELLED_TYPES:
-            built[cid] = _unseen(ctx, cid, config, f"a {kind} construct")
+            built[cid] = _unseen(ctx, "constructs", cid, config)
         elif kind not in BUILDERS:
             raise LiftError(f"The construct '{cid}' has an unknown type '{js_string(kind)}'", path + ("type",))
         else:
@@ -102,7 +102,7 @@ def initialize(ctx: CompileContext) -> None:
             _append_functions(ctx, cid, construct)
             built[cid] = construct
     for pid, config in providers.items():
-        _unseen(ctx, pid, config, "a lift provider", section="providers")
+        _unseen(ctx, "providers", pid, config)
     _append_permissions(ctx, [s for c in built.values() if c is not None for s in c.permissions])
     resolve = functools.partial(_resolve_tokens, built)
     ctx.config = {key: (value if key == "constructs" else resolve(value)) for key, value in ctx.config.items()}
@@ -113,11 +113,10 @@ def initialize(ctx: CompileContext) -> None:
         ctx.config[_STATE] = template
 
 
-def _unseen(ctx: CompileContext, cid: str, config: Any, what: str, section: str = "constructs") -> None:
-    """A construct (`what`) or provider promotelint does not render: an unseen part, which the
-    report names among the parts not predicted (as an unmodelled plugin's, unmodelled.py)."""
-    path = (section, cid)
-    ctx.unseen.append(UnseenPart(NAME, f"{section}.{cid}", fingerprint(config), ctx.origin(path)))
+def _unseen(ctx: CompileContext, section: str, name: str, config: Any) -> None:
+    """A construct (or provider) promotelint does not render: an unseen part, which the report
+    names among the parts not predicted (as an unmodelled plugin's, unmodelled.py)."""
+    ctx.unseen.append(UnseenPart(NAME, f"{section}.{name}", fingerprint(config), ctx.origin((section, name))))
 
 
 def _leaf_paths(value: Any, prefix: tuple = ()) -> Iterator[tuple[tuple, Any]]:
