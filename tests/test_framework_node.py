@@ -42,7 +42,7 @@ def test_the_preload_refuses_the_network_and_names_the_caller(tmp_path):
                     reason=f"serverless and serverless-lift are not installed in {NODE_MODULES}")
 @pytest.mark.skipif(not CASE.is_dir(), reason="the corpus (../shared/corpus) is not here")
 def test_framework_compile_equals_the_frameworks_own_template(tmp_path):
-    """serverless-lift, which promotelint does not model: the framework's own output, the corpus's."""
+    """`--compiler framework` with serverless-lift: the framework's own output, the corpus's."""
     repo = Repo(tmp_path / "repo")
     repo.write(".gitignore", "node_modules\n")
     for name in ("serverless.yml", "handler.js"):

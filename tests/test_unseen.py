@@ -24,10 +24,10 @@ provider:
   runtime: nodejs18.x
 constructs:
   uploads:
-    type: storage
+    type: vpc
   site:
-    type: static-website
-    path: public
+    type: server-side-website
+    assets: {'/css/*': public/css}
 functions:
   hello:
     handler: handler.hello
@@ -41,7 +41,9 @@ def compiled(tmp_path: Path, text: str):
     return compile_service(tmp_path, reader=FilesystemReader(), env={})
 
 
-def test_lift_constructs_are_unseen_parts_with_their_lines(tmp_path):
+def test_unmodelled_lift_constructs_are_unseen_parts_with_their_lines(tmp_path):
+    """lift is modelled, but not its vpc and server-side-website constructs: those stay unseen parts
+    (tests/test_lift.py: the constructs it renders are not)."""
     template = compiled(tmp_path, LIFT)
     parts = {p.section: p for p in template.unseen}
     assert set(parts) == {"constructs.uploads", "constructs.site"}
@@ -51,7 +53,7 @@ def test_lift_constructs_are_unseen_parts_with_their_lines(tmp_path):
     # the parts speak for the plugin: no generic warning beside them
     assert not any("serverless-lift" in w for w in template.warnings)
     assert "plugin serverless-lift: constructs.uploads makes resources that are not predicted" in template.blind_spots
-    again = compiled(tmp_path, LIFT.replace("type: storage", "type: storage\n    encryption: kms"))
+    again = compiled(tmp_path, LIFT.replace("type: vpc", "type: vpc\n    natGateways: 2"))
     changed = {p.section: p.fingerprint for p in again.unseen}
     assert changed["constructs.site"] == parts["constructs.site"].fingerprint
     assert changed["constructs.uploads"] != parts["constructs.uploads"].fingerprint
@@ -96,8 +98,9 @@ def repo(tmp_path):
 
 
 def test_removed_lift_construct_without_a_framework_blocks(repo):
-    """The issue's case: a storage construct removed from `constructs:` used to pass with exit 0."""
-    repo.write("svc/serverless.yml", LIFT.replace("  uploads:\n    type: storage\n", ""))
+    """The issue's case (a construct removed from `constructs:` used to pass with exit 0), for a
+    construct type promotelint does not render."""
+    repo.write("svc/serverless.yml", LIFT.replace("  uploads:\n    type: vpc\n", ""))
     result = run(repo, "--format", "json")
     assert result.returncode == 1, result.stderr
     [stack] = json.loads(result.stdout)["stacks"]
@@ -123,7 +126,7 @@ def test_unchanged_lift_section_is_a_notice_and_never_called_safe(repo):
 
 
 def test_neutral_plugins_and_severity_come_from_the_config(repo):
-    repo.write("svc/serverless.yml", LIFT.replace("  uploads:\n    type: storage\n", ""))
+    repo.write("svc/serverless.yml", LIFT.replace("  uploads:\n    type: vpc\n", ""))
     repo.write(".promotelint.yml", "rules: {unpredictable-change: warning}\n")
     assert run(repo).returncode == 0  # configurable like any rule
     repo.write(".promotelint.yml", "plugins: {neutral: [serverless-lift]}\n")

@@ -25,7 +25,7 @@ from promotelint.serverless.config_file import Reader, find_config, load_config
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.dotenv import ExpansionError, dotenv_load, dotenv_parse
 from promotelint.serverless.engines import PROVIDER_IAM_KEYS, V3, Engine, refuses_framework_version
-from promotelint.serverless.plugins import PluginLoad, load_plugins
+from promotelint.serverless.plugins import PluginLoad, load_plugins, service_plugins
 from promotelint.serverless.variables.resolve import INSTANCE_ID, Inputs, Resolver, is_within
 
 
@@ -115,7 +115,8 @@ def resolve_service(path: str | os.PathLike, *, reader: Reader, env: Mapping[str
     root, boundary = _boundary(service_dir, reader)
     inputs = Inputs(options=options, env=environment, params=dict(params or {}), service_dir=service_dir,
                     root=root, boundary=boundary, read_text=reader.read_text, exists=reader.exists,
-                    stage_params=engine.stage_params)
+                    stage_params=engine.stage_params,
+                    sources={name: source for plugin in service_plugins(doc.data) for name, source in plugin.sources})
     warnings.extend(engine.notes)
     if engine.stage_params and "params" in doc.data and "stages" in doc.data:
         raise InputError(f'"params" and "stages" cannot be used together ({engine.label})', file=config_path,

@@ -21,6 +21,7 @@ for services that list them.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 from dataclasses import dataclass, field
@@ -72,6 +73,10 @@ class Plugin:
     # What the plugin adds to the config schema (defineFunctionProperties, defineCustomProperties),
     # as lines of serverless/coerce.py's table: the framework's validation coerces those values too.
     schema: tuple[str, ...] = ()
+    # The variable sources it adds (configurationVariablesSources): (name, address -> value). The
+    # framework resolves them once the plugins are built; their values here stand in until a step
+    # of the plugin replaces them (serverless-lift's `${construct:}` tokens).
+    sources: tuple[tuple[str, Callable[[Any], Any]], ...] = ()
 
 
 # (npm package, module defining PLUGIN), sorted by package; a service's `plugins:` decides the order
@@ -80,6 +85,7 @@ PLUGINS: tuple[tuple[str, str], ...] = (
     ("serverless-appsync-plugin", "promotelint.serverless.plugins.appsync"),
     ("serverless-dotenv-plugin", "promotelint.serverless.plugins.dotenv"),
     ("serverless-iam-roles-per-function", "promotelint.serverless.plugins.iam_roles_per_function"),
+    ("serverless-lift", "promotelint.serverless.plugins.lift"),
     ("serverless-plugin-aws-alerts", "promotelint.serverless.plugins.aws_alerts"),
     ("serverless-plugin-split-stacks", "promotelint.serverless.plugins.split_stacks"),
     ("serverless-plugin-tracing", "promotelint.serverless.plugins.tracing"),
@@ -88,6 +94,20 @@ PLUGINS: tuple[tuple[str, str], ...] = (
     ("serverless-python-requirements", "promotelint.serverless.plugins.python_requirements"),
     ("serverless-step-functions", "promotelint.serverless.plugins.step_functions"),
 )
+
+
+def plugin_errors(name: str, error: type[Exception], fix: str) -> Callable[[Step], Step]:
+    """A decorator of a plugin's steps: the errors the plugin throws for a config (`error`, whose
+    `path` is the setting; `serverless package` fails on them too) become input errors there."""
+    def wrap(step: Step) -> Step:
+        @functools.wraps(step)
+        def run(ctx: Any) -> None:
+            try:
+                step(ctx)
+            except error as exc:
+                raise ctx.error(exc.path, f"{name}: {exc}", fix) from None  # type: ignore[attr-defined]
+        return run
+    return wrap
 
 
 def listed_plugins(config: dict) -> list[str]:

@@ -59,6 +59,9 @@ class Inputs:
     root: str | None = None  # ${file()} must stay under this directory
     boundary: str = "the service directory's parent"  # what `root` is, for the refusal
     stage_params: bool = False  # v4: `stages.<stage>.params` too (engines.Engine.stage_params)
+    # The variable sources the service's modelled plugins add (their configurationVariablesSources,
+    # e.g. serverless-lift's `${construct:}`): source name -> the value for an address.
+    sources: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict)
 
 
 _MISSING_FIX = {
@@ -366,6 +369,8 @@ class Resolver:
         if kind in AWS_SOURCES:  # known at deploy time only: the reference stands for a secret value
             self.secrets.add(text)
             return opaque(text)
+        if kind in self.inputs.sources:
+            return self.inputs.sources[kind](address)
         self.warn(f'variable source "{kind}" ({text}) is not known offline (a plugin\'s?): '
                   "its value is unknown in the prediction")
         return opaque(text)

@@ -22,11 +22,8 @@ machines follow the functions in the template, and their events the functions' e
 
 from __future__ import annotations
 
-import functools
-from typing import Callable
-
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.plugins import Plugin
+from promotelint.serverless.plugins import Plugin, plugin_errors
 from promotelint.serverless.plugins.step_functions.common import PluginError, read_config, state_machines
 from promotelint.serverless.plugins.step_functions.events import (
     compile_cloudwatch_event_events, compile_scheduled_events,
@@ -36,18 +33,7 @@ from promotelint.serverless.plugins.step_functions.monitoring import compile_ala
 from promotelint.serverless.plugins.step_functions.machines import compile_activities, compile_state_machines
 
 NAME = "serverless-step-functions"
-
-
-def _step(compile_step: Callable[[CompileContext], None]) -> Callable[[CompileContext], None]:
-    """A compile step whose plugin errors (what the plugin throws for this config) are input errors."""
-    @functools.wraps(compile_step)
-    def step(ctx: CompileContext) -> None:
-        try:
-            compile_step(ctx)
-        except PluginError as exc:
-            raise ctx.error(exc.path, f"{NAME}: {exc}",
-                            "see the plugin's README: `serverless package` fails on this too") from None
-    return step
+_step = plugin_errors(NAME, PluginError, "see the plugin's README: `serverless package` fails on this too")
 
 
 def compile_http_events(ctx: CompileContext) -> None:
