@@ -61,10 +61,11 @@ def name_from(ctx: CompileContext, value: Any, what: str) -> str:
     return text(value)
 
 
-def drop_none(value: Any) -> Any:
-    """Drop the keys the framework leaves `undefined`, which JSON output omits."""
+def drop_none(value: Any, undefined: Any = None) -> Any:
+    """Drop the keys the framework leaves `undefined` (None here, or a port's own marker of
+    JavaScript's undefined), which JSON output omits."""
     if isinstance(value, dict):
-        return {k: drop_none(v) for k, v in value.items() if v is not None}
+        return {k: drop_none(v, undefined) for k, v in value.items() if v is not undefined}
     if isinstance(value, list):
-        return [drop_none(v) for v in value]
+        return [drop_none(v, undefined) for v in value]
     return value

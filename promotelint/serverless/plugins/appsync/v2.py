@@ -41,6 +41,7 @@ from promotelint.serverless.plugins.appsync.common import (
     NAME, PluginError, appsync_role, cfn_name, key_expiry, read_service_file, substituted,
 )
 from promotelint.serverless.unmodelled import fingerprint
+from promotelint.serverless.values import drop_none
 
 SECTION = ("appSync",)
 DEFAULT_JS_RESOLVERS = ("\nexport function request() {\n  return {};\n}\n\nexport function response(ctx) {\n"
@@ -521,11 +522,7 @@ def _mapping(value: Any) -> dict:
 
 
 def _without_undefined(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _without_undefined(v) for k, v in value.items() if v is not _U}
-    if isinstance(value, list):
-        return [_without_undefined(v) for v in value]
-    return value
+    return drop_none(value, _U)
 
 
 def build_and_append_resources(ctx: CompileContext) -> None:
