@@ -61,25 +61,31 @@ def contained(path: str | os.PathLike, root: str | None = None) -> None:
     is read as given."""
     given = os.path.abspath(path)
     project = root if root is not None else _project_of(os.path.dirname(given))
-    if project is None or not _within(given, project):
+    if project is None or not within(given, project):
         return
     real = os.path.realpath(given)
-    if not _within(real, os.path.realpath(project)):
+    if not within(real, os.path.realpath(project)):
         raise InputError(f"a link to {real}, outside {project}: promotelint reads only the project's files",
                          file=os.fspath(path), fix="copy the file into the project, or link within it")
 
 
 def _project_of(directory: str) -> str | None:
+    tree = git_work_tree(directory)
+    if tree is not None:
+        return tree
+    cwd = os.getcwd()
+    return cwd if within(directory, cwd) else None
+
+
+def git_work_tree(directory: str) -> str | None:
+    """The git work tree holding `directory` (`.git` is a file in worktrees), or None."""
     probe = directory
-    while True:
-        if os.path.exists(os.path.join(probe, ".git")):
-            return probe
+    while not os.path.exists(os.path.join(probe, ".git")):
         parent = os.path.dirname(probe)
         if parent == probe:
-            break
+            return None
         probe = parent
-    cwd = os.getcwd()
-    return cwd if _within(directory, cwd) else None
+    return probe
 
 
 def _open_regular(path: str, flags: int) -> int:
@@ -123,26 +129,22 @@ class FilesystemReader:
         holding it (`.git` is a file in worktrees), else --root, else the current directory when it
         holds the service, else the service directory's parent."""
         here = os.path.abspath(service_dir)
-        probe = here
-        while not os.path.exists(os.path.join(probe, ".git")):
-            parent = os.path.dirname(probe)
-            if parent == probe:
-                break
-            probe = parent
-        else:
-            return probe, "the git work tree"
+        tree = git_work_tree(here)
+        if tree is not None:
+            return tree, "the git work tree"
         if self.root_option is not None:
-            if not _within(here, self.root_option):
+            if not within(here, self.root_option):
                 raise InputError(f"the service is outside --root {self.root_option}", file=service_dir,
                                  fix="pass a --root that holds the service")
             return self.root_option, "--root"
         cwd = os.getcwd()
-        if _within(here, cwd):
+        if within(here, cwd):
             return cwd, "the current directory"
         return os.path.dirname(here), "the service directory's parent"
 
 
-def _within(path: str, directory: str) -> bool:
+def within(path: str, directory: str) -> bool:
+    """Whether `path` is `directory` or under it (both absolute, or both relative to one place)."""
     rel = os.path.relpath(path, directory)
     return rel != os.pardir and not rel.startswith(os.pardir + os.sep)
 

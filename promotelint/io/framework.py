@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from promotelint.io import git
+from promotelint.io.files import within
 from promotelint.model.errors import InputError
 from promotelint.model.template import Origin, Provenance, Template
 
@@ -79,11 +80,11 @@ class Packaged:
 def find_framework(service_dir: str, boundary: str) -> Framework | None:
     """The framework the service would run, looked up from its directory to `boundary`."""
     here, top = os.path.abspath(service_dir), os.path.abspath(boundary)
-    while not os.path.isdir(here) and _within(os.path.dirname(here), top):
+    while not os.path.isdir(here) and within(os.path.dirname(here), top):
         here = os.path.dirname(here)  # a service only at the base revision: start where it was
     found: Framework | None = None
     modules: list[str] = []
-    while _within(here, top):
+    while within(here, top):
         nm = os.path.join(here, "node_modules")
         if os.path.isdir(nm):
             modules.append(nm)
@@ -96,10 +97,6 @@ def find_framework(service_dir: str, boundary: str) -> Framework | None:
             break
         here = os.path.dirname(here)
     return replace(found, node_modules=tuple(modules)) if found else None
-
-
-def _within(path: str, top: str) -> bool:
-    return path == top or path.startswith(top.rstrip(os.sep) + os.sep)
 
 
 def _engine(binary: str) -> tuple[str | None, str | None]:
@@ -291,7 +288,7 @@ def _working_files(snapshot: Snapshot) -> set[str]:
 
 def _link(target: str, rel: str, dest: str) -> None:
     where = os.path.normpath(os.path.join(os.path.dirname(os.path.join(dest, rel)), target))
-    if os.path.isabs(target) or not _within(where, os.path.normpath(dest)):
+    if os.path.isabs(target) or not within(where, os.path.normpath(dest)):
         return
     link = os.path.join(dest, rel)
     os.makedirs(os.path.dirname(link), exist_ok=True)

@@ -9,11 +9,10 @@ _DOTENV_LINE = re.compile(r"^\s*(?:export\s+)?([\w.-]+)\s*=\s*(.*?)\s*$")
 _EXPAND = re.compile(r"(\\)?\$(?:\{([\w.-]+)(?::-([^}]*))?\}|([A-Za-z_]\w*))")
 
 
-def parse_dotenv(text: str, source: str, environment: Mapping[str, str] | None = None, *,
-                 expand: bool = True) -> dict[str, str]:
-    """dotenv + dotenv-expand, as the framework loads .env files: KEY=VALUE lines, quotes, comments,
-    `$VAR` / `${VAR}` / `${VAR:-default}` expansion (the environment wins over the file's own values).
-    `expand=False`: dotenv alone (Serverless v4), values as written."""
+def parse_dotenv(text: str, source: str, environment: Mapping[str, str] | None = None) -> dict[str, str]:
+    """An --env-file's variables: KEY=VALUE lines, quotes, comments, `$VAR` / `${VAR}` /
+    `${VAR:-default}` expansion (the environment wins over the file's own values; a single-quoted
+    value stays as written). The `.env` files a service loads go through the exact ports below."""
     values: dict[str, str] = {}
     raw_quoted: set[str] = set()
     lines = text.replace("\r\n", "\n").split("\n")
@@ -41,8 +40,6 @@ def parse_dotenv(text: str, source: str, environment: Mapping[str, str] | None =
         else:
             value = re.split(r"\s+#", value, maxsplit=1)[0].strip() if not value.startswith("#") else ""
         values[key] = value
-    if not expand:
-        return values
     env = dict(environment or {})
 
     def expanded(value: str, depth: int = 0) -> str:
