@@ -193,6 +193,13 @@ def test_storage_with_delete_policies_removed_is_the_bucket_removal_finding(tmp_
     assert "unseen" not in stack  # nothing left unpredicted
     strict = run("check", "base/serverless.yml", "head/serverless.yml", "--fail-on", "warning", cwd=tmp_path)
     assert strict.returncode == 1 and "uploadsBucket10132EB4" in strict.stdout
+    # A team that wants every bucket removal to block says so once, in its configuration (found from the head).
+    (tmp_path / "head" / ".promotelint.yml").write_text("rules:\n  bucket-removed-not-empty: error\n")
+    blocking = run("check", "base/serverless.yml", "head/serverless.yml", "--format", "json", cwd=tmp_path)
+    assert blocking.returncode == 1, blocking.stdout + blocking.stderr
+    (stack,) = json.loads(blocking.stdout)["stacks"]
+    assert [(f["rule"], f["severity"]) for f in stack["findings"] if f["logicalId"] == "uploadsBucket10132EB4"] \
+        == [("bucket-removed-not-empty", "error")]
 
 
 TABLE = """service: orders
