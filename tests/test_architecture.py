@@ -19,7 +19,7 @@ def test_every_module_belongs_to_a_stage():
 
 
 def test_the_cli_is_thin():
-    assert MEASURES.lines["promotelint.cli"] <= LIMITS["cli_lines"]
+    assert MEASURES.lines["promotelint.cli.commands"] <= LIMITS["cli_lines"]
 
 
 def test_no_module_is_too_long_to_read():

@@ -156,7 +156,7 @@ def test_a_git_base_side_is_compiled_once_and_a_changed_fragment_at_head_is_not_
         tmp_path, counted, monkeypatch):
     from typer.testing import CliRunner
 
-    from promotelint.cli import app
+    from promotelint.cli.commands import app
     from tests.gitrepo import Repo, service as git_service, table_resources
 
     repo = Repo(tmp_path / "repo")

@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 from typer.testing import CliRunner
 
-from promotelint.cli import app
+from promotelint.cli.commands import app
 
 from tests.gitrepo import Repo, service
 

@@ -138,7 +138,7 @@ def test_changeset_makes_no_verdict_in_any_format(tmp_path):
 
     from typer.testing import CliRunner
 
-    from promotelint.cli import app
+    from promotelint.cli.commands import app
     from promotelint.report import FORMATS
 
     base = {"Resources": {"Table": {"Type": "AWS::DynamoDB::Table", "Properties": {"TableName": "notes"}}}}

@@ -31,7 +31,7 @@ ACTION = YAML(typ="safe").load((ROOT / "action.yml").read_text())
 def _root_command():
     import typer.main
 
-    from promotelint.cli import app
+    from promotelint.cli.commands import app
 
     return typer.main.get_command(app)
 

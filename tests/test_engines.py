@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from promotelint.app import compile_path, predict
-from promotelint.cli import app
+from promotelint.cli.commands import app
 from promotelint.io.engines import choose_engine, framework_version
 from promotelint.model.errors import InputError
 from promotelint.serverless.engines import builtin_plugins, engine, satisfies

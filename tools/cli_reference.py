@@ -41,7 +41,7 @@ def _table(params: list) -> list[str]:
 def reference() -> str:
     import typer.main
 
-    from promotelint.cli import app
+    from promotelint.cli.commands import app
 
     root = typer.main.get_command(app)
     out = ["# The promotelint command line", "",

@@ -1,5 +1,5 @@
-"""The command line's options, declared once (so the commands that share one never drift apart),
-and their translation into the settings the pipeline takes."""
+"""The command line's options, declared once for typer (so the commands that share one never drift
+apart); cli/quick.py restates the flags of the hot commands, held to these by a test."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from promotelint.model.errors import InputError
-from promotelint.model.settings import CompileSettings, PredictOptions
 
 
 def _opt(flags: str, help: str, kind: object = Optional[str]) -> object:
@@ -64,36 +62,3 @@ ServicePath = Annotated[Path, typer.Argument(help="Service directory or its serv
 CompileStage = _opt("--stage", "Stage (default: provider.stage, else dev).")
 CompileRegion = _opt("--region", "Region (default: provider.region, else us-east-1).")
 EnvFile = _opt("--env-file", "dotenv file adding to the environment.", Optional[Path])
-
-
-def pairs(values: Optional[List[str]], option: str) -> dict[str, str]:
-    """KEY=VALUE options as a mapping; anything else is a usage error naming the option."""
-    out: dict[str, str] = {}
-    for value in values or []:
-        key, sep, val = value.partition("=")
-        if not sep or not key:
-            raise InputError(f"{option} {value!r} is not KEY=VALUE", fix=f"write {option} NAME=VALUE")
-        out[key] = val
-    return out
-
-
-def settings(*, stage, region, stack_name, parameter, base_parameter, head_parameter, compiler, engine, root,
-             param=None, no_cache=False) -> tuple[CompileSettings, PredictOptions]:
-    """How to compile and predict both sides: --parameter applies to both, --base-parameter and
-    --head-parameter win on their side."""
-    both = pairs(parameter, "--parameter")
-    return (CompileSettings(stage=stage, region=region, params=pairs(param, "--param"), compiler=compiler,
-                            engine=engine, root=root, cache=not no_cache),
-            PredictOptions(region=region, stack_name=stack_name,
-                           base_parameters={**both, **pairs(base_parameter, "--base-parameter")},
-                           head_parameters={**both, **pairs(head_parameter, "--head-parameter")}))
-
-
-def shard(text: str | None) -> tuple[int, int] | None:
-    """`--shard I/N` as (I, N), 1 <= I <= N."""
-    if text is None:
-        return None
-    index, sep, count = text.partition("/")
-    if sep and index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count):
-        return int(index), int(count)
-    raise InputError(f"--shard {text!r} is not I/N with 1 <= I <= N", fix="write --shard 1/4 ... --shard 4/4")
