@@ -151,3 +151,49 @@ def test_map_strings_keeps_shared_values_shared_and_leaves_other_types():
     shared = {"k": "secret-value"}
     out = map_strings({"a": shared, "b": shared, "n": 5, "t": (True, None)}, lambda s: s.upper())
     assert out["a"] is out["b"] and out["a"] == {"k": "SECRET-VALUE"} and out["n"] == 5 and out["t"] == (True, None)
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x01", "\t", "\n", "\r", "\x1b", "\x1f", "\x7f", "\x85", "\x9f",
+                                  "\u2028", "\u2029"])
+def test_every_control_character_deep_in_a_change_is_escaped(char):
+    """The quick look (C's JSON encoder over the report) must find each one the walk would escape,
+    deep in a property value and in a mapping that is not a dict."""
+    import dataclasses
+    import types
+
+    from promotelint.app import predict
+    from promotelint.model.findings import StackReport
+    from promotelint.report.base import _may_hold_controls, escape_controls, presentable
+    from tests.helpers import template
+
+    def side(value: str) -> dict:
+        return {"Resources": {"T": {"Type": "AWS::SNS::Topic", "Properties": {
+            "Tags": [{"Key": "k", "Value": {"Fn::Join": ["", ["a", value]]}}]}}}}
+    report = StackReport(predict(template(side("x")), template(side(f"y{char}z"))))
+    shown = presentable([report], escape=True)[0]
+    assert char not in json.dumps(shown.changeset.changes[0].after, ensure_ascii=False)
+    assert repr(char)[1:-1] in json.dumps(shown.changeset.changes[0].after, ensure_ascii=False) or char in "\u2028\u2029"
+    # wherever the walk would change a string, the quick look says "may"
+    @dataclasses.dataclass(frozen=True)
+    class Holder:
+        value: object
+        facts: object = dataclasses.field(default=None, compare=False)
+    for value in (types.MappingProxyType({"k": f"v{char}"}), frozenset({f"v{char}"}), (1, [{"a": f"{char}"}]),
+                  Holder(Holder({"n": [None, 2.5, True, f"{char}"]}))):
+        assert map_strings(Holder(value), escape_controls) != Holder(value)
+        assert _may_hold_controls(Holder(value))
+    assert not _may_hold_controls(Holder("plain", facts=f"not shown{char}"))
+
+
+def test_a_report_without_control_characters_is_shown_as_it_is():
+    from promotelint.app import predict
+    from promotelint.model.findings import StackReport
+    from promotelint.report.base import presentable
+    from tests.helpers import template
+
+    side = {"Resources": {"T": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": "a\\nb ü"}}}}
+    head = {"Resources": {"T": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": "c"}}}}
+    report = StackReport(predict(template(side), template(head)))
+    assert presentable([report], escape=True)[0] is not report  # a backslash: "may", the walk decides
+    clean = StackReport(predict(template(head), template({"Resources": {}})))
+    assert presentable([clean], escape=True)[0] is clean

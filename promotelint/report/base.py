@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import re
 from dataclasses import dataclass, replace
-from typing import Callable, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from promotelint.model.changeset import ResourceChange, StackChangeSet, blind_spots
 from promotelint.model.findings import Finding, StackReport, active, blocks, counts
@@ -61,12 +63,34 @@ def presentable(reports: Sequence[StackReport], escape: bool = False) -> list[St
     out = []
     for report in reports:
         mask = masker(report.changeset.secrets)
-        if mask is None and not escape:
+        if mask is None and not (escape and _may_hold_controls(report)):
             out.append(report)
             continue
         fn = mask if not escape else escape_controls if mask is None else (lambda s, m=mask: escape_controls(m(s)))
         out.append(map_strings(report, fn))
     return out
+
+
+# What json.dumps (ensure_ascii=False) writes for a control character: an escape, or the character.
+_ENCODED_CONTROL = re.compile(r"\\[bfnrtu]|[\x7f-\x9f\u2028\u2029]")
+
+
+def _may_hold_controls(report: StackReport) -> bool:
+    """Whether a string in the report may hold a control character: C's JSON encoder reads a large
+    report's values many times faster than a Python walk, and most reports hold none, so they are
+    shown as they are. A backslash in a value, or a value the encoder cannot read, says "may":
+    the full walk then decides."""
+    def fields(value: Any) -> Any:
+        if dataclasses.is_dataclass(value):
+            return [getattr(value, f.name) for f in dataclasses.fields(value) if f.compare]
+        if isinstance(value, Mapping):
+            return dict(value)
+        return list(value) if isinstance(value, (set, frozenset)) else None  # map_strings leaves the rest
+    try:
+        text = json.dumps(report, default=fields, ensure_ascii=False, check_circular=False)
+    except (TypeError, ValueError, RecursionError):
+        return True
+    return _ENCODED_CONTROL.search(text) is not None
 
 
 def plural(n: int, noun: str) -> str:
