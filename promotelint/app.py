@@ -250,11 +250,13 @@ def _imports(changesets: Sequence[StackChangeSet], where: str, head: str | None,
 
     if not any(o.action != "Add" for cs in changesets for o in cs.outputs):
         return ImportIndex()
-    from promotelint.io import git  # only now: git and the compiler cost a start nothing otherwise
+    from promotelint.io import files, git  # only now: git and the compiler cost a start nothing otherwise
     from promotelint.io.discovery import repository_imports
     from promotelint.predict.imports import imports_of
 
     try:
+        if files.git_work_tree(os.path.abspath(where)) is None:  # no need to ask git (a process) then
+            raise InputError("not inside a git repository")
         return repository_imports(str(git.repo_root(where)), head, compile, known)
     except InputError:  # not in a git repository: only the two sides can tell
         index = ImportIndex()

@@ -62,6 +62,8 @@ RULES = {"stateful-resource-replaced": {"summary": "database replaced",
 
 def test_every_format_is_registered():
     assert {"text", "json", "sarif", "github", "markdown", "junit"} <= set(FORMATS)
+    # each name leads to the module whose format bears that name (they are imported on use)
+    assert all(FORMATS[name].name == name for name in FORMATS)
 
 
 def test_sarif_is_valid_and_carries_rule_metadata_and_locations():

@@ -14,15 +14,18 @@ the same command lines, so they cannot drift apart unnoticed.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable, NamedTuple, Optional
+from typing import Any, Callable, Optional
 
 TEXT, PATH, INT, FLAG, TEXTS = "text", "path", "int", "flag", "texts"
 
 
-class Command(NamedTuple):
-    arguments: tuple[str, ...]  # the positional parameters, in order
-    variadic: bool  # the last positional takes any number of words (a list)
-    options: dict[str, tuple[str, str]]  # flag -> (parameter, kind)
+class Command:
+    """(Plain classes, not NamedTuples: creating a NamedTuple class costs a millisecond of a start.)"""
+
+    def __init__(self, arguments: tuple[str, ...], variadic: bool, options: dict[str, tuple[str, str]]) -> None:
+        self.arguments = arguments  # the positional parameters, in order
+        self.variadic = variadic  # the last positional takes any number of words (a list)
+        self.options = options  # flag -> (parameter, kind)
 
 
 _PREDICT = {"--region": ("region", TEXT), "--parameter": ("parameter", TEXTS),
@@ -47,10 +50,11 @@ COMMANDS = {
 POSITIONAL_KIND = {"base": PATH, "head": PATH, "paths": TEXTS, "path": PATH}
 
 
-class Invocation(NamedTuple):
-    command: str
-    values: dict[str, Any]  # parameter -> value, as typer would pass it (only those given)
-    debug: bool
+class Invocation:
+    def __init__(self, command: str, values: dict[str, Any], debug: bool) -> None:
+        self.command = command
+        self.values = values  # parameter -> value, as typer would pass it (only those given)
+        self.debug = debug
 
 
 def read(argv: list[str]) -> Optional[Invocation]:

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import os
 import posixpath
-import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from promotelint.io.files import MAX_FILE_BYTES, read_text
 from promotelint.model.errors import InputError
+
+if TYPE_CHECKING:
+    import subprocess
 
 WORKTREE = None  # the head side read from the working tree
 INDEX = ":"  # the head side read from the index (staged content)
@@ -27,6 +30,8 @@ _SHALLOW_FIX = ("fetch the history first: `fetch-depth: 0` in actions/checkout, 
 
 
 def _git(repo: str | os.PathLike, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    import subprocess  # here: a check that runs no git (two files outside a repository) starts without it
+
     try:
         proc = subprocess.run(["git", "-C", os.fspath(repo), *args], capture_output=True)
     except FileNotFoundError:
@@ -179,6 +184,8 @@ class GitReader:
         return f":0:{rel}" if self.rev == INDEX else f"{self.rev}:{rel}"
 
     def _batch(self) -> subprocess.Popen:
+        import subprocess
+
         if self._proc is None or self._proc.poll() is not None:
             self._proc = subprocess.Popen(["git", "-C", self.root, "cat-file", "--batch"],
                                           stdin=subprocess.PIPE, stdout=subprocess.PIPE)

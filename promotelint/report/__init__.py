@@ -3,11 +3,27 @@ function from the stacks' reports to a string. FORMATS is the explicit list the 
 
 from __future__ import annotations
 
-from promotelint.report import github, json_report, junit, markdown, sarif, text
-from promotelint.report.base import Format, RenderOptions, Render
+import importlib
+from typing import Iterator, Mapping
 
-ALL_FORMATS: tuple[Format, ...] = (text.FORMAT, json_report.FORMAT, sarif.FORMAT, github.FORMAT,
-                                   markdown.FORMAT, junit.FORMAT)
-FORMATS: dict[str, Render] = {f.name: f for f in ALL_FORMATS}  # each renders what may be shown
+from promotelint.report.base import Format, Render, RenderOptions
 
-__all__ = ["ALL_FORMATS", "FORMATS", "Format", "RenderOptions"]
+# Format name -> its module: a run imports only the formats it writes (a cold start is mostly imports).
+MODULES = {"text": "text", "json": "json_report", "sarif": "sarif", "github": "github", "markdown": "markdown",
+           "junit": "junit"}
+
+
+class _Formats(Mapping[str, Render]):
+    def __getitem__(self, name: str) -> Format:
+        return importlib.import_module(f"promotelint.report.{MODULES[name]}").FORMAT
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(MODULES)
+
+    def __len__(self) -> int:
+        return len(MODULES)
+
+
+FORMATS: Mapping[str, Render] = _Formats()  # each renders what may be shown
+
+__all__ = ["FORMATS", "Format", "RenderOptions"]

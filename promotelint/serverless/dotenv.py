@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Mapping
 
@@ -68,12 +69,19 @@ _S = f"[{_JS_SPACE}]"
 _TERMINATORS = "\n\r\u2028\u2029"
 _BOL = f"(?:(?<=[{_TERMINATORS}])|\\A)"
 _EOL = f"(?=[{_TERMINATORS}]|\\Z)"
-# dotenv 16's LINE.
-_LINE = re.compile(
-    f"{_BOL}{_S}*(?:export{_S}+)?([A-Za-z0-9_.-]+)(?:{_S}*={_S}*?|:{_S}+?)"
-    f"({_S}*'(?:\\\\'|[^'])*'|{_S}*\"(?:\\\\\"|[^\"])*\"|{_S}*`(?:\\\\`|[^`])*`|[^#\\r\\n]+)?"
-    f"{_S}*(?:#[^{_TERMINATORS}]*)?{_EOL}")
-_SURROUNDING_QUOTES = re.compile(f"{_BOL}(['\"`])([\\s\\S]*)\\1{_EOL}")
+
+
+@functools.cache
+def _patterns() -> tuple[re.Pattern, re.Pattern]:
+    """dotenv 16's LINE, and its surrounding quotes (compiled when a .env file is read: their
+    Unicode classes cost 5 ms of every start otherwise)."""
+    line = re.compile(
+        f"{_BOL}{_S}*(?:export{_S}+)?([A-Za-z0-9_.-]+)(?:{_S}*={_S}*?|:{_S}+?)"
+        f"({_S}*'(?:\\\\'|[^'])*'|{_S}*\"(?:\\\\\"|[^\"])*\"|{_S}*`(?:\\\\`|[^`])*`|[^#\\r\\n]+)?"
+        f"{_S}*(?:#[^{_TERMINATORS}]*)?{_EOL}")
+    return line, re.compile(f"{_BOL}(['\"`])([\\s\\S]*)\\1{_EOL}")
+
+
 # dotenv-expand 10: the variable group an unescaped `$` starts.
 _VARIABLE_GROUP = re.compile(r"((?<!\\)\${?([A-Za-z0-9_]+)(?::-([^}\\]*))?}?)")
 # JavaScript's recursion overflows the stack (or the longest string) on a value that expands into itself.
@@ -87,10 +95,11 @@ class ExpansionError(ValueError):
 def dotenv_parse(text: str) -> dict[str, str]:
     """dotenv 16's `parse`: KEY=VALUE (or `KEY: VALUE`) lines, quotes, comments, multi-line quotes."""
     values: dict[str, str] = {}
-    for match in _LINE.finditer(re.sub(r"\r\n?", "\n", text)):
+    line, surrounding_quotes = _patterns()
+    for match in line.finditer(re.sub(r"\r\n?", "\n", text)):
         value = (match.group(2) or "").strip(_JS_SPACE_CHARS)
         quote = value[:1]
-        value = _SURROUNDING_QUOTES.sub(r"\2", value)
+        value = surrounding_quotes.sub(r"\2", value)
         if quote == '"':
             value = value.replace("\\n", "\n").replace("\\r", "\r")
         values[match.group(1)] = value
