@@ -198,7 +198,14 @@ def _compiled(offline: Callable[[], Template], snapshot: Callable[[], Snapshot],
 
 
 def _displayed(origins: Mapping[str, Origin]) -> dict[str, Origin]:
-    return {k: replace(o, file=display_path(o.file)) for k, o in origins.items()}
+    shown: dict[str, str] = {}  # a service's thousands of origins name a few files
+    out = {}
+    for key, origin in origins.items():
+        file = shown.get(origin.file)
+        if file is None:
+            file = shown[origin.file] = display_path(origin.file)
+        out[key] = origin if file == origin.file else replace(origin, file=file)
+    return out
 
 
 def _without_neutral(template: Template, neutral: frozenset[str]) -> Template:

@@ -290,7 +290,7 @@ def _compile_version(ctx: CompileContext, name: str, fn: dict[str, Any], resourc
     version: dict[str, Any] = {"Type": "AWS::Lambda::Version", "DeletionPolicy": "Retain",
                                "Properties": {"FunctionName": {"Ref": lid},
                                               "CodeSha256": code_sha}}
-    hashed = copy.deepcopy(resource["Properties"])
+    hashed = dict(resource["Properties"])  # only its top level changes; _deep_sort copies the rest
     if not fn.get("image"):
         hashed.pop("Code", None)
     hashed.pop("ReservedConcurrentExecutions", None)

@@ -14,7 +14,7 @@ from promotelint.serverless.events.apigateway.rest.state import RestApi, is_cogn
 
 def compile_permissions(ctx: CompileContext, api: RestApi) -> None:
     resources = ctx.template.setdefault("Resources", {})
-    source_arn = execute_api_arn(rest_api_id(ctx), "/*/*")
+    api_id = rest_api_id(ctx)
     for event in api.permissions:
         function = ctx.functions[event.function_name]
         alias = target_alias(event.function_name, function)
@@ -24,7 +24,7 @@ def compile_permissions(ctx: CompileContext, api: RestApi) -> None:
                 "FunctionName": lambda_target(event.function_name, function),
                 "Action": "lambda:InvokeFunction",
                 "Principal": "apigateway.amazonaws.com",
-                "SourceArn": copy.deepcopy(source_arn),
+                "SourceArn": execute_api_arn(copy.deepcopy(api_id), "/*/*"),  # each its own copy
             },
         }
         if alias:
@@ -45,6 +45,6 @@ def compile_permissions(ctx: CompileContext, api: RestApi) -> None:
                                  else authorizer["arn"]),
                 "Action": "lambda:InvokeFunction",
                 "Principal": "apigateway.amazonaws.com",
-                "SourceArn": copy.deepcopy(source_arn),
+                "SourceArn": execute_api_arn(copy.deepcopy(api_id), "/*/*"),  # each its own copy
             },
         }, event.path + ("authorizer",))
