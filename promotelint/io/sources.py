@@ -199,12 +199,16 @@ def _compiled(offline: Callable[[], Template], snapshot: Callable[[], Snapshot],
 
 def _displayed(origins: Mapping[str, Origin]) -> dict[str, Origin]:
     shown: dict[str, str] = {}  # a service's thousands of origins name a few files
+    done: dict[Origin, Origin] = {}  # and fewer places: the resources one function makes share one
     out = {}
     for key, origin in origins.items():
-        file = shown.get(origin.file)
-        if file is None:
-            file = shown[origin.file] = display_path(origin.file)
-        out[key] = origin if file == origin.file else replace(origin, file=file)
+        displayed = done.get(origin)
+        if displayed is None:
+            file = shown.get(origin.file)
+            if file is None:
+                file = shown[origin.file] = display_path(origin.file)
+            displayed = done[origin] = origin if file == origin.file else replace(origin, file=file)
+        out[key] = displayed
     return out
 
 
