@@ -183,6 +183,8 @@ class CheckRequest:
 
 @dataclass(frozen=True)
 class CheckResult:
+    """What a check gives: each stack's report, the services that could not be read, the verdict."""
+
     reports: list[StackReport]
     errors: tuple[str, ...]  # services that could not be read (exit 2; the others still reported)
     exit_code: int | None  # None: predictions only (merged `changeset` reports)
@@ -250,13 +252,15 @@ def _imports(changesets: Sequence[StackChangeSet], where: str, head: str | None,
 
     if not any(o.action != "Add" for cs in changesets for o in cs.outputs):
         return ImportIndex()
-    from promotelint.io import files, git  # only now: git and the compiler cost a start nothing otherwise
-    from promotelint.io.discovery import repository_imports
+    from promotelint.io import files
     from promotelint.predict.imports import imports_of
 
     try:
         if files.git_work_tree(os.path.abspath(where)) is None:  # no need to ask git (a process) then
             raise InputError("not inside a git repository")
+        from promotelint.io import git  # only now: git and the compiler cost a start nothing otherwise
+        from promotelint.io.discovery import repository_imports
+
         return repository_imports(str(git.repo_root(where)), head, compile, known)
     except InputError:  # not in a git repository: only the two sides can tell
         index = ImportIndex()
@@ -333,6 +337,8 @@ def shard_of(pairs: Sequence[Pair], index: int, count: int) -> list[Pair]:
 
 @dataclass(frozen=True)
 class PairSettings:
+    """How every pair of a run is compiled and predicted (the same for all: sent to each worker)."""
+
     root: str  # the git work tree, absolute
     compile: CompileSettings = CompileSettings()
     predict: PredictOptions = PredictOptions()

@@ -23,6 +23,8 @@ class AllowEntry:
 
 @dataclass(frozen=True)
 class Config:
+    """The user's configuration (.promotelint.yml or [tool.promotelint]), as read and validated."""
+
     source: str | None = None
     fail_on: str | None = None
     severities: Mapping[str, str] = field(default_factory=dict)
@@ -59,6 +61,8 @@ class CompileSettings:
 
 @dataclass(frozen=True)
 class PredictOptions:
+    """What a prediction needs beyond the two templates: region, stack name, parameter values."""
+
     region: str = "us-east-1"
     stack_name: str | None = None
     base_parameters: Mapping[str, str] = None  # type: ignore[assignment]

@@ -16,6 +16,8 @@ from promotelint.model.template import Origin
 
 @dataclass(frozen=True)
 class RenderOptions:
+    """How a report is rendered: what to show, colour, and the run's verdict and rules."""
+
     show_all: bool = False
     color: bool = False
     # The run's verdict (`check`'s exit code). None (`changeset`): the report holds predictions only,

@@ -36,6 +36,8 @@ Predicate = Callable[[Subject, Catalog], bool]
 
 @dataclass(frozen=True)
 class Case:
+    """A rule's sub-case: when it also holds, another severity, message or fix."""
+
     when: Predicate
     severity: str | None = None
     message: str | None = None
@@ -44,6 +46,8 @@ class Case:
 
 @dataclass(frozen=True)
 class Rule:
+    """One rule of rules/, compiled: what it applies to, when it matches, what it says."""
+
     id: str
     severity: str  # the rule's own severity; config may override it
     summary: str

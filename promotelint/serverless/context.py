@@ -17,6 +17,8 @@ from promotelint.serverless.js import lodash_merge
 
 @dataclass
 class CompileContext:
+    """One compile of a service: its resolved config, the template being built and its origins."""
+
     config: dict[str, Any]  # the service config with every variable resolved
     stage: str
     region: str

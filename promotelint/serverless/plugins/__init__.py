@@ -66,6 +66,8 @@ class PluginLoad:
 
 @dataclass(frozen=True)
 class Plugin:
+    """A modelled plugin: its npm name, the versions it follows, its hooks and schema lines."""
+
     name: str  # the npm package, as a service's `plugins:` names it
     versions: str  # the plugin versions this port follows (an npm range)
     hooks: tuple[tuple[str, Step], ...] = ()  # (lifecycle hook, step), in the plugin's own order

@@ -18,6 +18,8 @@ COGNITO_IDP_ARN = re.compile(r"^arn:[a-zA-Z-]*:cognito-idp")
 
 @dataclass
 class HttpEvent:
+    """One `http` event of a function, with the config path it came from."""
+
     function_name: str
     http: dict[str, Any]
     path: tuple  # config path of the event, for origins and errors
@@ -25,6 +27,8 @@ class HttpEvent:
 
 @dataclass
 class RestApi:
+    """The REST API the `http` events build, shared by its compile steps."""
+
     events: list[HttpEvent]
     cors_preflight: dict[str, dict[str, Any]]
     cors_paths: dict[str, tuple]
