@@ -7,6 +7,7 @@ capitalize, startCase, camelCase) are reproduced for the ASCII input service nam
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from typing import Any
@@ -76,12 +77,17 @@ def to_start_case(name: str) -> str:
     return re.sub(r"\s+", "", start_case(name))
 
 
+_PATH_VARIABLE = re.compile(r"\{(.*)\}")
+_NOT_ALPHANUMERIC = re.compile(r"[^0-9A-Za-z]")
+
+
 def normalize_path_part(raw_path: str) -> str:
     part = capitalize(raw_path).replace("-", "Dash")
-    part = re.sub(r"\{(.*)\}", r"\1Var", part)
-    return upper_first(re.sub(r"[^0-9A-Za-z]", "", part))
+    part = _PATH_VARIABLE.sub(r"\1Var", part)
+    return upper_first(_NOT_ALPHANUMERIC.sub("", part))
 
 
+@functools.lru_cache(maxsize=4096)  # each API path is named by every resource, method and permission under it
 def normalize_path(resource_path: str) -> str:
     return "".join(normalize_path_part(p) for p in resource_path.split("/"))
 
