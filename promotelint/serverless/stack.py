@@ -131,15 +131,18 @@ def merge_custom_provider_resources(ctx: CompileContext) -> None:
 
 
 def _strip_nulls(obj: Any) -> None:
+    # (containers only are visited: a template's leaves outnumber them several times)
     if isinstance(obj, dict):
         for key in [k for k, v in obj.items() if v is None]:
             del obj[key]
         for value in obj.values():
-            _strip_nulls(value)
+            if isinstance(value, (dict, list)):
+                _strip_nulls(value)
     elif isinstance(obj, list):
         # The framework deletes null array items with `delete`, leaving holes that JSON writes as null.
         for value in obj:
-            _strip_nulls(value)
+            if isinstance(value, (dict, list)):
+                _strip_nulls(value)
 
 
 def strip_null_props_from_template_resources(ctx: CompileContext) -> None:
