@@ -118,7 +118,7 @@ def test_unchanged_lift_section_is_a_notice_and_never_called_safe(repo):
                                                   "    handler: handler.hello\n  other:\n    handler: handler.other\n"))
     result = run(repo)
     assert result.returncode == 0, result.stderr
-    notice = "notice: cannot predict: plugin serverless-lift is not modelled; constructs.uploads is unchanged"
+    notice = "notice: cannot predict: what plugin serverless-lift makes from constructs.uploads is not modelled; constructs.uploads is unchanged"
     assert notice in result.stdout
     assert "  base and head: offline compiler (v3 3.40.0)" in result.stdout
     assert result.stdout.rstrip().splitlines()[-1] == (

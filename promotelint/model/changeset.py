@@ -215,10 +215,12 @@ class UnseenChange:
 
     def __str__(self) -> str:
         where = "the whole config (what it reads is unknown)" if self.section == WHOLE_CONFIG else self.section
-        what = "acts outside CloudFormation" if self.outside else "is not modelled"
         state = {"Add": "added", "Modify": "changed", "Remove": "removed", "Unchanged": "unchanged",
                  "Unknown": "not comparable with a template"}[self.action]
-        return f"plugin {self.plugin} {what}: {where} ({state}) is not predicted"
+        if self.outside:
+            return f"plugin {self.plugin} acts outside CloudFormation: {where} ({state}) is not predicted"
+        # (a modelled plugin may have parts that are not: serverless-lift's vpc construct)
+        return f"what plugin {self.plugin} makes from {where} ({state}) is not modelled, so not predicted"
 
     def to_json(self) -> dict:
         out: dict[str, Any] = {"plugin": self.plugin, "section": self.section, "action": self.action}
