@@ -27,9 +27,8 @@ from promotelint.model.settings import PredictOptions
 from promotelint.model.template import Origin, Template, references
 from promotelint.predict.intrinsics import NO_VALUE, Evaluator, is_symbolic, parameter_values
 from promotelint.predict.renames import pair_renames
-from promotelint.predict.shape import check_shape
 from promotelint.predict.unseen import compare_unseen
-from promotelint.predict.validate import ATTRIBUTES, check_references
+from promotelint.predict.validate import ATTRIBUTES, check_template
 VOLATILE_TYPES = frozenset({"AWS::Lambda::Version", "AWS::ApiGateway::Deployment",
                             "AWS::ApiGatewayV2::Deployment"})
 _RECREATION_RANK = {"Never": 0, "Conditionally": 1, "Always": 2}
@@ -40,10 +39,7 @@ def predict(base: Template, head: Template, catalog: Catalog,
             options: PredictOptions = PredictOptions()) -> StackChangeSet:
     """The change set CloudFormation would compute to update the stack from `base` to `head`;
     `catalog` holds the facts of every resource type the two templates use."""
-    check_shape(base)
-    check_shape(head)
-    check_references(base, "base")
-    check_references(head)
+    check_template(base, head)
     region = options.region
     head_stack = options.stack_name or head.stack_name or base.stack_name or "stack"
     base_stack = options.stack_name or base.stack_name or head_stack
