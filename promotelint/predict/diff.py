@@ -67,7 +67,7 @@ def predict(base: Template, head: Template, catalog: Catalog,
         now = {lid for lid, c in modified.items() if c.replacement in ("True", "Conditional")}
         new = now - replaced
         replaced |= now
-        todo = [lid for lid in common if ctx.referenced(lid) & new]
+        todo = [lid for lid in common if ctx.referenced(lid) & new] if new else []
 
     changes: list[ResourceChange] = []
     for lid, change in modified.items():
@@ -164,7 +164,7 @@ class _DiffContext:
 
     def modify_change(self, lid: str, replaced: set[str]) -> ResourceChange | None:
         before, after = self.b_eval[lid], self.h_eval[lid]
-        if before == after and not (self.referenced(lid) & replaced):
+        if (before is after or before == after) and not (replaced and self.referenced(lid) & replaced):
             return None
         rtype, btype = str(after.get("Type")), str(before.get("Type"))
         facts = self.catalog.facts(rtype)

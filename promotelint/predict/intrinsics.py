@@ -21,6 +21,8 @@ PSEUDO_PARAMETERS = frozenset({"AWS::AccountId", "AWS::NotificationARNs", "AWS::
                                "AWS::Partition", "AWS::Region", "AWS::StackId", "AWS::StackName",
                                "AWS::URLSuffix"})
 NO_VALUE = object()  # AWS::NoValue: the key or item is dropped
+# The pseudo parameters whose value is known offline (AWS::NoValue: that the key is dropped)
+_SET_PSEUDO = frozenset({"AWS::NoValue", "AWS::Region", "AWS::StackName", "AWS::Partition", "AWS::URLSuffix"})
 _STABLE_PSEUDO = {"AWS::AccountId", "AWS::StackId", "AWS::NotificationARNs"}
 _PARTITIONS = {"cn-": ("aws-cn", "amazonaws.com.cn"), "us-gov-": ("aws-us-gov", "amazonaws.com"),
                "us-iso-": ("aws-iso", "c2s.ic.gov"), "us-isob-": ("aws-iso-b", "sc2s.sgov.gov")}
@@ -46,9 +48,12 @@ class Evaluator:
     _resolving: set = field(default_factory=set)
     _known_props: dict[str, dict] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        self._resources = self.template.get("Resources") or {}  # looked up on every Ref and GetAtt
+
     @property
     def resources(self) -> Mapping[str, Any]:
-        return self.template.get("Resources") or {}
+        return self._resources
 
     # --- conditions -------------------------------------------------------------------------
 
@@ -92,7 +97,7 @@ class Evaluator:
 
     def present(self, logical_id: str) -> bool:
         """A resource is absent when its Condition is false (unknown counts as present)."""
-        resource = self.resources.get(logical_id)
+        resource = self._resources.get(logical_id)
         if not isinstance(resource, dict):
             return False
         cond = resource.get("Condition")
@@ -101,10 +106,21 @@ class Evaluator:
     # --- values -----------------------------------------------------------------------------
 
     def eval(self, value: Any) -> Any:
-        if isinstance(value, list):
-            out = [self.eval(v) for v in value]
-            return [v for v in out if v is not NO_VALUE]
-        if not isinstance(value, dict):
+        # Exact types first (what parsers make), and text items kept without a call: this walks
+        # every value of both templates.
+        kind = type(value)
+        if kind is str:
+            return value
+        if kind is list or (kind is not dict and isinstance(value, list)):
+            out = []
+            for item in value:
+                if type(item) is not str:
+                    item = self.eval(item)
+                    if item is NO_VALUE:
+                        continue
+                out.append(item)
+            return out
+        if kind is not dict and not isinstance(value, dict):
             return value
         if len(value) == 1:
             (key, arg), = value.items()
@@ -121,14 +137,29 @@ class Evaluator:
                 return value
         out = {}
         for k, v in value.items():
-            ev = self.eval(v)
-            if ev is not NO_VALUE:
-                out[k] = ev
+            if type(v) is not str:
+                v = self.eval(v)
+                if v is NO_VALUE:
+                    continue
+            out[k] = v
         return out
 
     def ref(self, name: Any) -> Any:
         if not isinstance(name, str):
             return {"Ref": self.eval(name)}
+        if name in _SET_PSEUDO:
+            return self._pseudo(name)
+        if name in self.parameters:
+            return self.parameters[name]
+        if name in self._resources:
+            prop = self.catalog.facts(str(self._resources[name].get("Type"))).ref_property
+            if prop:
+                known = self.known_property(name, prop)
+                if known is not None:
+                    return known
+        return {"Ref": name}
+
+    def _pseudo(self, name: str) -> Any:
         if name == "AWS::NoValue":
             return NO_VALUE
         if name == "AWS::Region":
@@ -137,21 +168,11 @@ class Evaluator:
             return self.stack_name
         if name == "AWS::Partition":
             return partition_of(self.region)[0]
-        if name == "AWS::URLSuffix":
-            return partition_of(self.region)[1]
-        if name in self.parameters:
-            return self.parameters[name]
-        if name in self.resources:
-            prop = self.catalog.facts(str(self.resources[name].get("Type"))).ref_property
-            if prop:
-                known = self.known_property(name, prop)
-                if known is not None:
-                    return known
-        return {"Ref": name}
+        return partition_of(self.region)[1]  # AWS::URLSuffix
 
     def get_att(self, logical_id: str, attribute: str) -> Any:
         # An attribute named like a settable property returns that property's value (Queue.QueueName).
-        resource = self.resources.get(logical_id)
+        resource = self._resources.get(logical_id)
         if isinstance(resource, dict) and "." not in attribute:
             facts = self.catalog.facts(str(resource.get("Type")))
             if facts.known and f"/properties/{attribute}" not in facts.read_only:
@@ -168,7 +189,7 @@ class Evaluator:
         if key in self._resolving:
             return None
         self._resolving.add(key)
-        props = (self.resources.get(logical_id) or {}).get("Properties") or {}
+        props = (self._resources.get(logical_id) or {}).get("Properties") or {}
         value = self.eval(props[prop]) if isinstance(props, dict) and prop in props else None
         self._resolving.discard(key)
         if value is NO_VALUE or is_symbolic(value):
