@@ -366,20 +366,24 @@ def _indented_positions(text: str, data: dict) -> dict[Path_, tuple[int, int]] |
     # engine searches for instead of trying every line: twice as fast as one scan for both.
     found = sorted((m.start(1) - 1, depth, m.group(1))
                    for depth in (1, 2) for m in re.finditer(rf'\n{unit * depth}"{_KEY_TEXT}"[ \t]*:', text))
-    line_of = _Lines(text)
+    # Each key's quote follows its line's newline and indentation: the column is known, and the
+    # line counted from the previous key's.
+    count, line, previous = text.count, 1, 0
     positions: dict[Path_, tuple[int, int]] = {}
     seen: dict[Any, list] = {(): []}
     section: str | None = None
     for offset, depth, raw in found:
         key = _key(raw)
+        line += count("\n", previous, offset)
+        previous = offset
         if depth == 1:
             section = key
             seen[()].append(key)
             seen[(key,)] = []
-            positions[(key,)] = line_of(offset)
+            positions[(key,)] = (line, len(unit) + 1)
         elif section is not None:
             seen[(section,)].append(key)
-            positions[(section, key)] = line_of(offset)
+            positions[(section, key)] = (line, 2 * len(unit) + 1)
     # Trust the layout only when it gives exactly the parsed keys, in number too (no duplicates).
     if len(seen[()]) != len(data) or set(seen[()]) != set(data):
         return None
