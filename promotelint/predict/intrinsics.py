@@ -21,6 +21,7 @@ PSEUDO_PARAMETERS = frozenset({"AWS::AccountId", "AWS::NotificationARNs", "AWS::
                                "AWS::Partition", "AWS::Region", "AWS::StackId", "AWS::StackName",
                                "AWS::URLSuffix"})
 NO_VALUE = object()  # AWS::NoValue: the key or item is dropped
+_LEAVES = frozenset({str, int, float, bool, type(None)})  # what eval returns as it is
 # The pseudo parameters whose value is known offline (AWS::NoValue: that the key is dropped)
 _SET_PSEUDO = frozenset({"AWS::NoValue", "AWS::Region", "AWS::StackName", "AWS::Partition", "AWS::URLSuffix"})
 _STABLE_PSEUDO = {"AWS::AccountId", "AWS::StackId", "AWS::NotificationARNs"}
@@ -106,7 +107,7 @@ class Evaluator:
     # --- values -----------------------------------------------------------------------------
 
     def eval(self, value: Any) -> Any:
-        # Exact types first (what parsers make), and text items kept without a call: this walks
+        # Exact types first (what parsers make), and plain scalars kept without a call: this walks
         # every value of both templates.
         kind = type(value)
         if kind is str:
@@ -114,7 +115,7 @@ class Evaluator:
         if kind is list or (kind is not dict and isinstance(value, list)):
             out = []
             for item in value:
-                if type(item) is not str:
+                if type(item) not in _LEAVES:
                     item = self.eval(item)
                     if item is NO_VALUE:
                         continue
@@ -137,7 +138,7 @@ class Evaluator:
                 return value
         out = {}
         for k, v in value.items():
-            if type(v) is not str:
+            if type(v) not in _LEAVES:
                 v = self.eval(v)
                 if v is NO_VALUE:
                     continue
