@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import marshal
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from promotelint.model.changeset import (
@@ -54,7 +54,7 @@ def predict(base: Template, head: Template, catalog: Catalog,
     h_eval = {lid: _evaluate_resource(h_ev, r) for lid, r in h_res.items()}
 
     common = [lid for lid in h_res if lid in b_res]
-    ctx = _DiffContext(b_ev, h_ev, b_params, h_params, b_res, h_res, b_eval, h_eval, catalog)
+    ctx = _DiffContext(b_ev, h_ev, b_params, h_params, b_res, h_res, b_eval, h_eval, catalog, head)
     replaced: set[str] = set()
     modified: dict[str, ResourceChange] = {}
     todo = common
@@ -71,21 +71,18 @@ def predict(base: Template, head: Template, catalog: Catalog,
         todo = ctx.referring(common, new) if new else []
 
     changes: list[ResourceChange] = []
-    for lid, change in modified.items():
-        changes.append(_with_facts(change, catalog, head))
+    changes.extend(modified.values())
     for lid in h_res:
         if lid not in b_res:
             rtype = str(h_res[lid].get("Type"))
-            changes.append(_with_facts(ResourceChange(
-                action="Add", logical_id=lid, resource_type=rtype, after=h_eval[lid],
-                volatile=rtype in VOLATILE_TYPES), catalog, head))
+            changes.append(_change(catalog, head, action="Add", logical_id=lid, resource_type=rtype,
+                                   after=h_eval[lid], volatile=rtype in VOLATILE_TYPES))
     for lid in b_res:
         if lid not in h_res:
             rtype = str(b_res[lid].get("Type"))
-            changes.append(_with_facts(ResourceChange(
-                action="Remove", logical_id=lid, resource_type=rtype, before=b_eval[lid],
-                policy_action=deletion_action(b_eval[lid]),
-                volatile=rtype in VOLATILE_TYPES), catalog, base))
+            changes.append(_change(catalog, base, action="Remove", logical_id=lid, resource_type=rtype,
+                                   before=b_eval[lid], policy_action=deletion_action(b_eval[lid]),
+                                   volatile=rtype in VOLATILE_TYPES))
     changes = pair_renames(changes)
     changes.sort(key=lambda c: c.logical_id)
     outputs = _output_changes(base, head, b_ev, h_ev, replaced)
@@ -155,6 +152,7 @@ class _DiffContext:
     b_eval: dict
     h_eval: dict
     catalog: Catalog
+    head: Template | None = None  # where a change's origin is
     _referenced: dict[str, set[str]] = field(default_factory=dict)
 
     def referenced(self, lid: str) -> set[str]:
@@ -233,7 +231,8 @@ class _DiffContext:
         policy = None
         if replacement in ("True", "Conditional"):
             policy = "ReplaceAnd" + replace_action(after)
-        return ResourceChange(
+        return _change(
+            self.catalog, self.head,
             action="Modify", logical_id=lid, resource_type=rtype, replacement=replacement, scope=scope,
             details=tuple(details), policy_action=policy, before=before, after=after,
             before_type=btype if btype != rtype else None, unknown_type=not facts.known,
@@ -371,19 +370,23 @@ def _replacement(details: list[Detail]) -> str:
     return worst
 
 
-def _with_facts(change: ResourceChange, catalog: Catalog, side: Template) -> ResourceChange:
-    origin = side.origins.get(change.logical_id)
+def _change(catalog: Catalog, side: Template, **fields: Any) -> ResourceChange:
+    """The change of these fields with the facts promotelint adds: where it is in `side`, its
+    stateful tier, whether its type is unknown (made once: a frozen dataclass copied with
+    dataclasses.replace costs as much again)."""
+    lid, rtype, before_type = fields["logical_id"], fields["resource_type"], fields.get("before_type")
+    origin = side.origins.get(lid)
     if origin is None:
-        line = side.line_of(("Resources", change.logical_id))
+        line = side.line_of(("Resources", lid))
         origin = Origin(side.source, line)
     tiers = catalog.stateful
-    tier = tiers.get(change.resource_type) or (tiers.get(change.before_type) if change.before_type else None)
-    if change.resource_type == "AWS::SNS::Topic" and tier == "transient":
-        props = (change.after or change.before or {}).get("Properties") or {}
+    tier = tiers.get(rtype) or (tiers.get(before_type) if before_type else None)
+    if rtype == "AWS::SNS::Topic" and tier == "transient":
+        props = (fields.get("after") or fields.get("before") or {}).get("Properties") or {}
         if not props.get("Subscription"):
             tier = None  # a topic without subscriptions holds nothing in flight worth warning about
-    return replace(change, origin=origin, stateful=tier,
-                   unknown_type=change.unknown_type or not catalog.facts(change.resource_type).known)
+    fields["unknown_type"] = fields.get("unknown_type", False) or not catalog.facts(rtype).known
+    return ResourceChange(origin=origin, stateful=tier, **fields)
 
 
 def _output_changes(base: Template, head: Template, b_ev: Evaluator, h_ev: Evaluator,

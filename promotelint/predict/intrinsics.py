@@ -21,9 +21,10 @@ PSEUDO_PARAMETERS = frozenset({"AWS::AccountId", "AWS::NotificationARNs", "AWS::
                                "AWS::Partition", "AWS::Region", "AWS::StackId", "AWS::StackName",
                                "AWS::URLSuffix"})
 NO_VALUE = object()  # AWS::NoValue: the key or item is dropped
+_UNSET = object()
 _LEAVES = frozenset({str, int, float, bool, type(None)})  # what eval returns as it is
 # The pseudo parameters whose value is known offline (AWS::NoValue: that the key is dropped)
-_SET_PSEUDO = frozenset({"AWS::NoValue", "AWS::Region", "AWS::StackName", "AWS::Partition", "AWS::URLSuffix"})
+_OFFLINE_PSEUDO = frozenset({"AWS::NoValue", "AWS::Region", "AWS::StackName", "AWS::Partition", "AWS::URLSuffix"})
 _STABLE_PSEUDO = {"AWS::AccountId", "AWS::StackId", "AWS::NotificationARNs"}
 _PARTITIONS = {"cn-": ("aws-cn", "amazonaws.com.cn"), "us-gov-": ("aws-us-gov", "amazonaws.com"),
                "us-iso-": ("aws-iso", "c2s.ic.gov"), "us-isob-": ("aws-iso-b", "sc2s.sgov.gov")}
@@ -51,6 +52,11 @@ class Evaluator:
 
     def __post_init__(self) -> None:
         self._resources = self.template.get("Resources") or {}  # looked up on every Ref and GetAtt
+        self._partition = partition_of(self.region)
+        # what Ref of a name, or GetAtt of (logical ID, attribute), gives, once known for good:
+        # outside a property or condition being resolved (under one, a cycle may be cut), each
+        # answer is the same every time
+        self._refs: dict[Any, Any] = {}
 
     @property
     def resources(self) -> Mapping[str, Any]:
@@ -146,9 +152,19 @@ class Evaluator:
         return out
 
     def ref(self, name: Any) -> Any:
+        if type(name) is str:
+            value = self._refs.get(name, _UNSET)
+            if value is _UNSET:
+                value = self._ref(name)
+                if not self._resolving:
+                    self._refs[name] = value
+            return value
         if not isinstance(name, str):
             return {"Ref": self.eval(name)}
-        if name in _SET_PSEUDO:
+        return self._ref(name)
+
+    def _ref(self, name: str) -> Any:
+        if name in _OFFLINE_PSEUDO:
             return self._pseudo(name)
         if name in self.parameters:
             return self.parameters[name]
@@ -168,10 +184,19 @@ class Evaluator:
         if name == "AWS::StackName":
             return self.stack_name
         if name == "AWS::Partition":
-            return partition_of(self.region)[0]
-        return partition_of(self.region)[1]  # AWS::URLSuffix
+            return self._partition[0]
+        return self._partition[1]  # AWS::URLSuffix
 
     def get_att(self, logical_id: str, attribute: str) -> Any:
+        key = (logical_id, attribute)
+        value = self._refs.get(key, _UNSET)
+        if value is _UNSET:
+            value = self._get_att(logical_id, attribute)
+            if not self._resolving:
+                self._refs[key] = value
+        return value
+
+    def _get_att(self, logical_id: str, attribute: str) -> Any:
         # An attribute named like a settable property returns that property's value (Queue.QueueName).
         resource = self._resources.get(logical_id)
         if isinstance(resource, dict) and "." not in attribute:
