@@ -22,6 +22,7 @@ PSEUDO_PARAMETERS = frozenset({"AWS::AccountId", "AWS::NotificationARNs", "AWS::
                                "AWS::URLSuffix"})
 NO_VALUE = object()  # AWS::NoValue: the key or item is dropped
 _UNSET = object()
+_TEXT, _NUMBER_OR_TEXT = frozenset({str}), frozenset({str, int, float})  # what Fn::Join joins
 _LEAVES = frozenset({str, int, float, bool, type(None)})  # what eval returns as it is
 # The pseudo parameters whose value is known offline (AWS::NoValue: that the key is dropped)
 _OFFLINE_PSEUDO = frozenset({"AWS::NoValue", "AWS::Region", "AWS::StackName", "AWS::Partition", "AWS::URLSuffix"})
@@ -130,7 +131,8 @@ class Evaluator:
         if kind is not dict and not isinstance(value, dict):
             return value
         if len(value) == 1:
-            (key, arg), = value.items()
+            key = next(iter(value))  # the cheapest way to the only key
+            arg = value[key]
             if key == "Ref":
                 return self.ref(arg)
             if key == "Condition" and isinstance(arg, str):
@@ -288,9 +290,13 @@ def _fn_join(ev: Evaluator, arg: Any) -> Any:
     if not (isinstance(arg, list) and len(arg) == 2):
         return {"Fn::Join": ev.eval(arg)}
     delim, items = ev.eval(arg[0]), ev.eval(arg[1])
-    if isinstance(delim, str) and isinstance(items, list) and all(
-            isinstance(i, (str, int, float)) and not isinstance(i, bool) for i in items):
-        return delim.join(str(i) for i in items)
+    if isinstance(delim, str) and isinstance(items, list):
+        kinds = set(map(type, items))  # the usual case, all text, found without a loop in Python
+        if kinds <= _TEXT:
+            return delim.join(items)
+        if kinds <= _NUMBER_OR_TEXT or all(
+                isinstance(i, (str, int, float)) and not isinstance(i, bool) for i in items):
+            return delim.join(str(i) for i in items)
     return {"Fn::Join": [delim, items]}
 
 
