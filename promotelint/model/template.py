@@ -149,10 +149,12 @@ def references(value: Any) -> set[tuple[str, str | None]]:
                         walk(arg[1])
                     return
             for item in v.values():
-                walk(item)
+                if type(item) is not str:  # text refers to nothing: no call for the commonest value
+                    walk(item)
         elif isinstance(v, list):
             for item in v:
-                walk(item)
+                if type(item) is not str:
+                    walk(item)
 
     walk(value)
     return found

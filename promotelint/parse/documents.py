@@ -154,17 +154,16 @@ def _flow_deeper_than(text: str, limit: int) -> bool:
 
 def _deeper_than(value: Any, limit: int) -> bool:
     """Whether a container lies more than `limit` levels below `value` (level by level: one list
-    comprehension per container, the cheapest walk in Python)."""
+    comprehension per level over all its containers, the cheapest walk in Python; a comprehension
+    per container costs a call each, three times the time on a template)."""
     level = [value] if type(value) is dict or type(value) is list else []
     depth = 0
     while level:
         if depth > limit:
             return True
-        deeper: list = []
-        for container in level:
-            deeper += [v for v in (container.values() if type(container) is dict else container)
-                       if type(v) is dict or type(v) is list]
-        level = deeper
+        level = [v for container in level
+                 for v in (container.values() if type(container) is dict else container)
+                 if type(v) is dict or type(v) is list]
         depth += 1
     return False
 
@@ -318,7 +317,9 @@ def _js_key(key: Any) -> str:
     return str(key)
 
 
-# A key at the start of a line of indented JSON, and a string or a bracket anywhere.
+# A key's text in JSON (no newline in it), a key at the start of a line of indented JSON, and a
+# string or a bracket anywhere.
+_KEY_TEXT = r'([^"\\\n]*(?:\\.[^"\\\n]*)*)'
 _INDENTED_KEY = re.compile(r'^( *)"((?:[^"\\\n]|\\.)*)"[ \t]*:', re.M)
 _TOKEN = re.compile(r'"((?:[^"\\]|\\.)*)"(\s*:)?|[\[\]{}]')
 
@@ -360,22 +361,29 @@ def _indented_positions(text: str, data: dict) -> dict[Path_, tuple[int, int]] |
     if first is None or not first.group(1):
         return None
     unit = first.group(1)
-    # Only keys indented one or two units: the deeper ones are not worth a position.
-    shallow = re.compile(rf'\n({unit}|{unit}{unit})"((?:[^"\\\n]|\\.)*)"[ \t]*:')
-    line_of = _Lines(text)
+    # Only keys indented one or two units: the deeper ones are not worth a position. One scan per
+    # depth, each with a literal prefix (newline, indentation, quote) that the regular-expression
+    # engine searches for instead of trying every line: twice as fast as one scan for both.
+    found = sorted((m.start(1) - 1, depth, m.group(1))
+                   for depth in (1, 2) for m in re.finditer(rf'\n{unit * depth}"{_KEY_TEXT}"[ \t]*:', text))
+    # Each key's quote follows its line's newline and indentation: the column is known, and the
+    # line counted from the previous key's.
+    count, line, previous = text.count, 1, 0
     positions: dict[Path_, tuple[int, int]] = {}
     seen: dict[Any, list] = {(): []}
     section: str | None = None
-    for m in shallow.finditer(text):
-        key = _key(m.group(2))
-        if len(m.group(1)) == len(unit):
+    for offset, depth, raw in found:
+        key = _key(raw)
+        line += count("\n", previous, offset)
+        previous = offset
+        if depth == 1:
             section = key
             seen[()].append(key)
             seen[(key,)] = []
-            positions[(key,)] = line_of(m.start(2) - 1)
+            positions[(key,)] = (line, len(unit) + 1)
         elif section is not None:
             seen[(section,)].append(key)
-            positions[(section, key)] = line_of(m.start(2) - 1)
+            positions[(section, key)] = (line, 2 * len(unit) + 1)
     # Trust the layout only when it gives exactly the parsed keys, in number too (no duplicates).
     if len(seen[()]) != len(data) or set(seen[()]) != set(data):
         return None

