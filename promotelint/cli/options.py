@@ -61,4 +61,5 @@ RuleId = Annotated[str, typer.Argument(help="Rule id, e.g. stateful-resource-rem
 ServicePath = Annotated[Path, typer.Argument(help="Service directory or its serverless.yml.")]
 CompileStage = _opt("--stage", "Stage (default: provider.stage, else dev).")
 CompileRegion = _opt("--region", "Region (default: provider.region, else us-east-1).")
-EnvFile = _opt("--env-file", "dotenv file adding to the environment.", Optional[Path])
+EnvFile = _opt("--env-file", "dotenv file adding to the environment, read as the framework reads a .env (its values "
+              "win).", Optional[Path])

@@ -151,10 +151,17 @@ def within(path: str, directory: str) -> bool:
 
 def environment(env: Mapping[str, str] | None = None, env_file: str | os.PathLike | None = None) -> dict[str, str]:
     """The environment `${env:}` reads: `env` (None: this process's), plus a dotenv file's
-    variables (`--env-file`), which win over it."""
+    variables (`--env-file`), which win over it. The file is read as the framework reads a
+    service's `.env` (dotenv 16, then dotenv-expand 10): one format, one reader."""
     out = dict(os.environ if env is None else env)
     if env_file is not None:
-        from promotelint.serverless.dotenv import parse_dotenv
+        from promotelint.serverless.dotenv import ExpansionError, dotenv_expand, dotenv_parse
 
-        out.update(parse_dotenv(read_text(env_file), os.fspath(env_file), out))
+        parsed = dotenv_parse(read_text(env_file))
+        others = {key: value for key, value in out.items() if key not in parsed}  # the file's values win
+        try:
+            out.update(dotenv_expand(parsed, others))
+        except ExpansionError as exc:
+            raise InputError(str(exc), file=os.fspath(env_file), fix="remove the reference of the variable to itself") \
+                from None
     return out

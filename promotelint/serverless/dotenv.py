@@ -4,64 +4,12 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Mapping
 
-_DOTENV_LINE = re.compile(r"^\s*(?:export\s+)?([\w.-]+)\s*=\s*(.*?)\s*$")
-_EXPAND = re.compile(r"(\\)?\$(?:\{([\w.-]+)(?::-([^}]*))?\}|([A-Za-z_]\w*))")
-
-
-def parse_dotenv(text: str, source: str, environment: Mapping[str, str] | None = None) -> dict[str, str]:
-    """An --env-file's variables: KEY=VALUE lines, quotes, comments, `$VAR` / `${VAR}` /
-    `${VAR:-default}` expansion (the environment wins over the file's own values; a single-quoted
-    value stays as written). The `.env` files a service loads go through the exact ports below."""
-    values: dict[str, str] = {}
-    raw_quoted: set[str] = set()
-    lines = text.replace("\r\n", "\n").split("\n")
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        i += 1
-        m = _DOTENV_LINE.match(line)
-        if not m:
-            continue
-        key, value = m.group(1), m.group(2)
-        if value[:1] in ("'", '"', "`"):
-            quote = value[0]
-            body = value[1:]
-            # A quoted value may span lines until its closing quote.
-            while quote not in body and i < len(lines):
-                body += "\n" + lines[i]
-                i += 1
-            body = body[: body.index(quote)] if quote in body else body
-            if quote == '"':
-                body = body.replace("\\n", "\n").replace("\\r", "\r")
-            if quote == "'":
-                raw_quoted.add(key)
-            value = body
-        else:
-            value = re.split(r"\s+#", value, maxsplit=1)[0].strip() if not value.startswith("#") else ""
-        values[key] = value
-    env = dict(environment or {})
-
-    def expanded(value: str, depth: int = 0) -> str:
-        def repl(m: re.Match) -> str:
-            if m.group(1):
-                return m.group(0)[1:]
-            name = m.group(2) or m.group(4)
-            if name in env:
-                return env[name]
-            if name in values and depth < 10:
-                return expanded(values[name], depth + 1)
-            return m.group(3) or ""
-        return _EXPAND.sub(repl, value)
-
-    return {k: (v if k in raw_quoted else expanded(v)) for k, v in values.items()}
-
-
-# The exact ports, for the .env files the framework (`useDotenv`) and serverless-dotenv-plugin load:
-# dotenv 16 (`parse`, `config`) and dotenv-expand 10 (`expand`), which both use. JavaScript's regex
-# classes are spelled out where Python's differ: `\s` (JS counts U+FEFF, not U+001C-U+001F or U+0085),
-# `\w` (ASCII only), and `^` / `$` / `.` under the `m` flag (any line terminator).
+# Exact ports, for the .env files the framework (`useDotenv`) and serverless-dotenv-plugin load (and
+# --env-file): dotenv 16 (`parse`, `config`) and dotenv-expand 10 (`expand`), which both use.
+# JavaScript's regex classes are spelled out where Python's differ: `\s` (JS counts U+FEFF, not
+# U+001C-U+001F or U+0085), `\w` (ASCII only), and `^` / `$` / `.` under the `m` flag (any line
+# terminator).
 _JS_SPACE = "\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
 _JS_SPACE_CHARS = "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" \
                   "\u2028\u2029\u202f\u205f\u3000\ufeff"
