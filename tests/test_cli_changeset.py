@@ -160,3 +160,20 @@ def test_changeset_makes_no_verdict_in_any_format(tmp_path):
     assert json.loads(out["sarif"])["runs"][0]["results"] == []
     junit = ET.fromstring(out["junit"])
     assert junit.get("tests") == "0" and junit.findall(".//testcase") == []
+
+
+def test_a_template_without_a_stack_name_is_called_by_its_file(tmp_path):
+    """Several template pairs in one run must not all read "stack"; --stack-name still wins, and
+    AWS::StackName evaluates alike on both sides (no change from the names of the files)."""
+    for name in ("api", "jobs"):
+        for side in ("base", "head"):
+            (tmp_path / side).mkdir(exist_ok=True)
+            (tmp_path / side / f"{name}.json").write_text(json.dumps({"Resources": {"T": {
+                "Type": "AWS::SNS::Topic", "Properties": {"TopicName": {"Fn::Sub": "${AWS::StackName}-t"}}}}}))
+    proc = run("check", "base/api.json", "head/api.json", "--format", "json", cwd=tmp_path)
+    (stack,) = json.loads(proc.stdout)["stacks"]
+    assert (proc.returncode, stack["name"], stack["changes"]) == (0, os.path.join("head", "api.json"), []), proc.stderr
+    text = run("changeset", "base/jobs.json", "head/jobs.json", cwd=tmp_path).stdout
+    assert text.startswith(f"Stack {os.path.join('head', 'jobs.json')}  (")
+    named = run("changeset", "base/jobs.json", "head/jobs.json", "--stack-name", "jobs-prod", cwd=tmp_path).stdout
+    assert named.startswith("Stack jobs-prod  (")

@@ -50,7 +50,7 @@ def fired(match, **extra):
     ({"on": "resource", "all": [{"action": "Modify"}, {"not": {"type": "@stateful-data"}}]}, ["Jobs"]),
     ({"on": "resource", "policy-action": "Delete"}, ["Old"]),
     ({"on": "output", "action": "Remove"}, ["Outputs.Arn"]),
-    ({"on": "stack", "facts": {"stack-renamed": False}}, ["stack"]),
+    ({"on": "stack", "facts": {"stack-renamed": False}}, ["template.yml"]),  # no stack name: its file
 ])
 def test_predicates(match, expected):
     message = "{output}" if match["on"] == "output" else "{stack}" if match["on"] == "stack" else "{logical-id}"

@@ -34,6 +34,7 @@ VOLATILE_TYPES = frozenset({"AWS::Lambda::Version", "AWS::ApiGateway::Deployment
                             "AWS::ApiGatewayV2::Deployment"})
 _RECREATION_RANK = {"Never": 0, "Conditionally": 1, "Always": 2}
 _MISSING = object()
+_UNNAMED = "stack"  # AWS::StackName where neither side names its stack (the same on both sides)
 
 
 def predict(base: Template, head: Template, catalog: Catalog,
@@ -42,7 +43,7 @@ def predict(base: Template, head: Template, catalog: Catalog,
     `catalog` holds the facts of every resource type the two templates use."""
     check_template(base, head)
     region = options.region
-    head_stack = options.stack_name or head.stack_name or base.stack_name or "stack"
+    head_stack = options.stack_name or head.stack_name or base.stack_name or _UNNAMED
     base_stack = options.stack_name or base.stack_name or head_stack
     b_params = parameter_values(base.data, options.base_parameters or {})
     h_params = parameter_values(head.data, options.head_parameters or {})
@@ -89,7 +90,9 @@ def predict(base: Template, head: Template, catalog: Catalog,
     warnings = tuple(dict.fromkeys(base.warnings + head.warnings + _transform_warnings(head)
                                    + _engine_warnings(base, head)))
     return StackChangeSet(
-        name=head_stack, base_source=base.source, head_source=head.source, changes=tuple(changes),
+        # a template that names no stack is called by its file (a run of several is then readable)
+        name=head_stack if head_stack != _UNNAMED else head.source or _UNNAMED, base_source=base.source,
+        head_source=head.source, changes=tuple(changes),
         outputs=tuple(outputs), base_stack_name=options.stack_name or base.stack_name,
         head_stack_name=options.stack_name or head.stack_name,
         warnings=warnings, unpredicted=warnings,
