@@ -24,9 +24,11 @@ def main() -> None:
             from promotelint.cli.commands import app
 
             app()  # standalone mode: exits; click reports usage errors itself (2), anything else reaches us
-        actions.DEBUG = invocation.debug
-        code = quick.action(invocation.command)(**invocation.values)
-        sys.stdout.flush()
+            code = 0
+        else:
+            actions.DEBUG = invocation.debug
+            code = quick.action(invocation.command)(**invocation.values)
+            sys.stdout.flush()
     except BrokenPipeError:  # `promotelint check | head`: quietly, with click's exit code
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # (Python's documented way)
         sys.exit(1)

@@ -104,7 +104,7 @@ def read(argv: list[str]) -> Optional[Invocation]:
 
 
 def _convert(kind: str, value: str) -> Any:
-    if kind == INT:  # click's int() also takes " 3" or "0x1"-less oddities: only plain digits here
+    if kind == INT:  # click's INT takes more spellings (" 3", "+3", "3_0"): plain digits only here
         return int(value) if value.isascii() and value.isdigit() else None
     if kind == PATH:
         return Path(value) if value else None
