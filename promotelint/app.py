@@ -255,18 +255,18 @@ def _imports(changesets: Sequence[StackChangeSet], where: str, head: str | None,
     from promotelint.io import files
     from promotelint.predict.imports import imports_of
 
-    try:
-        if files.git_work_tree(os.path.abspath(where)) is None:  # no need to ask git (a process) then
-            raise InputError("not inside a git repository")
+    if files.git_work_tree(os.path.abspath(where)) is not None:  # (no git process to learn it is not)
         from promotelint.io import git  # only now: git and the compiler cost a start nothing otherwise
         from promotelint.io.discovery import repository_imports
 
-        return repository_imports(str(git.repo_root(where)), head, compile, known)
-    except InputError:  # not in a git repository: only the two sides can tell
-        index = ImportIndex()
-        for side in sides:
-            index |= imports_of(side, side.stack_name or side.source, side.source, compile.region or "us-east-1")
-        return index
+        try:
+            return repository_imports(str(git.repo_root(where)), head, compile, known)
+        except InputError:
+            pass  # git does not take it as a repository after all
+    index = ImportIndex()  # outside a repository only the two sides can tell
+    for side in sides:
+        index |= imports_of(side, side.stack_name or side.source, side.source, compile.region or "us-east-1")
+    return index
 
 
 def _git_changesets(request: CheckRequest, settings: PairSettings, progress: Callable[[int, int], None] | None = None
