@@ -4,19 +4,18 @@ shapes the compile steps rely on checked (lib/classes/service.js, lib/config-sch
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from promotelint.model.opaque import is_opaque
 from promotelint.serverless.coerce import coerce_schema_unions
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.js import lodash_merge
+from promotelint.serverless.js import clone_deep, lodash_merge
 from promotelint.serverless.values import text
 
 
 def normalize_service(ctx: CompileContext) -> None:
     """What the framework does to the config on load: array forms, function names and events."""
-    config = copy.deepcopy(ctx.config)
+    config = clone_deep(ctx.config)
     for key in ("resources", "functions"):
         if isinstance(config.get(key), list):
             merged: dict[str, Any] = {}
