@@ -127,8 +127,10 @@ def _check_shapes(ctx: CompileContext, config: dict[str, Any]) -> None:
         ctx.warn(f"provider.tracing must be a mapping (lambda: true, apiGateway: true); the framework "
                  f"ignores `tracing: {text(tracing)}` (no X-Ray tracing is set)")
         del prov["tracing"]
+    # (`key in` first: a missing key passes, and most of the keys checked are missing)
     for key, kinds in _PROVIDER_SHAPES.items():
-        _check_shape(ctx, prov, key, kinds, ("provider", key))
+        if key in prov:
+            _check_shape(ctx, prov, key, kinds, ("provider", key))
     _check_shape(ctx, config, "package", _MAPPING, ("package",))
     _check_shape(ctx, config, "resources", _MAPPING, ("resources",))
     for key in ("Resources", "Outputs", "Conditions", "extensions"):
@@ -137,7 +139,8 @@ def _check_shapes(ctx: CompileContext, config: dict[str, Any]) -> None:
         _check_shape(ctx, config["layers"], name, _MAPPING, ("layers", name))
     for name, fn in config["functions"].items():
         for key, kinds in _FUNCTION_SHAPES.items():
-            _check_shape(ctx, fn, key, kinds, ("functions", name, key))
+            if key in fn:
+                _check_shape(ctx, fn, key, kinds, ("functions", name, key))
         for index in range(len(fn["events"])):
             path = ("functions", name, "events", index)
             _check_shape(ctx, fn["events"], index, (dict, str), path)
@@ -146,4 +149,5 @@ def _check_shapes(ctx: CompileContext, config: dict[str, Any]) -> None:
                 _check_shape(ctx, event, kind, _EVENT_SHAPES.get(kind, (object,)), path + (kind,))
                 value = event[kind]
                 for option, option_kinds in (_EVENT_OPTION_SHAPES.items() if isinstance(value, dict) else ()):
-                    _check_shape(ctx, value, option, option_kinds, path + (kind, option))
+                    if option in value:
+                        _check_shape(ctx, value, option, option_kinds, path + (kind, option))
