@@ -130,26 +130,20 @@ def merge_custom_provider_resources(ctx: CompileContext) -> None:
 
 
 def _strip_nulls(obj: Any) -> None:
-    # A loop over a stack, not recursion (one call per container was most of its cost); the order
-    # containers are visited in does not matter, each only loses its own null-valued keys. Only
-    # containers are visited: a template's leaves outnumber them several times.
-    todo = [obj] if isinstance(obj, _CONTAINERS) else []
-    pop, push = todo.pop, todo.append
-    while todo:
-        node = pop()
-        if isinstance(node, dict):
-            if None in node.values():
-                for key in [k for k, v in node.items() if v is None]:
-                    del node[key]
-            for value in node.values():
-                if isinstance(value, _CONTAINERS):
-                    push(value)
-        else:
-            # The framework deletes null array items with `delete`, leaving holes that JSON
-            # writes as null: a list keeps them.
-            for value in node:
-                if isinstance(value, _CONTAINERS):
-                    push(value)
+    # (containers only are visited: a template's leaves outnumber them several times; and most
+    # mappings have no null, which `None in` finds in C before any list is built)
+    if isinstance(obj, dict):
+        if None in obj.values():
+            for key in [k for k, v in obj.items() if v is None]:
+                del obj[key]
+        for value in obj.values():
+            if isinstance(value, _CONTAINERS):
+                _strip_nulls(value)
+    elif isinstance(obj, list):
+        # The framework deletes null array items with `delete`, leaving holes that JSON writes as null.
+        for value in obj:
+            if isinstance(value, _CONTAINERS):
+                _strip_nulls(value)
 
 
 _CONTAINERS = (dict, list)
