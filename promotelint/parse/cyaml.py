@@ -58,6 +58,11 @@ for _tag, _pattern, _first in _IMPLICIT_1_2:
     for _char in _first:
         _RESOLVERS.setdefault(_char, []).append((_tag, re.compile(_pattern, re.X)))
 
+# A plain scalar's tag depends on its text alone, and configs repeat their texts (keys, `true`,
+# names): the patterns run once per short text, for up to this many texts a process.
+_PLAIN_TAGS: dict[str, str] = {}
+_PLAIN_TAGS_KEPT = 50_000
+
 # What libyaml is not asked to read (see the module's docstring).
 _UNSURE = re.compile(r"[\t\x85\u2028\u2029\ufeff]|^%|!!|!<", re.M)
 _DATE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
@@ -86,10 +91,17 @@ if CParser is not None:
         def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
             # CParser asks only for nodes without a tag or with the non-specific `!`.
             if value is not None and implicit[0]:  # a plain scalar
+                known = _PLAIN_TAGS.get(value)
+                if known is not None:
+                    return known
+                known = STR
                 for tag, pattern in _RESOLVERS.get(value[:1], ()):
                     if pattern.match(value):
-                        return tag
-                return STR
+                        known = tag
+                        break
+                if len(value) <= 80 and len(_PLAIN_TAGS) < _PLAIN_TAGS_KEPT:
+                    _PLAIN_TAGS[value] = known
+                return known
             if value is not None:
                 return STR
             return _SEQ if kind.__name__ == "SequenceNode" else _MAP

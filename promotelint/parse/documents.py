@@ -190,6 +190,9 @@ def _long_number(source: str, text: str, exc: ValueError) -> InputError:
                       file=source, line=line, fix="write the value as a quoted string")
 
 
+_STR = "tag:yaml.org,2002:str"
+
+
 class Builder:
     def __init__(self, constructor: Any, source: str, positions: dict, limit: int = ALIAS_ALLOWANCE) -> None:
         self.constructor = constructor
@@ -208,7 +211,10 @@ class Builder:
             raise self.error(node, "aliases expand this document to far more values than it holds "
                                    "(a YAML alias bomb?)", "write the values out instead of repeating aliases")
         if node.id == "scalar":
-            return self.short_tag(node, path) if node.tag.startswith("!") and not node.tag.startswith("!!") \
+            tag = node.tag
+            if tag == _STR:  # most scalars: text as it stands, whatever the builder (no call)
+                return node.value
+            return self.short_tag(node, path) if tag.startswith("!") and not tag.startswith("!!") \
                 else self.scalar(node)
         if len(path) > MAX_DEPTH:
             raise self.error(node, f"nested more than {MAX_DEPTH} levels deep", _DEEP_FIX)

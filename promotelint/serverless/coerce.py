@@ -355,6 +355,7 @@ def _compile_table(lines: tuple[str, ...]) -> dict:
 
 
 _COERCE_TREES: dict[tuple[str, ...], dict] = {}
+_CONTAINERS = (dict, list)
 
 
 def coerce_like_schema(config: dict, extra: tuple[str, ...] = ()) -> dict:
@@ -377,13 +378,15 @@ def _coerce(value: Any, node: dict) -> None:
                 kinds = child.get("=")
                 if kinds:
                     value[key] = sub = _coerce_scalar(sub, kinds)
-                _coerce(sub, child)
+                if isinstance(sub, _CONTAINERS):  # (a leaf has nothing below it: no call)
+                    _coerce(sub, child)
     elif isinstance(value, list) and "[]" in node:
         child = node["[]"]
         for i, item in enumerate(value):
             if child.get("="):
                 value[i] = item = _coerce_scalar(item, child["="])
-            _coerce(item, child)
+            if isinstance(item, _CONTAINERS):
+                _coerce(item, child)
 
 
 def _coerce_scalar(value: Any, kinds: set) -> Any:
@@ -433,10 +436,12 @@ def _wrap_string_get_att(value: Any) -> None:
         if isinstance(value.get("Fn::GetAtt"), str) and len(value) == 1:
             value["Fn::GetAtt"] = [value["Fn::GetAtt"]]
         for item in value.values():
-            _wrap_string_get_att(item)
+            if isinstance(item, _CONTAINERS):  # (a leaf has nothing to wrap: no call)
+                _wrap_string_get_att(item)
     elif isinstance(value, list):
         for item in value:
-            _wrap_string_get_att(item)
+            if isinstance(item, _CONTAINERS):
+                _wrap_string_get_att(item)
 
 
 # The string branches of the policy unions in the AWS provider's schema (provider.js definitions).

@@ -70,7 +70,8 @@ class CompileContext:
         framework's `_.merge(Resources, ...)`), and remember the config node that made it."""
         resources = self.resources
         resources[logical_id] = lodash_merge(resources.get(logical_id), resource) if merge else resource
-        self.origins.setdefault(logical_id, self.origin(config_path))
+        if logical_id not in self.origins:  # (the first node to make it is kept: no look-up after)
+            self.origins[logical_id] = self.origin(config_path)
         return resources[logical_id]
 
     def add_output(self, name: str, output: dict[str, Any], config_path: tuple, *,

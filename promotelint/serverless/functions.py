@@ -13,6 +13,7 @@ import copy
 import hashlib
 import json
 import re
+from operator import itemgetter
 from typing import Any
 
 from promotelint.model.opaque import is_opaque, opaque
@@ -131,11 +132,16 @@ def _compile_role(resource: dict[str, Any], role: Any) -> None:
 
 
 def _deep_sort(value: Any) -> Any:
+    # (leaves are kept as they are without a call: they outnumber the containers)
     if isinstance(value, dict):
-        return {k: _deep_sort(value[k]) for k in sorted(value)}
+        return {k: _deep_sort(v) if isinstance(v, _CONTAINERS) else v for k, v in sorted(value.items(), key=_key)}
     if isinstance(value, list):
-        return [_deep_sort(v) for v in value]
+        return [_deep_sort(v) if isinstance(v, _CONTAINERS) else v for v in value]
     return value
+
+
+_CONTAINERS = (dict, list)
+_key = itemgetter(0)
 
 
 def _compile_function(ctx: CompileContext, name: str, fn: dict[str, Any]) -> tuple[dict, str | None, Any]:

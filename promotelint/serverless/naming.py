@@ -93,7 +93,16 @@ def normalize_path(resource_path: str) -> str:
 
 
 def get_normalized_resource_name(name: str) -> str:
+    # A function's name is normalized for every resource that names it: text is looked up (only
+    # text: another value fails in .replace as before, not in the cache's hash).
+    return _normalized_resource_name(name) if type(name) is str else _normalize_resource_name(name)
+
+
+def _normalize_resource_name(name: str) -> str:
     return normalize_name(name.replace("-", "Dash").replace("_", "Underscore"))
+
+
+_normalized_resource_name = functools.lru_cache(maxsize=4096)(_normalize_resource_name)
 
 
 def get_normalized_function_name(function_name: str) -> str:

@@ -4,19 +4,18 @@ shapes the compile steps rely on checked (lib/classes/service.js, lib/config-sch
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from promotelint.model.opaque import is_opaque
 from promotelint.serverless.coerce import coerce_schema_unions
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.js import lodash_merge
+from promotelint.serverless.js import clone_deep, lodash_merge
 from promotelint.serverless.values import text
 
 
 def normalize_service(ctx: CompileContext) -> None:
     """What the framework does to the config on load: array forms, function names and events."""
-    config = copy.deepcopy(ctx.config)
+    config = clone_deep(ctx.config)
     for key in ("resources", "functions"):
         if isinstance(config.get(key), list):
             merged: dict[str, Any] = {}
@@ -128,8 +127,10 @@ def _check_shapes(ctx: CompileContext, config: dict[str, Any]) -> None:
         ctx.warn(f"provider.tracing must be a mapping (lambda: true, apiGateway: true); the framework "
                  f"ignores `tracing: {text(tracing)}` (no X-Ray tracing is set)")
         del prov["tracing"]
+    # (`key in` first: a missing key passes, and most of the keys checked are missing)
     for key, kinds in _PROVIDER_SHAPES.items():
-        _check_shape(ctx, prov, key, kinds, ("provider", key))
+        if key in prov:
+            _check_shape(ctx, prov, key, kinds, ("provider", key))
     _check_shape(ctx, config, "package", _MAPPING, ("package",))
     _check_shape(ctx, config, "resources", _MAPPING, ("resources",))
     for key in ("Resources", "Outputs", "Conditions", "extensions"):
@@ -138,7 +139,8 @@ def _check_shapes(ctx: CompileContext, config: dict[str, Any]) -> None:
         _check_shape(ctx, config["layers"], name, _MAPPING, ("layers", name))
     for name, fn in config["functions"].items():
         for key, kinds in _FUNCTION_SHAPES.items():
-            _check_shape(ctx, fn, key, kinds, ("functions", name, key))
+            if key in fn:
+                _check_shape(ctx, fn, key, kinds, ("functions", name, key))
         for index in range(len(fn["events"])):
             path = ("functions", name, "events", index)
             _check_shape(ctx, fn["events"], index, (dict, str), path)
@@ -147,4 +149,5 @@ def _check_shapes(ctx: CompileContext, config: dict[str, Any]) -> None:
                 _check_shape(ctx, event, kind, _EVENT_SHAPES.get(kind, (object,)), path + (kind,))
                 value = event[kind]
                 for option, option_kinds in (_EVENT_OPTION_SHAPES.items() if isinstance(value, dict) else ()):
-                    _check_shape(ctx, value, option, option_kinds, path + (kind, option))
+                    if option in value:
+                        _check_shape(ctx, value, option, option_kinds, path + (kind, option))

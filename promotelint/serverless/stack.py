@@ -4,12 +4,11 @@ merge-custom-provider-resources.js, strip-null-props-from-template-resources.js)
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
-from promotelint.serverless.js import lodash_merge
+from promotelint.serverless.js import clone_deep, lodash_merge
 
 
 def generate_core_template(ctx: CompileContext) -> None:
@@ -101,7 +100,7 @@ def merge_custom_provider_resources(ctx: CompileContext) -> None:
             for name in value:
                 ctx.origins.setdefault(f"Outputs.{name}", ctx.origin(("resources", "Outputs", name)))
         if isinstance(value, (dict, list)):
-            ctx.template[key] = lodash_merge(ctx.template.get(key), copy.deepcopy(value))
+            ctx.template[key] = lodash_merge(ctx.template.get(key), clone_deep(value))
         else:
             ctx.template[key] = value
     if not isinstance(extensions, dict):
@@ -131,18 +130,23 @@ def merge_custom_provider_resources(ctx: CompileContext) -> None:
 
 
 def _strip_nulls(obj: Any) -> None:
-    # (containers only are visited: a template's leaves outnumber them several times)
+    # (containers only are visited: a template's leaves outnumber them several times; and most
+    # mappings have no null, which `None in` finds in C before any list is built)
     if isinstance(obj, dict):
-        for key in [k for k, v in obj.items() if v is None]:
-            del obj[key]
+        if None in obj.values():
+            for key in [k for k, v in obj.items() if v is None]:
+                del obj[key]
         for value in obj.values():
-            if isinstance(value, (dict, list)):
+            if isinstance(value, _CONTAINERS):
                 _strip_nulls(value)
     elif isinstance(obj, list):
         # The framework deletes null array items with `delete`, leaving holes that JSON writes as null.
         for value in obj:
-            if isinstance(value, (dict, list)):
+            if isinstance(value, _CONTAINERS):
                 _strip_nulls(value)
+
+
+_CONTAINERS = (dict, list)
 
 
 def strip_null_props_from_template_resources(ctx: CompileContext) -> None:

@@ -48,7 +48,7 @@ from promotelint.model.template import WHOLE_CONFIG, UnseenPart
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.functions import artifact_directory_name, deployment_bucket_ref
-from promotelint.serverless.js import js_string, js_truthy
+from promotelint.serverless.js import clone_deep, js_string, js_truthy
 from promotelint.serverless.plugins import Plugin, PluginLoad
 
 NAME = "serverless-plugin-split-stacks"
@@ -235,21 +235,6 @@ def _union(*lists: list) -> list:
             seen.add(key)
             out.append(item)
     return out
-
-
-def _copy(value: Any, memo: dict[int, Any]) -> Any:
-    """A deep copy of template data that keeps what is shared shared (copy.deepcopy, faster)."""
-    if isinstance(value, (dict, list)):
-        done = memo.get(id(value))
-        if done is None:
-            if isinstance(value, dict):
-                done = memo[id(value)] = {}
-                done.update((k, _copy(v, memo)) for k, v in value.items())
-            else:
-                done = memo[id(value)] = []
-                done.extend(_copy(v, memo) for v in value)
-        return done
-    return value
 
 
 def _depends(resource: dict, dependency: Any) -> None:
@@ -578,7 +563,7 @@ def split(ctx: CompileContext) -> None:
                                      ctx.origin(("custom", "splitStacks", "custom")
                                                 if "custom" in config else ("plugins",))))
     # The plugin moves the resource objects themselves; a copy keeps the config's own values apart.
-    ctx.template = _copy(ctx.template, {})
+    ctx.template = clone_deep(ctx.template)
     state = _Split(ctx, config, _endpoint(ctx))
     strategies = (_Custom(state, loaded["map"]), _PerFunction(state), _PerType(state), _PerGroupFunction(state))
     for logical_id, resource in state.resources_by_id.items():  # migrate-new-resources.js

@@ -3,13 +3,13 @@ api-gateway/lib/permissions.js."""
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.events.apigateway.common import execute_api_arn, lambda_target, target_alias
 from promotelint.serverless.events.apigateway.rest.state import RestApi, is_cognito, rest_api_id
+from promotelint.serverless.js import clone_deep
 
 
 def compile_permissions(ctx: CompileContext, api: RestApi) -> None:
@@ -24,7 +24,7 @@ def compile_permissions(ctx: CompileContext, api: RestApi) -> None:
                 "FunctionName": lambda_target(event.function_name, function),
                 "Action": "lambda:InvokeFunction",
                 "Principal": "apigateway.amazonaws.com",
-                "SourceArn": execute_api_arn(copy.deepcopy(api_id), "/*/*"),  # each its own copy
+                "SourceArn": execute_api_arn(clone_deep(api_id), "/*/*"),  # each its own copy
             },
         }
         if alias:
@@ -45,6 +45,6 @@ def compile_permissions(ctx: CompileContext, api: RestApi) -> None:
                                  else authorizer["arn"]),
                 "Action": "lambda:InvokeFunction",
                 "Principal": "apigateway.amazonaws.com",
-                "SourceArn": execute_api_arn(copy.deepcopy(api_id), "/*/*"),  # each its own copy
+                "SourceArn": execute_api_arn(clone_deep(api_id), "/*/*"),  # each its own copy
             },
         }, event.path + ("authorizer",))

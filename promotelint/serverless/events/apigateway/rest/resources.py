@@ -79,6 +79,10 @@ def _resource_paths(ctx: CompileContext, api: RestApi) -> dict[str, dict[str, An
     trees: list[dict] = []
     predefined_nodes: list[dict] = []
     method_nodes: list[dict] = []
+    # The paths of method_nodes and the roots in trees by path: the port's scans of those lists
+    # (a node's path never changes) made this quadratic in the API's paths.
+    method_paths: set[str] = set()
+    roots: dict[str, dict] = {}
     predefined = _predefined_resources(ctx)
 
     def apply_resource(resource: dict[str, Any], is_method: bool) -> None:
@@ -97,13 +101,14 @@ def _resource_paths(ctx: CompileContext, api: RestApi) -> dict[str, dict[str, An
                         predefined_nodes.append(node)
                 if is_method and not node.get("hasMethod"):
                     node["hasMethod"] = True
-                    if all(n["path"] != node["path"] for n in method_nodes):
+                    if node["path"] not in method_paths:
+                        method_paths.add(node["path"])
                         method_nodes.append(node)
             parent = node
 
         for index, part in enumerate(parts):
             current = f"{current}/{part}" if current else part
-            root = root or next((n for n in trees if n["path"] == current), None)
+            root = root or roots.get(current)
             parent = parent or root
             if parent is not None:
                 if parent["path"] == current:
@@ -120,6 +125,7 @@ def _resource_paths(ctx: CompileContext, api: RestApi) -> dict[str, dict[str, An
             if root is None:
                 root = node
                 trees.append(root)
+                roots.setdefault(current, root)
             apply_node(node, index)
 
     for resource in predefined:

@@ -16,7 +16,7 @@ from promotelint.serverless.events.apigateway.rest.state import (
     COGNITO_IDP_ARN, KIND, HttpEvent, RestApi, api_gateway_config,
 )
 from promotelint.serverless.events.base import events_of, non_empty
-from promotelint.serverless.js import is_object, js_string, uniq
+from promotelint.serverless.js import clone_deep, is_object, js_string, uniq
 
 _VALID_STAGE = re.compile(r"^[-_a-zA-Z0-9]+$")
 DEFAULT_CORS_HEADERS = [
@@ -64,7 +64,7 @@ def validate(ctx: CompileContext) -> RestApi:
     for event in events_of(ctx, KIND, counts=non_empty):
         function_name = event.function_name
         path = event.path + (KIND,)
-        http = _get_http(ctx, copy.deepcopy(event.value), path)
+        http = _get_http(ctx, clone_deep(event.value), path)
         http["path"] = re.sub(r"/$", "", re.sub(r"^/", "", js_string(http.get("path"))))
         http["method"] = js_string(http.get("method")).lower()
         if http.get("authorizer"):
