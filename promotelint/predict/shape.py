@@ -12,18 +12,18 @@ from promotelint.model.template import Template
 _MAPPING, _TEXT = (dict,), (str,)
 # Top-level sections and what each must be (Transform: a macro name, a list of them, or a mapping
 # {Name, Parameters}).
-_SECTIONS: dict[str, tuple[type, ...]] = {
+SECTION_KINDS: dict[str, tuple[type, ...]] = {
     "Resources": _MAPPING, "Outputs": _MAPPING, "Parameters": _MAPPING, "Conditions": _MAPPING,
     "Mappings": _MAPPING, "Metadata": _MAPPING, "Rules": _MAPPING, "Transform": (str, list, dict),
 }
 # A resource's attributes. DeletionPolicy and UpdateReplacePolicy may also be an intrinsic (a
 # mapping) under the AWS::LanguageExtensions transform; Properties may be null (no properties).
-_RESOURCE: dict[str, tuple[type, ...]] = {
+RESOURCE_KINDS: dict[str, tuple[type, ...]] = {
     "Type": _TEXT, "Properties": (dict, type(None)), "Metadata": _MAPPING, "Condition": _TEXT,
     "DependsOn": (str, list), "DeletionPolicy": (str, dict), "UpdateReplacePolicy": (str, dict),
     "CreationPolicy": _MAPPING, "UpdatePolicy": _MAPPING,
 }
-_OUTPUT: dict[str, tuple[type, ...]] = {"Export": _MAPPING, "Condition": _TEXT}
+OUTPUT_KINDS: dict[str, tuple[type, ...]] = {"Export": _MAPPING, "Condition": _TEXT}
 _NAMES = {dict: "a mapping", list: "a list", str: "a string", type(None): "empty", bool: "true/false",
           int: "a number", float: "a number"}
 
@@ -33,7 +33,7 @@ def check_shape(template: Template) -> None:
     if not isinstance(data, dict) or not isinstance(data.get("Resources"), dict):
         raise InputError("not a CloudFormation template: no Resources mapping", file=template.source,
                          line=1, fix="pass a template with a Resources section, or a serverless.yml")
-    for section, kinds in _SECTIONS.items():
+    for section, kinds in SECTION_KINDS.items():
         _expect(template, data, section, kinds, (section,))
     transform = data.get("Transform")
     for i, name in enumerate(transform if isinstance(transform, list) else ()):
@@ -42,14 +42,14 @@ def check_shape(template: Template) -> None:
         for name, value in (data.get(entries) or {}).items():
             _expect(template, data[entries], name, _MAPPING, (entries, name), what=f"{kind} {name!r}")
     for name, output in (data.get("Outputs") or {}).items():
-        for key, kinds in _OUTPUT.items():
+        for key, kinds in OUTPUT_KINDS.items():
             _expect(template, output, key, kinds, ("Outputs", name, key))
     for lid, resource in data["Resources"].items():
         path = ("Resources", lid)
         _expect(template, data["Resources"], lid, _MAPPING, path, what=f"resource {lid!r}")
         if "Type" not in resource:
             _fail(template, f"resource {lid!r} has no Type", path, "give it a Type such as AWS::S3::Bucket")
-        for key, kinds in _RESOURCE.items():
+        for key, kinds in RESOURCE_KINDS.items():
             _expect(template, resource, key, kinds, path + (key,))
         depends = resource.get("DependsOn")
         for i, name in enumerate(depends if isinstance(depends, list) else ()):

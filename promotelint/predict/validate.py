@@ -8,7 +8,7 @@ from typing import Any
 from promotelint.model.errors import InputError
 from promotelint.model.template import SUB_VARIABLE, Template, references
 from promotelint.predict.intrinsics import PSEUDO_PARAMETERS
-from promotelint.predict.shape import _OUTPUT, _RESOURCE, _SECTIONS, check_shape
+from promotelint.predict.shape import OUTPUT_KINDS, RESOURCE_KINDS, SECTION_KINDS, check_shape
 
 INVALID_BASE = "invalid base template"  # how an error about the base side begins
 ATTRIBUTES = ("Metadata", "CreationPolicy", "UpdatePolicy", "DeletionPolicy", "UpdateReplacePolicy")
@@ -112,7 +112,7 @@ def _valid(template: Template) -> bool:
     if type(resources) is not dict:
         return False
     for section, value in data.items():
-        kinds = _SECTIONS.get(section)
+        kinds = SECTION_KINDS.get(section)
         if kinds is not None and (type(value) not in _PLAIN or not isinstance(value, kinds)):
             return False
     transform = data.get("Transform")
@@ -124,7 +124,7 @@ def _valid(template: Template) -> bool:
     for output in outputs.values():
         if type(output) is not dict:
             return False
-        for key, kinds in _OUTPUT.items():
+        for key, kinds in OUTPUT_KINDS.items():
             if key in output and (type(output[key]) not in _PLAIN or not isinstance(output[key], kinds)):
                 return False
     names = set(resources) | set(data.get("Parameters") or {}) | PSEUDO_PARAMETERS
@@ -134,7 +134,7 @@ def _valid(template: Template) -> bool:
         if type(resource) is not dict or "Type" not in resource:
             return False
         for key, value in resource.items():
-            kinds = _RESOURCE.get(key)
+            kinds = RESOURCE_KINDS.get(key)
             if kinds is not None and (type(value) not in _PLAIN or not isinstance(value, kinds)):
                 return False
             if key in _WALKED:
