@@ -143,3 +143,12 @@ def test_api_compilers_load_only_for_services_with_their_events():
              "print(any(m.startswith('promotelint.serverless.events.apigateway') for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_opaque_paths_in_document_order_with_their_paths():
+    from promotelint.model.opaque import opaque, opaque_paths
+
+    data = {"a": opaque("x"), "n": 1, "b": [1, {"c": opaque("y")}, [opaque("z")]],
+            "d": {"e": "s", "f": [None, opaque("w")], "g": {"promotelint:opaque": "v", "other": 1}}}
+    assert list(opaque_paths(data)) == [("a", "x"), ("b[1].c", "y"), ("b[2][0]", "z"), ("d.f[1]", "w")]
+    assert list(opaque_paths(opaque("top"))) == [("", "top")] and list(opaque_paths("text")) == []

@@ -36,7 +36,9 @@ def opaque_paths(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
         yield path, str(value[OPAQUE_KEY])
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from opaque_paths(item, f"{path}.{key}" if path else str(key))
+            if isinstance(item, (dict, list)):  # (only containers hold tokens: no frame per leaf)
+                yield from opaque_paths(item, f"{path}.{key}" if path else str(key))
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            yield from opaque_paths(item, f"{path}[{i}]")
+            if isinstance(item, (dict, list)):
+                yield from opaque_paths(item, f"{path}[{i}]")
