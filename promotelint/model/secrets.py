@@ -75,11 +75,22 @@ def map_strings(value: Any, fn: Callable[[str], str], keys: bool = False) -> Any
             out = frozenset(walk(x) for x in v)
         elif dataclasses.is_dataclass(v) and not isinstance(v, type):
             out = copy.copy(v)
-            for f in dataclasses.fields(v):
-                if f.compare:  # not the change set's catalog of type facts (compare=False): no values
-                    object.__setattr__(out, f.name, walk(getattr(v, f.name)))
+            for name in shown_fields(type(v)):
+                object.__setattr__(out, name, walk(getattr(v, name)))
         else:
             return v
         memo[id(v)] = (v, out)  # keep v alive so its id is not reused during the walk
         return out
     return walk(value)
+
+
+_SHOWN_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def shown_fields(cls: type) -> tuple[str, ...]:
+    """The fields of dataclass `cls` that hold what a report shows: those that take part in its
+    equality, not the change set's catalog of type facts or its secrets (compare=False)."""
+    names = _SHOWN_FIELDS.get(cls)
+    if names is None:
+        names = _SHOWN_FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls) if f.compare)
+    return names

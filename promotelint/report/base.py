@@ -10,7 +10,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 from promotelint.model.changeset import ResourceChange, StackChangeSet, blind_spots
 from promotelint.model.findings import Finding, StackReport, active, blocks, counts
-from promotelint.model.secrets import map_strings, masker
+from promotelint.model.secrets import map_strings, masker, shown_fields
 from promotelint.model.template import Origin
 
 
@@ -77,20 +77,14 @@ def presentable(reports: Sequence[StackReport], escape: bool = False) -> list[St
 _ENCODED_CONTROL = re.compile(r"\\[bfnrtu]|[\x7f-\x9f\u2028\u2029]")
 
 
-_SHOWN_FIELDS: dict[type, tuple[str, ...]] = {}  # a dataclass -> the fields map_strings walks (compare=True)
-
-
 def _may_hold_controls(report: StackReport) -> bool:
     """Whether a string in the report may hold a control character: C's JSON encoder reads a large
     report's values many times faster than a Python walk, and most reports hold none, so they are
     shown as they are. A backslash in a value, or a value the encoder cannot read, says "may":
     the full walk then decides."""
     def fields(value: Any) -> Any:
-        names = _SHOWN_FIELDS.get(type(value))
-        if names is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
-            names = _SHOWN_FIELDS[type(value)] = tuple(f.name for f in dataclasses.fields(value) if f.compare)
-        if names is not None:
-            return [getattr(value, name) for name in names]
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):  # the fields map_strings walks
+            return [getattr(value, name) for name in shown_fields(type(value))]
         if isinstance(value, Mapping):
             return dict(value)
         return list(value) if isinstance(value, (set, frozenset)) else None  # map_strings leaves the rest
