@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import datetime
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 from promotelint.model.errors import EXIT_INPUT, InputError
+from promotelint.model.record import record
 from promotelint.model.settings import CompileSettings, Config, PredictOptions
 from promotelint.model.template import Template
 
@@ -158,7 +159,7 @@ def rule_metadata(rules: Sequence[Rule], config: Config) -> dict[str, dict[str, 
                    "severity": config.severities.get(r.id, r.severity)} for r in rules}
 
 
-@dataclass(frozen=True)
+@record
 class CheckRequest:
     """What `check` compares: two paths (BASE HEAD), or services of a git range, or one service
     against the deployed template (`base_template`)."""
@@ -181,7 +182,7 @@ class CheckRequest:
         return bool(self.base_ref or self.base_template)
 
 
-@dataclass(frozen=True)
+@record
 class CheckResult:
     """What a check gives: each stack's report, the services that could not be read, the verdict."""
 
@@ -335,7 +336,7 @@ def shard_of(pairs: Sequence[Pair], index: int, count: int) -> list[Pair]:
 # --- one pair of sides, and many in parallel ----------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class PairSettings:
     """How every pair of a run is compiled and predicted (the same for all: sent to each worker)."""
 
@@ -345,7 +346,7 @@ class PairSettings:
     stateful: Mapping[str, str] = field(default_factory=dict)  # the config's extra stateful types
 
 
-@dataclass(frozen=True)
+@record
 class Outcome:
     """What checking one pair gave: its stacks' change sets (two for a renamed service). The
     rules run afterwards, in the calling process: they are cheap, and config stays in one place."""

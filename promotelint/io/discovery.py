@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import os
 import posixpath
-from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 from promotelint.io import git
 from promotelint.io.sources import SERVERLESS_NAMES, Side, display_path, load_side
 from promotelint.model.errors import InputError
 from promotelint.model.imports import ImportIndex
+from promotelint.model.record import record
 from promotelint.model.settings import CompileSettings
 from promotelint.model.template import Template
 
@@ -33,7 +33,7 @@ TEMPLATE_SUFFIXES = (".json", ".yml", ".yaml", ".template")
 SKIP_DIRS = ("node_modules", ".serverless", ".git")
 
 
-@dataclass(frozen=True)
+@record
 class Pair:
     """One stack to check. A missing side (None, no template) is an empty stack."""
 

@@ -22,13 +22,14 @@ import shutil
 import signal
 import subprocess
 import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Mapping
 
 from promotelint.io import git
 from promotelint.io.files import within
 from promotelint.model.errors import InputError
+from promotelint.model.record import record
 from promotelint.model.template import Origin, Provenance, Template
 
 BINARIES = ("serverless", "sls", "osls")
@@ -47,7 +48,7 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _DEPLOYMENT_TIME = re.compile(r"\d{13}-\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
 
 
-@dataclass(frozen=True)
+@record
 class Framework:
     """An installed framework: its executable and the node_modules directories a copy needs."""
 
@@ -57,7 +58,7 @@ class Framework:
     version: str | None
 
 
-@dataclass(frozen=True)
+@record
 class Snapshot:
     """The files of one side, to copy: a git revision, the index, the working tree, or a plain
     directory (PLAIN: the service directory only)."""
@@ -68,7 +69,7 @@ class Snapshot:
     extra: frozenset[str] = frozenset()  # root-relative files the offline compile read (ignored .env, ...)
 
 
-@dataclass(frozen=True)
+@record
 class Packaged:
     """What `serverless package` wrote."""
 

@@ -16,13 +16,14 @@ template's `unseen` parts, for the rule unpredictable-change.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Mapping
 
 from promotelint.io import git
 from promotelint.io.files import FilesystemReader, environment, read_text
 from promotelint.model.errors import InputError
+from promotelint.model.record import record
 from promotelint.model.settings import COMPILERS, CompileSettings
 from promotelint.model.template import Origin, Template
 from promotelint.parse.template import template_from_text
@@ -35,7 +36,7 @@ SERVERLESS_NAMES = ("serverless.yml", "serverless.yaml")
 TEMPLATE_TEXT = "a JSON or YAML template"
 
 
-@dataclass(frozen=True)
+@record
 class Side:
     """One side of a stack in a git range: a serverless.yml or a template at a revision."""
 

@@ -4,9 +4,10 @@ promotelint computed about each change. The findings the rules make are in model
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Mapping
 
+from promotelint.model.record import record
 from promotelint.model.resources import Catalog
 from promotelint.model.template import WHOLE_CONFIG, Origin, Provenance
 
@@ -18,7 +19,7 @@ from promotelint.model.template import WHOLE_CONFIG, Origin, Provenance
 KNOWN_AFTER_APPLY = "{{changeSet:KNOWN_AFTER_APPLY}}"
 
 
-@dataclass(frozen=True)
+@record
 class Target:
     """ResourceTargetDefinition: what a detail changes."""
 
@@ -51,7 +52,7 @@ class Target:
                    data.get("BeforeValue"), data.get("AfterValue"), data.get("AttributeChangeType"))
 
 
-@dataclass(frozen=True)
+@record
 class Detail:
     """ResourceChangeDetail."""
 
@@ -73,7 +74,7 @@ class Detail:
                    data.get("CausingEntity"))
 
 
-@dataclass(frozen=True)
+@record
 class ResourceChange:
     """One predicted resource change, plus the facts promotelint computed about it.
 
@@ -154,7 +155,7 @@ class ResourceChange:
                    opaque_create_only=tuple(facts.get("opaqueCreateOnly", ())))
 
 
-@dataclass(frozen=True)
+@record
 class OutputChange:
     """A removed, added or changed stack output (exports are what other stacks import)."""
 
@@ -196,7 +197,7 @@ class OutputChange:
                    origin_from_json(data.get("origin")), bool(data.get("volatile")))
 
 
-@dataclass(frozen=True)
+@record
 class UnseenChange:
     """A plugin's part of the service that no compiler predicted, compared between the sides by its
     config section: Add, Modify or Remove when the section differs, Unchanged, or Unknown when one
@@ -236,7 +237,7 @@ class UnseenChange:
                    origin_from_json(data.get("origin")))
 
 
-@dataclass(frozen=True)
+@record
 class StackChangeSet:
     """The prediction for one stack: its resource changes (sorted by logical ID) and outputs."""
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
 from promotelint.model.changeset import StackChangeSet, origin_from_json, origin_json
+from promotelint.model.record import record
 from promotelint.model.template import Origin
 
 
-@dataclass(frozen=True)
+@record
 class Finding:
     """What a rule says about one change (or the stack): shown, counted, maybe suppressed."""
 
@@ -45,7 +45,7 @@ class Finding:
                    suppression_expires=data.get("suppressionExpires"))
 
 
-@dataclass(frozen=True)
+@record
 class StackReport:
     """One stack's prediction and what the rules found in it."""
 

@@ -10,11 +10,13 @@ repository's services and templates at head; the rules get it as data.
 from __future__ import annotations
 
 import fnmatch
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Mapping
 
+from promotelint.model.record import record
 
-@dataclass(frozen=True, order=True)
+
+@record(order=True)
 class Importer:
     """One service or template that depends on an output."""
 
@@ -27,7 +29,7 @@ class Importer:
         return f"{where} by {self.how}"
 
 
-@dataclass(frozen=True)
+@record
 class ImportIndex:
     """Export name -> importers, and the names only partly known offline (`sls-orders-*-TableArn`)
     as glob patterns; the `${cf:}` references as (stack, output key) glob patterns (a nested

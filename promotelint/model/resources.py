@@ -8,8 +8,10 @@ catalog is loaded once at the edge and passed in, so prediction and rules never 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Mapping
+
+from promotelint.model.record import record
 
 # Replacement facts the schemas get wrong, from the current CloudFormation resource reference
 # (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/, one page per type:
@@ -71,7 +73,7 @@ EXTRA_DATA_TYPES = frozenset({
 NOT_STATEFUL = frozenset({"AWS::CloudFormation::Stack"})
 
 
-@dataclass(frozen=True)
+@record
 class TypeFacts:
     """What the prediction needs to know about one resource type."""
 
@@ -152,7 +154,7 @@ def _at(value: object, parts: list[str]) -> object:
     return value
 
 
-@dataclass(frozen=True)
+@record
 class Catalog:
     """The resource-type facts of one check: loaded by io.catalog, read by predict and the rules."""
 

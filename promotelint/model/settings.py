@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Mapping
 
+from promotelint.model.record import record
 
-@dataclass(frozen=True)
+
+@record
 class AllowEntry:
     """One suppression: findings of `rule` on `resource` (a logical ID or a glob) are accepted."""
 
@@ -21,7 +23,7 @@ class AllowEntry:
     line: int | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Config:
     """The user's configuration (.promotelint.yml or [tool.promotelint]), as read and validated."""
 
@@ -40,7 +42,7 @@ COMPILERS = ("auto", "offline", "framework")
 FRAMEWORK_TIMEOUT = 300.0  # seconds one `serverless package` may take
 
 
-@dataclass(frozen=True)
+@record
 class CompileSettings:
     """How to compile a serverless.yml side (stage, region, --param, env, --engine, --root), and with
     what: promotelint's offline compiler, the service's own framework (with its plugins), or `auto`
@@ -59,7 +61,7 @@ class CompileSettings:
     cache: bool = True  # reuse a compile whose every input is unchanged (io/cache.py); --no-cache: False
 
 
-@dataclass(frozen=True)
+@record
 class PredictOptions:
     """What a prediction needs beyond the two templates: region, stack name, parameter values."""
 

@@ -8,8 +8,10 @@ needs only this module.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Mapping
+
+from promotelint.model.record import record
 
 SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")  # a ${...} in an Fn::Sub string
 
@@ -25,7 +27,7 @@ def nearest_position(positions: Mapping[tuple, tuple[int, int]], path: tuple) ->
     return None
 
 
-@dataclass(frozen=True)
+@record
 class Origin:
     """Where something came from, for findings: a file and a 1-based line (and column)."""
 
@@ -44,7 +46,7 @@ class Origin:
         return f"{self.revision}:{where}" if self.revision else where
 
 
-@dataclass(frozen=True)
+@record
 class Provenance:
     """What made a side's template: read as it was written, or compiled from a serverless.yml by
     promotelint's offline compiler or by the service's own framework, for which engine."""
@@ -69,7 +71,7 @@ class Provenance:
         return f"{self.compiler} compiler" + (f" ({engine})" if engine else "")
 
 
-@dataclass(frozen=True)
+@record
 class UnseenPart:
     """A part of a service no compiler predicted: a config section a plugin reads to make resources
     (or, `outside`, to act outside CloudFormation), with a fingerprint of its resolved value so the
@@ -85,7 +87,7 @@ class UnseenPart:
 WHOLE_CONFIG = "*"  # the section of a plugin nobody knows: what it reads is unknown
 
 
-@dataclass(frozen=True)
+@record
 class Template:
     """One side of the comparison: a CloudFormation template and where its parts came from.
 

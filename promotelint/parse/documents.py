@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from promotelint.model.errors import InputError
+from promotelint.model.record import record
 from promotelint.model.template import nearest_position
 
 Path_ = tuple  # a path into the document: keys and list indexes
@@ -41,7 +42,7 @@ ALIAS_ALLOWANCE = 100_000
 _DEEP_FIX = f"no template or service needs more than {MAX_DEPTH} levels: flatten the structure"
 
 
-@dataclass
+@record(frozen=False)
 class Document:
     """A parsed file: its data and where each key / item was (1-based line, 1-based column)."""
 

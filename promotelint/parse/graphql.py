@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from typing import Any
+
+from promotelint.model.record import record
 
 Node = dict[str, Any]
 
@@ -29,7 +30,7 @@ class GraphQLSyntaxError(ValueError):
         self.line = line
 
 
-@dataclass
+@record(frozen=False)
 class Token:
     kind: str  # "<SOF>", "<EOF>", a punctuator, "Name", "Int", "Float", "String", "BlockString", "Comment"
     value: str | None

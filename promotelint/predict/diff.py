@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import json
 import marshal
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Mapping
 
 from promotelint.model.changeset import (
     KNOWN_AFTER_APPLY, Detail, OutputChange, ResourceChange, StackChangeSet, Target,
 )
 from promotelint.model.opaque import contains_opaque
+from promotelint.model.record import record
 from promotelint.model.resources import Catalog, deletion_action, replace_action
 from promotelint.model.secrets import worth_masking
 from promotelint.model.settings import PredictOptions
@@ -144,7 +145,7 @@ def _evaluate_resource(ev: Evaluator, resource: Mapping[str, Any]) -> dict[str, 
     return out
 
 
-@dataclass
+@record(frozen=False)
 class _DiffContext:
     b_ev: Evaluator
     h_ev: Evaluator

@@ -10,9 +10,10 @@ replaced, the same symbol on both sides means the same value. `AWS::AccountId` s
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Mapping
 
+from promotelint.model.record import record
 from promotelint.model.resources import Catalog
 from promotelint.model.template import SUB_VARIABLE, getatt_pair, references
 from promotelint.model.opaque import is_opaque
@@ -38,7 +39,7 @@ def partition_of(region: str) -> tuple[str, str]:
     return ("aws", "amazonaws.com")
 
 
-@dataclass
+@record(frozen=False)
 class Evaluator:
     """Evaluates one side's template. Memoises what resources' Ref/GetAtt return when known."""
 

@@ -5,16 +5,17 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, Callable, Mapping, Sequence
 
 from promotelint.model.changeset import ResourceChange, StackChangeSet, blind_spots
 from promotelint.model.findings import Finding, StackReport, active, blocks, counts
+from promotelint.model.record import record
 from promotelint.model.secrets import map_strings, masker, shown_fields
 from promotelint.model.template import Origin
 
 
-@dataclass(frozen=True)
+@record
 class RenderOptions:
     """How a report is rendered: what to show, colour, and the run's verdict and rules."""
 
@@ -33,7 +34,7 @@ class RenderOptions:
 Render = Callable[[Sequence[StackReport], RenderOptions], str]
 
 
-@dataclass(frozen=True)
+@record
 class Format:
     """One output format: its name on the command line and the function that renders it.
     `escape_controls`: its text carries values as they are (the terminal, JUnit's XML, markdown), so

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import difflib
 import json
-from dataclasses import dataclass
 from typing import Any, Iterator, Mapping, Sequence
 
 from promotelint.model.changeset import KNOWN_AFTER_APPLY, Detail, ResourceChange
 from promotelint.model.opaque import OPAQUE_KEY
+from promotelint.model.record import record
 from promotelint.model.secrets import MASK
 
 VALUE_WIDTH = 60  # characters of one value shown; a longer one is cut in the middle, its path kept
@@ -25,7 +25,7 @@ _MISSING = object()
 _RANK = {"Never": 0, "Conditionally": 1, "Always": 2}
 
 
-@dataclass(frozen=True)
+@record
 class PropertyChange:
     """One changed value: `~` modified, `+` added, `-` removed."""
 

@@ -9,12 +9,12 @@ when the stack name changes, only the stack itself is a subject.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any, Iterator, Mapping
 
 from promotelint.model.changeset import OutputChange, ResourceChange, StackChangeSet, UnseenChange
 from promotelint.model.imports import ImportIndex
 from promotelint.model.opaque import OPAQUE_KEY
+from promotelint.model.record import record
 from promotelint.model.resources import (Catalog, declared_deletion_policy, deletion_action, is_read_replica,
                                          replace_action)
 from promotelint.model.template import WHOLE_CONFIG, references
@@ -250,7 +250,7 @@ def _join(items: list[str] | tuple[str, ...]) -> str:
     return ", ".join(items)
 
 
-@dataclass(frozen=True)
+@record
 class Subject:
     """What one rule evaluation looks at: the kind, the change itself and its flat facts."""
 

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
 from promotelint.model.errors import InputError
+from promotelint.model.record import record
 from promotelint.model.resources import Catalog
 from promotelint.parse.schema import validate
 from promotelint.ruleengine.facts import FACT_NAMES, Subject
@@ -34,7 +34,7 @@ FIELD = re.compile(r"\{([a-z][a-z0-9-]*)\}")
 Predicate = Callable[[Subject, Catalog], bool]
 
 
-@dataclass(frozen=True)
+@record
 class Case:
     """A rule's sub-case: when it also holds, another severity, message or fix."""
 
@@ -44,7 +44,7 @@ class Case:
     fix: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Rule:
     """One rule of rules/, compiled: what it applies to, when it matches, what it says."""
 

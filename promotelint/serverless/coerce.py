@@ -342,16 +342,20 @@ def _compile_table(lines: tuple[str, ...]) -> dict:
     tree: dict = {}
     for line in lines:
         parent, _, leaves = line.partition(": ")
+        below = _descend(tree, parent.split(".")) if parent else tree  # once per line, not per leaf
         for leaf in leaves.split():
             name, _, kind = leaf.partition("=")
-            node = tree
-            for segment in (parent.split(".") if parent else []) + [name]:
-                key = segment.rstrip("[]")
-                node = node.setdefault(key, {})
-                for _ in range((len(segment) - len(key)) // 2):
-                    node = node.setdefault("[]", {})
-            node.setdefault("=", set()).add(kind)
+            _descend(below, (name,)).setdefault("=", set()).add(kind)
     return tree
+
+
+def _descend(node: dict, segments) -> dict:
+    for segment in segments:
+        key = segment.rstrip("[]")
+        node = node.setdefault(key, {})
+        for _ in range((len(segment) - len(key)) // 2):
+            node = node.setdefault("[]", {})
+    return node
 
 
 _COERCE_TREES: dict[tuple[str, ...], dict] = {}

@@ -16,7 +16,9 @@ version inside such a gap where a fact changed, the compiler warns that it assum
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
+
+from promotelint.model.record import record
 
 ENGINES = ("v3", "osls", "v4")
 # The version each engine is taken to be when only its name (or major) is known: the latest release
@@ -24,7 +26,7 @@ ENGINES = ("v3", "osls", "v4")
 LATEST = {"v3": "3.40.0", "osls": "3.77.1", "v4": "4.43.0"}
 
 
-@dataclass(frozen=True)
+@record
 class Engine:
     """One engine at one version: the template-changing facts where it departs from v3.40."""
 

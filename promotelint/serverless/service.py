@@ -14,10 +14,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass
 from typing import Any, Mapping
 
 from promotelint.model.errors import InputError
+from promotelint.model.record import record
 from promotelint.model.secrets import worth_masking
 from promotelint.model.template import Provenance, Template
 from promotelint.serverless.coerce import coerce_like_schema
@@ -29,7 +29,7 @@ from promotelint.serverless.plugins import PluginLoad, load_plugins, service_plu
 from promotelint.serverless.variables.resolve import INSTANCE_ID, Inputs, Resolver, is_within
 
 
-@dataclass
+@record(frozen=False)
 class ResolvedService:
     """A service config with its variables resolved, and what the framework derives from it."""
 

@@ -24,16 +24,17 @@ from __future__ import annotations
 import functools
 import importlib
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Callable
 
 from promotelint.model.errors import InputError
+from promotelint.model.record import record
 from promotelint.serverless.variables.resolve import is_within
 
 Step = Callable[[Any], None]  # a compile step over the CompileContext
 
 
-@dataclass
+@record(frozen=False)
 class PluginLoad:
     """What a plugin's constructor works with: the resolved config and the process environment,
     both of which it may change, and the service's files (read through the compiler's reader)."""
@@ -64,7 +65,7 @@ class PluginLoad:
             self.warnings.append(message)
 
 
-@dataclass(frozen=True)
+@record
 class Plugin:
     """A modelled plugin: its npm name, the versions it follows, its hooks and schema lines."""
 

@@ -41,9 +41,9 @@ import hashlib
 import json
 import os
 import re
-from dataclasses import dataclass
 from typing import Any
 
+from promotelint.model.record import record
 from promotelint.model.template import WHOLE_CONFIG, UnseenPart
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
@@ -128,7 +128,7 @@ def load_stacks_map(load: PluginLoad) -> None:
 
 # --- references (lib/reference.js, utils.js getReferencedResources) ------------------------------
 
-@dataclass
+@record(frozen=False)
 class _Reference:
     id: str
     value: Any
@@ -206,7 +206,7 @@ def referenced_resources(start: Any, resources: dict) -> list[_Reference]:
 
 # --- the split ------------------------------------------------------------------------------------
 
-@dataclass
+@record(frozen=False)
 class _Migration:  # lib/migration.js
     logical_id: str
     resource: dict

@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Callable, Mapping
 
 from promotelint.model.errors import InputError
 from promotelint.model.opaque import is_opaque, opaque
+from promotelint.model.record import record
 from promotelint.parse.documents import load_json
 from promotelint.parse.jsyaml import load_js_yaml
 from promotelint.serverless.js import coerce_string
@@ -46,7 +47,7 @@ INSTANCE_ID = "4102444800001"
 AWS_SOURCES = frozenset({"ssm", "cf", "s3", "secrets", "output", "vault", "terraform"})
 
 
-@dataclass
+@record(frozen=False)
 class Inputs:
     """What variables can read besides the config itself."""
 

@@ -8,9 +8,10 @@ and the route itself.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from promotelint.model.record import record
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.events.apigateway.common import (
@@ -61,7 +62,7 @@ def _to_list(item: Any) -> list:
     return out
 
 
-@dataclass
+@record(frozen=False)
 class _Route:
     function_name: str
     path: tuple
@@ -69,7 +70,7 @@ class _Route:
     scopes: list | None = None
 
 
-@dataclass
+@record(frozen=False)
 class _Config:
     routes: dict[str, _Route] = field(default_factory=dict)
     id: Any = None

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from dataclasses import dataclass
 from typing import Any
 
 from promotelint.model.opaque import is_opaque
+from promotelint.model.record import record
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.events.apigateway.common import (
@@ -39,7 +39,7 @@ def get_websockets_api_name(ctx: CompileContext) -> str:
     return f"{ctx.stage}-{ctx.service_name}-websockets"
 
 
-@dataclass
+@record(frozen=False)
 class _Event:
     function_name: str
     route: str

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
+
+from promotelint.model.record import record
 
 _HIDDEN_ID = "Default"
 _HIDDEN_FROM_HUMAN_ID = "Resource"
@@ -56,7 +58,7 @@ def get_att(logical_id: str, attribute: str) -> dict[str, Any]:
     return {"Fn::GetAtt": [logical_id, attribute]}
 
 
-@dataclass
+@record(frozen=False)
 class Stack:
     """The CDK stack lift builds its constructs in (AwsProvider.stack), as the template it
     synthesizes: resources and outputs in the order the construct tree holds them (the order

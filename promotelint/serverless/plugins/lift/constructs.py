@@ -11,9 +11,10 @@ and events it adds to the service (`appendFunctions`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Callable
 
+from promotelint.model.record import record
 from promotelint.serverless.js import js_string
 from promotelint.serverless.plugins.lift.cdk import Stack, get_att, join, make_unique_id, ref
 
@@ -26,7 +27,7 @@ class LiftError(Exception):
         self.path = path
 
 
-@dataclass
+@record(frozen=False)
 class Construct:
     variables: dict[str, Any] = field(default_factory=dict)
     permissions: list[dict[str, Any]] = field(default_factory=list)
@@ -36,7 +37,7 @@ class Construct:
     events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (function name, event)
 
 
-@dataclass
+@record(frozen=False)
 class Lift:
     """What a construct reads of the service (AwsProvider)."""
 

@@ -4,9 +4,10 @@ framework's plugin shares `this`."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from promotelint.model.record import record
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.js import js_string
@@ -16,7 +17,7 @@ KIND = "http"
 COGNITO_IDP_ARN = re.compile(r"^arn:[a-zA-Z-]*:cognito-idp")
 
 
-@dataclass
+@record(frozen=False)
 class HttpEvent:
     """One `http` event of a function, with the config path it came from."""
 
@@ -25,7 +26,7 @@ class HttpEvent:
     path: tuple  # config path of the event, for origins and errors
 
 
-@dataclass
+@record(frozen=False)
 class RestApi:
     """The REST API the `http` events build, shared by its compile steps."""
 
