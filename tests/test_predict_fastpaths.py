@@ -34,3 +34,43 @@ def test_referring_is_the_walk_filtered():
         walk = _DiffContext(ev, ev, {}, {}, {}, {}, {}, h_eval, Catalog())
         lids = list(h_eval)
         assert fast.referring(lids, names) == [lid for lid in lids if walk.referenced(lid) & names]
+
+
+def _imports_walked(data, monkeypatch):
+    from promotelint.model.template import Template
+    from promotelint.predict import imports
+
+    template = Template(data=data, source="t.json", stack_name="svc-dev")
+    fast = imports.imports_of(template, "svc", "t.json")
+    with monkeypatch.context() as m:
+        m.setattr(imports, "_may_import", lambda data: True)
+        walked = imports.imports_of(template, "svc", "t.json")
+    return fast, walked
+
+
+def test_imports_of_skips_only_templates_that_import_nothing(monkeypatch):
+    """The JSON pre-check finds what the walks find: random templates with imports and `${cf:}`
+    variables in values, keys, lists, opaque tokens and text with escapes and non-ASCII."""
+    rng = random.Random(7)
+    leaves = [{"Fn::ImportValue": "shared-TableArn"}, {"Fn::ImportValue": {"Fn::Sub": "${AWS::StackName}-x"}},
+              "${cf:other-dev.QueueUrl}", "a\n${cf(eu-west-1):s.Out}\"", {"promotelint:opaque": "${cf:o.Key}"},
+              "Tábla\u2028", 'quote " and \\ backslash', 7, None, ["${cf :not.one}"]]
+    found = 0
+    for _ in range(400):
+        def value(depth=0):
+            if depth < 3 and rng.random() < 0.5:
+                return {rng.choice(NAMES): value(depth + 1) for _ in range(rng.randint(0, 3))} \
+                    if rng.random() < 0.5 else [value(depth + 1) for _ in range(rng.randint(0, 3))]
+            return rng.choice(leaves if rng.random() < 0.2 else [*NAMES, 5, None])
+        data = {"Resources": {"R": {"Type": "AWS::SQS::Queue", "Properties": value()}}}
+        fast, walked = _imports_walked(data, monkeypatch)
+        assert fast == walked
+        found += bool(walked.exports or walked.patterns or walked.outputs)
+    assert 40 <= found <= 360  # both kinds of template were drawn
+
+
+def test_imports_of_a_template_json_cannot_write_is_walked(monkeypatch):
+    data = {"Resources": {"R": {"Type": "AWS::SQS::Queue", "Properties": {("tuple", "key"): 1,
+                                                                       "Q": {"Fn::ImportValue": "shared-X"}}}}}
+    fast, walked = _imports_walked(data, monkeypatch)
+    assert fast == walked and "shared-X" in fast.exports

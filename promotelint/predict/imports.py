@@ -9,6 +9,7 @@ text; its nested variables are `*` too.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any, Iterator
 
@@ -25,6 +26,8 @@ _UNKNOWN = "*"
 
 def imports_of(template: Template, service: str, file: str, region: str = "us-east-1") -> ImportIndex:
     """The index of what `template` (the service `service`, declared in `file`) imports."""
+    if not _may_import(template.data):
+        return ImportIndex()
     ev = Evaluator(template.data, parameter_values(template.data, {}), region,
                    template.stack_name or _UNKNOWN)
     exports: dict[str, tuple[Importer, ...]] = {}
@@ -39,6 +42,18 @@ def imports_of(template: Template, service: str, file: str, region: str = "us-ea
         else:
             exports[name] = (importer,)
     return ImportIndex(exports, tuple(dict.fromkeys(patterns)), cf_references(_texts(template.data), service, file))
+
+
+def _may_import(data: Any) -> bool:
+    """Whether the template may hold an `Fn::ImportValue` or a `${cf:}`: C's JSON encoder writes a
+    template many times faster than the walks below read it, and most import nothing (the check of
+    a repository asks this of every service). The encoder escapes neither text, and a template it
+    cannot write says "may"."""
+    try:
+        text = json.dumps(data, ensure_ascii=False, default=str)
+    except (TypeError, ValueError, RecursionError):
+        return True
+    return "Fn::ImportValue" in text or "${cf" in text
 
 
 def cf_references(texts: Iterator[str] | list[str], service: str, file: str) -> tuple:

@@ -123,11 +123,12 @@ def _as_list(value: Any) -> list:
 
 
 def _compile(cond: Mapping[str, Any]) -> Predicate:
-    """Turn a condition mapping into one predicate: every key must hold."""
+    """Turn a condition mapping into one predicate: every key must hold. (Plain loops, not
+    all()/any() over generators: a repository's check asks every rule of every change.)"""
     checks: list[Predicate] = []
     for key, value in cond.items():
         if key in ("action", "replacement", "policy-action"):
-            wanted = [str(v) for v in _as_list(value)]
+            wanted = frozenset(str(v) for v in _as_list(value))
             checks.append(lambda s, c, k=key, w=wanted: str(s.facts.get(k)) in w)
         elif key == "type":
             checks.append(lambda s, c, w=_as_list(value): _type_matches(s, c, w))
@@ -135,18 +136,39 @@ def _compile(cond: Mapping[str, Any]) -> Predicate:
             checks.append(lambda s, c, w=_as_list(value): any(
                 fnmatch.fnmatchcase(path, pattern) for path in s.facts.get("changed", ()) for pattern in w))
         elif key in ("before", "after", "facts"):
-            checks.append(lambda s, c, k=key, w=dict(value): all(
-                _value_matches(_lookup(s, k, path), expected) for path, expected in w.items()))
+            checks.append(lambda s, c, k=key, w=tuple(value.items()): _all_values(s, k, w))
         elif key == "any":
-            subs = [_compile(sub) for sub in value]
-            checks.append(lambda s, c, subs=subs: any(p(s, c) for p in subs))
+            checks.append(_any(tuple(_compile(sub) for sub in value)))
         elif key == "all":
-            subs = [_compile(sub) for sub in value]
-            checks.append(lambda s, c, subs=subs: all(p(s, c) for p in subs))
+            checks.append(_every(tuple(_compile(sub) for sub in value)))
         elif key == "not":
-            sub = _compile(value)
-            checks.append(lambda s, c, sub=sub: not sub(s, c))
-    return lambda s, c: all(check(s, c) for check in checks)
+            checks.append(lambda s, c, sub=_compile(value): not sub(s, c))
+    return checks[0] if len(checks) == 1 else _every(tuple(checks))
+
+
+def _every(checks: tuple[Predicate, ...]) -> Predicate:
+    def every(s: Subject, c: Catalog) -> bool:
+        for check in checks:
+            if not check(s, c):
+                return False
+        return True
+    return every
+
+
+def _any(checks: tuple[Predicate, ...]) -> Predicate:
+    def some(s: Subject, c: Catalog) -> bool:
+        for check in checks:
+            if check(s, c):
+                return True
+        return False
+    return some
+
+
+def _all_values(subject: Subject, where: str, wanted: tuple) -> bool:
+    for path, expected in wanted:
+        if not _value_matches(_lookup(subject, where, path), expected):
+            return False
+    return True
 
 
 _ABSENT = object()
