@@ -191,3 +191,28 @@ def test_an_entry_never_holds_a_secret(service, counted, monkeypatch):
     assert len(counted) == 3
     stored = b"".join(p.read_bytes() for p in directory.rglob("*.pickle"))
     assert stored and b"hunter2" not in stored
+
+
+def test_the_code_fingerprint_follows_the_package_sources_not_its_bytecode(tmp_path, monkeypatch):
+    package = tmp_path / "promotelint"
+    (package / "io" / "__pycache__").mkdir(parents=True)
+    (package / "rules").mkdir()
+    for name, text in (("io/cache.py", "x = 1\n"), ("app.py", "y = 2\n"), ("rules/a.yml", "id: a\n"),
+                       ("io/__pycache__/cache.cpython-311.pyc", "bytecode")):
+        (package / name).write_text(text)
+    monkeypatch.setattr(cache, "__file__", str(package / "io" / "cache.py"))
+
+    def fingerprint() -> str:
+        monkeypatch.setattr(cache, "_CODE", [])
+        return cache._code()
+
+    first = fingerprint()
+    assert fingerprint() == first
+    (package / "io" / "__pycache__" / "other.pyc").write_text("more bytecode")
+    assert fingerprint() == first  # bytecode is not the code
+    (package / "app.py").write_text("y = 3\n")
+    os.utime(package / "app.py", ns=(1, 1))
+    changed = fingerprint()
+    assert changed != first
+    (package / "rules" / "a.yml").write_text("id: ab\n")
+    assert fingerprint() != changed  # a rule file, one folder down
