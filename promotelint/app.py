@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import datetime
 import os
-from dataclasses import field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 from promotelint.model.errors import EXIT_INPUT, InputError
-from promotelint.model.record import record
+from promotelint.model.record import field, record, replace
 from promotelint.model.settings import CompileSettings, Config, PredictOptions
 from promotelint.model.template import Template
 

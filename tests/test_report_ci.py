@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from promotelint.model.findings import Finding, StackReport
+from promotelint.model.record import replace
 from promotelint.model.template import Origin
 from promotelint.app import predict
 from promotelint.report import FORMATS, RenderOptions

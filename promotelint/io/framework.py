@@ -22,14 +22,13 @@ import shutil
 import signal
 import subprocess
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Mapping
 
 from promotelint.io import git
 from promotelint.io.files import within
 from promotelint.model.errors import InputError
-from promotelint.model.record import record
+from promotelint.model.record import record, replace
 from promotelint.model.template import Origin, Provenance, Template
 
 BINARIES = ("serverless", "sls", "osls")

@@ -16,14 +16,13 @@ template's `unseen` parts, for the rule unpredictable-change.
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Mapping
 
 from promotelint.io import git
 from promotelint.io.files import FilesystemReader, environment, read_text
 from promotelint.model.errors import InputError
-from promotelint.model.record import record
+from promotelint.model.record import record, replace
 from promotelint.model.settings import COMPILERS, CompileSettings
 from promotelint.model.template import Origin, Template
 from promotelint.parse.template import template_from_text

@@ -4,10 +4,9 @@ promotelint computed about each change. The findings the rules make are in model
 from __future__ import annotations
 
 import json
-from dataclasses import field
 from typing import Any, Mapping
 
-from promotelint.model.record import record
+from promotelint.model.record import field, record
 from promotelint.model.resources import Catalog
 from promotelint.model.template import WHOLE_CONFIG, Origin, Provenance
 

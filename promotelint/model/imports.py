@@ -10,10 +10,9 @@ repository's services and templates at head; the rules get it as data.
 from __future__ import annotations
 
 import fnmatch
-from dataclasses import field
 from typing import Mapping
 
-from promotelint.model.record import record
+from promotelint.model.record import field, record
 
 
 @record(order=True)

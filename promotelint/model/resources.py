@@ -8,10 +8,9 @@ catalog is loaded once at the edge and passed in, so prediction and rules never 
 
 from __future__ import annotations
 
-from dataclasses import field
 from typing import Any, Mapping
 
-from promotelint.model.record import record
+from promotelint.model.record import field, record
 
 # Replacement facts the schemas get wrong, from the current CloudFormation resource reference
 # (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/, one page per type:

@@ -11,9 +11,10 @@ CloudFormation shows a NoEcho value, `****`, wherever it appears, alone or insid
 from __future__ import annotations
 
 import copy
-import dataclasses
 import re
 from typing import Any, Callable, Iterable
+
+from promotelint.model.record import fields
 
 MASK = "****"
 _MIN_LENGTH = 4  # shorter values are masked only where they are the whole string
@@ -53,7 +54,7 @@ def masker(secrets: Iterable[str]) -> Callable[[str], str] | None:
 
 def map_strings(value: Any, fn: Callable[[str], str], keys: bool = False) -> Any:
     """`value` with `fn` applied to every string in it: inside dicts (their keys too with `keys`),
-    lists, tuples and frozen dataclasses (copied field by field, without calling their __init__).
+    lists, tuples and records or dataclasses (copied field by field, without calling their __init__).
     A value met twice (a shared subtree) is rewritten once and stays shared."""
     memo: dict[int, Any] = {}
 
@@ -73,7 +74,7 @@ def map_strings(value: Any, fn: Callable[[str], str], keys: bool = False) -> Any
             out = tuple(walk(x) for x in v)
         elif isinstance(v, frozenset):
             out = frozenset(walk(x) for x in v)
-        elif dataclasses.is_dataclass(v) and not isinstance(v, type):
+        elif is_plain_data(v):
             out = copy.copy(v)
             for name in shown_fields(type(v)):
                 object.__setattr__(out, name, walk(getattr(v, name)))
@@ -87,10 +88,22 @@ def map_strings(value: Any, fn: Callable[[str], str], keys: bool = False) -> Any
 _SHOWN_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
+def is_plain_data(value: Any) -> bool:
+    """A record (model/record.py) or a dataclass instance: what map_strings copies field by field."""
+    kind = type(value)
+    return not isinstance(value, type) and (hasattr(kind, "__record_fields__")
+                                            or hasattr(kind, "__dataclass_fields__"))
+
+
 def shown_fields(cls: type) -> tuple[str, ...]:
-    """The fields of dataclass `cls` that hold what a report shows: those that take part in its
-    equality, not the change set's catalog of type facts or its secrets (compare=False)."""
+    """The fields of record (or dataclass) `cls` that hold what a report shows: those that take part
+    in its equality, not the change set's catalog of type facts or its secrets (compare=False)."""
     names = _SHOWN_FIELDS.get(cls)
     if names is None:
-        names = _SHOWN_FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls) if f.compare)
+        if hasattr(cls, "__record_fields__"):
+            listed = fields(cls)
+        else:
+            import dataclasses  # (only for a dataclass: records need no import of it)
+            listed = dataclasses.fields(cls)
+        names = _SHOWN_FIELDS[cls] = tuple(f.name for f in listed if f.compare)
     return names

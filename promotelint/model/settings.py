@@ -4,11 +4,10 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import field
 from pathlib import Path
 from typing import Mapping
 
-from promotelint.model.record import record
+from promotelint.model.record import field, record
 
 
 @record

@@ -8,10 +8,9 @@ needs only this module.
 from __future__ import annotations
 
 import re
-from dataclasses import field
 from typing import Any, Mapping
 
-from promotelint.model.record import record
+from promotelint.model.record import field, record
 
 SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")  # a ${...} in an Fn::Sub string
 

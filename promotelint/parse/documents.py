@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import field
 from typing import Any
 
 from promotelint.model.errors import InputError
-from promotelint.model.record import record
+from promotelint.model.record import field, record
 from promotelint.model.template import nearest_position
 
 Path_ = tuple  # a path into the document: keys and list indexes

@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import json
 import marshal
-from dataclasses import field
 from typing import Any, Mapping
 
 from promotelint.model.changeset import (
     KNOWN_AFTER_APPLY, Detail, OutputChange, ResourceChange, StackChangeSet, Target,
 )
 from promotelint.model.opaque import contains_opaque
-from promotelint.model.record import record
+from promotelint.model.record import field, record
 from promotelint.model.resources import Catalog, deletion_action, replace_action
 from promotelint.model.secrets import worth_masking
 from promotelint.model.settings import PredictOptions
@@ -376,8 +375,8 @@ def _replacement(details: list[Detail]) -> str:
 
 def _change(catalog: Catalog, side: Template, **fields: Any) -> ResourceChange:
     """The change of these fields with the facts promotelint adds: where it is in `side`, its
-    stateful tier, whether its type is unknown (made once: a frozen dataclass copied with
-    dataclasses.replace costs as much again)."""
+    stateful tier, whether its type is unknown (made once: a frozen record copied with
+    replace costs as much again)."""
     lid, rtype, before_type = fields["logical_id"], fields["resource_type"], fields.get("before_type")
     origin = side.origins.get(lid)
     if origin is None:

@@ -10,10 +10,9 @@ replaced, the same symbol on both sides means the same value. `AWS::AccountId` s
 from __future__ import annotations
 
 import re
-from dataclasses import field
 from typing import Any, Mapping
 
-from promotelint.model.record import record
+from promotelint.model.record import field, record
 from promotelint.model.resources import Catalog
 from promotelint.model.template import SUB_VARIABLE, getatt_pair, references
 from promotelint.model.opaque import is_opaque

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any, Mapping
 
 from promotelint.model.changeset import ResourceChange
+from promotelint.model.record import replace
 
 _MISSING = object()
 

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
-from dataclasses import replace
 from operator import attrgetter
 from typing import Any, Callable, Mapping, Sequence
 
 from promotelint.model.changeset import ResourceChange, StackChangeSet, blind_spots
 from promotelint.model.findings import Finding, StackReport, active, blocks, counts
-from promotelint.model.record import record
-from promotelint.model.secrets import map_strings, masker, shown_fields
+from promotelint.model.record import record, replace
+from promotelint.model.secrets import is_plain_data, map_strings, masker, shown_fields
 from promotelint.model.template import Origin
 
 
@@ -99,7 +97,7 @@ def _contents(value: Any) -> Any:
     (a report has thousands of changes of a handful of types)."""
     get = _GETTERS.get(type(value))
     if get is None:
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        if is_plain_data(value):
             names = shown_fields(type(value))
             get = attrgetter(*names) if names else _nothing
         elif isinstance(value, Mapping):

@@ -6,13 +6,12 @@ into the stacks' reports, so any format renders a merged run as it would the run
 
 from __future__ import annotations
 
-from dataclasses import field
 from typing import Any, Mapping, Sequence
 
 from promotelint import __version__
 from promotelint.model.changeset import OutputChange, ResourceChange, StackChangeSet, UnseenChange, blind_spots
 from promotelint.model.findings import Finding, StackReport, counts
-from promotelint.model.record import record
+from promotelint.model.record import field, record
 from promotelint.model.template import Provenance
 from promotelint.parse.jsontext import dumps_indented
 from promotelint.report.base import Format, RenderOptions, blocked, change_counts

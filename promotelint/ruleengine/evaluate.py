@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from typing import Any, Iterable, Mapping
 
 from promotelint.model.changeset import StackChangeSet
 from promotelint.model.findings import RANK, Finding
 from promotelint.model.imports import ImportIndex
+from promotelint.model.record import replace
 from promotelint.model.resources import Catalog
 from promotelint.model.template import Origin
 from promotelint.ruleengine.facts import Subject, subjects

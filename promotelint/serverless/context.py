@@ -6,11 +6,10 @@ template in the framework's order, as the framework's plugins do, which keeps th
 
 from __future__ import annotations
 
-from dataclasses import field
 from typing import Any
 
 from promotelint.model.errors import InputError
-from promotelint.model.record import record
+from promotelint.model.record import field, record
 from promotelint.model.template import Origin, UnseenPart, nearest_position
 from promotelint.serverless.engines import V3, Engine
 from promotelint.serverless.js import lodash_merge

@@ -16,9 +16,8 @@ version inside such a gap where a fact changed, the compiler warns that it assum
 from __future__ import annotations
 
 import re
-from dataclasses import field, replace
 
-from promotelint.model.record import record
+from promotelint.model.record import field, record, replace
 
 ENGINES = ("v3", "osls", "v4")
 # The version each engine is taken to be when only its name (or major) is known: the latest release

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime
 import difflib
 import fnmatch
-from dataclasses import replace
 from typing import Sequence
 
 from promotelint.model.changeset import StackChangeSet
 from promotelint.model.errors import EXIT_BLOCKING, EXIT_OK, InputError
 from promotelint.model.findings import Finding, StackReport, blocks
+from promotelint.model.record import replace
 from promotelint.model.settings import Config
 from promotelint.verdict.suppress import apply, metadata_allows, notices, suppress
 

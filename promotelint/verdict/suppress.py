@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime
 import fnmatch
-from dataclasses import replace
 from typing import Sequence
 
+from promotelint.model.record import replace
 from promotelint.model.settings import AllowEntry
 from promotelint.model.errors import InputError
 from promotelint.model.changeset import StackChangeSet

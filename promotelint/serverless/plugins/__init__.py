@@ -24,11 +24,10 @@ from __future__ import annotations
 import functools
 import importlib
 import os
-from dataclasses import field
 from typing import Any, Callable
 
 from promotelint.model.errors import InputError
-from promotelint.model.record import record
+from promotelint.model.record import field, record
 from promotelint.serverless.variables.resolve import is_within
 
 Step = Callable[[Any], None]  # a compile step over the CompileContext

@@ -22,12 +22,11 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import field
 from typing import Any, Callable, Mapping
 
 from promotelint.model.errors import InputError
 from promotelint.model.opaque import is_opaque, opaque
-from promotelint.model.record import record
+from promotelint.model.record import field, record
 from promotelint.parse.documents import load_json
 from promotelint.parse.jsyaml import load_js_yaml
 from promotelint.serverless.js import coerce_string

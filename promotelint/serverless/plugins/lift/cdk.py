@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import field
 from typing import Any
 
-from promotelint.model.record import record
+from promotelint.model.record import field, record
 
 _HIDDEN_ID = "Default"
 _HIDDEN_FROM_HUMAN_ID = "Resource"

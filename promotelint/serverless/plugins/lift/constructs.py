@@ -11,10 +11,9 @@ and events it adds to the service (`appendFunctions`).
 
 from __future__ import annotations
 
-from dataclasses import field
 from typing import Any, Callable
 
-from promotelint.model.record import record
+from promotelint.model.record import field, record
 from promotelint.serverless.js import js_string
 from promotelint.serverless.plugins.lift.cdk import Stack, get_att, join, make_unique_id, ref
 

@@ -4,10 +4,9 @@ framework's plugin shares `this`."""
 from __future__ import annotations
 
 import re
-from dataclasses import field
 from typing import Any
 
-from promotelint.model.record import record
+from promotelint.model.record import field, record
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.js import js_string
