@@ -126,3 +126,31 @@ def test_fixture_files_and_broken_variants_read_alike():
     count, decided, problems = differential_yaml.check(paths, crlf=False)
     assert problems == []
     assert count > 50 and decided >= count - 5
+
+
+def test_the_class_put_for_pyyamls_reader_matches_the_same_characters():
+    """cyaml answers PyYAML's import-time compile of its reader's class with the class of the other
+    characters: both must find exactly the same code points (re.UNICODE, the default for text, only
+    makes re compile PyYAML's own pattern instead of taking the answer from its cache)."""
+    text = "".join(map(chr, range(0x110000)))
+    theirs = re.compile(cyaml.PYYAML_NON_PRINTABLE, re.UNICODE)
+    ours = re.compile(cyaml.NON_PRINTABLE)
+    found = [m.start() for m in ours.finditer(text)]
+    assert found == [m.start() for m in theirs.finditer(text)]
+    assert len(found) == 2048 + 2 + 9 + 2 + 18 + 6 + 26  # surrogates, U+FFFE/F, and the C0/C1 controls
+
+
+def test_the_pattern_is_pyyamls_and_its_import_takes_the_compiled_class():
+    import ast
+    import subprocess
+    import sys
+
+    import yaml.reader
+
+    tree = ast.parse(open(yaml.reader.__file__, encoding="utf-8").read())
+    [source] = [ast.literal_eval(node.value.args[0]) for node in ast.walk(tree) if isinstance(node, ast.Assign)
+                and [getattr(t, "id", None) for t in node.targets] == ["NON_PRINTABLE"]]
+    assert source == cyaml.PYYAML_NON_PRINTABLE  # else PyYAML changed it: the class put for it is not asked
+    code = "import promotelint.parse.cyaml as c, yaml.reader as r; print(r.Reader.NON_PRINTABLE.pattern == c.NON_PRINTABLE)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "True"
