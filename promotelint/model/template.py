@@ -126,39 +126,41 @@ class Template:
 def references(value: Any) -> set[tuple[str, str | None]]:
     """The (logical ID, attribute or None) pairs an evaluated value still refers to symbolically."""
     found: set[tuple[str, str | None]] = set()
-
-    def walk(v: Any) -> None:
-        if isinstance(v, dict):
-            if len(v) == 1:
-                key, arg = next(iter(v.items()))
-                if key == "Ref" and isinstance(arg, str):
-                    found.add((arg, None))
-                    return
-                if key == "Fn::GetAtt":
-                    pair = getatt_pair(arg)
-                    if pair:
-                        found.add(pair)
-                        return
-                if key == "Fn::Sub":
-                    text = arg[0] if isinstance(arg, list) and arg else arg
-                    if isinstance(text, str):
-                        for var in SUB_VARIABLE.findall(text):
-                            if not var.startswith("!"):
-                                name, _, attr = var.partition(".")
-                                found.add((name, attr or None))
-                    if isinstance(arg, list) and len(arg) > 1:
-                        walk(arg[1])
-                    return
-            for item in v.values():
-                if type(item) is not str:  # text refers to nothing: no call for the commonest value
-                    walk(item)
-        elif isinstance(v, list):
-            for item in v:
-                if type(item) is not str:
-                    walk(item)
-
-    walk(value)
+    _references(value, found)
     return found
+
+
+def _references(v: Any, found: set) -> None:
+    # (a module function, not a closure: a closure calling itself is a reference cycle, left to the
+    # collector with everything it holds; the command line runs without one, cli/__init__.py)
+    if isinstance(v, dict):
+        if len(v) == 1:
+            key, arg = next(iter(v.items()))
+            if key == "Ref" and isinstance(arg, str):
+                found.add((arg, None))
+                return
+            if key == "Fn::GetAtt":
+                pair = getatt_pair(arg)
+                if pair:
+                    found.add(pair)
+                    return
+            if key == "Fn::Sub":
+                text = arg[0] if isinstance(arg, list) and arg else arg
+                if isinstance(text, str):
+                    for var in SUB_VARIABLE.findall(text):
+                        if not var.startswith("!"):
+                            name, _, attr = var.partition(".")
+                            found.add((name, attr or None))
+                if isinstance(arg, list) and len(arg) > 1:
+                    _references(arg[1], found)
+                return
+        for item in v.values():
+            if type(item) is not str:  # text refers to nothing: no call for the commonest value
+                _references(item, found)
+    elif isinstance(v, list):
+        for item in v:
+            if type(item) is not str:
+                _references(item, found)
 
 
 def getatt_pair(arg: Any) -> tuple[str, str] | None:

@@ -65,21 +65,24 @@ def check_references(template: Template, side: str = "head") -> None:
             for i, v in enumerate(value):
                 walk(v, path + (i,), local)
 
-    for lid, resource in resources.items():
-        if not isinstance(resource, dict) or "Type" not in resource:
-            fail(f"resource {lid!r} has no Type", ("Resources", lid))
-        for key in ("Properties", "Metadata") + ATTRIBUTES[1:]:
-            if key in resource:
-                walk(resource[key], ("Resources", lid, key))
-        depends = resource.get("DependsOn")
-        for dep in [depends] if isinstance(depends, str) else (depends or []):
-            if dep not in resources:
-                fail(f"DependsOn {dep!r}, which is not a resource", ("Resources", lid, "DependsOn"))
-        cond = resource.get("Condition")
-        if isinstance(cond, str) and cond not in conditions:
-            fail(f"Condition {cond!r} is not defined", ("Resources", lid, "Condition"))
-    for key, decl in (data.get("Outputs") or {}).items():
-        walk(decl, ("Outputs", key))
+    try:
+        for lid, resource in resources.items():
+            if not isinstance(resource, dict) or "Type" not in resource:
+                fail(f"resource {lid!r} has no Type", ("Resources", lid))
+            for key in ("Properties", "Metadata") + ATTRIBUTES[1:]:
+                if key in resource:
+                    walk(resource[key], ("Resources", lid, key))
+            depends = resource.get("DependsOn")
+            for dep in [depends] if isinstance(depends, str) else (depends or []):
+                if dep not in resources:
+                    fail(f"DependsOn {dep!r}, which is not a resource", ("Resources", lid, "DependsOn"))
+            cond = resource.get("Condition")
+            if isinstance(cond, str) and cond not in conditions:
+                fail(f"Condition {cond!r} is not defined", ("Resources", lid, "Condition"))
+        for key, decl in (data.get("Outputs") or {}).items():
+            walk(decl, ("Outputs", key))
+    finally:  # `walk` calls itself: a cycle holding the template, cut here (cli/__init__.py)
+        walk = fail = None  # type: ignore[assignment]
 
 
 def check_template(base: Template, head: Template) -> None:
@@ -196,4 +199,7 @@ def _valid(template: Template) -> bool:
             return False
         return walk([arg[1]]) if isinstance(arg, list) and len(arg) > 1 else True
 
-    return walk(walked)
+    try:
+        return walk(walked)
+    finally:  # the two closures call each other: a cycle holding the template, broken here (cli/__init__.py)
+        walk = sub = None  # type: ignore[assignment]

@@ -105,13 +105,16 @@ def compile_rule(data: Any, source: str, line_of: Callable[[tuple], int | None] 
                                      line=line_of(path), fix="known: " + ", ".join(sorted(known)))
         return text
 
-    check(match, ("match",))
     cases = []
-    for i, case in enumerate(data.get("cases") or ()):
-        check(case["when"], ("cases", i, "when"))
-        cases.append(Case(when=_compile(case["when"]), severity=case.get("severity"),
-                          message=template(case.get("message"), ("cases", i, "message")),
-                          fix=template(case.get("fix"), ("cases", i, "fix"))))
+    try:
+        check(match, ("match",))
+        for i, case in enumerate(data.get("cases") or ()):
+            check(case["when"], ("cases", i, "when"))
+            cases.append(Case(when=_compile(case["when"]), severity=case.get("severity"),
+                              message=template(case.get("message"), ("cases", i, "message")),
+                              fix=template(case.get("fix"), ("cases", i, "fix"))))
+    finally:  # `check` calls itself: a reference cycle, cut here (cli/__init__.py runs without a collector)
+        check = None  # type: ignore[assignment]
     return Rule(id=data["id"], severity=data["severity"], summary=data["summary"],
                 description=data["description"], on=on, match=_compile(match),
                 message=template(data["message"], ("message",)), fix=template(data.get("fix"), ("fix",)),

@@ -133,13 +133,15 @@ def steps(plugins: tuple[Plugin, ...] = ()) -> tuple[Step, ...]:
                 raise ValueError(f"plugin {plugin.name}: {hook} is not a hook of `serverless package`")
             hooks.setdefault(hook, []).append(step)
 
-    def event(name: str) -> list[Step]:
-        before, on, after = (hooks.get(f"{when}{name}", []) for when in ("before:", "", "after:"))
-        if name == "package:finalize":  # the core's own hook, first, spawns the aws:package:finalize events
-            on = [s for nested in FINALIZE_EVENTS for s in event(nested)] + on
-        return before + on + after
+    return (normalize_service, _warn_unmodelled, *(s for name in LIFECYCLE for s in _event(hooks, name)))
 
-    return (normalize_service, _warn_unmodelled, *(s for name in LIFECYCLE for s in event(name)))
+
+def _event(hooks: dict[str, list[Step]], name: str) -> list[Step]:
+    """The steps of lifecycle event `name`: its before:, own and after: hooks."""
+    before, on, after = (hooks.get(f"{when}{name}", []) for when in ("before:", "", "after:"))
+    if name == "package:finalize":  # the core's own hook, first, spawns the aws:package:finalize events
+        on = [s for nested in FINALIZE_EVENTS for s in _event(hooks, nested)] + on
+    return before + on + after
 
 
 def compile_config(ctx: CompileContext) -> None:

@@ -34,21 +34,20 @@ def add_query_language(definition: Any) -> None:
     the definition is valid is not checked here; an invalid one fails `serverless package`.)"""
     if not isinstance(definition, dict):
         return
-    default = definition.get("QueryLanguage") or "JSONPath"
+    _add_query_language(definition, definition.get("QueryLanguage") or "JSONPath")
 
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if key == "States" and isinstance(value, (dict, list)):
-                    for state in (value.values() if isinstance(value, dict) else value):
-                        if isinstance(state, dict) and not state.get("QueryLanguage"):
-                            state["QueryLanguage"] = default
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
 
-    walk(definition)
+def _add_query_language(node: Any, default: str) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "States" and isinstance(value, (dict, list)):
+                for state in (value.values() if isinstance(value, dict) else value):
+                    if isinstance(state, dict) and not state.get("QueryLanguage"):
+                        state["QueryLanguage"] = default
+            _add_query_language(value, default)
+    elif isinstance(node, list):
+        for value in node:
+            _add_query_language(value, default)
 
 
 def configure_task_timeouts(ctx: CompileContext, definition: Any) -> None:

@@ -38,3 +38,8 @@ def compile_api_gateway(ctx: CompileContext) -> None:
         return
     for step in _STEPS:
         step(ctx, api)
+    # The resource tree's nodes point at their parents and their children at them: cut those links
+    # once the API is compiled, so the tree is freed with the compile (cli/__init__.py runs without
+    # the cycle collector).
+    for node in api.resources.values():
+        node["children"] = []

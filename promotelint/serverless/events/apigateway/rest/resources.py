@@ -136,16 +136,8 @@ def _resource_paths(ctx: CompileContext, api: RestApi) -> dict[str, dict[str, An
 
     def combine(node_trees: list[dict]) -> dict[str, dict[str, Any]]:
         result: dict[str, dict[str, Any]] = {}
-
-        def visit(node: dict) -> None:
-            result[node["path"]] = node
-            if not node.get("name"):
-                node["name"] = naming.normalize_path(node["path"])
-            for child in node["children"]:
-                visit(child)
-
         for tree in node_trees:
-            visit(tree)
+            _visit(tree, result)
         return result
 
     if not predefined_nodes:
@@ -197,6 +189,14 @@ def _resource_paths(ctx: CompileContext, api: RestApi) -> dict[str, dict[str, An
                 break
             current = current["parent"]
     return combine(validated)
+
+
+def _visit(node: dict, result: dict[str, dict[str, Any]]) -> None:
+    result[node["path"]] = node
+    if not node.get("name"):
+        node["name"] = naming.normalize_path(node["path"])
+    for child in node["children"]:
+        _visit(child, result)
 
 
 def compile_resources(ctx: CompileContext, api: RestApi) -> None:
