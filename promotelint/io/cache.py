@@ -20,7 +20,6 @@ template holds a value the reports mask (model/secrets.py) is not stored.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import stat
@@ -28,6 +27,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from promotelint import __version__
+from promotelint.model.digest import sha256
 from promotelint.model.template import Template
 
 FORMAT = 1  # of the entries: a change here makes every old entry a miss
@@ -50,7 +50,7 @@ def compiled(request: tuple, reader: Any, env: Mapping[str, str], repository: st
     directory = _usable(cache_dir(), repository)
     if directory is None:
         return compile(reader, env)
-    path = directory / (hashlib.sha256(repr((FORMAT, __version__, _code(), request)).encode()).hexdigest() + ".pickle")
+    path = directory / (sha256(repr((FORMAT, __version__, _code(), request)).encode()).hexdigest() + ".pickle")
     entry = _load(path)
     if entry is not None and _still(entry[0], reader, env):
         return entry[1]
@@ -111,7 +111,7 @@ class RecordingEnv(dict):
             self.reads[name] = _digest(self._origin.get(name))
 
     def _all(self) -> None:
-        self.reads[_ALL] = hashlib.sha256(repr(sorted(self._origin.items())).encode()).hexdigest()
+        self.reads[_ALL] = sha256(repr(sorted(self._origin.items())).encode()).hexdigest()
 
     def __getitem__(self, name: Any) -> Any:
         self._read(name)
@@ -183,7 +183,7 @@ def _read(reader: Any, path: str) -> tuple[tuple, str | None]:
         text = reader.read_text(path)
     except InputError as exc:
         return ("error", str(exc)), None
-    return ("text", hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest()), text
+    return ("text", sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest()), text
 
 
 def _ask(question: Callable[[str], Any], argument: str) -> Any:
@@ -200,7 +200,7 @@ def _still(answers: tuple, reader: Any, env: Mapping[str, str]) -> bool:
     files, reads = answers
     for name, value in reads:
         if name == _ALL:
-            if value != hashlib.sha256(repr(sorted(dict(env).items())).encode()).hexdigest():
+            if value != sha256(repr(sorted(dict(env).items())).encode()).hexdigest():
                 return False
         elif _digest(env.get(name)) != value:
             return False
@@ -221,14 +221,14 @@ _CODE: list[str] = []
 
 def _digest(value: str | None) -> str | None:
     """What an entry keeps of a variable's value: its hash (an entry holds no value of the environment)."""
-    return None if value is None else hashlib.sha256(str(value).encode("utf-8", "surrogatepass")).hexdigest()
+    return None if value is None else sha256(str(value).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _code() -> str:
     """A fingerprint of promotelint's own modules (names, sizes, modification times): a changed
     compiler is a new cache even before its version number changes."""
     if not _CODE:
-        digest = hashlib.sha256()
+        digest = sha256()
         folders = [str(Path(__file__).resolve().parent.parent)]
         while folders:  # (scandir: no listing of the bytecode folders, no second stat per file)
             folder = folders.pop()

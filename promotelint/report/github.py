@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from promotelint.model.digest import sha256
 from promotelint.model.findings import Finding, StackReport
 from promotelint.report.base import (
     Format, RenderOptions, findings_of, head_file, location, outcome, stacks_line, tally,
@@ -24,9 +25,7 @@ def render_github(reports: Sequence[StackReport], options: RenderOptions = Rende
     text = render_text(reports, RenderOptions(show_all=options.show_all))
     # The report quotes what a pull request wrote (names, values): stop-commands keeps any line of
     # it from being run as a workflow command. The token only has to be absent from the text.
-    import hashlib  # here: OpenSSL's load is paid only by the formats that hash
-
-    token = "promotelint-" + hashlib.sha256(text.encode()).hexdigest()[:16]
+    token = "promotelint-" + sha256(text.encode()).hexdigest()[:16]
     out = ["::group::promotelint: predicted change sets", f"::stop-commands::{token}", *text.splitlines(),
            f"::{token}::", "::endgroup::"]
     for r in reports:

@@ -11,6 +11,7 @@ from typing import Any, Mapping, Sequence
 
 from promotelint import __version__
 from promotelint.model.changeset import blind_spots, notes
+from promotelint.model.digest import sha256
 from promotelint.model.findings import RANK, Finding, StackReport
 from promotelint.parse.jsontext import dumps_indented
 from promotelint.report.base import Format, RenderOptions, location
@@ -23,9 +24,7 @@ _SARIF_LEVEL = {"error": "error", "warning": "warning", "notice": "note"}
 def _fingerprint(finding: Finding, report: StackReport) -> str:
     key = "\0".join((finding.rule, report.changeset.name or "", finding.logical_id or "", finding.message
                      if finding.logical_id is None else ""))
-    import hashlib  # here: OpenSSL's load is paid only by the formats that hash
-
-    return hashlib.sha256(key.encode()).hexdigest()[:32]
+    return sha256(key.encode()).hexdigest()[:32]
 
 
 def _rule_meta(rule_id: str, findings: list[Finding], rules: Mapping[str, Mapping[str, str]]) -> dict:

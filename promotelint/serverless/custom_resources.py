@@ -7,9 +7,9 @@ framework's, so its S3 key uses the same fixed artifact directory as the service
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
+from promotelint.model.digest import md5
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.functions import artifact_directory_name, deployment_bucket_ref
@@ -34,7 +34,7 @@ def add_custom_resource_to_service(ctx: CompileContext, resource_name: str, stat
     absolute_name = f"{prefix}-{function_name}"
     if len(absolute_name) > 64:
         # The framework's own workaround for Lambda's 64 character limit.
-        absolute_name = absolute_name[:32] + hashlib.md5(absolute_name.encode()).hexdigest()
+        absolute_name = absolute_name[:32] + md5(absolute_name.encode()).hexdigest()
     iam = prov.get("iam") if isinstance(prov.get("iam"), dict) else {}
     deployment_role = iam.get("deploymentRole",
                               prov.get("cfnRole")) if "deploymentRole" in iam else prov.get("cfnRole")

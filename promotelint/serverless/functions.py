@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import base64
 import copy
-import hashlib
 import json
 import re
 from operator import itemgetter
 from typing import Any
 
+from promotelint.model.digest import sha256
 from promotelint.model.opaque import is_opaque, opaque
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
@@ -303,7 +303,7 @@ def _compile_version(ctx: CompileContext, name: str, fn: dict[str, Any], resourc
     hashed.pop("Tags", None)
     hashed["layerConfigurations"] = _layer_configurations(ctx, resource["Properties"])
     hashed["artifact"] = artifact
-    digest = base64.b64encode(hashlib.sha256(
+    digest = base64.b64encode(sha256(
         json.dumps(_deep_sort(hashed), separators=(",", ":"), default=str).encode()).digest()).decode()
     if fn.get("description"):
         version["Properties"]["Description"] = fn["description"]

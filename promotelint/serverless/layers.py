@@ -8,10 +8,10 @@ comparison with the deployed stack is not done: it only re-uses an already uploa
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 from typing import Any
 
+from promotelint.model.digest import sha1
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.functions import artifact_directory_name
@@ -42,7 +42,7 @@ def _compile_layer(ctx: CompileContext, name: str, layer: dict[str, Any]) -> Non
             props[cfn_key] = layer[key]
     hashed = copy.deepcopy(new_layer)
     del hashed["Properties"]["Content"]["S3Key"]
-    sha = hashlib.sha1((json.dumps(hashed, sort_keys=True, default=str) + str(artifact)).encode()).hexdigest()
+    sha = sha1((json.dumps(hashed, sort_keys=True, default=str) + str(artifact)).encode()).hexdigest()
     lid = naming.get_lambda_layer_logical_id(name)
     if layer.get("retain"):
         lid = f"{lid}{sha}"

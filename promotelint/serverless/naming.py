@@ -8,9 +8,10 @@ capitalize, startCase, camelCase) are reproduced for the ASCII input service nam
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
 from typing import Any
+
+from promotelint.model.digest import md5
 
 # lodash's `words`: camelCase-aware splitting when the text has case changes, digits next to
 # letters or punctuation; otherwise plain alphanumeric runs.
@@ -367,7 +368,7 @@ def get_alb_target_group_name_tag_value(service: str, stage: str, function_name:
 def generate_alb_target_group_name(service: str, stage: str, function_name: str, alb_id: str,
                                    multi_value: bool, prefix: str = "") -> str:
     tag = get_alb_target_group_name_tag_value(service, stage, function_name, alb_id, multi_value)
-    return (prefix + hashlib.md5(tag.encode()).hexdigest())[:32]
+    return (prefix + md5(tag.encode()).hexdigest())[:32]
 
 
 def get_alb_listener_rule_logical_id(function_name: str, index: int) -> str:

@@ -11,11 +11,11 @@ given as `env`: this package itself never touches the disk or the process enviro
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from typing import Any, Mapping
 
+from promotelint.model.digest import sha256
 from promotelint.model.errors import InputError
 from promotelint.model.record import record
 from promotelint.model.secrets import worth_masking
@@ -88,7 +88,7 @@ def fill_instance_id(ctx: CompileContext) -> None:
                    if isinstance(r, dict) and r.get("Type") == "AWS::ApiGateway::Deployment"
                    and lid.startswith("ApiGatewayDeployment") and lid[len("ApiGatewayDeployment"):].isdigit()]
     value = deployments[0] if deployments else str(
-        1_500_000_000_000 + int(hashlib.sha256(text.encode()).hexdigest()[:12], 16) % 10**12)
+        1_500_000_000_000 + int(sha256(text.encode()).hexdigest()[:12], 16) % 10**12)
     ctx.template = json.loads(text.replace(INSTANCE_ID, value))
     if nested:  # serverless-plugin-split-stacks' nested stacks
         ctx.nested = json.loads(nested.replace(INSTANCE_ID, value))

@@ -10,10 +10,10 @@ config, as far as anyone can tell. Unmodelled event types are warnings.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any, Callable, Iterable
 
+from promotelint.model.digest import sha256
 from promotelint.model.template import WHOLE_CONFIG, Origin, UnseenPart
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.engines import active_plugins
@@ -85,7 +85,7 @@ def plugin_warning(plugin: str, built_into: str | None = None) -> str:
 
 def fingerprint(value: Any) -> str:
     text = json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    return sha256(text.encode()).hexdigest()[:16]
 
 
 def _found(config: Any, pattern: str) -> Iterable[tuple[tuple[str, ...], Any]]:

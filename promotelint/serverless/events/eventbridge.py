@@ -3,10 +3,10 @@ framework's custom resource when `provider.eventBridge.useCloudFormation` is not
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any, NamedTuple
 
+from promotelint.model.digest import md5
 from promotelint.model.opaque import is_opaque
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
@@ -169,4 +169,4 @@ def _target_id(rule_name: Any) -> Any:
 
 
 def _hash_name(name: str, suffix: str) -> str:
-    return f"{name[:31 - len(suffix)]}{hashlib.md5(name.encode()).hexdigest()}-{suffix}"
+    return f"{name[:31 - len(suffix)]}{md5(name.encode()).hexdigest()}-{suffix}"

@@ -37,12 +37,12 @@ bucket's region (a HEAD request) to build the URL; offline it is the deploy regi
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
 from typing import Any
 
+from promotelint.model.digest import sha1, sha256
 from promotelint.model.record import record
 from promotelint.model.template import WHOLE_CONFIG, UnseenPart
 from promotelint.serverless import naming
@@ -104,7 +104,7 @@ def load_stacks_map(load: PluginLoad) -> None:
     elif re.search(r"\.c?js$", path):
         text = load.read_text(path)
         loaded["code"] = name
-        loaded["fingerprint"] = hashlib.sha256(text.encode()).hexdigest()[:16]
+        loaded["fingerprint"] = sha256(text.encode()).hexdigest()[:16]
         load.warn(f"plugin {NAME}: {name} is code, which promotelint does not run: where it puts resources "
                   "is not predicted")
     else:
@@ -505,7 +505,7 @@ class _PerGroupFunction(_PerFunction):
             self.count = int(count)
 
     def stack_of(self, normalized_name: str) -> str:
-        digest = hashlib.sha1(normalized_name.encode()).hexdigest()
+        digest = sha1(normalized_name.encode()).hexdigest()
         return str(int(digest[:10], 16) % self.count + 1)
 
 
@@ -559,7 +559,7 @@ def split(ctx: CompileContext) -> None:
     if loaded.get("code"):
         text = json.dumps([{k: v for k, v in ctx.config.items() if k != _LOADED}, loaded.get("fingerprint")],
                           sort_keys=True, default=str)
-        ctx.unseen.append(UnseenPart(NAME, WHOLE_CONFIG, hashlib.sha256(text.encode()).hexdigest()[:16],
+        ctx.unseen.append(UnseenPart(NAME, WHOLE_CONFIG, sha256(text.encode()).hexdigest()[:16],
                                      ctx.origin(("custom", "splitStacks", "custom")
                                                 if "custom" in config else ("plugins",))))
     # The plugin moves the resource objects themselves; a copy keeps the config's own values apart.

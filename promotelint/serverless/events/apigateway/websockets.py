@@ -8,9 +8,9 @@ the framework does (sha256 of their JSON), so it matches the framework's ID.
 from __future__ import annotations
 
 import base64
-import hashlib
 from typing import Any
 
+from promotelint.model.digest import sha256
 from promotelint.model.opaque import is_opaque
 from promotelint.model.record import record
 from promotelint.serverless import naming
@@ -342,7 +342,7 @@ def _compile_deployment(ctx: CompileContext, events: list[_Event]) -> None:
         if event.route_response_selection_expression:
             depends_on.append(naming.get_websockets_route_response_logical_id(event.route))
         depends_on.append(naming.get_websockets_route_logical_id(event.route))
-    digest = hashlib.sha256(js_json(_template_part(ctx)).encode()).digest()
+    digest = sha256(js_json(_template_part(ctx)).encode()).digest()
     logical_id = naming.get_websockets_deployment_logical_id(base64.b64encode(digest).decode())
     properties: dict[str, Any] = {"ApiId": _api_id(ctx), "Description": _description(ctx)}
     prov = ctx.provider

@@ -21,11 +21,11 @@ that redeclares AppSync's own directives or scalars (reprinted by graphql 16).
 from __future__ import annotations
 
 import copy
-import hashlib
 import posixpath
 import re
 from typing import Any
 
+from promotelint.model.digest import sha256
 from promotelint.model.opaque import is_opaque, opaque
 from promotelint.model.template import UnseenPart
 from promotelint.parse.graphql import GraphQLSyntaxError, parse_sdl
@@ -413,7 +413,7 @@ class _Api:
                                drop_empty=True, marker="#")
         self.ctx.warn(f"{NAME}: {path} is bundled by esbuild: the resolver code is an opaque value of the file's "
                       "text (what it imports is not followed)")
-        digest = hashlib.sha256((text or "").encode()).hexdigest()[:16]
+        digest = sha256((text or "").encode()).hexdigest()[:16]
         return opaque(f"{NAME}: esbuild bundle of {path} ({digest})")
 
     def sync_config(self, config: dict, embedded: str) -> Any:

@@ -12,10 +12,10 @@ origin's ID) is the same function over a construct's own path.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from typing import Any
 
+from promotelint.model.digest import md5
 from promotelint.model.record import field, record
 
 _HIDDEN_ID = "Default"
@@ -35,7 +35,7 @@ def make_unique_id(components: tuple[str, ...] | list[str]) -> str:
         candidate = _NON_ALPHANUMERIC.sub("", components[0])
         if len(candidate) <= 255:
             return candidate
-    digest = hashlib.md5("/".join(components).encode()).hexdigest()[:8].upper()
+    digest = md5("/".join(components).encode()).hexdigest()[:8].upper()
     human = "".join(_NON_ALPHANUMERIC.sub("", c) for c in _remove_dupes(components) if c != _HIDDEN_FROM_HUMAN_ID)
     return human[:240] + digest
 
@@ -155,5 +155,5 @@ def ensure_name_max_length(name: str, max_length: int) -> str:
     """lift's utils/naming.js ensureNameMaxLength: a long name cut, with 6 hex digits of its md5."""
     if len(name) <= max_length:
         return name
-    suffix = hashlib.md5(name.encode()).hexdigest()[:6]
+    suffix = md5(name.encode()).hexdigest()[:6]
     return name[:max_length - len(suffix) - 1] + "-" + suffix

@@ -3,10 +3,10 @@ its logical IDs and names (lib/naming.js), and the JavaScript idioms its code is
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any, Iterator
 
+from promotelint.model.digest import md5
 from promotelint.model.opaque import is_opaque
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
@@ -146,7 +146,7 @@ def trim_alias_from_lambda_arn(resource: Any) -> Any:
 
 def md5_hex(value: Any) -> str:
     """md5 of `JSON.stringify(value)`, as the plugin names things after their content."""
-    return hashlib.md5(js_json(value).encode()).hexdigest()
+    return md5(js_json(value).encode()).hexdigest()
 
 
 def js_replace(text: str, pattern: str, replacement: str) -> str:

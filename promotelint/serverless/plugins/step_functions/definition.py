@@ -10,11 +10,11 @@ A value only known at deploy time makes the whole text unknown (an opaque token 
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 import re
 from typing import Any, Iterator
 
+from promotelint.model.digest import md5
 from promotelint.model.opaque import OPAQUE_KEY, is_opaque, opaque
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
@@ -208,7 +208,7 @@ def use_exact_version(ctx: CompileContext, definition_string: Any) -> None:
         if not function_id or not layers:
             continue
         refs = sorted(layer if isinstance(layer, str) else js_json(layer) for layer in layers)
-        layer_hash = hashlib.md5(",".join(refs).encode()).hexdigest()[:8]
+        layer_hash = md5(",".join(refs).encode()).hexdigest()[:8]
         layer_aware = f"{value['Ref']}L{layer_hash}"
         if layer_aware not in resources:
             resources[layer_aware] = copy.deepcopy(version)

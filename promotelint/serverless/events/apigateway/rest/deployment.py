@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any
 
+from promotelint.model.digest import sha256
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.events.apigateway.common import ensure_cloudwatch_role, log_group
@@ -26,7 +26,7 @@ def deployment_logical_id(ctx: CompileContext, method_ids: list[str]) -> str:
     part = {k: v for k, v in resources.items()
             if k in methods or (isinstance(v, dict) and v.get("Type") in kinds)}
     text = json.dumps([method_ids, part], sort_keys=True, separators=(",", ":"), default=str)
-    digest = hashlib.sha256(text.encode()).hexdigest()
+    digest = sha256(text.encode()).hexdigest()
     return f"ApiGatewayDeployment{int(digest[:16], 16) % 10**13:013d}"
 
 
