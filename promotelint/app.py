@@ -17,14 +17,15 @@ from __future__ import annotations
 
 import datetime
 import os
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 from promotelint.model.errors import EXIT_INPUT, InputError
 from promotelint.model.record import field, record, replace
 from promotelint.model.settings import CompileSettings, Config, PredictOptions
 from promotelint.model.template import Template
 
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
 if TYPE_CHECKING:
     from promotelint.io.discovery import Pair
     from promotelint.model.changeset import StackChangeSet

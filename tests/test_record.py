@@ -10,8 +10,6 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import pickle
-import subprocess
-import sys
 
 import pytest
 
@@ -178,12 +176,3 @@ def test_what_a_class_defines_stays():
 def test_a_record_does_not_inherit_from_a_record():
     with pytest.raises(TypeError):
         record(type("Sub", (Pickled,), {"__annotations__": {"c": "int"}}))
-
-
-def test_the_commands_start_without_dataclasses():
-    """What record saves: neither dataclasses nor inspect is imported by a command's modules."""
-    code = ("import sys, promotelint.app, promotelint.cli.actions, promotelint.report, promotelint.predict.diff, "
-            "promotelint.serverless.service, promotelint.ruleengine.evaluate, promotelint.verdict.judge; "
-            "print(sorted(m for m in ('dataclasses', 'inspect') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
 
 from promotelint.model.errors import InputError
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Optional
 
 DEBUG = False  # --debug: tracebacks instead of one-line errors (set by either front end)
 

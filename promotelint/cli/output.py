@@ -6,9 +6,13 @@ from __future__ import annotations
 import os
 import sys
 import time
-from typing import Any, Mapping, TextIO
+from collections.abc import Mapping
 
 from promotelint.model.errors import InputError
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any, TextIO
 
 
 def color(stream: TextIO, env: Mapping[str, str] = os.environ) -> bool:

@@ -13,8 +13,12 @@ the same command lines, so they cannot drift apart unnoticed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, Optional
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any, Optional
 
 TEXT, PATH, INT, FLAG, TEXTS = "text", "path", "int", "flag", "texts"
 

@@ -23,12 +23,16 @@ from __future__ import annotations
 import os
 import pickle
 import stat
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Callable, Mapping
 
 from promotelint import __version__
 from promotelint.model.digest import sha256
 from promotelint.model.template import Template
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 FORMAT = 1  # of the entries: a change here makes every old entry a miss
 _ALL = "*"  # the compile iterated the whole environment

@@ -12,9 +12,9 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Mapping
 
 from promotelint.model.resources import (EXTRA_DATA_TYPES, NOT_STATEFUL, TRANSIENT_TYPES, Catalog,
                                          TypeFacts)

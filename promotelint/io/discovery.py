@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 import posixpath
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from promotelint.io import git
 from promotelint.io.sources import SERVERLESS_NAMES, Side, display_path, load_side

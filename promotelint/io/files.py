@@ -9,7 +9,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from typing import Mapping
+from collections.abc import Mapping
 
 from promotelint.model.errors import InputError
 

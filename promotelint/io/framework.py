@@ -22,14 +22,18 @@ import shutil
 import signal
 import subprocess
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
 
 from promotelint.io import git
 from promotelint.io.files import within
 from promotelint.model.errors import InputError
 from promotelint.model.record import record, replace
 from promotelint.model.template import Origin, Provenance, Template
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 BINARIES = ("serverless", "sls", "osls")
 PRELOAD = Path(__file__).with_name("framework_preload.js")

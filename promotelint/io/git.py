@@ -13,11 +13,11 @@ from __future__ import annotations
 import os
 import posixpath
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from promotelint.io.files import MAX_FILE_BYTES, read_text
 from promotelint.model.errors import InputError
 
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
 if TYPE_CHECKING:
     import subprocess
 

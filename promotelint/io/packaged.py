@@ -6,16 +6,18 @@ from __future__ import annotations
 
 import json
 import zlib
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
 
 from promotelint.io.files import read_text
 from promotelint.model.errors import InputError
 from promotelint.parse.documents import load_text
 from promotelint.ruleengine.language import Rule, compile_rule
 
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
 if TYPE_CHECKING:
+    from typing import Any
     from promotelint.report.json_report import ReadReport
 
 PACKAGE = Path(__file__).resolve().parent.parent

@@ -12,8 +12,8 @@ import datetime
 import os
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
 
 from promotelint.io.files import read_text
 from promotelint.io.packaged import schema
@@ -21,6 +21,10 @@ from promotelint.model.errors import InputError
 from promotelint.model.settings import AllowEntry, Config
 from promotelint.parse.documents import load_text
 from promotelint.parse.schema import validate
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 CONFIG_NAMES = (".promotelint.yml", ".promotelint.yaml")
 

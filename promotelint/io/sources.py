@@ -16,8 +16,8 @@ template's `unseen` parts, for the rule unpredictable-change.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Mapping
 
 from promotelint.io import git
 from promotelint.io.files import FilesystemReader, environment, read_text
@@ -27,6 +27,7 @@ from promotelint.model.settings import COMPILERS, CompileSettings
 from promotelint.model.template import Origin, Template
 from promotelint.parse.template import template_from_text
 
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
 if TYPE_CHECKING:
     from promotelint.io.framework import Snapshot
 

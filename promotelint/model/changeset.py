@@ -4,11 +4,15 @@ promotelint computed about each change. The findings the rules make are in model
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping
+from collections.abc import Mapping
 
 from promotelint.model.record import field, record
 from promotelint.model.resources import Catalog
 from promotelint.model.template import WHOLE_CONFIG, Origin, Provenance
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 # --- The predicted change set, in CloudFormation's shape -----------------------------------------

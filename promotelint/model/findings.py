@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from promotelint.model.changeset import StackChangeSet, origin_from_json, origin_json
 from promotelint.model.record import record
 from promotelint.model.template import Origin
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @record

@@ -10,7 +10,7 @@ repository's services and templates at head; the rules get it as data.
 from __future__ import annotations
 
 import fnmatch
-from typing import Mapping
+from collections.abc import Mapping
 
 from promotelint.model.record import field, record
 

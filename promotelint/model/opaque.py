@@ -9,7 +9,11 @@ becomes one token holding the whole string's text.
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 OPAQUE_KEY = "promotelint:opaque"
 

@@ -17,8 +17,12 @@ module's (dataclasses' own do not know a record).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from operator import attrgetter
-from typing import Any, Callable
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 _MISSING: Any = object()
 _FACTORY: Any = object()  # the __init__ default of a field made by its default_factory

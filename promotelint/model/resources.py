@@ -8,9 +8,13 @@ catalog is loaded once at the edge and passed in, so prediction and rules never 
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
 
 from promotelint.model.record import field, record
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 # Replacement facts the schemas get wrong, from the current CloudFormation resource reference
 # (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/, one page per type:

@@ -12,9 +12,13 @@ from __future__ import annotations
 
 import copy
 import re
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from promotelint.model.record import fields
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 MASK = "****"
 _MIN_LENGTH = 4  # shorter values are masked only where they are the whole string

@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 from promotelint.model.record import field, record
 

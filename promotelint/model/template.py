@@ -8,9 +8,13 @@ needs only this module.
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
 
 from promotelint.model.record import field, record
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")  # a ${...} in an Fn::Sub string
 

@@ -20,7 +20,10 @@ from __future__ import annotations
 import re
 import sys
 from datetime import date
-from typing import Any
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 UNDECIDED = object()  # compose's answer when ruamel must compose the text
 

@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
 
 from promotelint.model.errors import InputError
 from promotelint.model.record import field, record
 from promotelint.model.template import nearest_position
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 Path_ = tuple  # a path into the document: keys and list indexes
 

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import json
 from json.encoder import encode_basestring_ascii as _string  # the C escaper when _json is built
-from typing import Any
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 _float = float.__repr__
 _int = int.__repr__

@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
-from typing import Any
 
 from promotelint.model.errors import InputError
 from promotelint.parse.documents import Builder, Document, load_text, load_yaml
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 FRAMEWORK_TAGS = frozenset({
     "!And", "!Base64", "!Cidr", "!Condition", "!Equals", "!FindInMap", "!GetAtt", "!GetAZs", "!If",

@@ -7,9 +7,13 @@ fixes it without reading a schema.
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
 
 from promotelint.model.errors import InputError
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 def dotted(path: tuple | list) -> str:
     out = ""

@@ -3,11 +3,14 @@ output) into a Template with the line of each resource and output."""
 
 from __future__ import annotations
 
-from typing import Any
 
 from promotelint.model.errors import InputError
 from promotelint.model.template import Origin, Template
 from promotelint.parse.documents import load_text, load_yaml
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def template_from_text(text: str, source: str) -> Template:

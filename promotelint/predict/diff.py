@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import marshal
-from typing import Any, Mapping
+from collections.abc import Mapping
 
 from promotelint.model.changeset import (
     KNOWN_AFTER_APPLY, Detail, OutputChange, ResourceChange, StackChangeSet, Target,
@@ -30,6 +30,10 @@ from promotelint.predict.intrinsics import NO_VALUE, Evaluator, is_symbolic, par
 from promotelint.predict.renames import pair_renames
 from promotelint.predict.unseen import compare_unseen
 from promotelint.predict.validate import ATTRIBUTES, check_template
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 VOLATILE_TYPES = frozenset({"AWS::Lambda::Version", "AWS::ApiGateway::Deployment",
                             "AWS::ApiGatewayV2::Deployment"})
 _RECREATION_RANK = {"Never": 0, "Conditionally": 1, "Always": 2}

@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
 
 from promotelint.model.imports import ImportIndex, Importer
 from promotelint.model.opaque import OPAQUE_KEY
 from promotelint.model.template import SUB_VARIABLE, Template
 from promotelint.predict.intrinsics import Evaluator, parameter_values
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 # ${cf:stack.output} and ${cf(region):stack.output}; the stack part may hold nested ${...}
 # (a fallback after a comma is ignored: `${cf:stack.output, 'default'}`)

@@ -10,12 +10,16 @@ replaced, the same symbol on both sides means the same value. `AWS::AccountId` s
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
 
 from promotelint.model.record import field, record
 from promotelint.model.resources import Catalog
 from promotelint.model.template import SUB_VARIABLE, getatt_pair, references
 from promotelint.model.opaque import is_opaque
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 PSEUDO_PARAMETERS = frozenset({"AWS::AccountId", "AWS::NotificationARNs", "AWS::NoValue",
                                "AWS::Partition", "AWS::Region", "AWS::StackId", "AWS::StackName",

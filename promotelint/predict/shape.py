@@ -4,10 +4,13 @@ format error"), on either side, before anything reads them: a `Properties` that 
 
 from __future__ import annotations
 
-from typing import Any
 
 from promotelint.model.errors import InputError
 from promotelint.model.template import Template
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 _MAPPING, _TEXT = (dict,), (str,)
 # Top-level sections and what each must be (Transform: a macro name, a list of them, or a mapping

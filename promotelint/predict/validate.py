@@ -3,12 +3,15 @@ that names nothing is an error CloudFormation would also refuse (exit 2, naming 
 
 from __future__ import annotations
 
-from typing import Any
 
 from promotelint.model.errors import InputError
 from promotelint.model.template import SUB_VARIABLE, Template, references
 from promotelint.predict.intrinsics import PSEUDO_PARAMETERS
 from promotelint.predict.shape import OUTPUT_KINDS, RESOURCE_KINDS, SECTION_KINDS, check_shape
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 INVALID_BASE = "invalid base template"  # how an error about the base side begins
 ATTRIBUTES = ("Metadata", "CreationPolicy", "UpdatePolicy", "DeletionPolicy", "UpdateReplacePolicy")

@@ -4,7 +4,7 @@ function from the stacks' reports to a string. FORMATS is the explicit list the 
 from __future__ import annotations
 
 import importlib
-from typing import Iterator, Mapping
+from collections.abc import Iterator, Mapping
 
 from promotelint.report.base import Format, Render, RenderOptions
 

@@ -13,12 +13,16 @@ from __future__ import annotations
 
 import difflib
 import json
-from typing import Any, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from promotelint.model.changeset import KNOWN_AFTER_APPLY, Detail, ResourceChange
 from promotelint.model.opaque import OPAQUE_KEY
 from promotelint.model.record import record
 from promotelint.model.secrets import MASK
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 VALUE_WIDTH = 60  # characters of one value shown; a longer one is cut in the middle, its path kept
 _MISSING = object()

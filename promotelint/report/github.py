@@ -3,7 +3,7 @@ into annotations on the pull request, after the text report folded in a log grou
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from promotelint.model.digest import sha256
 from promotelint.model.findings import Finding, StackReport

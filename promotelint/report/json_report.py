@@ -6,7 +6,7 @@ into the stacks' reports, so any format renders a merged run as it would the run
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from promotelint import __version__
 from promotelint.model.changeset import OutputChange, ResourceChange, StackChangeSet, UnseenChange, blind_spots
@@ -15,6 +15,10 @@ from promotelint.model.record import field, record
 from promotelint.model.template import Provenance
 from promotelint.parse.jsontext import dumps_indented
 from promotelint.report.base import Format, RenderOptions, blocked, change_counts
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def report_json(reports: Sequence[StackReport], options: RenderOptions = RenderOptions()) -> dict:

@@ -4,7 +4,7 @@ systems that only show test reports (GitLab's merge-request widget). Predictions
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from promotelint.model.changeset import blind_spots
 from promotelint.model.findings import StackReport

@@ -9,7 +9,7 @@ each, then only counted; blocked stacks come first, so they are the ones shown c
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, Sequence
+from collections.abc import Sequence
 
 from promotelint.model.changeset import ResourceChange, StackChangeSet, notes
 from promotelint.model.findings import StackReport
@@ -18,6 +18,10 @@ from promotelint.report.base import (
     stage_note, suppressed_text, tally, unpredicted, verb, why,
 )
 from promotelint.report.changes import cascades, limited, property_changes
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _md(text: Any) -> str:

@@ -7,7 +7,7 @@ identity when lines move and code scanning does not reopen it.
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from promotelint import __version__
 from promotelint.model.changeset import blind_spots, notes
@@ -16,6 +16,10 @@ from promotelint.model.findings import RANK, Finding, StackReport
 from promotelint.parse.jsontext import dumps_indented
 from promotelint.report.base import Format, RenderOptions, location
 from promotelint.report.json_report import provenance_json
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "notice": "note"}

@@ -7,7 +7,7 @@ API deployments) folded into one line unless --show-all.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from promotelint.model.changeset import ResourceChange, notes
 from promotelint.model.findings import StackReport, active

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from promotelint.model.errors import InputError
 

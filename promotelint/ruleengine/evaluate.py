@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from promotelint.model.changeset import StackChangeSet
 from promotelint.model.findings import RANK, Finding
@@ -13,6 +13,10 @@ from promotelint.model.resources import Catalog
 from promotelint.model.template import Origin
 from promotelint.ruleengine.facts import Subject, subjects
 from promotelint.ruleengine.language import FIELD, Rule, scalar_text
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def render(template: str, facts: Mapping[str, Any]) -> str:

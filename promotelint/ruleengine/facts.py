@@ -9,7 +9,7 @@ when the stack name changes, only the stack itself is a subject.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 
 from promotelint.model.changeset import OutputChange, ResourceChange, StackChangeSet, UnseenChange
 from promotelint.model.imports import ImportIndex
@@ -18,6 +18,10 @@ from promotelint.model.record import record
 from promotelint.model.resources import (Catalog, declared_deletion_policy, deletion_action, is_read_replica,
                                          replace_action)
 from promotelint.model.template import WHOLE_CONFIG, references
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 # Properties CloudFormation refuses to change in place even though the schema does not mark them
 # create-only: the update fails whatever UpdateReplacePolicy says (AWS::KMS::Key KeySpec/KeyUsage/

@@ -17,13 +17,17 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
 
 from promotelint.model.errors import InputError
 from promotelint.model.record import record
 from promotelint.model.resources import Catalog
 from promotelint.parse.schema import validate
 from promotelint.ruleengine.facts import FACT_NAMES, Subject
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 TYPE_SETS = ("@stateful", "@stateful-data", "@stateful-transient", "@delete-requires-empty")
 

@@ -16,10 +16,13 @@ that has such events.)
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from promotelint.model.opaque import OPAQUE_KEY, is_opaque
 from promotelint.serverless.js import coerce_string, js_number, js_string
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 _COERCE_TABLE = (

@@ -7,7 +7,6 @@ The YAML dialect (js-yaml) is promotelint.parse.jsyaml. All reads go through a r
 from __future__ import annotations
 
 import os
-from typing import Protocol
 
 from promotelint.model.errors import InputError
 from promotelint.parse.documents import Document
@@ -18,10 +17,14 @@ CONFIG_NAMES = ("serverless.yml", "serverless.yaml")
 UNSUPPORTED_NAMES = ("serverless.json", "serverless.js", "serverless.mjs", "serverless.cjs", "serverless.ts")
 
 
-class Reader(Protocol):
-    def read_text(self, path: str) -> str: ...
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Protocol
 
-    def exists(self, path: str) -> bool: ...
+    class Reader(Protocol):
+        def read_text(self, path: str) -> str: ...
+
+        def exists(self, path: str) -> bool: ...
 
 
 def find_config(path: str, reader: Reader) -> str:

@@ -6,13 +6,16 @@ template in the framework's order, as the framework's plugins do, which keeps th
 
 from __future__ import annotations
 
-from typing import Any
 
 from promotelint.model.errors import InputError
 from promotelint.model.record import field, record
 from promotelint.model.template import Origin, UnseenPart, nearest_position
 from promotelint.serverless.engines import V3, Engine
 from promotelint.serverless.js import lodash_merge
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @record(frozen=False)

@@ -7,12 +7,15 @@ framework's, so its S3 key uses the same fixed artifact directory as the service
 
 from __future__ import annotations
 
-from typing import Any
 
 from promotelint.model.digest import md5
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.functions import artifact_directory_name, deployment_bucket_ref
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 _HANDLERS = {
     "s3": (naming.CUSTOM_RESOURCE_S3_HANDLER_FUNCTION_NAME, "s3/handler.handler"),

@@ -13,7 +13,6 @@ import copy
 import json
 import re
 from operator import itemgetter
-from typing import Any
 
 from promotelint.model.digest import sha256
 from promotelint.model.opaque import is_opaque, opaque
@@ -22,6 +21,10 @@ from promotelint.serverless.context import CompileContext
 from promotelint.serverless.iam import custom_execution_role, role_statements
 from promotelint.serverless.js import js_truthy, uniq
 from promotelint.serverless.values import concat, text
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 ARTIFACT_DIRECTORY_TOKEN = "0000000000000-offline"
 _RUNTIME_MANAGEMENT = {"auto": "Auto", "onFunctionUpdate": "FunctionUpdate", "manual": "Manual"}

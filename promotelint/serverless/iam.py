@@ -3,12 +3,15 @@ other steps ask of that role: its statements, and which role a function runs wit
 
 from __future__ import annotations
 
-from typing import Any
 
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.js import as_list, js_truthy
 from promotelint.serverless.values import concat
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def role_statements(ctx: CompileContext) -> list | None:

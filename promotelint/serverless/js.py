@@ -13,7 +13,11 @@ import copy
 import json
 import math
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 _JS_DECIMAL = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import copy
 import json
-from typing import Any
 
 from promotelint.model.digest import sha1
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.functions import artifact_directory_name
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def compile_layers(ctx: CompileContext) -> None:

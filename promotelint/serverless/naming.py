@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Any
 
 from promotelint.model.digest import md5
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 # lodash's `words`: camelCase-aware splitting when the text has case changes, digits next to
 # letters or punctuation; otherwise plain alphanumeric runs.

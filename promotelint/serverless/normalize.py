@@ -4,13 +4,16 @@ shapes the compile steps rely on checked (lib/classes/service.js, lib/config-sch
 
 from __future__ import annotations
 
-from typing import Any
 
 from promotelint.model.opaque import is_opaque
 from promotelint.serverless.coerce import coerce_schema_unions
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.js import clone_deep, lodash_merge
 from promotelint.serverless.values import text
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def normalize_service(ctx: CompileContext) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Mapping
+from collections.abc import Mapping
 
 from promotelint.model.digest import sha256
 from promotelint.model.errors import InputError
@@ -21,12 +21,18 @@ from promotelint.model.record import record
 from promotelint.model.secrets import worth_masking
 from promotelint.model.template import Provenance, Template
 from promotelint.serverless.coerce import coerce_like_schema
-from promotelint.serverless.config_file import Reader, find_config, load_config
+from promotelint.serverless.config_file import find_config, load_config
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.dotenv import ExpansionError, dotenv_load, dotenv_parse
 from promotelint.serverless.engines import PROVIDER_IAM_KEYS, V3, Engine, refuses_framework_version
 from promotelint.serverless.plugins import PluginLoad, load_plugins, service_plugins
 from promotelint.serverless.variables.resolve import INSTANCE_ID, Inputs, Resolver, is_within
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
+
+    from promotelint.serverless.config_file import Reader
 
 
 @record(frozen=False)

@@ -4,11 +4,14 @@ merge-custom-provider-resources.js, strip-null-props-from-template-resources.js)
 
 from __future__ import annotations
 
-from typing import Any
 
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.js import clone_deep, lodash_merge
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def generate_core_template(ctx: CompileContext) -> None:

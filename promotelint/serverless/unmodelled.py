@@ -11,7 +11,7 @@ config, as far as anyone can tell. Unmodelled event types are warnings.
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from promotelint.model.digest import sha256
 from promotelint.model.template import WHOLE_CONFIG, Origin, UnseenPart
@@ -19,6 +19,10 @@ from promotelint.serverless.context import CompileContext
 from promotelint.serverless.engines import active_plugins
 from promotelint.serverless.js import js_truthy
 from promotelint.serverless.plugins import MODELLED, listed_plugins
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 # Plugins that leave the template alone: they run things locally, bundle code (a bundler changes
 # the Lambda `Code`, never a resource's identity or data), or act on content after a deploy. Each
@@ -35,7 +39,7 @@ TEMPLATE_NEUTRAL_PLUGINS = frozenset({
 
 # A plugin's section: a dotted path into the config (`*` is any key) and, optionally, a test of the
 # section's value that says whether the plugin makes anything from it.
-Section = tuple[str, Callable[[Any], bool] | None]
+Section = tuple[str, Callable[["Any"], bool] | None]
 
 
 def _sections(*patterns: str) -> tuple[Section, ...]:

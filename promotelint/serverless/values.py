@@ -3,11 +3,14 @@ time (an opaque token, promotelint.model.opaque): their text, and text built fro
 
 from __future__ import annotations
 
-from typing import Any
 
 from promotelint.model.opaque import OPAQUE_KEY, is_opaque, opaque
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.js import js_string
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def is_mapping(value: Any) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import fnmatch
-from typing import Sequence
+from collections.abc import Sequence
 
 from promotelint.model.changeset import StackChangeSet
 from promotelint.model.errors import EXIT_BLOCKING, EXIT_OK, InputError

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import fnmatch
-from typing import Sequence
+from collections.abc import Sequence
 
 from promotelint.model.record import replace
 from promotelint.model.settings import AllowEntry

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from promotelint.model.opaque import is_opaque
 from promotelint.serverless import naming
@@ -12,6 +11,10 @@ from promotelint.serverless.events.base import compiles, event_error, events_of
 from promotelint.serverless.functions import alias_logical_id, resolve_lambda_target
 from promotelint.serverless.js import as_list, js_truthy, lodash_merge
 from promotelint.serverless.values import drop_none, name_from
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 KIND = "alb"
 

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
 
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.events.base import Event, compiles, events_of, non_empty
 from promotelint.serverless.functions import alias_logical_id, resolve_lambda_target
 from promotelint.serverless.values import drop_none, is_mapping
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 SKILL = "alexaSkill"
 SMART_HOME = "alexaSmartHome"

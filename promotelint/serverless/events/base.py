@@ -3,18 +3,24 @@ configs, and the mark that names the kind a compile step handles (pipeline.MODEL
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from itertools import groupby
 from operator import attrgetter
-from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
 from promotelint.model.errors import InputError
+from promotelint.model.record import record
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.js import js_truthy
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 Step = Callable[[CompileContext], None]
 
 
-class Event(NamedTuple):
+@record
+class Event:
     """One event of a function: `value` is its setting (`events[index][kind]`)."""
 
     function_name: str

@@ -3,7 +3,6 @@ event source mappings on message brokers and the role statements they need."""
 
 from __future__ import annotations
 
-from typing import Any
 
 from promotelint.model.errors import InputError
 from promotelint.model.opaque import is_opaque
@@ -15,6 +14,10 @@ from promotelint.serverless.functions import resolve_lambda_target
 from promotelint.serverless.iam import add_role_statement
 from promotelint.serverless.js import js_truthy
 from promotelint.serverless.values import concat, name_from, text
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 KAFKA = "kafka"
 MSK = "msk"

@@ -3,7 +3,6 @@ CloudFront distribution the service creates, with its cache policies, origins an
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlparse
 
 from promotelint.serverless import naming
@@ -12,6 +11,10 @@ from promotelint.serverless.events.base import (
     Event, compiles, event_error, events_of, non_empty, per_function,
 )
 from promotelint.serverless.values import is_mapping
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 KIND = "cloudFront"
 

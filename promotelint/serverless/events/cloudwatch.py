@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
 
 from promotelint.model.opaque import is_opaque
 from promotelint.serverless import naming
@@ -13,6 +12,10 @@ from promotelint.serverless.events.base import compiles, events_of, non_empty, p
 from promotelint.serverless.functions import alias_logical_id, resolve_lambda_target
 from promotelint.serverless.js import js_truthy
 from promotelint.serverless.values import concat, drop_none, is_mapping, text
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 EVENT = "cloudwatchEvent"
 LOG = "cloudwatchLog"

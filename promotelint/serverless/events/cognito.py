@@ -4,7 +4,6 @@ trigger permissions, and existing pools configured through the framework's custo
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
@@ -13,6 +12,10 @@ from promotelint.serverless.events.base import compiles, events_of, per_function
 from promotelint.serverless.functions import alias_logical_id, resolve_lambda_target
 from promotelint.serverless.js import lodash_merge
 from promotelint.serverless.values import concat, drop_none, name_from, text
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 KIND = "cognitoUserPool"
 CUSTOM_SENDER_SOURCES = ("CustomSMSSender", "CustomEmailSender")

@@ -4,10 +4,10 @@ framework's custom resource when `provider.eventBridge.useCloudFormation` is not
 from __future__ import annotations
 
 import json
-from typing import Any, NamedTuple
 
 from promotelint.model.digest import md5
 from promotelint.model.opaque import is_opaque
+from promotelint.model.record import record
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.custom_resources import add_custom_resource_to_service
@@ -16,11 +16,16 @@ from promotelint.serverless.functions import alias_logical_id, resolve_lambda_ta
 from promotelint.serverless.js import js_truthy
 from promotelint.serverless.values import concat, drop_none, is_mapping, name_from, text
 
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
+
 KIND = "eventBridge"
 _EVENTS_ARN = ["arn", {"Ref": "AWS::Partition"}, "events", {"Ref": "AWS::Region"}, {"Ref": "AWS::AccountId"}]
 
 
-class _Rule(NamedTuple):
+@record
+class _Rule:
     """One event's rule settings, as both ways of deploying it read them."""
 
     config: dict[str, Any]

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
 
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.events.base import compiles, events_of, non_empty
 from promotelint.serverless.functions import alias_logical_id, resolve_lambda_target
 from promotelint.serverless.values import drop_none
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 IOT = "iot"
 FLEET_PROVISIONING = "iotFleetProvisioning"

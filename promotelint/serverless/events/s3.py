@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 import json
 import re
-from typing import Any
 
 from promotelint.model.opaque import is_opaque
 from promotelint.serverless import naming
@@ -16,6 +15,10 @@ from promotelint.serverless.events.base import compiles, events_of, per_function
 from promotelint.serverless.functions import alias_logical_id, resolve_lambda_target
 from promotelint.serverless.js import js_truthy
 from promotelint.serverless.values import concat, drop_none, is_mapping, name_from
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 KIND = "s3"
 

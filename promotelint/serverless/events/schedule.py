@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
@@ -11,6 +10,10 @@ from promotelint.serverless.events.base import compiles, event_error, events_of,
 from promotelint.serverless.functions import alias_logical_id, resolve_lambda_target
 from promotelint.serverless.js import as_list, js_truthy
 from promotelint.serverless.values import concat, drop_none, is_mapping
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 KIND = "schedule"
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
 
 from promotelint.model.opaque import is_opaque
 from promotelint.serverless import naming
@@ -10,6 +9,10 @@ from promotelint.serverless.context import CompileContext
 from promotelint.serverless.events.base import compiles, events_of, present
 from promotelint.serverless.functions import alias_logical_id, resolve_lambda_target
 from promotelint.serverless.values import drop_none, is_mapping, name_from, text
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 KIND = "sns"
 

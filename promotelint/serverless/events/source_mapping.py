@@ -4,11 +4,14 @@ rabbitmq): the mapping resource, its filter criteria, and the source names logic
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.functions import alias_logical_id
 from promotelint.serverless.iam import function_iam_role_resource_name
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def event_source_mapping(ctx: CompileContext, fn: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:

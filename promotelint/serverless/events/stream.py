@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
 
 from promotelint.model.opaque import is_opaque
 from promotelint.serverless import naming
@@ -13,6 +12,10 @@ from promotelint.serverless.functions import resolve_lambda_target
 from promotelint.serverless.iam import add_role_statement
 from promotelint.serverless.js import js_truthy
 from promotelint.serverless.values import drop_none, is_mapping, name_from
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 KIND = "stream"
 

@@ -24,13 +24,17 @@ from __future__ import annotations
 import functools
 import importlib
 import os
-from typing import Any, Callable
+from collections.abc import Callable
 
 from promotelint.model.errors import InputError
 from promotelint.model.record import field, record
 from promotelint.serverless.variables.resolve import is_within
 
-Step = Callable[[Any], None]  # a compile step over the CompileContext
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
+
+Step = Callable[["Any"], None]  # a compile step over the CompileContext
 
 
 @record(frozen=False)

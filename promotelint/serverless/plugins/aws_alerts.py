@@ -21,7 +21,6 @@ acting outside it (what that stack does is never in a change set here).
 from __future__ import annotations
 
 import copy
-from typing import Any
 
 from promotelint.model.opaque import is_opaque
 from promotelint.serverless import naming
@@ -29,6 +28,10 @@ from promotelint.serverless.context import CompileContext
 from promotelint.serverless.dotenv import js_replace_first
 from promotelint.serverless.js import is_object, js_json, js_string, js_truthy, lodash_merge
 from promotelint.serverless.plugins import Plugin
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 NAME = "serverless-plugin-aws-alerts"
 _UNSET = object()  # a key JavaScript leaves `undefined` (JSON.stringify drops it)

@@ -24,13 +24,16 @@ without the variables (unless `v4BreakingChanges: true`): warned here the same w
 
 from __future__ import annotations
 
-from typing import Any
 
 from promotelint.model.opaque import is_opaque
 from promotelint.serverless.dotenv import ExpansionError, dotenv_load
 from promotelint.serverless.js import js_string, js_truthy
 from promotelint.serverless.plugins import Plugin, PluginLoad
 from promotelint.serverless.values import text
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 _DEFAULTS = {"exclude": [], "include": "*", "logging": True, "required": {}, "variableExpansion": True,
              "v4BreakingChanges": False}

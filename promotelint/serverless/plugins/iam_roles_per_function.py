@@ -25,7 +25,6 @@ The plugin's errors stop the framework: here they are config errors on the funct
 from __future__ import annotations
 
 import copy
-from typing import Any
 
 from promotelint.model.opaque import is_opaque
 from promotelint.serverless import naming
@@ -33,6 +32,10 @@ from promotelint.serverless.context import CompileContext
 from promotelint.serverless.js import js_string, js_truthy
 from promotelint.serverless.plugins import Plugin
 from promotelint.serverless.values import concat, text
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 NAME = "serverless-iam-roles-per-function"
 _ERROR = f"{NAME}: ERROR: "

@@ -18,12 +18,15 @@ statement in two roles) are rewritten once per place, as in the plugin.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from promotelint.model.opaque import is_opaque
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.js import js_truthy
 from promotelint.serverless.plugins import Plugin
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 NAME = "serverless-pseudo-parameters"
 REGIONS = ("ap-northeast-1", "ap-northeast-2", "ap-south-1", "ap-southeast-1", "ap-southeast-2", "ca-central-1",

@@ -18,11 +18,14 @@ layers only, the provider) has a python runtime; the npm plugin (v3, osls) alway
 
 from __future__ import annotations
 
-from typing import Any
 
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.js import js_truthy
 from promotelint.serverless.plugins import Plugin, listed_plugins
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 NAME = "serverless-python-requirements"
 LAYER = "pythonRequirements"

@@ -40,7 +40,6 @@ from __future__ import annotations
 import json
 import os
 import re
-from typing import Any
 
 from promotelint.model.digest import sha1, sha256
 from promotelint.model.record import record
@@ -50,6 +49,10 @@ from promotelint.serverless.context import CompileContext
 from promotelint.serverless.functions import artifact_directory_name, deployment_bucket_ref
 from promotelint.serverless.js import clone_deep, js_string, js_truthy
 from promotelint.serverless.plugins import Plugin, PluginLoad
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 NAME = "serverless-plugin-split-stacks"
 # What the constructor-time load found of the stacks map (the compile steps read no files): set in

@@ -14,11 +14,14 @@ when it normalizes the config, so the constructor (`load`) keeps what the plugin
 
 from __future__ import annotations
 
-from typing import Any
 
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.js import js_string
 from promotelint.serverless.plugins import Plugin, PluginLoad
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 NAME = "serverless-plugin-tracing"
 # Where `load` keeps the provider's `tracing: true` for the hook (the normalized config drops it).

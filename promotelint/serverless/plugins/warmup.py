@@ -21,12 +21,15 @@ the warmer after deploy, outside CloudFormation.
 
 from __future__ import annotations
 
-from typing import Any
 
 from promotelint.model.opaque import is_opaque
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.js import js_truthy
 from promotelint.serverless.plugins import Plugin
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 NAME = "serverless-plugin-warmup"
 RUNTIME = "nodejs24.x"  # warmer.js addWarmUpFunctionToService

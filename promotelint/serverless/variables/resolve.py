@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
 
 from promotelint.model.errors import InputError
 from promotelint.model.opaque import is_opaque, opaque
@@ -31,6 +31,10 @@ from promotelint.parse.documents import load_json
 from promotelint.parse.jsyaml import load_js_yaml
 from promotelint.serverless.js import coerce_string
 from promotelint.serverless.variables.parse import VariableSyntaxError, parse, parse_parts, variable_text
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def humanize(path: tuple) -> str:

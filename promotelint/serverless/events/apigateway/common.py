@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
 
 from promotelint.model.opaque import OPAQUE_KEY
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.custom_resources import add_custom_resource_to_service
 from promotelint.serverless.js import js_string
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def get_function(ctx: CompileContext, name: Any, path: tuple) -> dict[str, Any]:

@@ -8,7 +8,6 @@ and the route itself.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from promotelint.model.record import field, record
 from promotelint.serverless import naming
@@ -20,6 +19,10 @@ from promotelint.serverless.events.apigateway.schema import check_api_config
 from promotelint.serverless.events.base import compiles, events_of, non_empty
 from promotelint.serverless.js import js_json, js_string
 from promotelint.serverless.values import template_literal
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 KIND = "httpApi"
 ALLOWED_METHODS = ("ANY", "GET", "POST", "PUT", "PATCH", "OPTIONS", "HEAD", "DELETE")

@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import re
 from functools import partial
-from typing import Any
 
 from promotelint.model.opaque import OPAQUE_KEY
 from promotelint.serverless.coerce import policy_principal_aws, policy_resource
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.events.base import any_value, events_of, has_events
 from promotelint.serverless.js import js_string
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 _NUMBER = re.compile(r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$")
 

@@ -8,7 +8,6 @@ the framework does (sha256 of their JSON), so it matches the framework's ID.
 from __future__ import annotations
 
 import base64
-from typing import Any
 
 from promotelint.model.digest import sha256
 from promotelint.model.opaque import is_opaque
@@ -22,6 +21,10 @@ from promotelint.serverless.events.apigateway.common import (
 from promotelint.serverless.events.apigateway.schema import check_api_config
 from promotelint.serverless.events.base import compiles, events_of, non_empty
 from promotelint.serverless.js import js_json, js_string
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 KIND = "websocket"
 DEFAULT_IDENTITY_SOURCE = ["route.request.header.Auth"]

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
-from typing import Any
 
 from promotelint.model.opaque import opaque
 
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.js import js_truthy
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 NAME = "serverless-appsync-plugin"
 

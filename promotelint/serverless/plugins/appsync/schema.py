@@ -22,9 +22,12 @@ true, commentDescriptions: true, reverseDirectives: true})`; index.js then clean
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from promotelint.parse.graphql import Node, indent, js_string, parse_sdl, print_block_string
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class Unmerged(ValueError):

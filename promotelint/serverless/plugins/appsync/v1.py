@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from typing import Any, Callable
+from collections.abc import Callable
 
 from promotelint.model.opaque import opaque
 from promotelint.model.template import UnseenPart
@@ -47,6 +47,10 @@ from promotelint.serverless.plugins.appsync.common import (
 )
 from promotelint.serverless.plugins.appsync.schema import Unmerged, clean_comments, merged_schema
 from promotelint.serverless.unmodelled import fingerprint
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 _AUTH_TYPES = ("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT", "AWS_LAMBDA")
 _GLOB = re.compile(r"[*?[\]{}!()]")

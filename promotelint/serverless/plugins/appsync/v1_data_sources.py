@@ -5,12 +5,15 @@ of its type) and getDataSourceResources (`AWS::AppSync::DataSource`)."""
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from promotelint.serverless.plugins.appsync.common import (
     DYNAMODB_ACTIONS, ES_ACTIONS, RDS_ACTIONS, PluginError, appsync_role,
 )
 from promotelint.serverless.plugins.appsync.v1 import _UNDEFINED, _Api, _ds_id, _get, _or, _props, _truthy
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 _ES_ENDPOINT = re.compile(r"^https://([a-z0-9-]+\.\w{2}-[a-z]+-\d\.es\.amazonaws\.com)$")
 

@@ -3,10 +3,13 @@ buildWafRule, buildApiKeysWafRules, buildThrottleRule, buildDisableIntrospecRule
 
 from __future__ import annotations
 
-from typing import Any
 
 from promotelint.serverless.plugins.appsync.common import to_cfn_keys
 from promotelint.serverless.plugins.appsync.v1 import _UNDEFINED, _Api, _or, _props, _truthy
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _visibility(config: Any, default_name: Any) -> dict:

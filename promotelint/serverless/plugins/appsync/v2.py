@@ -23,7 +23,6 @@ from __future__ import annotations
 import copy
 import posixpath
 import re
-from typing import Any
 
 from promotelint.model.digest import sha256
 from promotelint.model.opaque import is_opaque, opaque
@@ -42,6 +41,10 @@ from promotelint.serverless.plugins.appsync.common import (
 )
 from promotelint.serverless.unmodelled import fingerprint
 from promotelint.serverless.values import drop_none
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 SECTION = ("appSync",)
 DEFAULT_JS_RESOLVERS = ("\nexport function request() {\n  return {};\n}\n\nexport function response(ctx) {\n"

@@ -4,9 +4,12 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from promotelint.serverless.plugins.appsync.common import DYNAMODB_ACTIONS, ES_ACTIONS, RDS_ACTIONS, PluginError
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 _ES_ENDPOINT = re.compile(r"^https://([a-z0-9-]+\.(\w{2}-[a-z]+-\d)\.es\.amazonaws\.com)$")
 _INFERENCE_PROFILE = re.compile(r"^(us-gov|us|eu|apac|global)\.")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
 
 from promotelint.serverless.plugins.appsync.common import UNDEFINED, cfn_name, either, to_cfn_keys, truthy
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 _U = UNDEFINED
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 import copy
 import functools
 import re
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from promotelint.model.opaque import opaque
 from promotelint.model.template import UnseenPart
@@ -43,6 +43,10 @@ from promotelint.serverless.plugins.lift.constructs import (
 )
 from promotelint.serverless.plugins.lift.websites import single_page_app, static_website
 from promotelint.serverless.unmodelled import fingerprint
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 NAME = "serverless-lift"
 # AwsProvider.registerConstructs: the types lift 1.37.7 knows, and the builders of those modelled.

@@ -13,10 +13,13 @@ origin's ID) is the same function over a construct's own path.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from promotelint.model.digest import md5
 from promotelint.model.record import field, record
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 _HIDDEN_ID = "Default"
 _HIDDEN_FROM_HUMAN_ID = "Resource"

@@ -11,11 +11,15 @@ and events it adds to the service (`appendFunctions`).
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
 
 from promotelint.model.record import field, record
 from promotelint.serverless.js import js_string
 from promotelint.serverless.plugins.lift.cdk import Stack, get_att, join, make_unique_id, ref
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class LiftError(Exception):

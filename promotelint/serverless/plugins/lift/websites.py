@@ -10,11 +10,14 @@ RemovalPolicy.DESTROY: their content is a build, kept elsewhere.
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from promotelint.serverless.js import js_string
 from promotelint.serverless.plugins.lift.cdk import ensure_name_max_length, get_att, make_unique_id, ref
 from promotelint.serverless.plugins.lift.constructs import Construct, Lift, LiftError, bucket_policy
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 _CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 _SPA_REQUEST = """var REDIRECT_REGEX = /^[^.]+$|\\.(?!(css|gif|ico|jpg|jpeg|js|png|txt|svg|woff|woff2|ttf|map|json|webp|xml|pdf|webmanifest|avif|wasm|lottie)$)([^.]+$)/;

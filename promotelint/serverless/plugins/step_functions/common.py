@@ -4,7 +4,7 @@ its logical IDs and names (lib/naming.js), and the JavaScript idioms its code is
 from __future__ import annotations
 
 import json
-from typing import Any, Iterator
+from collections.abc import Iterator
 
 from promotelint.model.digest import md5
 from promotelint.model.opaque import is_opaque
@@ -12,6 +12,10 @@ from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.js import js_json, js_keys, js_string
 from promotelint.serverless.values import name_from
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 SECTION = "stepFunctions"
 

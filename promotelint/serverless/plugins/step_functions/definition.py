@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import json
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
 
 from promotelint.model.digest import md5
 from promotelint.model.opaque import OPAQUE_KEY, is_opaque, opaque
@@ -22,6 +22,10 @@ from promotelint.serverless.js import js_json
 from promotelint.serverless.plugins.step_functions.common import (
     is_intrinsic, md5_hex, resolve_lambda_function_name, translate_local_function_names,
 )
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 _PSEUDO = re.compile(r"#{([^}]+)}")
 _SERVERLESS_DEFAULT_TIMEOUT = 6  # the framework's function timeout when none is set

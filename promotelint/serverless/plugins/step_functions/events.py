@@ -9,13 +9,16 @@ that breaks the JSON makes the plugin fail; the port builds the same text."""
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.js import js_json, js_string, js_truthy
 from promotelint.serverless.plugins.step_functions.common import (
     PluginError, generate_logical_id, json_parse, machine_path, state_machine_logical_id, state_machines,
 )
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _role(principal: str, policy: str, machine_id: str) -> dict[str, Any]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import copy
 import re
-from typing import Any
 
 from promotelint.model.opaque import is_opaque
 from promotelint.serverless import naming
@@ -35,6 +34,10 @@ from promotelint.serverless.plugins.step_functions.common import (
 )
 from promotelint.serverless.plugins.step_functions.http_templates import DEFAULT_TEMPLATE, LAMBDA_PROXY_TEMPLATES
 from promotelint.serverless.values import drop_none
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 _METHODS = ("get", "post", "put", "patch", "options", "head", "delete", "any")
 _INTEGRATIONS = ("LAMBDA_PROXY", "LAMBDA", "AWS", "AWS_PROXY", "HTTP", "HTTP_PROXY", "MOCK")

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
 
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.js import js_json, js_truthy, uniq
@@ -12,6 +12,10 @@ from promotelint.serverless.plugins.step_functions.common import (
     state_machines,
 )
 from promotelint.serverless.plugins.step_functions.iam_strategies import Permission, permissions
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 # iam-role-statemachine-execution-template.txt, as the plugin fills it in by text replacement.
 _ROLE_TEMPLATE = """{

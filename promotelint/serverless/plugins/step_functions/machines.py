@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
 
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.js import js_string, js_truthy
@@ -15,6 +14,10 @@ from promotelint.serverless.plugins.step_functions.definition import (
     add_query_language, definition_string, use_exact_version,
 )
 from promotelint.serverless.values import drop_none
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _tags(tags: Any) -> list[dict[str, Any]]:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
 
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.events.apigateway.common import lambda_invocation_uri
 from promotelint.serverless.events.apigateway.rest.state import RestApi, is_cognito, rest_api_id
 from promotelint.serverless.js import js_string
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def compile_authorizers(ctx: CompileContext, api: RestApi) -> None:

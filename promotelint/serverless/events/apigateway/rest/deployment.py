@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from promotelint.model.digest import sha256
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.events.apigateway.common import ensure_cloudwatch_role, log_group
 from promotelint.serverless.events.apigateway.rest.state import RestApi, api_gateway_config, rest_api_id
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def deployment_logical_id(ctx: CompileContext, method_ids: list[str]) -> str:

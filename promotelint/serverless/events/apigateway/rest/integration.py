@@ -7,10 +7,13 @@ a change of every `lambda` integration method.
 
 from __future__ import annotations
 
-from typing import Any
 
 from promotelint.serverless.js import js_string, lodash_merge
 from promotelint.serverless.values import js_join, template_literal
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 _COMMON_TEMPLATE = """
   #define( $loop )

@@ -3,7 +3,6 @@ api-gateway/lib/cors.js and method/index.js."""
 
 from __future__ import annotations
 
-from typing import Any
 
 from promotelint.model.opaque import is_opaque
 from promotelint.serverless import naming
@@ -14,6 +13,10 @@ from promotelint.serverless.events.apigateway.rest.resources import resource_id_
 from promotelint.serverless.events.apigateway.rest.state import RestApi, is_cognito, rest_api_id
 from promotelint.serverless.js import is_object, js_string, lodash_merge
 from promotelint.serverless.values import js_join, template_literal
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def compile_cors(ctx: CompileContext, api: RestApi) -> None:

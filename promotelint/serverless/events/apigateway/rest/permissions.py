@@ -3,13 +3,16 @@ api-gateway/lib/permissions.js."""
 
 from __future__ import annotations
 
-from typing import Any
 
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.events.apigateway.common import execute_api_arn, lambda_target, target_alias
 from promotelint.serverless.events.apigateway.rest.state import RestApi, is_cognito, rest_api_id
 from promotelint.serverless.js import clone_deep
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def compile_permissions(ctx: CompileContext, api: RestApi) -> None:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from typing import Any
 
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
@@ -11,6 +10,10 @@ from promotelint.serverless.events.apigateway.rest.methods import parameter_requ
 from promotelint.serverless.events.apigateway.rest.resources import resource_name_of
 from promotelint.serverless.events.apigateway.rest.state import RestApi, api_gateway_config, rest_api_id
 from promotelint.serverless.js import is_object, js_string
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def compile_request_validators(ctx: CompileContext, api: RestApi) -> None:

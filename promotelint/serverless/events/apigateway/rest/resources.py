@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
@@ -12,6 +11,10 @@ from promotelint.serverless.events.apigateway.rest.state import (
 )
 from promotelint.serverless.js import js_string
 from promotelint.serverless.values import template_literal
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def api_name(ctx: CompileContext) -> str:

@@ -4,12 +4,15 @@ framework's plugin shares `this`."""
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from promotelint.model.record import field, record
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.js import js_string
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 KIND = "http"

@@ -3,12 +3,15 @@ usage-plan.js and usage-plan-keys.js."""
 
 from __future__ import annotations
 
-from typing import Any
 
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.events.apigateway.rest.state import RestApi, api_gateway_config, rest_api_id
 from promotelint.serverless.js import is_object, js_string
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _api_key_resource(ctx: CompileContext, api: RestApi, key: Any) -> dict[str, Any]:

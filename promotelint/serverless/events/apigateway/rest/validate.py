@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import re
-from typing import Any
 
 from promotelint.model.opaque import is_opaque
 from promotelint.serverless import naming
@@ -17,6 +16,10 @@ from promotelint.serverless.events.apigateway.rest.state import (
 )
 from promotelint.serverless.events.base import events_of, non_empty
 from promotelint.serverless.js import clone_deep, is_object, js_string, uniq
+
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 _VALID_STAGE = re.compile(r"^[-_a-zA-Z0-9]+$")
 DEFAULT_CORS_HEADERS = [
