@@ -216,3 +216,25 @@ def test_the_code_fingerprint_follows_the_package_sources_not_its_bytecode(tmp_p
     assert changed != first
     (package / "rules" / "a.yml").write_text("id: ab\n")
     assert fingerprint() != changed  # a rule file, one folder down
+
+
+def test_an_installed_package_is_fingerprinted_by_its_record(tmp_path, monkeypatch):
+    """pip's RECORD lists every installed file with its hash and is written again by each install."""
+    package = tmp_path / "site-packages" / "promotelint"
+    (package / "io").mkdir(parents=True)
+    (package / "io" / "cache.py").write_text("x = 1\n")
+    record = tmp_path / "site-packages" / f"promotelint-{cache.__version__}.dist-info" / "RECORD"
+    record.parent.mkdir()
+    record.write_text("promotelint/io/cache.py,sha256=abc,6\n")
+    monkeypatch.setattr(cache, "__file__", str(package / "io" / "cache.py"))
+
+    def fingerprint() -> str:
+        monkeypatch.setattr(cache, "_CODE", [])
+        return cache._code()
+
+    first = fingerprint()
+    assert first.startswith("record:") and fingerprint() == first
+    record.write_text("promotelint/io/cache.py,sha256=def,6\n")  # a reinstall of other code
+    assert fingerprint() != first
+    record.unlink()  # no RECORD (a checkout): the modules themselves
+    assert not fingerprint().startswith("record:")
