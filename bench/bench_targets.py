@@ -34,6 +34,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -162,59 +163,88 @@ def big_service(directory: Path, functions: int) -> Path:
     return directory
 
 
-def compile_targets(t: Tools, n: int, fn: int) -> dict:
-    print("compile: cold `promotelint compile` vs `serverless package`", flush=True)
+def interleaved(ours: list[Callable[[], tuple[float, float]]], theirs: list[Callable[[], tuple[float, float]]],
+                n: int, fn: int) -> tuple[list[Times], list[Times]]:
+    """Each of `ours` run n times and each of `theirs` fn times, interleaved round by round: on a
+    machine whose speed wanders (steal time), both sides of a ratio are measured in the same moments."""
+    mine: list[list] = [[] for _ in ours]
+    other: list[list] = [[] for _ in theirs]
+    for r in range(max(n, fn)):
+        for i, run_one in enumerate(ours):
+            if r < n:
+                mine[i].append(run_one())
+        if r * fn // max(n, fn) != (r + 1) * fn // max(n, fn) or fn >= n:  # fn rounds spread over n
+            for i, run_one in enumerate(theirs):
+                if len(other[i]) < fn:
+                    other[i].append(run_one())
+    return [Times(m) for m in mine], [Times(o) for o in other]
+
+
+def compile_targets(t: Tools, n: int, fn: int, with_check: bool) -> dict:
+    """The compile targets and, with `with_check`, the check targets, run round by round with the
+    framework packaging the same services."""
+    print("compile: cold `promotelint compile` vs `serverless package`" + (
+        "; check: cold `promotelint check base head` (both compiled, rules judged)" if with_check else ""), flush=True)
     base = write_service(t.scratch / "svc" / "base")
     head = write_service(t.scratch / "svc" / "head", memory_for_dev=768)
     big = big_service(t.scratch / "big", 300)
     opts = ["--stage", "dev", "--region", "us-east-1", "--compiler", "offline"]
     ours = t.ours("compile", str(base), *opts)
+    large_cmd = t.ours("compile", str(big), *opts)
+    check_cmd = t.ours("check", str(base), str(head), *opts)
     runs(ours, 1, t.scratch, t.env)  # warm the OS file cache (and the compile cache)
-    typical = runs(ours + ["--no-cache"], n, t.scratch, t.env)
-    large = runs(t.ours("compile", str(big), *opts, "--no-cache"), n, t.scratch, t.env)
-    cached = runs(ours, n, t.scratch, t.env)
-    runs(t.ours("compile", str(big), *opts), 1, t.scratch, t.env)
-    large_cached = runs(t.ours("compile", str(big), *opts), n, t.scratch, t.env)
+    runs(large_cmd, 1, t.scratch, t.env)
+    runs(check_cmd, 1, t.scratch, t.env, ok=(0, 1))
+    text = (head / "serverless.yml").read_text()
+    promoted_count = [0]
+
+    def promoted() -> tuple[float, float]:
+        # A gate's run: the base side unchanged since the last run (cached), the head side new each time.
+        promoted_count[0] += 1
+        (head / "serverless.yml").write_text(text.replace("    dev: 768\n", f"    dev: {800 + promoted_count[0]}\n"))
+        try:
+            return run(check_cmd, t.scratch, t.env, ok=(0, 1))[:2]
+        finally:
+            (head / "serverless.yml").write_text(text)
+
+    def one(cmd: list[str], cwd: Path = t.scratch, env: dict | None = t.env, ok: tuple = (0,)):
+        return lambda: run(cmd, cwd, env, ok)[:2]
+
+    ours_runs = [one(ours + ["--no-cache"]), one(large_cmd + ["--no-cache"]), one(ours), one(large_cmd)]
+    if with_check:
+        ours_runs += [one(check_cmd + ["--no-cache"], ok=(0, 1)), promoted]
+    theirs_runs = []
+    if t.sls is not None:
+        t.package(base, 1)  # the framework caches its schema validator in HOME
+        sls = [str(t.sls), "package", "--stage", "dev", "--region", "us-east-1"]
+        theirs_runs = [one(sls, base, t.sls_env), one(sls, big, t.sls_env)] + (
+            [one(sls, head, t.sls_env)] if with_check else [])
+    mine, theirs = interleaved(ours_runs, theirs_runs, n, fn if t.sls is not None else 0)
+    typical, large, cached, large_cached = mine[:4]
     print(f"  promotelint compile, no cache: typical {med(typical) * 1000:.0f} ms, 300 functions "
           f"{med(large) * 1000:.0f} ms; unchanged, from the cache: {med(cached) * 1000:.0f} ms and "
           f"{med(large_cached) * 1000:.0f} ms (medians of {n})")
+    if with_check:
+        uncached, promoted_runs = mine[4:6]
+        print(f"  promotelint check: no cache {med(uncached) * 1000:.0f} ms; base cached, head new each run "
+              f"{med(promoted_runs) * 1000:.0f} ms (medians of {n})")
     if t.sls is None:
-        target("compile typical >= 20x", None, "framework not found")
-        target("compile 300 functions >= 15x", None, "framework not found")
+        for name in ("compile typical >= 20x", "compile 300 functions >= 15x") + (("check >= 30x",) * with_check):
+            target(name, None, "framework not found")
         return {}
-    t.package(base, 1)  # the framework caches its schema validator in HOME
-    framework_base = t.package(base, fn)
+    framework_base, framework_big = theirs[:2]
     ratio_target("compile, typical service (8 functions), no cache, >= 20x", framework_base, typical, 20)
-    framework_big = t.package(big, fn)
     ratio_target("compile, 300-function service, no cache, >= 15x", framework_big, large, 15)
     print(f"  (from the cache: {med(framework_base) / med(cached):.1f}x and "
           f"{med(framework_big) / med(large_cached):.1f}x)")
-    return {"base": framework_base, "head": t.package(head, fn), "dirs": (base, head)}
-
-
-def check_target(t: Tools, n: int, fn: int, framework: dict) -> None:
-    print("check: cold `promotelint check base head` (both compiled, rules judged)", flush=True)
-    base, head = framework.get("dirs") or (write_service(t.scratch / "svc2" / "base"),
-                                           write_service(t.scratch / "svc2" / "head", memory_for_dev=768))
-    cmd = t.ours("check", str(base), str(head), "--stage", "dev", "--region", "us-east-1", "--compiler", "offline")
-    uncached = runs(cmd + ["--no-cache"], n, t.scratch, t.env, ok=(0, 1))
-    # A gate's run: the base side unchanged since the last run (cached), the head side new each time.
-    promoted = Times([])
-    text = (head / "serverless.yml").read_text()
-    runs(cmd, 1, t.scratch, t.env, ok=(0, 1))
-    for i in range(n):
-        (head / "serverless.yml").write_text(text.replace("    dev: 768\n", f"    dev: {800 + i}\n"))
-        promoted = promoted + runs(cmd, 1, t.scratch, t.env, ok=(0, 1))
-    (head / "serverless.yml").write_text(text)
-    print(f"  promotelint check: no cache {med(uncached) * 1000:.0f} ms; base cached, head new each run "
-          f"{med(promoted) * 1000:.0f} ms (medians of {n})")
-    if not framework:
-        target("check >= 30x", None, "framework not found")
-        return
-    both = Times([(a + b, c + d) for a, b, c, d in zip(framework["base"], framework["head"], framework["base"].cpu,
-                                                       framework["head"].cpu)])
-    ratio_target("check of a pair, no cache, >= 30x the framework packaging both sides", both, uncached, 30)
-    ratio_target("check of a pair, base side cached, >= 30x the framework packaging both sides", both, promoted, 30)
+    if with_check:
+        framework_head = theirs[2]
+        both = Times([(a + b, c + d) for a, b, c, d in zip(framework_base, framework_head, framework_base.cpu,
+                                                           framework_head.cpu)])
+        ratio_target("check of a pair, no cache, >= 30x the framework packaging both sides", both, uncached, 30)
+        ratio_target("check of a pair, base side cached, >= 30x the framework packaging both sides", both,
+                     promoted_runs, 30)
+    return {}
 
 
 def changeset_target(t: Tools, n: int) -> None:
@@ -225,11 +255,14 @@ def changeset_target(t: Tools, n: int) -> None:
         b, h = t.scratch / f"base-{functions}.json", t.scratch / f"head-{functions}.json"
         b.write_text(json.dumps(base, indent=2))
         h.write_text(json.dumps(head, indent=2))
-        ours = runs(t.ours("changeset", str(b), str(h)), n, t.scratch, t.env)
+        ours_cmd = t.ours("changeset", str(b), str(h))
         if t.cdk is None:
+            runs(ours_cmd, n, t.scratch, t.env)
             target(f"changeset {label} >= 10x", None, "@aws-cdk/cloudformation-diff not found")
             continue
-        theirs = runs(["node", "-e", CDK_SCRIPT, t.cdk, str(b), str(h)], n, t.scratch)
+        cdk_cmd = ["node", "-e", CDK_SCRIPT, t.cdk, str(b), str(h)]
+        [ours], [theirs] = interleaved([lambda: run(ours_cmd, t.scratch, t.env)[:2]],
+                                       [lambda: run(cdk_cmd, t.scratch)[:2]], n, n)
         ratio_target(f"changeset, {label} ({len(base['Resources'])} resources), >= 10x cdk diff", theirs, ours, 10)
 
 
@@ -303,9 +336,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="promotelint-targets-") as tmp:
         t = Tools(args.python, Path(tmp))
         print(f"promotelint: {t.install_kind()}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-        framework = compile_targets(t, args.runs, args.framework_runs) if only & {"compile", "check"} else {}
-        if "check" in only:
-            check_target(t, args.runs, args.framework_runs, framework)
+        if only & {"compile", "check"}:
+            compile_targets(t, args.runs, args.framework_runs, with_check="check" in only)
         if "changeset" in only:
             changeset_target(t, args.runs)
         if "inproc" in only:
