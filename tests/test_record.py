@@ -173,6 +173,27 @@ def test_what_a_class_defines_stays():
     assert made(1) == made(2) and hash(made(3)) == 7
 
 
+def test_a_class_keeps_its_own_init_and_cannot_be_frozen_with_its_own_setattr():
+    class Own:
+        a: int
+
+        def __init__(self):
+            self.__dict__["a"] = 9
+
+    assert record(Own)().a == 9
+
+    class Settable:
+        a: int
+
+        def __setattr__(self, name, value):
+            pass
+
+    with pytest.raises(TypeError, match="__setattr__"):
+        record(Settable)
+    with pytest.raises(TypeError, match="__setattr__"):
+        dataclasses.dataclass(frozen=True)(type("Settable", (), dict(vars(Settable))))
+
+
 def test_a_record_does_not_inherit_from_a_record():
     with pytest.raises(TypeError):
         record(type("Sub", (Pickled,), {"__annotations__": {"c": "int"}}))

@@ -80,7 +80,8 @@ def record(cls: type | None = None, /, *, frozen: bool = True, order: bool = Fal
             fields.append(f)
         cls.__record_fields__ = tuple(fields)
         cls.__match_args__ = tuple(f.name for f in fields)
-        cls.__init__ = _init(cls, fields)
+        if "__init__" not in cls.__dict__:  # (as dataclass: a class's own __init__ stays)
+            cls.__init__ = _init(cls, fields)
         compared = tuple(f.name for f in fields if f.compare)
         hashed = tuple(f.name for f in fields if (f.compare if f.hash is None else f.hash))
         cls._record_key = _getter(compared)
@@ -96,6 +97,9 @@ def record(cls: type | None = None, /, *, frozen: bool = True, order: bool = Fal
             # A mutable record compares by value and so, as a dataclass with eq, has no hash.
             cls.__hash__ = _hash if frozen else None
         if frozen:
+            for name in ("__setattr__", "__delattr__"):
+                if name in cls.__dict__:  # as dataclass: frozenness cannot be the class's own
+                    raise TypeError(f"Cannot overwrite attribute {name} in class {cls.__name__}")
             cls.__setattr__ = _refuse_set
             cls.__delattr__ = _refuse_delete
         return cls
