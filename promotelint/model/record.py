@@ -84,8 +84,8 @@ def record(cls: type | None = None, /, *, frozen: bool = True, order: bool = Fal
             cls.__init__ = _init(cls, fields)
         compared = tuple(f.name for f in fields if f.compare)
         hashed = tuple(f.name for f in fields if (f.compare if f.hash is None else f.hash))
-        cls._record_key = _getter(compared)
-        cls._record_hashed = _getter(hashed)
+        cls._record_key = getter(compared)
+        cls._record_hashed = getter(hashed)
         cls._record_shown = tuple(f.name for f in fields if f.repr)
         # What the class body defines stays, as with dataclass (a body's own __eq__ leaves
         # __hash__ = None behind, which is not a hash of its own).
@@ -158,9 +158,9 @@ def _init(cls: type, fields: list[Field]) -> Callable:
     return init
 
 
-def _getter(names: tuple[str, ...]) -> Any:
-    # attrgetter of several names returns a tuple, of one the value: either compares and hashes as
-    # dataclass's tuples do (equal keys, equal objects); of none there is no attrgetter.
+def getter(names: tuple[str, ...]) -> Callable[[Any], Any]:
+    """The values of an object's `names` in one call: attrgetter's (for several names a tuple, for
+    one the value: either compares and hashes as dataclass's tuples do), or () for no name."""
     return attrgetter(*names) if names else _nothing
 
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
-from operator import attrgetter
 
 from promotelint.model.changeset import ResourceChange, StackChangeSet, blind_spots
 from promotelint.model.findings import Finding, StackReport, active, blocks, counts
-from promotelint.model.record import record, replace
+from promotelint.model.record import getter, record, replace
 from promotelint.model.secrets import is_plain_data, map_strings, masker, shown_fields
 from promotelint.model.template import Origin
 
@@ -102,8 +101,7 @@ def _contents(value: Any) -> Any:
     get = _GETTERS.get(type(value))
     if get is None:
         if is_plain_data(value):
-            names = shown_fields(type(value))
-            get = attrgetter(*names) if names else _nothing
+            get = getter(shown_fields(type(value)))
         elif isinstance(value, Mapping):
             get = dict
         elif isinstance(value, (set, frozenset)):
@@ -112,10 +110,6 @@ def _contents(value: Any) -> Any:
             return None  # map_strings leaves the rest
         _GETTERS[type(value)] = get
     return get(value)
-
-
-def _nothing(value: Any) -> tuple:
-    return ()
 
 
 _GETTERS: dict[type, Callable[[Any], Any]] = {}
