@@ -130,9 +130,9 @@ class Tools:
     def ours(self, *args: str) -> list[str]:
         return [self.python, "-m", "promotelint", *args]
 
-    def package(self, service: Path, n: int) -> list[float]:
-        cmd = [str(self.sls), "package", "--stage", "dev", "--region", "us-east-1"]
-        return runs(cmd, n, service, self.sls_env)
+    def package(self, service: Path) -> tuple[float, float]:
+        """Wall and CPU seconds of one cold `serverless package` of `service`."""
+        return run([str(self.sls), "package", "--stage", "dev", "--region", "us-east-1"], service, self.sls_env)[:2]
 
     def install_kind(self) -> str:
         where = subprocess.run([self.python, "-c", "import promotelint; print(promotelint.__file__)"],
@@ -207,18 +207,17 @@ def compile_targets(t: Tools, n: int, fn: int, with_check: bool) -> dict:
         finally:
             (head / "serverless.yml").write_text(text)
 
-    def one(cmd: list[str], cwd: Path = t.scratch, env: dict | None = t.env, ok: tuple = (0,)):
-        return lambda: run(cmd, cwd, env, ok)[:2]
+    def one(cmd: list[str], ok: tuple = (0,)):
+        return lambda: run(cmd, t.scratch, t.env, ok)[:2]
 
     ours_runs = [one(ours + ["--no-cache"]), one(large_cmd + ["--no-cache"]), one(ours), one(large_cmd)]
     if with_check:
         ours_runs += [one(check_cmd + ["--no-cache"], ok=(0, 1)), promoted]
     theirs_runs = []
     if t.sls is not None:
-        t.package(base, 1)  # the framework caches its schema validator in HOME
-        sls = [str(t.sls), "package", "--stage", "dev", "--region", "us-east-1"]
-        theirs_runs = [one(sls, base, t.sls_env), one(sls, big, t.sls_env)] + (
-            [one(sls, head, t.sls_env)] if with_check else [])
+        t.package(base)  # the framework caches its schema validator in HOME
+        theirs_runs = [lambda: t.package(base), lambda: t.package(big)] + (
+            [lambda: t.package(head)] if with_check else [])
     mine, theirs = interleaved(ours_runs, theirs_runs, n, fn if t.sls is not None else 0)
     typical, large, cached, large_cached = mine[:4]
     print(f"  promotelint compile, no cache: typical {med(typical) * 1000:.0f} ms, 300 functions "

@@ -74,11 +74,11 @@ _DATE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
 # PyYAML's pure-Python reader (yaml.reader.Reader: unused here, libyaml reads the text) compiles at
 # import a class of the characters YAML allows, as ranges across the whole BMP; re's compiler walks
 # such ranges one code point at a time, in Python: ~57 M instructions, more than all the rest of
-# PyYAML's import, a sixth of a cold `compile`. The class of the other
-# characters matches exactly the same ones (tests/test_cyaml.py compares the two on every code
-# point, and this text with PyYAML's source) and compiles at once: it is put in re's cache under
-# PyYAML's pattern before the import, which then finds it compiled. Where re keeps no such cache
-# (another Python), nothing is put there and PyYAML compiles its own, as before.
+# PyYAML's import, a sixth of a cold `compile`. The class of the other characters matches exactly
+# the same ones (tests/test_cyaml.py compares the two on every code point, and this text with
+# PyYAML's source) and compiles at once: it is put in re's cache under PyYAML's pattern before the
+# import, which then finds it compiled. Where re keeps no such cache (another Python), nothing is
+# put there and PyYAML compiles its own, as before.
 PYYAML_NON_PRINTABLE = "[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010ffff]"
 NON_PRINTABLE = "[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uD800-\uDFFF\uFFFE\uFFFF]"
 if isinstance(getattr(re, "_cache", None), dict) and "yaml" not in sys.modules:

@@ -3,7 +3,6 @@ that names nothing is an error CloudFormation would also refuse (exit 2, naming 
 
 from __future__ import annotations
 
-
 from promotelint.model.errors import InputError
 from promotelint.model.template import SUB_VARIABLE, Template, references
 from promotelint.predict.intrinsics import PSEUDO_PARAMETERS
