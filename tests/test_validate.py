@@ -16,7 +16,7 @@ from promotelint.model.errors import InputError
 from promotelint.model.template import Template
 from promotelint.parse.template import template_from_text
 from promotelint.predict.shape import check_shape
-from promotelint.predict.validate import _valid, check_references, check_template
+from promotelint.predict.validate import _valid, _valid_pair, check_references, check_template
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 
@@ -167,6 +167,33 @@ def test_random_edits_agree():
         refused += error is not None
         assert _valid(Template(data=data, source="t.json")) == (error is None), (json.dumps(data), error)
     assert 300 < refused < 2700  # both verdicts are exercised
+
+
+def test_random_pairs_agree():
+    """A head resource equal to the base's is not walked again when every name it uses is on the
+    head side too: the pair's verdict is still both sides' exact verdicts."""
+    rng = random.Random(20)
+    verdicts = set()
+    for _ in range(2000):
+        base = copy.deepcopy(GOOD)
+        for _ in range(rng.randint(0, 1)):
+            base = _mutations(rng, base)
+        head = copy.deepcopy(base)
+        for _ in range(rng.randint(1, 2)):
+            head = _mutations(rng, head)
+        expected = exact(base) is None and exact(head) is None
+        verdict = _valid_pair(Template(data=base, source="b.json"), Template(data=head, source="h.json"))
+        assert verdict == expected, (json.dumps(base), json.dumps(head))
+        verdicts.add(verdict)
+    assert verdicts == {True, False}
+
+
+def test_a_resource_equal_on_both_sides_is_checked_against_the_head_names():
+    head = edit(("Parameters",), {})  # the Topic's Sub and the Queue's name use Stage
+    assert exact(head) is not None
+    assert not _valid_pair(Template(data=GOOD, source="b.json"), Template(data=head, source="h.json"))
+    head = edit(("Conditions",), {"Other": {"Fn::Equals": ["a", "a"]}})  # IsProd, of the Topic's If
+    assert not _valid_pair(Template(data=GOOD, source="b.json"), Template(data=head, source="h.json"))
 
 
 def test_real_templates_pass_both():

@@ -89,10 +89,10 @@ def check_references(template: Template, side: str = "head") -> None:
 
 def check_template(base: Template, head: Template) -> None:
     """Refuse either side's bad shapes (check_shape), then bad references (check_references), as
-    those would, in that order. Both sides are first walked once each by `_valid`, which checks the
+    those would, in that order. Both sides are first walked by `_valid_pair`, which checks the
     same things without paths, lines or messages (4x faster on a template): only when it finds a
     fault do the exact checks run to name it."""
-    if _valid(base) and _valid(head):
+    if _valid_pair(base, head):
         return
     check_shape(base)
     check_shape(head)
@@ -101,60 +101,66 @@ def check_template(base: Template, head: Template) -> None:
 
 
 # The scalar types parsed templates hold: any other type (a mapping or list subclass, a date) makes
-# `_valid` leave the verdict to the exact checks, which judge it with isinstance.
+# `_valid_pair` leave the verdict to the exact checks, which judge it with isinstance.
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 _PLAIN = _SCALARS | {dict, list}
 _WALKED = ("Properties", "Metadata") + ATTRIBUTES[1:]  # the resource keys check_references walks
+_KNOWN_KEYS = RESOURCE_KINDS.keys()
 
 
 def _valid(template: Template) -> bool:
     """True when check_shape and check_references would both accept the template; False when either
     might not (then they decide)."""
-    data = template.data
+    return _valid_pair(template, template)
+
+
+def _outline(data: Any) -> tuple[dict, set, set, dict] | None:
+    """The template's resources, the names a Ref may name, its conditions and its outputs, when
+    its sections have the shapes check_shape accepts (else None)."""
     if type(data) is not dict:
-        return False
+        return None
     resources = data.get("Resources")
     if type(resources) is not dict:
-        return False
+        return None
     for section, value in data.items():
         kinds = SECTION_KINDS.get(section)
         if kinds is not None and (type(value) not in _PLAIN or not isinstance(value, kinds)):
-            return False
+            return None
     transform = data.get("Transform")
     if type(transform) is list and any(not isinstance(name, (str, dict)) for name in transform):
-        return False
+        return None
     if any(type(value) is not dict for value in (data.get("Parameters") or {}).values()):
-        return False
+        return None
     outputs = data.get("Outputs") or {}
     for output in outputs.values():
         if type(output) is not dict:
-            return False
+            return None
         for key, kinds in OUTPUT_KINDS.items():
             if key in output and (type(output[key]) not in _PLAIN or not isinstance(output[key], kinds)):
-                return False
+                return None
     names = set(resources) | set(data.get("Parameters") or {}) | PSEUDO_PARAMETERS
-    conditions = set(data.get("Conditions") or {})
-    walked: list = []
-    for resource in resources.values():
-        if type(resource) is not dict or "Type" not in resource:
-            return False
-        for key, value in resource.items():
-            kinds = RESOURCE_KINDS.get(key)
-            if kinds is not None and (type(value) not in _PLAIN or not isinstance(value, kinds)):
-                return False
-            if key in _WALKED:
-                walked.append(value)
-        depends = resource.get("DependsOn")
-        for dep in [depends] if type(depends) is str else (depends or ()):
-            if type(dep) is not str or dep not in resources:
-                return False
-        condition = resource.get("Condition")
-        if condition is not None and condition not in conditions:
-            return False
-    walked.extend(outputs.values())
+    return resources, names, set(data.get("Conditions") or {}), outputs
+
+
+def _valid_pair(base: Template, head: Template) -> bool:
+    """True when check_shape and check_references would accept both templates; False when they
+    might not (then they decide).
+
+    Most of a promotion's resources are the same on both sides: walking a base resource also notes
+    whether every name it uses exists on the head side too, and a head resource equal to such a
+    one is valid without a walk of its own."""
+    b, h = _outline(base.data), _outline(head.data)
+    if b is None or h is None:
+        return False
+    # the sides' names, read by the walks below: first the base's (and the head's as `other_*`),
+    # then the head's
+    resources, names, conditions, _ = b
+    other_resources, other_names, other_conditions, _ = h
+    shared = True  # whether the values walked so far use only names the other side has too
 
     def walk(container: Any) -> bool:
         # the values inside `container` (a dict or list), as check_references' walk visits them
+        nonlocal shared
         for value in (container.values() if type(container) is dict else container):
             kind = type(value)
             if kind is str:
@@ -167,19 +173,27 @@ def _valid(template: Template) -> bool:
                         if type(arg) is str:
                             if arg not in names:
                                 return False
+                            if arg not in other_names:
+                                shared = False
                             continue
                     elif key == "Fn::GetAtt":
                         target = arg.split(".", 1)[0] if isinstance(arg, str) else (
                             arg[0] if isinstance(arg, list) and arg and isinstance(arg[0], str) else None)
-                        if target is not None and target not in resources:
-                            return False
+                        if target is not None:
+                            if target not in resources:
+                                return False
+                            if target not in other_resources:
+                                shared = False
                     elif key == "Fn::Sub":
                         if not sub(arg):
                             return False
                         continue
                     elif key == "Fn::If":
-                        if isinstance(arg, list) and arg and isinstance(arg[0], str) and arg[0] not in conditions:
-                            return False
+                        if isinstance(arg, list) and arg and isinstance(arg[0], str):
+                            if arg[0] not in conditions:
+                                return False
+                            if arg[0] not in other_conditions:
+                                shared = False
                 if not walk(value):
                     return False
             elif kind is list:
@@ -190,18 +204,59 @@ def _valid(template: Template) -> bool:
         return True
 
     def sub(arg: Any) -> bool:
+        nonlocal shared
         text = arg if isinstance(arg, str) else (arg[0] if isinstance(arg, list) and arg else None)
         local = arg[1] if isinstance(arg, list) and len(arg) > 1 and isinstance(arg[1], dict) else {}
         if type(text) is str and "${" in text:
             for var in SUB_VARIABLE.findall(text):
                 name = var.partition(".")[0]
-                if not var.startswith("!") and name not in names and name not in local:
-                    return False
+                if not var.startswith("!") and name not in local:
+                    if name not in names:
+                        return False
+                    if name not in other_names:
+                        shared = False
         elif isinstance(text, str) and type(text) is not str:
             return False
         return walk([arg[1]]) if isinstance(arg, list) and len(arg) > 1 else True
 
+    def valid_resources(these: dict[str, Any], base: dict[str, Any] | None) -> bool:
+        # each resource's shape and names, and its values walked, but those of a head resource
+        # equal to a base resource in `both` (`base`: the base's resources, when these are the head's)
+        nonlocal shared
+        for lid, resource in these.items():
+            if type(resource) is not dict or "Type" not in resource:
+                return False
+            for key, value in resource.items():
+                kinds = RESOURCE_KINDS.get(key)
+                if kinds is not None and (type(value) not in _PLAIN or not isinstance(value, kinds)):
+                    return False
+            depends = resource.get("DependsOn")
+            for dep in [depends] if type(depends) is str else (depends or ()):
+                if type(dep) is not str or dep not in resources:
+                    return False
+            condition = resource.get("Condition")
+            if condition is not None and condition not in conditions:
+                return False
+            if base is not None and lid in both and (base[lid] is resource or base[lid] == resource):
+                continue
+            shared = True
+            # a resource of only the keys RESOURCE_KINDS knows is walked whole: the others (Type,
+            # Condition, DependsOn) hold only text, checked above
+            if not walk(resource if resource.keys() <= _KNOWN_KEYS else
+                        [value for key, value in resource.items() if key in _WALKED]):
+                return False
+            if shared:
+                both.add(lid)
+        return True
+
+    both: set[str] = set()  # resources whose values use only names both sides have
     try:
-        return walk(walked)
-    finally:  # the two closures call each other: a cycle holding the template, broken here (cli/__init__.py)
-        walk = sub = None  # type: ignore[assignment]
+        if not (valid_resources(resources, None) and walk(list(b[3].values()))):
+            return False
+        if head is base:
+            return True
+        base_resources = resources
+        resources, names, conditions = other_resources, other_names, other_conditions
+        return valid_resources(resources, base_resources) and walk(list(h[3].values()))
+    finally:  # the closures call each other: a cycle holding the templates, broken here (cli/__init__.py)
+        walk = sub = valid_resources = None  # type: ignore[assignment]
