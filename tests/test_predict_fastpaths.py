@@ -30,10 +30,27 @@ def test_referring_is_the_walk_filtered():
         h_eval = {f"R{i}": {"Type": "AWS::SQS::Queue", "Properties": _value(rng)} for i in range(20)}
         ev = Evaluator({"Resources": {}}, {})
         names = set(rng.sample(NAMES, rng.randint(1, 3)))
-        fast = _DiffContext(ev, ev, {}, {}, {}, {}, {}, h_eval, Catalog())
-        walk = _DiffContext(ev, ev, {}, {}, {}, {}, {}, h_eval, Catalog())
+        fast = _DiffContext(ev, ev, {}, {}, {}, {}, {}, h_eval, frozenset(), Catalog())
+        walk = _DiffContext(ev, ev, {}, {}, {}, {}, {}, h_eval, frozenset(), Catalog())
         lids = list(h_eval)
         assert fast.referring(lids, names) == [lid for lid in lids if walk.referenced(lid) & names]
+
+
+def test_referring_looks_at_resources_not_evaluated_yet_raw():
+    """A resource alike on both sides is evaluated only when asked for: the filter looks at it
+    raw, and finds what the walk of the evaluated resource finds."""
+    rng = random.Random(15)
+    for _ in range(200):
+        raw = {f"R{i}": {"Type": "AWS::SQS::Queue", "Properties": _value(rng)} for i in range(20)}
+        resources = {**raw, **{name: {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": f"q-{name}"}}
+                               for name in NAMES}}
+        template = {"Resources": resources, "Conditions": {"C": {"Fn::Equals": ["a", "a"]}}}
+        ev = Evaluator(template, {}, catalog=Catalog())
+        names = set(rng.sample(NAMES, rng.randint(1, 3)))
+        lazy = _DiffContext(ev, ev, {}, {}, resources, resources, {}, {}, frozenset(raw), Catalog())
+        walk = _DiffContext(ev, ev, {}, {}, resources, resources, {}, {}, frozenset(raw), Catalog())
+        lids = list(raw)
+        assert lazy.referring(lids, names) == [lid for lid in lids if walk.referenced(lid) & names]
 
 
 def _imports_walked(data, monkeypatch):

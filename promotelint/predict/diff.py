@@ -26,7 +26,7 @@ from promotelint.model.resources import Catalog, deletion_action, replace_action
 from promotelint.model.secrets import worth_masking
 from promotelint.model.settings import PredictOptions
 from promotelint.model.template import Origin, Template, references
-from promotelint.predict.intrinsics import NO_VALUE, Evaluator, is_symbolic, parameter_values
+from promotelint.predict.intrinsics import NO_VALUE, Evaluator, is_symbolic, parameter_values, questions
 from promotelint.predict.renames import pair_renames
 from promotelint.predict.unseen import compare_unseen
 from promotelint.predict.validate import ATTRIBUTES, check_template
@@ -55,11 +55,12 @@ def predict(base: Template, head: Template, catalog: Catalog,
     h_ev = Evaluator(head.data, h_params, region, head_stack, catalog)
     b_res = {lid: r for lid, r in b_ev.resources.items() if b_ev.present(lid)}
     h_res = {lid: r for lid, r in h_ev.resources.items() if h_ev.present(lid)}
-    b_eval = {lid: _evaluate_resource(b_ev, r) for lid, r in b_res.items()}
-    h_eval = {lid: _evaluate_resource(h_ev, r) for lid, r in h_res.items()}
-
     common = [lid for lid in h_res if lid in b_res]
-    ctx = _DiffContext(b_ev, h_ev, b_params, h_params, b_res, h_res, b_eval, h_eval, catalog, head)
+    same = _alike(b_ev, h_ev, common)
+    # the others evaluated now; those alike only if a replacement they refer to asks (_DiffContext)
+    b_eval = {lid: _evaluate_resource(b_ev, r) for lid, r in b_res.items() if lid not in same}
+    h_eval = {lid: _evaluate_resource(h_ev, r) for lid, r in h_res.items() if lid not in same}
+    ctx = _DiffContext(b_ev, h_ev, b_params, h_params, b_res, h_res, b_eval, h_eval, same, catalog, head)
     replaced: set[str] = set()
     modified: dict[str, ResourceChange] = {}
     todo = common
@@ -138,6 +139,22 @@ def _transform_warnings(template: Template) -> tuple[str, ...]:
                  for name in names)
 
 
+def _alike(b_ev: Evaluator, h_ev: Evaluator, common: list[str]) -> frozenset[str]:
+    """Of the resources on both sides, those that evaluate alike, found without evaluating them:
+    equal on both sides, and all they may ask of the rest of their template answered alike
+    (intrinsics.questions). Most of a promotion is unchanged: this spares evaluating it twice."""
+    known: dict = {}  # question -> answered alike (resources share many)
+    same = []
+    b_res, h_res = b_ev.resources, h_ev.resources
+    for lid in common:
+        before, after = b_res[lid], h_res[lid]
+        if before is after or before == after:
+            asked = questions(before)
+            if asked is not None and b_ev.answers_alike(h_ev, asked, known):
+                same.append(lid)
+    return frozenset(same)
+
+
 def _evaluate_resource(ev: Evaluator, resource: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"Type": resource.get("Type")}
     for key in ("Properties",) + ATTRIBUTES:
@@ -156,8 +173,9 @@ class _DiffContext:
     h_params: dict
     b_res: dict
     h_res: dict
-    b_eval: dict
+    b_eval: dict  # evaluated resources; those in `same` once asked for (`before`, `after`)
     h_eval: dict
+    same: frozenset[str]  # resources that evaluate alike on both sides (_alike)
     catalog: Catalog
     head: Template | None = None  # where a change's origin is
     _referenced: dict[str, set[str]] = field(default_factory=dict)
@@ -165,8 +183,22 @@ class _DiffContext:
     def referenced(self, lid: str) -> set[str]:
         """Logical IDs the head resource still refers to symbolically (cached)."""
         if lid not in self._referenced:
-            self._referenced[lid] = {name for name, _ in references(self.h_eval[lid].get("Properties"))}
+            self._referenced[lid] = {name for name, _ in references(self.after(lid).get("Properties"))}
         return self._referenced[lid]
+
+    def before(self, lid: str) -> dict[str, Any]:
+        """The base's resource evaluated."""
+        value = self.b_eval.get(lid)
+        if value is None:
+            value = self.b_eval[lid] = _evaluate_resource(self.b_ev, self.b_res[lid])
+        return value
+
+    def after(self, lid: str) -> dict[str, Any]:
+        """The head's resource evaluated."""
+        value = self.h_eval.get(lid)
+        if value is None:
+            value = self.h_eval[lid] = _evaluate_resource(self.h_ev, self.h_res[lid])
+        return value
 
     def referring(self, lids: list[str], names: set[str]) -> list[str]:
         """Of `lids`, the head resources that still refer to one of `names` symbolically.
@@ -174,13 +206,15 @@ class _DiffContext:
         A name a value refers to is text inside one of its strings (a Ref's, a GetAtt's, in a Sub),
         and marshal writes each string as its UTF-8 bytes: a resource whose marshalled properties
         hold none of the names' bytes refers to none of them, found without walking it (marshal is
-        five times faster than the walk, and most resources refer to no replaced resource)."""
+        five times faster than the walk, and most resources refer to no replaced resource). A
+        resource not evaluated yet is looked at raw: evaluating keeps or drops its references
+        (and what it puts in their place refers to nothing), never adds one."""
         wanted = [name.encode("utf-8", "surrogatepass") for name in names]
         out = []
         for lid in lids:
             if lid not in self._referenced:
                 try:
-                    text = marshal.dumps(self.h_eval[lid].get("Properties"), 0)
+                    text = marshal.dumps((self.h_eval.get(lid) or self.h_res[lid]).get("Properties"), 0)
                 except ValueError:  # a value marshal does not write (NO_VALUE in an Fn::If): walk it
                     text = None
                 if text is not None and not any(name in text for name in wanted):
@@ -190,7 +224,9 @@ class _DiffContext:
         return out
 
     def modify_change(self, lid: str, replaced: set[str]) -> ResourceChange | None:
-        before, after = self.b_eval[lid], self.h_eval[lid]
+        if lid in self.same and not (replaced and self.referenced(lid) & replaced):
+            return None
+        before, after = self.before(lid), self.after(lid)
         if (before is after or before == after) and not (replaced and self.referenced(lid) & replaced):
             return None
         rtype, btype = str(after.get("Type")), str(before.get("Type"))

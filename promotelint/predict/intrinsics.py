@@ -67,6 +67,26 @@ class Evaluator:
     def resources(self) -> Mapping[str, Any]:
         return self._resources
 
+    # --- comparing sides --------------------------------------------------------------------
+
+    def answers_alike(self, other: Evaluator, questions: tuple, known: dict) -> bool:
+        """Whether `other` answers each of `questions` (see `questions`) as this evaluator does,
+        types included; `known` keeps each question's verdict between calls."""
+        for question in questions:
+            alike = known.get(question)
+            if alike is None:
+                alike = known[question] = _same(self._answer(question), other._answer(question))
+            if not alike:
+                return False
+        return True
+
+    def _answer(self, question: tuple) -> Any:
+        if question[0] == "Ref":
+            return self.ref(question[1])
+        if question[0] == "GetAtt":
+            return self.get_att(question[1], question[2])
+        return self.condition(question[1])
+
     # --- conditions -------------------------------------------------------------------------
 
     def condition(self, name: str) -> bool | None:
@@ -241,6 +261,84 @@ def is_symbolic(value: Any) -> bool:
     if isinstance(value, list):
         return any(is_symbolic(v) for v in value)
     return False
+
+
+def questions(value: Any) -> tuple | None:
+    """What evaluating `value` may ask of the rest of its template: ("Ref", name), ("GetAtt",
+    logical ID, attribute), ("Condition", name), each at most once; more than it asks (both
+    branches of an Fn::If, a Sub's own variables), never less.
+
+    An evaluation is a function of the value and these answers: two values equal by `==`, whose
+    questions two evaluators answer alike (Evaluator.answers_alike), evaluate to equal values. But
+    `==` does not tell 1 from 1.0 or true, and text made of them does ("1", "1.0", "true"); and
+    Fn::FindInMap reads the Mappings section. A value that holds a number or boolean where an
+    intrinsic function turns it into text or a condition, or an Fn::FindInMap, gives None: it
+    is only known by evaluating it."""
+    asked: dict[tuple, None] = {}
+    return tuple(asked) if _ask([value], asked, False) else None
+
+
+# what turns a number or boolean into text or a condition: their arguments are held to their types
+_TYPED = frozenset({"Fn::Join", "Fn::Sub", "Fn::Equals", "Fn::Not", "Fn::And", "Fn::Or"})
+
+
+def _ask(container: Any, asked: dict, typed: bool) -> bool:
+    """Add the questions of the values in `container` (a dict or list) to `asked`; False where
+    `questions` gives None (`typed`: inside an argument of a function of _TYPED). Plain text, the
+    most of any template, is passed over without a call."""
+    for value in (container.values() if isinstance(container, dict) else container):
+        kind = type(value)
+        if kind is str:
+            continue
+        if kind is dict or isinstance(value, dict):
+            inner = typed
+            if len(value) == 1:
+                key = next(iter(value))
+                arg = value[key]
+                if key == "Ref" and isinstance(arg, str):
+                    asked[("Ref", arg)] = None
+                    continue
+                if key == "Condition" and isinstance(arg, str):
+                    asked[("Condition", arg)] = None
+                    continue
+                if key == "Fn::FindInMap":
+                    return False
+                if key == "Fn::GetAtt":
+                    pair = getatt_pair(arg)
+                    if pair is not None:
+                        asked[("GetAtt", *pair)] = None
+                        continue
+                elif key == "Fn::If" and isinstance(arg, list) and arg and isinstance(arg[0], str):
+                    asked[("Condition", arg[0])] = None
+                elif key == "Fn::Sub":
+                    text = arg[0] if isinstance(arg, list) and arg else arg
+                    for var in SUB_VARIABLE.findall(text) if isinstance(text, str) else ():
+                        if not var.startswith("!"):
+                            pair = var.split(".", 1) if "." in var and not var.startswith("AWS::") else None
+                            asked[("GetAtt", *pair) if pair else ("Ref", var)] = None
+                inner = typed or key in _TYPED
+            if not _ask(value, asked, inner):
+                return False
+        elif kind is list or isinstance(value, list):
+            if not _ask(value, asked, typed):
+                return False
+        elif typed and isinstance(value, (int, float)):
+            return False
+    return True
+
+
+def _same(a: Any, b: Any) -> bool:
+    """a == b, and of the same types throughout (1, 1.0 and true are not the same)."""
+    if a is b:
+        return True
+    kind = type(a)
+    if kind is not type(b):
+        return False
+    if kind is dict:
+        return len(a) == len(b) and all(k in b and _same(v, b[k]) for k, v in a.items())
+    if kind is list:
+        return len(a) == len(b) and all(map(_same, a, b))
+    return a == b
 
 
 def _cf_str(value: Any) -> Any:
