@@ -343,7 +343,7 @@ def _json_positions(text: str, data: Any) -> dict[Path_, tuple[int, int]]:
     """
     if not isinstance(data, dict):
         return {}
-    return _indented_positions(text, data) or _scanned_positions(text, data)
+    return _located_positions(text, data) or _indented_positions(text, data) or _scanned_positions(text, data)
 
 
 class _Lines:
@@ -363,6 +363,55 @@ class _Lines:
 
 def _key(raw: str) -> str:
     return json.loads('"' + raw + '"') if "\\" in raw else raw
+
+
+_COLON = re.compile(r"[ \t]*:")
+
+
+def _located_positions(text: str, data: dict) -> dict[Path_, tuple[int, int]] | None:
+    """The positions of indented JSON, each key looked up by its own text (newline, indentation,
+    quoted key: a literal that str.find skips through, ten times cheaper than a pattern that
+    stops at every line), in the order json.loads met them. None when a key is not where the
+    layout puts it, or may be written with escapes (then `_indented_positions` decides).
+
+    A key written twice is placed at its first line (json.loads keeps the value of the last)."""
+    first = _INDENTED_KEY.search(text)
+    if first is None or not first.group(1):
+        return None
+    unit = first.group(1)
+    outer, inner = f"\n{unit}\"", f"\n{unit * 2}\""
+    positions: dict[Path_, tuple[int, int]] = {}
+    find, count = text.find, text.count
+    line, previous = 1, 0
+    for section, value in data.items():
+        keys = list(value) if type(value) is dict else []
+        every = section + "".join(keys)  # a key with an escape, or that may have one, is left
+        if not (every.isascii() and every.isprintable()) or '"' in every or "\\" in every:
+            return None
+        at = _key_at(text, outer + section + '"', previous)
+        if at == -1:
+            return None
+        at += len(outer) - 1  # the key's quote
+        line += count("\n", previous, at)
+        previous = at
+        positions[(section,)] = (line, len(outer) - 1)
+        for key in keys:
+            at = find(inner + key + '":', previous)  # as json.dumps writes it, else any layout
+            if at == -1 and (at := _key_at(text, inner + key + '"', previous)) == -1:
+                return None
+            at += len(inner) - 1
+            line += count("\n", previous, at)
+            previous = at
+            positions[(section, key)] = (line, len(inner) - 1)
+    return positions
+
+
+def _key_at(text: str, needle: str, start: int) -> int:
+    """Where `needle` (newline, indentation, quoted key) is next followed by a colon, or -1."""
+    at = text.find(needle, start)
+    while at != -1 and _COLON.match(text, at + len(needle)) is None:  # text, not a key
+        at = text.find(needle, at + 1)
+    return at
 
 
 def _indented_positions(text: str, data: dict) -> dict[Path_, tuple[int, int]] | None:

@@ -1,0 +1,91 @@
+"""Positions of JSON templates' keys: the fast ways (parse/documents.py `_located_positions`, each
+key found by its own text; `_indented_positions`, one pattern per depth) give what the token scan
+gives, or nothing (then the next one decides)."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+from promotelint.parse.documents import (
+    _indented_positions, _json_positions, _located_positions, _scanned_positions, load_text,
+)
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+
+
+def _templates() -> list[Path]:
+    paths = sorted(Path(__file__).parent.glob("fixtures/**/*.json"))
+    if CORPUS.is_dir():
+        paths += sorted(CORPUS.glob("*/*/expected*.json"))
+    return paths
+
+
+def _layouts(data: dict) -> dict[str, str]:
+    return {"indent 2": json.dumps(data, indent=2), "indent 4": json.dumps(data, indent=4),
+            "indent 1": json.dumps(data, indent=1), "space before colons": json.dumps(data, indent=2,
+                                                                                      separators=(",", " : ")),
+            "minified": json.dumps(data), "CRLF": json.dumps(data, indent=2).replace("\n", "\r\n")}
+
+
+def test_real_templates_in_every_layout():
+    located = 0
+    for path in _templates():
+        data = json.loads(path.read_text())
+        if not isinstance(data, dict):
+            continue
+        for layout, text in {"as written": path.read_text(), **_layouts(data)}.items():
+            scanned = _scanned_positions(text, data)
+            fast = _located_positions(text, data)
+            assert fast is None or fast == scanned, (path, layout)
+            assert _json_positions(text, data) == scanned, (path, layout)
+            if layout.startswith("indent"):
+                assert fast is not None, (path, layout)  # the layout every writer of templates uses
+                located += 1
+    assert located > 30
+
+
+def _key(rng: random.Random) -> str:
+    return rng.choice(["Queue", "Table", "Tábla", "a\"quote", "back\\slash", "tab\there", "Resources",
+                       "Outputs", "x/y", "\u2028", "Ref", ""])
+
+
+def test_random_documents_and_layouts():
+    rng = random.Random(20)
+    for _ in range(500):
+        def value(depth: int):
+            if depth < 4 and rng.random() < 0.6:
+                if rng.random() < 0.6:
+                    return {_key(rng): value(depth + 1) for _ in range(rng.randint(0, 4))}
+                return [value(depth + 1) for _ in range(rng.randint(0, 3))]
+            return rng.choice([_key(rng), 1, None, True, 2.5])
+        data = {_key(rng): value(1) for _ in range(rng.randint(1, 4))}
+        for layout, text in _layouts(data).items():
+            scanned = _scanned_positions(text, data)
+            for fast in (_located_positions, _indented_positions):
+                assert fast(text, data) in (None, scanned), (layout, text)
+            assert _json_positions(text, data) == scanned
+
+
+def test_a_key_written_as_text_first_is_found_where_it_is_a_key():
+    # "Queue" at the entries' indentation, first as an item of a list, then as the key
+    text = '{\n  "Transform": [\n    "Queue"\n  ],\n  "Resources": {\n    "Queue" : {"Type": "q"}\n  }\n}'
+    data = json.loads(text)
+    assert _located_positions(text, data) == _scanned_positions(text, data)
+    assert _located_positions(text, data)[("Resources", "Queue")] == (6, 5)
+
+
+def test_keys_with_escapes_are_left_to_the_scan():
+    text = json.dumps({"Resources": {"T\u00e1bla": {"Type": "x"}, "B": {}}}, indent=2)  # \u00e1 in the text
+    data = json.loads(text)
+    assert _located_positions(text, data) is None
+    assert load_text(text, "t.json").positions == _scanned_positions(text, data)
+    assert load_text(text, "t.json").positions[("Resources", "B")] == (6, 5)
+
+
+def test_a_key_written_twice_is_placed_at_its_first_line():
+    text = '{\n  "Resources": {\n    "A": {"Type": "x"},\n    "B": {},\n    "A": {"Type": "y"}\n  }\n}'
+    data = json.loads(text)
+    assert data["Resources"]["A"] == {"Type": "y"}  # json.loads keeps the last
+    assert _located_positions(text, data)[("Resources", "A")] == (3, 5)
