@@ -34,7 +34,10 @@ def _value(rng: random.Random, depth: int = 0):
               lambda: {"Fn::FindInMap": ["Sizes", {"Ref": "Stage"}, "Memory"]},
               lambda: {"Fn::Select": [rng.choice([0, True, 1]), ["p", "q"]]},
               lambda: {"Fn::Equals": [rng.choice([1, "1", True, "true"]), "1"]},
-              lambda: {"Fn::Not": [rng.choice([True, 1, {"Condition": "IsProd"}])]}]
+              lambda: {"Fn::Not": [rng.choice([True, 1, {"Condition": "IsProd"}])]},
+              # names that are values: a Ref of a Ref, a GetAtt or a Sub of one
+              lambda: {"Ref": {"Ref": "Target"}}, lambda: {"Fn::GetAtt": [{"Ref": "Target"}, "Arn"]},
+              lambda: {"Fn::Sub": {"Ref": "Target"}}]
     if depth < 2 and rng.random() < 0.3:
         if rng.random() < 0.5:
             return {rng.choice(["Key", "Value", "Name"]): _value(rng, depth + 1) for _ in range(rng.randint(1, 3))}
@@ -52,7 +55,8 @@ def _template(rng: random.Random) -> dict:
             resources[lid]["DeletionPolicy"] = rng.choice(["Retain", "Delete", {"Fn::If": ["IsProd", "Retain", "Delete"]}])
     return {
         "Parameters": {"Stage": {"Type": "String", "Default": rng.choice(["dev", "prod"])},
-                       "Size": {"Type": "Number", "Default": rng.choice([1, "1", 2])}},
+                       "Size": {"Type": "Number", "Default": rng.choice([1, "1", 2])},
+                       "Target": {"Type": "String", "Default": rng.choice(["Table", "${Queue}"])}},
         "Conditions": {"IsProd": {"Fn::Equals": [{"Ref": "Stage"}, "prod"]},
                        "Big": {"Fn::Equals": [{"Ref": "Size"}, rng.choice(["1", "2"])]}},
         "Mappings": {"Sizes": {"dev": {"Memory": rng.choice([128, "128", 256])}, "prod": {"Memory": 1024}}},

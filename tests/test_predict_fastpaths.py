@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 
 from promotelint.model.resources import Catalog
-from promotelint.predict.diff import _DiffContext
-from promotelint.predict.intrinsics import NO_VALUE, Evaluator
+from promotelint.predict.diff import _DiffContext, _evaluate_resource
+from promotelint.predict.intrinsics import NO_VALUE, Evaluator, questions
 
 NAMES = ["Queue", "Table", "Tábla", "Q\ud800", "Role", "TableName", "A.B", "${x}"]
 
@@ -15,6 +15,10 @@ def _value(rng: random.Random, depth: int = 0):
     name = rng.choice(NAMES)
     shapes = [lambda: name, lambda: 5, lambda: None, lambda: True,
               lambda: {"Ref": name}, lambda: {"Fn::GetAtt": [name, "Arn"]}, lambda: {"Fn::GetAtt": f"{name}.Arn"},
+              lambda: {"Fn::GetAtt": [name, "QueueName"]}, lambda: {"Fn::Sub": f"${{{name}.QueueName}}"},
+              # names that are values: a Ref of a Ref, a GetAtt or a Sub of one
+              lambda: {"Ref": {"Ref": "Role"}}, lambda: {"Fn::GetAtt": [{"Ref": "Role"}, "Arn"]},
+              lambda: {"Fn::Sub": {"Ref": "Role"}},
               lambda: {"Fn::Sub": f"arn:${{{name}.Arn}}/x"}, lambda: {"Fn::Sub": [f"${{{name}}}", {"v": {"Ref": name}}]},
               lambda: {"Fn::If": ["C", {"Ref": name}, NO_VALUE]}, lambda: {"Ref": name, "Other": 1}]
     if depth < 3 and rng.random() < 0.5:
@@ -30,27 +34,36 @@ def test_referring_is_the_walk_filtered():
         h_eval = {f"R{i}": {"Type": "AWS::SQS::Queue", "Properties": _value(rng)} for i in range(20)}
         ev = Evaluator({"Resources": {}}, {})
         names = set(rng.sample(NAMES, rng.randint(1, 3)))
-        fast = _DiffContext(ev, ev, {}, {}, {}, {}, {}, h_eval, frozenset(), Catalog())
-        walk = _DiffContext(ev, ev, {}, {}, {}, {}, {}, h_eval, frozenset(), Catalog())
+        fast = _DiffContext(ev, ev, {}, {}, {}, {}, {}, h_eval, {}, Catalog())
+        walk = _DiffContext(ev, ev, {}, {}, {}, {}, {}, h_eval, {}, Catalog())
         lids = list(h_eval)
         assert fast.referring(lids, names) == [lid for lid in lids if walk.referenced(lid) & names]
 
 
-def test_referring_looks_at_resources_not_evaluated_yet_raw():
-    """A resource alike on both sides is evaluated only when asked for: the filter looks at it
-    raw, and finds what the walk of the evaluated resource finds."""
+def test_referring_looks_at_resources_not_evaluated_yet_by_their_questions():
+    """A resource alike on both sides is evaluated only when asked for: the filter looks at its
+    questions, and finds what the walk of the evaluated resource finds."""
+    from promotelint.io.catalog import load_catalog
+
+    catalog = load_catalog({"AWS::SQS::Queue"}, "us-east-1")
     rng = random.Random(15)
+    lazily = 0
     for _ in range(200):
         raw = {f"R{i}": {"Type": "AWS::SQS::Queue", "Properties": _value(rng)} for i in range(20)}
         resources = {**raw, **{name: {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": f"q-{name}"}}
                                for name in NAMES}}
-        template = {"Resources": resources, "Conditions": {"C": {"Fn::Equals": ["a", "a"]}}}
-        ev = Evaluator(template, {}, catalog=Catalog())
+        template = {"Resources": resources, "Conditions": {"C": {"Fn::Equals": ["a", "a"]}},
+                    "Parameters": {"Role": {"Type": "String", "Default": "Queue"}}}
+        ev = Evaluator(template, {"Role": rng.choice(["Queue", "${Table}"])}, catalog=catalog)  # a Queue's QueueName is known
+        same = {lid: asked for lid, resource in raw.items() if (asked := questions(resource)) is not None}
+        evaluated = {lid: _evaluate_resource(ev, raw[lid]) for lid in raw if lid not in same}
         names = set(rng.sample(NAMES, rng.randint(1, 3)))
-        lazy = _DiffContext(ev, ev, {}, {}, resources, resources, {}, {}, frozenset(raw), Catalog())
-        walk = _DiffContext(ev, ev, {}, {}, resources, resources, {}, {}, frozenset(raw), Catalog())
+        lazy = _DiffContext(ev, ev, {}, {}, resources, resources, {}, dict(evaluated), same, Catalog())
+        walk = _DiffContext(ev, ev, {}, {}, resources, resources, {}, dict(evaluated), same, Catalog())
         lids = list(raw)
         assert lazy.referring(lids, names) == [lid for lid in lids if walk.referenced(lid) & names]
+        lazily += len(same)
+    assert lazily > 1000
 
 
 def _imports_walked(data, monkeypatch):

@@ -139,20 +139,21 @@ def _transform_warnings(template: Template) -> tuple[str, ...]:
                  for name in names)
 
 
-def _alike(b_ev: Evaluator, h_ev: Evaluator, common: list[str]) -> frozenset[str]:
+def _alike(b_ev: Evaluator, h_ev: Evaluator, common: list[str]) -> dict[str, tuple]:
     """Of the resources on both sides, those that evaluate alike, found without evaluating them:
     equal on both sides, and all they may ask of the rest of their template answered alike
-    (intrinsics.questions). Most of a promotion is unchanged: this spares evaluating it twice."""
+    (intrinsics.questions), with those questions. Most of a promotion is unchanged: this spares
+    evaluating it twice."""
     known: dict = {}  # question -> answered alike (resources share many)
-    same = []
+    same = {}
     b_res, h_res = b_ev.resources, h_ev.resources
     for lid in common:
         before, after = b_res[lid], h_res[lid]
         if before is after or before == after:
             asked = questions(before)
             if asked is not None and b_ev.answers_alike(h_ev, asked, known):
-                same.append(lid)
-    return frozenset(same)
+                same[lid] = asked
+    return same
 
 
 def _evaluate_resource(ev: Evaluator, resource: Mapping[str, Any]) -> dict[str, Any]:
@@ -175,7 +176,7 @@ class _DiffContext:
     h_res: dict
     b_eval: dict  # evaluated resources; those in `same` once asked for (`before`, `after`)
     h_eval: dict
-    same: frozenset[str]  # resources that evaluate alike on both sides (_alike)
+    same: dict[str, tuple]  # resources that evaluate alike on both sides, and their questions (_alike)
     catalog: Catalog
     head: Template | None = None  # where a change's origin is
     _referenced: dict[str, set[str]] = field(default_factory=dict)
@@ -207,18 +208,23 @@ class _DiffContext:
         and marshal writes each string as its UTF-8 bytes: a resource whose marshalled properties
         hold none of the names' bytes refers to none of them, found without walking it (marshal is
         five times faster than the walk, and most resources refer to no replaced resource). A
-        resource not evaluated yet is looked at raw: evaluating keeps or drops its references
-        (and what it puts in their place refers to nothing), never adds one."""
+        resource alike on both sides and not evaluated yet refers only to what one of its
+        questions names and the head does not answer with text (intrinsics.questions)."""
         wanted = [name.encode("utf-8", "surrogatepass") for name in names]
         out = []
         for lid in lids:
             if lid not in self._referenced:
-                try:
-                    text = marshal.dumps((self.h_eval.get(lid) or self.h_res[lid]).get("Properties"), 0)
-                except ValueError:  # a value marshal does not write (NO_VALUE in an Fn::If): walk it
-                    text = None
-                if text is not None and not any(name in text for name in wanted):
-                    continue
+                if lid in self.same and lid not in self.h_eval:
+                    if not any(q[1] in names and q[0] != "Condition" and not _text(self.h_ev.answer(q))
+                               for q in self.same[lid]):
+                        continue
+                else:
+                    try:
+                        text = marshal.dumps(self.h_eval[lid].get("Properties"), 0)
+                    except ValueError:  # a value marshal does not write (NO_VALUE in an Fn::If): walk it
+                        text = None
+                    if text is not None and not any(name in text for name in wanted):
+                        continue
             if self.referenced(lid) & names:
                 out.append(lid)
         return out
@@ -367,6 +373,11 @@ def _if_conditions(value: Any) -> set[str]:
         for item in value:
             found |= _if_conditions(item)
     return found
+
+
+def _text(value: Any) -> bool:
+    """Whether an Fn::Sub writes the value in as text (it keeps the ${} of anything else)."""
+    return isinstance(value, (str, int, float)) and not isinstance(value, bool)
 
 
 def _ordered_keys(*dicts: Mapping) -> list[str]:

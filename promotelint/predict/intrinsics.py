@@ -75,12 +75,13 @@ class Evaluator:
         for question in questions:
             alike = known.get(question)
             if alike is None:
-                alike = known[question] = _same(self._answer(question), other._answer(question))
+                alike = known[question] = _same(self.answer(question), other.answer(question))
             if not alike:
                 return False
         return True
 
-    def _answer(self, question: tuple) -> Any:
+    def answer(self, question: tuple) -> Any:
+        """What this template answers to a question (see `questions`)."""
         if question[0] == "Ref":
             return self.ref(question[1])
         if question[0] == "GetAtt":
@@ -272,8 +273,11 @@ def questions(value: Any) -> tuple | None:
     questions two evaluators answer alike (Evaluator.answers_alike), evaluate to equal values. But
     `==` does not tell 1 from 1.0 or true, and text made of them does ("1", "1.0", "true"); and
     Fn::FindInMap reads the Mappings section. A value that holds a number or boolean where an
-    intrinsic function turns it into text or a condition, or an Fn::FindInMap, gives None: it
-    is only known by evaluating it."""
+    intrinsic function turns it into text or a condition, an Fn::FindInMap, or a Ref, GetAtt or Sub
+    whose name or text is itself computed gives None: it is only known by evaluating it.
+
+    So also: what an evaluated value still refers to (model.template.references) is named by one of
+    its questions that the template does not answer with text."""
     asked: dict[tuple, None] = {}
     return tuple(asked) if _ask([value], asked, False) else None
 
@@ -295,7 +299,9 @@ def _ask(container: Any, asked: dict, typed: bool) -> bool:
             if len(value) == 1:
                 key = next(iter(value))
                 arg = value[key]
-                if key == "Ref" and isinstance(arg, str):
+                if key == "Ref":
+                    if not isinstance(arg, str):
+                        return False
                     asked[("Ref", arg)] = None
                     continue
                 if key == "Condition" and isinstance(arg, str):
@@ -305,14 +311,18 @@ def _ask(container: Any, asked: dict, typed: bool) -> bool:
                     return False
                 if key == "Fn::GetAtt":
                     pair = getatt_pair(arg)
-                    if pair is not None:
-                        asked[("GetAtt", *pair)] = None
-                        continue
-                elif key == "Fn::If" and isinstance(arg, list) and arg and isinstance(arg[0], str):
+                    if pair is None:
+                        return False
+                    asked[("GetAtt", *pair)] = None
+                    continue
+                if key == "Fn::If" and isinstance(arg, list) and arg and isinstance(arg[0], str):
                     asked[("Condition", arg[0])] = None
                 elif key == "Fn::Sub":
-                    text = arg[0] if isinstance(arg, list) and arg else arg
-                    for var in SUB_VARIABLE.findall(text) if isinstance(text, str) else ():
+                    text = arg if isinstance(arg, str) else arg[0] if isinstance(arg, list) and len(arg) == 2 \
+                        and isinstance(arg[0], str) and isinstance(arg[1], dict) else None
+                    if text is None:
+                        return False
+                    for var in SUB_VARIABLE.findall(text):
                         if not var.startswith("!"):
                             pair = var.split(".", 1) if "." in var and not var.startswith("AWS::") else None
                             asked[("GetAtt", *pair) if pair else ("Ref", var)] = None
