@@ -91,7 +91,12 @@ def _may_hold_controls(report: StackReport) -> bool:
         text = json.dumps(report, default=_contents, ensure_ascii=False, check_circular=False)
     except (TypeError, ValueError, RecursionError):
         return True
-    return any(pattern.search(text) is not None for pattern in _ENCODED_CONTROL)
+    escaped, other = _ENCODED_CONTROL
+    if escaped.search(text) is not None:
+        return True
+    # ASCII text (the usual report) holds no C1 control or separator: only DEL is left to look for,
+    # and str.isascii and `in` read a megabyte ten times faster than the character class
+    return "\x7f" in text if text.isascii() else other.search(text) is not None
 
 
 def _contents(value: Any) -> Any:
