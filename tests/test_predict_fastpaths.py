@@ -104,3 +104,30 @@ def test_imports_of_a_template_json_cannot_write_is_walked(monkeypatch):
                                                                        "Q": {"Fn::ImportValue": "shared-X"}}}}}
     fast, walked = _imports_walked(data, monkeypatch)
     assert fast == walked and "shared-X" in fast.exports
+
+
+def test_the_instance_id_pre_check_finds_what_the_json_text_holds():
+    """serverless/service.py looks for `${sls:instanceId}` in marshal's bytes before writing the
+    template as JSON: wherever the JSON text holds it, the bytes do (keys, values, non-ASCII text)."""
+    import datetime
+    import json
+
+    from promotelint.serverless.service import _may_hold
+    from promotelint.serverless.variables.resolve import INSTANCE_ID
+
+    rng = random.Random(9)
+    leaves = [INSTANCE_ID, f"Tábla-{INSTANCE_ID}\u2028", "${sls:instance}", "Id}", 7, None, 2.5, True,
+              ("tuple", INSTANCE_ID), datetime.date(2026, 1, 1)]
+    found = 0
+    for _ in range(400):
+        def value(depth=0):
+            if depth < 3 and rng.random() < 0.5:
+                return {rng.choice([*NAMES, INSTANCE_ID]): value(depth + 1) for _ in range(rng.randint(0, 3))} \
+                    if rng.random() < 0.5 else [value(depth + 1) for _ in range(rng.randint(0, 3))]
+            return rng.choice(leaves if rng.random() < 0.2 else [*NAMES, 5, None])
+        data = value()
+        in_text = INSTANCE_ID in json.dumps(data, default=str)
+        assert _may_hold(INSTANCE_ID, data) or not in_text
+        found += in_text
+    assert not _may_hold(INSTANCE_ID, {"a": ["${sls:instance}", "Id}"], "Tábla": 1})
+    assert 40 <= found <= 360
