@@ -295,5 +295,9 @@ def origin_from_json(data: Mapping[str, Any] | None) -> Origin | None:
 
 
 def _context(resource: Mapping[str, Any]) -> str:
-    return json.dumps({k: v for k, v in resource.items() if k not in ("Type", "Condition", "DependsOn")},
-                      separators=(",", ":"), default=str)
+    return _compact({k: v for k, v in resource.items() if k not in ("Type", "Condition", "DependsOn")})
+
+
+# json.dumps(value, separators=(",", ":"), default=str) with its encoder made once: a report writes
+# two of these per change, and json.dumps makes a new encoder for every call with options
+_compact = json.JSONEncoder(separators=(",", ":"), default=str).encode
