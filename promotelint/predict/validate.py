@@ -122,24 +122,27 @@ def _outline(data: Any) -> tuple[dict, set, set, dict] | None:
     resources = data.get("Resources")
     if type(resources) is not dict:
         return None
-    for section, value in data.items():
-        kinds = SECTION_KINDS.get(section)
-        if kinds is not None and (type(value) not in _PLAIN or not isinstance(value, kinds)):
-            return None
+    if not _shaped(data, SECTION_KINDS):
+        return None
     transform = data.get("Transform")
     if type(transform) is list and any(not isinstance(name, (str, dict)) for name in transform):
         return None
     if any(type(value) is not dict for value in (data.get("Parameters") or {}).values()):
         return None
     outputs = data.get("Outputs") or {}
-    for output in outputs.values():
-        if type(output) is not dict:
-            return None
-        for key, kinds in OUTPUT_KINDS.items():
-            if key in output and (type(output[key]) not in _PLAIN or not isinstance(output[key], kinds)):
-                return None
+    if any(type(output) is not dict or not _shaped(output, OUTPUT_KINDS) for output in outputs.values()):
+        return None
     names = set(resources) | set(data.get("Parameters") or {}) | PSEUDO_PARAMETERS
     return resources, names, set(data.get("Conditions") or {}), outputs
+
+
+def _shaped(holder: dict, kinds_of: dict[str, tuple[type, ...]]) -> bool:
+    """Whether each key of `holder` that `kinds_of` names holds a plain value of one of its kinds."""
+    for key, value in holder.items():
+        kinds = kinds_of.get(key)
+        if kinds is not None and (type(value) not in _PLAIN or not isinstance(value, kinds)):
+            return False
+    return True
 
 
 def _valid_pair(base: Template, head: Template) -> bool:
@@ -224,12 +227,8 @@ def _valid_pair(base: Template, head: Template) -> bool:
         # equal to a base resource in `both` (`base`: the base's resources, when these are the head's)
         nonlocal shared
         for lid, resource in these.items():
-            if type(resource) is not dict or "Type" not in resource:
+            if type(resource) is not dict or "Type" not in resource or not _shaped(resource, RESOURCE_KINDS):
                 return False
-            for key, value in resource.items():
-                kinds = RESOURCE_KINDS.get(key)
-                if kinds is not None and (type(value) not in _PLAIN or not isinstance(value, kinds)):
-                    return False
             depends = resource.get("DependsOn")
             for dep in [depends] if type(depends) is str else (depends or ()):
                 if type(dep) is not str or dep not in resources:
