@@ -182,7 +182,7 @@ def test_random_pairs_agree():
         for _ in range(rng.randint(1, 2)):
             head = _mutations(rng, head)
         expected = exact(base) is None and exact(head) is None
-        verdict = _valid_pair(Template(data=base, source="b.json"), Template(data=head, source="h.json"))
+        verdict = _valid_pair(Template(data=base, source="b.json"), Template(data=head, source="h.json")) is not None
         assert verdict == expected, (json.dumps(base), json.dumps(head))
         verdicts.add(verdict)
     assert verdicts == {True, False}
@@ -191,9 +191,42 @@ def test_random_pairs_agree():
 def test_a_resource_equal_on_both_sides_is_checked_against_the_head_names():
     head = edit(("Parameters",), {})  # the Topic's Sub and the Queue's name use Stage
     assert exact(head) is not None
-    assert not _valid_pair(Template(data=GOOD, source="b.json"), Template(data=head, source="h.json"))
+    assert _valid_pair(Template(data=GOOD, source="b.json"), Template(data=head, source="h.json")) is None
     head = edit(("Conditions",), {"Other": {"Fn::Equals": ["a", "a"]}})  # IsProd, of the Topic's If
-    assert not _valid_pair(Template(data=GOOD, source="b.json"), Template(data=head, source="h.json"))
+    assert _valid_pair(Template(data=GOOD, source="b.json"), Template(data=head, source="h.json")) is None
+
+
+def test_the_walk_notes_the_questions_the_predictor_would_ask():
+    """What check_template gives back for each base resource is intrinsics.questions of its
+    evaluated parts (the same questions, or None where it gives None)."""
+    from promotelint.predict.intrinsics import questions
+    from promotelint.predict.validate import _WALKED
+
+    rng = random.Random(21)
+    typed = [{"Fn::Join": ["-", ["a", 1]]}, {"Fn::Sub": ["${v}", {"v": True}]}, {"Fn::Not": [{"Condition": "IsProd"}]},
+             {"Fn::FindInMap": ["M", "a", "b"]}, {"Ref": {"Ref": "Stage"}}, {"Fn::Sub": {"Ref": "Stage"}},
+             {"Fn::If": ["IsProd", {"Fn::Equals": [1, "1"]}, {"Condition": "IsProd"}]}, [{"Fn::GetAtt": "Queue"}]]
+    compared = asked = 0
+    for _ in range(1500):
+        data = copy.deepcopy(GOOD)
+        for _ in range(rng.randint(0, 2)):
+            data = _mutations(rng, data)
+        if rng.random() < 0.5 and isinstance(data.get("Resources"), dict):
+            holder = data["Resources"].get("Queue")
+            if isinstance(holder, dict) and isinstance(holder.get("Properties"), dict):
+                holder["Properties"]["Extra"] = rng.choice(typed)
+        survey = _valid_pair(Template(data=data, source="t.json"), Template(data=data, source="t.json"))
+        if survey is None:
+            continue
+        for lid, resource in data["Resources"].items():
+            expected = questions({k: v for k, v in resource.items() if k in _WALKED})
+            found = survey[lid]
+            assert (found is None) == (expected is None), (lid, json.dumps(resource))
+            if found is not None:
+                assert set(found) == set(expected), (lid, json.dumps(resource))
+                asked += bool(found)
+            compared += 1
+    assert compared > 1000 and asked > 500
 
 
 def test_real_templates_pass_both():

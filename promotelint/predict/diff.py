@@ -45,7 +45,7 @@ def predict(base: Template, head: Template, catalog: Catalog,
             options: PredictOptions = PredictOptions()) -> StackChangeSet:
     """The change set CloudFormation would compute to update the stack from `base` to `head`;
     `catalog` holds the facts of every resource type the two templates use."""
-    check_template(base, head)
+    survey = check_template(base, head)
     region = options.region
     head_stack = options.stack_name or head.stack_name or base.stack_name or _UNNAMED
     base_stack = options.stack_name or base.stack_name or head_stack
@@ -56,7 +56,7 @@ def predict(base: Template, head: Template, catalog: Catalog,
     b_res = {lid: r for lid, r in b_ev.resources.items() if b_ev.present(lid)}
     h_res = {lid: r for lid, r in h_ev.resources.items() if h_ev.present(lid)}
     common = [lid for lid in h_res if lid in b_res]
-    same = _alike(b_ev, h_ev, common)
+    same = _alike(b_ev, h_ev, common, survey)
     # the others evaluated now; those alike only if a replacement they refer to asks (_DiffContext)
     b_eval = {lid: _evaluate_resource(b_ev, r) for lid, r in b_res.items() if lid not in same}
     h_eval = {lid: _evaluate_resource(h_ev, r) for lid, r in h_res.items() if lid not in same}
@@ -139,18 +139,19 @@ def _transform_warnings(template: Template) -> tuple[str, ...]:
                  for name in names)
 
 
-def _alike(b_ev: Evaluator, h_ev: Evaluator, common: list[str]) -> dict[str, tuple]:
+def _alike(b_ev: Evaluator, h_ev: Evaluator, common: list[str],
+           survey: dict[str, tuple | None] | None = None) -> dict[str, tuple]:
     """Of the resources on both sides, those that evaluate alike, found without evaluating them:
     equal on both sides, and all they may ask of the rest of their template answered alike
     (intrinsics.questions), with those questions. Most of a promotion is unchanged: this spares
-    evaluating it twice."""
+    evaluating it twice. `survey`: the base resources' questions as check_template met them."""
     known: dict = {}  # question -> answered alike (resources share many)
     same = {}
     b_res, h_res = b_ev.resources, h_ev.resources
     for lid in common:
         before, after = b_res[lid], h_res[lid]
         if before is after or before == after:
-            asked = questions(before)
+            asked = survey.get(lid) if survey is not None else questions(before)
             if asked is not None and b_ev.answers_alike(h_ev, asked, known):
                 same[lid] = asked
     return same

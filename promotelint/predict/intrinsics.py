@@ -283,12 +283,12 @@ def questions(value: Any) -> tuple | None:
 
 
 # what turns a number or boolean into text or a condition: their arguments are held to their types
-_TYPED = frozenset({"Fn::Join", "Fn::Sub", "Fn::Equals", "Fn::Not", "Fn::And", "Fn::Or"})
+TYPED_FUNCTIONS = frozenset({"Fn::Join", "Fn::Sub", "Fn::Equals", "Fn::Not", "Fn::And", "Fn::Or"})
 
 
 def _ask(container: Any, asked: dict, typed: bool) -> bool:
     """Add the questions of the values in `container` (a dict or list) to `asked`; False where
-    `questions` gives None (`typed`: inside an argument of a function of _TYPED). Plain text, the
+    `questions` gives None (`typed`: inside an argument of one of TYPED_FUNCTIONS). Plain text, the
     most of any template, is passed over without a call."""
     for value in (container.values() if isinstance(container, dict) else container):
         kind = type(value)
@@ -326,7 +326,7 @@ def _ask(container: Any, asked: dict, typed: bool) -> bool:
                         if not var.startswith("!"):
                             pair = var.split(".", 1) if "." in var and not var.startswith("AWS::") else None
                             asked[("GetAtt", *pair) if pair else ("Ref", var)] = None
-                inner = typed or key in _TYPED
+                inner = typed or key in TYPED_FUNCTIONS
             if not _ask(value, asked, inner):
                 return False
         elif kind is list or isinstance(value, list):

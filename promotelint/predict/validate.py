@@ -4,8 +4,8 @@ that names nothing is an error CloudFormation would also refuse (exit 2, naming 
 from __future__ import annotations
 
 from promotelint.model.errors import InputError
-from promotelint.model.template import SUB_VARIABLE, Template, references
-from promotelint.predict.intrinsics import PSEUDO_PARAMETERS
+from promotelint.model.template import SUB_VARIABLE, Template, getatt_pair, references
+from promotelint.predict.intrinsics import PSEUDO_PARAMETERS, TYPED_FUNCTIONS
 from promotelint.predict.shape import OUTPUT_KINDS, RESOURCE_KINDS, SECTION_KINDS, check_shape
 
 TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
@@ -87,17 +87,23 @@ def check_references(template: Template, side: str = "head") -> None:
         walk = fail = None  # type: ignore[assignment]
 
 
-def check_template(base: Template, head: Template) -> None:
+def check_template(base: Template, head: Template) -> dict[str, tuple | None] | None:
     """Refuse either side's bad shapes (check_shape), then bad references (check_references), as
     those would, in that order. Both sides are first walked by `_valid_pair`, which checks the
     same things without paths, lines or messages (4x faster on a template): only when it finds a
-    fault do the exact checks run to name it."""
-    if _valid_pair(base, head):
-        return
+    fault do the exact checks run to name it.
+
+    What the walk met on its way is given back: the questions of each base resource
+    (intrinsics.questions, as the predictor asks them of both sides), or None when the exact
+    checks ran instead."""
+    survey = _valid_pair(base, head)
+    if survey is not None:
+        return survey
     check_shape(base)
     check_shape(head)
     check_references(base, "base")
     check_references(head)
+    return None
 
 
 # The scalar types parsed templates hold: any other type (a mapping or list subclass, a date) makes
@@ -111,7 +117,7 @@ _KNOWN_KEYS = RESOURCE_KINDS.keys()
 def _valid(template: Template) -> bool:
     """True when check_shape and check_references would both accept the template; False when either
     might not (then they decide)."""
-    return _valid_pair(template, template)
+    return _valid_pair(template, template) is not None
 
 
 def _outline(data: Any) -> tuple[dict, set, set, dict] | None:
@@ -145,25 +151,31 @@ def _shaped(holder: dict, kinds_of: dict[str, tuple[type, ...]]) -> bool:
     return True
 
 
-def _valid_pair(base: Template, head: Template) -> bool:
-    """True when check_shape and check_references would accept both templates; False when they
-    might not (then they decide).
+def _valid_pair(base: Template, head: Template) -> dict[str, tuple | None] | None:
+    """When check_shape and check_references would accept both templates, the questions of each
+    base resource (intrinsics.questions: None where it gives None); None when they might not
+    (then they decide).
 
     Most of a promotion's resources are the same on both sides: walking a base resource also notes
     whether every name it uses exists on the head side too, and a head resource equal to such a
-    one is valid without a walk of its own."""
+    one is valid without a walk of its own. The walk of a base resource meets every name its
+    evaluation may ask about, and notes them as it goes: the predictor needs them to find the
+    resources both sides evaluate alike, and a walk of their own would cost as much again."""
     b, h = _outline(base.data), _outline(head.data)
     if b is None or h is None:
-        return False
+        return None
     # the sides' names, read by the walks below: first the base's (and the head's as `other_*`),
     # then the head's
     resources, names, conditions, _ = b
     other_resources, other_names, other_conditions, _ = h
     shared = True  # whether the values walked so far use only names the other side has too
+    asked: dict[tuple, None] | None = None  # the questions of the base resource walked
+    askable = True  # whether its questions are all `questions` would give (not None)
+    typed = 0  # how many of TYPED_FUNCTIONS the walk is inside: a number there is not askable
 
     def walk(container: Any) -> bool:
         # the values inside `container` (a dict or list), as check_references' walk visits them
-        nonlocal shared
+        nonlocal shared, askable, typed
         for value in (container.values() if type(container) is dict else container):
             kind = type(value)
             if kind is str:
@@ -178,7 +190,10 @@ def _valid_pair(base: Template, head: Template) -> bool:
                                 return False
                             if arg not in other_names:
                                 shared = False
+                            if asked is not None:
+                                asked[("Ref", arg)] = None
                             continue
+                        askable = False  # a name that is itself computed
                     elif key == "Fn::GetAtt":
                         target = arg.split(".", 1)[0] if isinstance(arg, str) else (
                             arg[0] if isinstance(arg, list) and arg and isinstance(arg[0], str) else None)
@@ -187,8 +202,19 @@ def _valid_pair(base: Template, head: Template) -> bool:
                                 return False
                             if target not in other_resources:
                                 shared = False
+                        if asked is not None:
+                            pair = getatt_pair(arg)
+                            if pair is None:
+                                askable = False
+                            else:
+                                asked[("GetAtt", *pair)] = None
                     elif key == "Fn::Sub":
-                        if not sub(arg):
+                        if asked is not None:
+                            ask_sub(arg)
+                        typed += 1
+                        valid = sub(arg)
+                        typed -= 1
+                        if not valid:
                             return False
                         continue
                     elif key == "Fn::If":
@@ -197,6 +223,21 @@ def _valid_pair(base: Template, head: Template) -> bool:
                                 return False
                             if arg[0] not in other_conditions:
                                 shared = False
+                            if asked is not None:
+                                asked[("Condition", arg[0])] = None
+                    elif key in TYPED_FUNCTIONS:
+                        typed += 1
+                        valid = walk(value)
+                        typed -= 1
+                        if not valid:
+                            return False
+                        continue
+                    elif asked is not None:
+                        if key == "Condition" and type(arg) is str:
+                            asked[("Condition", arg)] = None
+                            continue
+                        if key == "Fn::FindInMap":
+                            askable = False
                 if not walk(value):
                     return False
             elif kind is list:
@@ -204,7 +245,22 @@ def _valid_pair(base: Template, head: Template) -> bool:
                     return False
             elif kind not in _SCALARS:
                 return False
+            elif typed and value is not None:
+                askable = False  # a number or boolean that an intrinsic function reads as text
         return True
+
+    def ask_sub(arg: Any) -> None:
+        # what intrinsics.questions asks of an Fn::Sub, or that it gives None
+        nonlocal askable
+        text = arg if isinstance(arg, str) else arg[0] if isinstance(arg, list) and len(arg) == 2 \
+            and isinstance(arg[0], str) and isinstance(arg[1], dict) else None
+        if text is None:
+            askable = False
+            return
+        for var in SUB_VARIABLE.findall(text):
+            if not var.startswith("!"):
+                pair = var.split(".", 1) if "." in var and not var.startswith("AWS::") else None
+                asked[("GetAtt", *pair) if pair else ("Ref", var)] = None  # type: ignore[index]
 
     def sub(arg: Any) -> bool:
         nonlocal shared
@@ -224,8 +280,9 @@ def _valid_pair(base: Template, head: Template) -> bool:
 
     def valid_resources(these: dict[str, Any], base: dict[str, Any] | None) -> bool:
         # each resource's shape and names, and its values walked, but those of a head resource
-        # equal to a base resource in `both` (`base`: the base's resources, when these are the head's)
-        nonlocal shared
+        # equal to a base resource in `both` (`base`: the base's resources, when these are the
+        # head's); the questions of each base resource in `survey`
+        nonlocal shared, asked, askable
         for lid, resource in these.items():
             if type(resource) is not dict or "Type" not in resource or not _shaped(resource, RESOURCE_KINDS):
                 return False
@@ -238,7 +295,9 @@ def _valid_pair(base: Template, head: Template) -> bool:
                 return False
             if base is not None and lid in both and (base[lid] is resource or base[lid] == resource):
                 continue
-            shared = True
+            shared = askable = True
+            if base is None:
+                asked = {}
             # a resource of only the keys RESOURCE_KINDS knows is walked whole: the others (Type,
             # Condition, DependsOn) hold only text, checked above
             if not walk(resource if resource.keys() <= _KNOWN_KEYS else
@@ -246,16 +305,22 @@ def _valid_pair(base: Template, head: Template) -> bool:
                 return False
             if shared:
                 both.add(lid)
+            if base is None:
+                survey[lid] = tuple(asked) if askable else None  # type: ignore[arg-type]
+        asked = None
         return True
 
     both: set[str] = set()  # resources whose values use only names both sides have
+    survey: dict[str, tuple | None] = {}
     try:
         if not (valid_resources(resources, None) and walk(list(b[3].values()))):
-            return False
+            return None
         if head is base:
-            return True
+            return survey
         base_resources = resources
         resources, names, conditions = other_resources, other_names, other_conditions
-        return valid_resources(resources, base_resources) and walk(list(h[3].values()))
+        if valid_resources(resources, base_resources) and walk(list(h[3].values())):
+            return survey
+        return None
     finally:  # the closures call each other: a cycle holding the templates, broken here (cli/__init__.py)
-        walk = sub = valid_resources = None  # type: ignore[assignment]
+        walk = sub = ask_sub = valid_resources = None  # type: ignore[assignment]
