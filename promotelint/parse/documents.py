@@ -370,9 +370,9 @@ _COLON = re.compile(r"[ \t]*:")
 
 def _located_positions(text: str, data: dict) -> dict[Path_, tuple[int, int]] | None:
     """The positions of indented JSON, each key looked up by its own text (newline, indentation,
-    quoted key: a literal that str.find skips through, ten times cheaper than a pattern that
-    stops at every line), in the order json.loads met them. None when a key is not where the
-    layout puts it, or may be written with escapes (then `_indented_positions` decides).
+    quoted key: a literal that str.find skips through), in the order json.loads met them: half
+    the instructions of `_indented_positions`, whose patterns stop at every line. None when a key
+    is not where the layout puts it, or may be written with escapes (then that one decides).
 
     A key written twice is placed at its first line (json.loads keeps the value of the last)."""
     first = _INDENTED_KEY.search(text)

