@@ -26,7 +26,9 @@ from promotelint.model.resources import Catalog, deletion_action, replace_action
 from promotelint.model.secrets import worth_masking
 from promotelint.model.settings import PredictOptions
 from promotelint.model.template import Origin, Template, references
-from promotelint.predict.intrinsics import NO_VALUE, Evaluator, is_symbolic, parameter_values, questions
+from promotelint.predict.intrinsics import (
+    NO_VALUE, Evaluator, as_text, is_symbolic, parameter_values, questions,
+)
 from promotelint.predict.renames import pair_renames
 from promotelint.predict.unseen import compare_unseen
 from promotelint.predict.validate import ATTRIBUTES, check_template
@@ -216,7 +218,7 @@ class _DiffContext:
         for lid in lids:
             if lid not in self._referenced:
                 if lid in self.same and lid not in self.h_eval:
-                    if not any(q[1] in names and q[0] != "Condition" and not _text(self.h_ev.answer(q))
+                    if not any(q[1] in names and q[0] != "Condition" and not as_text(self.h_ev.answer(q))
                                for q in self.same[lid]):
                         continue
                 else:
@@ -374,11 +376,6 @@ def _if_conditions(value: Any) -> set[str]:
         for item in value:
             found |= _if_conditions(item)
     return found
-
-
-def _text(value: Any) -> bool:
-    """Whether an Fn::Sub writes the value in as text (it keeps the ${} of anything else)."""
-    return isinstance(value, (str, int, float)) and not isinstance(value, bool)
 
 
 def _ordered_keys(*dicts: Mapping) -> list[str]:

@@ -318,14 +318,10 @@ def _ask(container: Any, asked: dict, typed: bool) -> bool:
                 if key == "Fn::If" and isinstance(arg, list) and arg and isinstance(arg[0], str):
                     asked[("Condition", arg[0])] = None
                 elif key == "Fn::Sub":
-                    text = arg if isinstance(arg, str) else arg[0] if isinstance(arg, list) and len(arg) == 2 \
-                        and isinstance(arg[0], str) and isinstance(arg[1], dict) else None
-                    if text is None:
+                    variables = sub_questions(arg)
+                    if variables is None:
                         return False
-                    for var in SUB_VARIABLE.findall(text):
-                        if not var.startswith("!"):
-                            pair = var.split(".", 1) if "." in var and not var.startswith("AWS::") else None
-                            asked[("GetAtt", *pair) if pair else ("Ref", var)] = None
+                    asked.update(dict.fromkeys(variables))
                 inner = typed or key in TYPED_FUNCTIONS
             if not _ask(value, asked, inner):
                 return False
@@ -335,6 +331,22 @@ def _ask(container: Any, asked: dict, typed: bool) -> bool:
         elif typed and isinstance(value, (int, float)):
             return False
     return True
+
+
+def sub_questions(arg: Any) -> list[tuple] | None:
+    """The questions of an Fn::Sub's variables (its own included: more than it asks), or None when
+    its text is itself computed (see `questions`)."""
+    text = arg if isinstance(arg, str) else arg[0] if isinstance(arg, list) and len(arg) == 2 \
+        and isinstance(arg[0], str) and isinstance(arg[1], dict) else None
+    if text is None:
+        return None
+    return [("GetAtt", *var.split(".", 1)) if "." in var and not var.startswith("AWS::") else ("Ref", var)
+            for var in SUB_VARIABLE.findall(text) if not var.startswith("!")]
+
+
+def as_text(value: Any) -> bool:
+    """Whether an Fn::Sub writes the value into its text (it keeps the ${} of anything else)."""
+    return isinstance(value, (str, int, float)) and not isinstance(value, bool)
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -387,7 +399,7 @@ def _fn_sub(ev: Evaluator, arg: Any) -> Any:
             value = ev.get_att(*var.split(".", 1))
         else:
             value = ev.ref(var)
-        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        if as_text(value):
             return str(value)
         unknown = True
         return match.group(0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from promotelint.model.errors import InputError
 from promotelint.model.template import SUB_VARIABLE, Template, getatt_pair, references
-from promotelint.predict.intrinsics import PSEUDO_PARAMETERS, TYPED_FUNCTIONS
+from promotelint.predict.intrinsics import PSEUDO_PARAMETERS, TYPED_FUNCTIONS, sub_questions
 from promotelint.predict.shape import OUTPUT_KINDS, RESOURCE_KINDS, SECTION_KINDS, check_shape
 
 TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
@@ -210,7 +210,11 @@ def _valid_pair(base: Template, head: Template) -> dict[str, tuple | None] | Non
                                 asked[("GetAtt", *pair)] = None
                     elif key == "Fn::Sub":
                         if asked is not None:
-                            ask_sub(arg)
+                            variables = sub_questions(arg)
+                            if variables is None:
+                                askable = False
+                            else:
+                                asked.update(dict.fromkeys(variables))
                         typed += 1
                         valid = sub(arg)
                         typed -= 1
@@ -248,19 +252,6 @@ def _valid_pair(base: Template, head: Template) -> dict[str, tuple | None] | Non
             elif typed and value is not None:
                 askable = False  # a number or boolean that an intrinsic function reads as text
         return True
-
-    def ask_sub(arg: Any) -> None:
-        # what intrinsics.questions asks of an Fn::Sub, or that it gives None
-        nonlocal askable
-        text = arg if isinstance(arg, str) else arg[0] if isinstance(arg, list) and len(arg) == 2 \
-            and isinstance(arg[0], str) and isinstance(arg[1], dict) else None
-        if text is None:
-            askable = False
-            return
-        for var in SUB_VARIABLE.findall(text):
-            if not var.startswith("!"):
-                pair = var.split(".", 1) if "." in var and not var.startswith("AWS::") else None
-                asked[("GetAtt", *pair) if pair else ("Ref", var)] = None  # type: ignore[index]
 
     def sub(arg: Any) -> bool:
         nonlocal shared
@@ -323,4 +314,4 @@ def _valid_pair(base: Template, head: Template) -> dict[str, tuple | None] | Non
             return survey
         return None
     finally:  # the closures call each other: a cycle holding the templates, broken here (cli/__init__.py)
-        walk = sub = ask_sub = valid_resources = None  # type: ignore[assignment]
+        walk = sub = valid_resources = None  # type: ignore[assignment]
