@@ -182,8 +182,12 @@ def test_random_pairs_agree():
         for _ in range(rng.randint(1, 2)):
             head = _mutations(rng, head)
         expected = exact(base) is None and exact(head) is None
-        verdict = _valid_pair(Template(data=base, source="b.json"), Template(data=head, source="h.json")) is not None
+        survey = _valid_pair(Template(data=base, source="b.json"), Template(data=head, source="h.json"))
+        verdict = survey is not None
         assert verdict == expected, (json.dumps(base), json.dumps(head))
+        if survey is not None:  # the resources equal on both sides, every one of them
+            assert survey.unchanged == {lid for lid, r in head["Resources"].items()
+                                        if lid in base["Resources"] and base["Resources"][lid] == r}
         verdicts.add(verdict)
     assert verdicts == {True, False}
 
@@ -218,9 +222,10 @@ def test_the_walk_notes_the_questions_the_predictor_would_ask():
         survey = _valid_pair(Template(data=data, source="t.json"), Template(data=data, source="t.json"))
         if survey is None:
             continue
+        assert survey.unchanged == set(data["Resources"])
         for lid, resource in data["Resources"].items():
             expected = questions({k: v for k, v in resource.items() if k in _WALKED})
-            found = survey[lid]
+            found = survey.questions[lid]
             assert (found is None) == (expected is None), (lid, json.dumps(resource))
             if found is not None:
                 assert set(found) == set(expected), (lid, json.dumps(resource))

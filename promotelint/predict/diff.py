@@ -31,7 +31,7 @@ from promotelint.predict.intrinsics import (
 )
 from promotelint.predict.renames import pair_renames
 from promotelint.predict.unseen import compare_unseen
-from promotelint.predict.validate import ATTRIBUTES, check_template
+from promotelint.predict.validate import ATTRIBUTES, Survey, check_template
 
 TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
 if TYPE_CHECKING:
@@ -141,21 +141,26 @@ def _transform_warnings(template: Template) -> tuple[str, ...]:
                  for name in names)
 
 
-def _alike(b_ev: Evaluator, h_ev: Evaluator, common: list[str],
-           survey: dict[str, tuple | None] | None = None) -> dict[str, tuple]:
+def _alike(b_ev: Evaluator, h_ev: Evaluator, common: list[str], survey: Survey | None = None) -> dict[str, tuple]:
     """Of the resources on both sides, those that evaluate alike, found without evaluating them:
     equal on both sides, and all they may ask of the rest of their template answered alike
     (intrinsics.questions), with those questions. Most of a promotion is unchanged: this spares
-    evaluating it twice. `survey`: the base resources' questions as check_template met them."""
+    evaluating it twice. `survey`: what check_template met (which are equal, their questions)."""
     known: dict = {}  # question -> answered alike (resources share many)
     same = {}
     b_res, h_res = b_ev.resources, h_ev.resources
     for lid in common:
-        before, after = b_res[lid], h_res[lid]
-        if before is after or before == after:
-            asked = survey.get(lid) if survey is not None else questions(before)
-            if asked is not None and b_ev.answers_alike(h_ev, asked, known):
-                same[lid] = asked
+        if survey is not None:
+            if lid not in survey.unchanged:
+                continue
+            asked = survey.questions[lid]
+        else:
+            before, after = b_res[lid], h_res[lid]
+            if before is not after and before != after:
+                continue
+            asked = questions(before)
+        if asked is not None and b_ev.answers_alike(h_ev, asked, known):
+            same[lid] = asked
     return same
 
 

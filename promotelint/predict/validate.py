@@ -4,6 +4,7 @@ that names nothing is an error CloudFormation would also refuse (exit 2, naming 
 from __future__ import annotations
 
 from promotelint.model.errors import InputError
+from promotelint.model.record import record
 from promotelint.model.template import SUB_VARIABLE, Template, getatt_pair, references
 from promotelint.predict.intrinsics import PSEUDO_PARAMETERS, TYPED_FUNCTIONS, sub_questions
 from promotelint.predict.shape import OUTPUT_KINDS, RESOURCE_KINDS, SECTION_KINDS, check_shape
@@ -87,15 +88,23 @@ def check_references(template: Template, side: str = "head") -> None:
         walk = fail = None  # type: ignore[assignment]
 
 
-def check_template(base: Template, head: Template) -> dict[str, tuple | None] | None:
+@record
+class Survey:
+    """What the walk of a valid pair met on its way (`_valid_pair`)."""
+
+    questions: dict[str, tuple | None]  # of each base resource (intrinsics.questions, or None)
+    unchanged: frozenset[str]  # the head resources equal to the base's
+
+
+def check_template(base: Template, head: Template) -> Survey | None:
     """Refuse either side's bad shapes (check_shape), then bad references (check_references), as
     those would, in that order. Both sides are first walked by `_valid_pair`, which checks the
     same things without paths, lines or messages (4x faster on a template): only when it finds a
     fault do the exact checks run to name it.
 
-    What the walk met on its way is given back: the questions of each base resource
-    (intrinsics.questions, as the predictor asks them of both sides), or None when the exact
-    checks ran instead."""
+    What the walk met on its way is given back (Survey: the questions of each base resource, as
+    the predictor asks them of both sides, and the resources equal on both sides), or None when
+    the exact checks ran instead."""
     survey = _valid_pair(base, head)
     if survey is not None:
         return survey
@@ -151,10 +160,10 @@ def _shaped(holder: dict, kinds_of: dict[str, tuple[type, ...]]) -> bool:
     return True
 
 
-def _valid_pair(base: Template, head: Template) -> dict[str, tuple | None] | None:
-    """When check_shape and check_references would accept both templates, the questions of each
-    base resource (intrinsics.questions: None where it gives None); None when they might not
-    (then they decide).
+def _valid_pair(base: Template, head: Template) -> Survey | None:
+    """When check_shape and check_references would accept both templates, what the walk met (the
+    questions of each base resource, intrinsics.questions, and the head resources equal to the
+    base's); None when they might not (then they decide).
 
     Most of a promotion's resources are the same on both sides: walking a base resource also notes
     whether every name it uses exists on the head side too, and a head resource equal to such a
@@ -285,6 +294,9 @@ def _valid_pair(base: Template, head: Template) -> dict[str, tuple | None] | Non
             if condition is not None and condition not in conditions:
                 return False
             if base is not None and lid in both and (base[lid] is resource or base[lid] == resource):
+                # (a resource equal on both sides is in `both` when the head is valid: a name it
+                # uses that the head lacks fails the head's walk of it)
+                unchanged.append(lid)
                 continue
             shared = askable = True
             if base is None:
@@ -303,15 +315,16 @@ def _valid_pair(base: Template, head: Template) -> dict[str, tuple | None] | Non
 
     both: set[str] = set()  # resources whose values use only names both sides have
     survey: dict[str, tuple | None] = {}
+    unchanged: list[str] = []
     try:
         if not (valid_resources(resources, None) and walk(list(b[3].values()))):
             return None
         if head is base:
-            return survey
+            return Survey(survey, frozenset(resources))
         base_resources = resources
         resources, names, conditions = other_resources, other_names, other_conditions
         if valid_resources(resources, base_resources) and walk(list(h[3].values())):
-            return survey
+            return Survey(survey, frozenset(unchanged))
         return None
     finally:  # the closures call each other: a cycle holding the templates, broken here (cli/__init__.py)
         walk = sub = valid_resources = None  # type: ignore[assignment]
