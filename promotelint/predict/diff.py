@@ -55,8 +55,9 @@ def predict(base: Template, head: Template, catalog: Catalog,
     h_params = parameter_values(head.data, options.head_parameters or {})
     b_ev = Evaluator(base.data, b_params, region, base_stack, catalog)
     h_ev = Evaluator(head.data, h_params, region, head_stack, catalog)
-    b_res = {lid: r for lid, r in b_ev.resources.items() if b_ev.present(lid)}
-    h_res = {lid: r for lid, r in h_ev.resources.items() if h_ev.present(lid)}
+    # (a resource without a Condition is present: asked only of those with one)
+    b_res = {lid: r for lid, r in b_ev.resources.items() if "Condition" not in r or b_ev.present(lid)}
+    h_res = {lid: r for lid, r in h_ev.resources.items() if "Condition" not in r or h_ev.present(lid)}
     common = [lid for lid in h_res if lid in b_res]
     same = _alike(b_ev, h_ev, common, survey)
     # the others evaluated now; those alike only if a replacement they refer to asks (_DiffContext)
