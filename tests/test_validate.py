@@ -1,4 +1,4 @@
-"""The fused template check (predict/validate.py `_valid`) must accept exactly what the exact checks
+"""The fused template check (predict/validate.py `_valid_pair`) must accept exactly what the exact checks
 (check_shape, then check_references) accept: every refusal of theirs is a False here, so that
 `check_template` then runs them and their error, with its line, is the one shown."""
 
@@ -16,7 +16,7 @@ from promotelint.model.errors import InputError
 from promotelint.model.template import Template
 from promotelint.parse.template import template_from_text
 from promotelint.predict.shape import check_shape
-from promotelint.predict.validate import _valid, _valid_pair, check_references, check_template
+from promotelint.predict.validate import _valid_pair, check_references, check_template
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 
@@ -37,6 +37,11 @@ GOOD = {
     "Outputs": {"Arn": {"Value": {"Fn::GetAtt": ["Queue", "Arn"]}, "Export": {"Name": "arn"},
                         "Condition": "IsProd"}},
 }
+
+
+def _valid(template: Template) -> bool:
+    """The fused check of one template (as both sides of a pair)."""
+    return _valid_pair(template, template) is not None
 
 
 def exact(data) -> InputError | None:

@@ -123,12 +123,6 @@ _WALKED = ("Properties", "Metadata") + ATTRIBUTES[1:]  # the resource keys check
 _KNOWN_KEYS = RESOURCE_KINDS.keys()
 
 
-def _valid(template: Template) -> bool:
-    """True when check_shape and check_references would both accept the template; False when either
-    might not (then they decide)."""
-    return _valid_pair(template, template) is not None
-
-
 def _outline(data: Any) -> tuple[dict, set, set, dict] | None:
     """The template's resources, the names a Ref may name, its conditions and its outputs, when
     its sections have the shapes check_shape accepts (else None)."""
