@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from promotelint.model.record import fields
+from promotelint.model.regex import lazy
 
 TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 MASK = "****"
 _MIN_LENGTH = 4  # shorter values are masked only where they are the whole string
 _PLAIN = frozenset({"true", "false", "null", "undefined"})
-_NUMBER = re.compile(r"[-+]?[0-9.]+")
+_NUMBER = lazy(r"[-+]?[0-9.]+")
 
 
 def worth_masking(values: Iterable[Any], public: Iterable[str] = ()) -> frozenset[str]:

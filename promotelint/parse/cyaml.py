@@ -18,6 +18,8 @@ on every corpus and fixture file (and error cases); PyYAML without libyaml means
 from __future__ import annotations
 
 import re
+
+from promotelint.model.regex import lazy
 import sys
 from datetime import date
 
@@ -60,7 +62,7 @@ _IMPLICIT_1_2 = (
 _RESOLVERS: dict[str, list[tuple[str, Any]]] = {}
 for _tag, _pattern, _first in _IMPLICIT_1_2:
     for _char in _first:
-        _RESOLVERS.setdefault(_char, []).append((_tag, re.compile(_pattern, re.X)))
+        _RESOLVERS.setdefault(_char, []).append((_tag, lazy(_pattern, re.X)))
 
 # A plain scalar's tag depends on its text alone, and configs repeat their texts (keys, `true`,
 # names): the patterns run once per short text, for up to this many texts a process.
@@ -69,7 +71,7 @@ _PLAIN_TAGS_KEPT = 50_000
 
 # What libyaml is not asked to read (see the module's docstring).
 _UNSURE = re.compile(r"[\t\x85\u2028\u2029\ufeff]|^%|!!|!<", re.M)
-_DATE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
+_DATE = lazy(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
 
 # PyYAML's pure-Python reader (yaml.reader.Reader: unused here, libyaml reads the text) compiles at
 # import a class of the characters YAML allows, as ranges across the whole BMP; re's compiler walks

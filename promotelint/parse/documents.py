@@ -19,6 +19,7 @@ import re
 
 from promotelint.model.errors import InputError
 from promotelint.model.record import field, record
+from promotelint.model.regex import lazy
 from promotelint.model.template import nearest_position
 
 TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
@@ -135,7 +136,7 @@ def _ruamel_compose(text: str, source: str) -> tuple[Any, Any]:
         raise _too_deep(source, text) from None
 
 
-_FLOW = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|[\[\]{}]')
+_FLOW = lazy(r'"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|[\[\]{}]')
 
 
 def _flow_deeper_than(text: str, limit: int) -> bool:
@@ -329,8 +330,8 @@ def _js_key(key: Any) -> str:
 # A key's text in JSON (no newline in it), a key at the start of a line of indented JSON, and a
 # string or a bracket anywhere.
 _KEY_TEXT = r'([^"\\\n]*(?:\\.[^"\\\n]*)*)'
-_INDENTED_KEY = re.compile(r'^( *)"((?:[^"\\\n]|\\.)*)"[ \t]*:', re.M)
-_TOKEN = re.compile(r'"((?:[^"\\]|\\.)*)"(\s*:)?|[\[\]{}]')
+_INDENTED_KEY = lazy(r'^( *)"((?:[^"\\\n]|\\.)*)"[ \t]*:', re.M)
+_TOKEN = lazy(r'"((?:[^"\\]|\\.)*)"(\s*:)?|[\[\]{}]')
 
 
 def _json_positions(text: str, data: Any) -> dict[Path_, tuple[int, int]]:
@@ -365,7 +366,7 @@ def _key(raw: str) -> str:
     return json.loads('"' + raw + '"') if "\\" in raw else raw
 
 
-_COLON = re.compile(r"[ \t]*:")
+_COLON = lazy(r"[ \t]*:")
 
 
 def _located_positions(text: str, data: dict) -> dict[Path_, tuple[int, int]] | None:

@@ -15,6 +15,7 @@ import re
 from datetime import datetime, timedelta, timezone
 
 from promotelint.model.errors import InputError
+from promotelint.model.regex import lazy
 from promotelint.parse.documents import Builder, Document, load_text, load_yaml
 
 TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
@@ -28,9 +29,9 @@ FRAMEWORK_TAGS = frozenset({
 
 
 # A tab (with any blanks) between a closing `]`/`}` and the end of the line or a comment.
-_TRAILING_TAB = re.compile(r"(?<=[\]}])([ \t]*\t[ \t]*)(?=$|#)", re.M)
+_TRAILING_TAB = lazy(r"(?<=[\]}])([ \t]*\t[ \t]*)(?=$|#)", re.M)
 # A tab (with any blanks) between a plain block-mapping key and its `: `.
-_KEY_TAB = re.compile(r"(?<=^)([ ]*(?:- +)*[^\s#'\"{}\[\]|>&*!%@`,?:-](?:[^\n#:]*?[^\s:])?)([ \t]*\t[ \t]*)(?=:(?:[ \t]|$))", re.M)
+_KEY_TAB = lazy(r"(?<=^)([ ]*(?:- +)*[^\s#'\"{}\[\]|>&*!%@`,?:-](?:[^\n#:]*?[^\s:])?)([ \t]*\t[ \t]*)(?=:(?:[ \t]|$))", re.M)
 
 
 def load_js_yaml(text: str, source: str) -> Document:
@@ -87,7 +88,7 @@ class _JsYamlBuilder(Builder):
 
 
 # js-yaml's timestamp: a date, or a date and time with optional fraction and zone.
-_TIMESTAMP = re.compile(
+_TIMESTAMP = lazy(
     r"^(\d{4})-(\d\d?)-(\d\d?)(?:(?:[Tt]|[ \t]+)(\d\d?):(\d\d):(\d\d)(?:\.(\d*))?"
     r"(?:[ \t]*(Z|([-+])(\d\d?)(?::(\d\d))?))?)?$")
 

@@ -10,11 +10,11 @@ text; its nested variables are `*` too.
 from __future__ import annotations
 
 import marshal
-import re
 from collections.abc import Iterator
 
 from promotelint.model.imports import ImportIndex, Importer
 from promotelint.model.opaque import OPAQUE_KEY
+from promotelint.model.regex import lazy
 from promotelint.model.template import SUB_VARIABLE, Template
 from promotelint.predict.intrinsics import Evaluator, parameter_values
 
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 # ${cf:stack.output} and ${cf(region):stack.output}; the stack part may hold nested ${...}
 # (a fallback after a comma is ignored: `${cf:stack.output, 'default'}`)
-CF_VARIABLE = re.compile(r"\$\{cf(?:\([^)]*\))?:((?:[^.{}\s]|\$\{[^}]*\})+)\.((?:[^{}\s,]|\$\{[^}]*\})+)(?:\s*,[^}]*)?\}")
+CF_VARIABLE = lazy(r"\$\{cf(?:\([^)]*\))?:((?:[^.{}\s]|\$\{[^}]*\})+)\.((?:[^{}\s,]|\$\{[^}]*\})+)(?:\s*,[^}]*)?\}")
 _UNKNOWN = "*"
 
 

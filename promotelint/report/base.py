@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Mapping, Sequence
 
 from promotelint.model.changeset import ResourceChange, StackChangeSet, blind_spots
 from promotelint.model.findings import Finding, StackReport, active, blocks, counts
 from promotelint.model.record import getter, record, replace
+from promotelint.model.regex import lazy
 from promotelint.model.secrets import is_plain_data, map_strings, masker, shown_fields
 from promotelint.model.template import Origin
 
@@ -53,7 +53,7 @@ class Format:
 
 
 # C0 and C1 control characters, DEL, and the Unicode line and paragraph separators.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL = lazy("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def escape_controls(text: str) -> str:
@@ -79,7 +79,7 @@ def presentable(reports: Sequence[StackReport], escape: bool = False) -> list[St
 # What json.dumps (ensure_ascii=False) writes for a control character: an escape, or the character.
 # Two patterns, not one alternation: each alone is searched by its first character (a megabyte-sized
 # report in ~5 ms); the alternation tries every position (~100 ms).
-_ENCODED_CONTROL = (re.compile(r"\\[bfnrtu]"), re.compile("[\x7f-\x9f\u2028\u2029]"))
+_ENCODED_CONTROL = (lazy(r"\\[bfnrtu]"), lazy("[\x7f-\x9f\u2028\u2029]"))
 
 
 def _may_hold_controls(report: StackReport) -> bool:

@@ -15,9 +15,9 @@ that has such events.)
 
 from __future__ import annotations
 
-import re
 
 from promotelint.model.opaque import OPAQUE_KEY, is_opaque
+from promotelint.model.regex import lazy
 from promotelint.serverless.js import coerce_string, js_number, js_string
 
 TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
@@ -431,7 +431,7 @@ def _coerce_scalar(value: Any, kinds: set) -> Any:
 # awsIamPolicyResource is anyOf ['*', awsArn, awsLogicalResourceId, an array of those]: AJV unwraps
 # [x] when it checks awsArn's string, and that sticks if x is an ARN or a logical ID; otherwise the
 # last alternative wraps it again. (For an unknown value, its text decides.)
-_POLICY_RESOURCE = re.compile(r"arn:|[#A-Za-z0-9\-_./]+[*]?\Z")
+_POLICY_RESOURCE = lazy(r"arn:|[#A-Za-z0-9\-_./]+[*]?\Z")
 
 
 def _scalar(value: Any) -> bool:
@@ -452,9 +452,9 @@ def _wrap_string_get_att(value: Any) -> None:
 
 
 # The string branches of the policy unions in the AWS provider's schema (provider.js definitions).
-_ARN = re.compile(r"^arn:")  # awsArnString
-_LOGICAL_ID = re.compile(r"^[#A-Za-z0-9\-_./]+[*]?$")  # awsLogicalResourceId
-_API_ABBREVIATED_ARN = re.compile(r"^execute-api:/")  # awsApiGatewayAbbreviatedArn
+_ARN = lazy(r"^arn:")  # awsArnString
+_LOGICAL_ID = lazy(r"^[#A-Za-z0-9\-_./]+[*]?$")  # awsLogicalResourceId
+_API_ABBREVIATED_ARN = lazy(r"^execute-api:/")  # awsApiGatewayAbbreviatedArn
 
 
 def _ajv_string(value: Any) -> str | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import functools
 import re
 
+from promotelint.model.regex import lazy
+
 # Exact ports, for the .env files the framework (`useDotenv`) and serverless-dotenv-plugin load (and
 # --env-file): dotenv 16 (`parse`, `config`) and dotenv-expand 10 (`expand`), which both use.
 # JavaScript's regex classes are spelled out where Python's differ: `\s` (JS counts U+FEFF, not
@@ -31,7 +33,7 @@ def _patterns() -> tuple[re.Pattern, re.Pattern]:
 
 
 # dotenv-expand 10: the variable group an unescaped `$` starts.
-_VARIABLE_GROUP = re.compile(r"((?<!\\)\${?([A-Za-z0-9_]+)(?::-([^}\\]*))?}?)")
+_VARIABLE_GROUP = lazy(r"((?<!\\)\${?([A-Za-z0-9_]+)(?::-([^}\\]*))?}?)")
 # JavaScript's recursion overflows the stack (or the longest string) on a value that expands into itself.
 _MAX_EXPANSIONS, _MAX_LENGTH = 2_000, 1 << 16
 

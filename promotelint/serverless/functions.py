@@ -11,11 +11,11 @@ from __future__ import annotations
 import base64
 import copy
 import json
-import re
 from operator import itemgetter
 
 from promotelint.model.digest import sha256
 from promotelint.model.opaque import is_opaque, opaque
+from promotelint.model.regex import lazy
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.iam import custom_execution_role, role_statements
@@ -34,7 +34,7 @@ _DEFAULT_CORS = {
                        "X-Amz-Security-Token", "X-Amzn-Trace-Id"],
     "allowedMethods": ["*"],
 }
-_LAMBDA_ARN = re.compile(r"^arn:[^:]+:lambda:")
+_LAMBDA_ARN = lazy(r"^arn:[^:]+:lambda:")
 
 
 def artifact_directory_name(ctx: CompileContext) -> str:
@@ -75,7 +75,7 @@ def resolve_function_arn(ctx: CompileContext, address: str) -> Any:
     return resolve_lambda_target(address, fn)
 
 
-_ECR_URI = re.compile(r"^\d+\.dkr\.ecr\.[a-z0-9-]+..amazonaws.com/([^@]+)|([^@:]+@sha256:[a-f0-9]{64})$")
+_ECR_URI = lazy(r"^\d+\.dkr\.ecr\.[a-z0-9-]+..amazonaws.com/([^@]+)|([^@:]+@sha256:[a-f0-9]{64})$")
 
 
 def _resolve_image(ctx: CompileContext, name: str, image: Any) -> tuple[Any, Any]:

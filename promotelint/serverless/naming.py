@@ -11,6 +11,7 @@ import functools
 import re
 
 from promotelint.model.digest import md5
+from promotelint.model.regex import lazy
 
 TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
 if TYPE_CHECKING:
@@ -18,8 +19,8 @@ if TYPE_CHECKING:
 
 # lodash's `words`: camelCase-aware splitting when the text has case changes, digits next to
 # letters or punctuation; otherwise plain alphanumeric runs.
-_HAS_UNICODE_WORD = re.compile(r"[a-z][A-Z]|[A-Z]{2}[a-z]|[0-9][a-zA-Z]|[a-zA-Z][0-9]|[^a-zA-Z0-9 ]")
-_UNICODE_WORD = re.compile(
+_HAS_UNICODE_WORD = lazy(r"[a-z][A-Z]|[A-Z]{2}[a-z]|[0-9][a-zA-Z]|[a-zA-Z][0-9]|[^a-zA-Z0-9 ]")
+_UNICODE_WORD = lazy(
     r"[A-Z]?[a-z]+(?=[^A-Za-z0-9]|[A-Z]|$)"
     r"|[A-Z]+(?=[^A-Za-z0-9]|[A-Z][a-z]|$)"
     r"|[A-Z]?[a-z]+"
@@ -28,7 +29,7 @@ _UNICODE_WORD = re.compile(
     r"|\d*(?:1st|2nd|3rd|(?![123])\dth)(?=\b|[A-Z_])"
     r"|\d+"
 )
-_ASCII_WORD = re.compile(r"[A-Za-z0-9]+")
+_ASCII_WORD = lazy(r"[A-Za-z0-9]+")
 
 
 def upper_first(text: str) -> str:

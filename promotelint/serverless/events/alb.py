@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
 
 from promotelint.model.opaque import is_opaque
+from promotelint.model.regex import lazy
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.events.base import compiles, event_error, events_of
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 KIND = "alb"
 
-_LISTENER_ARN = re.compile(r"^arn:aws[\w-]*:elasticloadbalancing:.+:listener/app/[\w-]+/([\w-]+)/([\w-]+)$")
+_LISTENER_ARN = lazy(r"^arn:aws[\w-]*:elasticloadbalancing:.+:listener/app/[\w-]+/([\w-]+)/([\w-]+)$")
 _HEALTH_CHECK_DEFAULTS = {
     "HealthCheckEnabled": False, "HealthCheckPath": "/", "HealthCheckIntervalSeconds": 35,
     "HealthCheckTimeoutSeconds": 30, "HealthyThresholdCount": 5, "UnhealthyThresholdCount": 5,

@@ -9,8 +9,8 @@ source is {"type", "params": [meta], "address": meta} or {"value": literal}; a m
 from __future__ import annotations
 
 import json
-import re
 
+from promotelint.model.regex import lazy
 from promotelint.serverless.js import js_number
 
 TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
@@ -24,7 +24,7 @@ class VariableSyntaxError(Exception):
 
 _ALPHA = frozenset("abcdefghijklmnopqrstuvwxyz")
 _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-")
-_IS_TYPE = re.compile(r"^[a-z][a-zA-Z0-9]*$")
+_IS_TYPE = lazy(r"^[a-z][a-zA-Z0-9]*$")
 # States in which spaces between the parts of a variable are skipped
 _SKIPS_SPACES = frozenset({"maybeNextSourceStart", "typeOrSourceLiteral", "paramStart", "afterParamString",
                            "maybeAddressOpen", "maybeAddressStart", "afterAddressString", "afterSourceLiteralString"})

@@ -14,10 +14,10 @@ string patterns decide (the policy statements' Resource: serverless.coerce.polic
 
 from __future__ import annotations
 
-import re
 from functools import partial
 
 from promotelint.model.opaque import OPAQUE_KEY
+from promotelint.model.regex import lazy
 from promotelint.serverless.coerce import policy_principal_aws, policy_resource
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.events.base import any_value, events_of, has_events
@@ -27,7 +27,7 @@ TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.
 if TYPE_CHECKING:
     from typing import Any
 
-_NUMBER = re.compile(r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$")
+_NUMBER = lazy(r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$")
 
 STR_LIST = ["str"]
 _PARAMS = {"*": ("any", "bool", {"required": "bool"})}

@@ -3,9 +3,9 @@ framework's plugin shares `this`."""
 
 from __future__ import annotations
 
-import re
 
 from promotelint.model.record import field, record
+from promotelint.model.regex import lazy
 from promotelint.serverless import naming
 from promotelint.serverless.context import CompileContext
 from promotelint.serverless.js import js_string
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 KIND = "http"
-COGNITO_IDP_ARN = re.compile(r"^arn:[a-zA-Z-]*:cognito-idp")
+COGNITO_IDP_ARN = lazy(r"^arn:[a-zA-Z-]*:cognito-idp")
 
 
 @record(frozen=False)
