@@ -197,3 +197,21 @@ def test_a_class_keeps_its_own_init_and_cannot_be_frozen_with_its_own_setattr():
 def test_a_record_does_not_inherit_from_a_record():
     with pytest.raises(TypeError):
         record(type("Sub", (Pickled,), {"__annotations__": {"c": "int"}}))
+
+
+def test_the_init_is_written_when_the_first_instance_is_made():
+    """A run imports records it never makes: each class's __init__ is compiled for its first
+    instance, and the declaration's own faults are still found when the class is made."""
+    @record
+    class Point:
+        x: int
+        y: int = 0
+
+    first = Point.__init__
+    assert Point(1) == Point(1, 0) and Point.__init__ is not first
+    assert Point(2, y=3).y == 3 and Point.__init__.__qualname__.endswith("Point.__init__")
+    with pytest.raises(TypeError):
+        @record
+        class Wrong:
+            x: int = 0
+            y: int
