@@ -11,7 +11,6 @@ included).
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Iterator, Mapping, Sequence
 
@@ -122,6 +121,8 @@ def _diff(path: str, b: Any, h: Any, recreation: str, width: int) -> Iterator[Pr
 def _list_diff(path: str, b: list, h: list, recreation: str, width: int) -> Iterator[PropertyChange]:
     """Items added and removed; an item changed in place is diffed inside. IAM statements read as
     sentences."""
+    import difflib  # (only when a list changed: its import is a hundredth of a cold check)
+
     statements = path.rsplit(".", 1)[-1] == "Statement"
     key = [json.dumps(v, sort_keys=True, default=str) for v in b], [json.dumps(v, sort_keys=True, default=str) for v in h]
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, *key, autojunk=False).get_opcodes():

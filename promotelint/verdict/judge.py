@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import difflib
 import fnmatch
 from collections.abc import Sequence
 
@@ -44,6 +43,8 @@ def check_rule_ids(config: Config, known: Sequence[str]) -> None:
     """Refuse severities and allow entries that name no rule (a typo would silently do nothing)."""
 
     def hint(rid: str) -> str:
+        import difflib  # (only for a mistake: its import is a hundredth of a cold check)
+
         close = difflib.get_close_matches(rid, known, n=1)
         return f"did you mean {close[0]}?" if close else "run `promotelint rules` for the ids"
 
