@@ -418,8 +418,7 @@ def _fn_join(ev: Evaluator, arg: Any) -> Any:
         kinds = set(map(type, items))  # the usual case, all text, found without a loop in Python
         if kinds <= _TEXT:
             return delim.join(items)
-        if kinds <= _NUMBER_OR_TEXT or all(
-                isinstance(i, (str, int, float)) and not isinstance(i, bool) for i in items):
+        if kinds <= _NUMBER_OR_TEXT or all(map(as_text, items)):
             return delim.join(str(i) for i in items)
     return {"Fn::Join": [delim, items]}
 
