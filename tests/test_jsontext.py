@@ -21,7 +21,7 @@ EDGE = [
     {"a": {}, "b": [], "c": [{}], "d": [[[]]], "e": {"f": {"g": None}}},
     [1, "two", 3.0, [4, {"five": [6]}], {}, []],
     {"nan": float("nan")}, {"inf": [float("inf")]}, {1: "int key"}, {True: "bool key"}, {None: 1},
-    {"tuple": (1, 2)}, {"sub": Text("x")}, {"key": 2**70}, {"bool": [True, 1, 1.0]},
+    {"tuple": (1, 2)}, {"sub": Text("x")}, {"k": {Text("k"): 1}}, {Text("k"): [{"k": 1, 2: 3}]}, {"key": 2**70}, {"bool": [True, 1, 1.0]},
 ]
 
 

@@ -20,6 +20,19 @@ _float = float.__repr__
 _int = int.__repr__
 
 
+class _Keys(dict):
+    """The JSON text of each key met, escaped once: a report repeats a few dozen keys thousands of
+    times, and a look-up that finds one is no call (a 5 MB report: 8% fewer instructions). One per
+    call of dumps_indented, so keys do not pile up across calls. A key that is not text is left to
+    json.dumps."""
+
+    def __missing__(self, key: Any) -> str:
+        if type(key) is not str:
+            raise _Unusual
+        text = self[key] = _string(key)
+        return text
+
+
 class _Unusual(Exception):
     """A value json.dumps writes its own way (or refuses)."""
 
@@ -30,7 +43,7 @@ def dumps_indented(value: Any, indent: int = 2) -> str:
     try:
         kind = type(value)
         if (kind is dict or kind is list) and value:
-            _write(value, "\n", " " * indent, parts.append)
+            _write(value, "\n", " " * indent, parts.append, _Keys())
         else:
             parts.append(_string(value) if kind is str else _leaf(value, kind))
     except (_Unusual, RecursionError):
@@ -38,24 +51,23 @@ def dumps_indented(value: Any, indent: int = 2) -> str:
     return "".join(parts)
 
 
-def _write(container: dict | list, newline: str, unit: str, out: Any) -> None:
+def _write(container: dict | list, newline: str, unit: str, out: Any, keys: _Keys) -> None:
     """A non-empty dict or list. Text, the most of any value, is written in the loop (with a call
-    per value, a 5 MB report took 29% longer); other leaves by `_leaf`."""
+    per value, a 5 MB report took 29% longer); other leaves by `_leaf`. Each item's text is one
+    f-string (concatenating its parts: 20% more instructions on a 5 MB report)."""
     inner = newline + unit
     following = "," + inner
     if type(container) is dict:
         separator = "{" + inner
         for key, item in container.items():
-            if type(key) is not str:
-                raise _Unusual
             kind = type(item)
             if kind is str:
-                out(separator + _string(key) + ": " + _string(item))
+                out(f"{separator}{keys[key]}: {_string(item)}")
             elif (kind is dict or kind is list) and item:
-                out(separator + _string(key) + ": ")
-                _write(item, inner, unit, out)
+                out(f"{separator}{keys[key]}: ")
+                _write(item, inner, unit, out, keys)
             else:
-                out(separator + _string(key) + ": " + _leaf(item, kind))
+                out(f"{separator}{keys[key]}: {_leaf(item, kind)}")
             separator = following
         out(newline + "}")
     else:
@@ -66,7 +78,7 @@ def _write(container: dict | list, newline: str, unit: str, out: Any) -> None:
                 out(separator + _string(item))
             elif (kind is dict or kind is list) and item:
                 out(separator)
-                _write(item, inner, unit, out)
+                _write(item, inner, unit, out, keys)
             else:
                 out(separator + _leaf(item, kind))
             separator = following
