@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from promotelint.io.discovery import Pair
     from promotelint.model.changeset import StackChangeSet
     from promotelint.model.imports import ImportIndex
-    from promotelint.model.findings import StackReport
+    from promotelint.model.findings import Finding, StackReport
     from promotelint.ruleengine.language import Rule
 
 # The stages are imported where they are used: `compile` needs no rules and no git, `changeset` no
@@ -142,15 +142,31 @@ def explain_rule(rule_id: str, config_file: Path | None = None) -> str:
 
 
 def judge(changesets: Sequence[StackChangeSet], rules: Sequence[Rule], config: Config,
-          today: datetime.date, imports: ImportIndex | None = None) -> list[StackReport]:
+          today: datetime.date, imports: ImportIndex | None = None,
+          own: Sequence[tuple[Finding, ...] | None] = ()) -> list[StackReport]:
     """One report per stack: the rules' findings, with the config's and the resources' allow entries.
-    `imports`: who in the repository imports which outputs (io.discovery.repository_imports)."""
+    `imports`: who in the repository imports which outputs (io.discovery.repository_imports).
+    `own`: for each change set, the findings on its own subjects when already known (`own_findings`,
+    run where it was predicted), or None."""
     from promotelint.model.imports import ImportIndex
-    from promotelint.ruleengine.evaluate import evaluate
+    from promotelint.ruleengine.evaluate import evaluate, ordered
     from promotelint.verdict.judge import judge_all
 
-    findings = [evaluate(rules, cs, config.severities, imports or ImportIndex()) for cs in changesets]
+    imports = imports or ImportIndex()
+    known = list(own) + [None] * (len(changesets) - len(own))
+    findings = [evaluate(rules, cs, config.severities, imports) if found is None else
+                ordered(found + evaluate(rules, cs, config.severities, imports, "outputs"))
+                for cs, found in zip(changesets, known)]
     return judge_all(changesets, findings, config, [r.id for r in rules], today)
+
+
+def own_findings(rules: Sequence[Rule], config: Config) -> Callable[[StackChangeSet], tuple[Finding, ...]]:
+    """The findings on a change set's own subjects (all but its outputs), for `judge`'s `own`."""
+    from functools import partial
+
+    from promotelint.ruleengine.evaluate import evaluate
+
+    return partial(evaluate, tuple(rules), severities=config.severities, part="own")
 
 
 def rule_metadata(rules: Sequence[Rule], config: Config) -> dict[str, dict[str, str]]:
@@ -214,14 +230,16 @@ def check(request: CheckRequest, progress: Callable[[int, int], None] | None = N
         framework_timeout=config.framework_timeout or request.compile.framework_timeout))
     settings = PairSettings(root=os.getcwd(), compile=request.compile, predict=request.predict,
                             stateful=config.stateful)
+    own: list = []  # the findings on each stack's own subjects, when judged in a worker
     if request.git_mode:
-        changesets, errors, (root, head_rev, sides, known) = _git_changesets(request, settings, progress)
+        changesets, errors, (root, head_rev, sides, known), own = _git_changesets(
+            request, settings, progress, own_findings(rules, config))
     else:
         base, head = (read_source(Path(p), request.compile) for p in request.paths)
         changesets, errors = predict_stacks(base, head, request.predict, config.stateful), []
         root, head_rev, sides, known = os.path.dirname(os.path.abspath(request.paths[1])), None, (base, head), {}
     imports = _imports(changesets, root, head_rev, sides, request.compile, known)
-    reports = judge(changesets, rules, config, request.today, imports)
+    reports = judge(changesets, rules, config, request.today, imports, own)
     fail_on = request.fail_on or config.fail_on or "error"
     code = EXIT_INPUT if errors else exit_code(reports, fail_on)
     return CheckResult(reports, tuple(errors), code, rule_metadata(rules, config), fail_on)
@@ -270,11 +288,13 @@ def _imports(changesets: Sequence[StackChangeSet], where: str, head: str | None,
     return index
 
 
-def _git_changesets(request: CheckRequest, settings: PairSettings, progress: Callable[[int, int], None] | None = None
-                    ) -> tuple[list[StackChangeSet], list[str], tuple]:
+def _git_changesets(request: CheckRequest, settings: PairSettings, progress: Callable[[int, int], None] | None = None,
+                    judge_own: Callable[[StackChangeSet], tuple[Finding, ...]] | None = None
+                    ) -> tuple[list[StackChangeSet], list[str], tuple, list[tuple[Finding, ...] | None]]:
     """The change sets of every stack in the git range (of its shard), the errors of those that
-    could not be read, and where the head side's imports are read: (the work tree, the head
-    revision, its templates already read, the imports of its services already compiled)."""
+    could not be read, where the head side's imports are read (the work tree, the head revision,
+    its templates already read, the imports of its services already compiled), and the findings
+    on each stack's own subjects where the workers judged them (`judge_own`; see check_pairs)."""
     from promotelint.io import git
     from promotelint.io.discovery import Pair, discover
     from promotelint.io.sources import read_template
@@ -315,11 +335,12 @@ def _git_changesets(request: CheckRequest, settings: PairSettings, progress: Cal
                          settings=request.compile)
     if request.shard:
         pairs = shard_of(pairs, *request.shard)
-    outcomes = check_pairs(pairs, settings, request.jobs, progress)
+    outcomes = check_pairs(pairs, settings, request.jobs, progress, judge_own)
     sides = [p.head_template for p in pairs if p.head_template is not None]
     known = dict(o.imports for o in outcomes if o.imports)
+    own = [found for o in outcomes for found in (o.findings or (None,) * len(o.changesets))]
     return [cs for o in outcomes for cs in o.changesets], [o.error for o in outcomes if o.error], \
-        (root, head, sides, known)
+        (root, head, sides, known), own
 
 
 def shard_of(pairs: Sequence[Pair], index: int, count: int) -> list[Pair]:
@@ -348,10 +369,12 @@ class PairSettings:
 
 @record
 class Outcome:
-    """What checking one pair gave: its stacks' change sets (two for a renamed service). The
-    rules run afterwards, in the calling process: they are cheap, and config stays in one place."""
+    """What checking one pair gave: its stacks' change sets (two for a renamed service), and when
+    the worker judged them, the findings on each one's own subjects (the outputs are judged with
+    the repository's imports, once every service is read)."""
 
     changesets: tuple[StackChangeSet, ...] = ()
+    findings: tuple[tuple[Finding, ...], ...] | None = None  # one per change set
     error: str | None = None  # an InputError for this service: exit 2, the others still reported
     reads: frozenset[str] = frozenset()  # repo-relative files the head side read
     # what the head serverless.yml imports (its path, the index), so the repository's imports
@@ -462,9 +485,12 @@ def _labelled(cs: StackChangeSet, pair: Pair, root: str) -> StackChangeSet:
 
 
 def check_pairs(pairs: Sequence[Pair], settings: PairSettings, workers: int | None = None,
-                progress: Callable[[int, int], None] | None = None) -> list[Outcome]:
+                progress: Callable[[int, int], None] | None = None,
+                judge_own: Callable[[StackChangeSet], tuple[Finding, ...]] | None = None) -> list[Outcome]:
     """Check every pair, in parallel across cores when there are several; results in pair order.
-    `progress(done, total)` is called as each pair is done."""
+    `progress(done, total)` is called as each pair is done. `judge_own` (own_findings) judges each
+    stack's own subjects in the worker that predicted it, where workers are forked (it is not
+    sent to them: rules hold functions): the other core idles while one process judges them all."""
     import multiprocessing
     import sys
     from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -487,15 +513,27 @@ def check_pairs(pairs: Sequence[Pair], settings: PairSettings, workers: int | No
     # fork: the workers start with everything above already imported and loaded (elsewhere fork is
     # unsafe or missing, and the platform's default start method re-imports instead)
     context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_reset_readers) as pool:
-        futures = [pool.submit(check_pair, pair, settings) for pair in pairs]
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
+                             initargs=(judge_own if context is not None else None,)) as pool:
+        futures = [pool.submit(_check_judged, pair, settings) for pair in pairs]
         for done, _ in enumerate(as_completed(futures), 1):
             tell(done, len(pairs))
         return [f.result() for f in futures]
 
 
-def _reset_readers() -> None:
+_JUDGE_OWN: list = []  # per worker: check_pairs' judge_own, when it was forked with it
+
+
+def _start_worker(judge_own: Callable[[StackChangeSet], tuple[Finding, ...]] | None) -> None:
     _READERS.clear()  # pipes of the parent's readers are not ours to use
+    _JUDGE_OWN[:] = [judge_own] if judge_own is not None else []
+
+
+def _check_judged(pair: Pair, settings: PairSettings) -> Outcome:
+    outcome = check_pair(pair, settings)
+    if not _JUDGE_OWN or not outcome.changesets:
+        return outcome
+    return replace(outcome, findings=tuple(_JUDGE_OWN[0](cs) for cs in outcome.changesets))
 
 
 def _cores() -> int:

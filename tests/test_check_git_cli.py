@@ -228,3 +228,20 @@ def test_an_invalid_base_revision_is_refused_and_named(repo):
     result = cli(repo.path, "--base-ref", "HEAD")
     assert result.returncode == 2, result.stdout
     assert "HEAD:infra/queue.yml:6: invalid base template: Ref to 'Nope'" in result.stderr
+
+
+def test_rules_judged_in_the_workers_report_what_one_process_reports(repo, monkeypatch):
+    """With several workers, each judges its stacks' own subjects and the outputs are judged after,
+    with the repository's imports: the report is the one a single process makes."""
+    repo.write("orders/serverless.yml", service("orders", extra_function=True))
+    repo.commit("a second function")
+    export = "sls-orders-dev-OtherLambdaFunctionQualifiedArn"
+    repo.write("orders/serverless.yml", service("orders", table="renamed"))  # a replacement, an export goes
+    repo.write("billing/serverless.yml", service("billing").replace(
+        "handler: handler.hello\n", f"handler: handler.hello\n    environment:\n      R: !ImportValue {export}\n"))
+    one, two = (in_process(monkeypatch, repo.path, "--base-ref", "HEAD", "-f", "json", "--jobs", jobs)
+                for jobs in ("1", "2"))
+    assert one.exit_code == two.exit_code == 1, one.output
+    assert one.output == two.output
+    rules = {f["rule"] for s in json.loads(two.output)["stacks"] for f in s["findings"]}
+    assert {"stateful-resource-replaced", "export-removed"} <= rules

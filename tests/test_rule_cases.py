@@ -14,7 +14,7 @@ from promotelint.model.imports import ImportIndex, Importer
 from promotelint.model.template import Provenance, Template, UnseenPart
 from promotelint.app import PredictOptions, predict_stacks
 from promotelint.io.packaged import builtin_rules_dir, load_builtin_rules, rule_from_data
-from promotelint.ruleengine.evaluate import evaluate
+from promotelint.ruleengine.evaluate import evaluate, ordered
 from promotelint.parse.documents import load_text
 
 CASES_DIR = Path(__file__).parent / "rules"
@@ -68,6 +68,18 @@ def test_rule_case(rule_id, case):
                 actual = {"severity": finding.severity, "logical-id": finding.logical_id,
                           "message": finding.message, "fix": finding.fix}[key]
                 assert actual == value, key
+
+
+@pytest.mark.parametrize("rule_id,case", list(_cases()))
+def test_own_and_output_findings_ordered_are_all_findings(rule_id, case):
+    """A stack's own subjects are judged where it is predicted, its outputs once the repository's
+    imports are known (app.check_pairs): together, in order, they are every finding."""
+    changeset = predict_stacks(_side(case, "base"), _side(case, "head"), PredictOptions())[0]
+    own = evaluate(RULES, changeset, {}, _imports(case), "own")
+    outputs = evaluate(RULES, changeset, {}, _imports(case), "outputs")
+    assert ordered(own + outputs) == evaluate(RULES, changeset, {}, _imports(case))
+    assert all(not (f.logical_id or "").startswith("Outputs.") for f in own)
+    assert all((f.logical_id or "").startswith("Outputs.") for f in outputs)
 
 
 def test_every_builtin_rule_has_pass_and_fail_cases():

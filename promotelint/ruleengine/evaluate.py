@@ -32,13 +32,14 @@ def render(template: str, facts: Mapping[str, Any]) -> str:
 
 
 def evaluate(rules: Iterable[Rule], changeset: StackChangeSet, severities: Mapping[str, str] = {},
-             imports: ImportIndex = ImportIndex()) -> tuple[Finding, ...]:
+             imports: ImportIndex = ImportIndex(), part: str = "all") -> tuple[Finding, ...]:
     """Every finding the rules make on the change set; `severities` overrides (or turns off) rules;
-    `imports` says who in the repository imports which outputs."""
+    `imports` says who in the repository imports which outputs. `part` (facts.PARTS): the findings
+    on the stack's own subjects, or on its outputs only; `ordered` of both is those of "all"."""
     ctx = changeset.catalog
     rules = [r for r in rules if severities.get(r.id, r.severity) != "off"]
     findings = []
-    for subject in subjects(changeset, imports):
+    for subject in subjects(changeset, imports, part):
         for rule in rules:
             if subject.kind not in rule.on or not rule.match(subject, ctx):
                 continue
@@ -47,6 +48,12 @@ def evaluate(rules: Iterable[Rule], changeset: StackChangeSet, severities: Mappi
                 continue
             override = severities.get(rule.id)
             findings.append(replace(finding, severity=override) if override else finding)
+    return ordered(findings)
+
+
+def ordered(findings: Iterable[Finding]) -> tuple[Finding, ...]:
+    """Most severe first, then by rule and logical ID; a stable sort, so the findings of the parts
+    of a stack, in the order of its subjects, are ordered as if evaluated at once."""
     return tuple(sorted(findings, key=lambda f: (RANK[f.severity], f.rule, f.logical_id or "")))
 
 

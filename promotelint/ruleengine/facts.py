@@ -265,24 +265,35 @@ class Subject:
     change: ResourceChange | OutputChange | UnseenChange | None = None
 
 
-def subjects(changeset: StackChangeSet, imports: ImportIndex = ImportIndex()) -> Iterator[Subject]:
+# Which subjects `subjects` gives: all, or the stack's own (all but the outputs, the only ones the
+# repository's imports decide: they can be judged as soon as the stack is predicted), or the outputs.
+PARTS = ("all", "own", "outputs")
+
+
+def subjects(changeset: StackChangeSet, imports: ImportIndex = ImportIndex(), part: str = "all"
+             ) -> Iterator[Subject]:
     """Every subject rules are evaluated on: the stack, each part no compiler predicted, each
-    non-volatile change, each output (`imports`: who in the repository imports which outputs)."""
+    non-volatile change, each output (`imports`: who in the repository imports which outputs), in
+    that order; `part` (PARTS) keeps only the stack's own or only the outputs."""
     stack = stack_facts(changeset)
-    yield Subject("stack", stack)
-    for part in changeset.unseen:
-        yield Subject("unseen", unseen_facts(part, changeset), change=part)
+    if part != "outputs":
+        yield Subject("stack", stack)
+        for unseen in changeset.unseen:
+            yield Subject("unseen", unseen_facts(unseen, changeset), change=unseen)
     if stack["stack-renamed"]:
         # The head deploys a new stack beside the old one, which is not updated at all: its
         # resource and output "changes" would describe an update that never happens.
         return
-    removed_names = _custom_names(changeset, "Remove")
-    added_names = _custom_names(changeset, "Add")
-    for change in changeset.changes:
-        if change.volatile:
-            continue
-        yield Subject("resource", resource_facts(change, changeset, removed_names, added_names),
-                      change.before, change.after, change)
+    if part != "outputs":
+        removed_names = _custom_names(changeset, "Remove")
+        added_names = _custom_names(changeset, "Add")
+        for change in changeset.changes:
+            if change.volatile:
+                continue
+            yield Subject("resource", resource_facts(change, changeset, removed_names, added_names),
+                          change.before, change.after, change)
+    if part == "own":
+        return
     volatile = frozenset(c.logical_id for c in changeset.changes if c.volatile)
     for output in changeset.outputs:
         yield Subject("output", output_facts(output, changeset, volatile, imports),
