@@ -489,8 +489,9 @@ def check_pairs(pairs: Sequence[Pair], settings: PairSettings, workers: int | No
                 judge_own: Callable[[StackChangeSet], tuple[Finding, ...]] | None = None) -> list[Outcome]:
     """Check every pair, in parallel across cores when there are several; results in pair order.
     `progress(done, total)` is called as each pair is done. `judge_own` (own_findings) judges each
-    stack's own subjects in the worker that predicted it, where workers are forked (it is not
-    sent to them: rules hold functions): the other core idles while one process judges them all."""
+    stack's own subjects in the worker that predicted it, where workers are forked (it cannot be
+    sent to them: rules hold functions). Judged after the workers, every stack's rules would run
+    in one process while the other cores idle."""
     import multiprocessing
     import sys
     from concurrent.futures import ProcessPoolExecutor, as_completed

@@ -80,6 +80,8 @@ def test_own_and_output_findings_ordered_are_all_findings(rule_id, case):
     assert ordered(own + outputs) == evaluate(RULES, changeset, {}, _imports(case))
     assert all(not (f.logical_id or "").startswith("Outputs.") for f in own)
     assert all((f.logical_id or "").startswith("Outputs.") for f in outputs)
+    with pytest.raises(ValueError, match="part must be one of"):
+        evaluate(RULES, changeset, {}, _imports(case), "resources")
 
 
 def test_every_builtin_rule_has_pass_and_fail_cases():

@@ -275,6 +275,8 @@ def subjects(changeset: StackChangeSet, imports: ImportIndex = ImportIndex(), pa
     """Every subject rules are evaluated on: the stack, each part no compiler predicted, each
     non-volatile change, each output (`imports`: who in the repository imports which outputs), in
     that order; `part` (PARTS) keeps only the stack's own or only the outputs."""
+    if part not in PARTS:
+        raise ValueError(f"part must be one of {PARTS}, not {part!r}")
     stack = stack_facts(changeset)
     if part != "outputs":
         yield Subject("stack", stack)
