@@ -51,13 +51,80 @@ def emit(result, format: str, output, summary, show_all: bool) -> None:
         print(f"promotelint: error: {error}", file=sys.stderr)
     shared = dict(exit_code=result.exit_code, rules=result.rules, fail_on=result.fail_on, errors=result.errors)
     terminal = format
+    jobs: list[tuple[str, dict]] = []
     if output is not None:
-        write_text(output, render(result.reports, format, show_all=show_all, **shared))
+        jobs.append((format, dict(show_all=show_all, **shared)))
         terminal = choose("auto", auto=True)
     if summary is not None:
-        write_text(summary, render(result.reports, "markdown", **shared), append=True)
+        jobs.append(("markdown", shared))
     paint = terminal == "text" and color(sys.stdout)
-    sys.stdout.write(render(result.reports, terminal, show_all=show_all, color=paint, **shared))
+    jobs.append((terminal, dict(show_all=show_all, color=paint, **shared)))
+    texts = rendered(result.reports, jobs)
+    if output is not None:
+        write_text(output, texts.pop(0))
+    if summary is not None:
+        write_text(summary, texts.pop(0), append=True)
+    sys.stdout.write(texts.pop(0))
+
+
+# The changes in the reports from which their formats are rendered side by side (`rendered`): a
+# fork and its copies cost ~2 ms, and rendering a large report ~0.1 s a format.
+PARALLEL_FROM = 1000
+
+
+def rendered(reports, jobs: list[tuple[str, dict]]) -> list[str]:
+    """Each (format, options) of `jobs`, rendered. A large result (PARALLEL_FROM changes) in
+    several formats (a file and the terminal's copy) renders them side by side on Linux, as
+    app.check_pairs' workers do: each format but the first in a forked child of its own, which
+    sends its text back through a pipe (the reports are already in its memory: nothing is sent to
+    it). A child that fails leaves its format to this process, which then meets the error itself."""
+    import threading
+
+    if len(jobs) < 2 or sys.platform != "linux" or threading.active_count() > 1 or \
+            sum(len(r.changeset.changes) for r in reports) < PARALLEL_FROM:
+        return [render(reports, name, **options) for name, options in jobs]
+    texts: list[str] = []
+    children: dict[int, tuple[int, int]] = {}  # job index -> (pid, the pipe's end to read)
+    try:
+        for index, (name, options) in enumerate(jobs[1:], 1):
+            try:
+                read, write = os.pipe()
+            except OSError:
+                break  # (out of descriptors or processes: the rest are rendered here)
+            try:
+                pid = os.fork()
+            except OSError:
+                os.close(read)
+                os.close(write)
+                break
+            if pid == 0:  # the child: its text, then out, without the parent's exit functions or buffers
+                code = 1
+                try:
+                    os.close(read)
+                    with os.fdopen(write, "wb") as pipe:
+                        pipe.write(render(reports, name, **options).encode("utf-8", "surrogatepass"))
+                    code = 0
+                finally:
+                    os._exit(code)
+            os.close(write)  # (before the next fork: a child holding it, this pipe would never end)
+            children[index] = (pid, read)
+        for index, (name, options) in enumerate(jobs):
+            if index in children:
+                pid, read = children.pop(index)
+                try:
+                    with os.fdopen(read, "rb") as pipe:
+                        data = pipe.read()
+                finally:
+                    status = os.waitpid(pid, 0)[1]
+                if status == 0:
+                    texts.append(data.decode("utf-8", "surrogatepass"))
+                    continue
+            texts.append(render(reports, name, **options))
+        return texts
+    finally:  # on a failure here, the children left: their pipes closed, they end
+        for pid, read in children.values():
+            os.close(read)
+            os.waitpid(pid, 0)
 
 
 class Progress:
