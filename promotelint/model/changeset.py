@@ -299,5 +299,7 @@ def _context(resource: Mapping[str, Any]) -> str:
 
 
 # json.dumps(value, separators=(",", ":"), default=str) with its encoder made once: a report writes
-# two of these per change, and json.dumps makes a new encoder for every call with options
-_compact = json.JSONEncoder(separators=(",", ":"), default=str).encode
+# two of these per change, and json.dumps makes a new encoder for every call with options. Without
+# its watch for circular references (11% of the contexts' instructions): a resource is parsed text,
+# and text holds no cycle (a YAML alias inside its own anchor is refused when read: test_bad_input).
+_compact = json.JSONEncoder(separators=(",", ":"), default=str, check_circular=False).encode
