@@ -57,6 +57,24 @@ diff.formatDifferences(process.stdout, d);
 RESULTS: list[tuple[str, bool | None, str]] = []
 
 
+def speed_probe() -> float:
+    """Milliseconds of a fixed pure-Python loop (median of 7): a VM's speed can change by 2x from
+    one quarter of an hour to the next, with no load to show it; printed at the start and the end
+    of a run, it tells runs taken in a slow phase from runs of slower code."""
+    def loop() -> int:
+        counts: dict[int, int] = {}
+        for i in range(200_000):
+            counts[i % 997] = counts.get(i % 997, 0) + i
+        return len(counts)
+
+    times = []
+    for _ in range(7):
+        start = time.perf_counter()
+        loop()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
 def run(cmd: list[str], cwd: Path, env: dict | None = None, ok: tuple[int, ...] = (0,)) -> tuple[float, float, int]:
     """Wall seconds, CPU seconds (user + system) and max RSS (KiB) of one cold process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -334,7 +352,8 @@ def main() -> int:
     only = set(args.only.split(","))
     with tempfile.TemporaryDirectory(prefix="promotelint-targets-") as tmp:
         t = Tools(args.python, Path(tmp))
-        print(f"promotelint: {t.install_kind()}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        print(f"promotelint: {t.install_kind()}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; "
+              f"speed probe {speed_probe():.1f} ms")
         if only & {"compile", "check"}:
             compile_targets(t, args.runs, args.framework_runs, with_check="check" in only)
         if "changeset" in only:
@@ -343,7 +362,7 @@ def main() -> int:
             inprocess_target(t, args.runs)
         if "monorepo" in only:
             monorepo_target(t, args.runs)
-        print(f"load average at the end: {os.getloadavg()[0]:.1f}")
+        print(f"load average at the end: {os.getloadavg()[0]:.1f}; speed probe {speed_probe():.1f} ms")
         shutil.rmtree(t.cache, ignore_errors=True)
     print("\nsummary:")
     for name, passed, detail in RESULTS:
