@@ -1,7 +1,8 @@
 """What a cold start of the hot commands imports: none of the modules whose import alone costs a
 gate's start more than it gives (model/record.py, model/digest.py, cli/quick.py, docs/architecture.md):
 typer (the quick reader serves plain invocations), dataclasses and inspect (records), typing (its
-names only for type checkers), hashlib and OpenSSL (CPython's own digests)."""
+names only for type checkers), hashlib and OpenSSL (CPython's own digests), threading (only a
+repository's parallel check has threads, and cli/output.py asks about them without importing it)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "serverless" / "api-rest-integrations"
-AVOIDED = ("typer", "dataclasses", "inspect", "typing", "hashlib", "_hashlib")
+AVOIDED = ("typer", "dataclasses", "inspect", "typing", "hashlib", "_hashlib", "threading")
 
 
 @pytest.fixture(scope="module")
