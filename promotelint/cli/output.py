@@ -79,7 +79,7 @@ def rendered(reports, jobs: list[tuple[str, dict]]) -> list[str]:
     app.check_pairs' workers do: each format but the first in a forked child of its own, which
     sends its text back through a pipe (the reports are already in its memory: nothing is sent to
     it). A child that fails leaves its format to this process, which then meets the error itself."""
-    threading = sys.modules.get("threading")  # (not imported to ask: a thread needs it imported)
+    threading = sys.modules.get("threading")  # (not imported to ask: unimported, it started no thread)
     if len(jobs) < 2 or sys.platform != "linux" or sum(len(r.changeset.changes) for r in reports) < PARALLEL_FROM \
             or threading is not None and threading.active_count() > 1:
         return [render(reports, name, **options) for name, options in jobs]
