@@ -73,7 +73,7 @@ def _imports_walked(data, monkeypatch):
     template = Template(data=data, source="t.json", stack_name="svc-dev")
     fast = imports.imports_of(template, "svc", "t.json")
     with monkeypatch.context() as m:
-        m.setattr(imports, "_may_import", lambda data: True)
+        m.setattr(imports, "may_hold", lambda data, *texts: True)
         walked = imports.imports_of(template, "svc", "t.json")
     return fast, walked
 
@@ -107,12 +107,13 @@ def test_imports_of_a_template_json_cannot_write_is_walked(monkeypatch):
 
 
 def test_the_instance_id_pre_check_finds_what_the_json_text_holds():
-    """serverless/service.py looks for `${sls:instanceId}` in marshal's bytes before writing the
-    template as JSON: wherever the JSON text holds it, the bytes do (keys, values, non-ASCII text)."""
+    """serverless/service.py looks for `${sls:instanceId}` in marshal's bytes (model.template's
+    may_hold) before writing the template as JSON: wherever the JSON text holds it, the bytes do
+    (keys, values, non-ASCII text)."""
     import datetime
     import json
 
-    from promotelint.serverless.service import _may_hold
+    from promotelint.model.template import may_hold
     from promotelint.serverless.variables.resolve import INSTANCE_ID
 
     rng = random.Random(9)
@@ -127,7 +128,7 @@ def test_the_instance_id_pre_check_finds_what_the_json_text_holds():
             return rng.choice(leaves if rng.random() < 0.2 else [*NAMES, 5, None])
         data = value()
         in_text = INSTANCE_ID in json.dumps(data, default=str)
-        assert _may_hold(INSTANCE_ID, data) or not in_text
+        assert may_hold(data, INSTANCE_ID) or not in_text
         found += in_text
-    assert not _may_hold(INSTANCE_ID, {"a": ["${sls:instance}", "Id}"], "Tábla": 1})
+    assert not may_hold({"a": ["${sls:instance}", "Id}"], "Tábla": 1}, INSTANCE_ID)
     assert 40 <= found <= 360

@@ -9,13 +9,12 @@ text; its nested variables are `*` too.
 
 from __future__ import annotations
 
-import marshal
 from collections.abc import Iterator
 
 from promotelint.model.imports import ImportIndex, Importer
 from promotelint.model.opaque import OPAQUE_KEY
 from promotelint.model.regex import lazy
-from promotelint.model.template import SUB_VARIABLE, Template
+from promotelint.model.template import SUB_VARIABLE, Template, may_hold
 from promotelint.predict.intrinsics import Evaluator, parameter_values
 
 TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
@@ -30,7 +29,8 @@ _UNKNOWN = "*"
 
 def imports_of(template: Template, service: str, file: str, region: str = "us-east-1") -> ImportIndex:
     """The index of what `template` (the service `service`, declared in `file`) imports."""
-    if not _may_import(template.data):
+    # (most import nothing: the check of a repository asks this of every service)
+    if not may_hold(template.data, "Fn::ImportValue", "${cf"):
         return ImportIndex()
     ev = Evaluator(template.data, parameter_values(template.data, {}), region,
                    template.stack_name or _UNKNOWN)
@@ -46,18 +46,6 @@ def imports_of(template: Template, service: str, file: str, region: str = "us-ea
         else:
             exports[name] = (importer,)
     return ImportIndex(exports, tuple(dict.fromkeys(patterns)), cf_references(_texts(template.data), service, file))
-
-
-def _may_import(data: Any) -> bool:
-    """Whether the template may hold an `Fn::ImportValue` or a `${cf:}`: marshal writes a template
-    many times faster than the walks below read it (and six times faster than C's JSON encoder),
-    and most import nothing (the check of a repository asks this of every service). It writes each
-    string whole, as its UTF-8 bytes; a template it cannot write says "may"."""
-    try:
-        written = marshal.dumps(data)
-    except (ValueError, TypeError, RecursionError):
-        return True
-    return b"Fn::ImportValue" in written or b"${cf" in written
 
 
 def cf_references(texts: Iterator[str] | list[str], service: str, file: str) -> tuple:
