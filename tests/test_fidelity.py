@@ -115,6 +115,17 @@ def test_instance_id_without_a_rest_api_is_stable_and_follows_the_template(tmp_p
         "Resources"]["FLambdaFunction"]["Properties"]["Description"]
 
 
+def test_only_a_resolved_instance_id_is_filled_in(tmp_path):
+    """The placeholder is filled in when a ${sls:instanceId} was resolved (the resolver says so; the
+    test above): the same digits written in a config without one are the user's own, kept."""
+    from promotelint.serverless.variables.resolve import INSTANCE_ID
+
+    (tmp_path / "serverless.yml").write_text("service: s\nprovider: {name: aws, runtime: nodejs18.x}\n"
+                                             f"functions:\n  f:\n    handler: h.f\n    description: '{INSTANCE_ID}'\n")
+    props = compile_path(tmp_path, env={}).data["Resources"]["FLambdaFunction"]["Properties"]
+    assert props["Description"] == INSTANCE_ID
+
+
 def _monorepo(tmp_path):
     root = tmp_path / "exported"
     shutil.copytree(FIXTURES / "fidelity-monorepo-file", root)

@@ -106,10 +106,10 @@ def test_imports_of_a_template_json_cannot_write_is_walked(monkeypatch):
     assert fast == walked and "shared-X" in fast.exports
 
 
-def test_the_instance_id_pre_check_finds_what_the_json_text_holds():
-    """serverless/service.py looks for `${sls:instanceId}` in marshal's bytes (model.template's
-    may_hold) before writing the template as JSON: wherever the JSON text holds it, the bytes do
-    (keys, values, non-ASCII text)."""
+def test_may_hold_finds_what_the_json_text_holds():
+    """predict/imports.py looks for `Fn::ImportValue` in marshal's bytes (model.template's may_hold)
+    before it walks a template: wherever the JSON text holds a text, the bytes do (keys, values,
+    non-ASCII text). The compiler's placeholder for ${sls:instanceId} stands for such a text here."""
     import datetime
     import json
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import copy
 import json
-from operator import itemgetter
 
 from promotelint.model.digest import sha256
 from promotelint.model.opaque import is_opaque, opaque
@@ -132,19 +131,6 @@ def _compile_role(resource: dict[str, Any], role: Any) -> None:
         resource["DependsOn"] = list(resource.get("DependsOn") or []) + [role["Fn::GetAtt"][0]]
     else:
         props["Role"] = role
-
-
-def _deep_sort(value: Any) -> Any:
-    # (leaves are kept as they are without a call: they outnumber the containers)
-    if isinstance(value, dict):
-        return {k: _deep_sort(v) if isinstance(v, _CONTAINERS) else v for k, v in sorted(value.items(), key=_key)}
-    if isinstance(value, list):
-        return [_deep_sort(v) if isinstance(v, _CONTAINERS) else v for v in value]
-    return value
-
-
-_CONTAINERS = (dict, list)
-_key = itemgetter(0)
 
 
 def _compile_function(ctx: CompileContext, name: str, fn: dict[str, Any]) -> tuple[dict, str | None, Any]:
@@ -299,7 +285,7 @@ def _compile_version(ctx: CompileContext, name: str, fn: dict[str, Any], resourc
     version: dict[str, Any] = {"Type": "AWS::Lambda::Version", "DeletionPolicy": "Retain",
                                "Properties": {"FunctionName": {"Ref": lid},
                                               "CodeSha256": code_sha}}
-    hashed = dict(resource["Properties"])  # only its top level changes; _deep_sort copies the rest
+    hashed = dict(resource["Properties"])  # (only its top level changes)
     if not fn.get("image"):
         hashed.pop("Code", None)
     hashed.pop("ReservedConcurrentExecutions", None)
@@ -307,7 +293,8 @@ def _compile_version(ctx: CompileContext, name: str, fn: dict[str, Any], resourc
     hashed["layerConfigurations"] = _layer_configurations(ctx, resource["Properties"])
     hashed["artifact"] = artifact
     digest = base64.b64encode(sha256(
-        json.dumps(_deep_sort(hashed), separators=(",", ":"), default=str).encode()).digest()).decode()
+        # (the framework's deepSortObjectByKey, then JSON.stringify: C's sort_keys, keys being unique)
+        json.dumps(hashed, separators=(",", ":"), sort_keys=True, default=str).encode()).digest()).decode()
     if fn.get("description"):
         version["Properties"]["Description"] = fn["description"]
     version_lid = naming.get_lambda_version_logical_id(name, digest)

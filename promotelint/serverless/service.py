@@ -19,7 +19,7 @@ from promotelint.model.digest import sha256
 from promotelint.model.errors import InputError
 from promotelint.model.record import record
 from promotelint.model.secrets import worth_masking
-from promotelint.model.template import Provenance, Template, may_hold
+from promotelint.model.template import Provenance, Template
 from promotelint.serverless.coerce import coerce_like_schema
 from promotelint.serverless.config_file import find_config, load_config
 from promotelint.serverless.context import CompileContext
@@ -50,6 +50,7 @@ class ResolvedService:
     stage_from: str = "--stage"  # or provider.stage / default: where `stage` came from
     secrets: frozenset[str] = frozenset()  # values the reports mask (model/secrets.py)
     plugin_load: PluginLoad | None = None  # what the plugins were constructed with: their file reads
+    instance_id: bool = False  # a ${sls:instanceId} was resolved: its placeholder is in the config
 
 
 def compile_service(path: str | os.PathLike, *, reader: Reader, env: Mapping[str, str],
@@ -65,7 +66,8 @@ def compile_service(path: str | os.PathLike, *, reader: Reader, env: Mapping[str
     from promotelint.serverless.pipeline import compile_config  # the compile steps: heavy, load late
 
     compile_config(ctx)
-    fill_instance_id(ctx)
+    if service.instance_id:  # (else nothing holds the placeholder: no walk of the template to find none)
+        fill_instance_id(ctx)
     provenance = Provenance(compiler="offline", engine=engine.name, engine_version=engine.version,
                             stage=service.stage, stage_from=service.stage_from)
     nested = {lid: Template(data=data, source=service.source, stack_name=f"{service.stack_name}/{lid}",
@@ -83,8 +85,6 @@ def fill_instance_id(ctx: CompileContext) -> None:
     ApiGatewayDeployment${sls:instanceId}` names that deployment; the offline deployment ID is a
     hash of the API (deployment.py), and the instance ID is that ID's number. Without a REST API it
     is a hash of the template, so it stays the same while the template does."""
-    if not may_hold((ctx.template, ctx.nested), INSTANCE_ID) and not any(INSTANCE_ID in k for k in ctx.origins):
-        return
     # (check_circular=False: the same text a sixth faster; a template is a tree, the YAML builder
     # refuses a recursive alias and the resolver a circular reference)
     text = json.dumps(ctx.template, separators=(",", ":"), default=str, check_circular=False)
@@ -170,7 +170,8 @@ def resolve_service(path: str | os.PathLike, *, reader: Reader, env: Mapping[str
     secrets = worth_masking(resolver.secrets | plugin_load.secrets, public=(stage, region, name, stack_name))
     return ResolvedService(config=config, source=config_path, positions=doc.positions, service_dir=service_dir,
                            stage=stage, region=region, stack_name=stack_name, warnings=warnings,
-                           stage_from=stage_from, secrets=secrets, plugin_load=plugin_load)
+                           stage_from=stage_from, secrets=secrets, plugin_load=plugin_load,
+                           instance_id=resolver.instance_id)
 
 
 def _check_provider_iam_keys(engine: Engine, provider: dict, doc: Any, config_path: str, warnings: list) -> None:

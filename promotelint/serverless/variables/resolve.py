@@ -111,6 +111,7 @@ class Resolver:
         self._last_source: tuple[str, Any] = ("", None)  # the last source looked up, and its address
         self._made = 0  # characters of every string built from variables so far
         self._walked = 0  # values walked to find variables so far
+        self.instance_id = False  # whether a ${sls:instanceId} was resolved (its placeholder: service.fill_instance_id)
         self.secrets: set[Any] = set()  # values of sources a report must not show (model/secrets.py)
         self._collect(config, ())
 
@@ -354,6 +355,7 @@ class Resolver:
             if address == "instanceId":
                 # The framework's clock at start-up, also the suffix of its ApiGatewayDeployment<id>:
                 # a placeholder here, replaced once the template is compiled (service.fill_instance_id).
+                self.instance_id = True
                 return INSTANCE_ID
             if address == "stage":
                 return self.stage(path)
