@@ -53,6 +53,35 @@ def test_reader_reads_the_revision_not_the_working_tree(repo):
     reader.close()
 
 
+def test_readers_read_a_file_once_per_service_and_record_every_read(repo, monkeypatch):
+    """A revision's file is read from git once per reader (a monorepo's services share files); the
+    working tree's once per service (`fresh`), so a long-lived process sees later edits. Each
+    service still records every file it read, from the reader's memory or not."""
+    repo.write("shared.yml", "one\n")
+    first = repo.commit()
+    blobs = []
+    reader = git.GitReader(repo.path, first)
+    monkeypatch.setattr(reader, "read_blob", lambda rel, read=reader.read_blob: blobs.append(rel) or read(rel))
+    for _ in range(2):
+        reader.fresh()
+        assert reader.read_text("shared.yml") == reader.read_text("shared.yml") == "one\n"
+        assert reader.touched == {"shared.yml"}
+    assert blobs == ["shared.yml"]
+    reader.close()
+
+    tree = git.WorktreeReader(repo.path)
+    tree.fresh()
+    assert tree.read_text("shared.yml") == "one\n" and tree.exists("shared.yml")
+    (repo.path / "shared.yml").unlink()
+    assert tree.read_text("shared.yml") == "one\n" and tree.exists("shared.yml")  # one service: one look
+    tree.fresh()
+    assert tree.touched == set() and not tree.exists("shared.yml")
+    assert tree.touched == {"shared.yml"}
+    repo.write("shared.yml", "two\n")
+    tree.fresh()
+    assert tree.read_text("shared.yml") == "two\n" and tree.touched == {"shared.yml"}
+
+
 def test_index_reader_sees_staged_content_only(repo):
     repo.write("a.yml", "committed\n")
     repo.commit()

@@ -104,6 +104,13 @@ class GitReader:
         self._files: frozenset[str] | None = None
         self._links: frozenset[str] = frozenset()
         self._proc: subprocess.Popen | None = None
+        # repo-relative path -> text: a revision's files do not change (the index's are read as
+        # they were when `files` was first listed), and a monorepo's services read the same ones
+        self._texts: dict[str, str] = {}
+
+    def fresh(self) -> None:
+        """Start recording what one service reads."""
+        self.touched = set()
 
     def __getstate__(self) -> dict:  # a pipe cannot cross a process boundary; reopen lazily
         return {**self.__dict__, "_proc": None}
@@ -150,11 +157,13 @@ class GitReader:
             rel = self._resolve(rel)
         if rel is None or rel not in self.files():
             raise InputError(f"file not found at {self.label}", file=os.fspath(path))
-        data = self.read_blob(rel)
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError:
-            raise InputError(f"not a text file (not UTF-8) at {self.label}", file=os.fspath(path)) from None
+        text = self._texts.get(rel)
+        if text is None:
+            try:
+                text = self._texts[rel] = self.read_blob(rel).decode("utf-8")
+            except UnicodeDecodeError:
+                raise InputError(f"not a text file (not UTF-8) at {self.label}", file=os.fspath(path)) from None
+        return text
 
     @property
     def label(self) -> str:
@@ -207,6 +216,18 @@ class WorktreeReader:
     def __init__(self, root: str | os.PathLike) -> None:
         self.root = os.fspath(Path(root).resolve())
         self.touched: set[str] = set()
+        # path -> text, and path -> whether it is a file, for one service (`fresh`): the compiler
+        # reads its serverless.yml more than once (the engine's look, the load, the imports' ${cf:}),
+        # each read resolving links twice; the working tree may change between the services of a
+        # long-lived process, so the answers are not kept longer. A path answered was touched.
+        self._texts: dict[str, str] = {}
+        self._exists: dict[str, bool] = {}
+
+    def fresh(self) -> None:
+        """Start recording what one service reads (and asking the file system again)."""
+        self.touched = set()
+        self._texts = {}
+        self._exists = {}
 
     relative = GitReader.relative
 
@@ -217,12 +238,18 @@ class WorktreeReader:
                 self.touched.add(rel)
 
     def exists(self, path: str) -> bool:
-        self._touch(path)
-        return os.path.isfile(path)
+        found = self._exists.get(path)
+        if found is None:
+            self._touch(path)
+            found = self._exists[path] = os.path.isfile(path)
+        return found
 
     def read_text(self, path: str) -> str:
-        self._touch(path)
-        return read_text(path)
+        text = self._texts.get(path)
+        if text is None:
+            self._touch(path)
+            text = self._texts[path] = read_text(path)
+        return text
 
     def files(self) -> frozenset[str]:
         """Tracked files still present plus untracked ones that are not ignored."""
