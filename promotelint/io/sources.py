@@ -136,7 +136,7 @@ def load_side(s: Side, root: str, settings: CompileSettings, readers: dict,
     reader = readers.get(key)
     if reader is None:
         reader = readers[key] = git.reader_for(root, s.rev)
-    reader.touched = set()
+    reader.fresh()
     absolute = os.path.join(reader.root, s.path)
     display = display_path(absolute)
     if s.kind == "template":
@@ -200,15 +200,17 @@ def _compiled(offline: Callable[[], Template], snapshot: Callable[[], Snapshot],
 
 def _displayed(origins: Mapping[str, Origin]) -> dict[str, Origin]:
     shown: dict[str, str] = {}  # a service's thousands of origins name a few files
-    done: dict[Origin, Origin] = {}  # and fewer places: the resources one function makes share one
+    # and are fewer objects: the resources one config node makes share one (CompileContext.origin),
+    # which is displayed once (by identity: hashing a record runs Python; all are alive meanwhile)
+    done: dict[int, Origin] = {}
     out = {}
     for key, origin in origins.items():
-        displayed = done.get(origin)
+        displayed = done.get(id(origin))
         if displayed is None:
             file = shown.get(origin.file)
             if file is None:
                 file = shown[origin.file] = display_path(origin.file)
-            displayed = done[origin] = origin if file == origin.file else replace(origin, file=file)
+            displayed = done[id(origin)] = origin if file == origin.file else replace(origin, file=file)
         out[key] = displayed
     return out
 

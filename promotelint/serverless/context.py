@@ -38,6 +38,9 @@ class CompileContext:
     # The plugins' PluginLoad (serverless/plugins): a plugin hook that opens the service's files (the
     # AppSync schema and mapping templates) reads them through it, inside its boundary.
     plugin_load: Any = None
+    # position -> its Origin: the resources one config node makes share one object (the reports'
+    # display paths are then made once per object, io/sources._displayed; the pickle is smaller)
+    made_origins: dict = field(default_factory=dict, repr=False, compare=False)
 
     # The config as the steps after normalize.normalize_service read it: `provider` and `functions`
     # are mappings there, and every function a mapping with an `events` list.
@@ -65,7 +68,10 @@ class CompileContext:
     def origin(self, path: tuple) -> Origin:
         """Origin of the config node at `path`, or of its nearest ancestor that has a position."""
         pos = nearest_position(self.positions, path)
-        return Origin(self.source, pos[0], pos[1]) if pos else Origin(self.source)
+        made = self.made_origins.get(pos)
+        if made is None:
+            made = self.made_origins[pos] = Origin(self.source, pos[0], pos[1]) if pos else Origin(self.source)
+        return made
 
     def add_resource(self, logical_id: str, resource: dict[str, Any], config_path: tuple, *,
                      merge: bool = False) -> dict[str, Any]:
