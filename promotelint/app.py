@@ -232,13 +232,14 @@ def check(request: CheckRequest, progress: Callable[[int, int], None] | None = N
                             stateful=config.stateful)
     own: list = []  # the findings on each stack's own subjects, when judged in a worker
     if request.git_mode:
-        changesets, errors, (root, head_rev, sides, known), own = _git_changesets(
+        changesets, errors, (root, repo, head_rev, sides, known), own = _git_changesets(
             request, settings, progress, own_findings(rules, config))
     else:
         base, head = (read_source(Path(p), request.compile) for p in request.paths)
         changesets, errors = predict_stacks(base, head, request.predict, config.stateful), []
-        root, head_rev, sides, known = os.path.dirname(os.path.abspath(request.paths[1])), None, (base, head), {}
-    imports = _imports(changesets, root, head_rev, sides, request.compile, known)
+        root, repo, head_rev, sides, known = os.path.dirname(os.path.abspath(request.paths[1])), None, None, \
+            (base, head), {}
+    imports = _imports(changesets, root, repo, head_rev, sides, request.compile, known)
     reports = judge(changesets, rules, config, request.today, imports, own)
     fail_on = request.fail_on or config.fail_on or "error"
     code = EXIT_INPUT if errors else exit_code(reports, fail_on)
@@ -262,11 +263,11 @@ def merge_reports(paths: Sequence[str | os.PathLike]) -> CheckResult:
                        fail_on=next((p.fail_on for p in parts if p.fail_on), "error"))
 
 
-def _imports(changesets: Sequence[StackChangeSet], where: str, head: str | None, sides: Sequence[Template],
-             compile: CompileSettings, known: Mapping[str, ImportIndex]) -> ImportIndex:
+def _imports(changesets: Sequence[StackChangeSet], where: str, repo: str | None, head: str | None,
+             sides: Sequence[Template], compile: CompileSettings, known: Mapping[str, ImportIndex]) -> ImportIndex:
     """Who imports which outputs: the repository holding `where` read at `head` (once; `known`: the
-    services already compiled there), or, outside a repository, the given sides. Read only when an
-    output is removed or changed."""
+    services already compiled there; `repo`: its root, when git already said), or, outside a
+    repository, the given sides. Read only when an output is removed or changed."""
     from promotelint.model.imports import ImportIndex
 
     if not any(o.action != "Add" for cs in changesets for o in cs.outputs):
@@ -274,12 +275,13 @@ def _imports(changesets: Sequence[StackChangeSet], where: str, head: str | None,
     from promotelint.io import files
     from promotelint.predict.imports import imports_of
 
-    if files.git_work_tree(os.path.abspath(where)) is not None:  # (no git process to learn it is not)
+    # (git_work_tree: no git process to learn it is not a repository)
+    if repo is not None or files.git_work_tree(os.path.abspath(where)) is not None:
         from promotelint.io import git  # only now: git and the compiler cost a start nothing otherwise
         from promotelint.io.discovery import repository_imports
 
         try:
-            return repository_imports(str(git.repo_root(where)), head, compile, known)
+            return repository_imports(repo or str(git.repo_root(where)), head, compile, known)
         except InputError:
             pass  # git does not take it as a repository after all
     index = ImportIndex()  # outside a repository only the two sides can tell
@@ -292,8 +294,9 @@ def _git_changesets(request: CheckRequest, settings: PairSettings, progress: Cal
                     judge_own: Callable[[StackChangeSet], tuple[Finding, ...]] | None = None
                     ) -> tuple[list[StackChangeSet], list[str], tuple, list[tuple[Finding, ...] | None]]:
     """The change sets of every stack in the git range (of its shard), the errors of those that
-    could not be read, where the head side's imports are read (the work tree, the head revision,
-    its templates already read, the imports of its services already compiled), and the findings
+    could not be read, where the head side's imports are read (the work tree, the repository's root
+    when git gave it, the head revision, its templates already read, the imports of its services
+    already compiled), and the findings
     on each stack's own subjects where the workers judged them (`judge_own`; see check_pairs)."""
     from promotelint.io import git
     from promotelint.io.discovery import Pair, discover
@@ -340,7 +343,7 @@ def _git_changesets(request: CheckRequest, settings: PairSettings, progress: Cal
     known = dict(o.imports for o in outcomes if o.imports)
     own = [found for o in outcomes for found in (o.findings or (None,) * len(o.changesets))]
     return [cs for o in outcomes for cs in o.changesets], [o.error for o in outcomes if o.error], \
-        (root, head, sides, known), own
+        (root, root if needs_git else None, head, sides, known), own
 
 
 def shard_of(pairs: Sequence[Pair], index: int, count: int) -> list[Pair]:
