@@ -296,8 +296,8 @@ def _git_changesets(request: CheckRequest, settings: PairSettings, progress: Cal
     """The change sets of every stack in the git range (of its shard), the errors of those that
     could not be read, where the head side's imports are read (the work tree, the repository's root
     when git gave it, the head revision, its templates already read, the imports of its services
-    already compiled), and the findings
-    on each stack's own subjects where the workers judged them (`judge_own`; see check_pairs)."""
+    already compiled), and the findings on each stack's own subjects where the workers judged them
+    (`judge_own`; see check_pairs)."""
     from promotelint.io import git
     from promotelint.io.discovery import Pair, discover
     from promotelint.io.sources import read_template
@@ -308,42 +308,110 @@ def _git_changesets(request: CheckRequest, settings: PairSettings, progress: Cal
     if request.head_ref and request.staged:
         raise InputError("--head-ref and --staged both name the head", fix="pass one of them")
     needs_git = request.base_ref or request.head_ref or request.staged
-    root = str(git.repo_root(".")) if needs_git else os.getcwd()
-    head = git.WORKTREE
-    if request.head_ref:
-        head = git.resolve_rev(root, request.head_ref, "--head-ref")
-    elif request.staged:
-        head = git.INDEX
-    head_label = request.head_ref or ("index" if request.staged else "working tree")
-    settings = replace(settings, root=root)
-    if request.base_template is not None:
-        if len(paths) > 1:
-            raise InputError("--base-template is the base of one service; several PATHs given",
-                             fix="run once per service")
-        base_t = read_template(request.base_template)
-        target = paths[0] if paths else "."
-        if needs_git:
-            base_sha = git.resolve_rev(root, "HEAD")  # only to locate the path; its content is unused
-            found = [p for p in discover(root, base_sha, head, [target], base_label="HEAD",
-                                         head_label=head_label, settings=request.compile) if p.head]
-            if len(found) != 1:
-                raise InputError(f"--base-template needs exactly one service at {target}, found {len(found)}",
-                                 file=target, fix="name the serverless.yml or template")
-            pairs = [Pair(None, found[0].head, base_template=base_t)]
+
+    def discovered(found: Callable[[], None]) -> tuple[str, str | None, PairSettings, list[Pair]]:
+        nonlocal settings
+        root = str(git.repo_root(".")) if needs_git else os.getcwd()
+        head = git.WORKTREE
+        if request.head_ref:
+            head = git.resolve_rev(root, request.head_ref, "--head-ref")
+        elif request.staged:
+            head = git.INDEX
+        head_label = request.head_ref or ("index" if request.staged else "working tree")
+        settings = replace(settings, root=root)
+        if request.base_template is not None:
+            if len(paths) > 1:
+                raise InputError("--base-template is the base of one service; several PATHs given",
+                                 fix="run once per service")
+            base_t = read_template(request.base_template)
+            target = paths[0] if paths else "."
+            if needs_git:
+                base_sha = git.resolve_rev(root, "HEAD")  # only to locate the path; its content is unused
+                found = [p for p in discover(root, base_sha, head, [target], base_label="HEAD",
+                                             head_label=head_label, settings=request.compile) if p.head]
+                if len(found) != 1:
+                    raise InputError(f"--base-template needs exactly one service at {target}, found {len(found)}",
+                                     file=target, fix="name the serverless.yml or template")
+                pairs = [Pair(None, found[0].head, base_template=base_t)]
+            else:
+                pairs = [Pair(None, None, base_template=base_t,
+                              head_template=read_source(Path(target), request.compile))]
         else:
-            pairs = [Pair(None, None, base_template=base_t, head_template=read_source(Path(target), request.compile))]
-    else:
-        base_sha = git.resolve_rev(root, request.base_ref)
-        pairs = discover(root, base_sha, head, paths, base_label=request.base_ref, head_label=head_label,
-                         settings=request.compile)
-    if request.shard:
-        pairs = shard_of(pairs, *request.shard)
+            base_sha = git.resolve_rev(root, request.base_ref)
+            pairs = discover(root, base_sha, head, paths, base_label=request.base_ref, head_label=head_label,
+                             settings=request.compile, found=found)
+        if request.shard:
+            pairs = shard_of(pairs, *request.shard)
+        return root, head, settings, pairs
+
+    # Git's answers are mostly waits on its processes: once it is known that services may be found,
+    # this process loads meanwhile what checking them takes (here, or in the workers forked from
+    # here), unless they are found to be none first.
+    root, head, settings, pairs = _meanwhile(discovered, _preloads(), lambda found: bool(found[3]))
     outcomes = check_pairs(pairs, settings, request.jobs, progress, judge_own)
     sides = [p.head_template for p in pairs if p.head_template is not None]
     known = dict(o.imports for o in outcomes if o.imports)
     own = [found for o in outcomes for found in (o.findings or (None,) * len(o.changesets))]
     return [cs for o in outcomes for cs in o.changesets], [o.error for o in outcomes if o.error], \
         (root, root if needs_git else None, head, sides, known), own
+
+
+def _meanwhile(work: Callable[[Callable[[], None]], Any], steps: Sequence[Callable[[], object]],
+               wanted: Callable[[Any], bool]) -> Any:
+    """work(go), run in a thread, for work that mostly waits on processes (git): once it calls go(),
+    the steps run here meanwhile, unless it is done and its result does not want them."""
+    import sys
+    import threading
+
+    done: list = []
+    go = threading.Event()
+
+    def run() -> None:
+        try:
+            done.append((True, work(go.set)))
+        except BaseException as exc:  # (raised to the caller, as work() would have raised it)
+            done.append((False, exc))
+        finally:
+            go.set()
+
+    thread = threading.Thread(target=run, name="promotelint-git")
+    # The thread holds the interpreter only between its waits, briefly: it should not wait the
+    # default 5 ms for the steps here to let go each time one of its processes answers.
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(0.0002)
+    try:
+        thread.start()
+        go.wait()
+        for step in steps:
+            if done and not (done[0][0] and wanted(done[0][1])):
+                break
+            step()
+    finally:
+        thread.join()
+        sys.setswitchinterval(interval)
+    ok, value = done[0]
+    if not ok:
+        raise value
+    return value
+
+
+def _preloads() -> tuple[Callable[[], object], ...]:
+    """What checking a service takes, loaded step by step: the predictor, the compiler (YAML,
+    engines, the compile steps), and the resource catalog."""
+    import importlib
+
+    def load(name: str) -> Callable[[], object]:
+        return lambda: importlib.import_module(name)
+
+    def catalog() -> None:
+        from promotelint.io.catalog import delete_requires_empty, stateful_tiers
+
+        stateful_tiers()
+        delete_requires_empty()
+
+    return (*map(load, ("promotelint.predict.diff", "promotelint.serverless.service", "promotelint.parse.cyaml",
+                        "promotelint.io.engines", "promotelint.serverless.pipeline", "promotelint.predict.imports")),
+            catalog)
 
 
 def shard_of(pairs: Sequence[Pair], index: int, count: int) -> list[Pair]:

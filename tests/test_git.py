@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 
 import pytest
 
@@ -157,6 +158,40 @@ def test_nothing_changed_nothing_checked(repo):
     repo.write("svc/serverless.yml", service("svc"))
     repo.commit()
     assert run(repo) == ([], [])
+
+
+def test_discovery_says_when_there_may_be_services_to_check(repo):
+    """`found` is called once files changed (or paths were named): app._git_changesets loads the
+    compiler meanwhile, not for a run that checks nothing."""
+    repo.write("svc/serverless.yml", service("svc"))
+    repo.commit()
+    root, calls = str(repo.path), []
+    base = git.resolve_rev(root, "HEAD")
+    assert discover(root, base, git.WORKTREE, [], found=lambda: calls.append("unchanged")) == []
+    assert len(discover(root, base, git.WORKTREE, ["svc"], found=lambda: calls.append("named"))) == 1
+    repo.write("svc/serverless.yml", service("svc").replace("aws", "aws\n  memorySize: 512", 1))
+    assert len(discover(root, base, git.WORKTREE, [], found=lambda: calls.append("changed"))) == 1
+    assert calls == ["named", "changed"]
+
+
+def test_the_git_work_runs_beside_the_loading_and_its_end_is_the_callers():
+    from promotelint.app import _meanwhile
+
+    interval, order = sys.getswitchinterval(), []
+
+    def work(go):
+        order.append("git")
+        go()
+        return ["a pair"]
+
+    assert _meanwhile(work, [lambda: order.append("load")], bool) == ["a pair"]
+    assert order == ["git", "load"] and sys.getswitchinterval() == interval
+    order.clear()
+    # done without calling go(), with nothing wanted: nothing is loaded
+    assert _meanwhile(lambda go: [], [lambda: order.append("load")], bool) == [] and order == []
+    with pytest.raises(InputError, match="bad ref"):
+        _meanwhile(lambda go: (_ for _ in ()).throw(InputError("bad ref")), [lambda: order.append("load")], bool)
+    assert order == [] and sys.getswitchinterval() == interval
 
 
 def test_explicit_path_is_checked_even_if_unchanged(repo):

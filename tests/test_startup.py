@@ -2,7 +2,8 @@
 gate's start more than it gives (model/record.py, model/digest.py, cli/quick.py, docs/architecture.md):
 typer (the quick reader serves plain invocations), dataclasses and inspect (records), typing (its
 names only for type checkers), hashlib and OpenSSL (CPython's own digests), threading (only a
-repository's parallel check has threads, and cli/output.py asks about them without importing it)."""
+repository's check has threads: its git calls, its parallel workers; cli/output.py asks about them
+without importing it)."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from promotelint.io import git
 from promotelint.io.sources import SERVERLESS_NAMES, Side, display_path, load_side
@@ -59,14 +59,14 @@ def _under(path: str, directory: str) -> bool:
 
 def discover(root: str, base: str, head: str | None, paths: Sequence[str], *, cwd: str = ".",
              base_label: str = "base", head_label: str = "head",
-             settings: CompileSettings = CompileSettings()) -> list[Pair]:
+             settings: CompileSettings = CompileSettings(), found: Callable[[], None] = lambda: None) -> list[Pair]:
     """The stacks to check between commit `base` and `head` (a commit, INDEX or WORKTREE).
 
     `paths` are as the user typed them (relative to `cwd`): files or directories. No paths: every
-    service under `cwd` whose files changed."""
+    service under `cwd` whose files changed. `found()` is called once there may be some: paths
+    were named, or files changed."""
     base_reader = git.GitReader(root, base)
     head_reader = git.reader_for(root, head)
-    base_files, head_files = base_reader.files(), head_reader.files()
     explicit = bool(paths)
     scopes = []
     for p in paths or [cwd]:
@@ -78,6 +78,8 @@ def discover(root: str, base: str, head: str | None, paths: Sequence[str], *, cw
     changed = git.changed_files(root, base, head)
     if not explicit and not changed:
         return []
+    found()
+    base_files, head_files = base_reader.files(), head_reader.files()
 
     configs: set[str] = set()
     templates: set[str] = set()
