@@ -563,9 +563,7 @@ def check_pairs(pairs: Sequence[Pair], settings: PairSettings, workers: int | No
     stack's own subjects in the worker that predicted it, where workers are forked (it cannot be
     sent to them: rules hold functions). Judged after the workers, every stack's rules would run
     in one process while the other cores idle."""
-    import multiprocessing
     import sys
-    from concurrent.futures import ProcessPoolExecutor, as_completed
 
     tell = progress or (lambda done, total: None)
     workers = min(len(pairs), workers or _cores())
@@ -575,18 +573,23 @@ def check_pairs(pairs: Sequence[Pair], settings: PairSettings, workers: int | No
             out.append(check_pair(pair, settings))
             tell(len(out), len(pairs))
         return out
-    # Loaded before the pool forks, so the workers start with them instead of importing each.
+    # Loaded before the workers fork, so that they start with them instead of importing each
+    # (app._preloads, when git was asked first, loaded them already).
     import promotelint.predict.diff  # noqa: F401
     import promotelint.serverless.service  # noqa: F401
     from promotelint.io.catalog import delete_requires_empty, stateful_tiers
 
     stateful_tiers()
     delete_requires_empty()
-    # fork: the workers start with everything above already imported and loaded (elsewhere fork is
-    # unsafe or missing, and the platform's default start method re-imports instead)
-    context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
-                             initargs=(judge_own if context is not None else None,)) as pool:
+    if sys.platform == "linux":  # forked workers, sent only each pair's number (io/workers.py)
+        from promotelint.io.workers import forked_map
+
+        return forked_map(lambda pair: _check_judged(pair, settings), pairs, workers,
+                          start=lambda: _start_worker(judge_own), done=tell)
+    # elsewhere fork is unsafe or missing: the platform's start method, which imports anew
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(None,)) as pool:
         futures = [pool.submit(_check_judged, pair, settings) for pair in pairs]
         for done, _ in enumerate(as_completed(futures), 1):
             tell(done, len(pairs))

@@ -321,7 +321,7 @@ def test_missing_fragment_is_an_error_for_that_service_only(repo):
     assert outcomes[1].changesets[0].name == "b-dev"
 
 
-def test_parallel_equals_serial(repo):
+def test_parallel_equals_serial(repo, monkeypatch):
     for i in range(4):
         repo.write(f"s{i}/serverless.yml", service(f"s{i}"))
     repo.commit()
@@ -333,6 +333,9 @@ def test_parallel_equals_serial(repo):
     parallel = check_pairs(pairs, CheckSettings(root=root), workers=2)
     assert [o.changesets for o in serial] == [o.changesets for o in parallel]
     assert len(serial) == 4
+    monkeypatch.setattr(sys, "platform", "darwin")  # elsewhere: the standard library's pool
+    assert [o.changesets for o in check_pairs(pairs, CheckSettings(root=root), workers=2)] == \
+        [o.changesets for o in serial]
 
 
 def test_first_commit_compares_with_nothing(repo):
