@@ -75,8 +75,9 @@ def test_a_function_that_raises_stops_the_run_with_its_traceback(forks):
             raise ValueError("item five is bad")
         return n
 
-    with pytest.raises(WorkerError, match="item five is bad"):
+    with pytest.raises(WorkerError, match="^ValueError: item five is bad$") as raised:
         forked_map(fails, list(range(12)), 3)
+    assert "Traceback" in str(raised.value.__cause__) and "in fails" in str(raised.value.__cause__)  # for --debug
     assert _no_worker_left(forks)
 
 

@@ -28,7 +28,15 @@ _READ = 1 << 20
 
 
 class WorkerError(RuntimeError):
-    """A worker's function raised (the message holds its traceback), or a worker died."""
+    """A worker's function raised (its last line; the worker's traceback is the cause), or a
+    worker died."""
+
+
+class _WorkerTraceback(Exception):
+    """The traceback a worker sent, shown (with --debug) as the cause of WorkerError."""
+
+    def __str__(self) -> str:
+        return "\n" + self.args[0]
 
 
 def forked_map(fn: Callable[[Any], Any], items: Sequence[Any], workers: int,
@@ -95,7 +103,7 @@ def forked_map(fn: Callable[[Any], Any], items: Sequence[Any], workers: int,
                     index, ok, value = pickle.loads(buffer[_SIZE:_SIZE + size])
                     del buffer[:_SIZE + size]
                     if not ok:
-                        raise WorkerError(value)
+                        raise WorkerError(value.rstrip().rpartition("\n")[2]) from _WorkerTraceback(value)
                     results[index] = value
                     count += 1
                     done(count, total)
