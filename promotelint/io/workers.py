@@ -130,13 +130,11 @@ def _serve(fn: Callable[[Any], Any], items: Sequence[Any], start: Callable[[], N
            answers: int) -> None:
     """A worker: start(), then item numbers in, results out (or the traceback of what raised, for
     start() at the first item), until the numbers end."""
-    import traceback
-
     failed = None
     try:
         start()
     except Exception:
-        failed = traceback.format_exc()
+        failed = _traceback()
     while True:
         head = os.read(tasks, 4)  # (whole or nothing: see the module's docstring)
         if not head:
@@ -147,8 +145,14 @@ def _serve(fn: Callable[[Any], Any], items: Sequence[Any], start: Callable[[], N
                 raise WorkerError(failed)
             data = pickle.dumps((index, True, fn(items[index])), protocol=pickle.HIGHEST_PROTOCOL)
         except Exception:  # (a bug: the caller raises it; KeyboardInterrupt ends the worker)
-            data = pickle.dumps((index, False, failed or traceback.format_exc()), protocol=pickle.HIGHEST_PROTOCOL)
+            data = pickle.dumps((index, False, failed or _traceback()), protocol=pickle.HIGHEST_PROTOCOL)
         _write_all(answers, len(data).to_bytes(_SIZE, "little") + data)
+
+
+def _traceback() -> str:
+    import traceback  # (only on a failure: its import, with linecache and tokenize, is ~8 ms a worker)
+
+    return traceback.format_exc()
 
 
 def _reap(pid: int, statuses: dict[int, int], kill: bool) -> int | None:
