@@ -278,7 +278,11 @@ def _valid_pair(base: Template, head: Template) -> Survey | None:
         # head's); the questions of each base resource in `survey`
         nonlocal shared, asked, askable
         for lid, resource in these.items():
-            if type(resource) is not dict or "Type" not in resource or not _shaped(resource, RESOURCE_KINDS):
+            # (a resource equal on both sides is in `both` when the head is valid: a name it uses
+            # that the head lacks fails the head's walk of it; its shape is the base's, checked)
+            same = base is not None and lid in both and (base[lid] is resource or base[lid] == resource)
+            if not same and (type(resource) is not dict or "Type" not in resource
+                             or not _shaped(resource, RESOURCE_KINDS)):
                 return False
             depends = resource.get("DependsOn")
             for dep in [depends] if type(depends) is str else (depends or ()):
@@ -287,9 +291,7 @@ def _valid_pair(base: Template, head: Template) -> Survey | None:
             condition = resource.get("Condition")
             if condition is not None and condition not in conditions:
                 return False
-            if base is not None and lid in both and (base[lid] is resource or base[lid] == resource):
-                # (a resource equal on both sides is in `both` when the head is valid: a name it
-                # uses that the head lacks fails the head's walk of it)
+            if same:
                 unchanged.append(lid)
                 continue
             shared = askable = True
