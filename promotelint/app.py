@@ -310,7 +310,6 @@ def _git_changesets(request: CheckRequest, settings: PairSettings, progress: Cal
     needs_git = request.base_ref or request.head_ref or request.staged
 
     def discovered(found: Callable[[], None]) -> tuple[str, str | None, PairSettings, list[Pair]]:
-        nonlocal settings
         root = str(git.repo_root(".")) if needs_git else os.getcwd()
         head = git.WORKTREE
         if request.head_ref:
@@ -318,7 +317,6 @@ def _git_changesets(request: CheckRequest, settings: PairSettings, progress: Cal
         elif request.staged:
             head = git.INDEX
         head_label = request.head_ref or ("index" if request.staged else "working tree")
-        settings = replace(settings, root=root)
         if request.base_template is not None:
             if len(paths) > 1:
                 raise InputError("--base-template is the base of one service; several PATHs given",
@@ -342,7 +340,7 @@ def _git_changesets(request: CheckRequest, settings: PairSettings, progress: Cal
                              settings=request.compile, found=found)
         if request.shard:
             pairs = shard_of(pairs, *request.shard)
-        return root, head, settings, pairs
+        return root, head, replace(settings, root=root), pairs
 
     # Git's answers are mostly waits on its processes: once it is known that services may be found,
     # this process loads meanwhile what checking them takes (here, or in the workers forked from
@@ -574,13 +572,9 @@ def check_pairs(pairs: Sequence[Pair], settings: PairSettings, workers: int | No
             tell(len(out), len(pairs))
         return out
     # Loaded before the workers fork, so that they start with them instead of importing each
-    # (app._preloads, when git was asked first, loaded them already).
-    import promotelint.predict.diff  # noqa: F401
-    import promotelint.serverless.service  # noqa: F401
-    from promotelint.io.catalog import delete_requires_empty, stateful_tiers
-
-    stateful_tiers()
-    delete_requires_empty()
+    # (already loaded when git was asked first: _git_changesets).
+    for step in _preloads():
+        step()
     if sys.platform == "linux":  # forked workers, sent only each pair's number (io/workers.py)
         from promotelint.io.workers import forked_map
 
