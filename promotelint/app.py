@@ -346,6 +346,11 @@ def _git_changesets(request: CheckRequest, settings: PairSettings, progress: Cal
     # this process loads meanwhile what checking them takes (here, or in the workers forked from
     # here), unless they are found to be none first.
     root, head, settings, pairs = _meanwhile(discovered, _preloads(), lambda found: bool(found[3]))
+    # an index reader is a snapshot of the index (its file list, its cat-file process): one kept by
+    # an earlier check in this process would not see what was staged since
+    stale = _READERS.pop((root, git.INDEX), None)
+    if stale is not None:
+        stale.close()
     outcomes = check_pairs(pairs, settings, request.jobs, progress, judge_own)
     sides = [p.head_template for p in pairs if p.head_template is not None]
     known = dict(o.imports for o in outcomes if o.imports)

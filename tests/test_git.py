@@ -272,6 +272,25 @@ def test_staged_side_for_pre_commit(repo):
     assert '"TableName":"staged"' in table.resource_change_json()["AfterContext"]
 
 
+def test_a_later_check_in_the_same_process_sees_the_index_restaged(repo, monkeypatch):
+    # (an API user, or a long-lived process, checking `--staged` again after `git add`)
+    from promotelint import app
+    from promotelint.model.settings import CompileSettings
+
+    repo.write("svc/serverless.yml", service("svc"))
+    repo.commit()
+    monkeypatch.chdir(repo.path)
+    request = app.CheckRequest(base_ref="HEAD", staged=True, jobs=1, compile=CompileSettings(cache=False))
+    contexts = []
+    for table in ("first", "second"):
+        repo.write("svc/serverless.yml", service("svc", table=table))
+        repo.git("add", "-A")
+        [report] = app.check(request).reports
+        change = next(c for c in report.changeset.changes if c.logical_id == "Table")
+        contexts.append(change.resource_change_json()["AfterContext"])
+    assert '"TableName":"first"' in contexts[0] and '"TableName":"second"' in contexts[1]
+
+
 def test_templates_moved_changed_and_fragments_not_mistaken(repo):
     repo.write("cfn/bucket.yml", TEMPLATE.format(name="b1"))
     repo.write("cfn/other.yml", TEMPLATE.format(name="o1"))
