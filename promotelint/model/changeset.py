@@ -295,11 +295,12 @@ def origin_from_json(data: Mapping[str, Any] | None) -> Origin | None:
 
 
 def _context(resource: Mapping[str, Any]) -> str:
-    return _compact({k: v for k, v in resource.items() if k not in ("Type", "Condition", "DependsOn")})
+    return compact_json({k: v for k, v in resource.items() if k not in ("Type", "Condition", "DependsOn")})
 
 
 # json.dumps(value, separators=(",", ":"), default=str) with its encoder made once: a report writes
-# two of these per change, and json.dumps makes a new encoder for every call with options. Without
-# its watch for circular references (11% of the contexts' instructions): a resource is parsed text,
-# and text holds no cycle (a YAML alias inside its own anchor is refused when read: test_bad_input).
-_compact = json.JSONEncoder(separators=(",", ":"), default=str, check_circular=False).encode
+# two of these per change, the predictor one per changed property value, and json.dumps makes a
+# new encoder for every call with options. Without its watch for circular references (11% of the
+# contexts' instructions): a resource is parsed text, and text holds no cycle (a YAML alias inside
+# its own anchor is refused when read: test_bad_input).
+compact_json = json.JSONEncoder(separators=(",", ":"), default=str, check_circular=False).encode

@@ -13,12 +13,11 @@ Guide and the ResourceChange / ResourceChangeDetail API reference):
 
 from __future__ import annotations
 
-import json
 import marshal
 from collections.abc import Mapping
 
 from promotelint.model.changeset import (
-    KNOWN_AFTER_APPLY, Detail, OutputChange, ResourceChange, StackChangeSet, Target,
+    KNOWN_AFTER_APPLY, Detail, OutputChange, ResourceChange, StackChangeSet, Target, compact_json,
 )
 from promotelint.model.opaque import contains_opaque
 from promotelint.model.record import field, record
@@ -410,7 +409,7 @@ def _render(value: Any) -> str | None:
         return None
     if isinstance(value, str):
         return value
-    return json.dumps(value, separators=(",", ":"), sort_keys=False, default=str)
+    return compact_json(value)
 
 
 def _reference_source(attr: str | None) -> str:
