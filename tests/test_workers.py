@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from promotelint.io.workers import WorkerError, forked_map
+from promotelint.io.workers import WorkerError, forked_child, forked_map
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="the forked workers are Linux's alone")
 
@@ -105,3 +105,26 @@ def test_an_unpicklable_result_is_said(forks):
     with pytest.raises(WorkerError, match="pickle"):
         forked_map(lambda n: (lambda: n), [1], 1)
     assert _no_worker_left(forks)
+
+
+def test_a_forked_child_writes_to_its_pipe_and_says_how_it_ended(forks):
+    def wrote(fd):
+        with os.fdopen(fd, "wb") as pipe:
+            pipe.write(b"text")
+
+    for work, said, status in ((wrote, b"text", 0), (lambda fd: 1 / 0, b"", 1)):
+        pid, read = forked_child(work)
+        with os.fdopen(read, "rb") as pipe:
+            assert pipe.read() == said  # (the writing end is the child's alone: the read ends)
+        assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == status
+
+
+def test_a_refused_fork_leaves_no_pipe_open(monkeypatch):
+    def refused():
+        raise BlockingIOError("fork: resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refused)
+    before = set(os.listdir("/proc/self/fd"))
+    with pytest.raises(OSError):
+        forked_child(lambda fd: None)
+    assert set(os.listdir("/proc/self/fd")) == before

@@ -83,31 +83,17 @@ def rendered(reports, jobs: list[tuple[str, dict]]) -> list[str]:
     if len(jobs) < 2 or sys.platform != "linux" or sum(len(r.changeset.changes) for r in reports) < PARALLEL_FROM \
             or threading is not None and threading.active_count() > 1:
         return [render(reports, name, **options) for name, options in jobs]
+    from promotelint.io.workers import forked_child
+
     texts: list[str] = []
     children: dict[int, tuple[int, int]] = {}  # job index -> (pid, the pipe's end to read)
     try:
         for index, (name, options) in enumerate(jobs[1:], 1):
             try:
-                read, write = os.pipe()
+                children[index] = forked_child(
+                    lambda write, name=name, options=options: _send(write, render(reports, name, **options)))
             except OSError:
                 break  # (out of descriptors or processes: the rest are rendered here)
-            try:
-                pid = os.fork()
-            except OSError:
-                os.close(read)
-                os.close(write)
-                break
-            if pid == 0:  # the child: its text, then out, without the parent's exit functions or buffers
-                code = 1
-                try:
-                    os.close(read)
-                    with os.fdopen(write, "wb") as pipe:
-                        pipe.write(render(reports, name, **options).encode("utf-8", "surrogatepass"))
-                    code = 0
-                finally:
-                    os._exit(code)
-            os.close(write)  # (before the next fork: a child holding it, this pipe would never end)
-            children[index] = (pid, read)
         for index, (name, options) in enumerate(jobs):
             if index in children:
                 pid, read = children.pop(index)
@@ -125,6 +111,11 @@ def rendered(reports, jobs: list[tuple[str, dict]]) -> list[str]:
         for pid, read in children.values():
             os.close(read)
             os.waitpid(pid, 0)
+
+
+def _send(fd: int, text: str) -> None:
+    with os.fdopen(fd, "wb") as pipe:
+        pipe.write(text.encode("utf-8", "surrogatepass"))
 
 
 class Progress:

@@ -10,7 +10,8 @@ moment it is free; each sends its results back, pickled, through a pipe of its o
 
 A worker whose function raises sends the traceback instead, and a worker that dies is noticed by
 its pipe's end and its exit status: either stops the run with WorkerError, once the workers are
-stopped.
+stopped. `forked_child` is the fork itself, which cli/output's side-by-side rendering of the report
+formats uses too.
 """
 
 from __future__ import annotations
@@ -60,18 +61,8 @@ def forked_map(fn: Callable[[Any], Any], items: Sequence[Any], workers: int,
         queued = b"".join(index.to_bytes(4, "little") for index in range(total))
         os.write(numbers, queued[:_PIPE_BUF])
         for _ in range(min(workers, total)):
-            answer_read, answer_write = os.pipe()
-            pid = os.fork()
-            if pid == 0:  # the worker: never back into the caller's code, nor its exit functions
-                code = 1
-                try:
-                    for fd in (numbers, answer_read, *answers):
-                        os.close(fd)
-                    _serve(fn, items, start, tasks, answer_write)
-                    code = 0
-                finally:
-                    os._exit(code)
-            os.close(answer_write)
+            pid, answer_read = forked_child(lambda answer: _serve(fn, items, start, tasks, answer),
+                                            close=(numbers, *answers))
             answers[answer_read] = pid
         os.close(tasks)
         tasks = -1
@@ -118,6 +109,32 @@ def forked_map(fn: Callable[[Any], Any], items: Sequence[Any], workers: int,
 
 
 _PIPE_BUF = 4096  # (select.PIPE_BUF on Linux: the largest write to a pipe that is never split)
+
+
+def forked_child(work: Callable[[int], None], close: Sequence[int] = ()) -> tuple[int, int]:
+    """A forked child that closes `close`, runs work(fd) with the writing end of a new pipe, and
+    leaves (os._exit: never back into the caller's code, nor its exit functions; exit code 0 once
+    work returned, else 1): its pid and the pipe's reading end. The writing end is closed here
+    before this returns (a process holding it, the pipe would never end for its reader). OSError
+    when no pipe or process is to be had; nothing is then left open."""
+    read, write = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read)
+        os.close(write)
+        raise
+    if pid == 0:
+        code = 1
+        try:
+            for fd in (read, *close):
+                os.close(fd)
+            work(write)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write)
+    return pid, read
 
 
 def _write_all(fd: int, data: bytes) -> None:
