@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -33,6 +34,21 @@ def judge(seed: int, work: Path, keep: Path, expected: dict, ours: dict | None, 
         shutil.copytree(work, keep / f"seed{seed}", dirs_exist_ok=True)
         return f"DIFFERENT: {result.missing} {result.extra} {result.diffs[:3]} {more}".rstrip()
     return f"same ({len(expected.get('Resources', {}))} resources)"
+
+
+def pin_framework(scratch: Path, serverless: str) -> None:
+    """Make the framework whose CLI is `serverless` the one that runs for services under `scratch`.
+
+    Its CLI hands over to any install of `serverless` that Node resolves from the service's
+    directory (the framework's "local fallback"): a node_modules in a parent of the temporary
+    directory (a stray /tmp/node_modules) would then run another framework, maybe another version,
+    and without the preloaded stub (as seen: every service with layers "failed" for want of AWS
+    credentials). A node_modules link in `scratch` to the install's own resolves to it instead; the
+    services must sit below `scratch`, not in it, or the framework would package that link."""
+    cli = Path(os.path.realpath(serverless))  # .../node_modules/serverless/bin/serverless(.js)
+    modules = next((parent for parent in cli.parents if parent.name == "node_modules"), None)
+    if modules is not None and not os.path.lexists(scratch / "node_modules"):
+        (scratch / "node_modules").symlink_to(modules, target_is_directory=True)
 
 
 def arguments(doc: str, jobs: int, keep: str, **tool: str) -> argparse.Namespace:

@@ -243,10 +243,13 @@ def serverless_command(explicit: str | None) -> list[str]:
 def check(seed: int, command: list[str], keep: Path) -> str:
     from promotelint.model.errors import InputError
     from promotelint.app import compile_path as compile_service
-    from tools.differential import judge
+    from tools.differential import judge, pin_framework
 
     with tempfile.TemporaryDirectory() as scratch, tempfile.TemporaryDirectory() as home:
-        work = Path(scratch)
+        if Path(command[0]).exists():  # (not npx: that runs the install it finds)
+            pin_framework(Path(scratch), command[0])
+        work = Path(scratch) / "svc"
+        work.mkdir()
         # JSON is YAML: the framework reads it as serverless.yml
         (work / "serverless.yml").write_text(json.dumps(service(seed), indent=1))
         (work / "handler.js").write_text("")

@@ -30,8 +30,9 @@ sys.path.insert(0, str(ROOT))
 
 STUB = ROOT.parent / "shared" / "corpus" / "oracle-describe-stacks-stub.js"
 VOLATILE = re.compile(r"(LambdaVersion|ApiGatewayDeployment|WebsocketsDeployment)(?!Stage)\w+|(?<=LambdaLayer)[0-9a-f]{40}|(?<=LambdaLayerPermission)[0-9a-f]{40}")
-# Layers are compiled concurrently and land in the order their zips are read: not compared.
-LAYER = re.compile(r"LambdaLayer(?:Permission)?(?:[0-9a-f]{40})?$")
+# Layers are compiled concurrently and land in the order their zips are read: the order of their
+# resources and of their outputs (QualifiedArn, Hash, S3Key) is not compared.
+LAYER = re.compile(r"LambdaLayer(?:Permission)?(?:[0-9a-f]{40})?$|LambdaLayer(?:QualifiedArn|Hash|S3Key)$")
 
 
 def _events(rnd: random.Random, name: str, i: int) -> dict:
@@ -132,12 +133,15 @@ def run(seed: int, serverless: str, keep: Path | None) -> tuple[int, str, str]:
     from promotelint.model.errors import InputError
     from promotelint.app import compile_path as compile_service
     from tools.conformance import compare
+    from tools.differential import pin_framework
 
-    scratch = Path(tempfile.mkdtemp(prefix=f"core{seed}-"))
+    root = Path(tempfile.mkdtemp(prefix=f"core{seed}-"))
+    scratch = root / "service"
     try:
+        pin_framework(root, serverless)
+        (scratch / "layer").mkdir(parents=True)
         (scratch / "serverless.yml").write_text(json.dumps(service(seed), indent=1))
         (scratch / "handler.js").write_text("")
-        (scratch / "layer").mkdir()
         (scratch / "layer" / "x.txt").write_text("x")
         with tempfile.TemporaryDirectory() as home:
             env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
@@ -165,8 +169,8 @@ def run(seed: int, serverless: str, keep: Path | None) -> tuple[int, str, str]:
         return seed, "same", ""
     finally:
         if keep is not None and scratch.exists():
-            shutil.copytree(scratch, keep / scratch.name, dirs_exist_ok=True)
-        shutil.rmtree(scratch, ignore_errors=True)
+            shutil.copytree(scratch, keep / root.name, dirs_exist_ok=True)
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def main() -> int:
