@@ -237,3 +237,26 @@ def test_unreadable_api_settings_only_matter_to_services_with_such_events(tmp_pa
     text = text.replace("handler: handler.hello}", "handler: handler.hello, events: [{http: GET x}]}")
     with pytest.raises(InputError, match=r"provider.apiGateway.apiKeys must be a list"):
         compiled(write_service(tmp_path, text))
+
+
+@pytest.mark.parametrize("provider, message", [
+    ("httpApi: {id: api1}, logs: {httpApi: true}", "Cannot setup access logs for externally configured HTTP API"),
+    ("httpApi: {id: api1, cors: true}", "Cannot setup CORS rules for externally configured HTTP API"),
+    ("apiGateway: {restApiId: api1}", 'Missing required "provider.apiGateway.restApiRootResourceId"'),
+    ("apiGateway: {restApiId: api1, restApiRootResourceId: r1}, tracing: {apiGateway: true}",
+     '"provider.tracing.apiGateway" is ineffective'),
+])
+def test_an_external_api_the_provider_cannot_configure_is_refused_without_events(tmp_path, provider, message):
+    # (the framework checks these settings before it looks for the API's events)
+    text = f"service: svc\nprovider: {{name: aws, runtime: nodejs18.x, {provider}}}\n" \
+           "functions: {hello: {handler: handler.hello, events: [{sqs: arn:aws:sqs:us-east-1:1:q}]}}\n"
+    with pytest.raises(InputError) as error:
+        compiled(write_service(tmp_path, text))
+    assert message in error.value.message and error.value.line == 2
+
+
+def test_an_external_api_without_events_adds_nothing(tmp_path):
+    text = ("service: svc\nprovider: {name: aws, runtime: nodejs18.x, httpApi: {id: api1}, "
+            "apiGateway: {restApiId: api1, restApiRootResourceId: r1}}\nfunctions: {hello: {handler: handler.hello}}\n")
+    resources = compiled(write_service(tmp_path, text)).data["Resources"]
+    assert not [lid for lid, r in resources.items() if r["Type"].startswith("AWS::ApiGateway")]

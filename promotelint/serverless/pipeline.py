@@ -45,23 +45,40 @@ from promotelint.serverless.stack import (
 )
 from promotelint.serverless.unmodelled import warn_unmodelled
 
+TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
 
-def _with_events(kind: str, module: str, name: str) -> Step:
-    """A compiler imported and run only for a service with `kind` events. The API compilers do
-    nothing without their events (the framework returns early too), and importing them is a fifth
-    of a cold start. (So `kind` is stated here as well as in the module, which is not imported.)"""
+
+def _with_events(kind: str, module: str, name: str,
+                 external: Callable[[dict], Any] = lambda provider: None) -> Step:
+    """A compiler imported and run only for a service with `kind` events, or whose provider imports
+    an existing API of that kind (`external(provider)`). The API compilers do nothing without
+    their events (the framework returns early too), and importing them is a fifth of a cold start;
+    but the framework first checks what the provider sets against an API it does not create
+    (access logs, CORS or authorizers of an external HTTP API; a REST API's root resource, tracing
+    and logs), and refuses the service without any event. (So `kind` is stated here as well as in
+    the module, which is not imported.)"""
     @compiles(kind)
     def step(ctx: CompileContext) -> None:
-        if has_events(ctx, kind):
+        if has_events(ctx, kind) or external(ctx.provider):
             getattr(importlib.import_module(module), name)(ctx)
     step.__name__ = name
     return step
 
 
-compile_api_gateway = _with_events("http", "promotelint.serverless.events.apigateway.rest", "compile_api_gateway")
+def _setting(provider: dict, section: str, key: str) -> Any:
+    value = provider.get(section)
+    return value.get(key) if isinstance(value, dict) else None
+
+
+compile_api_gateway = _with_events("http", "promotelint.serverless.events.apigateway.rest", "compile_api_gateway",
+                                   lambda provider: _setting(provider, "apiGateway", "restApiId"))
 compile_websockets = _with_events("websocket", "promotelint.serverless.events.apigateway.websockets",
                                   "compile_websockets")
-compile_http_api = _with_events("httpApi", "promotelint.serverless.events.apigateway.httpapi", "compile_http_api")
+compile_http_api = _with_events("httpApi", "promotelint.serverless.events.apigateway.httpapi", "compile_http_api",
+                                lambda provider: _setting(provider, "httpApi", "id"))
 
 EVENT_COMPILERS: tuple[Step, ...] = (
     compile_schedule,
