@@ -1,4 +1,5 @@
-"""What the differential tools share: judging one random service's two templates, and the seeds."""
+"""What the differential tools share: judging one random service's two templates, the seeds, and
+the framework they run (pin_framework, which regen_goldens uses too)."""
 
 from __future__ import annotations
 

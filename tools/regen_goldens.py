@@ -35,6 +35,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from tools.differential import pin_framework  # noqa: E402
 FIXTURES = ROOT / "tests" / "fixtures" / "serverless"
 SKIP = {"expected.json", "expected.prod.json", "fixture.json", "resolved.json", "expected-nested"}
 NESTED = "expected-nested"  # the nested templates serverless-plugin-split-stacks wrote, by file name
@@ -68,13 +70,15 @@ def package(fixture: Path, command: list[str], node_modules: str | None = None) 
     """The packaged template, the resolved config (`serverless print`) and the nested templates
     (file name -> template: serverless-plugin-split-stacks' `*nested-stack*.json`) of one fixture."""
     info = json.loads((fixture / "fixture.json").read_text()) if (fixture / "fixture.json").is_file() else {}
-    plugins = "\nplugins:" in "\n" + (fixture / "serverless.yml").read_text()
+    plugins = "\nplugins:" in "\n" + (fixture / info.get("service_dir", ".") / "serverless.yml").read_text()
     with tempfile.TemporaryDirectory() as scratch, tempfile.TemporaryDirectory() as home:
         if plugins:
             if not node_modules:
                 raise PackagingFailed(f"{fixture.name}: lists plugins: pass --node-modules (or set SLS_NODE_MODULES)")
             # Node finds the plugins (and the framework finds them) in a node_modules of a parent dir.
             (Path(scratch) / "node_modules").symlink_to(Path(node_modules).resolve(), target_is_directory=True)
+        elif Path(command[0]).exists():  # (not npx: that runs the install it finds)
+            pin_framework(Path(scratch), command[0])
         # The service sits one level down so that `${file(../x)}` fixtures can reach a sibling file.
         service = Path(scratch) / "repo" / "service"
         shutil.copytree(fixture, service, ignore=lambda d, names: [n for n in names if n in SKIP and Path(d) == fixture])
