@@ -325,12 +325,12 @@ def _git_changesets(request: CheckRequest, settings: PairSettings, progress: Cal
             target = paths[0] if paths else "."
             if needs_git:
                 base_sha = git.resolve_rev(root, "HEAD")  # only to locate the path; its content is unused
-                found = [p for p in discover(root, base_sha, head, [target], base_label="HEAD",
-                                             head_label=head_label, settings=request.compile) if p.head]
-                if len(found) != 1:
-                    raise InputError(f"--base-template needs exactly one service at {target}, found {len(found)}",
+                services = [p for p in discover(root, base_sha, head, [target], base_label="HEAD",
+                                                head_label=head_label, settings=request.compile) if p.head]
+                if len(services) != 1:
+                    raise InputError(f"--base-template needs exactly one service at {target}, found {len(services)}",
                                      file=target, fix="name the serverless.yml or template")
-                pairs = [Pair(None, found[0].head, base_template=base_t)]
+                pairs = [Pair(None, services[0].head, base_template=base_t)]
             else:
                 pairs = [Pair(None, None, base_template=base_t,
                               head_template=read_source(Path(target), request.compile))]

@@ -70,7 +70,8 @@ def package(fixture: Path, command: list[str], node_modules: str | None = None) 
     """The packaged template, the resolved config (`serverless print`) and the nested templates
     (file name -> template: serverless-plugin-split-stacks' `*nested-stack*.json`) of one fixture."""
     info = json.loads((fixture / "fixture.json").read_text()) if (fixture / "fixture.json").is_file() else {}
-    plugins = "\nplugins:" in "\n" + (fixture / info.get("service_dir", ".") / "serverless.yml").read_text()
+    service_dir = info.get("service_dir", ".")  # (the service inside the fixture)
+    plugins = "\nplugins:" in "\n" + (fixture / service_dir / "serverless.yml").read_text()
     with tempfile.TemporaryDirectory() as scratch, tempfile.TemporaryDirectory() as home:
         if plugins:
             if not node_modules:
@@ -88,7 +89,7 @@ def package(fixture: Path, command: list[str], node_modules: str | None = None) 
             (service / name).touch()
         for name, text in (info.get("outside") or {}).items():
             (service.parent / name).write_text(text)
-        service = service / info.get("service_dir", ".")
+        service = service / service_dir
         # No AWS variables, nor the ones that change what the framework or a plugin reads.
         env = {k: v for k, v in os.environ.items()
                if not k.startswith("AWS_") and k not in ("NODE_ENV", "DOTENV_KEY", "SLS_DEBUG")}
