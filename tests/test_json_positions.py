@@ -5,13 +5,16 @@ gives, or nothing (then the next one decides)."""
 from __future__ import annotations
 
 import json
+import pickle
 import random
 from pathlib import Path
 
+from promotelint.model.template import Origin
 from promotelint.parse.documents import (
     _indented_positions, _json_positions, _located_positions, _scanned_positions, load_text,
 )
 from promotelint.parse.jsontext import dumps_indented
+from promotelint.parse.template import template_from_text
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 
@@ -96,3 +99,18 @@ def test_a_key_written_twice_is_placed_at_its_first_line():
     data = json.loads(text)
     assert data["Resources"]["A"] == {"Type": "y"}  # json.loads keeps the last
     assert _located_positions(text, data)[("Resources", "A")] == (3, 5)
+
+
+def test_origins_of_a_template_read_from_text_are_its_resources_and_outputs_lines():
+    # (made when asked: LineOrigins; they read as the mapping every template's origins are)
+    text = ('{\n  "Resources": {\n    "A": {"Type": "x"},\n    "B": {}\n  },\n'
+            '  "Outputs": {\n    "Name": {"Value": "v"}\n  },\n  "Parameters": {\n    "P": {}\n  }\n}')
+    origins = template_from_text(text, "t.json").origins
+    expected = {"A": Origin("t.json", 3, 5), "B": Origin("t.json", 4, 5), "Outputs.Name": Origin("t.json", 7, 5)}
+    assert dict(origins) == expected and origins == expected and len(origins) == 3
+    assert origins.get("P") is None and "Outputs.Name" in origins and origins.get(("Resources", "A")) is None
+    assert origins["A"] is origins["A"]  # made once
+    assert pickle.loads(pickle.dumps(origins)) == expected
+    # a YAML template's positions hold every node: only the entries of the two sections are origins
+    yaml = template_from_text("Resources:\n  A:\n    Type: x\n    Properties: {}\nOutputs:\n  O:\n    Value: 1\n", "t.yml")
+    assert dict(yaml.origins) == {"A": Origin("t.yml", 2, 3), "Outputs.O": Origin("t.yml", 6, 3)}

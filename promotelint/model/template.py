@@ -50,6 +50,39 @@ class Origin:
         return f"{self.revision}:{where}" if self.revision else where
 
 
+_SECTIONS = {"Resources": "", "Outputs": "Outputs."}  # an origin's key: the logical ID, or Outputs.<Name>
+
+
+class LineOrigins(Mapping):
+    """The origins of a template read from a file: each resource's and output's line in `positions`
+    (keyed by path), each Origin made when asked for. A template has hundreds of resources and a
+    report names a few: making them all was 5% of reading and predicting a pair."""
+
+    def __init__(self, file: str, positions: Mapping[tuple, tuple[int, int]]) -> None:
+        self.file, self.positions = file, positions
+        self._made: dict[str, Origin] = {}
+
+    def __getitem__(self, key: str) -> Origin:
+        made = self._made.get(key)
+        if made is None:
+            if type(key) is not str:
+                raise KeyError(key)
+            line, column = self.positions[("Outputs", key[8:]) if key.startswith("Outputs.") else ("Resources", key)]
+            made = self._made[key] = Origin(self.file, line, column)
+        return made
+
+    def __iter__(self):
+        for path in self.positions:
+            if len(path) == 2 and path[0] in _SECTIONS:
+                yield _SECTIONS[path[0]] + path[1]
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __repr__(self) -> str:
+        return f"LineOrigins({self.file!r}, {dict(self)!r})"
+
+
 @record
 class Provenance:
     """What made a side's template: read as it was written, or compiled from a serverless.yml by

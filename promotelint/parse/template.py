@@ -5,7 +5,7 @@ from __future__ import annotations
 
 
 from promotelint.model.errors import InputError
-from promotelint.model.template import Origin, Template
+from promotelint.model.template import LineOrigins, Template
 from promotelint.parse.documents import load_text, load_yaml
 
 TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
@@ -34,10 +34,4 @@ def template_from_text(text: str, source: str) -> Template:
                              fix="name it serverless.yml or pass its directory")
         raise InputError("not a CloudFormation template: no Resources mapping", file=source, line=1,
                          fix="pass a template with a Resources section, or a serverless.yml")
-    origins = {}
-    for key, (line, column) in positions.items():
-        if len(key) == 2 and key[0] == "Resources":
-            origins[key[1]] = Origin(source, line, column)
-        elif len(key) == 2 and key[0] == "Outputs":
-            origins[f"Outputs.{key[1]}"] = Origin(source, line, column)
-    return Template(data=data, source=source, origins=origins, positions=positions)
+    return Template(data=data, source=source, origins=LineOrigins(source, positions), positions=positions)
