@@ -9,9 +9,13 @@ import pickle
 import random
 from pathlib import Path
 
+import pytest
+
+from promotelint.model.errors import InputError
 from promotelint.model.template import Origin
 from promotelint.parse.documents import (
-    _indented_positions, _json_positions, _located_positions, _scanned_positions, load_text,
+    MAX_DEPTH, _brackets_within, _deeper_than, _indented_positions, _json_positions, _located_positions,
+    _scanned_positions, load_text,
 )
 from promotelint.parse.jsontext import dumps_indented
 from promotelint.parse.template import template_from_text
@@ -114,3 +118,41 @@ def test_origins_of_a_template_read_from_text_are_its_resources_and_outputs_line
     # a YAML template's positions hold every node: only the entries of the two sections are origins
     yaml = template_from_text("Resources:\n  A:\n    Type: x\n    Properties: {}\nOutputs:\n  O:\n    Value: 1\n", "t.yml")
     assert dict(yaml.origins) == {"A": Origin("t.yml", 2, 3), "Outputs.O": Origin("t.yml", 6, 3)}
+
+
+def _nested(rng: random.Random, depth: int):
+    """A value nesting to `depth`, with strings that hold brackets, quotes and backslashes."""
+    text = lambda: "".join(rng.choice(['{', '}', '[', ']', '"', '\\', '\\"', '\\\\', 'a', ' ', 'é', '\n'])  # noqa: E731
+                           for _ in range(rng.randint(0, 6)))
+    if depth == 0:
+        return rng.choice([text(), 1, None, [], {}])
+    inner = [_nested(rng, depth - 1)] + [_nested(rng, rng.randint(0, depth - 1)) for _ in range(rng.randint(0, 2))]
+    rng.shuffle(inner)
+    return inner if rng.random() < 0.5 else {text() + str(i): v for i, v in enumerate(inner)}
+
+
+def test_brackets_within_is_never_wrong_about_the_values():
+    # The text's brackets vouch for a nesting only when the values' own walk agrees
+    rng = random.Random(14)
+    vouched = 0
+    for _ in range(3000):
+        depth, limit = rng.randint(0, 14), rng.randint(1, 12)
+        data = _nested(rng, depth)
+        for text in (json.dumps(data), json.dumps(data, indent=2, ensure_ascii=False)):
+            if _brackets_within(text, limit):
+                assert not _deeper_than(json.loads(text), limit), text
+                vouched += 1
+    assert vouched > 1500
+
+
+def test_brackets_within_vouches_for_real_templates_and_not_past_its_limit():
+    paths = _templates()[::5]
+    assert all(_brackets_within(path.read_text(), MAX_DEPTH) for path in paths) and len(paths) > 20
+    for depth in (MAX_DEPTH - 1, MAX_DEPTH, MAX_DEPTH + 1, MAX_DEPTH + 2):
+        text = '{"a": ' + "[" * depth + '"]]}\\\\"' + "]" * depth + "}"  # the root, `depth` lists
+        assert _deeper_than(json.loads(text), MAX_DEPTH) == (depth >= MAX_DEPTH + 1)
+        if _brackets_within(text, MAX_DEPTH):
+            assert depth < MAX_DEPTH
+    with pytest.raises(InputError, match="nested more than 100 levels"):
+        load_text('{"a": ' + "[" * 101 + "]" * 101 + "}", "t.json")
+    assert load_text('{"a": ' + "[" * 100 + "]" * 100 + "}", "t.json").data
