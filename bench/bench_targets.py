@@ -293,9 +293,9 @@ from promotelint.parse.template import template_from_text
 base_text, head_text = open(sys.argv[1]).read(), open(sys.argv[2]).read()
 config, rules = setup(None, __import__('pathlib').Path(sys.argv[3]))
 today = datetime.date(2026, 1, 1)
-def once():
+def once():  # as the CLI reads a pair: the head's unchanged resources are the base's (parse/entries.py)
     base = template_from_text(base_text, 'base.json')
-    head = template_from_text(head_text, 'head.json')
+    head = template_from_text(head_text, 'head.json', base)
     return judge([predict(base, head)], rules, config, today)
 once()
 times = []

@@ -1,7 +1,7 @@
 """The one pipeline, and the library API: sources -> compile -> predict -> judge -> reports.
 
     compile_path(path, stage=...)               -> Template    (serverless.yml, compiled offline)
-    read_source(path, CompileSettings)          -> Template    (a template, build dir or service)
+    read_source(path, CompileSettings, like)    -> Template    (a template, build dir or service)
     predict(base, head, PredictOptions)         -> StackChangeSet
     setup(config_file, start)                   -> (Config, rules)
     judge(changesets, rules, config, today)     -> [StackReport]
@@ -69,12 +69,14 @@ def placeholders(template: Template, limit: int = 10) -> list[str]:
     return out
 
 
-def read_source(path: str | os.PathLike, settings: CompileSettings = CompileSettings()) -> Template:
+def read_source(path: str | os.PathLike, settings: CompileSettings = CompileSettings(),
+                like: Template | None = None) -> Template:
     """The template of a path in the working tree: a template, a `.serverless` build directory, or
-    a serverless.yml (or its directory) compiled offline."""
+    a serverless.yml (or its directory) compiled offline. `like`: the other side of the pair, read
+    already: a template then shares the values of the resources written alike in both."""
     from promotelint.io.sources import read_source as read
 
-    return read(Path(path), settings)
+    return read(Path(path), settings, like)
 
 
 def predict(base: Template, head: Template, options: PredictOptions = PredictOptions(),
@@ -235,7 +237,8 @@ def check(request: CheckRequest, progress: Callable[[int, int], None] | None = N
         changesets, errors, (root, repo, head_rev, sides, known), own = _git_changesets(
             request, settings, progress, own_findings(rules, config))
     else:
-        base, head = (read_source(Path(p), request.compile) for p in request.paths)
+        base = read_source(Path(request.paths[0]), request.compile)
+        head = read_source(Path(request.paths[1]), request.compile, base)
         changesets, errors = predict_stacks(base, head, request.predict, config.stateful), []
         root, repo, head_rev, sides, known = os.path.dirname(os.path.abspath(request.paths[1])), None, None, \
             (base, head), {}
@@ -489,7 +492,7 @@ def check_pair(pair: Pair, settings: PairSettings) -> Outcome:
             return Outcome(reads=reads, imports=imports)
         base_t = pair.base_template
         if pair.base is not None and base_t is None:
-            base_t, _ = load_side(pair.base, settings.root, settings.compile, _READERS)
+            base_t, _ = load_side(pair.base, settings.root, settings.compile, _READERS, like=head_t)
         stacks: list[StackChangeSet] = []
         if base_t is not None and head_t is not None and base_t.stack_name and head_t.stack_name \
                 and base_t.stack_name != head_t.stack_name:

@@ -83,3 +83,21 @@ def test_compiling_every_fixture_leaves_no_reference_cycles_of_ours():
     garbage = _cycles_left(run)
     assert _ours(garbage) == []
     assert len(garbage) <= 25 * len(services)  # a few objects per service, never a template
+
+
+def test_checking_a_pair_of_templates_leaves_no_reference_cycles(tmp_path, monkeypatch):
+    base = (FIXTURES.parent / "changesets" / "ec2-instance.json").read_text()
+    (tmp_path / "base.json").write_text(base)
+    (tmp_path / "head.json").write_text(base.replace("t2.micro", "t3.micro"))
+    monkeypatch.chdir(tmp_path)
+    request = app.CheckRequest(paths=("base.json", "head.json"), today=datetime.date(2026, 1, 1))
+    results = []
+
+    def run():
+        result = app.check(request)
+        for render in FORMATS.values():
+            render(result.reports, RenderOptions(exit_code=result.exit_code, rules=result.rules))
+        results.append(result)
+
+    assert _cycles_left(run) == []
+    assert sum(len(r.changeset.changes) for r in results[-1].reports) >= 1

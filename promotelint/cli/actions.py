@@ -29,7 +29,8 @@ def changeset(base: Path, head: Path, format: str = "text", region: str = "us-ea
     compile, predict = settings(stage=stage, region=region, stack_name=stack_name, parameter=parameter,
                                 base_parameter=base_parameter, head_parameter=head_parameter, compiler=compiler,
                                 engine=engine, root=root, no_cache=no_cache)
-    stacks = pipeline.predict_stacks(pipeline.read_source(base, compile), pipeline.read_source(head, compile), predict)
+    base_t = pipeline.read_source(base, compile)
+    stacks = pipeline.predict_stacks(base_t, pipeline.read_source(head, compile, base_t), predict)
     sys.stdout.write(render([StackReport(cs) for cs in stacks], format, show_all=show_all,
                             color=format == "text" and color(sys.stdout)))
     return 0

@@ -62,12 +62,13 @@ def resolve_input(path: Path) -> tuple[str, Path]:
     return "template", path
 
 
-def read_source(path: Path, settings: CompileSettings = CompileSettings()) -> Template:
-    """The template of a path in the working tree: read, or compiled from its serverless.yml."""
+def read_source(path: Path, settings: CompileSettings = CompileSettings(), like: Template | None = None) -> Template:
+    """The template of a path in the working tree: read, or compiled from its serverless.yml.
+    `like`: the other side of the pair, read already (template_from_text)."""
     kind, target = resolve_input(path)
     if kind == "serverless":
         return read_service(target, settings)
-    return read_template(target)
+    return read_template(target, like)
 
 
 def read_service(path: str | os.PathLike, settings: CompileSettings = CompileSettings()) -> Template:
@@ -87,8 +88,8 @@ def read_service(path: str | os.PathLike, settings: CompileSettings = CompileSet
     return _compiled(lambda: _compile(path, reader, settings), snapshot, settings, display_path(config))
 
 
-def read_template(path: Path) -> Template:
-    template = template_from_text(read_text(path, expect=TEMPLATE_TEXT), str(path))
+def read_template(path: Path, like: Template | None = None) -> Template:
+    template = template_from_text(read_text(path, expect=TEMPLATE_TEXT), str(path), like)
     if path.name != BUILD_TEMPLATE:
         return template
     # a build directory: the nested templates serverless-plugin-split-stacks wrote beside it
@@ -128,10 +129,11 @@ def _compile(path: str | os.PathLike, reader, settings: CompileSettings) -> Temp
 
 
 def load_side(s: Side, root: str, settings: CompileSettings, readers: dict,
-              only_if_reads: frozenset[str] | None = None) -> tuple[Template, frozenset[str]]:
+              only_if_reads: frozenset[str] | None = None, like: Template | None = None) -> tuple[Template, frozenset[str]]:
     """The side's template, and the repo-relative files reading it touched. `readers` keeps one
     reader per (repository, revision) across calls. With `only_if_reads`, a service that reads none
-    of those files is only compiled offline (its caller skips it: no framework run for nothing)."""
+    of those files is only compiled offline (its caller skips it: no framework run for nothing).
+    `like`: the pair's other side, read already (template_from_text)."""
     key = (root, s.rev)
     reader = readers.get(key)
     if reader is None:
@@ -140,7 +142,7 @@ def load_side(s: Side, root: str, settings: CompileSettings, readers: dict,
     absolute = os.path.join(reader.root, s.path)
     display = display_path(absolute)
     if s.kind == "template":
-        return template_from_text(reader.read_text(absolute), display), frozenset(reader.touched)
+        return template_from_text(reader.read_text(absolute), display, like), frozenset(reader.touched)
 
     def offline() -> Template:
         template = _compile(absolute, reader, settings)

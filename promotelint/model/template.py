@@ -147,6 +147,9 @@ class Template:
     # values no report shows (model/secrets.py): from the environment, .env files, deploy-time AWS
     # sources; kept out of repr so a debug print cannot show them either
     secrets: frozenset[str] = field(default=frozenset(), repr=False)
+    # a template read from JSON text: its text and resources, for the other side's reading
+    # (parse.entries.Entries: the unchanged resources of a pair are then one object)
+    entries: Any = field(default=None, compare=False, repr=False)
 
     @property
     def blind_spots(self) -> tuple[str, ...]:

@@ -21,6 +21,7 @@ from promotelint.model.errors import InputError
 from promotelint.model.record import field, record
 from promotelint.model.regex import lazy
 from promotelint.model.template import nearest_position
+from promotelint.parse.entries import Entries, read_object
 
 TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
 if TYPE_CHECKING:
@@ -52,6 +53,7 @@ class Document:
     data: Any
     source: str
     positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    entries: Entries | None = None  # a JSON object's, kept for the other side of a pair (parse.entries)
 
     def line(self, path: Path_) -> int | None:
         """Line of the node at `path`, or of its nearest ancestor that has one."""
@@ -59,10 +61,17 @@ class Document:
         return pos[0] if pos else None
 
 
-def load_text(text: str, source: str) -> Document:
-    """Parse JSON or YAML text: JSON for a `.json` file, or text that starts with `{` or `[`."""
+def load_text(text: str, source: str, like: Entries | None = None) -> Document:
+    """Parse JSON or YAML text: JSON for a `.json` file, or text that starts with `{` or `[`.
+    `like`: the Entries of the other side of a pair, whose unchanged resources this one shares."""
     is_json_file = source.lower().endswith(".json")
     if is_json_file or text.lstrip().startswith(("{", "[")):
+        read = read_object(text, like)
+        if read is not None:
+            data, positions, entries = read
+            if _read_too_deep(text, data, like):
+                raise _too_deep(source, text)
+            return Document(data, source, positions, entries)
         try:
             data = load_json(text, source)
         except json.JSONDecodeError as exc:
@@ -76,6 +85,19 @@ def load_text(text: str, source: str) -> Document:
                                  fix="fix the JSON syntax at that line") from None
         return Document(data, source, _json_positions(text, data))
     return load_yaml(text, source)
+
+
+def _read_too_deep(text: str, data: dict, like: Entries | None) -> bool:
+    """Whether data read_object gave nests deeper than MAX_DEPTH. The values it shares with `like`
+    were checked there, two levels down as here: only the others are walked, when they are few."""
+    resources = data.get("Resources")
+    if like is not None and type(resources) is dict:
+        shared = {id(entry[3]) for entry in like.order}
+        fresh = [value for value in resources.values() if id(value) not in shared]
+        if len(fresh) * 2 <= len(resources):
+            return _deeper_than({k: v for k, v in data.items() if k != "Resources"}, MAX_DEPTH) \
+                or _deeper_than(fresh, MAX_DEPTH - 1)  # (the list stands where Resources stands)
+    return not _brackets_within(text, MAX_DEPTH) and _deeper_than(data, MAX_DEPTH)
 
 
 def load_json(text: str, source: str, **options: Any) -> Any:
