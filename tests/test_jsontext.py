@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from promotelint.model.changeset import compact_json
 from promotelint.parse.jsontext import dumps_indented
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "dev"
@@ -48,3 +49,10 @@ def test_corpus_templates_as_json_dumps():
     for path in templates:
         data = json.loads(path.read_text())
         assert dumps_indented(data) == json.dumps(data, indent=2), path
+
+
+@pytest.mark.parametrize("value", EDGE + [{"date": __import__("datetime").date(2026, 1, 1)}, {"set": {1}}],
+                         ids=range(len(EDGE) + 2))
+def test_compact_json_is_json_dumps_compact_with_str_for_the_rest(value):
+    # (model/changeset.py calls the C encoder json.dumps builds, made once)
+    assert compact_json(value) == json.dumps(value, separators=(",", ":"), default=str)
