@@ -48,7 +48,37 @@ def test_formats_rendered_side_by_side_are_those_one_process_renders(monkeypatch
     monkeypatch.setattr(os, "fork", lambda: forks.append(1) or fork())
     monkeypatch.setattr(output, "PARALLEL_FROM", 1)
     assert output.rendered(reports, JOBS) == _serial(reports)
-    assert len(forks) == len(JOBS) - 1  # every format but the first, in a child
+    # every format but the first in a child, and json's stacks in parts, one per core (up to 4)
+    parts = min(os.cpu_count() or 1, 4, len(reports))
+    assert len(forks) == len(JOBS) - 1 + (parts - 1)
+
+
+def test_one_large_json_report_is_rendered_in_parts(monkeypatch):
+    reports = _reports()
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(output, "PARALLEL_FROM", 1)
+    forks = []
+    fork = os.fork
+    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or fork())
+    jobs = [("json", dict(show_all=True, exit_code=1, errors=("x",)))]
+    assert output.rendered(reports, jobs) == [output.render(reports, "json", **jobs[0][1])]
+    assert len(forks) == 1
+
+
+@pytest.mark.parametrize("stacks", [0, 1, 2, 3, 7])
+@pytest.mark.parametrize("count", [1, 2, 3, 4, 9])
+def test_json_pieces_joined_are_the_report(stacks, count):
+    from promotelint.report import FORMATS, RenderOptions
+    from promotelint.report.json_report import _HOLE
+
+    reports = [replace(r, changeset=replace(r.changeset, name=f"svc-{n}",
+                                            changes=r.changeset.changes[:n * 5]))
+               for n, r in enumerate((_reports() * 3)[:stacks])]
+    # (an input error may hold the text that marks where the stacks go: it stays where it is)
+    options = RenderOptions(show_all=True, exit_code=1, errors=(f"bad {_HOLE}",))
+    pieces = FORMATS["json"].split(reports, options, count)
+    assert len(pieces) <= max(1, min(count, stacks))
+    assert "".join(piece() for piece in pieces) == FORMATS["json"](reports, options)
 
 
 def test_a_small_result_is_rendered_here(monkeypatch):
@@ -60,14 +90,14 @@ def test_a_small_result_is_rendered_here(monkeypatch):
 
 def test_a_failing_child_leaves_its_format_to_the_parent(monkeypatch):
     reports = _reports()
-    parent, render = os.getpid(), output.render
+    parent = os.getpid()
 
-    def fails_in_children(reports, name, **options):
-        if os.getpid() != parent and name == "markdown":
+    def fails_in_children(name, render):
+        if os.getpid() != parent and name in ("markdown", "json"):
             raise RuntimeError("a child's failure")
-        return render(reports, name, **options)
+        return render()
 
-    monkeypatch.setattr(output, "render", fails_in_children)
+    monkeypatch.setattr(output, "_piece", fails_in_children)
     monkeypatch.setattr(output, "PARALLEL_FROM", 1)
     assert output.rendered(reports, JOBS) == _serial(reports)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from promotelint.model.errors import InputError
 
@@ -74,27 +74,34 @@ PARALLEL_FROM = 1000
 
 
 def rendered(reports, jobs: list[tuple[str, dict]]) -> list[str]:
-    """Each (format, options) of `jobs`, rendered. A large result (PARALLEL_FROM changes) in
-    several formats (a file and the terminal's copy) renders them side by side on Linux, as
-    app.check_pairs' workers do: each format but the first in a forked child of its own, which
-    sends its text back through a pipe (the reports are already in its memory: nothing is sent to
-    it). A child that fails leaves its format to this process, which then meets the error itself."""
+    """Each (format, options) of `jobs`, rendered. A large result (PARALLEL_FROM changes) is
+    rendered side by side on Linux, as app.check_pairs' workers do: the formats, and the pieces of
+    a format that splits (json: its stacks in parts, one per core), each but the first in a forked
+    child of its own, which sends its text back through a pipe (the reports are already in its
+    memory: nothing is sent to it). A child that fails leaves its piece to this process, which
+    then meets the error itself."""
+    from promotelint.report import FORMATS, RenderOptions
+
     threading = sys.modules.get("threading")  # (not imported to ask: unimported, it started no thread)
-    if len(jobs) < 2 or sys.platform != "linux" or sum(len(r.changeset.changes) for r in reports) < PARALLEL_FROM \
+    if sys.platform != "linux" or sum(len(r.changeset.changes) for r in reports) < PARALLEL_FROM \
             or threading is not None and threading.active_count() > 1:
         return [render(reports, name, **options) for name, options in jobs]
+    cores = min(os.cpu_count() or 1, 4)
+    pieces = [FORMATS[name].split(reports, RenderOptions(**options), cores) for name, options in jobs]
+    tasks = [(name, task) for (name, _), job in zip(jobs, pieces) for task in job]
+    if len(tasks) < 2:
+        return [_piece(*tasks[0])]
     from promotelint.io.workers import forked_child
 
     texts: list[str] = []
-    children: dict[int, tuple[int, int]] = {}  # job index -> (pid, the pipe's end to read)
+    children: dict[int, tuple[int, int]] = {}  # task index -> (pid, the pipe's end to read)
     try:
-        for index, (name, options) in enumerate(jobs[1:], 1):
+        for index, task in enumerate(tasks[1:], 1):
             try:
-                children[index] = forked_child(
-                    lambda write, name=name, options=options: _send(write, render(reports, name, **options)))
+                children[index] = forked_child(lambda write, task=task: _send(write, _piece(*task)))
             except OSError:
                 break  # (out of descriptors or processes: the rest are rendered here)
-        for index, (name, options) in enumerate(jobs):
+        for index, task in enumerate(tasks):
             if index in children:
                 pid, read = children.pop(index)
                 try:
@@ -105,12 +112,20 @@ def rendered(reports, jobs: list[tuple[str, dict]]) -> list[str]:
                 if status == 0:
                     texts.append(data.decode("utf-8", "surrogatepass"))
                     continue
-            texts.append(render(reports, name, **options))
-        return texts
+            texts.append(_piece(*task))
     finally:  # on a failure here, the children left: their pipes closed, they end
         for pid, read in children.values():
             os.close(read)
             os.waitpid(pid, 0)
+    out = []
+    for job in pieces:
+        out.append("".join(texts[:len(job)]))
+        del texts[:len(job)]
+    return out
+
+
+def _piece(format: str, render: Callable[[], str]) -> str:  # (a test's way in: which format fails)
+    return render()
 
 
 def _send(fd: int, text: str) -> None:

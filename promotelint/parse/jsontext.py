@@ -37,17 +37,19 @@ class _Unusual(Exception):
     """A value json.dumps writes its own way (or refuses)."""
 
 
-def dumps_indented(value: Any, indent: int = 2) -> str:
-    """json.dumps(value, indent=indent)."""
+def dumps_indented(value: Any, indent: int = 2, level: int = 0) -> str:
+    """json.dumps(value, indent=indent); `level`: as it writes the value `level` containers deep
+    in a document (each of its lines but the first indented that much more)."""
     parts: list[str] = []
+    newline = "\n" + " " * (indent * level)
     try:
         kind = type(value)
         if (kind is dict or kind is list) and value:
-            _write(value, "\n", " " * indent, parts.append, _Keys())
+            _write(value, newline, " " * indent, parts.append, _Keys())
         else:
             parts.append(_string(value) if kind is str else _leaf(value, kind))
     except (_Unusual, RecursionError):
-        return json.dumps(value, indent=indent)
+        return json.dumps(value, indent=indent).replace("\n", newline)  # (no newline is left in its strings)
     return "".join(parts)
 
 

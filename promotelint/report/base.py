@@ -46,10 +46,19 @@ class Format:
     name: str
     render: Render
     escape_controls: bool = False
+    # its text in up to n pieces, each rendered by its own call, to be joined in order (a large
+    # report rendered on several cores: cli/output.py); None: one piece
+    pieces: Callable[[Sequence[StackReport], RenderOptions, int], list[Callable[[], str]]] | None = None
 
     def __call__(self, reports: Sequence[StackReport], options: RenderOptions) -> str:
         """The report as this format renders it, from what may be shown (see `presentable`)."""
         return self.render(presentable(reports, self.escape_controls), options)
+
+    def split(self, reports: Sequence[StackReport], options: RenderOptions, count: int) -> list[Callable[[], str]]:
+        """The report in up to `count` pieces whose texts, joined, are what __call__ gives."""
+        if self.pieces is None or count < 2:
+            return [lambda: self(reports, options)]
+        return self.pieces(presentable(reports, self.escape_controls), options, count)
 
 
 # C0 and C1 control characters, DEL, and the Unicode line and paragraph separators.

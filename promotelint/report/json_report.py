@@ -6,7 +6,7 @@ into the stacks' reports, so any format renders a merged run as it would the run
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from promotelint import __version__
 from promotelint.model.changeset import OutputChange, ResourceChange, StackChangeSet, UnseenChange, blind_spots
@@ -21,29 +21,11 @@ if TYPE_CHECKING:
     from typing import Any
 
 
-def report_json(reports: Sequence[StackReport], options: RenderOptions = RenderOptions()) -> dict:
-    stacks = []
-    for report in reports:
-        cs = report.changeset
-        stack: dict[str, Any] = {
-            "name": cs.name,
-            "base": _side(cs.base_source, cs.base_stack_name, cs.base_provenance),
-            "head": _side(cs.head_source, cs.head_stack_name, cs.head_provenance),
-            "changes": [c.to_json() for c in cs.changes],
-            "outputs": [o.to_json() for o in cs.outputs],
-            "findings": [f.to_json() for f in report.findings],
-        }
-        if cs.warnings:
-            stack["warnings"] = list(cs.warnings)
-        if cs.unpredicted:
-            stack["unpredictedWarnings"] = list(cs.unpredicted)
-        if cs.unseen:
-            stack["unseen"] = [u.to_json() for u in cs.unseen]
-        stack["unpredicted"] = len(blind_spots(cs))
-        stack["counts"] = change_counts([report])
-        if options.exit_code is not None:
-            stack["blocked"] = blocked(report, options)
-        stacks.append(stack)
+def report_json(reports: Sequence[StackReport], options: RenderOptions = RenderOptions(),
+                stacks: list | None = None) -> dict:
+    """The report; `stacks`: what to write for the stacks instead of each one's stack_json."""
+    if stacks is None:
+        stacks = [stack_json(report, options) for report in reports]
     out: dict[str, Any] = {"promotelint": __version__, "stacks": stacks, "counts": change_counts(reports)}
     if options.exit_code is not None:
         found = counts(reports)
@@ -60,6 +42,29 @@ def report_json(reports: Sequence[StackReport], options: RenderOptions = RenderO
     if options.rules:
         out["rules"] = {rid: dict(meta) for rid, meta in options.rules.items()}
     return out
+
+
+def stack_json(report: StackReport, options: RenderOptions) -> dict[str, Any]:
+    cs = report.changeset
+    stack: dict[str, Any] = {
+        "name": cs.name,
+        "base": _side(cs.base_source, cs.base_stack_name, cs.base_provenance),
+        "head": _side(cs.head_source, cs.head_stack_name, cs.head_provenance),
+        "changes": [c.to_json() for c in cs.changes],
+        "outputs": [o.to_json() for o in cs.outputs],
+        "findings": [f.to_json() for f in report.findings],
+    }
+    if cs.warnings:
+        stack["warnings"] = list(cs.warnings)
+    if cs.unpredicted:
+        stack["unpredictedWarnings"] = list(cs.unpredicted)
+    if cs.unseen:
+        stack["unseen"] = [u.to_json() for u in cs.unseen]
+    stack["unpredicted"] = len(blind_spots(cs))
+    stack["counts"] = change_counts([report])
+    if options.exit_code is not None:
+        stack["blocked"] = blocked(report, options)
+    return stack
 
 
 def provenance_json(p: Provenance) -> dict[str, Any]:
@@ -80,6 +85,41 @@ def _side(source: str, stack_name: str | None, p: Provenance) -> dict[str, Any]:
 
 def render_json(reports: Sequence[StackReport], options: RenderOptions = RenderOptions()) -> str:
     return dumps_indented(report_json(reports, options)) + "\n"
+
+
+_HOLE = "\x00promotelint:stacks\x00"  # where the stacks go in the document written around them
+_HOLE_TEXT = dumps_indented(_HOLE)
+
+
+def json_pieces(reports: Sequence[StackReport], options: RenderOptions, count: int) -> list[Callable[[], str]]:
+    """render_json's text in `count` pieces (fewer for fewer stacks), each rendered by its own call,
+    in order: a run's stacks in parts of about as many changes each, the first part with the
+    document before them, the last with the document after."""
+    reports = list(reports)
+    if count < 2 or len(reports) < 2:
+        return [lambda: render_json(reports, options)]
+    weights = [len(r.changeset.changes) + 1 for r in reports]
+    total, bounds, done = sum(weights), [0], 0
+    for index, weight in enumerate(weights):
+        done += weight
+        if done * count >= total * len(bounds) and index + 1 < len(reports) and len(bounds) < count:
+            bounds.append(index + 1)
+    bounds.append(len(reports))
+
+    def stacks(start: int, end: int) -> str:  # as dumps_indented writes them in the document
+        return ",\n    ".join(dumps_indented(stack_json(r, options), level=2) for r in reports[start:end])
+
+    def around() -> tuple[str, str]:  # (the first hole is the stacks': only fixed keys come before)
+        before, _, after = (dumps_indented(report_json(reports, options, [_HOLE])) + "\n").partition(_HOLE_TEXT)
+        return before, after
+
+    def piece(number: int) -> str:
+        text = stacks(bounds[number], bounds[number + 1])
+        if number == 0:
+            text = around()[0] + text
+        return text + (around()[1] if number == len(bounds) - 2 else ",\n    ")
+
+    return [lambda number=number: piece(number) for number in range(len(bounds) - 1)]
 
 
 @record
@@ -121,4 +161,4 @@ def _provenance(side: Mapping[str, Any]) -> Provenance:
                       side.get("stageFrom"))
 
 
-FORMAT = Format("json", render_json)
+FORMAT = Format("json", render_json, pieces=json_pieces)
