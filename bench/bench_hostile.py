@@ -1,5 +1,6 @@
 """Time and peak memory of promotelint on hostile and oversized input (issue 13): a ~50 MB template
-pair, YAML alias bombs (template, serverless.yml, a `${file()}` include), self-doubling variables
+pair (indented, and minified: one line a side), a head naming one resource 20,000 times against
+a base whose resource of that name is 1 MB, YAML alias bombs (template, serverless.yml, a `${file()}` include), self-doubling variables
 (strings and lists), 10,000-deep nesting. Each case is one cold `python -m promotelint` process;
 its wall time, exit code and maximum resident set size are printed. Nothing is asserted: the tests
 assert the exit codes and messages (tests/test_bad_input.py), this prints what they cost.
@@ -44,6 +45,8 @@ def write_big(work: Path, functions: int = 9_000) -> None:
     big = service_template(functions=functions)
     (work / "big-base.json").write_text(json.dumps(big, indent=2))
     (work / "big-head.json").write_text(json.dumps(changed(big), indent=2))
+    (work / "big-base-minified.json").write_text(json.dumps(big))  # one line of ~40 MB
+    (work / "big-head-minified.json").write_text(json.dumps(changed(big)))
 
 
 def cases(work: Path) -> dict[str, list[str]]:
@@ -53,6 +56,17 @@ def cases(work: Path) -> dict[str, list[str]]:
                     f"from pathlib import Path; write_big(Path({str(work)!r}))"], check=True, cwd=ROOT)
     out["~50 MB template pair (changeset)"] = ["changeset", "big-base.json", "big-head.json"]
     out["~50 MB template pair (check)"] = ["check", "big-base.json", "big-head.json"]
+    out["~40 MB minified template pair, one line a side (changeset)"] = [
+        "changeset", "big-base-minified.json", "big-head-minified.json"]
+    # the head names one resource 20,000 times, each written as the base's 1 MB one starts
+    # (parse/entries.py compares the texts of the base's resources where the head has them)
+    one = lambda size: {"Resources": {"Big": {"Type": "AWS::SNS::Topic", "Properties": {"DisplayName": "x" * size}}}}  # noqa: E731
+    (work / "one-big.json").write_text(json.dumps(one(2**20), indent=2))
+    entry = json.dumps(one(64), indent=2).split("{\n    ", 1)[1].rsplit("\n  }", 1)[0]
+    (work / "named-20000-times.json").write_text('{\n  "Resources": {\n    ' + ",\n    ".join([entry] * 20_000)
+                                                 + "\n  }\n}\n")
+    out["a resource named 20,000 times against a 1 MB one (changeset)"] = [
+        "changeset", "one-big.json", "named-20000-times.json"]
     (work / "bomb.yml").write_text("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Metadata:\n"
                                    + "".join("      " + line + "\n" for line in bomb().splitlines()))
     (work / "ok.json").write_text(json.dumps({"Resources": {"Q": {"Type": "AWS::SQS::Queue"}}}))
@@ -97,8 +111,8 @@ def main() -> int:
         for name, argv in cases(work).items():
             if args.only and args.only not in name:
                 continue
-            size = sum(f.stat().st_size for f in work.iterdir() if f.is_file() and f.name.startswith("big-")) \
-                if "50 MB" in name else None
+            size = sum((work / f).stat().st_size for f in argv[1:3]) if "MB" in name and argv[0] != "compile" \
+                else None
             seconds, code, rss = run(argv, work, env)
             extra = f", input {size / 2**20:.0f} MiB" if size else ""
             print(f"{name}: exit {code}, {seconds:.2f} s, peak RSS {rss} MiB{extra}", flush=True)

@@ -233,3 +233,17 @@ def test_a_head_nested_too_deep_is_refused_where_the_base_was_not():
     head = template_from_text(json.dumps(deep, indent=2), "head.json", like=base)
     assert head.data == deep and head.data["Resources"]["R0"] is base.data["Resources"]["R0"]
     assert load_text(json.dumps(deep), "t.json").data == deep  # and unpaired
+
+
+def test_an_entry_tried_again_and_again_is_still_read_as_json_loads_reads_it():
+    # the head names the base's resource 3,000 times, each written as the base's starts: its text
+    # is compared until the budget of comparisons is spent, then the rest is scanned
+    one = lambda size: {"Resources": {"Big": {"Type": "T", "Properties": {"Name": "x" * size}}}}  # noqa: E731
+    base_text = json.dumps(one(20_000), indent=2)
+    entry = json.dumps(one(64), indent=2).split("{\n    ", 1)[1].rsplit("\n  }", 1)[0]
+    head_text = '{\n  "Resources": {\n    ' + ",\n    ".join([entry] * 3000) + ",\n    " \
+        + base_text.split("{\n    ", 1)[1].rsplit("\n  }", 1)[0] + "\n  }\n}\n"  # and the base's own, last
+    base = read_object(base_text)
+    read = read_object(head_text, base[2])
+    assert json.dumps(read[0]) == json.dumps(json.loads(head_text))
+    assert read[1][("Resources", "Big")] == (3, 5)  # placed at its first line

@@ -68,20 +68,31 @@ def read_object(text: str, like: Entries | None = None) -> tuple[Any, dict, Entr
     ws, key_at, next_key, after, scan = _WS.match, _KEY.match, _NEXT_KEY.match, _AFTER.match, _scan
     count, rfind, starts = text.count, text.rfind, text.startswith
     positions: dict[tuple, tuple[int, int]] = {}
-    line, last = 1, 0  # the line at offset `last` (a key's): each key's is counted from the last one's
+    # the line at offset `last` (a key's), and where it starts: each key's counted from the last
+    # one's, so that the whole text is searched once (a minified text is one line)
+    line, last, line_start = 1, 0, 0
     order: list[tuple] = []
     theirs: tuple = like.order if like is not None else ()
     their_text = like.text if like is not None else ""
     index: dict[str, int] = {}  # their entries by key, made when first needed
 
+    # What comparing their entries' texts here may cost, in characters: each is compared about once
+    # in a promotion, but a text can make one be tried again and again (keys written many times,
+    # entries added before a large one); past that, the rest is scanned.
+    budget = 2 * len(their_text) + len(text)
+
     def here(i: int, idx: int) -> bool:  # whether the text of their entry i is at text[idx]
+        nonlocal budget
         _, at, end, _, _ = theirs[i]
-        return starts(their_text[at:end], idx)
+        if not starts(their_text[at:at + 48], idx):  # (most misses: another key, or it changed early)
+            return False
+        budget -= end - at
+        return budget >= 0 and starts(their_text[at:end], idx)
 
     def entries(idx: int, section: str | None) -> tuple[dict, int]:
         # the object at text[idx] ("{"), as json.loads reads it; `section`: the top-level key it
         # is the value of (None: the top level itself)
-        nonlocal line, last, order
+        nonlocal line, last, line_start, order
         out: dict[str, Any] = {}
         own = section == "Resources"
         if own:  # (a Resources written twice: json.loads keeps the last one, and so do these)
@@ -110,17 +121,23 @@ def read_object(text: str, like: Entries | None = None) -> tuple[Any, dict, Entr
                     # their entry's text is here: the same key and value (and what follows, up
                     # to the next key, or the value's end)
                     key, at, end, value, their_line = theirs[i]
-                    line += count("\n", last, idx)
+                    newlines = count("\n", last, idx)
+                    if newlines:
+                        line += newlines
+                        line_start = rfind("\n", last, idx) + 1
                     last = idx
                     path = ("Resources", key)
                     if path not in positions:
-                        positions[path] = (line, idx - rfind("\n", 0, idx))
+                        positions[path] = (line, idx - line_start + 1)
                     end += idx - at
                     order.append((key, idx, end, value, line))
                     out[key] = value
                     following = i + 1
                     if following < len(theirs) and theirs[following][1] == theirs[i][2]:
-                        line += theirs[following][4] - their_line  # the lines between are theirs
+                        newlines = theirs[following][4] - their_line  # the lines between are theirs
+                        if newlines:
+                            line += newlines
+                            line_start = rfind("\n", idx, end) + 1
                         last = idx = end
                         m = _UNREAD
                         continue
@@ -144,11 +161,14 @@ def read_object(text: str, like: Entries | None = None) -> tuple[Any, dict, Entr
                 start = ws(text, start + 1).end()
             else:
                 raise _Irregular
-            line += count("\n", last, idx)
+            newlines = count("\n", last, idx)
+            if newlines:
+                line += newlines
+                line_start = rfind("\n", last, idx) + 1
             last = idx
             path = (key,) if section is None else (section, key)
             if path not in positions:  # a key written twice is placed at its first line
-                positions[path] = (line, idx - rfind("\n", 0, idx))
+                positions[path] = (line, idx - line_start + 1)
             if section is None and starts("{", start):
                 value, end = entries(start, key)
             else:
