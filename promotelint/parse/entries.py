@@ -84,8 +84,6 @@ def read_object(text: str, like: Entries | None = None) -> tuple[Any, dict, Entr
     def here(i: int, idx: int) -> bool:  # whether the text of their entry i is at text[idx]
         nonlocal budget
         _, at, end, _, _ = theirs[i]
-        if not starts(their_text[at:at + 48], idx):  # (most misses: another key, or it changed early)
-            return False
         budget -= end - at
         return budget >= 0 and starts(their_text[at:end], idx)
 
@@ -115,7 +113,7 @@ def read_object(text: str, like: Entries | None = None) -> tuple[Any, dict, Entr
                         if not index:
                             index.update((entry[0], n) for n, entry in enumerate(theirs))
                         i = index.get(m.group(1))
-                        if i is not None and not here(i, idx):
+                        if i is not None and (i == following or not here(i, idx)):  # (tried already)
                             i = None
                 if i is not None:
                     # their entry's text is here: the same key and value (and what follows, up
