@@ -97,6 +97,12 @@ def _read_too_deep(text: str, data: dict, like: Entries | None) -> bool:
         if len(fresh) * 2 <= len(resources):
             return _deeper_than({k: v for k, v in data.items() if k != "Resources"}, MAX_DEPTH) \
                 or _deeper_than(fresh, MAX_DEPTH - 1)  # (the list stands where Resources stands)
+    return _json_too_deep(text, data)
+
+
+def _json_too_deep(text: str, data: Any) -> bool:
+    """Whether `data`, what json.loads read in `text`, nests deeper than MAX_DEPTH: the text's
+    brackets vouch for most, the walk of the values decides the rest."""
     return not _brackets_within(text, MAX_DEPTH) and _deeper_than(data, MAX_DEPTH)
 
 
@@ -111,8 +117,8 @@ def load_json(text: str, source: str, **options: Any) -> Any:
         if isinstance(exc, json.JSONDecodeError) or "digits" not in str(exc):
             raise
         raise _long_number(source, text, exc) from None  # more digits than Python converts (sys.int_info)
-    if not ("object_hook" in options or "object_pairs_hook" in options or _brackets_within(text, MAX_DEPTH)) \
-            and _deeper_than(data, MAX_DEPTH):
+    hooked = "object_hook" in options or "object_pairs_hook" in options  # (they may make other values)
+    if _deeper_than(data, MAX_DEPTH) if hooked else _json_too_deep(text, data):
         raise _too_deep(source, text)
     return data
 
