@@ -87,6 +87,16 @@ def read_object(text: str, like: Entries | None = None) -> tuple[Any, dict, Entr
         budget -= end - at
         return budget >= 0 and starts(their_text[at:end], idx)
 
+    def place(path: tuple, idx: int) -> None:  # the key at text[idx]: its line and column
+        nonlocal line, last, line_start
+        newlines = count("\n", last, idx)
+        if newlines:
+            line += newlines
+            line_start = rfind("\n", last, idx) + 1
+        last = idx
+        if path not in positions:  # a key written twice is placed at its first line
+            positions[path] = (line, idx - line_start + 1)
+
     def entries(idx: int, section: str | None) -> tuple[dict, int]:
         # the object at text[idx] ("{"), as json.loads reads it; `section`: the top-level key it
         # is the value of (None: the top level itself)
@@ -101,12 +111,12 @@ def read_object(text: str, like: Entries | None = None) -> tuple[Any, dict, Entr
             return out, idx + 1
         m = key_at(text, idx)
         while True:
-            # idx: the key's quote; m: the key and its colon matched, or None
+            # idx: the key's quote; m: the key and its colon matched, or None, or _UNREAD
+            i = None
             if own and theirs:
-                i = following
-                if not (i < len(theirs) and here(i, idx)):
-                    # not the entry after the last one taken: one came, went or moved
-                    i = None
+                if following < len(theirs) and here(following, idx):
+                    i = following
+                else:  # not the entry after the last one taken: one came, went or moved
                     if m is _UNREAD:
                         m = key_at(text, idx)
                     if m is not None:
@@ -115,73 +125,52 @@ def read_object(text: str, like: Entries | None = None) -> tuple[Any, dict, Entr
                         i = index.get(m.group(1))
                         if i is not None and (i == following or not here(i, idx)):  # (tried already)
                             i = None
-                if i is not None:
-                    # their entry's text is here: the same key and value (and what follows, up
-                    # to the next key, or the value's end)
-                    key, at, end, value, their_line = theirs[i]
-                    newlines = count("\n", last, idx)
+            if i is not None:
+                # their entry's text is here: the same key and value (and what follows, up to
+                # the next key, or the value's end)
+                key, at, their_end, value, their_line = theirs[i]
+                place(("Resources", key), idx)
+                end = idx + their_end - at
+                order.append((key, idx, end, value, line))
+                out[key] = value
+                following = i + 1
+                if following < len(theirs) and theirs[following][1] == their_end:
+                    newlines = theirs[following][4] - their_line  # the lines between are theirs
                     if newlines:
                         line += newlines
-                        line_start = rfind("\n", last, idx) + 1
-                    last = idx
-                    path = ("Resources", key)
-                    if path not in positions:
-                        positions[path] = (line, idx - line_start + 1)
-                    end += idx - at
-                    order.append((key, idx, end, value, line))
-                    out[key] = value
-                    following = i + 1
-                    if following < len(theirs) and theirs[following][1] == theirs[i][2]:
-                        newlines = theirs[following][4] - their_line  # the lines between are theirs
-                        if newlines:
-                            line += newlines
-                            line_start = rfind("\n", idx, end) + 1
-                        last = idx = end
-                        m = _UNREAD
-                        continue
-                    m = after(text, end)
-                    if m is None:
-                        raise _Irregular
-                    idx = m.end()
-                    if m.group(1) == "}":
-                        return out, idx
-                    m = key_at(text, idx)
+                        line_start = rfind("\n", idx, end) + 1
+                    last = idx = end
+                    m = _UNREAD
                     continue
-            if m is _UNREAD:
-                m = key_at(text, idx)
-            if m is not None:
-                key, start = m.group(1), m.end()
-            elif starts('"', idx):
-                key, start = scan(text, idx)
-                start = ws(text, start).end()
-                if not starts(":", start):
+            else:
+                if m is _UNREAD:
+                    m = key_at(text, idx)
+                if m is not None:
+                    key, start = m.group(1), m.end()
+                elif starts('"', idx):
+                    key, start = scan(text, idx)
+                    start = ws(text, start).end()
+                    if not starts(":", start):
+                        raise _Irregular
+                    start = ws(text, start + 1).end()
+                else:
                     raise _Irregular
-                start = ws(text, start + 1).end()
-            else:
-                raise _Irregular
-            newlines = count("\n", last, idx)
-            if newlines:
-                line += newlines
-                line_start = rfind("\n", last, idx) + 1
-            last = idx
-            path = (key,) if section is None else (section, key)
-            if path not in positions:  # a key written twice is placed at its first line
-                positions[path] = (line, idx - line_start + 1)
-            if section is None and starts("{", start):
-                value, end = entries(start, key)
-            else:
-                value, end = scan(text, start)
-            out[key] = value
+                place((key,) if section is None else (section, key), idx)
+                if section is None and starts("{", start):
+                    value, end = entries(start, key)
+                else:
+                    value, end = scan(text, start)
+                out[key] = value
             m = next_key(text, end)
             if m is not None:  # the next entry: this one's text runs to its key
-                if own:
+                if own and i is None:
                     order.append((key, idx, m.start(1) - 1, value, line))
                 idx = m.start(1) - 1
                 continue
             m = after(text, end)
             if m is None:
                 raise _Irregular
-            if own:
+            if own and i is None:
                 order.append((key, idx, m.end() if m.group(1) == "," else end, value, line))
             idx = m.end()
             if m.group(1) == "}":
@@ -196,7 +185,7 @@ def read_object(text: str, like: Entries | None = None) -> tuple[Any, dict, Entr
     except (_Irregular, StopIteration, ValueError, RecursionError):
         return None
     finally:  # `entries` calls itself: a cycle holding the text, cut here (cli/__init__.py)
-        entries = here = None  # type: ignore[assignment]
+        entries = here = place = None  # type: ignore[assignment]
     if end != len(text):  # (the pattern after a value took the whitespace that follows)
         return None
     return data, positions, Entries(text, tuple(order)) if type(data.get("Resources")) is dict else None
