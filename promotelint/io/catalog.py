@@ -31,12 +31,12 @@ def load_catalog(type_names: Iterable[str], region: str = "us-east-1",
 
 def template_types(*templates) -> set[str]:
     """Every resource type the templates (Template objects) declare."""
-    out = set()
+    out: set[str] = set()
     for template in templates:
         resources = template.data.get("Resources") if template is not None else None
-        for resource in resources.values() if isinstance(resources, dict) else ():
-            if isinstance(resource, dict) and isinstance(resource.get("Type"), str):
-                out.add(resource["Type"])
+        if isinstance(resources, dict):
+            out.update({kind for resource in resources.values() if isinstance(resource, dict)
+                        and isinstance(kind := resource.get("Type"), str)})
     return out
 
 

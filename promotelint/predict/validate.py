@@ -211,6 +211,9 @@ def _valid_pair(base: Template, head: Template) -> Survey | None:
                                 askable = False
                             else:
                                 asked[("GetAtt", *pair)] = None
+                        if type(arg) is str or type(arg) is list and len(arg) == 2 \
+                                and type(arg[0]) is str and type(arg[1]) is str:
+                            continue  # its usual forms hold only text: nothing in them to walk
                     elif key == "Fn::Sub":
                         if asked is not None:
                             variables = sub_questions(arg)
@@ -234,7 +237,7 @@ def _valid_pair(base: Template, head: Template) -> Survey | None:
                                 asked[("Condition", arg[0])] = None
                     elif key in TYPED_FUNCTIONS:
                         typed += 1
-                        valid = walk(value)
+                        valid = walk(arg if type(arg) is list else [arg])  # (its argument's values)
                         typed -= 1
                         if not valid:
                             return False
