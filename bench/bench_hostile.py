@@ -67,6 +67,15 @@ def cases(work: Path) -> dict[str, list[str]]:
                                                  + "\n  }\n}\n")
     out["a resource named 20,000 times against a 1 MB one (changeset)"] = [
         "changeset", "one-big.json", "named-20000-times.json"]
+    # 4,000 queues, each named after the one before's Arn: renaming the first replaces them all, a
+    # wave of the fixed point each (predict/diff.py: _DiffContext._candidates)
+    for side, first in (("base", "a"), ("head", "b")):
+        chained = {"Q0": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": first}}}
+        for i in range(1, 4_000):
+            chained[f"Q{i}"] = {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": {
+                "Fn::Join": ["-", ["q", {"Fn::GetAtt": [f"Q{i - 1}", "Arn"]}]]}}}
+        (work / f"chain-{side}.json").write_text(json.dumps({"Resources": chained}, indent=2))
+    out["a chain of 4,000 replacements (changeset)"] = ["changeset", "chain-base.json", "chain-head.json"]
     (work / "bomb.yml").write_text("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Metadata:\n"
                                    + "".join("      " + line + "\n" for line in bomb().splitlines()))
     (work / "ok.json").write_text(json.dumps({"Resources": {"Q": {"Type": "AWS::SQS::Queue"}}}))

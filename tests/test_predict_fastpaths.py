@@ -132,3 +132,70 @@ def test_may_hold_finds_what_the_json_text_holds():
         found += in_text
     assert not may_hold({"a": ["${sls:instance}", "Id}"], "Tábla": 1}, INSTANCE_ID)
     assert 40 <= found <= 360
+
+
+def _queues(rng: random.Random, count: int, renamed: set[int]) -> dict:
+    """Queues whose names may be made of another queue's Arn (known only after it exists): each
+    a link of chains and trees of replacements; `renamed`: those whose own name changes."""
+    resources = {}
+    for i in range(count):
+        name: object = f"q{i}" + ("-2" if i in renamed else "")
+        if i and rng.random() < 0.8:
+            before = f"Q{rng.randrange(i)}" if rng.random() < 0.7 else f"Q{i - 1}"
+            arn = {"Fn::GetAtt": [before, "Arn"]} if rng.random() < 0.7 else {"Fn::Sub": f"${{{before}.Arn}}"}
+            # (a number inside a Join makes it evaluated; without one it is alike on both sides, and
+            # looked at by its questions until evaluated)
+            name = {"Fn::Join": ["-", ["q", {"Fn::Select": [5, {"Fn::Split": [":", arn]}]}]]} \
+                if rng.random() < 0.5 else {"Fn::Join": ["-", ["q", arn]]}
+        resources[f"Q{i}"] = {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": name}}
+        if rng.random() < 0.2:  # a value of its own changed too: evaluated, not alike
+            resources[f"Q{i}"]["Properties"]["DelaySeconds"] = 5 if i in renamed else 0
+    return resources
+
+
+def test_a_chain_of_replacements_is_found_through_the_index_as_by_looking_at_everything(monkeypatch):
+    """From its second wave on, the fixed point looks only at the resources the index names
+    (_DiffContext._candidates): random chains and trees of replacements give the change set that
+    looking at every resource in every wave gives."""
+    from promotelint.io.catalog import load_catalog
+    from promotelint.model.template import Template
+    from promotelint.predict import diff
+
+    catalog = load_catalog({"AWS::SQS::Queue"}, "us-east-1")
+    rng = random.Random(21)
+    waves = 0
+    for _ in range(120):
+        count = rng.randint(2, 40)
+        renamed = set(rng.sample(range(count), rng.randint(1, min(3, count))))
+        seed = rng.random()
+        base = Template(data={"Resources": _queues(random.Random(seed), count, set())}, source="base.json")
+        head = Template(data={"Resources": _queues(random.Random(seed), count, renamed)}, source="head.json")
+        calls = []
+        with monkeypatch.context() as m:
+            m.setattr(_DiffContext, "referring", lambda self, lids, names, real=_DiffContext.referring:
+                      calls.append(names) or real(self, lids, names))
+            indexed = diff.predict(base, head, catalog)
+        with monkeypatch.context() as m:
+            m.setattr(_DiffContext, "_candidates", lambda self, lids, names: lids)
+            scanned = diff.predict(base, head, catalog)
+        assert indexed == scanned
+        waves += len(calls) > 1
+    assert waves > 20  # chains of more than one wave were drawn
+
+
+def test_a_long_chain_of_replacements_is_every_link_replaced():
+    from promotelint.io.catalog import load_catalog
+    from promotelint.model.template import Template
+    from promotelint.predict import diff
+
+    def chain(first: str) -> dict:
+        resources = {"Q0": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": first}}}
+        for i in range(1, 300):
+            arn = {"Fn::GetAtt": [f"Q{i - 1}", "Arn"]}
+            part = {"Fn::Select": [5, {"Fn::Split": [":", arn]}]} if i % 2 else arn  # (evaluated, or alike)
+            resources[f"Q{i}"] = {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": {"Fn::Join": ["-", ["q", part]]}}}
+        return {"Resources": resources}
+
+    changes = diff.predict(Template(data=chain("a"), source="b.json"), Template(data=chain("b"), source="h.json"),
+                           load_catalog({"AWS::SQS::Queue"}, "us-east-1")).changes
+    assert {c.logical_id: c.replacement for c in changes} == {"Q0": "True", **{f"Q{i}": "Conditional" for i in range(1, 300)}}
