@@ -76,6 +76,11 @@ def cases(work: Path) -> dict[str, list[str]]:
                 "Fn::Join": ["-", ["q", {"Fn::GetAtt": [f"Q{i - 1}", "Arn"]}]]}}}
         (work / f"chain-{side}.json").write_text(json.dumps({"Resources": chained}, indent=2))
     out["a chain of 4,000 replacements (changeset)"] = ["changeset", "chain-base.json", "chain-head.json"]
+    # 8,000 queues, each renamed: each removed one is a likely rename of an added one (predict/renames.py)
+    for side, prefix in (("base", "A"), ("head", "B")):
+        queues = {f"{prefix}{i}": {"Type": "AWS::SQS::Queue", "Properties": {"DelaySeconds": i % 7}} for i in range(8_000)}
+        (work / f"renamed-{side}.json").write_text(json.dumps({"Resources": queues}, indent=2))
+    out["8,000 resources renamed (changeset)"] = ["changeset", "renamed-base.json", "renamed-head.json"]
     (work / "bomb.yml").write_text("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Metadata:\n"
                                    + "".join("      " + line + "\n" for line in bomb().splitlines()))
     (work / "ok.json").write_text(json.dumps({"Resources": {"Q": {"Type": "AWS::SQS::Queue"}}}))
