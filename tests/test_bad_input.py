@@ -31,6 +31,20 @@ def nested(depth: int, leaf: str = "x") -> str:
     return "[" * depth + json.dumps(leaf) + "]" * depth
 
 
+def condition_chain(depth: int) -> str:
+    conditions = {"C0": {"Fn::Equals": ["a", "a"]}}
+    conditions.update({f"C{i}": {"Fn::Not": [{"Condition": f"C{i - 1}"}]} for i in range(1, depth)})
+    return template({"Q": {"Type": "AWS::SQS::Queue", "Condition": f"C{depth - 1}"}}, Conditions=conditions)
+
+
+def getatt_chain(depth: int) -> str:
+    """Queues each named after the next one's name: the first evaluated asks the whole chain."""
+    queues = {f"Q{i}": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": {
+        "Fn::Join": ["-", [{"Fn::GetAtt": [f"Q{i + 1}", "QueueName"]}, "x"]]}}} for i in range(depth - 1)}
+    queues[f"Q{depth - 1}"] = {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "q"}}
+    return template(queues)
+
+
 def yaml_bomb(levels: int = 9) -> str:
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, levels)]
@@ -103,6 +117,9 @@ TEMPLATE_CASES = {
     "Mappings a list": ("head.json", template(Mappings=[]), 1, "Mappings must be a mapping"),
     "Transform a number": ("head.json", template(Transform=1), 1, "Transform must be"),
     "Transform a list holding a number": ("head.json", template(Transform=[5]), 1, "Transform/0 must be"),
+    # references chained deeper than evaluation recurses (predict/diff.py: _chained_too_deep)
+    "conditions chained 1,000 deep": ("head.json", condition_chain(1_000), None, "refer to one another"),
+    "GetAtt of GetAtt 3,000 deep": ("head.json", getatt_chain(3_000), None, "refer to one another"),
     # references to nothing
     "Ref to nothing": ("head.json", template({"T": {"Type": "AWS::SNS::Topic", "Properties": {
         "TopicName": {"Ref": "Nope"}}}}), 1, "Ref to 'Nope'"),
@@ -125,7 +142,8 @@ def test_bad_template_is_one_line_and_exit_2(name, tmp_path, capsys, monkeypatch
     assert phrase in err and "Traceback" not in err and len(err) < 400
 
 
-@pytest.mark.parametrize("name", ["Properties a string", "Outputs a list", "recursive alias"])
+@pytest.mark.parametrize("name", ["Properties a string", "Outputs a list", "recursive alias",
+                                  "conditions chained 1,000 deep"])
 def test_a_bad_base_template_is_refused_too(name, tmp_path, capsys, monkeypatch):
     filename, content, _, phrase = TEMPLATE_CASES[name]
     base = tmp_path / filename.replace("head", "base")
@@ -139,6 +157,9 @@ def test_a_bad_base_template_is_refused_too(name, tmp_path, capsys, monkeypatch)
 SERVICE_CASES = {
     "serverless.yml alias bomb": ({"serverless.yml": SERVICE + "custom:\n" + indent(yaml_bomb(), "  ")},
                                   "serverless.yml", "alias bomb"),
+    "variables chained 3,000 deep": ({"serverless.yml": SERVICE + "    environment:\n      X: ${self:custom.a0}\n"
+                                      + "custom:\n" + "".join(f"  a{i}: ${{self:custom.a{i + 1}}}\n" for i in range(3_000))
+                                      + "  a3000: end\n"}, "serverless.yml", "refer to one another"),
     "serverless.yml recursive alias": ({"serverless.yml": SERVICE + "custom: &c\n  self: *c\n"}, "serverless.yml",
                                        "recursive alias"),
     "serverless.yml nested 10,000 deep": ({"serverless.yml": SERVICE + "custom:\n  deep: " + nested(10_000) + "\n"},

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from promotelint.model.changeset import (
     KNOWN_AFTER_APPLY, Detail, OutputChange, ResourceChange, StackChangeSet, Target, compact_json,
 )
+from promotelint.model.errors import InputError
 from promotelint.model.opaque import contains_opaque
 from promotelint.model.record import field, record
 from promotelint.model.resources import Catalog, deletion_action, replace_action
@@ -30,7 +31,7 @@ from promotelint.predict.intrinsics import (
 )
 from promotelint.predict.renames import pair_renames
 from promotelint.predict.unseen import compare_unseen
-from promotelint.predict.validate import ATTRIBUTES, Survey, check_template
+from promotelint.predict.validate import ATTRIBUTES, INVALID_BASE, Survey, check_template
 
 TYPE_CHECKING = False  # (typing is not imported at run time: docs/architecture.md)
 if TYPE_CHECKING:
@@ -46,6 +47,40 @@ def predict(base: Template, head: Template, catalog: Catalog,
             options: PredictOptions = PredictOptions()) -> StackChangeSet:
     """The change set CloudFormation would compute to update the stack from `base` to `head`;
     `catalog` holds the facts of every resource type the two templates use."""
+    try:
+        return _predict(base, head, catalog, options)
+    except RecursionError:
+        # Values are evaluated by recursion: a condition made of a condition made of ..., or a
+        # property that is a GetAtt of a property that is a GetAtt of ..., some hundreds deep (no
+        # template needs that; CloudFormation's own nesting stops far sooner) is refused as such.
+        raise _chained_too_deep(base, head, catalog) from None
+
+
+def _chained_too_deep(base: Template, head: Template, catalog: Catalog) -> InputError:
+    """The error for a prediction that ran out of recursion, naming the side whose evaluation does
+    (each evaluated as predict begins: the resources' conditions first)."""
+    for side in (base, head):
+        evaluator = Evaluator(side.data, parameter_values(side.data, {}), catalog=catalog)
+        resources = side.data.get("Resources") or {}
+        try:
+            for lid, resource in resources.items():
+                if "Condition" in resource:
+                    evaluator.present(lid)
+            for resource in resources.values():
+                _evaluate_resource(evaluator, resource)
+            for name in side.data.get("Conditions") or {}:
+                evaluator.condition(name)
+        except RecursionError:
+            what, where = INVALID_BASE if side is base else "invalid template", side.source
+            break
+    else:
+        what, where = f"invalid template ({base.source} or {head.source})", None
+    return InputError(f"{what}: conditions or values that refer to one another hundreds deep (Condition of "
+                      "Condition ..., or Fn::GetAtt of a property that is an Fn::GetAtt of ...)", file=where,
+                      fix="no template needs references chained that deep: shorten the chain")
+
+
+def _predict(base: Template, head: Template, catalog: Catalog, options: PredictOptions) -> StackChangeSet:
     survey = check_template(base, head)
     region = options.region
     head_stack = options.stack_name or head.stack_name or base.stack_name or _UNNAMED

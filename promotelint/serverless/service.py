@@ -58,8 +58,16 @@ def compile_service(path: str | os.PathLike, *, reader: Reader, env: Mapping[str
                     params: Mapping[str, str] | None = None, engine: Engine = V3) -> Template:
     """The template `serverless package --stage S --region R` writes for the service at `path`,
     as `engine` packages it."""
-    service = resolve_service(path, reader=reader, env=env, stage=stage, region=region, params=params,
-                              engine=engine)
+    try:
+        service = resolve_service(path, reader=reader, env=env, stage=stage, region=region, params=params,
+                                  engine=engine)
+    except RecursionError:
+        # Variables are resolved by recursion: ${self:custom.a} being ${self:custom.b}, being ...,
+        # some hundreds deep (no service needs that) is refused as such. (Serverless v3 resolves a
+        # chain of 300; at 3,000 its JavaScript stack overflows too.)
+        raise InputError("variables that refer to one another hundreds deep (${self:custom.a} is ${self:custom.b}, "
+                         "which is ...)", file=os.path.normpath(path),
+                         fix="no service needs variables chained that deep: shorten the chain") from None
     ctx = CompileContext(config=service.config, stage=service.stage, region=service.region, template={},
                          source=service.source, positions=service.positions, warnings=service.warnings,
                          engine=engine, plugin_load=service.plugin_load)
