@@ -52,7 +52,7 @@ def predict(base: Template, head: Template, catalog: Catalog,
     except RecursionError:
         # Values are evaluated by recursion: a condition made of a condition made of ..., or a
         # property that is a GetAtt of a property that is a GetAtt of ..., some hundreds deep (no
-        # template needs that; CloudFormation's own nesting stops far sooner) is refused as such.
+        # template needs that) is refused as such.
         raise _chained_too_deep(base, head, catalog) from None
 
 
