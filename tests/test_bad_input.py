@@ -160,6 +160,9 @@ SERVICE_CASES = {
     "variables chained 3,000 deep": ({"serverless.yml": SERVICE + "    environment:\n      X: ${self:custom.a0}\n"
                                       + "custom:\n" + "".join(f"  a{i}: ${{self:custom.a{i + 1}}}\n" for i in range(3_000))
                                       + "  a3000: end\n"}, "serverless.yml", "refer to one another"),
+    "an http path of 1,000 segments": ({"serverless.yml": SERVICE + "    events:\n      - http:\n          path: "
+                                        + "/".join(f"s{i}" for i in range(1_000)) + "\n          method: get\n"},
+                                       "serverless.yml", "too deep to compile"),
     "serverless.yml recursive alias": ({"serverless.yml": SERVICE + "custom: &c\n  self: *c\n"}, "serverless.yml",
                                        "recursive alias"),
     "serverless.yml nested 10,000 deep": ({"serverless.yml": SERVICE + "custom:\n  deep: " + nested(10_000) + "\n"},

@@ -73,7 +73,12 @@ def compile_service(path: str | os.PathLike, *, reader: Reader, env: Mapping[str
                          engine=engine, plugin_load=service.plugin_load)
     from promotelint.serverless.pipeline import compile_config  # the compile steps: heavy, load late
 
-    compile_config(ctx)
+    try:
+        compile_config(ctx)
+    except RecursionError:  # (the steps recurse on what nests: an http path's resources, one per segment)
+        raise InputError("too deep to compile: something of the service nests hundreds of levels (an http path "
+                         "of hundreds of segments, say)", file=os.path.normpath(path),
+                         fix="no service needs that depth: shorten it") from None
     if service.instance_id:  # (else nothing holds the placeholder: no walk of the template to find none)
         fill_instance_id(ctx)
     provenance = Provenance(compiler="offline", engine=engine.name, engine_version=engine.version,
