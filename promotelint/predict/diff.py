@@ -267,7 +267,7 @@ class _DiffContext:
         indexed = self._waves > 1 or len(names) > 16
         if indexed:
             lids = self._candidates(lids, names)
-        wanted = [name.encode("utf-8", "surrogatepass") for name in names]
+        wanted = [] if indexed else [name.encode("utf-8", "surrogatepass") for name in names]
         out = []
         for lid in lids:
             if lid not in self._referenced:

@@ -65,9 +65,8 @@ def compile_service(path: str | os.PathLike, *, reader: Reader, env: Mapping[str
         # Variables are resolved by recursion: ${self:custom.a} being ${self:custom.b}, being ...,
         # some hundreds deep (no service needs that) is refused as such. (Serverless v3 resolves a
         # chain of 300; at 3,000 its JavaScript stack overflows too.)
-        raise InputError("variables that refer to one another hundreds deep (${self:custom.a} is ${self:custom.b}, "
-                         "which is ...)", file=os.path.normpath(path),
-                         fix="no service needs variables chained that deep: shorten the chain") from None
+        raise _too_deep(path, "variables that refer to one another hundreds deep (${self:custom.a} is "
+                              "${self:custom.b}, which is ...)") from None
     ctx = CompileContext(config=service.config, stage=service.stage, region=service.region, template={},
                          source=service.source, positions=service.positions, warnings=service.warnings,
                          engine=engine, plugin_load=service.plugin_load)
@@ -76,9 +75,8 @@ def compile_service(path: str | os.PathLike, *, reader: Reader, env: Mapping[str
     try:
         compile_config(ctx)
     except RecursionError:  # (the steps recurse on what nests: an http path's resources, one per segment)
-        raise InputError("too deep to compile: something of the service nests hundreds of levels (an http path "
-                         "of hundreds of segments, say)", file=os.path.normpath(path),
-                         fix="no service needs that depth: shorten it") from None
+        raise _too_deep(path, "something of the service nests hundreds of levels (an http path of hundreds "
+                              "of segments, say)") from None
     if service.instance_id:  # (else nothing holds the placeholder: no walk of the template to find none)
         fill_instance_id(ctx)
     provenance = Provenance(compiler="offline", engine=engine.name, engine_version=engine.version,
@@ -90,6 +88,12 @@ def compile_service(path: str | os.PathLike, *, reader: Reader, env: Mapping[str
     return Template(data=ctx.template, source=service.source, origins=ctx.origins, stack_name=service.stack_name,
                     provenance=provenance, warnings=tuple(ctx.warnings), unseen=tuple(ctx.unseen), nested=nested,
                     secrets=service.secrets)
+
+
+def _too_deep(path: str | os.PathLike, what: str) -> InputError:
+    """The error for a service that ran out of recursion while resolved or compiled."""
+    return InputError(f"too deep to compile: {what}", file=os.path.normpath(path),
+                      fix="no service needs that depth: shorten it")
 
 
 def fill_instance_id(ctx: CompileContext) -> None:
